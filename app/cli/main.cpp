@@ -1,8 +1,55 @@
-// archscope CLI entry point: parses the command line, runs a subcommand, maps errors to one line
-// on stderr and a non-zero exit code.
+// archscope CLI entry point: parses the command line, runs one subcommand, and turns every error
+// into one line on stderr with a non-zero exit code (2 for bad input, 1 for internal failures).
+#include <exception>
 #include <iostream>
+#include <new>
+#include <vector>
 
-int main() {
-  std::cerr << "archscope: CLI under construction\n";
-  return 2;
+#include "cli/commands.hpp"
+#include "common/error.hpp"
+
+namespace {
+
+constexpr int kExitBadInput = 2;
+constexpr int kExitInternal = 1;
+
+int run(int argc, char** argv) {
+  CLI::App app{"archscope: explore, run and profile LLM architectures"};
+  app.set_version_flag("--version", std::string(ARCHSCOPE_VERSION) + " (" ARCHSCOPE_GIT_REV ")");
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  std::vector<archscope::cli::Command> commands = {
+      archscope::cli::add_analyze_command(app),     archscope::cli::add_presets_command(app),
+      archscope::cli::add_hardware_command(app),    archscope::cli::add_diff_config_command(app),
+      archscope::cli::add_import_hf_command(app),
+  };
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);  // prints help/version (code 0) or the parse error
+    return code == 0 ? 0 : kExitBadInput;
+  }
+  for (auto& command : commands) {
+    if (command.app->parsed()) return command.run();
+  }
+  return kExitBadInput;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const archscope::Error& e) {
+    std::cerr << "archscope: error: " << e.what() << "\n";
+    return e.kind() == archscope::ErrorKind::Internal ? kExitInternal : kExitBadInput;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "archscope: error: out of memory\n";
+    return kExitInternal;
+  } catch (const std::exception& e) {
+    std::cerr << "archscope: internal error: " << e.what() << "\n";
+    return kExitInternal;
+  }
 }

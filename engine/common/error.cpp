@@ -17,7 +17,11 @@ const char* to_string(ErrorKind kind) {
 
 namespace {
 std::string compose(const std::string& where, const std::string& message) {
-  return where.empty() ? message : where + ": " + message;
+  if (where.empty()) return message;
+  std::string out;
+  out.reserve(where.size() + 2 + message.size());
+  out.append(where).append(": ").append(message);
+  return out;
 }
 }  // namespace
 
@@ -29,7 +33,7 @@ Error::Error(ErrorKind kind, std::string where, std::string message)
 
 Error Error::within(const std::string& outer) const {
   if (outer.empty()) return *this;
-  return Error(kind_, where_.empty() ? outer : outer + ": " + where_, message_);
+  return Error(kind_, where_.empty() ? outer : compose(outer, where_), message_);
 }
 
 }  // namespace archscope

@@ -1,0 +1,51 @@
+#include "cli/analysis_options.hpp"
+
+#include "common/error.hpp"
+#include "presets/hardware_catalog.hpp"
+
+namespace archscope::cli {
+
+void add_analysis_flags(CLI::App& app, AnalysisFlags& flags) {
+  app.add_option("--context", flags.context,
+                 "Context length: prefill length and tokens cached at the decode step")
+      ->capture_default_str();
+  app.add_option("--batch", flags.batch, "Sequences processed together")->capture_default_str();
+  app.add_option("--weights-dtype", flags.weights_dtype,
+                 "Matmul weight dtype: " + dtype_names() +
+                     " (fp8/int8/int4 quantize matmul weights only)")
+      ->capture_default_str();
+  app.add_option("--kv-dtype", flags.kv_dtype, "KV cache dtype: " + dtype_names())
+      ->capture_default_str();
+  app.add_option("--hardware", flags.hardware,
+                 "Hardware profile for the roofline estimate (archscope hardware lists them)");
+}
+
+namespace {
+DType dtype_flag(const std::string& flag, const std::string& value) {
+  auto t = parse_dtype(value);
+  if (!t) throw Error(ErrorKind::Validation, flag, "unknown dtype '" + value + "'; use " + dtype_names());
+  return *t;
+}
+}  // namespace
+
+AnalysisOptions analysis_options(const AnalysisFlags& flags) {
+  if (flags.context < 1) {
+    throw Error(ErrorKind::Validation, "--context", "must be at least 1, got " + std::to_string(flags.context));
+  }
+  if (flags.batch < 1) {
+    throw Error(ErrorKind::Validation, "--batch", "must be at least 1, got " + std::to_string(flags.batch));
+  }
+  AnalysisOptions options;
+  options.context = flags.context;
+  options.batch = flags.batch;
+  options.weights = dtype_flag("--weights-dtype", flags.weights_dtype);
+  options.kv = dtype_flag("--kv-dtype", flags.kv_dtype);
+  return options;
+}
+
+std::optional<HardwareProfile> analysis_hardware(const AnalysisFlags& flags) {
+  if (flags.hardware.empty()) return std::nullopt;
+  return load_hardware(flags.hardware);
+}
+
+}  // namespace archscope::cli

@@ -1,0 +1,41 @@
+// `archscope analyze`: the analytic report of a configuration (parameters, FLOPs, bytes, KV cache,
+// roofline), as text or one JSON object.
+#include <iostream>
+#include <memory>
+
+#include "cli/analysis_options.hpp"
+#include "cli/commands.hpp"
+#include "cli/model_source.hpp"
+#include "report/analyze_text.hpp"
+
+namespace archscope::cli {
+
+namespace {
+struct AnalyzeOptions {
+  ModelSource source;
+  AnalysisFlags flags;
+  bool json = false;
+};
+}  // namespace
+
+Command add_analyze_command(CLI::App& root) {
+  auto options = std::make_shared<AnalyzeOptions>();
+  CLI::App* sub = root.add_subcommand(
+      "analyze", "Analytic report: parameters, FLOPs, bytes, KV cache and roofline per layer and op");
+  add_model_source(*sub, options->source, /*with_model_dir=*/false);
+  add_analysis_flags(*sub, options->flags);
+  sub->add_flag("--json", options->json, "Print one JSON object instead of the text report");
+  return {sub, [options] {
+            const ModelConfig config = load_model_config(options->source);
+            const Analysis analysis = summarize(config, analysis_options(options->flags),
+                                                analysis_hardware(options->flags));
+            if (options->json) {
+              std::cout << analysis_to_json(analysis).dump(2) << "\n";
+            } else {
+              std::cout << render_analyze_text(analysis);
+            }
+            return 0;
+          }};
+}
+
+}  // namespace archscope::cli

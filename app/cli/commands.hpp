@@ -1,0 +1,21 @@
+// Each CLI subcommand registers itself on the app and returns the function that runs it.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace archscope::cli {
+
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+Command add_analyze_command(CLI::App& root);
+Command add_presets_command(CLI::App& root);
+Command add_hardware_command(CLI::App& root);
+Command add_diff_config_command(CLI::App& root);
+Command add_import_hf_command(CLI::App& root);
+
+}  // namespace archscope::cli

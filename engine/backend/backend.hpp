@@ -1,0 +1,104 @@
+// The backend interface: memory in the backend's own space, ops enqueued on streams, explicit
+// synchronisation and a backend clock. Ops take tensors only (never host pointers) so every op can
+// run on a device; only the host copies (upload/download) cross the boundary.
+//
+// Conventions for all ops: activations are F32; weights may be F32, BF16 or F16 with F32
+// accumulation; an undefined Tensor() marks an optional input as absent; `out` may alias an input
+// where an op says so. Shapes are checked and violations throw archscope::Error (Validation).
+#pragma once
+
+#include <memory>
+
+#include "backend/op_params.hpp"
+#include "backend/stream.hpp"
+#include "backend/tensor.hpp"
+
+namespace archscope {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual const char* name() const = 0;
+
+  // ---- memory and execution
+  virtual Tensor alloc(Elem elem, Shape shape) = 0;  // contents unspecified
+  virtual Stream& default_stream() = 0;
+  virtual void synchronize(Stream& s) = 0;
+  virtual std::unique_ptr<Timer> create_timer() = 0;
+  // Host copies of exactly dst.bytes() / src.bytes(). The host memory must stay valid until the
+  // stream is synchronised.
+  virtual void upload(Stream& s, const void* host, Tensor& dst) = 0;
+  virtual void download(Stream& s, const Tensor& src, void* host) = 0;
+
+  // ---- ops (one implementation file per op and backend)
+
+  // out[t] = scale * table[ids[t]] + pos_table[positions[t]]  (pos part only if pos_table given).
+  // ids, positions: I32 [T]; table [V, D] F32/BF16/F16; pos_table [P, D]; out F32 [T, D].
+  virtual void embedding(Stream& s, const Tensor& ids, const Tensor& table, float scale,
+                         const Tensor& positions, const Tensor& pos_table, Tensor& out) = 0;
+
+  // out = a + scale * b, same shapes, F32. out may alias a or b (residual add in place).
+  virtual void add(Stream& s, const Tensor& a, const Tensor& b, float scale, Tensor& out) = 0;
+
+  // Row norms over p.width (see NormParams). weight/bias have p.width elements (F32/BF16/F16);
+  // weight required except for L2; bias only for Layer. out may alias x.
+  virtual void norm(Stream& s, const Tensor& x, const Tensor& weight, const Tensor& bias,
+                    Tensor& out, const NormParams& p) = 0;
+
+  // Qwen3-Next gated RMSNorm: out = x / rms(x) * w * silu(z), rows of `width`. out may alias x.
+  virtual void gated_rms_norm(Stream& s, const Tensor& x, const Tensor& z, const Tensor& weight,
+                              float eps, int64_t width, Tensor& out) = 0;
+
+  // out[T, N] = x[T, K] . w[N, K]^T (+ bias[N]). w F32/BF16/F16, bias F32.
+  virtual void linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias,
+                      Tensor& out) = 0;
+
+  // In place on x [T, heads, head_dim]; positions I32 [T] index the cos/sin tables [P, rot_dim/2].
+  virtual void rope(Stream& s, Tensor& x, const Tensor& positions, const Tensor& cos,
+                    const Tensor& sin, const RopeApplyParams& p) = 0;
+
+  // Writes k_new [T, kv_heads, qk_dim] / v_new [T, kv_heads, v_dim] (F32) at positions (I32 [T])
+  // of the sequence into the block pools (converted to the pool's element type).
+  virtual void kv_store(Stream& s, const Tensor& k_new, const Tensor& v_new,
+                        const Tensor& positions, const KvBlocks& kv) = 0;
+
+  // q [T, Hq, qk_dim] at q_positions (I32 [T]) against kv; out [T, Hq, v_dim]. Query head h reads
+  // kv head h / (Hq / kv_heads) (GQA/MQA). sinks: optional F32 [Hq] logits that join the softmax
+  // denominator only (gpt-oss).
+  virtual void attention(Stream& s, const Tensor& q, const Tensor& q_positions, const KvBlocks& kv,
+                         const Tensor& sinks, Tensor& out, const AttentionParams& p) = 0;
+
+  // Elementwise activation, out may alias x.
+  virtual void activation(Stream& s, const Tensor& x, Tensor& out, Activation a) = 0;
+
+  // gate_up [T, 2F] -> out [T, F].
+  virtual void glu(Stream& s, const Tensor& gate_up, Tensor& out, const GluParams& p) = 0;
+
+  // out = x * sigmoid(gate); gate is [T, W] like x or [T, 1] (one gate per row, shared-expert
+  // gate). out may alias x.
+  virtual void sigmoid_gate(Stream& s, const Tensor& x, const Tensor& gate, Tensor& out) = 0;
+
+  // out = cap * tanh(scale * x / cap), or scale * x when cap == 0 (final logits). May alias.
+  virtual void softcap(Stream& s, const Tensor& x, float scale, float cap, Tensor& out) = 0;
+
+  // MoE router: logits F32 [T, E] -> ids I32 [T, k], weights F32 [T, k], best first.
+  // bias: optional F32 [E] selection bias (DeepSeek-V3 e_score_correction_bias).
+  virtual void router(Stream& s, const Tensor& logits, const Tensor& bias, Tensor& ids,
+                      Tensor& weights, const RouterParams& p) = 0;
+
+  // Depthwise causal conv1d over T tokens with carried state (Qwen3-Next): x [T, C],
+  // weight [C, K], bias optional [C], state F32 [C, K-1] (the previous K-1 inputs, oldest first;
+  // updated), out [T, C]; SiLU after when silu.
+  virtual void conv1d_causal(Stream& s, const Tensor& x, const Tensor& weight, const Tensor& bias,
+                             Tensor& state, bool silu, Tensor& out) = 0;
+
+  // Gated DeltaNet recurrence over T tokens (Qwen3-Next), matching transformers'
+  // torch_recurrent_gated_delta_rule with use_qk_l2norm_in_kernel: q, k [T, Hk, dk],
+  // v [T, Hv, dv], a, b [T, Hv], a_log, dt_bias [Hv], state F32 [Hv, dk, dv] (updated),
+  // out [T, Hv, dv]. Value head h uses key head h / (Hv / Hk).
+  virtual void gated_delta(Stream& s, const Tensor& q, const Tensor& k, const Tensor& v,
+                           const Tensor& a, const Tensor& b, const Tensor& a_log,
+                           const Tensor& dt_bias, Tensor& state, Tensor& out) = 0;
+};
+
+}  // namespace archscope

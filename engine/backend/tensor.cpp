@@ -1,0 +1,103 @@
+#include "backend/tensor.hpp"
+
+#include "common/error.hpp"
+
+namespace archscope {
+
+Elem elem_of(DType t) {
+  switch (t) {
+    case DType::F32: return Elem::F32;
+    case DType::BF16: return Elem::BF16;
+    case DType::F16: return Elem::F16;
+    case DType::FP8: return Elem::FP8;
+    case DType::INT8: return Elem::INT8;
+    case DType::INT4: return Elem::INT4;
+  }
+  throw Error(ErrorKind::Internal, "elem_of", "unknown DType");
+}
+
+int elem_bits(Elem e) {
+  switch (e) {
+    case Elem::F32: case Elem::I32: return 32;
+    case Elem::BF16: case Elem::F16: return 16;
+    case Elem::FP8: case Elem::INT8: return 8;
+    case Elem::INT4: return 4;
+  }
+  throw Error(ErrorKind::Internal, "elem_bits", "unknown Elem");
+}
+
+const char* to_string(Elem e) {
+  switch (e) {
+    case Elem::F32: return "fp32";
+    case Elem::BF16: return "bf16";
+    case Elem::F16: return "fp16";
+    case Elem::I32: return "int32";
+    case Elem::FP8: return "fp8";
+    case Elem::INT8: return "int8";
+    case Elem::INT4: return "int4";
+  }
+  return "?";
+}
+
+bool elem_is_quantized(Elem e) { return e == Elem::FP8 || e == Elem::INT8 || e == Elem::INT4; }
+
+std::string shape_string(const Shape& s) {
+  std::string out = "[";
+  for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + "]";
+}
+
+static int64_t product(const Shape& s) {
+  int64_t n = 1;
+  for (int64_t d : s) {
+    if (d < 0) throw Error(ErrorKind::Validation, "tensor", "negative dimension in " + shape_string(s));
+    n *= d;
+  }
+  return n;
+}
+
+Tensor::Tensor(std::shared_ptr<Buffer> buffer, Elem elem, Shape shape, size_t byte_offset)
+    : buffer_(std::move(buffer)), elem_(elem), shape_(std::move(shape)), offset_(byte_offset) {
+  if (buffer_ && offset_ + bytes() > buffer_->bytes())
+    throw Error(ErrorKind::Internal, "tensor",
+                "view " + shape_string(shape_) + " at offset " + std::to_string(offset_) +
+                    " overruns a buffer of " + std::to_string(buffer_->bytes()) + " bytes");
+}
+
+int64_t Tensor::dim(int64_t i) const {
+  const int64_t r = rank();
+  const int64_t k = i < 0 ? i + r : i;
+  if (k < 0 || k >= r)
+    throw Error(ErrorKind::Internal, "tensor", "dimension " + std::to_string(i) + " of " + shape_string(shape_));
+  return shape_[static_cast<size_t>(k)];
+}
+
+int64_t Tensor::numel() const { return product(shape_); }
+
+size_t Tensor::bytes() const { return static_cast<size_t>((numel() * elem_bits(elem_) + 7) / 8); }
+
+Backend* Tensor::backend() const { return buffer_ ? &buffer_->owner() : nullptr; }
+
+Tensor Tensor::reshape(Shape shape) const {
+  if (product(shape) != numel())
+    throw Error(ErrorKind::Internal, "tensor.reshape", shape_string(shape_) + " -> " + shape_string(shape));
+  Tensor t(buffer_, elem_, std::move(shape), offset_);
+  t.quant = quant;
+  return t;
+}
+
+Tensor Tensor::slice_rows(int64_t begin, int64_t count) const {
+  const int64_t rows = dim(0);
+  if (begin < 0 || count < 0 || begin + count > rows)
+    throw Error(ErrorKind::Internal, "tensor.slice_rows",
+                "rows [" + std::to_string(begin) + ", " + std::to_string(begin + count) + ") of " + shape_string(shape_));
+  if (elem_bits(elem_) % 8 != 0 && quant.block == 0)
+    throw Error(ErrorKind::Unsupported, "tensor.slice_rows", "sub-byte elements");
+  Shape s = shape_;
+  s[0] = count;
+  const int64_t row_elems = rows ? numel() / rows : 0;
+  const size_t off = offset_ + static_cast<size_t>(begin * row_elems * elem_bits(elem_) / 8);
+  return Tensor(buffer_, elem_, std::move(s), off);
+}
+
+}  // namespace archscope

@@ -1,0 +1,79 @@
+// Backend-neutral tensors: element type, shape and the buffer (in some backend's memory) that
+// holds the data. Nothing here dereferences the data; only the owning backend may, so a CUDA
+// backend can hand out device buffers through the same type.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/dtype.hpp"
+
+namespace archscope {
+
+class Backend;
+
+// Element type of a tensor: the storage dtypes of common/dtype.hpp plus int32 for index data
+// (token ids, positions, block tables, expert ids), which the model-level DType does not name.
+enum class Elem : uint8_t { F32, BF16, F16, I32, FP8, INT8, INT4 };
+
+Elem elem_of(DType t);
+int elem_bits(Elem e);
+const char* to_string(Elem e);
+bool elem_is_quantized(Elem e);  // fp8/int8/int4: need block scales, no op handles them yet
+
+// A block of memory owned by a backend. `handle` is opaque outside that backend (a host pointer
+// for the CPU backend, a device pointer for CUDA); the backend frees it in its destructor.
+class Buffer {
+ public:
+  virtual ~Buffer() = default;
+  virtual void* handle() const = 0;
+  virtual size_t bytes() const = 0;
+  virtual Backend& owner() const = 0;
+};
+
+using Shape = std::vector<int64_t>;
+std::string shape_string(const Shape& s);  // "[3, 5, 7]" for error messages
+
+// Room for quantized weights: a tensor of fp8/int8/int4 carries one scale per `block` elements
+// of each row. Unused (block == 0) for fp32/bf16/fp16.
+struct BlockScales {
+  int64_t block = 0;
+  std::shared_ptr<Buffer> scales;  // F32, rows * ceil(cols / block) values
+};
+
+// A dense, row-major view into a buffer. Cheap to copy; copies share the buffer.
+class Tensor {
+ public:
+  Tensor() = default;
+  Tensor(std::shared_ptr<Buffer> buffer, Elem elem, Shape shape, size_t byte_offset = 0);
+
+  bool defined() const { return buffer_ != nullptr; }
+  Elem elem() const { return elem_; }
+  const Shape& shape() const { return shape_; }
+  int64_t rank() const { return static_cast<int64_t>(shape_.size()); }
+  int64_t dim(int64_t i) const;  // negative i counts from the end
+  int64_t numel() const;
+  size_t bytes() const;  // of the viewed elements
+  size_t byte_offset() const { return offset_; }
+  Backend* backend() const;  // null for an undefined tensor
+  const std::shared_ptr<Buffer>& buffer() const { return buffer_; }
+
+  // Same data, new shape of equal numel.
+  Tensor reshape(Shape shape) const;
+  // Rows [begin, begin + count) of the outermost dimension.
+  Tensor slice_rows(int64_t begin, int64_t count) const;
+
+  BlockScales quant;  // see BlockScales
+
+ private:
+  std::shared_ptr<Buffer> buffer_;
+  Elem elem_ = Elem::F32;
+  Shape shape_;
+  size_t offset_ = 0;
+};
+
+}  // namespace archscope

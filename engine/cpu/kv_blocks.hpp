@@ -1,0 +1,30 @@
+// Shared by kv_store and attention: validates a KvBlocks view once and maps a token position of the
+// sequence to its slot in the block pools.
+#pragma once
+
+#include "backend/op_params.hpp"
+
+namespace archscope::cpu {
+
+struct KvLayout {
+  int64_t kv_heads = 0, qk_dim = 0, v_dim = 0, block_size = 0, capacity = 0;
+  const int32_t* table = nullptr;
+  char* k = nullptr;
+  char* v = nullptr;
+  size_t k_elem_bytes = 0, v_elem_bytes = 0;
+  Elem k_elem = Elem::F32, v_elem = Elem::F32;
+
+  // Element offset of (position, kv head) in the k / v pool.
+  int64_t slot(int64_t pos) const { return static_cast<int64_t>(table[pos / block_size]) * block_size + pos % block_size; }
+  char* k_row(int64_t pos, int64_t head) const {
+    return k + static_cast<size_t>((slot(pos) * kv_heads + head) * qk_dim) * k_elem_bytes;
+  }
+  char* v_row(int64_t pos, int64_t head) const {
+    return v + static_cast<size_t>((slot(pos) * kv_heads + head) * v_dim) * v_elem_bytes;
+  }
+};
+
+// Checks shapes, element types and every block-table entry that covers positions [0, upto).
+KvLayout kv_layout(const KvBlocks& kv, int64_t upto, const char* op);
+
+}  // namespace archscope::cpu

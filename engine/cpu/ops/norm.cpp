@@ -1,0 +1,71 @@
+// Row norms: RMSNorm (optionally weightless: Llama 4's "L2Norm" is a weightless RMSNorm),
+// RMSNorm with (1 + w), LayerNorm with or without bias, and the true L2 norm
+// x / sqrt(sum x^2 + eps) of the FLA/Qwen3-Next kernels. Statistics in fp32 (RMS) or float64
+// (LayerNorm's mean and variance, which cancel badly in fp32 for rows with a large mean).
+#include <cmath>
+
+#include "cpu/check.hpp"
+#include "cpu/cpu_backend.hpp"
+#include "cpu/simd/kernels.hpp"
+
+namespace archscope::cpu {
+
+void CpuBackend::norm(Stream& s, const Tensor& x, const Tensor& weight, const Tensor& bias,
+                      Tensor& out, const NormParams& p) {
+  const char* op = "norm";
+  check_stream(*this, s, op);
+  const float* xp = in_f32(x, op, "x");
+  float* yp = out_f32(out, op, "out");
+  const int64_t W = p.width;
+  require(W > 0 && x.numel() % W == 0, op, "width " + std::to_string(W) + " does not divide " + shape_string(x.shape()));
+  require(out.numel() == x.numel(), op, "out size differs from x");
+  const bool need_w = p.op == NormOp::RmsPlusOne || p.op == NormOp::Layer;
+  require(!need_w || weight.defined(), op, "this norm needs a weight");
+  require(p.op != NormOp::L2 || !weight.defined(), op, "the L2 norm takes no weight");
+  require(p.op == NormOp::Layer || !bias.defined(), op, "only LayerNorm takes a bias");
+  const void* wp = nullptr;
+  const void* bp = nullptr;
+  if (weight.defined()) {
+    check_float(weight, op, "weight");
+    require(weight.numel() == W, op, "weight must have width elements");
+    wp = raw(weight);
+  }
+  if (bias.defined()) {
+    check_float(bias, op, "bias");
+    require(bias.numel() == W, op, "bias must have width elements");
+    bp = raw(bias);
+  }
+  const Elem we = weight.defined() ? weight.elem() : Elem::F32;
+  const Elem be = bias.defined() ? bias.elem() : Elem::F32;
+  const int64_t rows = x.numel() / W;
+  pool_.parallel_for(rows, std::max<int64_t>(1, 4096 / W), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* xr = xp + r * W;
+      float* yr = yp + r * W;
+      float mean = 0.0f, inv = 0.0f;
+      if (p.op == NormOp::Layer) {
+        double sum = 0.0, sq = 0.0;
+        for (int64_t i = 0; i < W; ++i) sum += xr[i];
+        const double m = sum / static_cast<double>(W);
+        for (int64_t i = 0; i < W; ++i) sq += (xr[i] - m) * (xr[i] - m);
+        mean = static_cast<float>(m);
+        inv = static_cast<float>(1.0 / std::sqrt(sq / static_cast<double>(W) + p.eps));
+      } else {
+        const float ss = sum_squares(xr, static_cast<size_t>(W));
+        const float denom = p.op == NormOp::L2 ? ss : ss / static_cast<float>(W);
+        inv = 1.0f / std::sqrt(denom + p.eps);
+      }
+      for (int64_t i = 0; i < W; ++i) {
+        float v = (xr[i] - mean) * inv;
+        if (wp) {
+          const float w = load_float(wp, we, i);
+          v *= p.op == NormOp::RmsPlusOne ? 1.0f + w : w;
+        }
+        if (bp) v += load_float(bp, be, i);
+        yr[i] = v;
+      }
+    }
+  });
+}
+
+}  // namespace archscope::cpu

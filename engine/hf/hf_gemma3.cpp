@@ -1,0 +1,69 @@
+#include <cmath>
+
+#include "hf/hf_common.hpp"
+#include "hf/hf_families.hpp"
+
+namespace archscope::hf {
+
+ModelConfig import_gemma3(const Reader& r) {
+  ModelConfig c;
+  // Gemma3TextConfig defaults: the published 27B config.json relies on most of them.
+  CoreDefaults d;
+  d.vocab_size = 262208;
+  d.max_position = 131072;
+  d.rms_eps = 1e-6;
+  d.rope_theta = 1e6;
+  d.tied_embeddings = true;
+  d.head_dim = 256;
+  read_core(r, d, c);
+  read_gated_activation(r, "gelu_pytorch_tanh", c.ffn);
+
+  // Gemma3RMSNorm scales by (1 + w); four norms per layer wrap both sub-blocks.
+  c.norm.kind = NormKind::RmsNormPlusOne;
+  c.norm.placement = NormPlacement::Sandwich;
+  c.embedding_scale = std::sqrt(static_cast<double>(c.d_model));
+
+  auto& a = c.attention;
+  a.qk_norm = QkNormKind::PerHead;
+  a.qkv_bias = a.out_bias = r.boolean_or("attention_bias", false);
+  const double qpas = r.number_or("query_pre_attn_scalar", 256.0);
+  if (!(qpas > 0.0)) r.fail_value("query_pre_attn_scalar", "must be positive");
+  a.scale = 1.0 / std::sqrt(qpas);
+  a.softcap = r.number_or("attn_logit_softcapping", 0.0);
+  c.final_softcap = r.number_or("final_logit_softcapping", 0.0);
+
+  // Five local layers per global one unless layer_types says otherwise; the pattern key was
+  // renamed to _sliding_window_pattern in later exports.
+  std::vector<AttentionKind> kinds;
+  if (r.has("layer_types")) {
+    kinds = read_layer_types(r, c.n_layers);
+  } else {
+    const std::string key =
+        r.has("sliding_window_pattern") ? "sliding_window_pattern" : "_sliding_window_pattern";
+    const int64_t every = r.integer_or(key, 6);
+    if (every <= 0) r.fail_value(key, "must be positive");
+    kinds.assign(c.n_layers, AttentionKind::Sliding);
+    for (int64_t i = 0; i < c.n_layers; ++i) {
+      if ((i + 1) % every == 0) kinds[i] = AttentionKind::Full;
+    }
+  }
+  a.pattern = compress_pattern(kinds);
+  a.sliding_window = r.has("sliding_window") ? read_window(r, "sliding_window") : 4096;
+
+  // Global layers: rope_theta with the (linear) scaling; local layers: rope_local_base_freq and
+  // no scaling (4.x), or the sliding_attention entry of rope_parameters (5.x).
+  const RopeRead rope = read_rope(r, d.rope_theta);
+  c.position.rope = rope.global;
+  if (rope.local) {
+    c.position.rope_local = *rope.local;
+  } else {
+    Rope local;
+    local.theta = r.number_or("rope_local_base_freq", 10000.0);
+    if (!(local.theta > 0.0)) r.fail_value("rope_local_base_freq", "must be positive");
+    local.partial_rotary = rope.global.partial_rotary;
+    c.position.rope_local = local;
+  }
+  return c;
+}
+
+}  // namespace archscope::hf

@@ -1,0 +1,255 @@
+#include "kv/paged_kv_cache.hpp"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+
+namespace archscope {
+
+namespace {
+
+const char* kWhere = "kv_cache";
+
+// Zero-filled F32 tensor: a fresh sequence starts from zero conv and recurrent state.
+Tensor zeros(Backend& b, Shape shape) {
+  Tensor t = b.alloc(Elem::F32, std::move(shape));
+  std::vector<float> host(static_cast<size_t>(t.numel()), 0.0f);
+  b.upload(b.default_stream(), host.data(), t);
+  b.synchronize(b.default_stream());
+  return t;
+}
+
+void zero_fill(Backend& b, Tensor& t) {
+  std::vector<float> host(static_cast<size_t>(t.numel()), 0.0f);
+  b.upload(b.default_stream(), host.data(), t);
+  b.synchronize(b.default_stream());
+}
+
+// First position a future query of a sequence of `length` cached tokens can still see.
+int64_t first_visible(AttentionKind kind, int64_t window, int64_t length) {
+  if (kind == AttentionKind::Sliding) return std::max<int64_t>(0, length - window + 1);
+  if (kind == AttentionKind::Chunked) return length / window * window;
+  return 0;
+}
+
+}  // namespace
+
+PagedKvCache::PagedKvCache(Backend& backend, const ModelConfig& config, const KvCacheOptions& options)
+    : backend_(backend), options_(options) {
+  if (options.block_size <= 0) throw Error(ErrorKind::Validation, kWhere, "block_size must be positive");
+  if (options.max_tokens <= 0) throw Error(ErrorKind::Validation, kWhere, "max_tokens must be positive");
+  if (options.max_sequences <= 0) throw Error(ErrorKind::Validation, kWhere, "max_sequences must be positive");
+  if (options.dtype != Elem::F32 && options.dtype != Elem::BF16 && options.dtype != Elem::F16)
+    throw Error(ErrorKind::Unsupported, kWhere, std::string("cache dtype ") + to_string(options.dtype));
+  const auto specs = expand_layers(config);
+  const AttentionConfig& a = config.attention;
+  const int64_t nblocks = (options.max_tokens + options.block_size - 1) / options.block_size;
+  pools_.resize(specs.size());
+  state_bytes_per_layer_.assign(specs.size(), 0);
+  for (size_t i = 0; i < specs.size(); ++i) {
+    Pool& p = pools_[i];
+    p.kind = specs[i].attention;
+    p.window = specs[i].window;
+    if (p.kind == AttentionKind::Linear) {
+      const auto& l = a.linear;
+      const int64_t key_dim = l.key_heads * l.key_head_dim, value_dim = l.value_heads * l.value_head_dim;
+      state_bytes_per_layer_[i] = sizeof(float) * static_cast<size_t>(
+          (2 * key_dim + value_dim) * (l.conv_kernel - 1) + l.value_heads * l.key_head_dim * l.value_head_dim);
+      continue;
+    }
+    if (p.kind == AttentionKind::Mla) {
+      p.k = backend.alloc(options.dtype, {nblocks, options.block_size, 1, a.mla.kv_lora_rank + a.mla.qk_rope_head_dim});
+      p.v = p.k;  // the latent doubles as the values (absorbed attention)
+      p.block_bytes = p.k.bytes() / static_cast<size_t>(nblocks);
+    } else {
+      p.k = backend.alloc(options.dtype, {nblocks, options.block_size, a.kv_heads, a.head_dim});
+      p.v = backend.alloc(options.dtype, {nblocks, options.block_size, a.kv_heads, a.head_dim});
+      p.block_bytes = (p.k.bytes() + p.v.bytes()) / static_cast<size_t>(nblocks);
+    }
+    p.free.resize(static_cast<size_t>(nblocks));
+    for (int64_t b = 0; b < nblocks; ++b) p.free[static_cast<size_t>(b)] = static_cast<int32_t>(nblocks - 1 - b);
+  }
+  // Linear-attention state: allocated once per sequence slot, zeroed when a slot is reused.
+  state_slots_.resize(static_cast<size_t>(options.max_sequences));
+  for (auto& slot : state_slots_) {
+    slot.resize(specs.size());
+    for (size_t i = 0; i < specs.size(); ++i) {
+      if (pools_[i].kind != AttentionKind::Linear) continue;
+      const auto& l = a.linear;
+      slot[i].conv_q = zeros(backend, {l.key_heads * l.key_head_dim, l.conv_kernel - 1});
+      slot[i].conv_k = zeros(backend, {l.key_heads * l.key_head_dim, l.conv_kernel - 1});
+      slot[i].conv_v = zeros(backend, {l.value_heads * l.value_head_dim, l.conv_kernel - 1});
+      slot[i].recurrent = zeros(backend, {l.value_heads, l.key_head_dim, l.value_head_dim});
+    }
+  }
+  seqs_.resize(static_cast<size_t>(options.max_sequences));
+}
+
+PagedKvCache::Sequence& PagedKvCache::get(int64_t seq) {
+  if (seq < 0 || seq >= static_cast<int64_t>(seqs_.size()) || !seqs_[static_cast<size_t>(seq)].live)
+    throw Error(ErrorKind::Validation, kWhere, "no live sequence " + std::to_string(seq));
+  return seqs_[static_cast<size_t>(seq)];
+}
+const PagedKvCache::Sequence& PagedKvCache::get(int64_t seq) const {
+  return const_cast<PagedKvCache*>(this)->get(seq);
+}
+
+bool PagedKvCache::live(int64_t seq) const {
+  return seq >= 0 && seq < static_cast<int64_t>(seqs_.size()) && seqs_[static_cast<size_t>(seq)].live;
+}
+
+int64_t PagedKvCache::length(int64_t seq) const { return get(seq).length; }
+
+int64_t PagedKvCache::add_sequence() {
+  for (size_t i = 0; i < seqs_.size(); ++i) {
+    Sequence& s = seqs_[i];
+    if (s.live) continue;
+    s = Sequence{};
+    s.live = true;
+    s.tables.resize(pools_.size());
+    s.table_tensors.resize(pools_.size());
+    for (size_t l = 0; l < pools_.size(); ++l) {
+      if (pools_[l].kind != AttentionKind::Linear) continue;
+      LinearState& st = state_slots_[i][l];
+      zero_fill(backend_, st.conv_q);
+      zero_fill(backend_, st.conv_k);
+      zero_fill(backend_, st.conv_v);
+      zero_fill(backend_, st.recurrent);
+    }
+    return static_cast<int64_t>(i);
+  }
+  throw Error(ErrorKind::Resource, kWhere,
+              "all " + std::to_string(seqs_.size()) + " sequence slots are in use (max_sequences)");
+}
+
+void PagedKvCache::free_sequence(int64_t seq) {
+  Sequence& s = get(seq);
+  for (size_t l = 0; l < pools_.size(); ++l)
+    for (int32_t b : s.tables[l])
+      if (b >= 0) pools_[l].free.push_back(b);
+  s = Sequence{};
+}
+
+void PagedKvCache::upload_table(Sequence& s, int64_t layer) {
+  auto& table = s.tables[static_cast<size_t>(layer)];
+  // Recycled entries point at block 0: they stay valid indices, and no query reads them (they
+  // hold positions before the first visible one).
+  std::vector<int32_t> host(table.size());
+  for (size_t i = 0; i < table.size(); ++i) host[i] = std::max<int32_t>(table[i], 0);
+  Tensor& t = s.table_tensors[static_cast<size_t>(layer)];
+  if (!t.defined() || t.dim(0) != static_cast<int64_t>(host.size()))
+    t = backend_.alloc(Elem::I32, {static_cast<int64_t>(host.size())});
+  backend_.upload(backend_.default_stream(), host.data(), t);
+  backend_.synchronize(backend_.default_stream());
+}
+
+void PagedKvCache::reserve(int64_t seq, int64_t tokens) {
+  Sequence& s = get(seq);
+  if (tokens < 0) throw Error(ErrorKind::Validation, kWhere, "negative token count");
+  const int64_t bs = options_.block_size;
+  const int64_t need = (s.length + tokens + bs - 1) / bs;
+  for (size_t l = 0; l < pools_.size(); ++l) {
+    Pool& p = pools_[l];
+    if (p.kind == AttentionKind::Linear) continue;
+    auto& table = s.tables[l];
+    if (static_cast<int64_t>(table.size()) >= need) continue;
+    // Blocks wholly before the first position this step's queries can see need no storage.
+    const int64_t skip_below = first_visible(p.kind, p.window, s.length) / bs;
+    while (static_cast<int64_t>(table.size()) < need) {
+      const int64_t logical = static_cast<int64_t>(table.size());
+      if (logical < skip_below) {
+        table.push_back(-1);
+        continue;
+      }
+      if (p.free.empty())
+        throw Error(ErrorKind::Resource, kWhere,
+                    "layer " + std::to_string(l) + ": block pool exhausted (" +
+                        std::to_string(p.k.dim(0)) + " blocks of " + std::to_string(bs) +
+                        " tokens); raise max_tokens");
+      table.push_back(p.free.back());
+      p.free.pop_back();
+    }
+    upload_table(s, static_cast<int64_t>(l));
+  }
+}
+
+void PagedKvCache::advance(int64_t seq, int64_t tokens) {
+  Sequence& s = get(seq);
+  s.length += tokens;
+  const int64_t bs = options_.block_size;
+  for (size_t l = 0; l < pools_.size(); ++l) {
+    Pool& p = pools_[l];
+    if (p.kind != AttentionKind::Sliding && p.kind != AttentionKind::Chunked) continue;
+    const int64_t keep_from = first_visible(p.kind, p.window, s.length);
+    auto& table = s.tables[l];
+    bool changed = false;
+    for (int64_t b = 0; b < static_cast<int64_t>(table.size()) && (b + 1) * bs <= keep_from; ++b) {
+      int32_t& id = table[static_cast<size_t>(b)];
+      if (id < 0) continue;
+      p.free.push_back(id);
+      id = -1;
+      changed = true;
+    }
+    if (changed) upload_table(s, static_cast<int64_t>(l));
+  }
+}
+
+KvBlocks PagedKvCache::blocks(int64_t seq, int64_t layer, int64_t length) const {
+  const Sequence& s = get(seq);
+  if (layer < 0 || layer >= static_cast<int64_t>(pools_.size()) ||
+      pools_[static_cast<size_t>(layer)].kind == AttentionKind::Linear)
+    throw Error(ErrorKind::Internal, kWhere, "layer " + std::to_string(layer) + " has no KV blocks");
+  const Pool& p = pools_[static_cast<size_t>(layer)];
+  const auto& table = s.tables[static_cast<size_t>(layer)];
+  if (length > static_cast<int64_t>(table.size()) * options_.block_size)
+    throw Error(ErrorKind::Internal, kWhere, "length beyond the reserved blocks");
+  KvBlocks kv;
+  kv.k = p.k;
+  kv.v = p.v;
+  kv.block_table = s.table_tensors[static_cast<size_t>(layer)];
+  kv.block_size = options_.block_size;
+  kv.length = length;
+  return kv;
+}
+
+LinearState& PagedKvCache::linear_state(int64_t seq, int64_t layer) {
+  get(seq);
+  if (layer < 0 || layer >= static_cast<int64_t>(pools_.size()) ||
+      pools_[static_cast<size_t>(layer)].kind != AttentionKind::Linear)
+    throw Error(ErrorKind::Internal, kWhere, "layer " + std::to_string(layer) + " is not linear attention");
+  return state_slots_[static_cast<size_t>(seq)][static_cast<size_t>(layer)];
+}
+
+int64_t PagedKvCache::blocks_in_use(int64_t layer) const {
+  const Pool& p = pools_.at(static_cast<size_t>(layer));
+  if (p.kind == AttentionKind::Linear) return 0;
+  return p.k.dim(0) - static_cast<int64_t>(p.free.size());
+}
+
+KvAccounting PagedKvCache::accounting() const {
+  KvAccounting acc;
+  acc.per_layer.resize(pools_.size());
+  int64_t live_seqs = 0;
+  for (const Sequence& s : seqs_) live_seqs += s.live ? 1 : 0;
+  for (size_t l = 0; l < pools_.size(); ++l) {
+    const Pool& p = pools_[l];
+    KvBytes& b = acc.per_layer[l];
+    if (p.kind == AttentionKind::Linear) {
+      b.allocated = state_bytes_per_layer_[l] * state_slots_.size();
+      b.used = state_bytes_per_layer_[l] * static_cast<uint64_t>(live_seqs);
+    } else {
+      b.allocated = p.k.bytes() + (p.kind == AttentionKind::Mla ? 0 : p.v.bytes());
+      b.used = p.block_bytes * static_cast<uint64_t>(blocks_in_use(static_cast<int64_t>(l)));
+    }
+    KvBytes& k = acc.per_kind[static_cast<size_t>(p.kind)];
+    k.allocated += b.allocated;
+    k.used += b.used;
+    acc.total.allocated += b.allocated;
+    acc.total.used += b.used;
+  }
+  return acc;
+}
+
+}  // namespace archscope

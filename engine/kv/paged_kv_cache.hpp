@@ -1,0 +1,102 @@
+// Paged KV cache: one pool of fixed-size blocks (block_size tokens) per attention layer, a block
+// table per (sequence, layer), blocks returned to their pool when a sequence ends. Per layer kind:
+//  - Full:    every token of the sequence is kept;
+//  - Sliding: only the last `window` tokens are needed, blocks that slid out are recycled;
+//  - Chunked: only the current chunk is needed, blocks of finished chunks are recycled;
+//  - Mla:     one pool holding [latent (kv_lora_rank) | rope key (qk_rope_head_dim)] per token;
+//             KvBlocks::k and ::v are the same tensor (values are the latent part, see forward);
+//  - Linear:  no blocks: a constant conv state and recurrent state per sequence (fp32).
+// Byte accounting is exact: allocated = the pools and states as allocated, used = blocks in use
+// (whole blocks, as the memory is committed) plus live states.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "backend/backend.hpp"
+#include "config/model_config.hpp"
+
+namespace archscope {
+
+struct KvCacheOptions {
+  Elem dtype = Elem::F32;     // K/V element type (F32, BF16, F16); states are always F32
+  int64_t block_size = 16;    // tokens per block
+  int64_t max_tokens = 4096;  // pool capacity per attention layer, in tokens (rounded up to blocks)
+  int64_t max_sequences = 8;  // linear-attention states are allocated per sequence slot
+};
+
+inline constexpr int kKindCount = 5;  // AttentionKind values
+
+struct KvBytes {
+  uint64_t allocated = 0;
+  uint64_t used = 0;
+};
+
+struct KvAccounting {
+  std::vector<KvBytes> per_layer;
+  std::array<KvBytes, kKindCount> per_kind{};  // indexed by static_cast<int>(AttentionKind)
+  KvBytes total;
+};
+
+// The recurrent state of one linear-attention layer of one sequence.
+struct LinearState {
+  Tensor conv_q, conv_k, conv_v;  // F32 [channels, conv_kernel - 1] (the conv runs per part)
+  Tensor recurrent;               // F32 [value_heads, key_head_dim, value_head_dim]
+};
+
+class PagedKvCache {
+ public:
+  PagedKvCache(Backend& backend, const ModelConfig& config, const KvCacheOptions& options);
+
+  // Returns a sequence id (>= 0). Throws Error(Resource) when max_sequences are live.
+  int64_t add_sequence();
+  // Returns every block and state of the sequence to the pools.
+  void free_sequence(int64_t seq);
+  bool live(int64_t seq) const;
+  int64_t length(int64_t seq) const;  // tokens cached so far
+
+  // Makes room for positions [length, length + tokens) in every attention layer. Throws
+  // Error(Resource) naming the layer when a pool runs out of blocks.
+  void reserve(int64_t seq, int64_t tokens);
+  // Marks `tokens` more as cached and recycles the blocks no future query can see.
+  void advance(int64_t seq, int64_t tokens);
+
+  // The view of one layer for attention / kv_store, with KvBlocks::length = `length` (use the
+  // length including this step's tokens after storing them).
+  KvBlocks blocks(int64_t seq, int64_t layer, int64_t length) const;
+  LinearState& linear_state(int64_t seq, int64_t layer);
+
+  KvAccounting accounting() const;
+  const KvCacheOptions& options() const { return options_; }
+  int64_t blocks_in_use(int64_t layer) const;
+
+ private:
+  struct Pool {
+    AttentionKind kind = AttentionKind::Full;
+    int64_t window = 0;
+    Tensor k, v;  // v aliases k for MLA, undefined for linear layers
+    size_t block_bytes = 0;
+    std::vector<int32_t> free;  // free block ids (a stack)
+  };
+  struct Sequence {
+    bool live = false;
+    int64_t length = 0;
+    std::vector<std::vector<int32_t>> tables;  // per layer, -1 = recycled or not yet assigned
+    std::vector<Tensor> table_tensors;         // per layer, uploaded copy of `tables`
+    std::vector<LinearState> states;           // per layer (linear layers only)
+  };
+
+  void upload_table(Sequence& s, int64_t layer);
+  Sequence& get(int64_t seq);
+  const Sequence& get(int64_t seq) const;
+
+  Backend& backend_;
+  KvCacheOptions options_;
+  std::vector<Pool> pools_;
+  std::vector<Sequence> seqs_;
+  std::vector<std::vector<LinearState>> state_slots_;  // per sequence slot, per layer
+  std::vector<size_t> state_bytes_per_layer_;
+};
+
+}  // namespace archscope

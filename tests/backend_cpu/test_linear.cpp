@@ -1,0 +1,75 @@
+#define BOOST_TEST_DYN_LINK
+#include <boost/test/unit_test.hpp>
+
+#include "helpers.hpp"
+
+using namespace archscope;
+using namespace archscope::test;
+
+namespace {
+
+// y[t][n] = sum_k x[t][k] * w[n][k] + b[n] in float64.
+std::vector<double> reference(const std::vector<float>& x, const std::vector<float>& w,
+                              const std::vector<float>& b, int64_t T, int64_t K, int64_t N) {
+  std::vector<double> y(static_cast<size_t>(T * N));
+  for (int64_t t = 0; t < T; ++t)
+    for (int64_t n = 0; n < N; ++n) {
+      double s = b.empty() ? 0.0 : b[n];
+      for (int64_t k = 0; k < K; ++k) s += static_cast<double>(x[t * K + k]) * w[n * K + k];
+      y[t * N + n] = s;
+    }
+  return y;
+}
+
+void run(Elem we, int64_t T, int64_t K, int64_t N, bool bias, uint64_t seed) {
+  CpuBackend be(3);
+  Rng rng(seed);
+  auto x = rng.uniform(T * K);
+  auto w = rng.uniform(N * K);
+  std::vector<float> b = bias ? rng.uniform(N) : std::vector<float>{};
+  Tensor xt = upload_f32(be, {T, K}, x);
+  Tensor wt = upload_as(be, we, {N, K}, w);
+  Tensor bt = bias ? upload_f32(be, {N}, b) : Tensor();
+  Tensor y = be.alloc(Elem::F32, {T, N});
+  be.linear(be.default_stream(), xt, wt, bt, y);
+  BOOST_TEST_CONTEXT(to_string(we) << " T=" << T << " K=" << K << " N=" << N) {
+    ARCHSCOPE_CHECK_CLOSE(fetch(be, y), reference(x, w, b, T, K, N), 1e-5);
+  }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(backend_cpu_linear)
+
+BOOST_AUTO_TEST_CASE(matvec_all_weight_dtypes_odd_sizes) {
+  for (Elem e : {Elem::F32, Elem::BF16, Elem::F16}) {
+    run(e, 1, 1, 1, false, 1);
+    run(e, 1, 77, 53, true, 2);
+    run(e, 3, 301, 29, false, 3);   // 3 tokens: one partial group of the 4-row kernel
+    run(e, 7, 129, 67, true, 4);    // 4 + 3 tokens
+  }
+}
+
+BOOST_AUTO_TEST_CASE(blas_path_for_fp32_prefill) {
+  // T >= 16 with fp32 weights goes through OpenBLAS sgemm; bf16 stays on the streaming kernel.
+  run(Elem::F32, 37, 211, 45, true, 5);
+  run(Elem::F32, 16, 64, 1, false, 6);
+  run(Elem::BF16, 37, 211, 45, true, 7);
+}
+
+BOOST_AUTO_TEST_CASE(rejects_mismatched_shapes_and_quantized_weights) {
+  CpuBackend be(1);
+  Tensor x = be.alloc(Elem::F32, {2, 8});
+  Tensor w = be.alloc(Elem::F32, {4, 9});
+  Tensor y = be.alloc(Elem::F32, {2, 4});
+  BOOST_CHECK_THROW(be.linear(be.default_stream(), x, w, Tensor(), y), Error);
+  Tensor wq = be.alloc(Elem::INT8, {4, 8});
+  try {
+    be.linear(be.default_stream(), x, wq, Tensor(), y);
+    BOOST_FAIL("int8 weights accepted");
+  } catch (const Error& e) {
+    BOOST_TEST((e.kind() == ErrorKind::Unsupported));
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,47 @@
+// transformers 4.x and 5.x spell the same model differently; both must import identically.
+#define BOOST_TEST_DYN_LINK
+#include <boost/test/unit_test.hpp>
+
+#include "hf_test_util.hpp"
+
+using namespace archscope;
+using hf_test::load;
+
+BOOST_AUTO_TEST_SUITE(hf_forms)
+
+BOOST_AUTO_TEST_CASE(v5_matches_v4) {
+  for (const char* name :
+       {"gemma3-27b", "llama3.2-1b", "qwen3-next-80b-a3b", "gpt-oss-20b", "deepseek-v3"}) {
+    BOOST_TEST_CONTEXT(name) {
+      const auto v4 = load(name);
+      const auto v5 = load(std::string("v5-") + name);
+      BOOST_TEST((v4.position == v5.position));
+      BOOST_TEST((v4.attention == v5.attention));
+      BOOST_TEST((v4 == v5));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(rope_scaling_type_and_rope_type_agree) {
+  nlohmann::json base = {{"model_type", "llama"},     {"hidden_size", 256},
+                         {"num_hidden_layers", 2},    {"num_attention_heads", 4},
+                         {"intermediate_size", 512},  {"max_position_embeddings", 4096}};
+  auto a = base, b = base;
+  a["rope_scaling"] = {{"type", "linear"}, {"factor", 4.0}};
+  b["rope_scaling"] = {{"rope_type", "linear"}, {"factor", 4.0}};
+  const auto ca = import_hf_config(a);
+  BOOST_TEST((ca.position.rope.scaling.kind == RopeScalingKind::Linear));
+  BOOST_TEST((ca == import_hf_config(b)));
+}
+
+BOOST_AUTO_TEST_CASE(every_supported_fixture_validates) {
+  for (const char* name :
+       {"deepseek-v3", "kimi-k2", "olmo2-7b", "olmo2-32b", "gemma3-27b", "gemma3-1b",
+        "mistral-small-3.1-24b", "llama4-maverick", "llama4-scout", "qwen3-0.6b", "qwen3-8b",
+        "qwen3-30b-a3b", "qwen3-235b-a22b", "qwen3-next-80b-a3b", "smollm3-3b", "gpt-oss-20b",
+        "gpt-oss-120b", "glm-4.5", "glm-4.5-air", "llama3-8b", "llama3.2-1b", "mixtral-8x7b"}) {
+    BOOST_TEST_CONTEXT(name) { BOOST_CHECK_NO_THROW(validate(load(name))); }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,240 @@
+#include "report/analyze_text.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+#include <vector>
+
+namespace archscope {
+
+namespace {
+
+// 1234567 → "1,234,567": exact figures stay readable.
+std::string grouped(uint64_t v) {
+  std::string digits = std::to_string(v);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+// Decimal SI units for rates and FLOPs: "8.08 GFLOP".
+std::string si(double v, const char* unit) {
+  static const char* prefixes[] = {"", "K", "M", "G", "T", "P", "E"};
+  int i = 0;
+  while (std::fabs(v) >= 1000 && i < 6) {
+    v /= 1000;
+    ++i;
+  }
+  std::string suffix = std::string(prefixes[i]) + unit;
+  return fixed(v, i == 0 ? 0 : 2) + (suffix.empty() ? "" : " " + suffix);
+}
+
+// Parameter counts the way model cards write them: "671.03B", "7.25M".
+std::string params_short(uint64_t v) {
+  static const char* units[] = {"", "K", "M", "B", "T"};
+  double x = static_cast<double>(v);
+  int i = 0;
+  while (x >= 1000 && i < 4) {
+    x /= 1000;
+    ++i;
+  }
+  return fixed(x, i == 0 ? 0 : 2) + units[i];
+}
+
+// Binary units for memory sizes.
+std::string binary_bytes(double v) {
+  static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  int i = 0;
+  while (v >= 1024 && i < 5) {
+    v /= 1024;
+    ++i;
+  }
+  return fixed(v, i == 0 ? 0 : 2) + " " + units[i];
+}
+
+std::string duration(double s) {
+  if (s >= 1) return fixed(s, 3) + " s";
+  if (s >= 1e-3) return fixed(s * 1e3, 3) + " ms";
+  if (s >= 1e-6) return fixed(s * 1e6, 3) + " µs";
+  return fixed(s * 1e9, 3) + " ns";
+}
+
+std::string percent(uint64_t part, uint64_t whole) {
+  return whole == 0 ? "-" : fixed(100.0 * static_cast<double>(part) / static_cast<double>(whole), 2) + "%";
+}
+
+// Display width in characters: UTF-8 continuation bytes (µ, ·) take no column.
+size_t width(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// A table with a header rule; `align` gives each column 'l' (text) or 'r' (numbers).
+class Table {
+ public:
+  Table(std::vector<std::string> header, std::string align) : align_(std::move(align)) {
+    rows_.push_back(std::move(header));
+  }
+  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+
+  void render(std::ostream& out, const std::string& indent) const {
+    std::vector<size_t> widths;
+    for (const auto& row : rows_) {
+      if (widths.size() < row.size()) widths.resize(row.size(), 0);
+      for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], width(row[i]));
+    }
+    for (size_t r = 0; r < rows_.size(); ++r) {
+      std::string line = indent;
+      for (size_t i = 0; i < rows_[r].size(); ++i) {
+        const std::string& cell = rows_[r][i];
+        const std::string pad(widths[i] - width(cell), ' ');
+        if (i > 0) line += "  ";
+        const bool left = i < align_.size() && align_[i] == 'l';
+        line += left ? cell + pad : pad + cell;
+      }
+      out << line << '\n';
+      if (r == 0) {  // rule under the header
+        size_t total = 0;
+        for (size_t w : widths) total += w;
+        total += 2 * (widths.size() - 1);
+        out << indent << std::string(total, '-') << '\n';
+      }
+    }
+  }
+
+ private:
+  std::string align_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+void header(std::ostream& out, const Analysis& a) {
+  const ModelConfig& c = *a.config;
+  const AnalysisOptions& o = a.options;
+  out << "archscope analyze: " << c.name;
+  if (!c.family.empty()) out << " (" << c.family << ")";
+  out << "\n  weights " << to_string(o.weights) << ", KV cache " << to_string(o.kv)
+      << ", activations " << to_string(o.activations);
+  if (dtype_is_quantized(o.weights) && o.quant_group_size > 0) {
+    out << " (scales per " << o.quant_group_size << " weights)";
+  }
+  out << "\n  context " << grouped(static_cast<uint64_t>(o.context)) << " tokens, batch "
+      << o.batch << "\n  hardware ";
+  if (a.hardware) {
+    out << a.hardware->name;
+    if (!a.hardware->description.empty()) out << " (" << a.hardware->description << ")";
+  } else {
+    out << "none (no roofline estimate)";
+  }
+  out << "\n\n";
+}
+
+void totals(std::ostream& out, const Analysis& a) {
+  const auto& p = a.params;
+  const auto count = params_short;
+  Table t({"Totals", "", "exact"}, "lrr");
+  t.add({"parameters, total", count(p.total), grouped(p.total)});
+  t.add({"parameters, active per token", count(p.active), grouped(p.active)});
+  t.add({"active without input embedding", count(p.active_without_input_embedding),
+         grouped(p.active_without_input_embedding)});
+  t.add({"non-embedding parameters", count(p.non_embedding), grouped(p.non_embedding)});
+  t.add({"embedding parameters", count(p.embedding), grouped(p.embedding)});
+  t.add({"weights", binary_bytes(static_cast<double>(a.weights_bytes)),
+         grouped(a.weights_bytes) + " B"});
+  t.add({"KV cache per token", binary_bytes(static_cast<double>(a.kv.bytes_per_token)),
+         grouped(a.kv.bytes_per_token) + " B"});
+  t.add({"KV cache at context", binary_bytes(static_cast<double>(a.kv.bytes_at_context)),
+         grouped(a.kv.bytes_at_context) + " B"});
+  t.add({"FLOPs per token, prefill", si(a.flops.prefill_per_token, "FLOP"),
+         grouped(static_cast<uint64_t>(std::llround(a.flops.prefill_per_token)))});
+  t.add({"FLOPs per token, decode", si(a.flops.decode_per_token, "FLOP"),
+         grouped(static_cast<uint64_t>(std::llround(a.flops.decode_per_token)))});
+  t.render(out, "  ");
+  out << '\n';
+}
+
+void components(std::ostream& out, const Analysis& a) {
+  Table t({"Component", "params", "share", "active", "decode FLOPs", "prefill FLOPs"}, "lrrrrr");
+  for (int i = 0; i < kComponentCount; ++i) {
+    const ComponentFigures& f = a.components[static_cast<size_t>(i)];
+    t.add({to_string(static_cast<Component>(i)), grouped(f.params), percent(f.params, a.params.total),
+           grouped(f.params_active), si(static_cast<double>(f.decode_flops), "FLOP"),
+           si(static_cast<double>(f.prefill_flops), "FLOP")});
+  }
+  t.render(out, "  ");
+  out << '\n';
+}
+
+void layers(std::ostream& out, const Analysis& a) {
+  const bool hw = a.hardware.has_value();
+  std::vector<std::string> head = {"Layer", "attention", "position", "ffn",  "params",
+                                   "decode FLOPs", "decode bytes", "KV at context"};
+  if (hw) head.push_back("decode roofline");
+  Table t(head, "llllrrrrr");
+  for (size_t i = 0; i < a.decode.layers.size(); ++i) {
+    const LayerPlan& layer = a.decode.layers[i];
+    const PlanTotals d = totals(layer.ops);
+    const PlanTotals p = totals(a.prefill.layers[i].ops);
+    std::string attention = to_string(layer.spec.attention);
+    if (layer.spec.window > 0) attention += " " + std::to_string(layer.spec.window);
+    // Linear-attention layers take no positional signal, whatever the position pattern says.
+    const bool linear = layer.spec.attention == AttentionKind::Linear;
+    std::vector<std::string> row = {std::to_string(layer.spec.index), attention,
+                                    linear ? "-" : to_string(layer.spec.position),
+                                    layer.spec.moe ? "moe" : "dense",
+                                    grouped(d.params),
+                                    si(static_cast<double>(d.flops), "FLOP"),
+                                    binary_bytes(static_cast<double>(d.bytes_read + d.bytes_written)),
+                                    binary_bytes(static_cast<double>(p.kv_bytes_held))};
+    if (hw) {
+      double s = 0;
+      for (const Op& op : layer.ops) s += roofline(op, *a.hardware).time_s;
+      row.push_back(duration(s));
+    }
+    t.add(std::move(row));
+  }
+  out << "  Per layer: decode step at context " << grouped(static_cast<uint64_t>(a.options.context))
+      << "; KV held after the prefill\n";
+  t.render(out, "  ");
+  out << '\n';
+}
+
+void roofline_section(std::ostream& out, const Analysis& a) {
+  if (!a.hardware || !a.prefill_roofline || !a.decode_roofline) return;
+  const HardwareProfile& hw = *a.hardware;
+  out << "  Roofline on " << hw.name << ": " << fixed(hw.memory_bandwidth / 1e9, 0)
+      << " GB/s, bf16 " << fixed(hw.peak(DType::BF16) / 1e12, 1) << " TFLOP/s"
+      << "; per op max(FLOPs / peak, bytes / bandwidth), summed\n";
+  Table t({"Phase", "per token", "total", "compute", "memory", "bound", "tokens/s"}, "lrrrrlr");
+  const auto row = [&](const char* name, const PlanRoofline& r) {
+    t.add({name, duration(r.per_token_s), duration(r.time_s), duration(r.compute_s),
+           duration(r.memory_s), to_string(r.bound),
+           r.per_token_s > 0 ? si(1.0 / r.per_token_s, "") : "-"});
+  };
+  row("prefill", *a.prefill_roofline);
+  row("decode", *a.decode_roofline);
+  t.render(out, "  ");
+}
+
+}  // namespace
+
+std::string render_analyze_text(const Analysis& a) {
+  std::ostringstream out;
+  header(out, a);
+  totals(out, a);
+  components(out, a);
+  layers(out, a);
+  roofline_section(out, a);
+  return out.str();
+}
+
+}  // namespace archscope

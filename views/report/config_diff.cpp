@@ -1,0 +1,133 @@
+#include "report/config_diff.hpp"
+
+#include <map>
+#include <sstream>
+
+#include "config/config_json.hpp"
+#include "report/text_format.hpp"
+
+namespace archscope {
+
+namespace {
+
+void flatten(const nlohmann::json& j, const std::string& prefix,
+             std::vector<std::pair<std::string, std::string>>& out) {
+  if (j.is_object()) {
+    for (const auto& [key, value] : j.items()) {
+      flatten(value, prefix.empty() ? key : prefix + "." + key, out);
+    }
+  } else {
+    out.emplace_back(prefix, j.dump());
+  }
+}
+
+// The analytic figures compared, each with its JSON name.
+struct Figure {
+  const char* key;
+  const char* label;
+  bool bytes;
+  double (*get)(const Analysis&);
+};
+
+const Figure kFigures[] = {
+    {"params.total", "parameters, total", false, [](const Analysis& a) { return double(a.params.total); }},
+    {"params.active", "parameters, active per token", false, [](const Analysis& a) { return double(a.params.active); }},
+    {"params.embedding", "parameters, embedding", false, [](const Analysis& a) { return double(a.params.embedding); }},
+    {"weights_bytes", "weights", true, [](const Analysis& a) { return double(a.weights_bytes); }},
+    {"kv_cache.bytes_per_token", "KV cache per token", true, [](const Analysis& a) { return double(a.kv.bytes_per_token); }},
+    {"kv_cache.bytes_at_context", "KV cache at context", true, [](const Analysis& a) { return double(a.kv.bytes_at_context); }},
+    {"flops.prefill_per_token", "FLOPs per token, prefill", false, [](const Analysis& a) { return a.flops.prefill_per_token; }},
+    {"flops.decode_per_token", "FLOPs per token, decode", false, [](const Analysis& a) { return a.flops.decode_per_token; }},
+};
+
+std::string show(double v, bool bytes) {
+  return bytes ? text::binary_bytes(v) : text::si(v, "");
+}
+
+std::string ratio(double a, double b) {
+  if (a == 0) return b == 0 ? "1.00x" : "-";
+  return text::fixed(b / a, 2) + "x";
+}
+
+}  // namespace
+
+std::vector<ConfigFieldRow> diff_config_fields(const ModelConfig& a, const ModelConfig& b) {
+  std::vector<std::pair<std::string, std::string>> fa, fb;
+  flatten(config_to_json(a), "", fa);
+  flatten(config_to_json(b), "", fb);
+  std::map<std::string, std::string> mb(fb.begin(), fb.end());
+  std::vector<ConfigFieldRow> rows;
+  for (const auto& [path, value] : fa) {
+    auto it = mb.find(path);
+    ConfigFieldRow row{path, value, it == mb.end() ? "—" : it->second, false};
+    row.differs = row.a != row.b;
+    rows.push_back(row);
+    if (it != mb.end()) mb.erase(it);
+  }
+  // Fields only B has (sub-objects A leaves at their defaults), in B's order.
+  for (const auto& [path, value] : fb) {
+    if (mb.count(path)) rows.push_back({path, "—", value, true});
+  }
+  return rows;
+}
+
+std::string render_config_diff_text(const ConfigDiffInput& in) {
+  const std::string bold = in.color ? "\x1b[1;33m" : "";
+  const std::string reset = in.color ? "\x1b[0m" : "";
+  std::ostringstream out;
+  const auto rows = diff_config_fields(*in.a->config, *in.b->config);
+  size_t differing = 0;
+  for (const auto& r : rows) differing += r.differs;
+
+  out << "A: " << in.label_a << "\nB: " << in.label_b << "\n\n";
+  out << "Configuration (" << differing << " of " << rows.size() << " fields differ"
+      << (in.all_fields ? "; * marks them" : "; --all shows every field") << ")\n";
+  text::Table fields({"field", "A", "B"});
+  for (const auto& r : rows) {
+    if (!in.all_fields && !r.differs) continue;
+    const std::string mark = r.differs ? "* " : "  ";
+    if (r.differs) {
+      fields.add({bold + mark + r.path + reset, bold + r.a + reset, bold + r.b + reset});
+    } else {
+      fields.add({mark + r.path, r.a, r.b});
+    }
+  }
+  if (differing == 0 && !in.all_fields) {
+    out << "  (identical)\n";
+  } else {
+    fields.render(out, "  ");
+  }
+
+  const Analysis& a = *in.a;
+  out << "\nAnalytic figures (context " << a.options.context << ", batch " << a.options.batch
+      << ", weights " << to_string(a.options.weights) << ", KV " << to_string(a.options.kv)
+      << ")\n";
+  text::Table figures({"figure", "A", "B", "delta", "B/A"});
+  for (const Figure& f : kFigures) {
+    const double va = f.get(*in.a), vb = f.get(*in.b);
+    const std::string delta = (vb >= va ? "+" : "-") + show(vb >= va ? vb - va : va - vb, f.bytes);
+    figures.add({f.label, show(va, f.bytes), show(vb, f.bytes), va == vb ? "0" : delta, ratio(va, vb)});
+  }
+  figures.render(out, "  ");
+  return out.str();
+}
+
+nlohmann::json config_diff_json(const ConfigDiffInput& in) {
+  nlohmann::json j;
+  j["a"] = in.label_a;
+  j["b"] = in.label_b;
+  j["fields"] = nlohmann::json::array();
+  for (const auto& r : diff_config_fields(*in.a->config, *in.b->config)) {
+    if (!in.all_fields && !r.differs) continue;
+    j["fields"].push_back({{"path", r.path}, {"a", r.a}, {"b", r.b}, {"differs", r.differs}});
+  }
+  nlohmann::json figures = nlohmann::json::object();
+  for (const Figure& f : kFigures) {
+    const double va = f.get(*in.a), vb = f.get(*in.b);
+    figures[f.key] = {{"a", va}, {"b", vb}, {"delta", vb - va}};
+  }
+  j["figures"] = figures;
+  return j;
+}
+
+}  // namespace archscope

@@ -1,0 +1,32 @@
+// Number formatting and aligned text tables for the terminal reports (analyze, presets,
+// diff-config, compare). One place so every report prints figures the same way.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace archscope::text {
+
+std::string grouped(uint64_t v);                 // 1234567 -> "1,234,567"
+std::string grouped_signed(int64_t v);           // -1234 -> "-1,234", 5 -> "+5"
+std::string fixed(double v, int decimals);       // printf %.*f
+std::string si(double v, const char* unit);      // 671.03 G<unit>, decimal prefixes
+std::string binary_bytes(double v);              // 1.50 GiB
+std::string duration(double seconds);            // 1.234 ms
+std::string percent(uint64_t part, uint64_t whole);
+size_t display_width(const std::string& s);      // UTF-8 aware column count
+
+// First column left-aligned, the others right-aligned; a rule under the header.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header);
+  void add(std::vector<std::string> row);
+  void render(std::ostream& out, const std::string& indent = "") const;
+
+ private:
+  std::vector<std::vector<std::string>> rows_;
+};
+
+}  // namespace archscope::text
