@@ -2,7 +2,8 @@
 //
 // Router: logits (d_model × experts, bf16 like every router checkpoint), optional router bias,
 // scoring (softmax or sigmoid), optional selection bias (DeepSeek-V3's per-expert correction,
-// counted as parameters), one selection pass over the experts, optional renormalisation.
+// counted as parameters), one selection pass over the experts (group-limited routing included),
+// optional renormalisation.
 // Experts: each token runs top_k experts; the op owns all experts' parameters, top_k of them are
 // active per token. The weighted combine (multiply + sum per selected expert) and the routed
 // scaling are part of the op; activations are modelled fused (inputs read once per selected

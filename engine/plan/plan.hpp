@@ -81,7 +81,9 @@ struct Op {
   std::string name;  // stable within a layer: "q_proj", "attn_scores", "experts", ...
   OpKind kind = OpKind::Matmul;
   Component component = Component::Attention;
-  std::vector<Shape> inputs;  // activation inputs (weights are described by params)
+  // Activation shapes (weights are described by params), rows first: rows = batch × new tokens,
+  // flattened, so prefill and decode ops have the same rank.
+  std::vector<Shape> inputs;
   Shape output;
   uint64_t params = 0;         // parameters owned by this op (each model parameter in one op)
   uint64_t params_active = 0;  // parameters one token uses (routed experts: top_k of them)

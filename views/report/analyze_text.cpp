@@ -185,7 +185,10 @@ void layers(std::ostream& out, const Analysis& a) {
     const PlanTotals d = totals(layer.ops);
     const PlanTotals p = totals(a.prefill.layers[i].ops);
     std::string attention = to_string(layer.spec.attention);
-    if (layer.spec.window > 0) attention += " " + std::to_string(layer.spec.window);
+    if (layer.spec.window > 0) {  // appended piecewise: GCC 12 raises a false -Wrestrict on " " + s
+      attention += ' ';
+      attention += std::to_string(layer.spec.window);
+    }
     // Linear-attention layers take no positional signal, whatever the position pattern says.
     const bool linear = layer.spec.attention == AttentionKind::Linear;
     std::vector<std::string> row = {std::to_string(layer.spec.index), attention,

@@ -1,6 +1,5 @@
 #include "report/config_diff.hpp"
 
-#include <map>
 #include <sstream>
 
 #include "config/config_json.hpp"
@@ -10,15 +9,29 @@ namespace archscope {
 
 namespace {
 
-void flatten(const nlohmann::json& j, const std::string& prefix,
-             std::vector<std::pair<std::string, std::string>>& out) {
-  if (j.is_object()) {
-    for (const auto& [key, value] : j.items()) {
-      flatten(value, prefix.empty() ? key : prefix + "." + key, out);
+// Walks both trees together. A sub-object one side omits (the saver leaves out sub-objects that
+// are entirely default, e.g. "moe" of a dense model) is one row, "(default)" against its JSON.
+void diff_tree(const nlohmann::json* a, const nlohmann::json* b, const std::string& path,
+               std::vector<ConfigFieldRow>& rows) {
+  if (a && b && a->is_object() && b->is_object()) {
+    for (const auto& [key, value] : a->items()) {
+      const auto it = b->find(key);
+      diff_tree(&value, it == b->end() ? nullptr : &*it, path.empty() ? key : path + "." + key, rows);
     }
-  } else {
-    out.emplace_back(prefix, j.dump());
+    for (const auto& [key, value] : b->items()) {
+      if (!a->contains(key)) diff_tree(nullptr, &value, path.empty() ? key : path + "." + key, rows);
+    }
+    return;
   }
+  ConfigFieldRow row{path, a ? a->dump() : "(default)", b ? b->dump() : "(default)", false};
+  row.differs = row.a != row.b;
+  rows.push_back(std::move(row));
+}
+
+// Long values (sources, explicit per-layer patterns) are cut for the terminal; --json has them whole.
+std::string cell(const std::string& v) {
+  constexpr size_t kMax = 60;
+  return text::display_width(v) <= kMax ? v : v.substr(0, kMax - 3) + "...";
 }
 
 // The analytic figures compared, each with its JSON name.
@@ -52,22 +65,9 @@ std::string ratio(double a, double b) {
 }  // namespace
 
 std::vector<ConfigFieldRow> diff_config_fields(const ModelConfig& a, const ModelConfig& b) {
-  std::vector<std::pair<std::string, std::string>> fa, fb;
-  flatten(config_to_json(a), "", fa);
-  flatten(config_to_json(b), "", fb);
-  std::map<std::string, std::string> mb(fb.begin(), fb.end());
+  const nlohmann::json ja = config_to_json(a), jb = config_to_json(b);
   std::vector<ConfigFieldRow> rows;
-  for (const auto& [path, value] : fa) {
-    auto it = mb.find(path);
-    ConfigFieldRow row{path, value, it == mb.end() ? "—" : it->second, false};
-    row.differs = row.a != row.b;
-    rows.push_back(row);
-    if (it != mb.end()) mb.erase(it);
-  }
-  // Fields only B has (sub-objects A leaves at their defaults), in B's order.
-  for (const auto& [path, value] : fb) {
-    if (mb.count(path)) rows.push_back({path, "—", value, true});
-  }
+  diff_tree(&ja, &jb, "", rows);
   return rows;
 }
 
@@ -87,9 +87,9 @@ std::string render_config_diff_text(const ConfigDiffInput& in) {
     if (!in.all_fields && !r.differs) continue;
     const std::string mark = r.differs ? "* " : "  ";
     if (r.differs) {
-      fields.add({bold + mark + r.path + reset, bold + r.a + reset, bold + r.b + reset});
+      fields.add({bold + mark + r.path + reset, bold + cell(r.a) + reset, bold + cell(r.b) + reset});
     } else {
-      fields.add({mark + r.path, r.a, r.b});
+      fields.add({mark + r.path, cell(r.a), cell(r.b)});
     }
   }
   if (differing == 0 && !in.all_fields) {

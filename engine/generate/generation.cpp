@@ -1,0 +1,84 @@
+#include "generate/generation.hpp"
+
+#include <chrono>
+#include <span>
+#include <string>
+
+#include "common/error.hpp"
+#include "generate/token_ids.hpp"
+
+namespace archscope {
+
+double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+void check_request(const GenerationRequest& request, int64_t vocab_size) {
+  if (request.prompts.empty()) throw Error(ErrorKind::Validation, "--batch", "no sequences to run");
+  if (request.new_tokens < 1) {
+    throw Error(ErrorKind::Validation, "--new-tokens",
+                "must be at least 1, got " + std::to_string(request.new_tokens));
+  }
+  for (size_t i = 0; i < request.prompts.size(); ++i) {
+    const std::string where = "sequence " + std::to_string(i);
+    if (request.prompts[i].empty()) throw Error(ErrorKind::Validation, where, "empty prompt");
+    check_token_ids(request.prompts[i], vocab_size, where);
+  }
+  validate(request.sampler);
+}
+
+GenerationResult generate_tokens(StepModel& model, const GenerationRequest& request,
+                                 ProgressLine& progress, const std::function<double()>& now) {
+  const int64_t vocab = model.vocab_size();
+  check_request(request, vocab);
+  const size_t batch = request.prompts.size();
+
+  std::vector<Sampler> samplers;
+  std::vector<int64_t> seqs;
+  for (size_t i = 0; i < batch; ++i) {
+    samplers.emplace_back(request.sampler, i);
+    seqs.push_back(model.add_sequence());
+  }
+  GenerationResult result;
+  result.generated.assign(batch, {});
+  for (const auto& p : request.prompts) result.prefill_tokens += static_cast<int64_t>(p.size());
+
+  // Prefill: one pass per prompt (their lengths differ); its last row gives the first new token.
+  std::vector<float> logits;
+  const double t0 = now();
+  int64_t done = 0;
+  for (size_t i = 0; i < batch; ++i) {
+    model.prefill(seqs[i], request.prompts[i], /*all_rows=*/false, logits);
+    result.generated[i].push_back(samplers[i].sample(std::span(logits).first(static_cast<size_t>(vocab))));
+    done += static_cast<int64_t>(request.prompts[i].size());
+    progress.update("prefill", done, result.prefill_tokens, now() - t0);
+  }
+  result.prefill_s = now() - t0;
+  progress.finish("prefill", result.prefill_tokens, result.prefill_tokens, result.prefill_s);
+
+  // Decode: every sequence advances by the token it sampled last, all in one step.
+  result.decode_steps = request.new_tokens - 1;
+  std::vector<int32_t> last(batch);
+  const int64_t decode_total = result.decode_steps * static_cast<int64_t>(batch);
+  const double t1 = now();
+  for (int64_t step = 0; step < result.decode_steps; ++step) {
+    for (size_t i = 0; i < batch; ++i) last[i] = result.generated[i].back();
+    const double s0 = now();
+    model.decode(seqs, last, logits);
+    for (size_t i = 0; i < batch; ++i) {
+      const auto row = std::span(logits).subspan(i * static_cast<size_t>(vocab), static_cast<size_t>(vocab));
+      result.generated[i].push_back(samplers[i].sample(row));
+    }
+    const double s1 = now();
+    result.step_s.push_back(s1 - s0);
+    progress.update("decode", (step + 1) * static_cast<int64_t>(batch), decode_total, s1 - t1);
+  }
+  result.decode_s = now() - t1;
+  if (result.decode_steps > 0) {
+    progress.finish("decode", decode_total, decode_total, result.decode_s);
+  }
+  for (int64_t seq : seqs) model.free_sequence(seq);
+  return result;
+}
+
+}  // namespace archscope

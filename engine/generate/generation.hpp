@@ -1,0 +1,43 @@
+// The generation loop: prefill every prompt, then decode all sequences together one token per
+// step, sampling each sequence with its own seeded stream. Prompts may differ in length; each
+// sequence keeps its own position in the cache. Times are measured per phase so `generate` and
+// `bench` report prefill and decode throughput separately.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "generate/progress.hpp"
+#include "generate/sampler.hpp"
+#include "generate/step_model.hpp"
+
+namespace archscope {
+
+struct GenerationRequest {
+  std::vector<std::vector<int32_t>> prompts;  // one per sequence, each non-empty
+  int64_t new_tokens = 16;                    // generated per sequence (>= 1)
+  SamplerOptions sampler;
+};
+
+struct GenerationResult {
+  std::vector<std::vector<int32_t>> generated;  // new_tokens per sequence
+  int64_t prefill_tokens = 0;                   // Σ prompt lengths
+  double prefill_s = 0;
+  int64_t decode_steps = 0;  // new_tokens - 1: the first new token comes from the prefill logits
+  double decode_s = 0;
+  std::vector<double> step_s;  // per decode step
+};
+
+// Throws Error(Validation) naming "sequence i" and the position for a token id outside the
+// vocabulary, before any model call; an empty prompt or new_tokens < 1 is a validation error too.
+void check_request(const GenerationRequest& request, int64_t vocab_size);
+
+// `now` returns seconds on a monotonic clock (the real loop passes a steady clock; tests a fake).
+GenerationResult generate_tokens(StepModel& model, const GenerationRequest& request,
+                                 ProgressLine& progress, const std::function<double()>& now);
+
+// A steady-clock reader in seconds.
+double steady_seconds();
+
+}  // namespace archscope

@@ -1,0 +1,53 @@
+#include "generate/memory_budget.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "common/error.hpp"
+
+namespace archscope {
+
+namespace {
+
+// The value in kB of a "Key:   1234 kB" line of a /proc file, in bytes; 0 when absent.
+uint64_t proc_kb_field(const char* file, const std::string& key) {
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.compare(0, key.size(), key) != 0 || line.size() <= key.size() || line[key.size()] != ':')
+      continue;
+    std::istringstream fields(line.substr(key.size() + 1));
+    uint64_t kb = 0;
+    if (fields >> kb) return kb * 1024;
+  }
+  return 0;
+}
+
+}  // namespace
+
+uint64_t mem_available_bytes() { return proc_kb_field("/proc/meminfo", "MemAvailable"); }
+
+uint64_t peak_rss_bytes() { return proc_kb_field("/proc/self/status", "VmHWM"); }
+
+std::string format_bytes(uint64_t bytes) {
+  char out[32];
+  const double b = static_cast<double>(bytes);
+  if (b >= 1024.0 * 1024 * 1024) std::snprintf(out, sizeof out, "%.2f GiB", b / (1024.0 * 1024 * 1024));
+  else if (b >= 1024.0 * 1024) std::snprintf(out, sizeof out, "%.1f MiB", b / (1024.0 * 1024));
+  else std::snprintf(out, sizeof out, "%.1f KiB", b / 1024.0);
+  return out;
+}
+
+void check_fits_in_memory(uint64_t weights_bytes, uint64_t kv_bytes, uint64_t available,
+                          const std::string& what) {
+  if (available == 0) return;
+  if (weights_bytes + kv_bytes > available) {
+    throw Error(ErrorKind::Resource, "memory",
+                what + " needs " + format_bytes(weights_bytes) + " of weights + " +
+                    format_bytes(kv_bytes) + " of KV cache but only " + format_bytes(available) +
+                    " is available (MemAvailable); refusing before allocating");
+  }
+}
+
+}  // namespace archscope

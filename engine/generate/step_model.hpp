@@ -1,0 +1,32 @@
+// What the generation loop needs from a model: sequences with their own cache, a prefill of many
+// tokens of one sequence, and a decode step of one token for each of several sequences. The loop
+// is written against this interface so it can be tested with a scripted model and driven by the
+// real forward pass (engine_model.hpp) alike.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace archscope {
+
+class StepModel {
+ public:
+  virtual ~StepModel() = default;
+  virtual int64_t vocab_size() const = 0;
+
+  // A new empty sequence; its id is used for every later call.
+  virtual int64_t add_sequence() = 0;
+  virtual void free_sequence(int64_t seq) = 0;
+
+  // Appends `tokens` to sequence `seq` (positions continue from what it holds) and writes the
+  // logits: [tokens.size(), vocab] when all_rows, else only the last row [1, vocab].
+  virtual void prefill(int64_t seq, std::span<const int32_t> tokens, bool all_rows,
+                       std::vector<float>& logits) = 0;
+
+  // One token for each sequence: logits [seqs.size(), vocab], row i for seqs[i].
+  virtual void decode(std::span<const int64_t> seqs, std::span<const int32_t> tokens,
+                      std::vector<float>& logits) = 0;
+};
+
+}  // namespace archscope

@@ -1,0 +1,145 @@
+// Softmax-attention, MLA and Gated DeltaNet weights: HF names and shapes, and the reorderings
+// that give the forward pass dense per-part tensors.
+#include "common/error.hpp"
+#include "model/weight_builder.hpp"
+
+namespace archscope::model_detail {
+
+void build_attention(WeightBuilder& b, const LayerSpec& spec, const std::string& p, AttentionWeights& w) {
+  const ModelConfig& c = b.config;
+  const AttentionConfig& a = c.attention;
+  const int64_t d = c.d_model, h = a.heads, hk = a.kv_heads, hd = a.head_dim;
+  const std::string s = p + "self_attn.";
+  if (a.output_gate) {
+    // Qwen3-Next: q_proj rows are [q (hd), gate (hd)] per head; split into two dense matrices.
+    const HostMatrix qg = b.read_matrix(s + "q_proj.weight", 2 * h * hd, d);
+    HostMatrix q, g;
+    for (int64_t i = 0; i < h; ++i) {
+      q = i ? stack(q, rows_of(qg, 2 * i * hd, hd)) : rows_of(qg, 0, hd);
+      g = i ? stack(g, rows_of(qg, (2 * i + 1) * hd, hd)) : rows_of(qg, hd, hd);
+    }
+    w.q = b.matrix(q);
+    w.q_gate = b.matrix(g);
+    if (a.qkv_bias) throw Error(ErrorKind::Unsupported, s + "q_proj.bias", "q/k/v bias with an output gate");
+  } else {
+    w.q = b.matrix(s + "q_proj.weight", h * hd, d);
+  }
+  w.k = b.matrix(s + "k_proj.weight", hk * hd, d);
+  w.v = b.matrix(s + "v_proj.weight", hk * hd, d);
+  w.o = b.matrix(s + "o_proj.weight", d, h * hd);
+  if (a.qkv_bias) {
+    w.q_bias = b.bias(s + "q_proj.bias", h * hd);
+    w.k_bias = b.bias(s + "k_proj.bias", hk * hd);
+    w.v_bias = b.bias(s + "v_proj.bias", hk * hd);
+  }
+  if (a.out_bias) w.o_bias = b.bias(s + "o_proj.bias", d);
+  if (a.sinks) w.sinks = b.vec(s + "sinks", h, TensorRole::Sinks);
+  if (spec.qk_norm) {
+    if (a.qk_norm == QkNormKind::PerHead) {
+      w.q_norm = b.vec(s + "q_norm.weight", hd, b.norm_role());
+      w.k_norm = b.vec(s + "k_norm.weight", hd, b.norm_role());
+    } else if (a.qk_norm == QkNormKind::Projection) {
+      w.q_norm = b.vec(s + "q_norm.weight", h * hd, b.norm_role());
+      w.k_norm = b.vec(s + "k_norm.weight", hk * hd, b.norm_role());
+    }  // L2: weightless
+  }
+}
+
+void build_mla(WeightBuilder& b, const std::string& p, AttentionWeights& w) {
+  const ModelConfig& c = b.config;
+  const MlaConfig& m = c.attention.mla;
+  const int64_t d = c.d_model, h = c.attention.heads;
+  const int64_t nope = m.qk_nope_head_dim, rope = m.qk_rope_head_dim, v = m.v_head_dim, L = m.kv_lora_rank;
+  const std::string s = p + "self_attn.";
+  // q rows per head are [nope | rope]; regroup as [every head's nope | every head's rope].
+  auto regroup_q = [&](const HostMatrix& q) {
+    HostMatrix nope_rows, rope_rows;
+    for (int64_t i = 0; i < h; ++i) {
+      nope_rows = i ? stack(nope_rows, rows_of(q, i * (nope + rope), nope)) : rows_of(q, 0, nope);
+      rope_rows = i ? stack(rope_rows, rows_of(q, i * (nope + rope) + nope, rope)) : rows_of(q, nope, rope);
+    }
+    return stack(nope_rows, rope_rows);
+  };
+  if (m.q_lora_rank > 0) {
+    w.q_a = b.matrix(s + "q_a_proj.weight", m.q_lora_rank, d);
+    w.q_a_norm = b.vec(s + "q_a_layernorm.weight", m.q_lora_rank, TensorRole::Norm);
+    w.q_b = b.matrix(regroup_q(b.read_matrix(s + "q_b_proj.weight", h * (nope + rope), m.q_lora_rank)));
+  } else {
+    w.q_b = b.matrix(regroup_q(b.read_matrix(s + "q_proj.weight", h * (nope + rope), d)));
+  }
+  const HostMatrix kv_a = b.read_matrix(s + "kv_a_proj_with_mqa.weight", L + rope, d);
+  w.kv_a_latent = b.matrix(rows_of(kv_a, 0, L));
+  w.kv_a_rope = b.matrix(rows_of(kv_a, L, rope));
+  w.kv_a_norm = b.vec(s + "kv_a_layernorm.weight", L, TensorRole::Norm);
+  const HostMatrix kv_b = b.read_matrix(s + "kv_b_proj.weight", h * (nope + v), L);
+  HostMatrix kb, vb;
+  w.absorb_q.resize(static_cast<size_t>(h));
+  w.absorb_out.resize(static_cast<size_t>(h));
+  for (int64_t i = 0; i < h; ++i) {
+    const HostMatrix uk = rows_of(kv_b, i * (nope + v), nope);     // [nope, L]
+    const HostMatrix uv = rows_of(kv_b, i * (nope + v) + nope, v);  // [v, L]
+    kb = i ? stack(kb, uk) : uk;
+    vb = i ? stack(vb, uv) : uv;
+    // Absorbed decode: q_lat = W_uk^T q_nope, so the linear weight is W_uk^T [L, nope].
+    w.absorb_q[static_cast<size_t>(i)] = b.matrix(transpose(uk.data.data(), nope, L));
+    // out = W_uv o_lat, where o_lat has the rope part appended (values are [latent | rope]):
+    // pad W_uv with zero columns for it.
+    HostMatrix padded;
+    padded.rows = v;
+    padded.cols = L + rope;
+    padded.data.assign(static_cast<size_t>(v * (L + rope)), 0.0f);
+    for (int64_t r = 0; r < v; ++r)
+      for (int64_t j = 0; j < L; ++j) padded.data[static_cast<size_t>(r * (L + rope) + j)] = uv.data[static_cast<size_t>(r * L + j)];
+    w.absorb_out[static_cast<size_t>(i)] = b.matrix(padded);
+  }
+  w.kv_b_k = b.matrix(kb);
+  w.kv_b_v = b.matrix(vb);
+  w.o = b.matrix(s + "o_proj.weight", d, h * v);
+  if (c.attention.out_bias) w.o_bias = b.bias(s + "o_proj.bias", d);
+}
+
+void build_linear_attention(WeightBuilder& b, const std::string& p, AttentionWeights& w) {
+  const ModelConfig& c = b.config;
+  const LinearAttentionConfig& l = c.attention.linear;
+  const int64_t d = c.d_model, hk = l.key_heads, hv = l.value_heads, dk = l.key_head_dim, dv = l.value_head_dim;
+  const int64_t rep = hv / hk, kd = hk * dk, vd = hv * dv, K = l.conv_kernel;
+  const std::string s = p + "linear_attn.";
+  // in_proj_qkvz rows are grouped per key head: [q (dk), k (dk), v (rep*dv), z (rep*dv)].
+  const HostMatrix qkvz = b.read_matrix(s + "in_proj_qkvz.weight", 2 * kd + 2 * vd, d);
+  const int64_t group = 2 * dk + 2 * rep * dv;
+  HostMatrix q, k, v, z;
+  for (int64_t g = 0; g < hk; ++g) {
+    const int64_t o = g * group;
+    q = g ? stack(q, rows_of(qkvz, o, dk)) : rows_of(qkvz, o, dk);
+    k = g ? stack(k, rows_of(qkvz, o + dk, dk)) : rows_of(qkvz, o + dk, dk);
+    v = g ? stack(v, rows_of(qkvz, o + 2 * dk, rep * dv)) : rows_of(qkvz, o + 2 * dk, rep * dv);
+    z = g ? stack(z, rows_of(qkvz, o + 2 * dk + rep * dv, rep * dv)) : rows_of(qkvz, o + 2 * dk + rep * dv, rep * dv);
+  }
+  w.lin_q = b.matrix(q);
+  w.lin_k = b.matrix(k);
+  w.lin_v = b.matrix(v);
+  w.lin_z = b.matrix(z);
+  // in_proj_ba rows per key head: [b (rep), a (rep)].
+  const HostMatrix ba = b.read_matrix(s + "in_proj_ba.weight", 2 * hv, d);
+  HostMatrix bb, aa;
+  for (int64_t g = 0; g < hk; ++g) {
+    bb = g ? stack(bb, rows_of(ba, g * 2 * rep, rep)) : rows_of(ba, 0, rep);
+    aa = g ? stack(aa, rows_of(ba, g * 2 * rep + rep, rep)) : rows_of(ba, rep, rep);
+  }
+  w.lin_b = b.matrix(bb);
+  w.lin_a = b.matrix(aa);
+  // Depthwise conv over the channels [q | k | v]; split per part (the conv is per channel).
+  const std::vector<float> conv = b.read(s + "conv1d.weight", {2 * kd + vd, 1, K}, TensorRole::Conv);
+  auto part = [&](int64_t from, int64_t n) {
+    return b.f32(std::vector<float>(conv.begin() + from * K, conv.begin() + (from + n) * K), {n, K});
+  };
+  w.conv_q = part(0, kd);
+  w.conv_k = part(kd, kd);
+  w.conv_v = part(2 * kd, vd);
+  w.a_log = b.vec(s + "A_log", hv, TensorRole::DecayLog);
+  w.dt_bias = b.vec(s + "dt_bias", hv, TensorRole::DecayBias);
+  w.lin_norm = b.vec(s + "norm.weight", dv, TensorRole::Norm);  // plain w, not 1 + w
+  w.o = b.matrix(s + "out_proj.weight", d, vd);
+}
+
+}  // namespace archscope::model_detail

@@ -1,0 +1,38 @@
+// Weight source over a Hugging Face safetensors checkpoint (single file or sharded). Resolves the
+// prefixes of text-only and multimodal checkpoints ("model.", "model.language_model.",
+// "language_model.model.") once, checks dtype and shape of every tensor read, and at finish()
+// lists every tensor of the checkpoint that was never read (except the ones a text model
+// legitimately ignores: vision towers, projectors, MTP layers, rotary buffers).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "model/weight_source.hpp"
+#include "weights/safetensors.hpp"
+
+namespace archscope {
+
+class HfWeightSource final : public WeightSource {
+ public:
+  // n_layers: tensors of layers >= n_layers (MTP modules) are ignored, not unexpected.
+  HfWeightSource(const std::filesystem::path& dir, int64_t n_layers);
+  bool has(const TensorRequest& request) const override;
+  std::vector<float> read(const TensorRequest& request) override;
+  void finish() override;
+
+ private:
+  std::string resolve(const TensorRequest& request) const;  // "" when absent
+  bool ignorable(const std::string& name) const;
+
+  std::string where_;
+  std::unique_ptr<SafetensorsModel> model_;
+  std::string prefix_;       // in front of "layers.", "embed_tokens.", "norm."
+  std::string head_prefix_;  // in front of "lm_head."
+  int64_t n_layers_ = 0;
+  std::set<std::string> used_;
+};
+
+}  // namespace archscope

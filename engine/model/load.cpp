@@ -1,0 +1,133 @@
+#include "model/load.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "common/error.hpp"
+#include "model/hf_source.hpp"
+#include "model/weight_builder.hpp"
+#include "plan/plan.hpp"
+
+namespace archscope {
+
+namespace {
+
+DType dtype_of(Elem e) {
+  switch (e) {
+    case Elem::F32: return DType::F32;
+    case Elem::BF16: return DType::BF16;
+    case Elem::F16: return DType::F16;
+    default: break;
+  }
+  throw Error(ErrorKind::Unsupported, "weights", std::string("weight dtype ") + to_string(e) + " (fp32, bf16, fp16 are supported)");
+}
+
+}  // namespace
+
+uint64_t estimate_weight_bytes(const ModelConfig& config, Elem dtype) {
+  PlanOptions o;
+  o.phase = Phase::Prefill;
+  o.tokens = 1;
+  o.weights = dtype_of(dtype);
+  uint64_t bytes = totals(build_plan(config, o)).param_bytes;
+  const auto specs = expand_layers(config);
+  const MlaConfig& m = config.attention.mla;
+  for (const LayerSpec& s : specs) {
+    if (s.attention != AttentionKind::Mla) continue;
+    const uint64_t h = static_cast<uint64_t>(config.attention.heads);
+    const uint64_t extra = h * static_cast<uint64_t>(m.qk_nope_head_dim * m.kv_lora_rank +
+                                                     m.v_head_dim * (m.kv_lora_rank + m.qk_rope_head_dim));
+    bytes += extra * static_cast<uint64_t>(elem_bits(dtype) / 8);
+  }
+  return bytes;
+}
+
+uint64_t available_memory_bytes() {
+  std::ifstream in("/proc/meminfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("MemAvailable:", 0) != 0) continue;
+    std::istringstream s(line.substr(13));
+    uint64_t kb = 0;
+    s >> kb;
+    return kb * 1024;
+  }
+  return 0;
+}
+
+void check_fits(uint64_t bytes, const std::string& where) {
+  const uint64_t avail = available_memory_bytes();
+  if (avail > 0 && bytes > avail)
+    throw Error(ErrorKind::Resource, where,
+                "needs " + std::to_string(bytes) + " bytes, only " + std::to_string(avail) + " available (MemAvailable)");
+}
+
+ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSource& source, Elem dtype) {
+  using namespace model_detail;
+  dtype_of(dtype);
+  check_fits(estimate_weight_bytes(config, dtype), "weights");
+  WeightBuilder b(backend, config, source, dtype);
+  const int64_t d = config.d_model;
+  ModelWeights w;
+  w.dtype = dtype;
+  {
+    HostMatrix e;
+    e.rows = config.vocab_size;
+    e.cols = d;
+    e.data = b.read("embed_tokens.weight", {config.vocab_size, d}, TensorRole::Embedding, d);
+    w.embedding = b.matrix(e);
+  }
+  const auto specs = expand_layers(config);
+  for (const LayerSpec& s : specs) {
+    if (s.position == PositionKind::Learned) {
+      w.positions = b.matrix(b.read_matrix("embed_positions.weight", config.max_context, d));
+      break;
+    }
+  }
+  const bool pre = config.norm.placement != NormPlacement::Post;
+  const bool post = config.norm.placement != NormPlacement::Pre;
+  const bool sandwich = config.norm.placement == NormPlacement::Sandwich;
+  w.layers.resize(specs.size());
+  for (const LayerSpec& s : specs) {
+    LayerWeights& L = w.layers[static_cast<size_t>(s.index)];
+    const std::string p = "layers." + std::to_string(s.index) + ".";
+    auto norm = [&](const std::string& name, Tensor& weight, Tensor& bias) {
+      weight = b.vec(p + name + ".weight", d, b.norm_role());
+      if (config.norm.bias) bias = b.bias(p + name + ".bias", d);
+    };
+    // HF names: Llama-style pre-norm calls the pre-FFN norm post_attention_layernorm; Gemma 3
+    // (sandwich) and OLMo 2 (post) use post_attention_layernorm for the norm after attention.
+    if (pre) norm("input_layernorm", L.input_norm, L.input_norm_b);
+    if (post) norm("post_attention_layernorm", L.post_attn_norm, L.post_attn_norm_b);
+    if (pre) norm(sandwich ? "pre_feedforward_layernorm" : "post_attention_layernorm", L.pre_ffn_norm, L.pre_ffn_norm_b);
+    if (post) norm("post_feedforward_layernorm", L.post_ffn_norm, L.post_ffn_norm_b);
+    switch (s.attention) {
+      case AttentionKind::Mla: build_mla(b, p, L.attn); break;
+      case AttentionKind::Linear: build_linear_attention(b, p, L.attn); break;
+      default: build_attention(b, s, p, L.attn); break;
+    }
+    if (s.moe) {
+      build_moe(b, p, L.moe);
+    } else {
+      build_dense_ffn(b, p, L.ffn);
+    }
+  }
+  w.final_norm = b.vec("norm.weight", d, b.norm_role());
+  if (config.norm.bias) w.final_norm_bias = b.bias("norm.bias", d);
+  w.lm_head = config.tied_embeddings ? w.embedding : b.matrix(b.read_matrix("lm_head.weight", config.vocab_size, d));
+  source.finish();
+  return w;
+}
+
+ModelWeights load_hf_weights(Backend& backend, const ModelConfig& config, const std::filesystem::path& dir, Elem dtype) {
+  HfWeightSource source(dir, config.n_layers);
+  return build_weights(backend, config, source, dtype);
+}
+
+ModelWeights random_weights(Backend& backend, const ModelConfig& config, const RandomInitOptions& options, Elem dtype) {
+  RandomWeightSource source(options);
+  return build_weights(backend, config, source, dtype);
+}
+
+}  // namespace archscope

@@ -1,0 +1,32 @@
+// Building ModelWeights: from a Hugging Face checkpoint directory or seeded random values, at
+// fp32 / bf16 / fp16. Both refuse up front (Error Resource) when the estimated bytes exceed the
+// memory available (/proc/meminfo MemAvailable).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+
+#include "backend/backend.hpp"
+#include "config/model_config.hpp"
+#include "model/random_source.hpp"
+#include "model/weight_source.hpp"
+#include "model/weights.hpp"
+
+namespace archscope {
+
+// Bytes the weights will take in the backend: the analytic plan's parameter bytes at `dtype`
+// plus the per-head copies of kv_b_proj that absorbed MLA decode keeps.
+uint64_t estimate_weight_bytes(const ModelConfig& config, Elem dtype);
+// MemAvailable of /proc/meminfo in bytes; 0 when unknown (then nothing is refused).
+uint64_t available_memory_bytes();
+// Throws Error(Resource, where) when `bytes` exceed the available memory.
+void check_fits(uint64_t bytes, const std::string& where);
+
+// Every tensor the config needs, in the forward pass's layouts. dtype: F32, BF16 or F16.
+ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSource& source, Elem dtype);
+ModelWeights load_hf_weights(Backend& backend, const ModelConfig& config, const std::filesystem::path& dir,
+                             Elem dtype = Elem::F32);
+ModelWeights random_weights(Backend& backend, const ModelConfig& config, const RandomInitOptions& options,
+                            Elem dtype = Elem::F32);
+
+}  // namespace archscope

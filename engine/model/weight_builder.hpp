@@ -1,0 +1,61 @@
+// Internal to engine/model: turns source tensors (HF layout, fp32 on the host) into backend
+// tensors of the forward pass's layouts. One file per part of a layer fills its weights.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "backend/backend.hpp"
+#include "config/model_config.hpp"
+#include "model/weight_source.hpp"
+#include "model/weights.hpp"
+
+namespace archscope::model_detail {
+
+// Host matrix [rows, cols] row-major.
+struct HostMatrix {
+  int64_t rows = 0, cols = 0;
+  std::vector<float> data;
+  const float* row(int64_t r) const { return data.data() + r * cols; }
+};
+
+class WeightBuilder {
+ public:
+  WeightBuilder(Backend& backend, const ModelConfig& config, WeightSource& source, Elem dtype)
+      : backend(backend), config(config), source(source), dtype(dtype) {}
+
+  Backend& backend;
+  const ModelConfig& config;
+  WeightSource& source;
+  Elem dtype;
+
+  bool has(const std::string& name) const;
+  std::vector<float> read(const std::string& name, const Shape& shape, TensorRole role, int64_t fan_in = 0);
+  HostMatrix read_matrix(const std::string& name, int64_t rows, int64_t cols);
+
+  // Uploads at the matrix dtype / as F32.
+  Tensor matrix(const HostMatrix& m);
+  Tensor matrix(const std::string& name, int64_t rows, int64_t cols) { return matrix(read_matrix(name, rows, cols)); }
+  Tensor f32(const std::vector<float>& v, Shape shape);
+  Tensor vec(const std::string& name, int64_t n, TensorRole role) { return f32(read(name, {n}, role), {n}); }
+  Tensor bias(const std::string& name, int64_t n) { return vec(name, n, TensorRole::Bias); }
+
+  TensorRole norm_role() const {
+    return config.norm.kind == NormKind::RmsNormPlusOne ? TensorRole::NormOffset : TensorRole::Norm;
+  }
+};
+
+// Rows [begin, begin + count) of m.
+HostMatrix rows_of(const HostMatrix& m, int64_t begin, int64_t count);
+// Concatenation of the rows of a and b (same cols).
+HostMatrix stack(const HostMatrix& a, const HostMatrix& b);
+// [r, c] -> [c, r].
+HostMatrix transpose(const float* data, int64_t rows, int64_t cols);
+
+void build_attention(WeightBuilder& b, const LayerSpec& spec, const std::string& p, AttentionWeights& w);
+void build_mla(WeightBuilder& b, const std::string& p, AttentionWeights& w);
+void build_linear_attention(WeightBuilder& b, const std::string& p, AttentionWeights& w);
+void build_dense_ffn(WeightBuilder& b, const std::string& p, FfnWeights& w);
+void build_moe(WeightBuilder& b, const std::string& p, MoeWeights& w);
+
+}  // namespace archscope::model_detail
