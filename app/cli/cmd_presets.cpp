@@ -30,8 +30,8 @@ Command add_presets_command(CLI::App& root) {
             }
             text::Table table({"preset", "family", "params total", "params active", "exact total"});
             for (const auto& p : presets) {
-              table.add({p.name, p.family, text::si(double(p.params_total), ""),
-                         text::si(double(p.params_active), ""), text::grouped(p.params_total)});
+              table.add({p.name, p.family, text::params_short(p.params_total),
+                         text::params_short(p.params_active), text::grouped(p.params_total)});
             }
             table.render(std::cout);
             return 0;

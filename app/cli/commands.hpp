@@ -17,5 +17,8 @@ Command add_presets_command(CLI::App& root);
 Command add_hardware_command(CLI::App& root);
 Command add_diff_config_command(CLI::App& root);
 Command add_import_hf_command(CLI::App& root);
+Command add_logits_command(CLI::App& root);
+Command add_generate_command(CLI::App& root);
+Command add_bench_command(CLI::App& root);
 
 }  // namespace archscope::cli

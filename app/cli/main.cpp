@@ -23,6 +23,9 @@ int run(int argc, char** argv) {
       archscope::cli::add_analyze_command(app),     archscope::cli::add_presets_command(app),
       archscope::cli::add_hardware_command(app),    archscope::cli::add_diff_config_command(app),
       archscope::cli::add_import_hf_command(app),
+      archscope::cli::add_logits_command(app),
+      archscope::cli::add_generate_command(app),
+      archscope::cli::add_bench_command(app),
   };
 
   try {

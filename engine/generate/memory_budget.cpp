@@ -4,8 +4,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "common/error.hpp"
-
 namespace archscope {
 
 namespace {
@@ -26,8 +24,6 @@ uint64_t proc_kb_field(const char* file, const std::string& key) {
 
 }  // namespace
 
-uint64_t mem_available_bytes() { return proc_kb_field("/proc/meminfo", "MemAvailable"); }
-
 uint64_t peak_rss_bytes() { return proc_kb_field("/proc/self/status", "VmHWM"); }
 
 std::string format_bytes(uint64_t bytes) {
@@ -37,17 +33,6 @@ std::string format_bytes(uint64_t bytes) {
   else if (b >= 1024.0 * 1024) std::snprintf(out, sizeof out, "%.1f MiB", b / (1024.0 * 1024));
   else std::snprintf(out, sizeof out, "%.1f KiB", b / 1024.0);
   return out;
-}
-
-void check_fits_in_memory(uint64_t weights_bytes, uint64_t kv_bytes, uint64_t available,
-                          const std::string& what) {
-  if (available == 0) return;
-  if (weights_bytes + kv_bytes > available) {
-    throw Error(ErrorKind::Resource, "memory",
-                what + " needs " + format_bytes(weights_bytes) + " of weights + " +
-                    format_bytes(kv_bytes) + " of KV cache but only " + format_bytes(available) +
-                    " is available (MemAvailable); refusing before allocating");
-  }
 }
 
 }  // namespace archscope

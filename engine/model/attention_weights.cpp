@@ -51,21 +51,12 @@ void build_mla(WeightBuilder& b, const std::string& p, AttentionWeights& w) {
   const int64_t d = c.d_model, h = c.attention.heads;
   const int64_t nope = m.qk_nope_head_dim, rope = m.qk_rope_head_dim, v = m.v_head_dim, L = m.kv_lora_rank;
   const std::string s = p + "self_attn.";
-  // q rows per head are [nope | rope]; regroup as [every head's nope | every head's rope].
-  auto regroup_q = [&](const HostMatrix& q) {
-    HostMatrix nope_rows, rope_rows;
-    for (int64_t i = 0; i < h; ++i) {
-      nope_rows = i ? stack(nope_rows, rows_of(q, i * (nope + rope), nope)) : rows_of(q, 0, nope);
-      rope_rows = i ? stack(rope_rows, rows_of(q, i * (nope + rope) + nope, rope)) : rows_of(q, nope, rope);
-    }
-    return stack(nope_rows, rope_rows);
-  };
   if (m.q_lora_rank > 0) {
     w.q_a = b.matrix(s + "q_a_proj.weight", m.q_lora_rank, d);
     w.q_a_norm = b.vec(s + "q_a_layernorm.weight", m.q_lora_rank, TensorRole::Norm);
-    w.q_b = b.matrix(regroup_q(b.read_matrix(s + "q_b_proj.weight", h * (nope + rope), m.q_lora_rank)));
+    w.q_b = b.matrix(s + "q_b_proj.weight", h * (nope + rope), m.q_lora_rank);
   } else {
-    w.q_b = b.matrix(regroup_q(b.read_matrix(s + "q_proj.weight", h * (nope + rope), d)));
+    w.q_b = b.matrix(s + "q_proj.weight", h * (nope + rope), d);
   }
   const HostMatrix kv_a = b.read_matrix(s + "kv_a_proj_with_mqa.weight", L + rope, d);
   w.kv_a_latent = b.matrix(rows_of(kv_a, 0, L));

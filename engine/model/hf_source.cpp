@@ -9,7 +9,7 @@ namespace archscope {
 
 namespace {
 
-bool starts_with(const std::string& s, const std::string& p) { return s.rcompare(0, p.size(), p) == 0; }
+bool starts_with(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
 
 bool float_dtype(StDType t) {
   return t == StDType::F32 || t == StDType::F16 || t == StDType::BF16 || t == StDType::F64;

@@ -28,7 +28,7 @@ struct AttentionWeights {
   Tensor q_gate;                 // Qwen3-Next output gate rows of q_proj: [H*hd, d]
   Tensor q_norm, k_norm;         // [hd] (per head) or [H*hd] / [Hk*hd] (projection)
   Tensor sinks;                  // [H]
-  // MLA. q_b (or q) rows are reordered to [all heads' nope rows | all heads' rope rows].
+  // MLA. q_b is q_b_proj (or q_proj without a q LoRA): per head [nope | rope] rows.
   Tensor q_a, q_a_norm, q_b;
   Tensor kv_a_latent, kv_a_rope;  // kv_a_proj_with_mqa split: [L, d], [rope, d]
   Tensor kv_a_norm;               // [L]

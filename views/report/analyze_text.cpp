@@ -1,5 +1,7 @@
 #include "report/analyze_text.hpp"
 
+#include "report/text_format.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -9,113 +11,14 @@ namespace archscope {
 
 namespace {
 
-// 1234567 → "1,234,567": exact figures stay readable.
-std::string grouped(uint64_t v) {
-  std::string digits = std::to_string(v);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
-std::string fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-// Decimal SI units for rates and FLOPs: "8.08 GFLOP".
-std::string si(double v, const char* unit) {
-  static const char* prefixes[] = {"", "K", "M", "G", "T", "P", "E"};
-  int i = 0;
-  while (std::fabs(v) >= 1000 && i < 6) {
-    v /= 1000;
-    ++i;
-  }
-  std::string suffix = std::string(prefixes[i]) + unit;
-  return fixed(v, i == 0 ? 0 : 2) + (suffix.empty() ? "" : " " + suffix);
-}
-
-// Parameter counts the way model cards write them: "671.03B", "7.25M".
-std::string params_short(uint64_t v) {
-  static const char* units[] = {"", "K", "M", "B", "T"};
-  double x = static_cast<double>(v);
-  int i = 0;
-  while (x >= 1000 && i < 4) {
-    x /= 1000;
-    ++i;
-  }
-  return fixed(x, i == 0 ? 0 : 2) + units[i];
-}
-
-// Binary units for memory sizes.
-std::string binary_bytes(double v) {
-  static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-  int i = 0;
-  while (v >= 1024 && i < 5) {
-    v /= 1024;
-    ++i;
-  }
-  return fixed(v, i == 0 ? 0 : 2) + " " + units[i];
-}
-
-std::string duration(double s) {
-  if (s >= 1) return fixed(s, 3) + " s";
-  if (s >= 1e-3) return fixed(s * 1e3, 3) + " ms";
-  if (s >= 1e-6) return fixed(s * 1e6, 3) + " µs";
-  return fixed(s * 1e9, 3) + " ns";
-}
-
-std::string percent(uint64_t part, uint64_t whole) {
-  return whole == 0 ? "-" : fixed(100.0 * static_cast<double>(part) / static_cast<double>(whole), 2) + "%";
-}
-
-// Display width in characters: UTF-8 continuation bytes (µ, ·) take no column.
-size_t width(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-// A table with a header rule; `align` gives each column 'l' (text) or 'r' (numbers).
-class Table {
- public:
-  Table(std::vector<std::string> header, std::string align) : align_(std::move(align)) {
-    rows_.push_back(std::move(header));
-  }
-  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-
-  void render(std::ostream& out, const std::string& indent) const {
-    std::vector<size_t> widths;
-    for (const auto& row : rows_) {
-      if (widths.size() < row.size()) widths.resize(row.size(), 0);
-      for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], width(row[i]));
-    }
-    for (size_t r = 0; r < rows_.size(); ++r) {
-      std::string line = indent;
-      for (size_t i = 0; i < rows_[r].size(); ++i) {
-        const std::string& cell = rows_[r][i];
-        const std::string pad(widths[i] - width(cell), ' ');
-        if (i > 0) line += "  ";
-        const bool left = i < align_.size() && align_[i] == 'l';
-        line += left ? cell + pad : pad + cell;
-      }
-      out << line << '\n';
-      if (r == 0) {  // rule under the header
-        size_t total = 0;
-        for (size_t w : widths) total += w;
-        total += 2 * (widths.size() - 1);
-        out << indent << std::string(total, '-') << '\n';
-      }
-    }
-  }
-
- private:
-  std::string align_;
-  std::vector<std::vector<std::string>> rows_;
-};
+using text::binary_bytes;
+using text::duration;
+using text::fixed;
+using text::grouped;
+using text::params_short;
+using text::percent;
+using text::si;
+using text::Table;
 
 void header(std::ostream& out, const Analysis& a) {
   const ModelConfig& c = *a.config;

@@ -35,7 +35,19 @@ std::string si(double v, const char* unit) {
     v /= 1000;
     ++i;
   }
-  return fixed(v, i == 0 ? 0 : 2) + " " + prefixes[i] + unit;
+  const std::string suffix = std::string(prefixes[i]) + unit;
+  return fixed(v, i == 0 ? 0 : 2) + (suffix.empty() ? "" : " " + suffix);
+}
+
+std::string params_short(uint64_t v) {
+  static const char* units[] = {"", "K", "M", "B", "T"};
+  double x = static_cast<double>(v);
+  int i = 0;
+  while (x >= 1000 && i < 4) {
+    x /= 1000;
+    ++i;
+  }
+  return fixed(x, i == 0 ? 0 : 2) + units[i];
 }
 
 std::string binary_bytes(double v) {
@@ -77,7 +89,9 @@ size_t display_width(const std::string& s) {
   return n;
 }
 
-Table::Table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
+Table::Table(std::vector<std::string> header, std::string align) : align_(std::move(align)) {
+  rows_.push_back(std::move(header));
+}
 
 void Table::add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
 
@@ -93,7 +107,8 @@ void Table::render(std::ostream& out, const std::string& indent) const {
       const std::string& cell = rows_[r][i];
       const std::string pad(widths[i] - display_width(cell), ' ');
       if (i > 0) line += "  ";
-      line += i == 0 ? cell + pad : pad + cell;
+      const bool left = i < align_.size() ? align_[i] == 'l' : i == 0;
+      line += left ? cell + pad : pad + cell;
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out << line << '\n';

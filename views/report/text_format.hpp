@@ -12,20 +12,23 @@ namespace archscope::text {
 std::string grouped(uint64_t v);                 // 1234567 -> "1,234,567"
 std::string grouped_signed(int64_t v);           // -1234 -> "-1,234", 5 -> "+5"
 std::string fixed(double v, int decimals);       // printf %.*f
-std::string si(double v, const char* unit);      // 671.03 G<unit>, decimal prefixes
+std::string si(double v, const char* unit);      // "8.08 GFLOP", decimal prefixes
+std::string params_short(uint64_t v);            // model-card style: "671.03B", "7.25M"
 std::string binary_bytes(double v);              // 1.50 GiB
 std::string duration(double seconds);            // 1.234 ms
 std::string percent(uint64_t part, uint64_t whole);
 size_t display_width(const std::string& s);      // UTF-8 aware column count
 
-// First column left-aligned, the others right-aligned; a rule under the header.
+// A table with a rule under the header. `align` gives each column 'l' (text) or 'r' (numbers);
+// by default the first column is left-aligned and the others right-aligned.
 class Table {
  public:
-  explicit Table(std::vector<std::string> header);
+  explicit Table(std::vector<std::string> header, std::string align = "");
   void add(std::vector<std::string> row);
   void render(std::ostream& out, const std::string& indent = "") const;
 
  private:
+  std::string align_;
   std::vector<std::vector<std::string>> rows_;
 };
 

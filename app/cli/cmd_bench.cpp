@@ -1,0 +1,204 @@
+// `archscope bench`: times prefill and decode of a model on this machine and, in the same run,
+// measures the machine's limits (sustained read bandwidth, FP32 GEMM rate) so the result says how
+// close the engine gets: decode against the bytes-per-step floor of the analytic plan, prefill
+// against the GEMM peak, peak RSS against weights + KV cache.
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/model_source.hpp"
+#include "common/error.hpp"
+#include "generate/bench_model.hpp"
+#include "generate/engine_model.hpp"
+#include "generate/generation.hpp"
+#include "generate/memory_budget.hpp"
+#include "presets/measure_host.hpp"
+
+namespace archscope::cli {
+
+namespace {
+struct BenchOptions {
+  ModelSource source;
+  int64_t prompt = 512;
+  int64_t new_tokens = 128;
+  int64_t batch = 1;
+  int threads = 0;
+  uint64_t seed = 0;
+  std::string weights_dtype = "bf16";
+  bool json = false;
+};
+
+struct Measured {
+  GenerationResult run;
+  double load_s = 0;
+  uint64_t peak_rss = 0;
+  double read_gbs = 0;
+  double gemm_tflops = 0;
+};
+
+DType dtype_of(Elem e) {
+  return e == Elem::F32 ? DType::F32 : e == Elem::BF16 ? DType::BF16 : DType::F16;
+}
+
+Measured measure(const BenchOptions& o, const ModelConfig& config, const EngineModelOptions& eo,
+                 int threads) {
+  Measured m;
+  GenerationRequest request;
+  SplitMix64 rng(o.seed ^ 0x62656e6368ULL);  // "bench": prompts apart from the weights' stream
+  for (int64_t s = 0; s < o.batch; ++s) {
+    request.prompts.emplace_back();
+    for (int64_t i = 0; i < o.prompt; ++i) {
+      request.prompts.back().push_back(
+          static_cast<int32_t>(rng.next() % static_cast<uint64_t>(config.vocab_size)));
+    }
+  }
+  request.new_tokens = o.new_tokens + 1;  // the first new token comes from the prefill
+  request.sampler.temperature = 0.0;
+  {
+    const double t0 = steady_seconds();
+    std::unique_ptr<StepModel> model = open_engine_model(config, eo, o.source.describe());
+    m.load_s = steady_seconds() - t0;
+    ProgressLine progress(std::cerr, stderr_is_terminal());
+    m.run = generate_tokens(*model, request, progress, steady_seconds);
+    m.peak_rss = peak_rss_bytes();
+  }
+  // The roofline runs after the model is freed: its 512 MiB buffer must not count in the peak RSS
+  // nor compete with the weights for memory.
+  HostMeasureOptions host{.threads = threads, .min_seconds = 1.0};
+  m.read_gbs = measure_read_bandwidth(host);
+  m.gemm_tflops = measure_fp32_gemm_peak(host);
+  return m;
+}
+
+nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int threads,
+                      const BenchModel& plan, const Measured& m) {
+  const GenerationResult& r = m.run;
+  const double prefill_tps = static_cast<double>(r.prefill_tokens) / r.prefill_s;
+  const double prefill_flops_s = static_cast<double>(plan.prefill_flops) / r.prefill_s;
+  const double decode_ms = 1e3 * r.decode_s / static_cast<double>(r.decode_steps);
+  std::vector<double> steps = r.step_s;
+  std::sort(steps.begin(), steps.end());
+  const double median_ms = 1e3 * steps[steps.size() / 2];
+  const double floor_ms = 1e3 * plan.decode_bytes_read_per_step / (m.read_gbs * 1e9);
+  const double needed = static_cast<double>(plan.weights_bytes + plan.kv_bytes);
+
+  nlohmann::json j;
+  j["model"] = config.name;
+  j["source"] = o.source.describe();
+  j["weights_dtype"] = o.weights_dtype;
+  j["kv_dtype"] = "fp32";
+  j["threads"] = threads;
+  j["batch"] = o.batch;
+  j["load_s"] = m.load_s;
+  j["prefill"] = {{"tokens", r.prefill_tokens},
+                  {"seconds", r.prefill_s},
+                  {"tokens_per_s", prefill_tps},
+                  {"plan_flops", plan.prefill_flops},
+                  {"tflops_per_s", prefill_flops_s / 1e12},
+                  {"fraction_of_gemm_peak", prefill_flops_s / (m.gemm_tflops * 1e12)}};
+  j["decode"] = {{"steps", r.decode_steps},
+                 {"tokens", r.decode_steps * o.batch},
+                 {"seconds", r.decode_s},
+                 {"ms_per_token", decode_ms},
+                 {"median_ms_per_token", median_ms},
+                 {"tokens_per_s", static_cast<double>(r.decode_steps * o.batch) / r.decode_s},
+                 {"plan_bytes_read_per_step", plan.decode_bytes_read_per_step},
+                 {"achieved_read_gbs", plan.decode_bytes_read_per_step / (decode_ms * 1e-3) / 1e9},
+                 {"fraction_of_roofline", floor_ms / decode_ms}};
+  j["roofline"] = {{"read_gbs", m.read_gbs},
+                   {"gemm_peak_tflops", m.gemm_tflops},
+                   {"decode_floor_ms_per_token", floor_ms},
+                   {"prefill_floor_s",
+                    static_cast<double>(plan.prefill_flops) / (m.gemm_tflops * 1e12)}};
+  j["memory"] = {{"peak_rss_bytes", m.peak_rss},
+                 {"weights_bytes", plan.weights_bytes},
+                 {"kv_bytes", plan.kv_bytes},
+                 {"peak_over_weights_plus_kv", static_cast<double>(m.peak_rss) / needed}};
+  return j;
+}
+
+void print_text(const nlohmann::json& j) {
+  char line[320];
+  const auto& p = j["prefill"];
+  const auto& d = j["decode"];
+  const auto& f = j["roofline"];
+  const auto& m = j["memory"];
+  std::printf("%s: %s weights, fp32 KV, batch %lld, %d threads (load %.2f s)\n",
+              j["model"].get<std::string>().c_str(), j["weights_dtype"].get<std::string>().c_str(),
+              j["batch"].get<long long>(), j["threads"].get<int>(), j["load_s"].get<double>());
+  std::snprintf(line, sizeof line,
+                "prefill  %lld tokens in %.3f s: %.1f tokens/s, %.3f TFLOP/s = %.1f%% of the "
+                "GEMM peak (%.3f TFLOP/s)",
+                p["tokens"].get<long long>(), p["seconds"].get<double>(),
+                p["tokens_per_s"].get<double>(), p["tflops_per_s"].get<double>(),
+                100 * p["fraction_of_gemm_peak"].get<double>(), f["gemm_peak_tflops"].get<double>());
+  std::puts(line);
+  std::snprintf(line, sizeof line,
+                "decode   %lld steps: %.2f ms/token (median %.2f), %.1f tokens/s; floor %.2f "
+                "ms/token (%.1f MB/step at %.2f GB/s read) = %.1f%% of the roofline",
+                d["steps"].get<long long>(), d["ms_per_token"].get<double>(),
+                d["median_ms_per_token"].get<double>(), d["tokens_per_s"].get<double>(),
+                f["decode_floor_ms_per_token"].get<double>(),
+                d["plan_bytes_read_per_step"].get<double>() / 1e6, f["read_gbs"].get<double>(),
+                100 * d["fraction_of_roofline"].get<double>());
+  std::puts(line);
+  std::snprintf(line, sizeof line,
+                "memory   peak RSS %s; weights %s + KV %s: peak is %.1f%% of weights + KV",
+                format_bytes(m["peak_rss_bytes"].get<uint64_t>()).c_str(),
+                format_bytes(m["weights_bytes"].get<uint64_t>()).c_str(),
+                format_bytes(m["kv_bytes"].get<uint64_t>()).c_str(),
+                100 * m["peak_over_weights_plus_kv"].get<double>());
+  std::puts(line);
+}
+
+int run_bench(const BenchOptions& o) {
+  const ModelConfig config = load_model_config(o.source);
+  if (o.threads < 0) throw Error(ErrorKind::Validation, "--threads", "must be at least 1");
+  const int threads =
+      o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  EngineModelOptions eo;
+  eo.hf_dir = o.source.model_dir;
+  eo.seed = o.seed;
+  eo.weights = parse_weight_elem(o.weights_dtype, "--weights-dtype");
+  eo.threads = threads;
+  eo.max_sequences = o.batch;
+  eo.max_tokens = o.prompt + o.new_tokens + 1;
+  // Validates --prompt / --new / --batch before anything is allocated.
+  const BenchModel plan = bench_model(
+      config, {.prompt = o.prompt, .new_tokens = o.new_tokens, .batch = o.batch,
+               .weights = dtype_of(eo.weights), .kv = DType::F32, .activations = DType::F32});
+  const Measured m = measure(o, config, eo, threads);
+  const nlohmann::json j = report(o, config, threads, plan, m);
+  if (o.json) {
+    std::cout << j.dump(2) << '\n';
+  } else {
+    print_text(j);
+  }
+  return 0;
+}
+}  // namespace
+
+Command add_bench_command(CLI::App& root) {
+  auto options = std::make_shared<BenchOptions>();
+  CLI::App* sub = root.add_subcommand(
+      "bench", "Time prefill and decode and compare them with this machine's measured roofline");
+  add_model_source(*sub, options->source, /*with_model_dir=*/true);
+  sub->add_option("--prompt", options->prompt, "Prompt tokens per sequence")->capture_default_str();
+  sub->add_option("--new", options->new_tokens, "Decode steps")->capture_default_str();
+  sub->add_option("--batch", options->batch, "Sequences decoded together")->capture_default_str();
+  sub->add_option("--threads", options->threads, "CPU threads (default: one per logical CPU)");
+  sub->add_option("--seed", options->seed, "Seed of random weights and prompts");
+  sub->add_option("--weights-dtype", options->weights_dtype, "Weight storage: fp32, bf16 or fp16")
+      ->capture_default_str();
+  sub->add_flag("--json", options->json, "Print one JSON object");
+  return {sub, [options] { return run_bench(*options); }};
+}
+
+}  // namespace archscope::cli

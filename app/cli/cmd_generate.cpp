@@ -1,0 +1,141 @@
+// `archscope generate`: prefill one or more prompts and decode new tokens with greedy or sampled
+// selection, showing a tokens/s progress line on stderr and printing the generated ids and a
+// summary. Models without a checkpoint run on seeded random weights, so the tokens are not text;
+// the command exists to run and time the engine on any architecture.
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "cli/model_source.hpp"
+#include "common/error.hpp"
+#include "generate/engine_model.hpp"
+#include "generate/generation.hpp"
+#include "generate/progress.hpp"
+#include "generate/sampler.hpp"
+#include "generate/token_ids.hpp"
+
+namespace archscope::cli {
+
+namespace {
+struct GenerateOptions {
+  ModelSource source;
+  int64_t prompt_tokens = 0;
+  std::string tokens;
+  int64_t new_tokens = 0;
+  int64_t batch = 0;  // 0: one sequence per prompt of --tokens, or 1
+  int threads = 0;
+  uint64_t seed = 0;
+  double temperature = 1.0;
+  int64_t top_k = 0;
+  double top_p = 1.0;
+  std::string weights_dtype = "fp32";
+};
+
+// --tokens "1,2;3,4,5": prompts separated by ';'. --prompt-tokens N: one prompt of N seeded random
+// ids per sequence (their own stream, so they do not echo the weights' or the sampler's values).
+std::vector<std::vector<int32_t>> make_prompts(const GenerateOptions& o, int64_t vocab) {
+  std::vector<std::vector<int32_t>> prompts;
+  if (!o.tokens.empty()) {
+    size_t start = 0;
+    while (true) {
+      const size_t semi = o.tokens.find(';', start);
+      const std::string part = o.tokens.substr(start, semi == std::string::npos ? semi : semi - start);
+      const std::string where = "--tokens (sequence " + std::to_string(prompts.size()) + ")";
+      prompts.push_back(parse_token_list(part, where));
+      check_token_ids(prompts.back(), vocab, where);
+      if (semi == std::string::npos) break;
+      start = semi + 1;
+    }
+  } else {
+    if (o.prompt_tokens < 1) {
+      throw Error(ErrorKind::Validation, "--prompt-tokens", "give --tokens or --prompt-tokens N (N >= 1)");
+    }
+    SplitMix64 rng(o.seed ^ 0x70726f6d7074ULL);  // "prompt"
+    for (int64_t seq = 0; seq < std::max<int64_t>(o.batch, 1); ++seq) {
+      prompts.emplace_back();
+      for (int64_t i = 0; i < o.prompt_tokens; ++i) {
+        prompts.back().push_back(static_cast<int32_t>(rng.next() % static_cast<uint64_t>(vocab)));
+      }
+    }
+  }
+  // --batch repeats the prompts cyclically (sequence i gets prompt i mod count).
+  const int64_t batch = o.batch > 0 ? o.batch : static_cast<int64_t>(prompts.size());
+  std::vector<std::vector<int32_t>> out;
+  for (int64_t i = 0; i < batch; ++i) out.push_back(prompts[static_cast<size_t>(i) % prompts.size()]);
+  return out;
+}
+
+int run_generate(const GenerateOptions& o) {
+  const ModelConfig config = load_model_config(o.source);
+  if (o.batch < 0) throw Error(ErrorKind::Validation, "--batch", "must be at least 1");
+  GenerationRequest request;
+  request.prompts = make_prompts(o, config.vocab_size);
+  request.new_tokens = o.new_tokens;
+  request.sampler = {.temperature = o.temperature, .top_k = o.top_k, .top_p = o.top_p, .seed = o.seed};
+  check_request(request, config.vocab_size);
+
+  int64_t longest = 0;
+  for (const auto& p : request.prompts) longest = std::max<int64_t>(longest, static_cast<int64_t>(p.size()));
+  EngineModelOptions eo;
+  eo.hf_dir = o.source.model_dir;
+  eo.seed = o.seed;
+  eo.weights = parse_weight_elem(o.weights_dtype, "--weights-dtype");
+  eo.threads = o.threads;
+  eo.max_sequences = static_cast<int64_t>(request.prompts.size());
+  eo.max_tokens = longest + o.new_tokens;
+  std::unique_ptr<StepModel> model = open_engine_model(config, eo, o.source.describe());
+
+  ProgressLine progress(std::cerr, stderr_is_terminal());
+  const GenerationResult r = generate_tokens(*model, request, progress, steady_seconds);
+
+  for (size_t i = 0; i < r.generated.size(); ++i) {
+    std::cout << "sequence " << i << " (" << request.prompts[i].size() << " prompt tokens):";
+    for (int32_t t : r.generated[i]) std::cout << ' ' << t;
+    std::cout << '\n';
+  }
+  const int64_t decoded = r.decode_steps * static_cast<int64_t>(r.generated.size());
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "prefill %lld tokens in %.3f s (%.1f tokens/s); decode %lld tokens in %.3f s "
+                "(%.1f tokens/s, %.2f ms/step, batch %zu)",
+                static_cast<long long>(r.prefill_tokens), r.prefill_s,
+                r.prefill_s > 0 ? static_cast<double>(r.prefill_tokens) / r.prefill_s : 0.0,
+                static_cast<long long>(decoded), r.decode_s,
+                r.decode_s > 0 ? static_cast<double>(decoded) / r.decode_s : 0.0,
+                r.decode_steps > 0 ? 1e3 * r.decode_s / static_cast<double>(r.decode_steps) : 0.0,
+                r.generated.size());
+  std::cout << line << '\n';
+  return 0;
+}
+}  // namespace
+
+Command add_generate_command(CLI::App& root) {
+  auto options = std::make_shared<GenerateOptions>();
+  CLI::App* sub = root.add_subcommand(
+      "generate", "Prefill prompts and decode new tokens (greedy or sampled) with a progress line");
+  add_model_source(*sub, options->source, /*with_model_dir=*/true);
+  auto* count = sub->add_option("--prompt-tokens", options->prompt_tokens,
+                                "Random prompt of N token ids (seeded by --seed)");
+  auto* ids = sub->add_option("--tokens", options->tokens,
+                              "Prompt token ids \"1,2,3\"; several prompts separated by ';'");
+  count->excludes(ids);
+  sub->add_option("--new-tokens", options->new_tokens, "Tokens to generate per sequence")->required();
+  sub->add_option("--batch", options->batch,
+                  "Sequences (default: one per prompt; prompts repeat cyclically to fill the batch)");
+  sub->add_option("--threads", options->threads, "CPU threads (default: one per logical CPU)");
+  sub->add_option("--seed", options->seed, "Seed of random weights, random prompts and sampling");
+  sub->add_option("--temperature", options->temperature, "Softmax temperature; 0 = greedy")
+      ->capture_default_str();
+  sub->add_option("--top-k", options->top_k, "Sample among the k most likely tokens (0 = all)");
+  sub->add_option("--top-p", options->top_p, "Nucleus: smallest set of tokens with mass >= p")
+      ->capture_default_str();
+  sub->add_option("--weights-dtype", options->weights_dtype, "Weight storage: fp32, bf16 or fp16")
+      ->capture_default_str();
+  return {sub, [options] { return run_generate(*options); }};
+}
+
+}  // namespace archscope::cli

@@ -1,0 +1,176 @@
+// The layer loop: embedding, per layer the attention and FFN blocks with their norms placed per
+// norm.placement and the residual adds, then final norm, LM head, logit scale and soft-cap.
+#include "model/forward.hpp"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+#include "common/error.hpp"
+#include "model/step.hpp"
+#include "rope/rope_tables.hpp"
+
+namespace archscope {
+
+using namespace model_detail;
+
+// RoPE cos/sin tables per (rope parameters, rotated dims), grown by doubling when a position
+// beyond them is needed, so long contexts cost only what they use.
+struct Model::Tables {
+  std::map<std::pair<const Rope*, int64_t>, RopeTensors> tables;
+  std::map<std::pair<const Rope*, int64_t>, int64_t> sizes;
+};
+
+Model::Model(Backend& backend, const ModelConfig& config, const ModelWeights& weights)
+    : backend_(backend), config_(config), weights_(weights), specs_(expand_layers(config)),
+      tables_(std::make_unique<Tables>()) {
+  if (static_cast<int64_t>(weights.layers.size()) != config.n_layers)
+    throw Error(ErrorKind::Validation, "model", "weights have " + std::to_string(weights.layers.size()) +
+                                                    " layers, the config " + std::to_string(config.n_layers));
+}
+
+Model::~Model() = default;
+
+namespace {
+
+const RopeTensors* rope_for(Backend& be, std::map<std::pair<const Rope*, int64_t>, RopeTensors>& tables,
+                            std::map<std::pair<const Rope*, int64_t>, int64_t>& sizes, const ModelConfig& c,
+                            const LayerSpec& spec, int64_t head_dim, int64_t needed) {
+  if (spec.position != PositionKind::Rope || !spec.rope) return nullptr;
+  const int64_t rot = rope_rotary_dim(*spec.rope, head_dim);
+  const auto key = std::make_pair(spec.rope, rot);
+  int64_t& have = sizes[key];
+  if (have < needed) {
+    int64_t n = std::max<int64_t>(have * 2, std::max<int64_t>(needed, 64));
+    const RopeTable t = rope_table(*spec.rope, rot, n, c.max_context);
+    RopeTensors r;
+    r.cos = be.alloc(Elem::F32, {n, rot / 2});
+    r.sin = be.alloc(Elem::F32, {n, rot / 2});
+    be.upload(be.default_stream(), t.cos.data(), r.cos);
+    be.upload(be.default_stream(), t.sin.data(), r.sin);
+    be.synchronize(be.default_stream());
+    tables[key] = r;
+    have = n;
+  }
+  return &tables[key];
+}
+
+void apply_norm(Step& st, int64_t layer, const char* name, const Tensor& w, const Tensor& b, const Tensor& x,
+                Tensor& out) {
+  OpScope op(st, layer, name);
+  NormParams p;
+  p.op = norm_op(st.c.norm.kind);
+  p.eps = static_cast<float>(st.c.norm.eps);
+  p.width = st.c.d_model;
+  st.be.norm(st.s, x, w, b, out, p);
+}
+
+}  // namespace
+
+Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batch) {
+  Stream& s = backend_.default_stream();
+  Step st{backend_, s, config_, cache, observer_};
+  std::vector<int32_t> ids;
+  for (const SequenceStep& q : batch) {
+    if (q.tokens.empty()) throw Error(ErrorKind::Validation, "forward", "sequence " + std::to_string(q.seq) + " has no tokens");
+    for (const SeqRows& r : st.seqs)
+      if (r.seq == q.seq) throw Error(ErrorKind::Validation, "forward", "sequence " + std::to_string(q.seq) + " listed twice");
+    SeqRows r{q.seq, st.rows, static_cast<int64_t>(q.tokens.size()), cache.length(q.seq)};
+    for (int32_t t : q.tokens)
+      if (t < 0 || t >= config_.vocab_size)
+        throw Error(ErrorKind::Validation, "forward", "token id " + std::to_string(t) + " outside the vocabulary");
+    ids.insert(ids.end(), q.tokens.begin(), q.tokens.end());
+    for (int64_t i = 0; i < r.count; ++i) st.host_positions.push_back(static_cast<int32_t>(r.start + i));
+    st.rows += r.count;
+    st.seqs.push_back(r);
+  }
+  if (st.rows == 0) throw Error(ErrorKind::Validation, "forward", "empty batch");
+  int64_t max_pos = 0;
+  for (const SeqRows& r : st.seqs) {
+    cache.reserve(r.seq, r.count);
+    max_pos = std::max(max_pos, r.start + r.count);
+  }
+  Tensor id_t = backend_.alloc(Elem::I32, {st.rows});
+  st.positions = backend_.alloc(Elem::I32, {st.rows});
+  backend_.upload(s, ids.data(), id_t);
+  backend_.upload(s, st.host_positions.data(), st.positions);
+
+  const int64_t d = config_.d_model;
+  Tensor h = st.alloc({st.rows, d});
+  {
+    OpScope op(st, -1, "embedding");
+    backend_.embedding(s, id_t, weights_.embedding, static_cast<float>(config_.embedding_scale), st.positions,
+                       weights_.positions, h);
+  }
+  const bool pre = config_.norm.placement != NormPlacement::Post;
+  const bool post = config_.norm.placement != NormPlacement::Pre;
+  for (const LayerSpec& spec : specs_) {
+    const LayerWeights& L = weights_.layers[static_cast<size_t>(spec.index)];
+    const int64_t li = spec.index;
+    // Attention block.
+    Tensor a_in = h;
+    if (pre) {
+      a_in = st.alloc({st.rows, d});
+      apply_norm(st, li, "input_norm", L.input_norm, L.input_norm_b, h, a_in);  // h stays the residual
+    }
+    Tensor a;
+    switch (spec.attention) {
+      case AttentionKind::Mla: {
+        const RopeTensors* r = rope_for(backend_, tables_->tables, tables_->sizes, config_, spec,
+                                        config_.attention.mla.qk_rope_head_dim, max_pos);
+        a = mla_block(st, spec, L.attn, a_in, r);
+        break;
+      }
+      case AttentionKind::Linear: a = linear_attention_block(st, spec, L.attn, a_in); break;
+      default: {
+        const RopeTensors* r = rope_for(backend_, tables_->tables, tables_->sizes, config_, spec,
+                                        config_.attention.head_dim, max_pos);
+        a = attention_block(st, spec, L.attn, a_in, r);
+      }
+    }
+    if (post) apply_norm(st, li, "post_attn_norm", L.post_attn_norm, L.post_attn_norm_b, a, a);
+    {
+      OpScope op(st, li, "attn_residual");
+      backend_.add(s, h, a, 1.0f, h);
+    }
+    // FFN block.
+    Tensor f_in = h;
+    if (pre) {
+      f_in = st.alloc({st.rows, d});
+      apply_norm(st, li, "pre_ffn_norm", L.pre_ffn_norm, L.pre_ffn_norm_b, h, f_in);
+    }
+    Tensor f = spec.moe ? moe_block(st, li, L.moe, f_in) : dense_ffn_block(st, li, L.ffn, f_in);
+    if (post) apply_norm(st, li, "post_ffn_norm", L.post_ffn_norm, L.post_ffn_norm_b, f, f);
+    {
+      OpScope op(st, li, "ffn_residual");
+      backend_.add(s, h, f, 1.0f, h);
+    }
+  }
+  const int64_t last = config_.n_layers;
+  apply_norm(st, last, "final_norm", weights_.final_norm, weights_.final_norm_bias, h, h);
+  Tensor logits = st.alloc({st.rows, config_.vocab_size});
+  {
+    OpScope op(st, last, "lm_head");
+    backend_.linear(s, h, weights_.lm_head, Tensor(), logits);
+  }
+  if (config_.logit_scale != 1.0) {
+    OpScope op(st, last, "logit_scale");
+    backend_.softcap(s, logits, static_cast<float>(config_.logit_scale), 0.0f, logits);
+  }
+  if (config_.final_softcap > 0.0) {
+    OpScope op(st, last, "softcap");
+    backend_.softcap(s, logits, 1.0f, static_cast<float>(config_.final_softcap), logits);
+  }
+  for (const SeqRows& r : st.seqs) cache.advance(r.seq, r.count);
+  return logits;
+}
+
+std::vector<float> Model::forward_host(PagedKvCache& cache, const std::vector<SequenceStep>& batch) {
+  Tensor logits = forward(cache, batch);
+  std::vector<float> out(static_cast<size_t>(logits.numel()));
+  backend_.download(backend_.default_stream(), logits, out.data());
+  backend_.synchronize(backend_.default_stream());
+  return out;
+}
+
+}  // namespace archscope

@@ -1,0 +1,68 @@
+// The forward pass on a Backend: prefill of a batch of sequences of different lengths, then decode
+// steps, through the paged KV cache, producing fp32 logits. Every executed step is named after
+// the analytic plan's op of that layer (engine/plan), and an observer sees each op begin and end
+// on the backend's stream, so the profiler can time it against the plan's FLOPs and bytes.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "backend/backend.hpp"
+#include "config/model_config.hpp"
+#include "kv/paged_kv_cache.hpp"
+#include "model/weights.hpp"
+
+namespace archscope {
+
+// One executed op. layer: -1 for the prologue (embedding), n_layers for the epilogue (final norm,
+// LM head). op: the plan's op name; also: a second plan op fused into this step (the fused
+// attention kernel computes "attn_scores" and "attn_values"; fused gate/up weights run "gate_proj"
+// and "up_proj" as one matmul), or nullptr.
+struct OpEvent {
+  int64_t layer = 0;
+  const char* op = "";
+  const char* also = nullptr;
+};
+
+class ForwardObserver {
+ public:
+  virtual ~ForwardObserver() = default;
+  virtual void before(Stream& stream, const OpEvent& event) = 0;
+  virtual void after(Stream& stream, const OpEvent& event) = 0;
+};
+
+// New tokens of one sequence in a step: the whole prompt (prefill) or one token (decode).
+struct SequenceStep {
+  int64_t seq = 0;  // id from PagedKvCache::add_sequence
+  std::vector<int32_t> tokens;
+};
+
+class Model {
+ public:
+  // The weights must outlive the model and come from the same config.
+  Model(Backend& backend, const ModelConfig& config, const ModelWeights& weights);
+  ~Model();
+
+  void set_observer(ForwardObserver* observer) { observer_ = observer; }
+  const ModelConfig& config() const { return config_; }
+
+  // Runs the tokens of every sequence (each continues at its cached length), stores their keys
+  // and values, and returns the logits F32 [total tokens, vocab], rows in the order given.
+  Tensor forward(PagedKvCache& cache, const std::vector<SequenceStep>& batch);
+  // forward() and a host copy of the logits.
+  std::vector<float> forward_host(PagedKvCache& cache, const std::vector<SequenceStep>& batch);
+
+ private:
+  struct Tables;
+  Backend& backend_;
+  const ModelConfig& config_;
+  const ModelWeights& weights_;
+  std::vector<LayerSpec> specs_;
+  ForwardObserver* observer_ = nullptr;
+  std::unique_ptr<Tables> tables_;
+};
+
+}  // namespace archscope

@@ -1,0 +1,66 @@
+// Shared by the parity tests: one HF fixture loaded (config through the HF importer, weights
+// through the model loader) and the comparison rule of tests/fixtures/hf/README.md.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cpu/cpu_backend.hpp"
+#include "hf/hf_import.hpp"
+#include "io/npy.hpp"
+#include "kv/paged_kv_cache.hpp"
+#include "model/forward.hpp"
+#include "model/load.hpp"
+
+namespace archscope::test {
+
+inline std::filesystem::path fixture_dir(const std::string& family) {
+  return std::filesystem::path(ARCHSCOPE_FIXTURES) / "hf" / family;
+}
+
+struct Fixture {
+  ModelConfig config;
+  std::vector<int32_t> tokens;
+  int64_t decode_from = 0;
+  NpyArray logits;
+  double max_ref = 0.0;
+};
+
+inline Fixture load_fixture(const std::string& family) {
+  Fixture f;
+  const auto dir = fixture_dir(family);
+  f.config = import_hf_config_file(dir / "config.json");
+  std::ifstream in(dir / "tokens.json");
+  const auto j = nlohmann::json::parse(in);
+  for (const auto& t : j.at("tokens")) f.tokens.push_back(t.get<int32_t>());
+  f.decode_from = j.at("decode_from").get<int64_t>();
+  f.logits = read_npy(dir / "logits.npy");
+  for (float v : f.logits.data) f.max_ref = std::max(f.max_ref, static_cast<double>(std::fabs(v)));
+  return f;
+}
+
+// max |a - reference rows [row0, row0 + rows)| / max |reference|.
+inline double rel_diff(const std::vector<float>& a, const Fixture& f, int64_t row0) {
+  const int64_t V = f.logits.shape.at(1);
+  double m = 0.0;
+  for (size_t i = 0; i < a.size(); ++i)
+    m = std::max(m, std::fabs(static_cast<double>(a[i]) - f.logits.data[static_cast<size_t>(row0 * V) + i]));
+  return m / f.max_ref;
+}
+
+inline KvCacheOptions small_cache() {
+  KvCacheOptions o;
+  o.block_size = 8;  // several blocks per sequence, so the paging is exercised
+  o.max_tokens = 512;
+  o.max_sequences = 4;
+  return o;
+}
+
+}  // namespace archscope::test

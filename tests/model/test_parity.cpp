@@ -1,0 +1,50 @@
+// Parity with Hugging Face transformers on the 13 reference fixtures (tests/fixtures/hf): full
+// forward of all 72 tokens, and prefill of decode_from tokens then one-token decode steps through
+// the paged cache, both within 1e-4 x max |reference| of logits.npy.
+#define BOOST_TEST_DYN_LINK
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include "parity_support.hpp"
+
+using namespace archscope;
+using namespace archscope::test;
+
+namespace {
+
+const char* const kFamilies[] = {"llama",       "mistral", "mixtral",     "qwen3",    "qwen3_moe",
+                                 "qwen3_next",  "gemma3_text", "olmo2",   "deepseek_v3", "gpt_oss",
+                                 "smollm3",     "glm4_moe", "llama4_text"};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(hf_parity)
+
+BOOST_DATA_TEST_CASE(full_forward_and_decode, boost::unit_test::data::make(kFamilies), family) {
+  const Fixture f = load_fixture(family);
+  cpu::CpuBackend be(2);
+  const ModelWeights w = load_hf_weights(be, f.config, fixture_dir(family), Elem::F32);
+  Model model(be, f.config, w);
+  const int64_t T = static_cast<int64_t>(f.tokens.size());
+  double full = 0.0, inc = 0.0;
+  {
+    PagedKvCache cache(be, f.config, small_cache());
+    const int64_t seq = cache.add_sequence();
+    const auto logits = model.forward_host(cache, {{seq, f.tokens}});
+    BOOST_REQUIRE_EQUAL(static_cast<int64_t>(logits.size()), T * f.config.vocab_size);
+    full = rel_diff(logits, f, 0);
+  }
+  {
+    PagedKvCache cache(be, f.config, small_cache());
+    const int64_t seq = cache.add_sequence();
+    std::vector<int32_t> prompt(f.tokens.begin(), f.tokens.begin() + f.decode_from);
+    inc = rel_diff(model.forward_host(cache, {{seq, prompt}}), f, 0);
+    for (int64_t t = f.decode_from; t < T; ++t)
+      inc = std::max(inc, rel_diff(model.forward_host(cache, {{seq, {f.tokens[static_cast<size_t>(t)]}}}), f, t));
+  }
+  BOOST_TEST_MESSAGE(family << ": full " << full << ", prefill+decode " << inc << " (relative to max |ref| " << f.max_ref << ")");
+  BOOST_TEST(full <= 1e-4);
+  BOOST_TEST(inc <= 1e-4);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
