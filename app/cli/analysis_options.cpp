@@ -16,6 +16,10 @@ void add_analysis_flags(CLI::App& app, AnalysisFlags& flags) {
       ->capture_default_str();
   app.add_option("--kv-dtype", flags.kv_dtype, "KV cache dtype: " + dtype_names())
       ->capture_default_str();
+  app.add_option("--quant-group-size", flags.quant_group_size,
+                 "Quantized weights (fp8/int8/int4) carry one bf16 scale per this many weights; "
+                 "0 leaves scales out of the byte counts")
+      ->capture_default_str();
   app.add_option("--hardware", flags.hardware,
                  "Hardware profile for the roofline estimate (archscope hardware lists them)");
 }
@@ -35,7 +39,12 @@ AnalysisOptions analysis_options(const AnalysisFlags& flags) {
   if (flags.batch < 1) {
     throw Error(ErrorKind::Validation, "--batch", "must be at least 1, got " + std::to_string(flags.batch));
   }
+  if (flags.quant_group_size < 0) {
+    throw Error(ErrorKind::Validation, "--quant-group-size",
+                "must be 0 or positive, got " + std::to_string(flags.quant_group_size));
+  }
   AnalysisOptions options;
+  options.quant_group_size = flags.quant_group_size;
   options.context = flags.context;
   options.batch = flags.batch;
   options.weights = dtype_flag("--weights-dtype", flags.weights_dtype);

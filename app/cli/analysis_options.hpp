@@ -16,6 +16,7 @@ struct AnalysisFlags {
   std::string weights_dtype = "bf16";
   std::string kv_dtype = "bf16";
   std::string hardware;
+  int64_t quant_group_size = 0;
 };
 
 void add_analysis_flags(CLI::App& app, AnalysisFlags& flags);

@@ -38,7 +38,9 @@ Tensor mla_block(Step& st, const LayerSpec& spec, const AttentionWeights& w, con
   const int64_t qk = nope + pe, row = L + pe;
   NormParams np;
   np.op = NormOp::Rms;
-  np.eps = static_cast<float>(c.norm.eps);
+  // The latent norms use the RMSNorm default eps 1e-6, not rms_norm_eps (DeepSeek's reference
+  // code and transformers both construct them without an eps).
+  np.eps = 1e-6f;
 
   Tensor q = st.alloc({T, h * qk});
   if (m.q_lora_rank > 0) {
