@@ -5,37 +5,27 @@
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "cli/cli_runner.hpp"
 #include "io/npy.hpp"
 
+using archscope::test::CliResult;
+using archscope::test::is_one_line;
+using archscope::test::read_all;
+using archscope::test::run_cli;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct CliRun {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // A scratch directory per test process, removed at exit.
 struct Scratch {
@@ -48,26 +38,19 @@ Scratch& scratch() {
   return s;
 }
 
-CliRun run_cli(const std::string& args) {
-  static int counter = 0;
-  const fs::path out = scratch().dir / ("out" + std::to_string(counter));
-  const fs::path err = scratch().dir / ("err" + std::to_string(counter++));
-  const std::string cmd = std::string("'") + ARCHSCOPE_CLI + "' " + args + " >'" + out.string() +
-                          "' 2>'" + err.string() + "' </dev/null";
-  const int status = std::system(cmd.c_str());
-  CliRun r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  BOOST_TEST_MESSAGE("archscope " << args << " -> " << r.code << "\n" << r.err);
+CliResult run(const std::vector<std::string>& args) {
+  const CliResult r = run_cli(args);
+  std::string line;
+  for (const auto& a : args) line += " " + a.substr(0, 60);
+  BOOST_TEST_MESSAGE("archscope" << line << " -> " << r.exit_code << "\n" << r.err);
   return r;
 }
 
 // Bad input: exit code 2 and one line on stderr that contains `needle`.
-void expect_one_line_error(const std::string& args, const std::string& needle) {
-  const CliRun r = run_cli(args);
-  BOOST_TEST(r.code == 2);
-  BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+void expect_one_line_error(const std::vector<std::string>& args, const std::string& needle) {
+  const CliResult r = run(args);
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(is_one_line(r.err));
   BOOST_TEST(r.err.rfind("archscope: error: ", 0) == 0u);
   BOOST_TEST(r.err.find(needle) != std::string::npos, "stderr: " << r.err << " lacks: " << needle);
 }
@@ -77,7 +60,7 @@ std::string fixture(const std::string& family) {
 }
 
 std::string fixture_tokens(const std::string& family, int& decode_from) {
-  const nlohmann::json j = nlohmann::json::parse(slurp(fs::path(fixture(family)) / "tokens.json"));
+  const nlohmann::json j = nlohmann::json::parse(read_all(fs::path(fixture(family)) / "tokens.json"));
   decode_from = j.at("decode_from").get<int>();
   std::string list;
   for (const auto& t : j.at("tokens")) list += (list.empty() ? "" : ",") + std::to_string(t.get<int>());
@@ -90,11 +73,14 @@ void check_fixture(const std::string& family, bool through_cache) {
   int decode_from = 0;
   const std::string tokens = fixture_tokens(family, decode_from);
   const fs::path out = scratch().dir / (family + (through_cache ? "-decode.npy" : "-prefill.npy"));
-  std::string args = "logits --model '" + fixture(family) + "' --tokens " + tokens + " --out '" +
-                     out.string() + "' --threads 2";
-  if (through_cache) args += " --decode-from " + std::to_string(decode_from);
-  const CliRun r = run_cli(args);
-  BOOST_TEST_REQUIRE(r.code == 0, r.err);
+  std::vector<std::string> args = {"logits", "--model", fixture(family), "--tokens", tokens,
+                                   "--out", out.string(), "--threads", "2"};
+  if (through_cache) {
+    args.push_back("--decode-from");
+    args.push_back(std::to_string(decode_from));
+  }
+  const CliResult r = run(args);
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
   const archscope::NpyArray got = archscope::read_npy(out);
   const archscope::NpyArray ref = archscope::read_npy(fs::path(fixture(family)) / "logits.npy");
   BOOST_TEST_REQUIRE(got.shape == ref.shape);
@@ -128,48 +114,53 @@ BOOST_AUTO_TEST_CASE(logits_match_hf_qwen3_moe_with_a_dense_layer) {
 }
 
 BOOST_AUTO_TEST_CASE(logits_of_a_preset_are_seeded_and_cache_consistent) {
-  const fs::path a = scratch().dir / "mini-a.npy", b = scratch().dir / "mini-b.npy";
-  const fs::path c = scratch().dir / "mini-c.npy", d = scratch().dir / "mini-d.npy";
-  const std::string common = "logits --preset llama3-mini --tokens 5,17,300,2,999,41 --threads 2 ";
-  BOOST_TEST_REQUIRE(run_cli(common + "--seed 3 --out '" + a.string() + "'").code == 0);
-  BOOST_TEST_REQUIRE(run_cli(common + "--seed 3 --out '" + b.string() + "'").code == 0);
-  BOOST_TEST_REQUIRE(run_cli(common + "--seed 4 --out '" + c.string() + "'").code == 0);
-  BOOST_TEST_REQUIRE(run_cli(common + "--seed 3 --decode-from 0 --out '" + d.string() + "'").code == 0);
-  const auto na = archscope::read_npy(a), nb = archscope::read_npy(b), nc = archscope::read_npy(c);
-  const auto nd = archscope::read_npy(d);
-  BOOST_TEST(na.shape == std::vector<int64_t>({6, 1024}));
-  BOOST_TEST(na.data == nb.data);  // same seed: same weights, same logits
-  BOOST_TEST(na.data != nc.data);
+  const auto logits = [](const std::string& seed, const std::string& name,
+                         std::vector<std::string> extra = {}) {
+    const fs::path out = scratch().dir / name;
+    std::vector<std::string> args = {"logits", "--preset", "llama3-mini", "--tokens",
+                                     "5,17,300,2,999,41", "--threads", "2", "--seed", seed,
+                                     "--out", out.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const CliResult r = run(args);
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    return archscope::read_npy(out);
+  };
+  const auto a = logits("3", "a.npy"), b = logits("3", "b.npy"), c = logits("4", "c.npy");
+  const auto d = logits("3", "d.npy", {"--decode-from", "0"});
+  BOOST_TEST(a.shape == std::vector<int64_t>({6, 1024}));
+  BOOST_TEST(a.data == b.data);  // same seed: same weights, same logits
+  BOOST_TEST(a.data != c.data);
   // Every token through the decode path from an empty cache agrees with the one-pass prefill.
   double max_diff = 0, max_ref = 0;
-  for (size_t i = 0; i < na.data.size(); ++i) {
-    max_ref = std::max(max_ref, std::fabs(static_cast<double>(na.data[i])));
-    max_diff = std::max(max_diff, std::fabs(static_cast<double>(nd.data[i]) - na.data[i]));
+  for (size_t i = 0; i < a.data.size(); ++i) {
+    max_ref = std::max(max_ref, std::fabs(static_cast<double>(a.data[i])));
+    max_diff = std::max(max_diff, std::fabs(static_cast<double>(d.data[i]) - a.data[i]));
   }
   BOOST_TEST(max_diff <= 1e-4 * max_ref);
 }
 
+// "sequence i (n prompt tokens): t t t" -> the ids, for sequence `index` of the output.
+std::vector<int> generated_ids(const std::string& out, int index) {
+  const std::string head = "sequence " + std::to_string(index) + " (";
+  const size_t at = out.find(head);
+  if (at == std::string::npos) return {};
+  const size_t colon = out.find("):", at);
+  std::istringstream ids(out.substr(colon + 2, out.find('\n', at) - colon - 2));
+  std::vector<int> v;
+  for (int id = 0; ids >> id;) v.push_back(id);
+  return v;
+}
+
 BOOST_AUTO_TEST_CASE(generate_runs_a_batch_of_different_lengths) {
-  const CliRun r = run_cli(
-      "generate --preset llama3-mini --tokens '1,2,3;40,50;7,8,9,10,11' --new-tokens 5 "
-      "--temperature 0 --threads 2");
-  BOOST_TEST_REQUIRE(r.code == 0, r.err);
-  std::istringstream lines(r.out);
-  std::string line;
-  int sequences = 0;
-  while (std::getline(lines, line)) {
-    if (line.rfind("sequence ", 0) != 0) continue;
-    ++sequences;
-    // "sequence i (n prompt tokens): t t t t t"
-    std::istringstream ids(line.substr(line.find("):") + 2));
-    int id = 0, count = 0;
-    while (ids >> id) {
-      BOOST_TEST((id >= 0 && id < 1024));
-      ++count;
-    }
-    BOOST_TEST(count == 5);
+  const CliResult r = run({"generate", "--preset", "llama3-mini", "--tokens", "1,2,3;40,50;7,8,9,10,11",
+                           "--new-tokens", "5", "--temperature", "0", "--threads", "2"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  for (int s = 0; s < 3; ++s) {
+    const auto ids = generated_ids(r.out, s);
+    BOOST_TEST(ids.size() == 5u);
+    for (int id : ids) BOOST_TEST((id >= 0 && id < 1024));
   }
-  BOOST_TEST(sequences == 3);
+  BOOST_TEST(generated_ids(r.out, 3).empty());
   BOOST_TEST(r.out.find("sequence 2 (5 prompt tokens):") != std::string::npos);
   BOOST_TEST(r.out.find("prefill 10 tokens in") != std::string::npos);
   BOOST_TEST(r.out.find("decode 12 tokens in") != std::string::npos);
@@ -179,42 +170,42 @@ BOOST_AUTO_TEST_CASE(generate_runs_a_batch_of_different_lengths) {
   BOOST_TEST(r.err.find('\r') == std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(generate_is_repeatable_for_a_seed_and_greedy_matches_a_batch_of_one) {
-  const std::string args =
-      "generate --preset llama3-mini --prompt-tokens 6 --new-tokens 6 --batch 2 --threads 2 "
-      "--temperature 1.0 --top-k 50 --top-p 0.9 --seed ";
-  const CliRun a = run_cli(args + "9"), b = run_cli(args + "9");
-  BOOST_TEST_REQUIRE(a.code == 0, a.err);
-  const auto ids_only = [](const std::string& out) { return out.substr(0, out.find("prefill ")); };
-  BOOST_TEST(ids_only(a.out) == ids_only(b.out));
-  // Greedy: a sequence's tokens do not depend on the others decoded beside it.
-  const CliRun batch = run_cli(
-      "generate --preset llama3-mini --tokens '3,1,4,1,5;9,2,6' --new-tokens 4 --temperature 0 --threads 2");
-  const CliRun alone = run_cli(
-      "generate --preset llama3-mini --tokens '9,2,6' --new-tokens 4 --temperature 0 --threads 2");
-  BOOST_TEST_REQUIRE(batch.code == 0);
-  BOOST_TEST_REQUIRE(alone.code == 0);
-  const auto tail = [](const std::string& out, const std::string& head) {
-    const size_t at = out.find(head);
-    return at == std::string::npos ? std::string("missing") : out.substr(out.find("):", at), out.find('\n', at) - out.find("):", at));
+BOOST_AUTO_TEST_CASE(generate_is_repeatable_for_a_seed_and_batching_does_not_change_greedy) {
+  const auto sampled = [](const std::string& seed) {
+    const CliResult r = run({"generate", "--preset", "llama3-mini", "--prompt-tokens", "6",
+                             "--new-tokens", "6", "--batch", "2", "--threads", "2", "--temperature",
+                             "1.0", "--top-k", "50", "--top-p", "0.9", "--seed", seed});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    return std::vector<std::vector<int>>{generated_ids(r.out, 0), generated_ids(r.out, 1)};
   };
-  BOOST_TEST(tail(batch.out, "sequence 1 ") == tail(alone.out, "sequence 0 "));
+  const auto a = sampled("9");
+  BOOST_TEST(a[0].size() == 6u);
+  BOOST_TEST(a == sampled("9"));
+  // Greedy: a sequence's tokens do not depend on the others decoded beside it.
+  const CliResult batch = run({"generate", "--preset", "llama3-mini", "--tokens", "3,1,4,1,5;9,2,6",
+                               "--new-tokens", "4", "--temperature", "0", "--threads", "2"});
+  const CliResult alone = run({"generate", "--preset", "llama3-mini", "--tokens", "9,2,6",
+                               "--new-tokens", "4", "--temperature", "0", "--threads", "2"});
+  BOOST_TEST_REQUIRE(batch.exit_code == 0, batch.err);
+  BOOST_TEST_REQUIRE(alone.exit_code == 0, alone.err);
+  BOOST_TEST(generated_ids(batch.out, 1).size() == 4u);
+  BOOST_TEST(generated_ids(batch.out, 1) == generated_ids(alone.out, 0));
 }
 
 BOOST_AUTO_TEST_CASE(bench_reports_measurements_and_roofline) {
-  const CliRun r = run_cli("bench --preset llama3-mini --prompt 16 --new 4 --threads 2 --json");
-  BOOST_TEST_REQUIRE(r.code == 0, r.err);
+  const CliResult r = run({"bench", "--preset", "llama3-mini", "--prompt", "16", "--new", "4",
+                           "--threads", "2", "--json"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
   const nlohmann::json j = nlohmann::json::parse(r.out);
   BOOST_TEST(j.at("prefill").at("tokens").get<int>() == 16);
   BOOST_TEST(j.at("prefill").at("tokens_per_s").get<double>() > 0.0);
   BOOST_TEST(j.at("decode").at("steps").get<int>() == 4);
   BOOST_TEST(j.at("decode").at("ms_per_token").get<double>() > 0.0);
   BOOST_TEST(j.at("roofline").at("read_gbs").get<double>() > 0.0);
-  BOOST_TEST(j.at("roofline").at("decode_floor_ms_per_token").get<double>() > 0.0);
   const double frac = j.at("decode").at("fraction_of_roofline").get<double>();
   BOOST_TEST((frac > 0.0 && std::isfinite(frac)));
   BOOST_TEST(j.at("prefill").at("fraction_of_gemm_peak").get<double>() > 0.0);
-  // The floor is the plan's bytes over the measured bandwidth.
+  // The floor is the plan's bytes per step over the measured bandwidth.
   BOOST_TEST(j.at("roofline").at("decode_floor_ms_per_token").get<double>() ==
                  1e3 * j.at("decode").at("plan_bytes_read_per_step").get<double>() /
                      (j.at("roofline").at("read_gbs").get<double>() * 1e9),
@@ -224,28 +215,34 @@ BOOST_AUTO_TEST_CASE(bench_reports_measurements_and_roofline) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_is_one_line_and_exit_code_2) {
-  const std::string out = " --out '" + (scratch().dir / "bad.npy").string() + "'";
-  expect_one_line_error("logits --preset llama3-mini --tokens 1,2,1024" + out,
+  const std::string out = (scratch().dir / "bad.npy").string();
+  const auto logits = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"logits", "--preset", "llama3-mini", "--out", out};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  expect_one_line_error(logits({"--tokens", "1,2,1024"}),
                         "--tokens: token id 1024 at position 2 is outside the vocabulary [0, 1024)");
-  expect_one_line_error("logits --preset llama3-mini --tokens 1,x,3" + out,
-                        "--tokens: 'x' at position 1 is not an integer token id");
-  expect_one_line_error("logits --preset llama3-mini --tokens 1,,3" + out, "empty token id at position 1");
-  expect_one_line_error("logits --model /nonexistent/model-dir --tokens 1,2" + out, "/nonexistent/model-dir");
-  expect_one_line_error("logits --preset llama3-mini --tokens 1,2 --decode-from 3" + out, "--decode-from");
-  expect_one_line_error("logits --preset llama3-mini --tokens 1,2 --weights-dtype int8" + out,
-                        "--weights-dtype");
-  expect_one_line_error("generate --preset llama3-mini --tokens '1,2;3,5000' --new-tokens 2",
+  expect_one_line_error(logits({"--tokens", "1,x,3"}), "--tokens: 'x' at position 1 is not an integer token id");
+  expect_one_line_error(logits({"--tokens", "1,,3"}), "empty token id at position 1");
+  expect_one_line_error(logits({"--tokens", "1,2", "--decode-from", "3"}), "--decode-from");
+  expect_one_line_error(logits({"--tokens", "1,2", "--weights-dtype", "int8"}), "--weights-dtype");
+  expect_one_line_error({"logits", "--model", "/nonexistent/model-dir", "--tokens", "1,2", "--out", out},
+                        "/nonexistent/model-dir");
+  expect_one_line_error({"generate", "--preset", "llama3-mini", "--tokens", "1,2;3,5000", "--new-tokens", "2"},
                         "--tokens (sequence 1): token id 5000 at position 1");
-  expect_one_line_error("generate --preset llama3-mini --prompt-tokens 4 --new-tokens 2 --top-p 1.5",
+  expect_one_line_error({"generate", "--preset", "llama3-mini", "--prompt-tokens", "4", "--new-tokens", "2",
+                         "--top-p", "1.5"},
                         "--top-p");
-  expect_one_line_error("bench --preset llama3-mini --prompt 0 --new 2", "--prompt");
-  BOOST_TEST(!fs::exists(scratch().dir / "bad.npy"));
+  expect_one_line_error({"bench", "--preset", "llama3-mini", "--prompt", "0", "--new", "2"}, "--prompt");
+  BOOST_TEST(!fs::exists(out));
 }
 
 BOOST_AUTO_TEST_CASE(a_model_too_large_for_memory_is_refused_before_allocating) {
-  // DeepSeek-V3 at bf16 is over a terabyte: refused from the plan's byte count, in well under a
-  // second and without touching that memory.
-  expect_one_line_error("generate --preset deepseek-v3 --prompt-tokens 4 --new-tokens 2 --weights-dtype bf16",
+  // DeepSeek-V3 at bf16 is over a terabyte: refused from the plan's byte count before anything
+  // is allocated.
+  expect_one_line_error({"generate", "--preset", "deepseek-v3", "--prompt-tokens", "4", "--new-tokens",
+                         "2", "--weights-dtype", "bf16"},
                         "MemAvailable");
 }
 
