@@ -117,8 +117,13 @@ void layers(std::ostream& out, const Analysis& a) {
 void roofline_section(std::ostream& out, const Analysis& a) {
   if (!a.hardware || !a.prefill_roofline || !a.decode_roofline) return;
   const HardwareProfile& hw = *a.hardware;
-  out << "  Roofline on " << hw.name << ": " << fixed(hw.memory_bandwidth / 1e9, 0)
-      << " GB/s, bf16 " << fixed(hw.peak(DType::BF16) / 1e12, 1) << " TFLOP/s"
+  // The peak the activation-dtype ops actually get: a device without bf16 units falls back.
+  const DType act = effective_compute_dtype(hw, a.options.activations);
+  out << "  Roofline on " << hw.name << ": " << fixed(hw.memory_bandwidth / 1e9, 0) << " GB/s, "
+      << to_string(act) << " " << si(hw.peak(act), "FLOP/s")
+      << (act != a.options.activations
+              ? std::string(" (") + to_string(a.options.activations) + " runs at " + to_string(act) + ")"
+              : std::string())
       << "; per op max(FLOPs / peak, bytes / bandwidth), summed\n";
   Table t({"Phase", "per token", "total", "compute", "memory", "bound", "tokens/s"}, "lrrrrlr");
   const auto row = [&](const char* name, const PlanRoofline& r) {
