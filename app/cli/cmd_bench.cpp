@@ -39,6 +39,8 @@ struct Measured {
   GenerationResult run;
   double load_s = 0;
   uint64_t peak_rss = 0;
+  uint64_t peak_rss_load = 0;  // VmHWM once the weights and cache are in place
+  uint64_t rss_load = 0;       // VmRSS at that point
   double read_gbs = 0;
   double gemm_tflops = 0;
 };
@@ -65,6 +67,8 @@ Measured measure(const BenchOptions& o, const ModelConfig& config, const EngineM
     const double t0 = steady_seconds();
     std::unique_ptr<StepModel> model = open_engine_model(config, eo, o.source.describe());
     m.load_s = steady_seconds() - t0;
+    m.peak_rss_load = peak_rss_bytes();
+    m.rss_load = current_rss_bytes();
     ProgressLine progress(std::cerr, stderr_is_terminal());
     m.run = generate_tokens(*model, request, progress, steady_seconds);
     m.peak_rss = peak_rss_bytes();
@@ -118,6 +122,8 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
                    {"prefill_floor_s",
                     static_cast<double>(plan.prefill_flops) / (m.gemm_tflops * 1e12)}};
   j["memory"] = {{"peak_rss_bytes", m.peak_rss},
+                 {"peak_rss_after_load_bytes", m.peak_rss_load},
+                 {"rss_after_load_bytes", m.rss_load},
                  {"weights_bytes", plan.weights_bytes},
                  {"kv_bytes", plan.kv_bytes},
                  {"peak_over_weights_plus_kv", static_cast<double>(m.peak_rss) / needed}};
@@ -125,7 +131,7 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
 }
 
 void print_text(const nlohmann::json& j) {
-  char line[320];
+  char line[512];
   const auto& p = j["prefill"];
   const auto& d = j["decode"];
   const auto& f = j["roofline"];
@@ -150,8 +156,11 @@ void print_text(const nlohmann::json& j) {
                 100 * d["fraction_of_roofline"].get<double>());
   std::puts(line);
   std::snprintf(line, sizeof line,
-                "memory   peak RSS %s; weights %s + KV %s: peak is %.1f%% of weights + KV",
+                "memory   peak RSS %s (%s during load, %s resident after it); weights %s + KV "
+                "%s: peak is %.1f%% of weights + KV",
                 format_bytes(m["peak_rss_bytes"].get<uint64_t>()).c_str(),
+                format_bytes(m["peak_rss_after_load_bytes"].get<uint64_t>()).c_str(),
+                format_bytes(m["rss_after_load_bytes"].get<uint64_t>()).c_str(),
                 format_bytes(m["weights_bytes"].get<uint64_t>()).c_str(),
                 format_bytes(m["kv_bytes"].get<uint64_t>()).c_str(),
                 100 * m["peak_over_weights_plus_kv"].get<double>());

@@ -26,6 +26,8 @@ uint64_t proc_kb_field(const char* file, const std::string& key) {
 
 uint64_t peak_rss_bytes() { return proc_kb_field("/proc/self/status", "VmHWM"); }
 
+uint64_t current_rss_bytes() { return proc_kb_field("/proc/self/status", "VmRSS"); }
+
 std::string format_bytes(uint64_t bytes) {
   char out[32];
   const double b = static_cast<double>(bytes);

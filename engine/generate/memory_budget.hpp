@@ -9,6 +9,8 @@ namespace archscope {
 
 // Peak resident set of this process (VmHWM of /proc/self/status) in bytes; 0 when unknown.
 uint64_t peak_rss_bytes();
+// Current resident set (VmRSS) in bytes; 0 when unknown.
+uint64_t current_rss_bytes();
 
 // "1.23 GiB" style for messages.
 std::string format_bytes(uint64_t bytes);

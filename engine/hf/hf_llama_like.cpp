@@ -100,7 +100,8 @@ void read_mixtral_moe(const Reader& r, ModelConfig& c) {
 
 void read_qwen3_moe(const Reader& r, ModelConfig& c) {
   auto& m = c.moe;
-  m.experts = r.integer("num_experts");
+  // transformers 4.x writes num_experts; 5.x configs name it num_local_experts.
+  m.experts = r.has("num_experts") ? r.integer("num_experts") : r.integer("num_local_experts");
   m.top_k = r.integer("num_experts_per_tok");
   m.expert_d_ff = r.integer("moe_intermediate_size");
   m.scoring = RouterScoring::Softmax;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "kv/memory_check.hpp"
 
 namespace archscope {
 
@@ -46,6 +47,23 @@ PagedKvCache::PagedKvCache(Backend& backend, const ModelConfig& config, const Kv
   const auto specs = expand_layers(config);
   const AttentionConfig& a = config.attention;
   const int64_t nblocks = (options.max_tokens + options.block_size - 1) / options.block_size;
+  {
+    // Pools and per-slot states, counted before anything is allocated.
+    const uint64_t elem = static_cast<uint64_t>(elem_bits(options.dtype) / 8), tokens = static_cast<uint64_t>(nblocks * options.block_size);
+    uint64_t need = 0;
+    for (const LayerSpec& s : specs) {
+      if (s.attention == AttentionKind::Mla)
+        need += tokens * elem * static_cast<uint64_t>(a.mla.kv_lora_rank + a.mla.qk_rope_head_dim);
+      else if (s.attention != AttentionKind::Linear)
+        need += 2 * tokens * elem * static_cast<uint64_t>(a.kv_heads * a.head_dim);
+      else
+        need += 4 * static_cast<uint64_t>(options.max_sequences) *
+                static_cast<uint64_t>((2 * a.linear.key_heads * a.linear.key_head_dim + a.linear.value_heads * a.linear.value_head_dim) *
+                                          (a.linear.conv_kernel - 1) +
+                                      a.linear.value_heads * a.linear.key_head_dim * a.linear.value_head_dim);
+    }
+    check_fits(need, kWhere);
+  }
   pools_.resize(specs.size());
   state_bytes_per_layer_.assign(specs.size(), 0);
   for (size_t i = 0; i < specs.size(); ++i) {

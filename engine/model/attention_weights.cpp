@@ -13,11 +13,12 @@ void build_attention(WeightBuilder& b, const LayerSpec& spec, const std::string&
   if (a.output_gate) {
     // Qwen3-Next: q_proj rows are [q (hd), gate (hd)] per head; split into two dense matrices.
     const HostMatrix qg = b.read_matrix(s + "q_proj.weight", 2 * h * hd, d);
-    HostMatrix q, g;
+    std::vector<std::pair<int64_t, int64_t>> q_rows, g_rows;
     for (int64_t i = 0; i < h; ++i) {
-      q = i ? stack(q, rows_of(qg, 2 * i * hd, hd)) : rows_of(qg, 0, hd);
-      g = i ? stack(g, rows_of(qg, (2 * i + 1) * hd, hd)) : rows_of(qg, hd, hd);
+      q_rows.push_back({2 * i * hd, hd});
+      g_rows.push_back({(2 * i + 1) * hd, hd});
     }
+    const HostMatrix q = gather_rows(qg, q_rows), g = gather_rows(qg, g_rows);
     w.q = b.matrix(q);
     w.q_gate = b.matrix(g);
     if (a.qkv_bias) throw Error(ErrorKind::Unsupported, s + "q_proj.bias", "q/k/v bias with an output gate");
@@ -63,14 +64,14 @@ void build_mla(WeightBuilder& b, const std::string& p, AttentionWeights& w) {
   w.kv_a_rope = b.matrix(rows_of(kv_a, L, rope));
   w.kv_a_norm = b.vec(s + "kv_a_layernorm.weight", L, TensorRole::Norm);
   const HostMatrix kv_b = b.read_matrix(s + "kv_b_proj.weight", h * (nope + v), L);
-  HostMatrix kb, vb;
+  std::vector<std::pair<int64_t, int64_t>> k_rows, v_rows;
   w.absorb_q.resize(static_cast<size_t>(h));
   w.absorb_out.resize(static_cast<size_t>(h));
   for (int64_t i = 0; i < h; ++i) {
+    k_rows.push_back({i * (nope + v), nope});
+    v_rows.push_back({i * (nope + v) + nope, v});
     const HostMatrix uk = rows_of(kv_b, i * (nope + v), nope);     // [nope, L]
     const HostMatrix uv = rows_of(kv_b, i * (nope + v) + nope, v);  // [v, L]
-    kb = i ? stack(kb, uk) : uk;
-    vb = i ? stack(vb, uv) : uv;
     // Absorbed decode: q_lat = W_uk^T q_nope, so the linear weight is W_uk^T [L, nope].
     w.absorb_q[static_cast<size_t>(i)] = b.matrix(transpose(uk.data.data(), nope, L));
     // out = W_uv o_lat, where o_lat has the rope part appended (values are [latent | rope]):
@@ -83,6 +84,7 @@ void build_mla(WeightBuilder& b, const std::string& p, AttentionWeights& w) {
       for (int64_t j = 0; j < L; ++j) padded.data[static_cast<size_t>(r * (L + rope) + j)] = uv.data[static_cast<size_t>(r * L + j)];
     w.absorb_out[static_cast<size_t>(i)] = b.matrix(padded);
   }
+  const HostMatrix kb = gather_rows(kv_b, k_rows), vb = gather_rows(kv_b, v_rows);
   w.kv_b_k = b.matrix(kb);
   w.kv_b_v = b.matrix(vb);
   w.o = b.matrix(s + "o_proj.weight", d, h * v);
@@ -98,25 +100,28 @@ void build_linear_attention(WeightBuilder& b, const std::string& p, AttentionWei
   // in_proj_qkvz rows are grouped per key head: [q (dk), k (dk), v (rep*dv), z (rep*dv)].
   const HostMatrix qkvz = b.read_matrix(s + "in_proj_qkvz.weight", 2 * kd + 2 * vd, d);
   const int64_t group = 2 * dk + 2 * rep * dv;
-  HostMatrix q, k, v, z;
+  std::vector<std::pair<int64_t, int64_t>> qr, kr, vr, zr;
   for (int64_t g = 0; g < hk; ++g) {
     const int64_t o = g * group;
-    q = g ? stack(q, rows_of(qkvz, o, dk)) : rows_of(qkvz, o, dk);
-    k = g ? stack(k, rows_of(qkvz, o + dk, dk)) : rows_of(qkvz, o + dk, dk);
-    v = g ? stack(v, rows_of(qkvz, o + 2 * dk, rep * dv)) : rows_of(qkvz, o + 2 * dk, rep * dv);
-    z = g ? stack(z, rows_of(qkvz, o + 2 * dk + rep * dv, rep * dv)) : rows_of(qkvz, o + 2 * dk + rep * dv, rep * dv);
+    qr.push_back({o, dk});
+    kr.push_back({o + dk, dk});
+    vr.push_back({o + 2 * dk, rep * dv});
+    zr.push_back({o + 2 * dk + rep * dv, rep * dv});
   }
+  const HostMatrix q = gather_rows(qkvz, qr), k = gather_rows(qkvz, kr), v = gather_rows(qkvz, vr),
+                   z = gather_rows(qkvz, zr);
   w.lin_q = b.matrix(q);
   w.lin_k = b.matrix(k);
   w.lin_v = b.matrix(v);
   w.lin_z = b.matrix(z);
   // in_proj_ba rows per key head: [b (rep), a (rep)].
   const HostMatrix ba = b.read_matrix(s + "in_proj_ba.weight", 2 * hv, d);
-  HostMatrix bb, aa;
+  std::vector<std::pair<int64_t, int64_t>> br, ar;
   for (int64_t g = 0; g < hk; ++g) {
-    bb = g ? stack(bb, rows_of(ba, g * 2 * rep, rep)) : rows_of(ba, 0, rep);
-    aa = g ? stack(aa, rows_of(ba, g * 2 * rep + rep, rep)) : rows_of(ba, rep, rep);
+    br.push_back({g * 2 * rep, rep});
+    ar.push_back({g * 2 * rep + rep, rep});
   }
+  const HostMatrix bb = gather_rows(ba, br), aa = gather_rows(ba, ar);
   w.lin_b = b.matrix(bb);
   w.lin_a = b.matrix(aa);
   // Depthwise conv over the channels [q | k | v]; split per part (the conv is per channel).

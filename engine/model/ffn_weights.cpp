@@ -15,7 +15,8 @@ FfnWeights read_ffn(WeightBuilder& b, const std::string& e, int64_t f, const cha
   const int64_t d = b.config.d_model;
   FfnWeights w;
   if (gated(b.config.ffn.kind)) {
-    w.gate_up = b.matrix(stack(b.read_matrix(e + gate + ".weight", f, d), b.read_matrix(e + up + ".weight", f, d)));
+    const HostMatrix g = b.read_matrix(e + gate + ".weight", f, d);  // gate first: errors name it
+    w.gate_up = b.matrix(stack(g, b.read_matrix(e + up + ".weight", f, d)));
     if (bias) {
       std::vector<float> gb = b.read(e + gate + ".bias", {f}, TensorRole::Bias);
       const std::vector<float> ub = b.read(e + up + ".bias", {f}, TensorRole::Bias);

@@ -42,7 +42,7 @@ struct SequenceStep {
 
 class Model {
  public:
-  // The weights must outlive the model and come from the same config.
+  // The config and the weights (built from that config) must outlive the model.
   Model(Backend& backend, const ModelConfig& config, const ModelWeights& weights);
   ~Model();
 

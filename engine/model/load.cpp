@@ -1,7 +1,5 @@
 #include "model/load.hpp"
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "common/error.hpp"
@@ -41,26 +39,6 @@ uint64_t estimate_weight_bytes(const ModelConfig& config, Elem dtype) {
     bytes += extra * static_cast<uint64_t>(elem_bits(dtype) / 8);
   }
   return bytes;
-}
-
-uint64_t available_memory_bytes() {
-  std::ifstream in("/proc/meminfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("MemAvailable:", 0) != 0) continue;
-    std::istringstream s(line.substr(13));
-    uint64_t kb = 0;
-    s >> kb;
-    return kb * 1024;
-  }
-  return 0;
-}
-
-void check_fits(uint64_t bytes, const std::string& where) {
-  const uint64_t avail = available_memory_bytes();
-  if (avail > 0 && bytes > avail)
-    throw Error(ErrorKind::Resource, where,
-                "needs " + std::to_string(bytes) + " bytes, only " + std::to_string(avail) + " available (MemAvailable)");
 }
 
 ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSource& source, Elem dtype) {

@@ -8,6 +8,7 @@
 
 #include "backend/backend.hpp"
 #include "config/model_config.hpp"
+#include "kv/memory_check.hpp"
 #include "model/random_source.hpp"
 #include "model/weight_source.hpp"
 #include "model/weights.hpp"
@@ -17,10 +18,6 @@ namespace archscope {
 // Bytes the weights will take in the backend: the analytic plan's parameter bytes at `dtype`
 // plus the per-head copies of kv_b_proj that absorbed MLA decode keeps.
 uint64_t estimate_weight_bytes(const ModelConfig& config, Elem dtype);
-// MemAvailable of /proc/meminfo in bytes; 0 when unknown (then nothing is refused).
-uint64_t available_memory_bytes();
-// Throws Error(Resource, where) when `bytes` exceed the available memory.
-void check_fits(uint64_t bytes, const std::string& where);
 
 // Every tensor the config needs, in the forward pass's layouts. dtype: F32, BF16 or F16.
 ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSource& source, Elem dtype);

@@ -63,6 +63,16 @@ HostMatrix rows_of(const HostMatrix& m, int64_t begin, int64_t count) {
   return r;
 }
 
+HostMatrix gather_rows(const HostMatrix& m, const std::vector<std::pair<int64_t, int64_t>>& ranges) {
+  HostMatrix r;
+  r.cols = m.cols;
+  for (const auto& [begin, count] : ranges) r.rows += count;
+  r.data.reserve(static_cast<size_t>(r.rows * r.cols));
+  for (const auto& [begin, count] : ranges)
+    r.data.insert(r.data.end(), m.data.begin() + begin * m.cols, m.data.begin() + (begin + count) * m.cols);
+  return r;
+}
+
 HostMatrix stack(const HostMatrix& a, const HostMatrix& b) {
   HostMatrix r = a;
   r.rows += b.rows;

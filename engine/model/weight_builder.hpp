@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "backend/backend.hpp"
@@ -47,6 +48,8 @@ class WeightBuilder {
 
 // Rows [begin, begin + count) of m.
 HostMatrix rows_of(const HostMatrix& m, int64_t begin, int64_t count);
+// The rows of the given [begin, count) ranges of m, in order (one pass, no quadratic restacking).
+HostMatrix gather_rows(const HostMatrix& m, const std::vector<std::pair<int64_t, int64_t>>& ranges);
 // Concatenation of the rows of a and b (same cols).
 HostMatrix stack(const HostMatrix& a, const HostMatrix& b);
 // [r, c] -> [c, r].

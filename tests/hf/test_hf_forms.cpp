@@ -2,6 +2,8 @@
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
 
+#include <filesystem>
+
 #include "hf_test_util.hpp"
 
 using namespace archscope;
@@ -42,6 +44,28 @@ BOOST_AUTO_TEST_CASE(every_supported_fixture_validates) {
         "gpt-oss-120b", "glm-4.5", "glm-4.5-air", "llama3-8b", "llama3.2-1b", "mixtral-8x7b"}) {
     BOOST_TEST_CONTEXT(name) { BOOST_CHECK_NO_THROW(validate(load(name))); }
   }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(hf_transformers5_fixtures)
+
+// The reference fixtures were saved by transformers 5.17 (tests/fixtures/hf/*/config.json): every
+// one must import, and Qwen3-MoE's expert count arrives as num_local_experts there.
+BOOST_AUTO_TEST_CASE(every_reference_fixture_config_imports) {
+  namespace fs = std::filesystem;
+  int seen = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(ARCHSCOPE_FIXTURES) / "hf")) {
+    const fs::path config = entry.path() / "config.json";
+    if (!fs::exists(config)) continue;
+    BOOST_TEST_CONTEXT(config.string()) {
+      const archscope::ModelConfig c = archscope::import_hf_config_file(config);
+      BOOST_TEST(c.n_layers > 0);
+      if (entry.path().filename() == "qwen3_moe") BOOST_TEST(c.moe.experts == 4);
+    }
+    ++seen;
+  }
+  BOOST_TEST(seen == 13);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

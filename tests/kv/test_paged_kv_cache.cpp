@@ -132,4 +132,19 @@ BOOST_AUTO_TEST_CASE(mla_pool_holds_latent_and_rope_key_only) {
   BOOST_TEST(cache.accounting().per_layer[0].allocated == 4ull * 4 * 10 * 4);
 }
 
+BOOST_AUTO_TEST_CASE(oversize_pools_are_refused_before_allocating) {
+  cpu::CpuBackend be(1);
+  ModelConfig c = mixed_config();
+  c.attention.kv_heads = 4;
+  c.attention.head_dim = 1 << 16;  // 2^30 tokens x 4 heads x 2^16 dims x 4 bytes x 2 = 2^50 bytes
+  c.d_model = 16;
+  KvCacheOptions o = opts(int64_t{1} << 30);
+  try {
+    PagedKvCache cache(be, c, o);
+    BOOST_FAIL("expected a refusal");
+  } catch (const Error& e) {
+    BOOST_TEST((e.kind() == ErrorKind::Resource));
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -38,11 +38,7 @@ inline Fixture load_fixture(const std::string& family) {
   const auto dir = fixture_dir(family);
   {
     std::ifstream cin(dir / "config.json");
-    auto hf = nlohmann::json::parse(cin);
-    // Workaround (reported to the lead): transformers 5.x Qwen3-MoE configs name the expert count
-    // num_local_experts; the importer only reads num_experts. Remove once the importer reads both.
-    if (hf.value("model_type", "") == "qwen3_moe" && !hf.contains("num_experts") && hf.contains("num_local_experts"))
-      hf["num_experts"] = hf["num_local_experts"];
+    const auto hf = nlohmann::json::parse(cin);
     f.config = import_hf_config(hf, (dir / "config.json").string());
   }
   std::ifstream in(dir / "tokens.json");

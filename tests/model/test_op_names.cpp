@@ -67,8 +67,9 @@ void check(const std::map<int64_t, std::set<std::string>>& plan, const Recorder&
     for (const std::string& n : names) BOOST_TEST(seen[layer].count(n) == 1u, what << ": plan op " << layer << "/" << n << " never ran");
 }
 
-const char* const kFamilies[] = {"llama", "mixtral", "qwen3_next", "gemma3_text", "olmo2",
-                                 "deepseek_v3", "gpt_oss", "llama4_text", "glm4_moe"};
+const char* const kFamilies[] = {"llama",      "mistral",     "mixtral", "qwen3",       "qwen3_moe",
+                                 "qwen3_next", "gemma3_text", "olmo2",   "deepseek_v3", "gpt_oss",
+                                 "smollm3",    "glm4_moe",    "llama4_text"};
 
 }  // namespace
 

@@ -1,13 +1,20 @@
-// y = x . W^T (+ b). Two paths:
-// - Weight-streaming kernel (all dtypes, and fp32 with few rows): rows of W are split over the
-//   threads; each row is read once and dotted, widened in registers, with up to four token rows at
-//   a time. No fp32 copy of bf16/fp16 weights is made, so decode is bound by weight bandwidth.
-// - OpenBLAS sgemm for fp32 weights with many token rows (prefill), where a blocked GEMM wins.
-//   Checked against the float64 reference in tests/backend_cpu/test_linear.cpp.
+// y = x . W^T (+ b). Two paths, both splitting the output columns (rows of W) over the pool:
+// - Weight streaming (decode, T < kGemmMinRows): each thread reads its own stretch of W once,
+//   four weight rows at a time against up to four token rows (dot_rows_multi), widening
+//   bf16/fp16 in registers. No copy of W is made, so decode is bound by weight bandwidth.
+// - Blocked GEMM (prefill): each thread takes panels of kPanelRows rows of W; bf16/fp16 panels
+//   are widened kPanelCols columns at a time into a per-thread fp32 scratch (bounded, reused: no
+//   fp32 copy of the weights) and multiplied with single-threaded OpenBLAS sgemm, accumulating
+//   over the column blocks. fp32 weights go to sgemm in place. OpenBLAS runs one thread per call
+//   inside our pool threads, so the two never oversubscribe the cores.
+// Checked against the float64 reference in tests/backend_cpu/test_linear.cpp.
 #include <cblas.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <memory>
 
+#include "common/error.hpp"
 #include "cpu/check.hpp"
 #include "cpu/cpu_backend.hpp"
 #include "cpu/simd/kernels.hpp"
@@ -15,8 +22,34 @@
 namespace archscope::cpu {
 
 namespace {
-constexpr int64_t kBlasMinRows = 16;  // below this the weight-streaming kernel is as fast or faster
+
+// TUNING (temporary env knobs)
+int64_t knob(const char* n, int64_t d) { const char* v = std::getenv(n); return v ? std::atoll(v) : d; }
+const int64_t kGemmMinRows = knob("LIN_MINROWS", 16);   // below this the weight-streaming kernel wins
+const int64_t kPanelRows = knob("LIN_PR", 256);    // rows of W per GEMM panel (a thread's unit of work)
+const int64_t kPanelCols = knob("LIN_PC", 2048);   // columns of W widened per sgemm call: <= 2 MiB scratch
+const int64_t kStreamRows = knob("LIN_NW", 4);     // weight rows per pass of the streaming kernel
+const int64_t kGrain = knob("LIN_GRAIN", 16);
+
+// Per-thread fp32 panel for widened weights: grows to at most kPanelRows * kPanelCols floats
+// and is kept for the next call (pool threads live as long as the backend).
+float* panel_scratch(size_t floats) {
+  struct Free {
+    void operator()(float* p) const { std::free(p); }
+  };
+  thread_local std::unique_ptr<float, Free> buf;
+  thread_local size_t cap = 0;
+  if (cap < floats) {
+    buf.reset();
+    const size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
+    buf.reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
+    if (!buf) throw Error(ErrorKind::Resource, "linear", "cannot allocate GEMM scratch");
+    cap = floats;
+  }
+  return buf.get();
 }
+
+}  // namespace
 
 void CpuBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& out) {
   const char* op = "linear";
@@ -38,34 +71,61 @@ void CpuBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tenso
           op, "out must not overlap x");
   if (T == 0 || N == 0) return;
 
-  if (w.elem() == Elem::F32 && T >= kBlasMinRows) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(T), static_cast<int>(N),
-                static_cast<int>(K), 1.0f, xp, static_cast<int>(K), static_cast<const float*>(raw(w)),
-                static_cast<int>(K), 0.0f, yp, static_cast<int>(N));
-    if (bp)
-      pool_.parallel_for(T, 1, [&](int64_t b, int64_t e) {
-        for (int64_t t = b; t < e; ++t)
-          for (int64_t n = 0; n < N; ++n) yp[t * N + n] += bp[n];
-      });
+  const char* wbase = static_cast<const char*>(raw(w));
+  const Elem we = w.elem();
+  const size_t esize = static_cast<size_t>(elem_bits(we) / 8);
+  const size_t row_bytes = static_cast<size_t>(K) * esize;
+
+  if (T >= kGemmMinRows && K > 0) {
+    // Our pool splits the work; OpenBLAS must not start threads of its own inside it. The setting
+    // is process-wide and cheap to check.
+    if (openblas_get_num_threads() != 1) openblas_set_num_threads(1);
+    const int64_t panels = (N + kPanelRows - 1) / kPanelRows;
+    const int64_t kb_max = std::min(K, kPanelCols);
+    pool_.parallel_for(panels, 1, [&](int64_t pb, int64_t pe) {
+      float* scratch = we == Elem::F32 ? nullptr : panel_scratch(static_cast<size_t>(kPanelRows * kb_max));
+      for (int64_t p = pb; p < pe; ++p) {
+        const int64_t n0 = p * kPanelRows, nb = std::min(kPanelRows, N - n0);
+        const char* wp = wbase + static_cast<size_t>(n0) * row_bytes;
+        if (we == Elem::F32) {
+          cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(T), static_cast<int>(nb),
+                      static_cast<int>(K), 1.0f, xp, static_cast<int>(K), reinterpret_cast<const float*>(wp),
+                      static_cast<int>(K), 0.0f, yp + n0, static_cast<int>(N));
+        } else {
+          for (int64_t k0 = 0; k0 < K; k0 += kPanelCols) {
+            const int64_t kb = std::min(kPanelCols, K - k0);
+            convert_to_f32(wp + static_cast<size_t>(k0) * esize, we, static_cast<size_t>(K),
+                           static_cast<size_t>(nb), static_cast<size_t>(kb), scratch, static_cast<size_t>(kb));
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(T), static_cast<int>(nb),
+                        static_cast<int>(kb), 1.0f, xp + k0, static_cast<int>(K), scratch, static_cast<int>(kb),
+                        k0 ? 1.0f : 0.0f, yp + n0, static_cast<int>(N));
+          }
+        }
+        if (bp)
+          for (int64_t t = 0; t < T; ++t) {
+            float* yr = yp + t * N + n0;
+            for (int64_t n = 0; n < nb; ++n) yr[n] += bp[n0 + n];
+          }
+      }
+    });
     return;
   }
 
-  const char* wbase = static_cast<const char*>(raw(w));
-  const size_t row_bytes = static_cast<size_t>(K) * static_cast<size_t>(elem_bits(w.elem()) / 8);
-  const Elem we = w.elem();
-  // Chunks of >= 8 rows keep each thread on a contiguous stretch of W (prefetch-friendly).
-  pool_.parallel_for(N, 8, [&](int64_t nb, int64_t ne) {
+  // Chunks of >= 16 rows keep each thread on a contiguous stretch of W (prefetch-friendly).
+  pool_.parallel_for(N, kGrain, [&](int64_t nb, int64_t ne) {
     const float* xs[4];
-    float r[4];
-    for (int64_t n = nb; n < ne; ++n) {
+    for (int64_t n = nb; n < ne; n += kStreamRows) {
+      const int nw = static_cast<int>(std::min<int64_t>(kStreamRows, ne - n));
       const void* wrow = wbase + static_cast<size_t>(n) * row_bytes;
-      const float bn = bp ? bp[n] : 0.0f;
       for (int64_t t0 = 0; t0 < T; t0 += 4) {
         const int g = static_cast<int>(std::min<int64_t>(4, T - t0));
         for (int j = 0; j < g; ++j) xs[j] = xp + (t0 + j) * K;
-        dot_rows(wrow, we, xs, g, static_cast<size_t>(K), r);
-        for (int j = 0; j < g; ++j) yp[(t0 + j) * N + n] = r[j] + bn;
+        dot_rows_multi(wrow, we, static_cast<size_t>(K), nw, xs, g, static_cast<size_t>(K),
+                       yp + t0 * N + n, static_cast<size_t>(N));
       }
+      if (bp)
+        for (int64_t t = 0; t < T; ++t)
+          for (int r = 0; r < nw; ++r) yp[t * N + n + r] += bp[n + r];
     }
   });
 }

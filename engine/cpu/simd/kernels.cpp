@@ -67,6 +67,91 @@ void DotRows(const void* w, Elem e, const float* const* x, int nx, size_t n, flo
   return DotRowsW(static_cast<const float*>(w), x, nx, n, out);
 }
 
+// NW weight rows x NX activation rows per pass: NW * NX independent accumulators hide the FMA
+// latency, each weight vector is widened once and used NX times, each activation vector loaded
+// once per NW rows (K = 8192 activations do not fit L1 beside the weight stream).
+template <class W, int NW, int NX>
+void MultiDotT(const W* HWY_RESTRICT w, size_t ws, const float* const* x, size_t n,
+               float* HWY_RESTRICT out, size_t os) {
+  const hn::ScalableTag<float> d;
+  const size_t lanes = hn::Lanes(d);
+  hn::Vec<decltype(d)> acc[NW][NX];
+  for (int r = 0; r < NW; ++r)
+    for (int j = 0; j < NX; ++j) acc[r][j] = hn::Zero(d);
+  const float* xp[NX];
+  for (int j = 0; j < NX; ++j) xp[j] = x[j];
+  size_t i = 0;
+  for (; i + lanes <= n; i += lanes) {
+    hn::Vec<decltype(d)> xv[NX];
+    for (int j = 0; j < NX; ++j) xv[j] = hn::LoadU(d, xp[j] + i);
+    for (int r = 0; r < NW; ++r) {
+      const auto wv = LoadAsF32(d, w + r * ws + i);
+      for (int j = 0; j < NX; ++j) acc[r][j] = hn::MulAdd(wv, xv[j], acc[r][j]);
+    }
+  }
+  for (int r = 0; r < NW; ++r)
+    for (int j = 0; j < NX; ++j) {
+      float s = hn::GetLane(hn::SumOfLanes(d, acc[r][j]));
+      for (size_t k = i; k < n; ++k) s += ToF32(w[r * ws + k]) * xp[j][k];  // never reads past n
+      out[j * os + r] = s;
+    }
+}
+
+template <class W, int NW>
+void MultiDotNX(const W* w, size_t ws, const float* const* x, int nx, size_t n, float* out,
+                size_t os) {
+  switch (nx) {
+    case 1: return MultiDotT<W, NW, 1>(w, ws, x, n, out, os);
+    case 2: return MultiDotT<W, NW, 2>(w, ws, x, n, out, os);
+    case 3: return MultiDotT<W, NW, 3>(w, ws, x, n, out, os);
+    default: return MultiDotT<W, NW, 4>(w, ws, x, n, out, os);
+  }
+}
+
+template <class W>
+void MultiDotW(const W* w, size_t ws, int nw, const float* const* x, int nx, size_t n, float* out,
+               size_t os) {
+  switch (nw) {
+    case 1: return MultiDotNX<W, 1>(w, ws, x, nx, n, out, os);
+    case 2: return MultiDotNX<W, 2>(w, ws, x, nx, n, out, os);
+    case 3: return MultiDotNX<W, 3>(w, ws, x, nx, n, out, os);
+    default: return MultiDotNX<W, 4>(w, ws, x, nx, n, out, os);
+  }
+}
+
+void MultiDot(const void* w, Elem e, size_t ws, int nw, const float* const* x, int nx, size_t n,
+              float* out, size_t os) {
+  if (e == Elem::BF16)
+    return MultiDotW(static_cast<const hwy::bfloat16_t*>(w), ws, nw, x, nx, n, out, os);
+  if (e == Elem::F16)
+    return MultiDotW(static_cast<const hwy::float16_t*>(w), ws, nw, x, nx, n, out, os);
+  return MultiDotW(static_cast<const float*>(w), ws, nw, x, nx, n, out, os);
+}
+
+template <class W>
+void ConvertT(const W* HWY_RESTRICT src, size_t ss, size_t rows, size_t n, float* HWY_RESTRICT dst,
+              size_t ds) {
+  const hn::ScalableTag<float> d;
+  const size_t lanes = hn::Lanes(d);
+  for (size_t r = 0; r < rows; ++r) {
+    const W* s = src + r * ss;
+    float* o = dst + r * ds;
+    size_t i = 0;
+    for (; i + 2 * lanes <= n; i += 2 * lanes) {
+      hn::StoreU(LoadAsF32(d, s + i), d, o + i);
+      hn::StoreU(LoadAsF32(d, s + i + lanes), d, o + i + lanes);
+    }
+    for (; i < n; ++i) o[i] = ToF32(s[i]);
+  }
+}
+
+void ConvertToF32(const void* src, Elem e, size_t ss, size_t rows, size_t n, float* dst,
+                  size_t ds) {
+  if (e == Elem::BF16) return ConvertT(static_cast<const hwy::bfloat16_t*>(src), ss, rows, n, dst, ds);
+  if (e == Elem::F16) return ConvertT(static_cast<const hwy::float16_t*>(src), ss, rows, n, dst, ds);
+  return ConvertT(static_cast<const float*>(src), ss, rows, n, dst, ds);
+}
+
 float SumSquares(const float* HWY_RESTRICT x, size_t n) {
   const hn::ScalableTag<float> d;
   const size_t lanes = hn::Lanes(d);
@@ -105,11 +190,21 @@ HWY_AFTER_NAMESPACE();
 namespace archscope::cpu {
 
 HWY_EXPORT(DotRows);
+HWY_EXPORT(MultiDot);
+HWY_EXPORT(ConvertToF32);
 HWY_EXPORT(SumSquares);
 HWY_EXPORT(Axpy);
 
 void dot_rows(const void* w, Elem w_elem, const float* const* x, int nx, size_t n, float* out) {
   HWY_DYNAMIC_DISPATCH(DotRows)(w, w_elem, x, nx, n, out);
+}
+void dot_rows_multi(const void* w, Elem w_elem, size_t w_stride, int nw, const float* const* x,
+                    int nx, size_t n, float* out, size_t out_stride) {
+  HWY_DYNAMIC_DISPATCH(MultiDot)(w, w_elem, w_stride, nw, x, nx, n, out, out_stride);
+}
+void convert_to_f32(const void* src, Elem src_elem, size_t src_stride, size_t rows, size_t n,
+                    float* dst, size_t dst_stride) {
+  HWY_DYNAMIC_DISPATCH(ConvertToF32)(src, src_elem, src_stride, rows, n, dst, dst_stride);
 }
 float sum_squares(const float* x, size_t n) { return HWY_DYNAMIC_DISPATCH(SumSquares)(x, n); }
 void axpy(float a, const void* x, Elem x_elem, float* y, size_t n) {

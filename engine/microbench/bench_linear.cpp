@@ -1,0 +1,203 @@
+// Microbenchmark of CpuBackend::linear on the bench-1b shapes (not part of ctest):
+//   bench_linear [--threads 2] [--dtype bf16|f16|f32] [--mode decode|prefill|all] [--reps N]
+//                [--tokens T] [--prefill-tokens 512] [--no-head] [--no-host]
+// Decode: T token rows (default 1) against one layer's weights plus the LM head, run in layer
+// order so that every matrix is evicted from the caches before it is read again (about 250 MB of
+// bf16 weights); reports GB/s of weight bytes per matrix and for the whole pass, best of --reps,
+// with the spread (median, worst). Prefill: --prefill-tokens rows, GFLOP/s (2*T*N*K per linear).
+// Both are set against measure_read_bandwidth() / measure_fp32_gemm_peak() taken in the same run
+// with the same thread count, the ceilings `archscope bench` reports against.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "cpu/cpu_backend.hpp"
+#include "cpu/half.hpp"
+#include "presets/measure_host.hpp"
+
+using namespace archscope;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Shape2 {
+  const char* name;
+  int64_t n, k;
+};
+
+// One bench-1b layer (d_model 2048, 32/8 heads of 64, SwiGLU 8192) and the untied head.
+const Shape2 kLayer[] = {{"q 2048x2048", 2048, 2048},   {"k 512x2048", 512, 2048},
+                         {"v 512x2048", 512, 2048},     {"o 2048x2048", 2048, 2048},
+                         {"gate 8192x2048", 8192, 2048}, {"up 8192x2048", 8192, 2048},
+                         {"down 2048x8192", 2048, 8192}};
+const Shape2 kHead = {"head 32000x2048", 32000, 2048};
+
+Tensor random_weights(cpu::CpuBackend& be, Elem e, int64_t n, int64_t k, uint64_t seed) {
+  std::mt19937_64 gen(seed);
+  std::uniform_real_distribution<float> d(-0.05f, 0.05f);
+  const size_t count = static_cast<size_t>(n * k);
+  Tensor t = be.alloc(e, {n, k});
+  if (e == Elem::F32) {
+    std::vector<float> v(count);
+    for (auto& x : v) x = d(gen);
+    be.upload(be.default_stream(), v.data(), t);
+  } else {
+    std::vector<uint16_t> v(count);
+    for (auto& x : v) x = e == Elem::BF16 ? cpu::f32_to_bf16(d(gen)) : cpu::f32_to_f16(d(gen));
+    be.upload(be.default_stream(), v.data(), t);
+  }
+  return t;
+}
+
+Tensor random_acts(cpu::CpuBackend& be, int64_t t, int64_t k, uint64_t seed) {
+  std::mt19937_64 gen(seed);
+  std::uniform_real_distribution<float> d(-1.0f, 1.0f);
+  std::vector<float> v(static_cast<size_t>(t * k));
+  for (auto& x : v) x = d(gen);
+  Tensor x = be.alloc(Elem::F32, {t, k});
+  be.upload(be.default_stream(), v.data(), x);
+  return x;
+}
+
+struct Stats {
+  double best = 0, median = 0, worst = 0;  // seconds
+};
+Stats stats(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return {v.front(), v[v.size() / 2], v.back()};
+}
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+Elem parse_elem(const std::string& s) {
+  if (s == "bf16") return Elem::BF16;
+  if (s == "f16") return Elem::F16;
+  if (s == "f32") return Elem::F32;
+  std::fprintf(stderr, "unknown dtype %s\n", s.c_str());
+  std::exit(2);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int threads = 2, reps = 7;
+  int64_t tokens = 1, prefill_tokens = 512;
+  std::string mode = "all", dtype = "bf16";
+  bool head = true, host = true;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) { std::fprintf(stderr, "%s needs a value\n", a.c_str()); std::exit(2); }
+      return argv[++i];
+    };
+    if (a == "--threads") threads = std::stoi(next());
+    else if (a == "--reps") reps = std::max(1, std::stoi(next()));
+    else if (a == "--tokens") tokens = std::stoll(next());
+    else if (a == "--prefill-tokens") prefill_tokens = std::stoll(next());
+    else if (a == "--mode") mode = next();
+    else if (a == "--dtype") dtype = next();
+    else if (a == "--no-head") head = false;
+    else if (a == "--no-host") host = false;
+    else { std::fprintf(stderr, "unknown argument %s\n", a.c_str()); return 2; }
+  }
+  const Elem we = parse_elem(dtype);
+  const double wbytes = elem_bits(we) / 8.0;
+
+  double bw = 0, peak = 0;
+  if (host) {
+    HostMeasureOptions o;
+    o.threads = threads;
+    o.min_seconds = 0.5;
+    bw = measure_read_bandwidth(o);
+    peak = measure_fp32_gemm_peak(o) * 1e3;  // GFLOP/s
+    std::printf("host: %s, %d threads: read bandwidth %.1f GB/s, fp32 gemm peak %.1f GFLOP/s\n",
+                describe_host().cpu_model.c_str(), threads, bw, peak);
+  }
+
+  cpu::CpuBackend be(threads);
+  Stream& s = be.default_stream();
+  std::vector<Shape2> shapes(std::begin(kLayer), std::end(kLayer));
+  if (head) shapes.push_back(kHead);
+  std::vector<Tensor> ws;
+  for (size_t i = 0; i < shapes.size(); ++i)
+    ws.push_back(random_weights(be, we, shapes[i].n, shapes[i].k, 100 + i));
+
+  if (mode == "decode" || mode == "all") {
+    Tensor x2048 = random_acts(be, tokens, 2048, 1), x8192 = random_acts(be, tokens, 8192, 2);
+    std::vector<Tensor> ys;
+    for (auto& sh : shapes) ys.push_back(be.alloc(Elem::F32, {tokens, sh.n}));
+    std::vector<std::vector<double>> times(shapes.size());
+    std::vector<double> total;
+    for (int r = 0; r < reps + 1; ++r) {  // first pass warms page tables and the pool
+      double sum = 0;
+      for (size_t i = 0; i < shapes.size(); ++i) {
+        const Tensor& x = shapes[i].k == 8192 ? x8192 : x2048;
+        auto t0 = Clock::now();
+        be.linear(s, x, ws[i], Tensor(), ys[i]);
+        double dt = seconds_since(t0);
+        sum += dt;
+        if (r) times[i].push_back(dt);
+      }
+      if (r) total.push_back(sum);
+    }
+    std::printf("\ndecode: T=%lld, %s weights, %d threads, best of %d (median, worst) GB/s of weights\n",
+                static_cast<long long>(tokens), dtype.c_str(), threads, reps);
+    double all_bytes = 0;
+    for (size_t i = 0; i < shapes.size(); ++i) {
+      const double bytes = shapes[i].n * shapes[i].k * wbytes;
+      all_bytes += bytes;
+      Stats st = stats(times[i]);
+      std::printf("  %-17s %8.1f us  %6.1f GB/s (%5.1f, %5.1f)", shapes[i].name, st.best * 1e6,
+                  bytes / st.best / 1e9, bytes / st.median / 1e9, bytes / st.worst / 1e9);
+      if (bw > 0) std::printf("  %5.1f%% of read bw", 100.0 * bytes / st.best / 1e9 / bw);
+      std::printf("\n");
+    }
+    Stats st = stats(total);
+    std::printf("  %-17s %8.1f us  %6.1f GB/s (%5.1f, %5.1f)", "all (sum)", st.best * 1e6,
+                all_bytes / st.best / 1e9, all_bytes / st.median / 1e9, all_bytes / st.worst / 1e9);
+    if (bw > 0) std::printf("  %5.1f%% of read bw", 100.0 * all_bytes / st.best / 1e9 / bw);
+    std::printf("\n");
+  }
+
+  if (mode == "prefill" || mode == "all") {
+    const int64_t T = prefill_tokens;
+    Tensor x2048 = random_acts(be, T, 2048, 3), x8192 = random_acts(be, T, 8192, 4);
+    const int preps = std::max(1, std::min(reps, 3));
+    std::printf("\nprefill: T=%lld, %s weights, %d threads, best of %d (median, worst) GFLOP/s\n",
+                static_cast<long long>(T), dtype.c_str(), threads, preps);
+    double all_flops = 0;
+    std::vector<double> total(preps, 0.0);
+    for (size_t i = 0; i < shapes.size(); ++i) {
+      Tensor y = be.alloc(Elem::F32, {T, shapes[i].n});
+      const Tensor& x = shapes[i].k == 8192 ? x8192 : x2048;
+      be.linear(s, x, ws[i], Tensor(), y);  // warm-up
+      std::vector<double> t;
+      for (int r = 0; r < preps; ++r) {
+        auto t0 = Clock::now();
+        be.linear(s, x, ws[i], Tensor(), y);
+        t.push_back(seconds_since(t0));
+        total[r] += t.back();
+      }
+      const double flops = 2.0 * T * shapes[i].n * shapes[i].k;
+      all_flops += flops;
+      Stats st = stats(t);
+      std::printf("  %-17s %8.2f ms  %6.1f GFLOP/s (%5.1f, %5.1f)", shapes[i].name, st.best * 1e3,
+                  flops / st.best / 1e9, flops / st.median / 1e9, flops / st.worst / 1e9);
+      if (peak > 0) std::printf("  %5.1f%% of gemm peak", 100.0 * flops / st.best / 1e9 / peak);
+      std::printf("\n");
+    }
+    Stats st = stats(total);
+    std::printf("  %-17s %8.2f ms  %6.1f GFLOP/s (%5.1f, %5.1f)", "all (sum)", st.best * 1e3,
+                all_flops / st.best / 1e9, all_flops / st.median / 1e9, all_flops / st.worst / 1e9);
+    if (peak > 0) std::printf("  %5.1f%% of gemm peak", 100.0 * all_flops / st.best / 1e9 / peak);
+    std::printf("\n");
+  }
+  return 0;
+}

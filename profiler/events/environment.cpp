@@ -1,0 +1,20 @@
+#include "events/environment.hpp"
+
+#include <algorithm>
+
+#include "presets/measure_host.hpp"
+
+namespace archscope::prof {
+
+RunEnvironment capture_environment(int64_t threads) {
+  const HostDescription host = describe_host();
+  RunEnvironment env;
+  env.cpu_model = host.cpu_model;
+  env.logical_cpus = host.logical_cpus;
+  env.threads = threads > 0 ? threads : std::max<int64_t>(1, host.logical_cpus);
+  env.version = ARCHSCOPE_VERSION;  // compile definitions of archscope_common
+  env.git_revision = ARCHSCOPE_GIT_REV;
+  return env;
+}
+
+}  // namespace archscope::prof

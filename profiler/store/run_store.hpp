@@ -1,0 +1,76 @@
+// The SQLite run store: one database file holding every profiled run. open() creates, migrates and
+// validates the file, and marks runs whose writer process died as `interrupted`.
+//
+// Threading: a RunStore is one SQLite connection; use it from one thread at a time. Concurrent
+// readers and a writer (threads or processes) each open their own RunStore on the same file; WAL
+// mode gives every read a consistent snapshot while the writer commits.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/run_records.hpp"
+#include "store/run_aggregates.hpp"
+#include "store/run_writer.hpp"
+
+namespace archscope::prof::store {
+
+// Filters for load_spans; each set field narrows the result (indexes exist for each).
+struct SpanFilter {
+  std::optional<int64_t> step;
+  std::optional<int32_t> layer;
+  std::optional<std::string> kind;
+};
+
+class RunStore {
+ public:
+  // Opens `path`, creating the file when it does not exist (its directory must). Throws
+  // archscope::Error naming the file: Io for a directory / unreadable path, Parse for a corrupt or
+  // truncated file, Validation for a SQLite database that is not an archscope store, Unsupported
+  // for a store written by a newer archscope. In all those cases the file is left untouched.
+  static RunStore open(const std::filesystem::path& path);
+
+  RunStore(RunStore&&) noexcept;
+  RunStore& operator=(RunStore&&) noexcept;
+  ~RunStore();
+
+  const std::filesystem::path& path() const;
+  // Runs that this open() found `running` with a dead writer and marked `interrupted`.
+  const std::vector<int64_t>& interrupted_on_open() const;
+
+  // Inserts the run (id, finished_at ignored; started_at filled with the current UTC time when
+  // empty) with this process as its writer; returns the new id.
+  int64_t create_run(const RunInfo& info);
+  // Sets the final status (not Running), its reason and finished_at. Throws NotFound.
+  void finish_run(int64_t id, RunStatus status, const std::string& failure = {});
+  std::vector<RunInfo> list_runs();  // newest first
+  RunInfo get_run(int64_t id);       // throws NotFound
+  void delete_run(int64_t id);       // with all its records; throws NotFound
+
+  // A batched writer for one run's records. The store must outlive it.
+  RunWriter writer(int64_t run_id, const WriterOptions& options = {});
+
+  // Records of a run, in the order they were written. Throw NotFound for an unknown run.
+  std::vector<SpanRecord> load_spans(int64_t run_id, const SpanFilter& filter = {});
+  std::vector<StepRecord> load_steps(int64_t run_id);
+  std::vector<ExpertCountRecord> load_expert_counts(int64_t run_id);
+  std::vector<ActivationRecord> load_activations(int64_t run_id);
+
+  // Aggregates for the compare view (throw NotFound for an unknown run).
+  std::vector<LayerTime> layer_times(int64_t run_id);  // by layer, then phase
+  std::vector<KindTime> kind_times(int64_t run_id);    // by phase, then time descending
+  RunThroughput throughput(int64_t run_id);
+
+  struct Impl;
+
+ private:
+  explicit RunStore(std::unique_ptr<Impl> impl);
+  void require_run(int64_t id);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace archscope::prof::store

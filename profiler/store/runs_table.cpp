@@ -1,0 +1,152 @@
+#include "store/runs_table.hpp"
+
+#include <ctime>
+
+#include "common/error.hpp"
+
+namespace archscope::prof::store {
+
+namespace {
+
+constexpr const char* kColumns =
+    "id, name, started_at, finished_at, model, config_json, backend, device, weights_dtype,"
+    " kv_dtype, batch, prompt_tokens, new_tokens, threads, version, git_revision, status, failure";
+
+RunInfo read_run(const sql::Statement& st, const std::string& where) {
+  RunInfo r;
+  int c = 0;
+  r.id = st.column_int(c++);
+  r.name = st.column_text(c++);
+  r.started_at = st.column_text(c++);
+  r.finished_at = st.column_text(c++);
+  r.model = st.column_text(c++);
+  r.config_json = st.column_text(c++);
+  r.backend = st.column_text(c++);
+  r.device = st.column_text(c++);
+  r.weights_dtype = st.column_text(c++);
+  r.kv_dtype = st.column_text(c++);
+  r.batch = st.column_int(c++);
+  r.prompt_tokens = st.column_int(c++);
+  r.new_tokens = st.column_int(c++);
+  r.threads = st.column_int(c++);
+  r.version = st.column_text(c++);
+  r.git_revision = st.column_text(c++);
+  std::string status = st.column_text(c++);
+  if (!parse_run_status(status, r.status)) {
+    throw Error(ErrorKind::Parse, where, "run " + std::to_string(r.id) + " has unknown status '" + status + "'");
+  }
+  r.failure = st.column_text(c++);
+  return r;
+}
+
+}  // namespace
+
+std::string utc_now_iso() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+int64_t insert_run(sql::Db& db, const RunInfo& info, const WriterIdentity& writer) {
+  sql::Statement st(db,
+                    "INSERT INTO runs (name, started_at, finished_at, model, config_json, backend,"
+                    " device, weights_dtype, kv_dtype, batch, prompt_tokens, new_tokens, threads,"
+                    " version, git_revision, status, failure, writer_pid, writer_host,"
+                    " writer_boot_id, writer_start_ticks)"
+                    " VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  int i = 1;
+  st.bind(i++, std::string_view(info.name))
+      .bind(i++, std::string_view(info.started_at.empty() ? utc_now_iso() : info.started_at))
+      .bind(i++, std::string_view(info.model))
+      .bind(i++, std::string_view(info.config_json))
+      .bind(i++, std::string_view(info.backend))
+      .bind(i++, std::string_view(info.device))
+      .bind(i++, std::string_view(info.weights_dtype))
+      .bind(i++, std::string_view(info.kv_dtype))
+      .bind(i++, info.batch)
+      .bind(i++, info.prompt_tokens)
+      .bind(i++, info.new_tokens)
+      .bind(i++, info.threads)
+      .bind(i++, std::string_view(info.version))
+      .bind(i++, std::string_view(info.git_revision))
+      .bind(i++, std::string_view(to_string(info.status)))
+      .bind(i++, std::string_view(info.failure))
+      .bind(i++, writer.pid)
+      .bind(i++, std::string_view(writer.host))
+      .bind(i++, std::string_view(writer.boot_id))
+      .bind(i++, writer.start_ticks);
+  st.run();
+  return db.last_insert_rowid();
+}
+
+bool update_run_status(sql::Db& db, int64_t id, RunStatus status, const std::string& failure) {
+  sql::Statement st(db, "UPDATE runs SET status = ?, failure = ?, finished_at = ? WHERE id = ?");
+  st.bind(1, std::string_view(to_string(status)))
+      .bind(2, std::string_view(failure))
+      .bind(3, std::string_view(status == RunStatus::Running ? std::string() : utc_now_iso()))
+      .bind(4, id)
+      .run();
+  return db.changes() > 0;
+}
+
+bool run_exists(sql::Db& db, int64_t id) {
+  sql::Statement st(db, "SELECT 1 FROM runs WHERE id = ?");
+  st.bind(1, id);
+  return st.step();
+}
+
+std::vector<RunInfo> select_runs(sql::Db& db, int64_t only_id) {
+  std::string q = std::string("SELECT ") + kColumns + " FROM runs" +
+                  (only_id ? " WHERE id = ?" : " ORDER BY started_at DESC, id DESC");
+  sql::Statement st(db, q);
+  if (only_id) st.bind(1, only_id);
+  std::vector<RunInfo> out;
+  while (st.step()) out.push_back(read_run(st, db.path()));
+  return out;
+}
+
+bool delete_run_row(sql::Db& db, int64_t id) {
+  sql::Statement st(db, "DELETE FROM runs WHERE id = ?");
+  st.bind(1, id).run();
+  return db.changes() > 0;
+}
+
+std::vector<int64_t> mark_dead_runs_interrupted(sql::Db& db, const WriterIdentity& self) {
+  struct Candidate {
+    int64_t id;
+    WriterIdentity writer;
+  };
+  std::vector<Candidate> dead;
+  {
+    sql::Statement st(db,
+                      "SELECT id, writer_pid, writer_host, writer_boot_id, writer_start_ticks"
+                      " FROM runs WHERE status = 'running'");
+    while (st.step()) {
+      Candidate c{st.column_int(0), {st.column_int(1), st.column_text(2), st.column_text(3), st.column_int(4)}};
+      if (writer_liveness(c.writer, self) == Liveness::Dead) dead.push_back(std::move(c));
+    }
+  }
+  std::vector<int64_t> ids;
+  if (dead.empty()) return ids;  // the common case writes nothing
+  sql::Transaction tx(db);
+  // Re-checked under the write lock: the status may have changed since the SELECT (the writer
+  // finished it, or another process already swept it).
+  sql::Statement upd(db,
+                     "UPDATE runs SET status = 'interrupted', failure = ?, finished_at = ?"
+                     " WHERE id = ? AND status = 'running'");
+  for (const Candidate& c : dead) {
+    upd.bind(1, std::string_view("writer process " + std::to_string(c.writer.pid) + " on " +
+                                 c.writer.host + " exited without finishing the run"))
+        .bind(2, std::string_view(utc_now_iso()))
+        .bind(3, c.id)
+        .run();
+    if (db.changes() > 0) ids.push_back(c.id);
+  }
+  tx.commit();
+  return ids;
+}
+
+}  // namespace archscope::prof::store

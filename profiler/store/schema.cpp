@@ -1,0 +1,144 @@
+#include "store/schema.hpp"
+
+#include <string>
+
+#include "common/error.hpp"
+#include "store/sqlite_db.hpp"
+
+namespace archscope::prof::store {
+
+namespace {
+
+// Version 1. Design notes (docs/run-store.md has the long form):
+// - unsigned 64-bit flops/bytes are stored bit-for-bit in SQLite's signed INTEGER.
+// - spans keep the rowid: insertion order is execution order, and the rowid B-tree is appended to,
+//   which keeps bulk inserts fast. The three secondary indexes serve the views' filters.
+// - expert counts are one row per (step, layer) with the per-expert vector packed as little-endian
+//   int64: views always read whole vectors, and one row per expert would be 64-256x more rows.
+// - KV bytes per cache kind is a child table of steps, so a new kind needs no schema change.
+// - writer_* identify the writing process so the next open can tell a crashed run from a live one.
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL DEFAULT '',
+  model TEXT NOT NULL,
+  config_json TEXT NOT NULL,
+  backend TEXT NOT NULL,
+  device TEXT NOT NULL,
+  weights_dtype TEXT NOT NULL,
+  kv_dtype TEXT NOT NULL,
+  batch INTEGER NOT NULL,
+  prompt_tokens INTEGER NOT NULL,
+  new_tokens INTEGER NOT NULL,
+  threads INTEGER NOT NULL,
+  version TEXT NOT NULL,
+  git_revision TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed', 'interrupted')),
+  failure TEXT NOT NULL DEFAULT '',
+  writer_pid INTEGER NOT NULL,
+  writer_host TEXT NOT NULL,
+  writer_boot_id TEXT NOT NULL,
+  writer_start_ticks INTEGER NOT NULL
+);
+CREATE INDEX runs_by_time ON runs (started_at);
+CREATE INDEX runs_running ON runs (status) WHERE status = 'running';
+
+CREATE TABLE steps (
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  step INTEGER NOT NULL,
+  phase TEXT NOT NULL CHECK (phase IN ('prefill', 'decode')),
+  tokens INTEGER NOT NULL,
+  start_ns INTEGER NOT NULL,
+  duration_ns INTEGER NOT NULL,
+  kv_allocated_bytes INTEGER NOT NULL,
+  kv_used_bytes INTEGER NOT NULL,
+  context_tokens INTEGER NOT NULL,
+  PRIMARY KEY (run_id, step)
+) WITHOUT ROWID;
+
+CREATE TABLE step_kv (
+  run_id INTEGER NOT NULL,
+  step INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  used_bytes INTEGER NOT NULL,
+  PRIMARY KEY (run_id, step, kind),
+  FOREIGN KEY (run_id, step) REFERENCES steps (run_id, step) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+CREATE TABLE spans (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  step INTEGER NOT NULL,
+  phase TEXT NOT NULL CHECK (phase IN ('prefill', 'decode')),
+  layer INTEGER NOT NULL,
+  op TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  start_ns INTEGER NOT NULL,
+  duration_ns INTEGER NOT NULL,
+  flops INTEGER NOT NULL,
+  bytes INTEGER NOT NULL
+);
+CREATE INDEX spans_by_step ON spans (run_id, step);
+CREATE INDEX spans_by_layer ON spans (run_id, layer);
+CREATE INDEX spans_by_kind ON spans (run_id, kind);
+
+CREATE TABLE expert_counts (
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  step INTEGER NOT NULL,
+  layer INTEGER NOT NULL,
+  n_experts INTEGER NOT NULL,
+  counts BLOB NOT NULL CHECK (length(counts) = 8 * n_experts),
+  PRIMARY KEY (run_id, step, layer)
+);
+
+CREATE TABLE activations (
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  step INTEGER NOT NULL,
+  layer INTEGER NOT NULL,
+  rms REAL,
+  finite INTEGER NOT NULL CHECK (finite IN (0, 1)),
+  first_bad_op TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run_id, step, layer)
+) WITHOUT ROWID;
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "runs, steps, step_kv, spans, expert_counts, activations", kV1},
+};
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+int latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].to_version; }
+
+void migrate(sql::Db& db, std::span<const Migration> steps) {
+  sql::Transaction tx(db);
+  // Read inside the transaction: another process may have migrated the file since we looked.
+  int64_t version = db.query_int("PRAGMA user_version");
+  int expected = static_cast<int>(version) + 1;
+  for (const Migration& m : steps) {
+    if (m.to_version <= version) continue;
+    if (m.to_version != expected) {
+      throw Error(ErrorKind::Internal, db.path(),
+                  "schema migration list jumps from version " + std::to_string(expected - 1) +
+                      " to " + std::to_string(m.to_version));
+    }
+    try {
+      db.exec(m.sql);
+    } catch (const Error& e) {
+      throw Error(e.kind(), db.path(),
+                  "schema migration to version " + std::to_string(m.to_version) + " (" +
+                      std::string(m.description) + ") failed: " + e.message());
+    }
+    ++expected;
+  }
+  // PRAGMA values cannot be bound parameters; both are integers we produced.
+  db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+  db.exec("PRAGMA user_version = " + std::to_string(expected - 1));
+  tx.commit();
+}
+
+}  // namespace archscope::prof::store
