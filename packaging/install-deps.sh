@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   nlohmann-json3-dev libcli11-dev libboost-test-dev
-  libopenblas-dev libhwy-dev libsqlite3-dev
+  libopenblas-dev libhwy-dev libsqlite3-dev libexpat1-dev
 )
 # Optional extras: clang for the libFuzzer preset.
 if [[ "${ARCHSCOPE_WITH_FUZZ:-0}" == "1" ]]; then

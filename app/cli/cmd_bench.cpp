@@ -38,9 +38,10 @@ struct BenchOptions {
 struct Measured {
   GenerationResult run;
   double load_s = 0;
-  uint64_t peak_rss = 0;
-  uint64_t peak_rss_load = 0;  // VmHWM once the weights and cache are in place
-  uint64_t rss_load = 0;       // VmRSS at that point
+  uint64_t load_peak_rss = 0;      // VmHWM once the weights and cache are in place
+  uint64_t rss_after_load = 0;     // VmRSS at that point
+  uint64_t run_peak_rss = 0;       // VmHWM of prefill + decode alone (reset after the load)
+  bool run_peak_separate = false;  // whether the reset worked
   double read_gbs = 0;
   double gemm_tflops = 0;
 };
@@ -67,11 +68,12 @@ Measured measure(const BenchOptions& o, const ModelConfig& config, const EngineM
     const double t0 = steady_seconds();
     std::unique_ptr<StepModel> model = open_engine_model(config, eo, o.source.describe());
     m.load_s = steady_seconds() - t0;
-    m.peak_rss_load = peak_rss_bytes();
-    m.rss_load = current_rss_bytes();
+    m.load_peak_rss = peak_rss_bytes();
+    m.rss_after_load = current_rss_bytes();
+    m.run_peak_separate = reset_peak_rss();
     ProgressLine progress(std::cerr, stderr_is_terminal());
     m.run = generate_tokens(*model, request, progress, steady_seconds);
-    m.peak_rss = peak_rss_bytes();
+    m.run_peak_rss = peak_rss_bytes();
   }
   // The roofline runs after the model is freed: its 512 MiB buffer must not count in the peak RSS
   // nor compete with the weights for memory.
@@ -121,12 +123,17 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
                    {"decode_floor_ms_per_token", floor_ms},
                    {"prefill_floor_s",
                     static_cast<double>(plan.prefill_flops) / (m.gemm_tflops * 1e12)}};
-  j["memory"] = {{"peak_rss_bytes", m.peak_rss},
-                 {"peak_rss_after_load_bytes", m.peak_rss_load},
-                 {"rss_after_load_bytes", m.rss_load},
+  const uint64_t peak = std::max(m.load_peak_rss, m.run_peak_rss);
+  j["memory"] = {{"peak_rss_bytes", peak},
+                 {"load_peak_rss_bytes", m.load_peak_rss},
+                 {"rss_after_load_bytes", m.rss_after_load},
                  {"weights_bytes", plan.weights_bytes},
                  {"kv_bytes", plan.kv_bytes},
-                 {"peak_over_weights_plus_kv", static_cast<double>(m.peak_rss) / needed}};
+                 {"peak_over_weights_plus_kv", static_cast<double>(peak) / needed}};
+  if (m.run_peak_separate) {
+    j["memory"]["run_peak_rss_bytes"] = m.run_peak_rss;
+    j["memory"]["run_peak_over_weights_plus_kv"] = static_cast<double>(m.run_peak_rss) / needed;
+  }
   return j;
 }
 
@@ -156,14 +163,17 @@ void print_text(const nlohmann::json& j) {
                 100 * d["fraction_of_roofline"].get<double>());
   std::puts(line);
   std::snprintf(line, sizeof line,
-                "memory   peak RSS %s (%s during load, %s resident after it); weights %s + KV "
-                "%s: peak is %.1f%% of weights + KV",
+                "memory   peak RSS %s = %.1f%% of weights %s + KV %s (load peak %s, resident "
+                "after load %s, run peak %s)",
                 format_bytes(m["peak_rss_bytes"].get<uint64_t>()).c_str(),
-                format_bytes(m["peak_rss_after_load_bytes"].get<uint64_t>()).c_str(),
-                format_bytes(m["rss_after_load_bytes"].get<uint64_t>()).c_str(),
+                100 * m["peak_over_weights_plus_kv"].get<double>(),
                 format_bytes(m["weights_bytes"].get<uint64_t>()).c_str(),
                 format_bytes(m["kv_bytes"].get<uint64_t>()).c_str(),
-                100 * m["peak_over_weights_plus_kv"].get<double>());
+                format_bytes(m["load_peak_rss_bytes"].get<uint64_t>()).c_str(),
+                format_bytes(m["rss_after_load_bytes"].get<uint64_t>()).c_str(),
+                m.contains("run_peak_rss_bytes")
+                    ? format_bytes(m["run_peak_rss_bytes"].get<uint64_t>()).c_str()
+                    : "not separable");
   std::puts(line);
 }
 

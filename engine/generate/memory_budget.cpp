@@ -28,6 +28,13 @@ uint64_t peak_rss_bytes() { return proc_kb_field("/proc/self/status", "VmHWM"); 
 
 uint64_t current_rss_bytes() { return proc_kb_field("/proc/self/status", "VmRSS"); }
 
+bool reset_peak_rss() {
+  std::ofstream out("/proc/self/clear_refs");
+  out << "5";
+  out.close();
+  return static_cast<bool>(out);
+}
+
 std::string format_bytes(uint64_t bytes) {
   char out[32];
   const double b = static_cast<double>(bytes);

@@ -18,5 +18,6 @@ ModelConfig import_glm4_moe(const Reader& r);
 ModelConfig import_gpt_oss(const Reader& r);
 ModelConfig import_qwen3_next(const Reader& r);
 ModelConfig import_llama4(const Reader& r);
+ModelConfig import_gpt2(const Reader& r);  // learned positions, LayerNorm, fused c_attn
 
 }  // namespace archscope::hf

@@ -32,6 +32,7 @@ ModelConfig dispatch(const hf::Reader& r, const std::string& t) {
   if (t == "gpt_oss") return hf::import_gpt_oss(r);
   if (t == "qwen3_next") return hf::import_qwen3_next(r);
   if (t == "llama4_text" || t == "llama4") return hf::import_llama4(r);
+  if (t == "gpt2") return hf::import_gpt2(r);
   throw Error(ErrorKind::Internal, r.where("model_type"), "no importer for '" + t + "'");
 }
 
@@ -67,7 +68,7 @@ void drop_unused_dense_width(ModelConfig& c) {
 
 const std::vector<std::string>& supported_hf_model_types() {
   static const std::vector<std::string> types = {
-      "deepseek_v3", "gemma3",    "gemma3_text", "glm4_moe",  "gpt_oss",   "kimi_k2",
+      "deepseek_v3", "gemma3",    "gemma3_text", "glm4_moe",  "gpt2",      "gpt_oss",   "kimi_k2",
       "llama",       "llama4",    "llama4_text", "mistral",   "mistral3",  "mixtral",
       "olmo2",       "qwen2",     "qwen3",       "qwen3_moe", "qwen3_next", "smollm3"};
   return types;

@@ -145,6 +145,7 @@ Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batc
       OpScope op(st, li, "ffn_residual");
       backend_.add(s, h, f, 1.0f, h);
     }
+    if (observer_) observer_->layer_output(s, li, h);
   }
   const int64_t last = config_.n_layers;
   apply_norm(st, last, "final_norm", weights_.final_norm, weights_.final_norm_bias, h, h);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -32,6 +33,18 @@ class ForwardObserver {
   virtual ~ForwardObserver() = default;
   virtual void before(Stream& stream, const OpEvent& event) = 0;
   virtual void after(Stream& stream, const OpEvent& event) = 0;
+
+  // Optional hooks for the profiler (defaults ignore them), called between ops, never inside one,
+  // so what they cost is not charged to any op.
+  //
+  // The router's selection of MoE layer `layer` in this step: expert ids [rows, top_k] row-major.
+  // It is the host copy the forward pass downloads anyway to group rows per expert, so seeing it
+  // costs no transfer.
+  virtual void routed(int64_t /*layer*/, std::span<const int32_t> /*expert_ids*/, int64_t /*top_k*/) {}
+  // The residual stream F32 [rows, d_model] after layer `layer` (after its FFN residual add), as
+  // enqueued on `stream`: read it with Backend::download and synchronize, never through a host
+  // pointer. Valid only during the call (the next layer updates it in place).
+  virtual void layer_output(Stream& /*stream*/, int64_t /*layer*/, const Tensor& /*residual*/) {}
 };
 
 // New tokens of one sequence in a step: the whole prompt (prefill) or one token (decode).

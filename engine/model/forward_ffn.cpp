@@ -91,9 +91,9 @@ Tensor moe_block(Step& st, int64_t layer, const MoeWeights& w, const Tensor& x) 
     st.be.router(st.s, logits, w.selection_bias, ids, weights, p);
   }
   Tensor out = zeros(st, {T, d});
+  std::vector<int32_t> hid(static_cast<size_t>(T * K));  // the selection, kept for the observer
   {
     OpScope op(st, layer, "experts");
-    std::vector<int32_t> hid(static_cast<size_t>(T * K));
     std::vector<float> hw(static_cast<size_t>(T * K));
     st.be.download(st.s, ids, hid.data());
     st.be.download(st.s, weights, hw.data());
@@ -125,6 +125,7 @@ Tensor moe_block(Step& st, int64_t layer, const MoeWeights& w, const Tensor& x) 
       }
     }
   }
+  if (st.observer) st.observer->routed(layer, hid, K);
   if (m.shared_experts > 0 && m.shared_d_ff > 0) {
     Tensor sh;
     {

@@ -3,6 +3,9 @@
 // "language_model.model.") once, checks dtype and shape of every tensor read, and at finish()
 // lists every tensor of the checkpoint that was never read (except the ones a text model
 // legitimately ignores: vision towers, projectors, MTP layers, rotary buffers).
+// GPT-2 checkpoints (wte / wpe / h.N.ln_1 / fused attn.c_attn / Conv1D [in, out] weights) are
+// presented under the Llama-style names and [out, in] shapes the builder asks for, so the builder
+// and the random source keep one naming; the split and transposition happen in read().
 #pragma once
 
 #include <filesystem>
@@ -24,6 +27,15 @@ class HfWeightSource final : public WeightSource {
   void finish() override;
 
  private:
+  // Where a requested tensor lives in the checkpoint: the whole tensor `name`, or for GPT-2
+  // part `part` of `parts` equal output slices (q/k/v of c_attn), stored [in, out] when conv1d.
+  struct Location {
+    std::string name;  // "" when absent
+    int part = 0, parts = 1;
+    bool conv1d = false;
+  };
+  Location locate(const TensorRequest& request) const;
+  Location gpt2_location(const std::string& name) const;
   std::string resolve(const TensorRequest& request) const;  // "" when absent
   bool ignorable(const std::string& name) const;
 
@@ -31,6 +43,7 @@ class HfWeightSource final : public WeightSource {
   std::unique_ptr<SafetensorsModel> model_;
   std::string prefix_;       // in front of "layers.", "embed_tokens.", "norm."
   std::string head_prefix_;  // in front of "lm_head."
+  bool gpt2_ = false;        // GPT-2 names and Conv1D layouts (wte.weight found, no embed_tokens)
   int64_t n_layers_ = 0;
   std::set<std::string> used_;
 };

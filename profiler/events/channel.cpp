@@ -14,15 +14,25 @@ Subscription& Subscription::operator=(Subscription&& other) noexcept {
   return *this;
 }
 
-Subscription::~Subscription() { cancel(); }
+Subscription::~Subscription() {
+  cancel();
+}
 
-EventPtr Subscription::pop() { return queue_ ? queue_->pop() : nullptr; }
-EventPtr Subscription::try_pop() { return queue_ ? queue_->try_pop() : nullptr; }
+EventPtr Subscription::pop() {
+  return queue_ ? queue_->pop() : nullptr;
+}
+EventPtr Subscription::try_pop() {
+  return queue_ ? queue_->try_pop() : nullptr;
+}
 EventPtr Subscription::pop_for(std::chrono::nanoseconds timeout) {
   return queue_ ? queue_->pop_for(timeout) : nullptr;
 }
-bool Subscription::closed() const { return !queue_ || queue_->closed(); }
-SubscriberStats Subscription::stats() const { return queue_ ? queue_->stats() : SubscriberStats{}; }
+bool Subscription::closed() const {
+  return !queue_ || queue_->closed();
+}
+SubscriberStats Subscription::stats() const {
+  return queue_ ? queue_->stats() : SubscriberStats{};
+}
 
 void Subscription::cancel() {
   // The queue stays referenced (not reset) so that a thread blocked in pop() keeps a valid
@@ -30,10 +40,13 @@ void Subscription::cancel() {
   if (queue_) queue_->cancel();
 }
 
-EventChannel::~EventChannel() { close(); }
+EventChannel::~EventChannel() {
+  close();
+}
 
 Subscription EventChannel::subscribe(std::string name, size_t capacity) {
-  if (capacity < 1) throw Error(ErrorKind::Validation, "capacity", "a subscriber queue needs room for one event");
+  if (capacity < 1)
+    throw Error(ErrorKind::Validation, "capacity", "a subscriber queue needs room for one event");
   auto q = std::make_shared<detail::SubscriberQueue>(std::move(name), capacity);
   std::lock_guard lock(mu_);
   if (closed_)
@@ -45,7 +58,8 @@ Subscription EventChannel::subscribe(std::string name, size_t capacity) {
 
 bool EventChannel::publish(Event e) {
   if (std::holds_alternative<Dropped>(e))
-    throw Error(ErrorKind::Validation, "event", "Dropped notices are made by the channel, not published");
+    throw Error(ErrorKind::Validation, "event",
+                "Dropped notices are made by the channel, not published");
   // One allocation shared by all subscribers: the engine pays for the event once, however many
   // views are attached.
   const EventPtr shared = std::make_shared<const Event>(std::move(e));

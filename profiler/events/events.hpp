@@ -63,8 +63,8 @@ struct Dropped {
   uint64_t total = 0;
 };
 
-using Event = std::variant<RunStarted, SpanBatch, StepFinished, ExpertCounts, Activations, RunFinished,
-                           RunFailed, Dropped>;
+using Event = std::variant<RunStarted, SpanBatch, StepFinished, ExpertCounts, Activations,
+                           RunFinished, RunFailed, Dropped>;
 
 // "run_started", "span_batch", "step_finished", "expert_counts", "activations", "run_finished",
 // "run_failed", "dropped".

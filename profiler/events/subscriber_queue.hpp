@@ -25,14 +25,16 @@ struct SubscriberStats {
   uint64_t delivered = 0;  // events popped (Dropped notices not included)
   uint64_t notices = 0;    // Dropped notices popped
   size_t queued = 0;       // entries waiting now (events and notices)
-  // Once closed and drained: offered == delivered + dropped, and the notices' counts sum to dropped.
+  // Once closed and drained: offered == delivered + dropped, and the notices' counts sum to
+  // dropped.
 };
 
 namespace detail {
 
 class SubscriberQueue {
  public:
-  SubscriberQueue(std::string name, size_t capacity) : name_(std::move(name)), capacity_(capacity) {}
+  SubscriberQueue(std::string name, size_t capacity)
+      : name_(std::move(name)), capacity_(capacity) {}
 
   // Publisher side (called with the channel's lock held, so offers are serialised).
   void offer(const EventPtr& e);

@@ -27,9 +27,11 @@ std::string get_string(const json& j, const char* key, const std::string& where)
 
 int64_t get_int(const json& j, const char* key, const std::string& where) {
   const json& v = member(j, key, where);
-  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+  if (v.is_number_unsigned() &&
+      v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
     throw Error(ErrorKind::Parse, where + "." + key, "out of range");
-  if (!v.is_number_integer()) throw Error(ErrorKind::Parse, where + "." + key, "expected an integer");
+  if (!v.is_number_integer())
+    throw Error(ErrorKind::Parse, where + "." + key, "expected an integer");
   return v.get<int64_t>();
 }
 
@@ -42,7 +44,8 @@ int32_t get_int32(const json& j, const char* key, const std::string& where) {
 
 uint64_t get_uint(const json& j, const char* key, const std::string& where) {
   const json& v = member(j, key, where);
-  if (!v.is_number_unsigned()) throw Error(ErrorKind::Parse, where + "." + key, "expected an unsigned integer");
+  if (!v.is_number_unsigned())
+    throw Error(ErrorKind::Parse, where + "." + key, "expected an unsigned integer");
   return v.get<uint64_t>();
 }
 
@@ -60,10 +63,14 @@ json layer_times(const std::map<int32_t, int64_t>& m) {
 }
 
 json phase_times(const PhaseTimes& t) {
-  return {{"spans", t.spans},         {"span_ns", t.span_ns},
-          {"flops", t.flops},         {"bytes", t.bytes},
-          {"gflop_per_s", t.gflop_per_s}, {"gb_per_s", t.gb_per_s},
-          {"layer_ns", layer_times(t.layer_ns)}, {"kind_ns", t.kind_ns}};
+  return {{"spans", t.spans},
+          {"span_ns", t.span_ns},
+          {"flops", t.flops},
+          {"bytes", t.bytes},
+          {"gflop_per_s", t.gflop_per_s},
+          {"gb_per_s", t.gb_per_s},
+          {"layer_ns", layer_times(t.layer_ns)},
+          {"kind_ns", t.kind_ns}};
 }
 
 json expert_stats(const ExpertLoadStats& s) {
@@ -152,7 +159,8 @@ json to_json(const ActivationRecord& r) {
 
 json to_json(const RunSummary& s) {
   json nan = nullptr;
-  if (s.first_nan) nan = {{"step", s.first_nan->step}, {"layer", s.first_nan->layer}, {"op", s.first_nan->op}};
+  if (s.first_nan)
+    nan = {{"step", s.first_nan->step}, {"layer", s.first_nan->layer}, {"op", s.first_nan->op}};
   return {{"prefill_steps", s.prefill_steps},
           {"prefill_tokens", s.prefill_tokens},
           {"prefill_ns", s.prefill_ns},
@@ -210,7 +218,8 @@ StepRecord step_from_json(const json& j, const std::string& where) {
   r.kv_allocated_bytes = get_uint(j, "kv_allocated_bytes", where);
   r.kv_used_bytes = get_uint(j, "kv_used_bytes", where);
   const json& kinds = member(j, "kv_used_by_kind", where);
-  if (!kinds.is_object()) throw Error(ErrorKind::Parse, where + ".kv_used_by_kind", "expected an object");
+  if (!kinds.is_object())
+    throw Error(ErrorKind::Parse, where + ".kv_used_by_kind", "expected an object");
   for (auto it = kinds.begin(); it != kinds.end(); ++it)
     r.kv_used_by_kind[it.key()] = get_uint(kinds, it.key().c_str(), where + ".kv_used_by_kind");
   r.context_tokens = get_int(j, "context_tokens", where);
@@ -236,10 +245,12 @@ ExpertCountRecord expert_count_from_json(const json& j, const std::string& where
   r.step = get_int(j, "step", where);
   r.layer = get_int32(j, "layer", where);
   const json& counts = member(j, "tokens_per_expert", where);
-  if (!counts.is_array()) throw Error(ErrorKind::Parse, where + ".tokens_per_expert", "expected an array");
+  if (!counts.is_array())
+    throw Error(ErrorKind::Parse, where + ".tokens_per_expert", "expected an array");
   for (size_t i = 0; i < counts.size(); ++i) {
     if (!counts[i].is_number_integer())
-      throw Error(ErrorKind::Parse, where + ".tokens_per_expert[" + std::to_string(i) + "]", "expected an integer");
+      throw Error(ErrorKind::Parse, where + ".tokens_per_expert[" + std::to_string(i) + "]",
+                  "expected an integer");
     r.tokens_per_expert.push_back(counts[i].get<int64_t>());
   }
   return r;
@@ -257,7 +268,8 @@ ActivationRecord activation_from_json(const json& j, const std::string& where) {
   else
     throw Error(ErrorKind::Parse, where + ".rms", "expected a number or null");
   const json& finite = member(j, "finite", where);
-  if (!finite.is_boolean()) throw Error(ErrorKind::Parse, where + ".finite", "expected true or false");
+  if (!finite.is_boolean())
+    throw Error(ErrorKind::Parse, where + ".finite", "expected true or false");
   r.finite = finite.get<bool>();
   r.first_bad_op = get_string(j, "first_bad_op", where);
   return r;

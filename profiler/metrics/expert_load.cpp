@@ -15,8 +15,9 @@ void check_counts(std::span<const int64_t> counts, const std::string& where) {
   if (counts.empty()) throw Error(ErrorKind::Validation, where, "no experts");
   for (size_t i = 0; i < counts.size(); ++i)
     if (counts[i] < 0)
-      throw Error(ErrorKind::Validation, where, "negative count " + std::to_string(counts[i]) +
-                                                    " for expert " + std::to_string(i));
+      throw Error(
+          ErrorKind::Validation, where,
+          "negative count " + std::to_string(counts[i]) + " for expert " + std::to_string(i));
 }
 
 // Everything but capacity and drops.
@@ -52,7 +53,8 @@ int64_t expert_capacity(double capacity_factor, int64_t assignments, int64_t exp
     throw Error(ErrorKind::Validation, "capacity_factor", "must be a positive number");
   if (experts < 1) throw Error(ErrorKind::Validation, "experts", "must be at least 1");
   if (assignments < 0) throw Error(ErrorKind::Validation, "assignments", "must not be negative");
-  const double x = capacity_factor * static_cast<double>(assignments) / static_cast<double>(experts);
+  const double x =
+      capacity_factor * static_cast<double>(assignments) / static_cast<double>(experts);
   // A value within rounding noise of an integer is that integer; anything else rounds up.
   const double nearest = std::round(x);
   if (std::fabs(x - nearest) <= 1e-9 * std::max(1.0, x)) return static_cast<int64_t>(nearest);
@@ -93,8 +95,8 @@ std::vector<StepExpertLoad> expert_load_per_step(const std::vector<ExpertCountRe
   return out;
 }
 
-std::vector<CumulativeExpertLoad> expert_load_cumulative(const std::vector<ExpertCountRecord>& records,
-                                                         double capacity_factor) {
+std::vector<CumulativeExpertLoad> expert_load_cumulative(
+    const std::vector<ExpertCountRecord>& records, double capacity_factor) {
   std::map<int32_t, CumulativeExpertLoad> by_layer;
   int64_t i = 0;
   for (const StepExpertLoad& step : expert_load_per_step(records, capacity_factor)) {
@@ -106,7 +108,8 @@ std::vector<CumulativeExpertLoad> expert_load_cumulative(const std::vector<Exper
     } else if (c.tokens_per_expert.size() != counts.size()) {
       throw Error(ErrorKind::Validation, "expert_counts[" + std::to_string(i) + "]",
                   "layer " + std::to_string(step.layer) + " has " + std::to_string(counts.size()) +
-                      " experts here and " + std::to_string(c.tokens_per_expert.size()) + " before");
+                      " experts here and " + std::to_string(c.tokens_per_expert.size()) +
+                      " before");
     }
     for (size_t e = 0; e < counts.size(); ++e) c.tokens_per_expert[e] += counts[e];
     c.stats.dropped += step.stats.dropped;

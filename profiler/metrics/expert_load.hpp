@@ -62,8 +62,8 @@ struct StepExpertLoad {
 // One MoE layer over a run (or over the records given): counts summed over steps.
 struct CumulativeExpertLoad {
   int32_t layer = 0;
-  int64_t steps = 0;                        // records summed
-  std::vector<int64_t> tokens_per_expert;   // Σ over steps
+  int64_t steps = 0;                       // records summed
+  std::vector<int64_t> tokens_per_expert;  // Σ over steps
   // max/mean/cv/entropy of the summed counts. `dropped` is the sum of the per-step drops:
   // capacity applies to each forward pass, so drops cannot be recomputed from summed counts
   // (two steps each overloading a different expert may sum to an even distribution).
@@ -77,7 +77,7 @@ std::vector<StepExpertLoad> expert_load_per_step(const std::vector<ExpertCountRe
 
 // Sorted by layer. All records of a layer must have the same expert count, else
 // Error(Validation, "expert_counts[i]").
-std::vector<CumulativeExpertLoad> expert_load_cumulative(const std::vector<ExpertCountRecord>& records,
-                                                         double capacity_factor = 0);
+std::vector<CumulativeExpertLoad> expert_load_cumulative(
+    const std::vector<ExpertCountRecord>& records, double capacity_factor = 0);
 
 }  // namespace archscope::prof

@@ -60,12 +60,13 @@ RunSummary summarize(const std::vector<StepRecord>& steps, const std::vector<Spa
   s.prefill_tokens_per_s = per_second(s.prefill_tokens, s.prefill_ns);
   s.decode_tokens_per_s = per_second(s.decode_tokens, s.decode_ns);
   if (!decode_ms.empty()) {
-    s.decode_ms_per_token_mean =
-        std::accumulate(decode_ms.begin(), decode_ms.end(), 0.0) / static_cast<double>(decode_ms.size());
+    s.decode_ms_per_token_mean = std::accumulate(decode_ms.begin(), decode_ms.end(), 0.0) /
+                                 static_cast<double>(decode_ms.size());
     s.decode_ms_per_token_p50 = percentile(decode_ms, 0.5);
     s.decode_ms_per_token_p90 = percentile(std::move(decode_ms), 0.9);
   }
-  for (const SpanRecord& sp : spans) add_span(sp.phase == Phase::Prefill ? s.prefill : s.decode, sp);
+  for (const SpanRecord& sp : spans)
+    add_span(sp.phase == Phase::Prefill ? s.prefill : s.decode, sp);
   finish_rates(s.prefill);
   finish_rates(s.decode);
   s.first_nan = first_nan(activations);

@@ -17,6 +17,8 @@ struct SpanRate {
 // A zero or negative duration (a span below the clock's resolution) gives 0 for both: no rate
 // can be measured, and an infinite one would poison sums and JSON.
 SpanRate rate(uint64_t flops, uint64_t bytes, int64_t duration_ns);
-inline SpanRate span_rate(const SpanRecord& s) { return rate(s.flops, s.bytes, s.duration_ns); }
+inline SpanRate span_rate(const SpanRecord& s) {
+  return rate(s.flops, s.bytes, s.duration_ns);
+}
 
 }  // namespace archscope::prof

@@ -60,6 +60,19 @@ class RunStore {
   std::vector<ExpertCountRecord> load_expert_counts(int64_t run_id);
   std::vector<ActivationRecord> load_activations(int64_t run_id);
 
+  // Holds one read transaction: every load made while it lives sees the same committed state,
+  // whatever writers commit meanwhile. Only reads may be made through the store while it lives.
+  class ReadSnapshot {
+   public:
+    explicit ReadSnapshot(RunStore& store);
+    ~ReadSnapshot();
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+   private:
+    RunStore& store_;
+  };
+
   // Aggregates for the compare view (throw NotFound for an unknown run).
   std::vector<LayerTime> layer_times(int64_t run_id);  // by layer, then phase
   std::vector<KindTime> kind_times(int64_t run_id);    // by phase, then time descending

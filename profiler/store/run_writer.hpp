@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,8 +49,8 @@ class RunWriter {
 
  private:
   bool after_add();
-  void commit_buffer();
-  void close_interrupted();
+  // Writes the buffer in one transaction, with the run's final status when given.
+  void commit_buffer(std::optional<RunStatus> final_status, const std::string& failure);
 
   StoreStatements* st_;
   int64_t run_id_;
@@ -61,7 +62,8 @@ class RunWriter {
   size_t buffered_ = 0;
   int64_t committed_ = 0;
   std::chrono::steady_clock::time_point last_commit_;
-  bool closed_ = false;
+  bool closed_ = false;    // no more records: finished, interrupted or abandoned
+  bool finished_ = false;  // finish() was called
 };
 
 }  // namespace archscope::prof::store

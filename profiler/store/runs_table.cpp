@@ -57,27 +57,26 @@ int64_t insert_run(sql::Db& db, const RunInfo& info, const WriterIdentity& write
                     " version, git_revision, status, failure, writer_pid, writer_host,"
                     " writer_boot_id, writer_start_ticks)"
                     " VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  int i = 1;
-  st.bind(i++, std::string_view(info.name))
-      .bind(i++, std::string_view(info.started_at.empty() ? utc_now_iso() : info.started_at))
-      .bind(i++, std::string_view(info.model))
-      .bind(i++, std::string_view(info.config_json))
-      .bind(i++, std::string_view(info.backend))
-      .bind(i++, std::string_view(info.device))
-      .bind(i++, std::string_view(info.weights_dtype))
-      .bind(i++, std::string_view(info.kv_dtype))
-      .bind(i++, info.batch)
-      .bind(i++, info.prompt_tokens)
-      .bind(i++, info.new_tokens)
-      .bind(i++, info.threads)
-      .bind(i++, std::string_view(info.version))
-      .bind(i++, std::string_view(info.git_revision))
-      .bind(i++, std::string_view(to_string(info.status)))
-      .bind(i++, std::string_view(info.failure))
-      .bind(i++, writer.pid)
-      .bind(i++, std::string_view(writer.host))
-      .bind(i++, std::string_view(writer.boot_id))
-      .bind(i++, writer.start_ticks);
+  st.bind(1, std::string_view(info.name))
+      .bind(2, std::string_view(info.started_at.empty() ? utc_now_iso() : info.started_at))
+      .bind(3, std::string_view(info.model))
+      .bind(4, std::string_view(info.config_json))
+      .bind(5, std::string_view(info.backend))
+      .bind(6, std::string_view(info.device))
+      .bind(7, std::string_view(info.weights_dtype))
+      .bind(8, std::string_view(info.kv_dtype))
+      .bind(9, info.batch)
+      .bind(10, info.prompt_tokens)
+      .bind(11, info.new_tokens)
+      .bind(12, info.threads)
+      .bind(13, std::string_view(info.version))
+      .bind(14, std::string_view(info.git_revision))
+      .bind(15, std::string_view(to_string(info.status)))
+      .bind(16, std::string_view(info.failure))
+      .bind(17, writer.pid)
+      .bind(18, std::string_view(writer.host))
+      .bind(19, std::string_view(writer.boot_id))
+      .bind(20, writer.start_ticks);
   st.run();
   return db.last_insert_rowid();
 }

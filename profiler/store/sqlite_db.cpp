@@ -63,6 +63,7 @@ std::string Db::query_text(std::string_view sql) {
 
 int64_t Db::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 int Db::changes() const { return sqlite3_changes(db_); }
+bool Db::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 Statement::Statement(Db& db, std::string_view sql) : db_(&db) {
   int rc = sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()),

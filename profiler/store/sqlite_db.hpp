@@ -66,6 +66,7 @@ class Db {
   sqlite3* handle() { return db_; }
   const std::string& path() const { return path_; }
   int64_t last_insert_rowid() const;
+  bool in_transaction() const;  // false in autocommit mode
   int changes() const;
 
  private:

@@ -1,6 +1,9 @@
 #include "store/store_statements.hpp"
 
+#include <charconv>
 #include <cmath>
+
+#include "common/error.hpp"
 
 #include "store/expert_blob.hpp"
 
@@ -8,9 +11,11 @@ namespace archscope::prof::store {
 
 StoreStatements::StoreStatements(sql::Db& d)
     : db(d),
-      span(d,
-           "INSERT INTO spans (run_id, step, phase, layer, op, kind, start_ns, duration_ns, flops,"
-           " bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+      span_block(d,
+                 "INSERT INTO span_blocks (run_id, step, phase, layer, n_spans, total_ns, spans)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?)"),
+      op_insert(d, "INSERT OR IGNORE INTO span_ops (op, kind) VALUES (?, ?)"),
+      op_select(d, "SELECT id FROM span_ops WHERE op = ? AND kind = ?"),
       step(d,
            "INSERT INTO steps (run_id, step, phase, tokens, start_ns, duration_ns,"
            " kv_allocated_bytes, kv_used_bytes, context_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
@@ -22,18 +27,62 @@ StoreStatements::StoreStatements(sql::Db& d)
                  "INSERT INTO activations (run_id, step, layer, rms, finite, first_bad_op)"
                  " VALUES (?, ?, ?, ?, ?, ?)") {}
 
-void StoreStatements::insert(int64_t run_id, const SpanRecord& r) {
-  span.bind(1, run_id)
-      .bind(2, r.step)
-      .bind(3, std::string_view(to_string(r.phase)))
-      .bind(4, int64_t{r.layer})
-      .bind(5, std::string_view(r.op))
-      .bind(6, std::string_view(r.kind))
-      .bind(7, r.start_ns)
-      .bind(8, r.duration_ns)
-      .bind(9, to_sql(r.flops))
-      .bind(10, to_sql(r.bytes))
-      .run();
+int64_t StoreStatements::op_id(const std::string& op, const std::string& kind) {
+  auto key = std::make_pair(op, kind);
+  auto it = op_ids.find(key);
+  if (it != op_ids.end()) return it->second;
+  op_insert.bind(1, std::string_view(op)).bind(2, std::string_view(kind)).run();
+  op_select.bind(1, std::string_view(op)).bind(2, std::string_view(kind));
+  if (!op_select.step()) throw Error(ErrorKind::Internal, db.path(), "span_ops row vanished");
+  int64_t id = op_select.column_int(0);
+  op_select.reset();
+  op_ids.emplace(std::move(key), id);
+  return id;
+}
+
+namespace {
+void append_int(std::string& out, int64_t v) {
+  char buf[24];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, res.ptr);
+}
+}  // namespace
+
+void StoreStatements::insert_spans(int64_t run_id, std::span<const SpanRecord> spans) {
+  size_t i = 0;
+  while (i < spans.size()) {
+    const SpanRecord& first = spans[i];
+    json_.assign("[");
+    int64_t total_ns = 0;
+    size_t j = i;
+    for (; j < spans.size(); ++j) {
+      const SpanRecord& r = spans[j];
+      if (r.step != first.step || r.layer != first.layer || r.phase != first.phase) break;
+      if (j > i) json_.push_back(',');
+      json_.push_back('[');
+      append_int(json_, op_id(r.op, r.kind));
+      json_.push_back(',');
+      append_int(json_, r.start_ns);
+      json_.push_back(',');
+      append_int(json_, r.duration_ns);
+      json_.push_back(',');
+      append_int(json_, to_sql(r.flops));
+      json_.push_back(',');
+      append_int(json_, to_sql(r.bytes));
+      json_.push_back(']');
+      total_ns += r.duration_ns;
+    }
+    json_.push_back(']');
+    span_block.bind(1, run_id)
+        .bind(2, first.step)
+        .bind(3, std::string_view(to_string(first.phase)))
+        .bind(4, int64_t{first.layer})
+        .bind(5, static_cast<int64_t>(j - i))
+        .bind(6, total_ns)
+        .bind(7, std::string_view(json_))
+        .run();
+    i = j;
+  }
 }
 
 void StoreStatements::insert(int64_t run_id, const StepRecord& r) {

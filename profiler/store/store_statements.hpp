@@ -3,7 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <span>
 #include <string>
+#include <utility>
 
 #include "model/run_records.hpp"
 #include "store/sqlite_db.hpp"
@@ -14,17 +17,28 @@ struct StoreStatements {
   explicit StoreStatements(sql::Db& db);
 
   // Callers wrap these in a sql::Transaction.
-  void insert(int64_t run_id, const SpanRecord& r);
+  // Groups consecutive spans of the same (step, phase, layer) into span_blocks rows.
+  void insert_spans(int64_t run_id, std::span<const SpanRecord> spans);
   void insert(int64_t run_id, const StepRecord& r);  // and its kv_used_by_kind rows
   void insert(int64_t run_id, const ExpertCountRecord& r);
   void insert(int64_t run_id, const ActivationRecord& r);
 
+  // After a rolled-back transaction: span_ops ids cached during it may not exist.
+  void forget_ops() { op_ids.clear(); }
+
   sql::Db& db;
-  sql::Statement span;
+  sql::Statement span_block;
+  sql::Statement op_insert;
+  sql::Statement op_select;
   sql::Statement step;
   sql::Statement step_kv;
   sql::Statement expert;
   sql::Statement activation;
+
+ private:
+  int64_t op_id(const std::string& op, const std::string& kind);
+  std::map<std::pair<std::string, std::string>, int64_t> op_ids;
+  std::string json_;  // reused buffer for a block's span array
 };
 
 // SQLite INTEGER is signed 64-bit; unsigned counters are stored bit-for-bit.

@@ -23,7 +23,7 @@ Heatmap expert_heatmap(const std::string& title, const std::vector<std::string>&
     }
     map.values.push_back(std::move(values));
   }
-  map.scale = linear_axis("tokens routed", 0, hottest, Unit::Tokens, 4);
+  map.scale = linear_axis("routed", 0, hottest, Unit::Tokens, 4);
   return map;
 }
 

@@ -39,7 +39,7 @@ std::string to_svg(const charts::StackedBarChart& chart) {
       const int colour = c < chart.category_colours.size() ? chart.category_colours[c] : chart.series[s].colour;
       std::string tip = chart.category_title + " " + name + " · " + chart.series[s].label + ": " +
                         charts::format_value(v, chart.unit);
-      if (chart.series.size() > 1 && total > 0) tip += " (" + text_percent(v / total) + ")";
+      if (chart.series.size() > 1 && total > 0) tip += " (" + percent_text(v / total) + ")";
       svg.rect(x, y1, bar_w, y0 - y1, charts::palette(colour).hex(), {{"class", "segment"}}, tip);
     }
     if (!legend)  // single-figure bars carry their value on top

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "report/text_format.hpp"
 #include "svg/xml_text.hpp"
 
 namespace archscope::svg {
@@ -24,6 +25,8 @@ double map_value(const charts::Axis& axis, double v, double from, double to) {
   }
   return from + (to - from) * t;
 }
+
+std::string percent_text(double fraction) { return text::fixed(100 * fraction, 1) + "%"; }
 
 void draw_title(SvgBuilder& svg, const std::string& title) {
   svg.text(12, 22, title, {{"class", "chart-title"}, {"font-size", "15"}, {"font-weight", "600"}});

@@ -27,6 +27,9 @@ double map_value(const charts::Axis& axis, double v, double from, double to);
 inline double map_x(const charts::Axis& a, const Frame& f, double v) { return map_value(a, v, f.left, f.right()); }
 inline double map_y(const charts::Axis& a, const Frame& f, double v) { return map_value(a, v, f.bottom(), f.top); }
 
+// 0.423 -> "42.3%", for tooltips.
+std::string percent_text(double fraction);
+
 void draw_title(SvgBuilder& svg, const std::string& title);
 // A vertical value axis on the frame's left edge, horizontal gridlines, rotated title.
 void draw_y_axis(SvgBuilder& svg, const Frame& frame, const charts::Axis& axis);

@@ -28,8 +28,10 @@ int64_t knob(const char* n, int64_t d) { const char* v = std::getenv(n); return 
 const int64_t kGemmMinRows = knob("LIN_MINROWS", 16);   // below this the weight-streaming kernel wins
 const int64_t kPanelRows = knob("LIN_PR", 256);    // rows of W per GEMM panel (a thread's unit of work)
 const int64_t kPanelCols = knob("LIN_PC", 2048);   // columns of W widened per sgemm call: <= 2 MiB scratch
-const int64_t kStreamRows = knob("LIN_NW", 4);     // weight rows per pass of the streaming kernel
+const int64_t kStreamRowsEnv = knob("LIN_NW", 0);     // weight rows per pass of the streaming kernel
+const int64_t kStatic = knob("LIN_STATIC", 0);
 const int64_t kGrain = knob("LIN_GRAIN", 16);
+const int64_t kStreamCols = knob("LIN_KB", 0);
 
 // Per-thread fp32 panel for widened weights: grows to at most kPanelRows * kPanelCols floats
 // and is kept for the next call (pool threads live as long as the backend).
@@ -112,21 +114,27 @@ void CpuBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tenso
   }
 
   // Chunks of >= 16 rows keep each thread on a contiguous stretch of W (prefetch-friendly).
-  pool_.parallel_for(N, kGrain, [&](int64_t nb, int64_t ne) {
+  const int64_t kb_stream = (kStreamCols <= 0 || K <= kStreamCols) ? K : kStreamCols;
+  const int64_t kStreamRows = kStreamRowsEnv ? kStreamRowsEnv : (K * 4 > 16384 ? 4 : 1);
+  const int64_t grain = kStatic ? (N + kStatic * threads() - 1) / (kStatic * threads()) : kGrain;
+  pool_.parallel_for(N, grain, [&](int64_t nb, int64_t ne) {
     const float* xs[4];
-    for (int64_t n = nb; n < ne; n += kStreamRows) {
-      const int nw = static_cast<int>(std::min<int64_t>(kStreamRows, ne - n));
-      const void* wrow = wbase + static_cast<size_t>(n) * row_bytes;
-      for (int64_t t0 = 0; t0 < T; t0 += 4) {
-        const int g = static_cast<int>(std::min<int64_t>(4, T - t0));
-        for (int j = 0; j < g; ++j) xs[j] = xp + (t0 + j) * K;
-        dot_rows_multi(wrow, we, static_cast<size_t>(K), nw, xs, g, static_cast<size_t>(K),
-                       yp + t0 * N + n, static_cast<size_t>(N));
+    for (int64_t k0 = 0; k0 < K; k0 += kb_stream) {
+      const int64_t kb = std::min(kb_stream, K - k0);
+      for (int64_t n = nb; n < ne; n += kStreamRows) {
+        const int nw = static_cast<int>(std::min<int64_t>(kStreamRows, ne - n));
+        const char* wrow = wbase + static_cast<size_t>(n) * row_bytes + static_cast<size_t>(k0) * esize;
+        for (int64_t t0 = 0; t0 < T; t0 += 4) {
+          const int g = static_cast<int>(std::min<int64_t>(4, T - t0));
+          for (int j = 0; j < g; ++j) xs[j] = xp + (t0 + j) * K + k0;
+          dot_rows_multi(wrow, we, static_cast<size_t>(K), nw, xs, g, static_cast<size_t>(kb),
+                         yp + t0 * N + n, static_cast<size_t>(N), k0 > 0);
+        }
       }
-      if (bp)
-        for (int64_t t = 0; t < T; ++t)
-          for (int r = 0; r < nw; ++r) yp[t * N + n + r] += bp[n + r];
     }
+    if (bp)
+      for (int64_t t = 0; t < T; ++t)
+        for (int64_t n = nb; n < ne; ++n) yp[t * N + n] += bp[n];
   });
 }
 

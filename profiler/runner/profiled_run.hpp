@@ -1,0 +1,76 @@
+// A profiled run: prefill of `batch` random prompts of `prompt` tokens, then `new_tokens` greedy
+// decode steps of the whole batch, on the CPU engine, observed op by op. It publishes the run on an
+// EventChannel as it goes (events/events.hpp): RunStarted (config and environment), then per step
+// a SpanBatch (when spans are on), StepFinished (with the KV-cache sample), ExpertCounts (MoE
+// models) and Activations, and finally RunFinished, or RunFailed with the reason: a NaN/Inf in
+// the forward pass fails the run at the end of its step naming the step, layer and op where it
+// first appeared; stop() returning true after a step ends the run as interrupted.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "config/model_config.hpp"
+#include "events/channel.hpp"
+#include "events/environment.hpp"
+#include "export/run_data.hpp"
+#include "metrics/run_summary.hpp"
+#include "model/random_source.hpp"
+#include "runner/run_observer.hpp"
+
+namespace archscope::prof {
+
+class RunModel;
+
+struct RunOptions {
+  int64_t batch = 1;
+  int64_t prompt = 128;     // tokens per sequence
+  int64_t new_tokens = 32;  // decode steps
+  int threads = 0;          // 0: one per logical CPU
+  uint64_t seed = 0;        // random weights and prompts
+  std::string name;         // empty: "<model> <started_at>"
+  std::string source;       // how the model was named ("--preset bench-1b"), for messages
+  std::filesystem::path hf_dir;  // empty: random weights
+  Elem weights = Elem::BF16;
+  RandomInitOptions random_init;  // its seed is replaced by `seed`
+  ObserverOptions observe;
+  std::function<bool()> stop;  // polled after each step; may be empty
+};
+
+struct RunResult {
+  RunData data;  // data.run is final: status, failure, finished_at
+  RunSummary summary;
+  std::optional<NanSite> nan;  // where a non-finite value first appeared (failed runs)
+};
+
+class ProfiledRun {
+ public:
+  // Validates the options (Error Validation naming --prompt / --new / --batch / --threads), checks
+  // the memory and builds the model.
+  ProfiledRun(const ModelConfig& config, const RunOptions& options);
+  ~ProfiledRun();
+
+  // The run row as announced; set info().id before run() when a store assigned one.
+  RunInfo& info() { return info_; }
+  const RunEnvironment& environment() const { return env_; }
+
+  // Runs to the end, publishing on `channel` (which it does not close). Engine errors are published
+  // as RunFailed and rethrown. Call once.
+  RunResult run(EventChannel& channel);
+
+ private:
+  ModelConfig config_;
+  RunOptions options_;
+  RunEnvironment env_;
+  RunInfo info_;
+  std::unique_ptr<RunModel> model_;
+};
+
+// The current UTC time as ISO-8601 ("2026-11-25T13:05:00Z").
+std::string utc_now_iso();
+
+}  // namespace archscope::prof

@@ -1,0 +1,93 @@
+#include "runner/run_observer.hpp"
+
+#include <utility>
+
+#include "runner/tensor_check.hpp"
+
+namespace archscope::prof {
+
+RunObserver::RunObserver(CheckedBackend& backend, const ObserverOptions& options, int64_t experts)
+    : backend_(backend), options_(options), experts_(experts), step_clock_(backend), op_clock_(backend) {
+  backend_.set_tracking(options_.op_checks);
+}
+
+void RunObserver::begin_step(Stream& s) {
+  step_clock_.mark(s);
+  if (options_.spans) step_begin_mark_ = op_clock_.mark(s);
+}
+
+void RunObserver::end_step(Stream& s) {
+  if (options_.spans) op_clock_.mark(s);
+  step_clock_.mark(s);
+}
+
+StepObservation RunObserver::take_step() {
+  const std::vector<int64_t> steps = step_clock_.collect();  // [..., begin, end]
+  current_.start_ns = steps[steps.size() - 2];
+  current_.duration_ns = steps.back() - current_.start_ns;
+  if (options_.spans) {
+    const std::vector<int64_t> marks = op_clock_.collect();
+    const int64_t origin = marks[step_begin_mark_];
+    current_.ops.reserve(pending_.size());
+    for (Pending& p : pending_) {
+      // Op times are placed relative to the step start of the step clock, so span starts and
+      // step starts share one origin.
+      p.op.start_ns = current_.start_ns + (marks[p.begin] - origin);
+      p.op.duration_ns = marks[p.end] - marks[p.begin];
+      current_.ops.push_back(p.op);
+    }
+  }
+  pending_.clear();
+  StepObservation out = std::move(current_);
+  current_ = StepObservation{};
+  return out;
+}
+
+void RunObserver::before(Stream& s, const OpEvent& e) {
+  if (options_.op_checks) backend_.clear_outputs();  // drop writes made outside any op
+  if (!options_.spans) return;
+  Pending p;
+  p.op.layer = static_cast<int32_t>(e.layer);
+  p.op.op = e.op;
+  p.op.also = e.also;
+  p.begin = op_clock_.mark(s);
+  pending_.push_back(p);
+}
+
+void RunObserver::after(Stream& s, const OpEvent& e) {
+  if (options_.spans) pending_.back().end = op_clock_.mark(s);
+  if (options_.op_checks) check_outputs(s, e);  // after the mark: not charged to the op
+}
+
+void RunObserver::check_outputs(Stream& s, const OpEvent& e) {
+  const int32_t layer = static_cast<int32_t>(e.layer);
+  const std::vector<Tensor> outputs = backend_.take_outputs();
+  // Once a layer has its first bad op, later ops there see its NaN as input: nothing to learn.
+  if (current_.first_bad_op.count(layer)) return;
+  bool nan = false, bad = false;
+  for (const Tensor& t : outputs) {
+    const TensorCheck c = check_tensor(backend_, s, t, scratch_);
+    nan = nan || c.has_nan;
+    bad = bad || !c.finite();
+  }
+  if (!bad) return;
+  current_.first_bad_op[layer] = e.op;
+  if (!current_.first_bad) current_.first_bad = BadSite{layer, e.op, nan};
+}
+
+void RunObserver::routed(int64_t layer, std::span<const int32_t> expert_ids, int64_t /*top_k*/) {
+  std::vector<int64_t>& counts = current_.tokens_per_expert[static_cast<int32_t>(layer)];
+  counts.assign(static_cast<size_t>(experts_), 0);
+  for (int32_t id : expert_ids)
+    if (id >= 0 && id < experts_) ++counts[static_cast<size_t>(id)];
+}
+
+void RunObserver::layer_output(Stream& s, int64_t layer, const Tensor& residual) {
+  if (!options_.activations) return;
+  const TensorCheck c = check_tensor(backend_, s, residual, scratch_);
+  const int32_t l = static_cast<int32_t>(layer);
+  current_.activations.push_back({l, c.rms(), c.finite()});
+  if (!c.finite() && !current_.first_bad) current_.first_bad = BadSite{l, "", c.has_nan};
+}
+
+}  // namespace archscope::prof

@@ -1,0 +1,94 @@
+// The profiler's ForwardObserver: what one step of the forward pass did, as seen from its hooks.
+//  - spans: every op's start and duration on the backend clock (SegmentClock marks at each
+//    before/after, so nothing but two timer calls lands inside an op);
+//  - tokens per expert of each MoE layer, from the router's selection;
+//  - the residual stream's RMS and finiteness after each layer;
+//  - with op checks on, the first op whose output went non-finite, per layer and for the step
+//    (CheckedBackend remembers each op's outputs; they are read back after the op ends).
+// The step itself is bracketed by begin_step() / end_step(); results are read once the stream is
+// synchronised, with take_step().
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/forward.hpp"
+#include "runner/checked_backend.hpp"
+#include "runner/segment_clock.hpp"
+
+namespace archscope::prof {
+
+struct ObserverOptions {
+  bool spans = true;        // time every op
+  bool activations = true;  // residual RMS / finiteness after every layer
+  bool op_checks = true;    // find the op where a NaN/Inf appeared (reads every op's output back)
+};
+
+struct TimedOp {
+  int32_t layer = 0;
+  const char* op = "";  // OpEvent names are string literals of the forward pass
+  const char* also = nullptr;
+  int64_t start_ns = 0;  // since the run's first step began
+  int64_t duration_ns = 0;
+};
+
+struct LayerActivation {
+  int32_t layer = 0;
+  double rms = 0;
+  bool finite = true;
+};
+
+// Where a non-finite value first appeared in a step.
+struct BadSite {
+  int32_t layer = 0;
+  std::string op;  // empty when op checks were off
+  bool nan = false;  // NaN, else only Inf
+};
+
+struct StepObservation {
+  int64_t start_ns = 0;
+  int64_t duration_ns = 0;
+  std::vector<TimedOp> ops;
+  std::map<int32_t, std::vector<int64_t>> tokens_per_expert;  // MoE layer -> counts
+  std::vector<LayerActivation> activations;
+  std::map<int32_t, std::string> first_bad_op;  // layer -> first op with a non-finite output
+  std::optional<BadSite> first_bad;
+};
+
+class RunObserver final : public ForwardObserver {
+ public:
+  // experts: routed experts per MoE layer (0 for a dense model).
+  RunObserver(CheckedBackend& backend, const ObserverOptions& options, int64_t experts);
+
+  void begin_step(Stream& s);
+  void end_step(Stream& s);
+  // After end_step() and a synchronize: the step's observations; resets for the next step.
+  StepObservation take_step();
+
+  void before(Stream& s, const OpEvent& e) override;
+  void after(Stream& s, const OpEvent& e) override;
+  void routed(int64_t layer, std::span<const int32_t> expert_ids, int64_t top_k) override;
+  void layer_output(Stream& s, int64_t layer, const Tensor& residual) override;
+
+ private:
+  struct Pending {
+    TimedOp op;
+    size_t begin = 0, end = 0;  // marks of op_clock_
+  };
+  void check_outputs(Stream& s, const OpEvent& e);
+
+  CheckedBackend& backend_;
+  ObserverOptions options_;
+  int64_t experts_;
+  SegmentClock step_clock_;  // marks at step boundaries only: exact step times
+  SegmentClock op_clock_;    // marks at step boundaries and every op boundary
+  size_t step_begin_mark_ = 0;
+  std::vector<Pending> pending_;
+  StepObservation current_;
+  std::vector<float> scratch_;
+};
+
+}  // namespace archscope::prof

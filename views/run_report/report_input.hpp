@@ -1,0 +1,58 @@
+// What the run report is rendered from: per run, the stored records, the per-run summaries (plain
+// numbers, as the profiler's metrics produce them) and, optionally, the plan's analysis and a
+// hardware profile for the roofline. The report never re-derives a summary figure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/run_records.hpp"
+#include "plan/analysis.hpp"
+#include "plan/hardware.hpp"
+
+namespace archscope::views {
+
+// Time per layer and op kind. Layers in execution order, labelled as the summaries label them
+// ("embed", "0", "1", ..., "head").
+struct LayerKindTimes {
+  std::vector<std::string> layers;
+  std::vector<std::string> kinds;
+  std::vector<std::vector<double>> seconds;  // [layer][kind]
+
+  bool empty() const { return layers.empty() || kinds.empty(); }
+  double layer_total(size_t layer) const;
+  double kind_total(size_t kind) const;
+  double total() const;
+};
+
+struct RunSummary {
+  std::optional<double> prefill_tokens_per_s;
+  std::optional<double> decode_ms_per_token;
+  LayerKindTimes prefill;      // the whole prefill
+  LayerKindTimes decode_mean;  // mean of one decode step
+  // Cumulative tokens routed per MoE layer and expert over the run.
+  std::vector<std::string> expert_layers;
+  std::vector<std::vector<int64_t>> expert_tokens;  // [layer][expert]
+};
+
+struct RunRecords {
+  std::vector<prof::SpanRecord> spans;
+  std::vector<prof::StepRecord> steps;
+  std::vector<prof::ExpertCountRecord> expert_counts;
+  std::vector<prof::ActivationRecord> activations;
+};
+
+struct ReportRun {
+  prof::RunInfo info;
+  RunRecords records;
+  RunSummary summary;
+  std::optional<Analysis> analysis;         // predicted points on the roofline
+  std::optional<HardwareProfile> hardware;  // the roofline; defaults to analysis->hardware
+};
+
+// The hardware to draw the roofline against, if any.
+const HardwareProfile* report_hardware(const ReportRun& run);
+
+}  // namespace archscope::views
