@@ -108,7 +108,8 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
                   {"tokens_per_s", prefill_tps},
                   {"plan_flops", plan.prefill_flops},
                   {"tflops_per_s", prefill_flops_s / 1e12},
-                  {"fraction_of_gemm_peak", prefill_flops_s / (m.gemm_tflops * 1e12)}};
+                  {"fraction_of_gemm_peak", prefill_flops_s / (m.gemm_tflops * 1e12)},
+                  {"cpu_utilization", r.prefill_cpu_s / (r.prefill_s * threads)}};
   j["decode"] = {{"steps", r.decode_steps},
                  {"tokens", r.decode_steps * o.batch},
                  {"seconds", r.decode_s},
@@ -117,7 +118,8 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
                  {"tokens_per_s", static_cast<double>(r.decode_steps * o.batch) / r.decode_s},
                  {"plan_bytes_read_per_step", plan.decode_bytes_read_per_step},
                  {"achieved_read_gbs", plan.decode_bytes_read_per_step / (decode_ms * 1e-3) / 1e9},
-                 {"fraction_of_roofline", floor_ms / decode_ms}};
+                 {"fraction_of_roofline", floor_ms / decode_ms},
+                 {"cpu_utilization", r.decode_cpu_s / (r.decode_s * threads)}};
   j["roofline"] = {{"read_gbs", m.read_gbs},
                    {"gemm_peak_tflops", m.gemm_tflops},
                    {"decode_floor_ms_per_token", floor_ms},
@@ -148,19 +150,21 @@ void print_text(const nlohmann::json& j) {
               j["batch"].get<long long>(), j["threads"].get<int>(), j["load_s"].get<double>());
   std::snprintf(line, sizeof line,
                 "prefill  %lld tokens in %.3f s: %.1f tokens/s, %.3f TFLOP/s = %.1f%% of the "
-                "GEMM peak (%.3f TFLOP/s)",
+                "GEMM peak (%.3f TFLOP/s); CPU use %.0f%% of the threads",
                 p["tokens"].get<long long>(), p["seconds"].get<double>(),
                 p["tokens_per_s"].get<double>(), p["tflops_per_s"].get<double>(),
-                100 * p["fraction_of_gemm_peak"].get<double>(), f["gemm_peak_tflops"].get<double>());
+                100 * p["fraction_of_gemm_peak"].get<double>(), f["gemm_peak_tflops"].get<double>(),
+                100 * p["cpu_utilization"].get<double>());
   std::puts(line);
   std::snprintf(line, sizeof line,
                 "decode   %lld steps: %.2f ms/token (median %.2f), %.1f tokens/s; floor %.2f "
-                "ms/token (%.1f MB/step at %.2f GB/s read) = %.1f%% of the roofline",
+                "ms/token (%.1f MB/step at %.2f GB/s read) = %.1f%% of the roofline; CPU use %.0f%%",
                 d["steps"].get<long long>(), d["ms_per_token"].get<double>(),
                 d["median_ms_per_token"].get<double>(), d["tokens_per_s"].get<double>(),
                 f["decode_floor_ms_per_token"].get<double>(),
                 d["plan_bytes_read_per_step"].get<double>() / 1e6, f["read_gbs"].get<double>(),
-                100 * d["fraction_of_roofline"].get<double>());
+                100 * d["fraction_of_roofline"].get<double>(),
+                100 * d["cpu_utilization"].get<double>());
   std::puts(line);
   std::snprintf(line, sizeof line,
                 "memory   peak RSS %s = %.1f%% of weights %s + KV %s (load peak %s, resident "

@@ -20,5 +20,10 @@ Command add_import_hf_command(CLI::App& root);
 Command add_logits_command(CLI::App& root);
 Command add_generate_command(CLI::App& root);
 Command add_bench_command(CLI::App& root);
+Command add_run_command(CLI::App& root);
+Command add_runs_command(CLI::App& root);
+Command add_compare_command(CLI::App& root);
+Command add_export_command(CLI::App& root);
+Command add_report_command(CLI::App& root);
 
 }  // namespace archscope::cli

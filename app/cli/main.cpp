@@ -26,6 +26,11 @@ int run(int argc, char** argv) {
       archscope::cli::add_logits_command(app),
       archscope::cli::add_generate_command(app),
       archscope::cli::add_bench_command(app),
+      archscope::cli::add_run_command(app),
+      archscope::cli::add_runs_command(app),
+      archscope::cli::add_compare_command(app),
+      archscope::cli::add_export_command(app),
+      archscope::cli::add_report_command(app),
   };
 
   try {

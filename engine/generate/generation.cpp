@@ -1,5 +1,7 @@
 #include "generate/generation.hpp"
 
+#include <time.h>
+
 #include <chrono>
 #include <span>
 #include <string>
@@ -11,6 +13,12 @@ namespace archscope {
 
 double steady_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
 void check_request(const GenerationRequest& request, int64_t vocab_size) {
@@ -46,6 +54,7 @@ GenerationResult generate_tokens(StepModel& model, const GenerationRequest& requ
   // Prefill: one pass per prompt (their lengths differ); its last row gives the first new token.
   std::vector<float> logits;
   const double t0 = now();
+  const double c0 = process_cpu_seconds();
   int64_t done = 0;
   for (size_t i = 0; i < batch; ++i) {
     model.prefill(seqs[i], request.prompts[i], /*all_rows=*/false, logits);
@@ -54,6 +63,7 @@ GenerationResult generate_tokens(StepModel& model, const GenerationRequest& requ
     progress.update("prefill", done, result.prefill_tokens, now() - t0);
   }
   result.prefill_s = now() - t0;
+  result.prefill_cpu_s = process_cpu_seconds() - c0;
   progress.finish("prefill", result.prefill_tokens, result.prefill_tokens, result.prefill_s);
 
   // Decode: every sequence advances by the token it sampled last, all in one step.
@@ -61,6 +71,7 @@ GenerationResult generate_tokens(StepModel& model, const GenerationRequest& requ
   std::vector<int32_t> last(batch);
   const int64_t decode_total = result.decode_steps * static_cast<int64_t>(batch);
   const double t1 = now();
+  const double c1 = process_cpu_seconds();
   for (int64_t step = 0; step < result.decode_steps; ++step) {
     for (size_t i = 0; i < batch; ++i) last[i] = result.generated[i].back();
     const double s0 = now();
@@ -74,6 +85,7 @@ GenerationResult generate_tokens(StepModel& model, const GenerationRequest& requ
     progress.update("decode", (step + 1) * static_cast<int64_t>(batch), decode_total, s1 - t1);
   }
   result.decode_s = now() - t1;
+  result.decode_cpu_s = process_cpu_seconds() - c1;
   if (result.decode_steps > 0) {
     progress.finish("decode", decode_total, decode_total, result.decode_s);
   }

@@ -27,6 +27,10 @@ struct GenerationResult {
   int64_t decode_steps = 0;  // new_tokens - 1: the first new token comes from the prefill logits
   double decode_s = 0;
   std::vector<double> step_s;  // per decode step
+  // CPU time of the whole process (all threads) per phase: against wall time × threads it shows
+  // whether the run had the cores to itself (a benchmark on a shared machine must say so).
+  double prefill_cpu_s = 0;
+  double decode_cpu_s = 0;
 };
 
 // Throws Error(Validation) naming "sequence i" and the position for a token id outside the
@@ -39,5 +43,7 @@ GenerationResult generate_tokens(StepModel& model, const GenerationRequest& requ
 
 // A steady-clock reader in seconds.
 double steady_seconds();
+// CPU seconds used so far by every thread of this process (CLOCK_PROCESS_CPUTIME_ID).
+double process_cpu_seconds();
 
 }  // namespace archscope

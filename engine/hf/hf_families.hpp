@@ -13,6 +13,7 @@ namespace archscope::hf {
 // per-family biases, qk-norm, norm placement, sliding windows, NoPE layers and MoE.
 ModelConfig import_llama_like(const Reader& r, const std::string& model_type);
 ModelConfig import_gemma3(const Reader& r);
+ModelConfig import_gemma2(const Reader& r);
 ModelConfig import_deepseek_v3(const Reader& r);  // also kimi_k2
 ModelConfig import_glm4_moe(const Reader& r);
 ModelConfig import_gpt_oss(const Reader& r);

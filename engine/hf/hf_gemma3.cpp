@@ -29,7 +29,11 @@ ModelConfig import_gemma3(const Reader& r) {
   const double qpas = r.number_or("query_pre_attn_scalar", 256.0);
   if (!(qpas > 0.0)) r.fail_value("query_pre_attn_scalar", "must be positive");
   a.scale = 1.0 / std::sqrt(qpas);
-  a.softcap = r.number_or("attn_logit_softcapping", 0.0);
+  // Gemma3TextConfig still carries Gemma 2's attn_logit_softcapping, but transformers' (5.17)
+  // Gemma3Attention never passes it to the attention function (QK-norm replaced the cap), so a
+  // value there changes nothing in HF; honouring it made tests/fixtures/hf/gemma3_softcap differ
+  // by 0.66 x max|logit|. The final cap is applied (Gemma3ForCausalLM).
+  a.softcap = 0.0;
   c.final_softcap = r.number_or("final_logit_softcapping", 0.0);
 
   // Five local layers per global one unless layer_types says otherwise; the pattern key was

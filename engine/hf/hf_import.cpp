@@ -27,6 +27,7 @@ ModelConfig dispatch(const hf::Reader& r, const std::string& t) {
     return hf::import_llama_like(r, t);
   }
   if (t == "gemma3_text" || t == "gemma3") return hf::import_gemma3(r);
+  if (t == "gemma2") return hf::import_gemma2(r);
   if (t == "deepseek_v3" || t == "kimi_k2") return hf::import_deepseek_v3(r);
   if (t == "glm4_moe") return hf::import_glm4_moe(r);
   if (t == "gpt_oss") return hf::import_gpt_oss(r);
@@ -68,7 +69,7 @@ void drop_unused_dense_width(ModelConfig& c) {
 
 const std::vector<std::string>& supported_hf_model_types() {
   static const std::vector<std::string> types = {
-      "deepseek_v3", "gemma3",    "gemma3_text", "glm4_moe",  "gpt2",      "gpt_oss",   "kimi_k2",
+      "deepseek_v3", "gemma2",    "gemma3",    "gemma3_text", "glm4_moe",  "gpt2",      "gpt_oss",   "kimi_k2",
       "llama",       "llama4",    "llama4_text", "mistral",   "mistral3",  "mixtral",
       "olmo2",       "qwen2",     "qwen3",       "qwen3_moe", "qwen3_next", "smollm3"};
   return types;

@@ -50,11 +50,22 @@ BOOST_AUTO_TEST_CASE(matvec_all_weight_dtypes_odd_sizes) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(blas_path_for_fp32_prefill) {
-  // T >= 16 with fp32 weights goes through OpenBLAS sgemm; bf16 stays on the streaming kernel.
+BOOST_AUTO_TEST_CASE(streaming_wide_rows) {
+  // K > 4096 streams four weight rows per pass; N not a multiple of four leaves a partial pass.
+  run(Elem::BF16, 1, 4099, 7, true, 11);
+  run(Elem::F16, 5, 4103, 10, false, 12);
+  run(Elem::F32, 3, 4097, 9, true, 13);
+}
+
+BOOST_AUTO_TEST_CASE(packed_gemm_for_prefill) {
+  // T >= 16 goes through the packed GEMM: partial 6-row token panels, partial 32-column weight
+  // panels, several 256-wide k blocks with a ragged last one, and several weight-row tasks.
   run(Elem::F32, 37, 211, 45, true, 5);
   run(Elem::F32, 16, 64, 1, false, 6);
   run(Elem::BF16, 37, 211, 45, true, 7);
+  run(Elem::BF16, 17, 1100, 300, true, 8);
+  run(Elem::F16, 23, 515, 70, false, 9);
+  run(Elem::F32, 49, 1025, 33, true, 10);
 }
 
 BOOST_AUTO_TEST_CASE(rejects_mismatched_shapes_and_quantized_weights) {

@@ -1,4 +1,4 @@
-// Parity with Hugging Face transformers on the 15 reference fixtures (tests/fixtures/hf): full
+// Parity with Hugging Face transformers on the 16 reference fixtures (tests/fixtures/hf): full
 // forward of all 72 tokens, and prefill of decode_from tokens then one-token decode steps through
 // the paged cache, both within 1e-4 x max |reference| of logits.npy.
 #define BOOST_TEST_DYN_LINK
@@ -13,10 +13,12 @@ using namespace archscope::test;
 namespace {
 
 // gpt2: learned positions, LayerNorm with bias, fused c_attn, GELU MLP with biases, tied head.
-// gemma3_softcap: gemma3_text with attention and final logit soft-capping that bite.
+// gemma3_softcap: gemma3_text with a final logit soft-cap that bites (and an attention cap that HF's
+// Gemma 3 ignores); gemma2: both soft-caps applied.
 const char* const kFamilies[] = {"llama",       "mistral", "mixtral",     "qwen3",    "qwen3_moe",
                                  "qwen3_next",  "gemma3_text", "olmo2",   "deepseek_v3", "gpt_oss",
-                                 "smollm3",     "glm4_moe", "llama4_text", "gpt2",    "gemma3_softcap"};
+                                 "smollm3",     "glm4_moe", "llama4_text", "gpt2",    "gemma3_softcap",
+                                 "gemma2"};
 
 }  // namespace
 

@@ -1,51 +1,54 @@
 // y = x . W^T (+ b). Two paths, both splitting the output columns (rows of W) over the pool:
 // - Weight streaming (decode, T < kGemmMinRows): each thread reads its own stretch of W once,
-//   four weight rows at a time against up to four token rows (dot_rows_multi), widening
-//   bf16/fp16 in registers. No copy of W is made, so decode is bound by weight bandwidth.
-// - Blocked GEMM (prefill): each thread takes panels of kPanelRows rows of W; bf16/fp16 panels
-//   are widened kPanelCols columns at a time into a per-thread fp32 scratch (bounded, reused: no
-//   fp32 copy of the weights) and multiplied with single-threaded OpenBLAS sgemm, accumulating
-//   over the column blocks. fp32 weights go to sgemm in place. OpenBLAS runs one thread per call
-//   inside our pool threads, so the two never oversubscribe the cores.
+//   widening bf16/fp16 in registers, up to four token rows per pass (dot_rows_multi). No copy of W
+//   is made, so decode is bound by weight bandwidth. One weight row per pass keeps a single
+//   sequential stream per thread, which the AMD Zen 4 test host streams fastest; for K > 4096
+//   (the SwiGLU down projection) the activation rows no longer stay in L1 beside the weight
+//   stream, and four weight rows per pass reuse each activation load four times.
+// - Packed GEMM (prefill, simd/gemm.*): x is packed once per call into k-major 6-row panels
+//   (activation-sized, freed on return); each thread takes panels of up to kGemmNC rows of W,
+//   widens them kGemmKC columns at a time into a per-thread scratch (256 KiB, reused: never an
+//   fp32 copy of the weights) and runs a 6 x 32 register-blocked micro-kernel. No BLAS threads.
 // Checked against the float64 reference in tests/backend_cpu/test_linear.cpp.
-#include <cblas.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <string>
 
 #include "common/error.hpp"
 #include "cpu/check.hpp"
 #include "cpu/cpu_backend.hpp"
+#include "cpu/simd/gemm.hpp"
 #include "cpu/simd/kernels.hpp"
 
 namespace archscope::cpu {
 
 namespace {
 
-// TUNING (temporary env knobs)
-int64_t knob(const char* n, int64_t d) { const char* v = std::getenv(n); return v ? std::atoll(v) : d; }
-const int64_t kGemmMinRows = knob("LIN_MINROWS", 16);   // below this the weight-streaming kernel wins
-const int64_t kPanelRows = knob("LIN_PR", 256);    // rows of W per GEMM panel (a thread's unit of work)
-const int64_t kPanelCols = knob("LIN_PC", 2048);   // columns of W widened per sgemm call: <= 2 MiB scratch
-const int64_t kStreamRowsEnv = knob("LIN_NW", 0);     // weight rows per pass of the streaming kernel
-const int64_t kStatic = knob("LIN_STATIC", 0);
-const int64_t kGrain = knob("LIN_GRAIN", 16);
-const int64_t kStreamCols = knob("LIN_KB", 0);
+constexpr int64_t kGemmMinRows = 16;  // token rows from which the packed GEMM beats streaming
+constexpr int64_t kGemmNC = 256;      // most weight rows per GEMM task
+constexpr int64_t kWideK = 4096;      // above this K, four weight rows per streaming pass
 
-// Per-thread fp32 panel for widened weights: grows to at most kPanelRows * kPanelCols floats
-// and is kept for the next call (pool threads live as long as the backend).
-float* panel_scratch(size_t floats) {
-  struct Free {
-    void operator()(float* p) const { std::free(p); }
-  };
-  thread_local std::unique_ptr<float, Free> buf;
+struct FreeDeleter {
+  void operator()(float* p) const { std::free(p); }
+};
+using FloatBuffer = std::unique_ptr<float, FreeDeleter>;
+
+FloatBuffer alloc_floats(size_t n, const char* what) {
+  FloatBuffer b(static_cast<float*>(std::aligned_alloc(64, (n * sizeof(float) + 63) / 64 * 64)));
+  if (!b) throw Error(ErrorKind::Resource, "linear", std::string("cannot allocate ") + what);
+  return b;
+}
+
+// Per-thread scratch for widened weight blocks, kept for the next call (pool threads live as
+// long as the backend); at most gemm_w_scratch_floats(kGemmNC) floats (256 KiB) per thread.
+float* w_scratch(size_t floats) {
+  thread_local FloatBuffer buf;
   thread_local size_t cap = 0;
   if (cap < floats) {
     buf.reset();
-    const size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
-    buf.reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
-    if (!buf) throw Error(ErrorKind::Resource, "linear", "cannot allocate GEMM scratch");
+    cap = 0;
+    buf = alloc_floats(floats, "GEMM scratch");
     cap = floats;
   }
   return buf.get();
@@ -75,66 +78,53 @@ void CpuBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tenso
 
   const char* wbase = static_cast<const char*>(raw(w));
   const Elem we = w.elem();
-  const size_t esize = static_cast<size_t>(elem_bits(we) / 8);
-  const size_t row_bytes = static_cast<size_t>(K) * esize;
+  const size_t row_bytes = static_cast<size_t>(K) * static_cast<size_t>(elem_bits(we) / 8);
+  auto add_bias = [&](int64_t n0, int64_t n1) {
+    if (!bp) return;
+    for (int64_t t = 0; t < T; ++t) {
+      float* yr = yp + t * N;
+      for (int64_t n = n0; n < n1; ++n) yr[n] += bp[n];
+    }
+  };
 
   if (T >= kGemmMinRows && K > 0) {
-    // Our pool splits the work; OpenBLAS must not start threads of its own inside it. The setting
-    // is process-wide and cheap to check.
-    if (openblas_get_num_threads() != 1) openblas_set_num_threads(1);
-    const int64_t panels = (N + kPanelRows - 1) / kPanelRows;
-    const int64_t kb_max = std::min(K, kPanelCols);
-    pool_.parallel_for(panels, 1, [&](int64_t pb, int64_t pe) {
-      float* scratch = we == Elem::F32 ? nullptr : panel_scratch(static_cast<size_t>(kPanelRows * kb_max));
+    const size_t xfloats = gemm_packed_x_floats(T, K);
+    FloatBuffer xpack = alloc_floats(xfloats, "packed activations");
+    const int64_t xpanels = (T + kGemmMR - 1) / kGemmMR;
+    pool_.parallel_for(xpanels, 8, [&](int64_t p0, int64_t p1) {
+      gemm_pack_x(xp, K, T, K, p0, p1, xpack.get());
+    });
+    // Tasks of kGemmNC weight rows, smaller (multiples of 32) when N would leave a thread idle.
+    const int64_t per_thread = (N + threads() - 1) / threads();
+    const int64_t nc = std::min(kGemmNC, std::max<int64_t>(kGemmMaxNR, (per_thread + 31) / 32 * 32));
+    const int64_t tasks = (N + nc - 1) / nc;
+    pool_.parallel_for(tasks, 1, [&](int64_t pb, int64_t pe) {
+      float* scratch = w_scratch(gemm_w_scratch_floats(kGemmNC));
       for (int64_t p = pb; p < pe; ++p) {
-        const int64_t n0 = p * kPanelRows, nb = std::min(kPanelRows, N - n0);
-        const char* wp = wbase + static_cast<size_t>(n0) * row_bytes;
-        if (we == Elem::F32) {
-          cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(T), static_cast<int>(nb),
-                      static_cast<int>(K), 1.0f, xp, static_cast<int>(K), reinterpret_cast<const float*>(wp),
-                      static_cast<int>(K), 0.0f, yp + n0, static_cast<int>(N));
-        } else {
-          for (int64_t k0 = 0; k0 < K; k0 += kPanelCols) {
-            const int64_t kb = std::min(kPanelCols, K - k0);
-            convert_to_f32(wp + static_cast<size_t>(k0) * esize, we, static_cast<size_t>(K),
-                           static_cast<size_t>(nb), static_cast<size_t>(kb), scratch, static_cast<size_t>(kb));
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(T), static_cast<int>(nb),
-                        static_cast<int>(kb), 1.0f, xp + k0, static_cast<int>(K), scratch, static_cast<int>(kb),
-                        k0 ? 1.0f : 0.0f, yp + n0, static_cast<int>(N));
-          }
-        }
-        if (bp)
-          for (int64_t t = 0; t < T; ++t) {
-            float* yr = yp + t * N + n0;
-            for (int64_t n = 0; n < nb; ++n) yr[n] += bp[n0 + n];
-          }
+        const int64_t n0 = p * nc, nb = std::min(nc, N - n0);
+        gemm_panel(xpack.get(), T, K, wbase + static_cast<size_t>(n0) * row_bytes, we, K, nb, scratch,
+                   yp + n0, N);
+        add_bias(n0, n0 + nb);
       }
     });
     return;
   }
 
+  const int nw_max = K > kWideK ? 4 : 1;
   // Chunks of >= 16 rows keep each thread on a contiguous stretch of W (prefetch-friendly).
-  const int64_t kb_stream = (kStreamCols <= 0 || K <= kStreamCols) ? K : kStreamCols;
-  const int64_t kStreamRows = kStreamRowsEnv ? kStreamRowsEnv : (K * 4 > 16384 ? 4 : 1);
-  const int64_t grain = kStatic ? (N + kStatic * threads() - 1) / (kStatic * threads()) : kGrain;
-  pool_.parallel_for(N, grain, [&](int64_t nb, int64_t ne) {
+  pool_.parallel_for(N, 16, [&](int64_t nb, int64_t ne) {
     const float* xs[4];
-    for (int64_t k0 = 0; k0 < K; k0 += kb_stream) {
-      const int64_t kb = std::min(kb_stream, K - k0);
-      for (int64_t n = nb; n < ne; n += kStreamRows) {
-        const int nw = static_cast<int>(std::min<int64_t>(kStreamRows, ne - n));
-        const char* wrow = wbase + static_cast<size_t>(n) * row_bytes + static_cast<size_t>(k0) * esize;
-        for (int64_t t0 = 0; t0 < T; t0 += 4) {
-          const int g = static_cast<int>(std::min<int64_t>(4, T - t0));
-          for (int j = 0; j < g; ++j) xs[j] = xp + (t0 + j) * K + k0;
-          dot_rows_multi(wrow, we, static_cast<size_t>(K), nw, xs, g, static_cast<size_t>(kb),
-                         yp + t0 * N + n, static_cast<size_t>(N), k0 > 0);
-        }
+    for (int64_t n = nb; n < ne; n += nw_max) {
+      const int nw = static_cast<int>(std::min<int64_t>(nw_max, ne - n));
+      const void* wrow = wbase + static_cast<size_t>(n) * row_bytes;
+      for (int64_t t0 = 0; t0 < T; t0 += 4) {
+        const int g = static_cast<int>(std::min<int64_t>(4, T - t0));
+        for (int j = 0; j < g; ++j) xs[j] = xp + (t0 + j) * K;
+        dot_rows_multi(wrow, we, static_cast<size_t>(K), nw, xs, g, static_cast<size_t>(K),
+                       yp + t0 * N + n, static_cast<size_t>(N));
       }
     }
-    if (bp)
-      for (int64_t t = 0; t < T; ++t)
-        for (int64_t n = nb; n < ne; ++n) yp[t * N + n] += bp[n];
+    add_bias(nb, ne);
   });
 }
 

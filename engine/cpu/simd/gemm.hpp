@@ -14,7 +14,7 @@ namespace archscope::cpu {
 
 constexpr int64_t kGemmMR = 6;       // token rows per micro-tile
 constexpr int64_t kGemmMaxNR = 32;   // widest micro-tile (AVX-512); scratch is sized for it
-constexpr int64_t kGemmKC = 512;     // k block: a 6 x 512 x-panel is 12 KiB, a W micro-panel 64 KiB
+constexpr int64_t kGemmKC = 256;     // k block: a W micro-panel (256 x 32 fp32) is 32 KiB, L1-sized
 
 // Floats of the packed x for T rows and K columns (rows padded to a multiple of kGemmMR).
 size_t gemm_packed_x_floats(int64_t T, int64_t K);

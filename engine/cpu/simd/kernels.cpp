@@ -4,7 +4,6 @@
 #include "hwy/foreach_target.h"  // must precede highway.h
 #include "hwy/highway.h"
 
-#include <cstdlib>
 #include <cstring>
 
 #include "cpu/half.hpp"
@@ -73,8 +72,7 @@ void DotRows(const void* w, Elem e, const float* const* x, int nx, size_t n, flo
 // once per NW rows (K = 8192 activations do not fit L1 beside the weight stream).
 template <class W, int NW, int NX>
 void MultiDotT(const W* HWY_RESTRICT w, size_t ws, const float* const* x, size_t n,
-               float* HWY_RESTRICT out, size_t os, bool acc_out) {
-  static const long pf = [] { const char* v = std::getenv("LIN_PF"); return v ? std::atol(v) : 0L; }();
+               float* HWY_RESTRICT out, size_t os) {
   const hn::ScalableTag<float> d;
   using V = hn::Vec<decltype(d)>;
   const size_t lanes = hn::Lanes(d);
@@ -87,13 +85,7 @@ void MultiDotT(const W* HWY_RESTRICT w, size_t ws, const float* const* x, size_t
   const float* xp[NX];
   for (int j = 0; j < NX; ++j) xp[j] = x[j];
   size_t i = 0;
-  constexpr size_t kStepBytes = 2 * sizeof(W);  // bytes of W per lane per 2 vectors
   for (; i + 2 * lanes <= n; i += 2 * lanes) {
-    if (pf) {
-      for (int r = 0; r < NW; ++r)
-        for (size_t b = 0; b < kStepBytes * lanes; b += 64)
-          __builtin_prefetch(reinterpret_cast<const char*>(w + r * ws + i) + pf + b);
-    }
     for (int h = 0; h < 2; ++h) {
       const int u = U == 2 ? h : 0;
       V xv[NX];
@@ -118,63 +110,39 @@ void MultiDotT(const W* HWY_RESTRICT w, size_t ws, const float* const* x, size_t
       if (U == 2) a = hn::Add(a, acc[U - 1][r][j]);
       float s = hn::GetLane(hn::SumOfLanes(d, a));
       for (size_t k = i; k < n; ++k) s += ToF32(w[r * ws + k]) * xp[j][k];  // never reads past n
-      out[j * os + r] = acc_out ? out[j * os + r] + s : s;
+      out[j * os + r] = s;
     }
 }
 
 template <class W, int NW>
 void MultiDotNX(const W* w, size_t ws, const float* const* x, int nx, size_t n, float* out,
-                size_t os, bool a) {
+                size_t os) {
   switch (nx) {
-    case 1: return MultiDotT<W, NW, 1>(w, ws, x, n, out, os, a);
-    case 2: return MultiDotT<W, NW, 2>(w, ws, x, n, out, os, a);
-    case 3: return MultiDotT<W, NW, 3>(w, ws, x, n, out, os, a);
-    default: return MultiDotT<W, NW, 4>(w, ws, x, n, out, os, a);
+    case 1: return MultiDotT<W, NW, 1>(w, ws, x, n, out, os);
+    case 2: return MultiDotT<W, NW, 2>(w, ws, x, n, out, os);
+    case 3: return MultiDotT<W, NW, 3>(w, ws, x, n, out, os);
+    default: return MultiDotT<W, NW, 4>(w, ws, x, n, out, os);
   }
 }
 
 template <class W>
 void MultiDotW(const W* w, size_t ws, int nw, const float* const* x, int nx, size_t n, float* out,
-               size_t os, bool a) {
+               size_t os) {
   switch (nw) {
-    case 1: return MultiDotNX<W, 1>(w, ws, x, nx, n, out, os, a);
-    case 2: return MultiDotNX<W, 2>(w, ws, x, nx, n, out, os, a);
-    case 3: return MultiDotNX<W, 3>(w, ws, x, nx, n, out, os, a);
-    default: return MultiDotNX<W, 4>(w, ws, x, nx, n, out, os, a);
+    case 1: return MultiDotNX<W, 1>(w, ws, x, nx, n, out, os);
+    case 2: return MultiDotNX<W, 2>(w, ws, x, nx, n, out, os);
+    case 3: return MultiDotNX<W, 3>(w, ws, x, nx, n, out, os);
+    default: return MultiDotNX<W, 4>(w, ws, x, nx, n, out, os);
   }
 }
 
 void MultiDot(const void* w, Elem e, size_t ws, int nw, const float* const* x, int nx, size_t n,
-              float* out, size_t os, bool a) {
+              float* out, size_t os) {
   if (e == Elem::BF16)
-    return MultiDotW(static_cast<const hwy::bfloat16_t*>(w), ws, nw, x, nx, n, out, os, a);
+    return MultiDotW(static_cast<const hwy::bfloat16_t*>(w), ws, nw, x, nx, n, out, os);
   if (e == Elem::F16)
-    return MultiDotW(static_cast<const hwy::float16_t*>(w), ws, nw, x, nx, n, out, os, a);
-  return MultiDotW(static_cast<const float*>(w), ws, nw, x, nx, n, out, os, a);
-}
-
-template <class W>
-void ConvertT(const W* HWY_RESTRICT src, size_t ss, size_t rows, size_t n, float* HWY_RESTRICT dst,
-              size_t ds) {
-  const hn::ScalableTag<float> d;
-  const size_t lanes = hn::Lanes(d);
-  for (size_t r = 0; r < rows; ++r) {
-    const W* s = src + r * ss;
-    float* o = dst + r * ds;
-    size_t i = 0;
-    for (; i + 2 * lanes <= n; i += 2 * lanes) {
-      hn::StoreU(LoadAsF32(d, s + i), d, o + i);
-      hn::StoreU(LoadAsF32(d, s + i + lanes), d, o + i + lanes);
-    }
-    for (; i < n; ++i) o[i] = ToF32(s[i]);
-  }
-}
-
-void ConvertToF32(const void* src, Elem e, size_t ss, size_t rows, size_t n, float* dst,
-                  size_t ds) {
-  if (e == Elem::BF16) return ConvertT(static_cast<const hwy::bfloat16_t*>(src), ss, rows, n, dst, ds);
-  if (e == Elem::F16) return ConvertT(static_cast<const hwy::float16_t*>(src), ss, rows, n, dst, ds);
-  return ConvertT(static_cast<const float*>(src), ss, rows, n, dst, ds);
+    return MultiDotW(static_cast<const hwy::float16_t*>(w), ws, nw, x, nx, n, out, os);
+  return MultiDotW(static_cast<const float*>(w), ws, nw, x, nx, n, out, os);
 }
 
 float SumSquares(const float* HWY_RESTRICT x, size_t n) {
@@ -216,7 +184,6 @@ namespace archscope::cpu {
 
 HWY_EXPORT(DotRows);
 HWY_EXPORT(MultiDot);
-HWY_EXPORT(ConvertToF32);
 HWY_EXPORT(SumSquares);
 HWY_EXPORT(Axpy);
 
@@ -224,12 +191,8 @@ void dot_rows(const void* w, Elem w_elem, const float* const* x, int nx, size_t 
   HWY_DYNAMIC_DISPATCH(DotRows)(w, w_elem, x, nx, n, out);
 }
 void dot_rows_multi(const void* w, Elem w_elem, size_t w_stride, int nw, const float* const* x,
-                    int nx, size_t n, float* out, size_t out_stride, bool accumulate) {
-  HWY_DYNAMIC_DISPATCH(MultiDot)(w, w_elem, w_stride, nw, x, nx, n, out, out_stride, accumulate);
-}
-void convert_to_f32(const void* src, Elem src_elem, size_t src_stride, size_t rows, size_t n,
-                    float* dst, size_t dst_stride) {
-  HWY_DYNAMIC_DISPATCH(ConvertToF32)(src, src_elem, src_stride, rows, n, dst, dst_stride);
+                    int nx, size_t n, float* out, size_t out_stride) {
+  HWY_DYNAMIC_DISPATCH(MultiDot)(w, w_elem, w_stride, nw, x, nx, n, out, out_stride);
 }
 float sum_squares(const float* x, size_t n) { return HWY_DYNAMIC_DISPATCH(SumSquares)(x, n); }
 void axpy(float a, const void* x, Elem x_elem, float* y, size_t n) {

@@ -16,14 +16,9 @@ void dot_rows(const void* w, Elem w_elem, const float* const* x, int nx, size_t 
 // Register-blocked matvec for the weight-streaming linear: nw (1..4) consecutive weight rows
 // (w_stride elements apart) against nx (1..4) activation rows, one pass over the weight rows:
 // out[j * out_stride + r] = sum_i w[r * w_stride + i] * x[j][i]. fp32 accumulation, bf16/fp16
-// widened in registers. With accumulate, the sums are added to out (K-blocked callers).
+// widened in registers.
 void dot_rows_multi(const void* w, Elem w_elem, size_t w_stride, int nw, const float* const* x,
-                    int nx, size_t n, float* out, size_t out_stride, bool accumulate = false);
-
-// dst[r * dst_stride + i] = float(src[r * src_stride + i]) for r < rows, i < n (strides in
-// elements): widens a tile of a weight matrix into a fp32 scratch panel for the blocked GEMM.
-void convert_to_f32(const void* src, Elem src_elem, size_t src_stride, size_t rows, size_t n,
-                    float* dst, size_t dst_stride);
+                    int nx, size_t n, float* out, size_t out_stride);
 
 // sum_i x[i]^2 in fp32 lanes.
 float sum_squares(const float* x, size_t n);

@@ -1,0 +1,59 @@
+// `archscope export ID --format csv|json|chrome-trace --out FILE`: one stored run through the
+// profiler's exporters (spans as CSV, the whole run as JSON, a Perfetto / chrome://tracing trace).
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "cli/commands.hpp"
+#include "cli/stored_runs.hpp"
+#include "common/error.hpp"
+#include "export/chrome_trace.hpp"
+#include "export/csv.hpp"
+#include "export/json_export.hpp"
+
+namespace archscope::cli {
+
+namespace {
+
+struct ExportOptions {
+  std::string id;
+  std::string format;
+  std::string out;
+  std::string db;
+};
+
+int run_export(const ExportOptions& o) {
+  if (o.format != "csv" && o.format != "json" && o.format != "chrome-trace")
+    throw Error(ErrorKind::Validation, "--format", "'" + o.format + "' is not csv, json or chrome-trace");
+  const int64_t id = parse_run_id(o.id);
+  prof::store::RunStore store = open_run_store(o.db);
+  const prof::RunData d = load_run_data(store, id);
+  std::ofstream out(o.out, std::ios::binary);
+  if (!out) throw Error(ErrorKind::Io, o.out, "cannot be written");
+  if (o.format == "csv") {
+    prof::write_spans_csv(out, d.spans);
+  } else if (o.format == "json") {
+    prof::write_run_json(out, d);
+  } else {
+    prof::write_chrome_trace(out, d);
+  }
+  out.close();
+  if (!out) throw Error(ErrorKind::Io, o.out, "write failed");
+  std::cerr << "wrote run " << id << " as " << o.format << " to " << o.out << "\n";
+  return 0;
+}
+
+}  // namespace
+
+Command add_export_command(CLI::App& root) {
+  auto o = std::make_shared<ExportOptions>();
+  CLI::App* sub = root.add_subcommand("export", "Write a stored run as CSV, JSON or a Chrome trace");
+  sub->add_option("id", o->id, "Run id")->required();
+  sub->add_option("--format", o->format, "csv (spans), json (the whole run) or chrome-trace")->required();
+  sub->add_option("--out", o->out, "Output file")->required();
+  add_db_option(*sub, o->db);
+  return {sub, [o] { return run_export(*o); }};
+}
+
+}  // namespace archscope::cli

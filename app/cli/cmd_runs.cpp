@@ -1,0 +1,128 @@
+// `archscope runs list|show ID|delete ID`: the stored runs of the run database.
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/stored_runs.hpp"
+#include "export/record_json.hpp"
+#include "metrics/expert_load.hpp"
+#include "metrics/run_summary.hpp"
+
+namespace archscope::cli {
+
+namespace {
+
+struct RunsOptions {
+  std::string db;
+  std::string id;
+  bool json = false;
+};
+
+// One run without its config (list and show headers).
+nlohmann::json run_row(const prof::RunInfo& r) {
+  nlohmann::json j = prof::to_json(r);
+  j.erase("config_json");
+  return j;
+}
+
+int list_runs(const RunsOptions& o) {
+  prof::store::RunStore store = open_run_store(o.db);
+  std::vector<prof::RunInfo> runs = store.list_runs();
+  std::reverse(runs.begin(), runs.end());  // the store lists newest first; people read oldest first
+  if (o.json) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const prof::RunInfo& r : runs) j.push_back(run_row(r));
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  if (runs.empty()) {
+    std::cout << "no runs in " << store.path().string() << "\n";
+    return 0;
+  }
+  std::printf("%5s  %-11s  %-20s  %-18s  %s\n", "id", "status", "started", "model", "name");
+  for (const prof::RunInfo& r : runs)
+    std::printf("%5lld  %-11s  %-20s  %-18s  %s\n", static_cast<long long>(r.id), prof::to_string(r.status),
+                r.started_at.c_str(), r.model.c_str(), r.name.c_str());
+  return 0;
+}
+
+int show_run(const RunsOptions& o) {
+  const int64_t id = parse_run_id(o.id);
+  prof::store::RunStore store = open_run_store(o.db);
+  const prof::RunData d = load_run_data(store, id);
+  const prof::RunSummary s = prof::summarize(d.steps, d.spans, d.activations);
+  const std::vector<prof::CumulativeExpertLoad> load = prof::expert_load_cumulative(d.expert_counts);
+  if (o.json) {
+    nlohmann::json j = run_row(d.run);
+    j["summary"] = prof::to_json(s);
+    j["expert_load"] = nlohmann::json::array();
+    for (const auto& l : load) j["expert_load"].push_back(prof::to_json(l));
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  const prof::RunInfo& r = d.run;
+  std::printf("run %lld: %s [%s]\n", static_cast<long long>(r.id), r.name.c_str(), prof::to_string(r.status));
+  if (!r.failure.empty()) std::printf("  reason:   %s\n", r.failure.c_str());
+  std::printf("  model:    %s, %s weights, %s KV\n", r.model.c_str(), r.weights_dtype.c_str(), r.kv_dtype.c_str());
+  std::printf("  shape:    batch %lld, prompt %lld, new %lld\n", static_cast<long long>(r.batch),
+              static_cast<long long>(r.prompt_tokens), static_cast<long long>(r.new_tokens));
+  std::printf("  device:   %s (%s), archscope %s (%s)\n", r.device.c_str(), r.backend.c_str(), r.version.c_str(),
+              r.git_revision.c_str());
+  std::printf("  time:     %s .. %s\n", r.started_at.c_str(), r.finished_at.empty() ? "-" : r.finished_at.c_str());
+  std::printf("  prefill:  %lld tokens, %.1f tok/s\n", static_cast<long long>(s.prefill_tokens), s.prefill_tokens_per_s);
+  std::printf("  decode:   %lld steps, %.1f tok/s, %.3f ms/token mean (p50 %.3f, p90 %.3f)\n",
+              static_cast<long long>(s.decode_steps), s.decode_tokens_per_s, s.decode_ms_per_token_mean,
+              s.decode_ms_per_token_p50, s.decode_ms_per_token_p90);
+  if (!d.steps.empty())
+    std::printf("  KV cache: %llu of %llu bytes used at the end\n",
+                static_cast<unsigned long long>(d.steps.back().kv_used_bytes),
+                static_cast<unsigned long long>(d.steps.back().kv_allocated_bytes));
+  for (const auto& l : load)
+    std::printf("  experts:  layer %d cv %.3f, max/mean %.2f\n", l.layer, l.stats.cv,
+                l.stats.mean_load > 0 ? static_cast<double>(l.stats.max_load) / l.stats.mean_load : 0.0);
+  if (s.first_nan)
+    std::printf("  NaN/Inf:  step %lld, layer %d%s%s\n", static_cast<long long>(s.first_nan->step), s.first_nan->layer,
+                s.first_nan->op.empty() ? "" : ", op ", s.first_nan->op.c_str());
+  return 0;
+}
+
+int delete_run(const RunsOptions& o) {
+  const int64_t id = parse_run_id(o.id);
+  prof::store::RunStore store = open_run_store(o.db);
+  store.delete_run(id);
+  if (o.json) {
+    std::cout << nlohmann::json{{"deleted", id}}.dump() << "\n";
+  } else {
+    std::cout << "deleted run " << id << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command add_runs_command(CLI::App& root) {
+  auto o = std::make_shared<RunsOptions>();
+  CLI::App* sub = root.add_subcommand("runs", "List, show or delete stored runs");
+  sub->require_subcommand(1);
+  CLI::App* list = sub->add_subcommand("list", "Stored runs, oldest first");
+  CLI::App* show = sub->add_subcommand("show", "One run: its record and summary");
+  CLI::App* del = sub->add_subcommand("delete", "Delete a run and all its records");
+  show->add_option("id", o->id, "Run id")->required();
+  del->add_option("id", o->id, "Run id")->required();
+  for (CLI::App* a : {list, show, del}) {
+    add_db_option(*a, o->db);
+    a->add_flag("--json", o->json, "Print JSON");
+  }
+  return {sub, [o, list, show] {
+            if (list->parsed()) return list_runs(*o);
+            if (show->parsed()) return show_run(*o);
+            return delete_run(*o);
+          }};
+}
+
+}  // namespace archscope::cli
