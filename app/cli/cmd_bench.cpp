@@ -18,6 +18,7 @@
 #include "generate/bench_model.hpp"
 #include "generate/engine_model.hpp"
 #include "generate/generation.hpp"
+#include "generate/host_load.hpp"
 #include "generate/memory_budget.hpp"
 #include "presets/measure_host.hpp"
 
@@ -42,6 +43,7 @@ struct Measured {
   uint64_t rss_after_load = 0;     // VmRSS at that point
   uint64_t run_peak_rss = 0;       // VmHWM of prefill + decode alone (reset after the load)
   bool run_peak_separate = false;  // whether the reset worked
+  double other_cores = -1;         // mean cores other processes kept busy during prefill + decode
   double read_gbs = 0;
   double gemm_tflops = 0;
 };
@@ -72,7 +74,13 @@ Measured measure(const BenchOptions& o, const ModelConfig& config, const EngineM
     m.rss_after_load = current_rss_bytes();
     m.run_peak_separate = reset_peak_rss();
     ProgressLine progress(std::cerr, stderr_is_terminal());
+    const double busy0 = machine_busy_cpu_seconds(), own0 = process_cpu_seconds();
+    const double wall0 = steady_seconds();
     m.run = generate_tokens(*model, request, progress, steady_seconds);
+    const double busy1 = machine_busy_cpu_seconds(), own1 = process_cpu_seconds();
+    if (busy0 >= 0 && busy1 >= 0) {
+      m.other_cores = std::max(0.0, ((busy1 - busy0) - (own1 - own0)) / (steady_seconds() - wall0));
+    }
     m.run_peak_rss = peak_rss_bytes();
   }
   // The roofline runs after the model is freed: its 512 MiB buffer must not count in the peak RSS
@@ -103,6 +111,9 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
   j["threads"] = threads;
   j["batch"] = o.batch;
   j["load_s"] = m.load_s;
+  // Other processes' CPU use during the timed phases, in cores: above ~0.1 the timings (and the
+  // fractions) are not this engine's alone.
+  j["other_processes_cores"] = m.other_cores;
   j["prefill"] = {{"tokens", r.prefill_tokens},
                   {"seconds", r.prefill_s},
                   {"tokens_per_s", prefill_tps},
@@ -145,9 +156,11 @@ void print_text(const nlohmann::json& j) {
   const auto& d = j["decode"];
   const auto& f = j["roofline"];
   const auto& m = j["memory"];
-  std::printf("%s: %s weights, fp32 KV, batch %lld, %d threads (load %.2f s)\n",
+  std::printf("%s: %s weights, fp32 KV, batch %lld, %d threads (load %.2f s); other processes "
+              "kept %.2f cores busy meanwhile\n",
               j["model"].get<std::string>().c_str(), j["weights_dtype"].get<std::string>().c_str(),
-              j["batch"].get<long long>(), j["threads"].get<int>(), j["load_s"].get<double>());
+              j["batch"].get<long long>(), j["threads"].get<int>(), j["load_s"].get<double>(),
+              j["other_processes_cores"].get<double>());
   std::snprintf(line, sizeof line,
                 "prefill  %lld tokens in %.3f s: %.1f tokens/s, %.3f TFLOP/s = %.1f%% of the "
                 "GEMM peak (%.3f TFLOP/s); CPU use %.0f%% of the threads",

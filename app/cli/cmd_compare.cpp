@@ -1,6 +1,8 @@
 // `archscope compare ID ID...`: stored runs side by side — throughput, decode latency, time per
 // layer and per op kind, KV-cache bytes and expert-load imbalance — each with its change against
 // the first run named.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -98,11 +100,17 @@ void print_row(const std::string& label, const std::vector<double>& values, cons
   for (size_t i = 0; i < values.size(); ++i) {
     char cell[64];
     std::snprintf(cell, sizeof cell, fmt, values[i]);
-    if (i == 0) {
+    if (std::isnan(values[i])) {  // the run has no such row (e.g. recorded without spans)
+      std::printf("  %14s%s", "-", i == 0 ? "" : "           ");
+    } else if (i == 0) {
       std::printf("  %14s", cell);
     } else {
       char d[32];
-      std::snprintf(d, sizeof d, "(%+.1f%%)", delta_pct(values[0], values[i]));
+      if (std::isnan(values[0])) {
+        std::snprintf(d, sizeof d, "(new)");
+      } else {
+        std::snprintf(d, sizeof d, "(%+.1f%%)", delta_pct(values[0], values[i]));
+      }
       std::printf("  %14s %-10s", cell, d);
     }
   }
@@ -129,7 +137,8 @@ void print_text(const std::vector<Compared>& runs) {
       std::vector<double> v;
       for (const Compared& c : runs) {
         const auto t = c.times.find(table);
-        v.push_back(t == c.times.end() || !t->second.count(row) ? 0.0 : static_cast<double>(t->second.at(row)) / 1e6);
+        v.push_back(t == c.times.end() || !t->second.count(row) ? std::nan("")
+                                                                 : static_cast<double>(t->second.at(row)) / 1e6);
       }
       print_row(std::string(table == std::string("layer_ns") ? "layer " : "kind ") + row + " ms", v, "%.3f");
     }

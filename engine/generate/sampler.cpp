@@ -79,6 +79,9 @@ int32_t Sampler::sample(std::span<const float> logits) {
   }
   ids.resize(static_cast<size_t>(k));
   const float best = *std::max_element(logits.begin(), logits.end());
+  if (std::isinf(best) && best < 0) {
+    throw Error(ErrorKind::Internal, "sampler", "every logit is -inf: nothing can be sampled");
+  }
 
   // Softmax at the temperature, relative to the best logit so exp() cannot overflow; in double so
   // that a tiny temperature underflows the others to exactly 0 and degenerates to greedy.

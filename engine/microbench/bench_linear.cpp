@@ -1,12 +1,16 @@
 // Microbenchmark of CpuBackend::linear on the bench-1b shapes (not part of ctest):
-//   bench_linear [--threads 2] [--dtype bf16|f16|f32] [--mode decode|prefill|all] [--reps N]
-//                [--tokens T] [--prefill-tokens 512] [--no-head] [--no-host]
-// Decode: T token rows (default 1) against one layer's weights plus the LM head, run in layer
-// order so that every matrix is evicted from the caches before it is read again (about 250 MB of
-// bf16 weights); reports GB/s of weight bytes per matrix and for the whole pass, best of --reps,
-// with the spread (median, worst). Prefill: --prefill-tokens rows, GFLOP/s (2*T*N*K per linear).
-// Both are set against measure_read_bandwidth() / measure_fp32_gemm_peak() taken in the same run
-// with the same thread count, the ceilings `archscope bench` reports against.
+//   bench_linear [--threads 2] [--dtype bf16|f16|f32] [--mode decode|prefill|all] [--reps 7]
+//                [--rounds 3] [--tokens 1] [--prefill-tokens 512] [--only NAME] [--no-head]
+//                [--no-host]
+// Decode: --tokens rows against one layer's weights plus the LM head, run in layer order so that
+// every matrix has left the caches before it is read again (about 250 MB of bf16 weights, far
+// over a 32 MiB L3); GB/s of weight bytes per matrix and for the whole pass, best of
+// rounds x reps with the spread (median, worst). Prefill: --prefill-tokens rows, GFLOP/s
+// (2*T*N*K per linear), best of --rounds. The ceilings measure_read_bandwidth() and
+// measure_fp32_gemm_peak() (what `archscope bench` reports against) are re-measured with the same
+// thread count before every round, and each round's pass is also given as a fraction of its own
+// round's ceiling: on a shared machine that ratio is steadier than either number alone.
+// --only keeps the shapes whose name starts with NAME (mind the 32 MiB L3 when fewer remain).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

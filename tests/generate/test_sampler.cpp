@@ -167,6 +167,10 @@ BOOST_AUTO_TEST_CASE(bad_options_and_nan_logits_are_errors) {
   BOOST_CHECK_THROW(Sampler({.top_p = 0.0}), Error);
   BOOST_CHECK_THROW(Sampler({.top_p = 1.5}), Error);
   Sampler s({.temperature = 1.0});
+  const float ninf = -std::numeric_limits<float>::infinity();
+  BOOST_CHECK_THROW(s.sample(std::vector<float>{ninf, ninf}), Error);
+  // -inf on some tokens is a mask: those are never drawn.
+  for (int i = 0; i < 200; ++i) BOOST_TEST(s.sample(std::vector<float>{ninf, 0.0f, ninf, 0.5f}) % 2 == 1);
   try {
     s.sample(std::vector<float>{0.0f, std::nanf(""), 1.0f});
     BOOST_FAIL("no error");

@@ -1,10 +1,12 @@
 // y = x . W^T (+ b). Two paths, both splitting the output columns (rows of W) over the pool:
 // - Weight streaming (decode, T < kGemmMinRows): each thread reads its own stretch of W once,
 //   widening bf16/fp16 in registers, up to four token rows per pass (dot_rows_multi). No copy of W
-//   is made, so decode is bound by weight bandwidth. One weight row per pass keeps a single
-//   sequential stream per thread, which the AMD Zen 4 test host streams fastest; for K > 4096
-//   (the SwiGLU down projection) the activation rows no longer stay in L1 beside the weight
-//   stream, and four weight rows per pass reuse each activation load four times.
+//   is made, so decode is bound by weight bandwidth. How many weight rows one pass reads is
+//   measured, not derived (engine/microbench/bench_linear, docs/performance.md): on the AMD
+//   Zen 4 host one row per pass (one sequential stream per thread) streamed 4 KiB rows about
+//   1.6x faster than four, while an Intel Xeon streamed about 1.9x faster with four rows (more
+//   streams in flight per core). For K > 4096 (the SwiGLU down projection) the activation rows
+//   no longer stay in L1 beside the weight stream and four rows per pass win on both.
 // - Packed GEMM (prefill, simd/gemm.*): x is packed once per call into k-major 6-row panels
 //   (activation-sized, freed on return); each thread takes panels of up to kGemmNC rows of W,
 //   widens them kGemmKC columns at a time into a per-thread scratch (256 KiB, reused: never an
@@ -28,6 +30,15 @@ namespace {
 constexpr int64_t kGemmMinRows = 16;  // token rows from which the packed GEMM beats streaming
 constexpr int64_t kGemmNC = 256;      // most weight rows per GEMM task
 constexpr int64_t kWideK = 4096;      // above this K, four weight rows per streaming pass
+
+// Weight rows per streaming pass for K <= kWideK (see the top of the file).
+int narrow_rows_per_pass() {
+  static const int rows = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_is("amd") ? 1 : 4;
+  }();
+  return rows;
+}
 
 struct FreeDeleter {
   void operator()(float* p) const { std::free(p); }
@@ -110,7 +121,7 @@ void CpuBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tenso
     return;
   }
 
-  const int nw_max = K > kWideK ? 4 : 1;
+  const int nw_max = K > kWideK ? 4 : narrow_rows_per_pass();
   // Chunks of >= 16 rows keep each thread on a contiguous stretch of W (prefetch-friendly).
   pool_.parallel_for(N, 16, [&](int64_t nb, int64_t ne) {
     const float* xs[4];
