@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -74,6 +75,14 @@ struct Stats {
 Stats stats(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return {v.front(), v[v.size() / 2], v.back()};
+}
+
+// CPU seconds of the whole process: with wall time it tells how much of the threads' time the
+// run actually got on a shared machine.
+double process_cpu_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 double seconds_since(Clock::time_point t0) {
@@ -144,7 +153,8 @@ int main(int argc, char** argv) {
     for (int round = 0; round < rounds; ++round) {
       const double bw_r = host ? measure_read_bandwidth(o) : 0.0;
       bw = std::max(bw, bw_r);
-      double best_sum = 1e30;
+      double best_sum = 1e30, wall = 0;
+      const double cpu0 = process_cpu_seconds();
       for (int r = 0; r < reps + 1; ++r) {  // first pass warms page tables and the pool
         double sum = 0;
         for (size_t i = 0; i < shapes.size(); ++i) {
@@ -156,13 +166,15 @@ int main(int argc, char** argv) {
           if (r) times[i].push_back(dt);
         }
         if (r) total.push_back(sum), best_sum = std::min(best_sum, sum);
+        wall += sum;
       }
+      const double cpu_use = (process_cpu_seconds() - cpu0) / (wall * threads);
       double bytes = 0;
       for (auto& sh : shapes) bytes += sh.n * sh.k * wbytes;
       if (host) {
         round_ratio.push_back(bytes / best_sum / 1e9 / bw_r);
-        std::printf("  round %d: read bw %.1f GB/s, pass %.1f GB/s (%.1f%%)\n", round, bw_r,
-                    bytes / best_sum / 1e9, 100.0 * round_ratio.back());
+        std::printf("  round %d: read bw %.1f GB/s, pass %.1f GB/s (%.1f%%), CPU use %.0f%%\n", round,
+                    bw_r, bytes / best_sum / 1e9, 100.0 * round_ratio.back(), 100.0 * cpu_use);
       }
     }
     std::printf("decode: T=%lld, %s weights, %d threads, best of %d (median, worst) GB/s of weights;"
@@ -200,6 +212,7 @@ int main(int argc, char** argv) {
       const double peak_r = host ? measure_fp32_gemm_peak(o) * 1e3 : 0.0;
       peak = std::max(peak, peak_r);
       double sum = 0;
+      const double cpu0 = process_cpu_seconds();
       for (size_t i = 0; i < shapes.size(); ++i) {
         auto t0 = Clock::now();
         be.linear(s, shapes[i].k == 8192 ? x8192 : x2048, ws[i], Tensor(), ys[i]);
@@ -207,9 +220,11 @@ int main(int argc, char** argv) {
         sum += times[i].back();
       }
       total.push_back(sum);
+      const double cpu_use = (process_cpu_seconds() - cpu0) / (sum * threads);
       if (host)
-        std::printf("  round %d: gemm peak %.1f GFLOP/s, pass %.1f GFLOP/s (%.1f%%)\n", round, peak_r,
-                    all_flops / sum / 1e9, 100.0 * all_flops / sum / 1e9 / peak_r);
+        std::printf("  round %d: gemm peak %.1f GFLOP/s, pass %.1f GFLOP/s (%.1f%%), CPU use %.0f%%\n",
+                    round, peak_r, all_flops / sum / 1e9, 100.0 * all_flops / sum / 1e9 / peak_r,
+                    100.0 * cpu_use);
     }
     std::printf("prefill: T=%lld, %s weights, %d threads, best of %d (median, worst) GFLOP/s;"
                 " best gemm peak %.1f GFLOP/s\n",

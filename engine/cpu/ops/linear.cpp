@@ -4,7 +4,7 @@
 //   is made, so decode is bound by weight bandwidth. How many weight rows one pass reads is
 //   measured, not derived (engine/microbench/bench_linear, docs/performance.md): on the AMD
 //   Zen 4 host one row per pass (one sequential stream per thread) streamed 4 KiB rows about
-//   1.6x faster than four, while an Intel Xeon streamed about 1.9x faster with four rows (more
+//   1.6x faster than four, while an Intel Xeon streamed 1.4-1.9x faster with four rows (more
 //   streams in flight per core). For K > 4096 (the SwiGLU down projection) the activation rows
 //   no longer stay in L1 beside the weight stream and four rows per pass win on both.
 // - Packed GEMM (prefill, simd/gemm.*): x is packed once per call into k-major 6-row panels
