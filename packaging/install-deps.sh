@@ -3,11 +3,12 @@
 # downloaded). Uses sudo when not root. Safe to re-run: apt skips what is already installed.
 set -euo pipefail
 
-# Required: compiler, build tools, JSON, CLI parsing, tests, BLAS and SIMD dispatch for the CPU engine.
+# Required: compiler, build tools, JSON, CLI parsing, tests, SIMD dispatch for the CPU engine,
+# SQLite for the run store, expat for the report tests.
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   nlohmann-json3-dev libcli11-dev libboost-test-dev
-  libopenblas-dev libhwy-dev libsqlite3-dev libexpat1-dev
+  libhwy-dev libsqlite3-dev libexpat1-dev
 )
 # Optional extras: clang for the libFuzzer preset.
 if [[ "${ARCHSCOPE_WITH_FUZZ:-0}" == "1" ]]; then

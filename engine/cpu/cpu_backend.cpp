@@ -5,8 +5,6 @@
 #include <cstring>
 #include <new>
 
-#include <cblas.h>
-
 #include "common/error.hpp"
 #include "cpu/check.hpp"
 
@@ -58,11 +56,7 @@ class CpuTimer final : public Timer {
 
 Backend& CpuStream::backend() const { return backend_; }
 
-CpuBackend::CpuBackend(int threads) : pool_(threads), stream_(*this) {
-  // OpenBLAS keeps its own threads for the large fp32 GEMMs; give it the same budget. The call is
-  // process-wide, which is fine: one CPU backend per process is the intended use.
-  openblas_set_num_threads(pool_.threads());
-}
+CpuBackend::CpuBackend(int threads) : pool_(threads), stream_(*this) {}
 
 Tensor CpuBackend::alloc(Elem elem, Shape shape) {
   Tensor probe(nullptr, elem, shape);  // validates dims and gives the byte count
