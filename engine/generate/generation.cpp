@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "generate/host_load.hpp"
 #include "generate/token_ids.hpp"
 
 namespace archscope {
@@ -54,7 +55,7 @@ GenerationResult generate_tokens(StepModel& model, const GenerationRequest& requ
   // Prefill: one pass per prompt (their lengths differ); its last row gives the first new token.
   std::vector<float> logits;
   const double t0 = now();
-  const double c0 = process_cpu_seconds();
+  const double c0 = process_cpu_seconds(), m0 = machine_busy_cpu_seconds();
   int64_t done = 0;
   for (size_t i = 0; i < batch; ++i) {
     model.prefill(seqs[i], request.prompts[i], /*all_rows=*/false, logits);
@@ -64,6 +65,8 @@ GenerationResult generate_tokens(StepModel& model, const GenerationRequest& requ
   }
   result.prefill_s = now() - t0;
   result.prefill_cpu_s = process_cpu_seconds() - c0;
+  const double m1 = machine_busy_cpu_seconds();
+  if (m0 >= 0 && m1 >= 0) result.prefill_machine_cpu_s = m1 - m0;
   progress.finish("prefill", result.prefill_tokens, result.prefill_tokens, result.prefill_s);
 
   // Decode: every sequence advances by the token it sampled last, all in one step.
@@ -71,7 +74,7 @@ GenerationResult generate_tokens(StepModel& model, const GenerationRequest& requ
   std::vector<int32_t> last(batch);
   const int64_t decode_total = result.decode_steps * static_cast<int64_t>(batch);
   const double t1 = now();
-  const double c1 = process_cpu_seconds();
+  const double c1 = process_cpu_seconds(), m2 = machine_busy_cpu_seconds();
   for (int64_t step = 0; step < result.decode_steps; ++step) {
     for (size_t i = 0; i < batch; ++i) last[i] = result.generated[i].back();
     const double s0 = now();
@@ -86,6 +89,8 @@ GenerationResult generate_tokens(StepModel& model, const GenerationRequest& requ
   }
   result.decode_s = now() - t1;
   result.decode_cpu_s = process_cpu_seconds() - c1;
+  const double m3 = machine_busy_cpu_seconds();
+  if (m2 >= 0 && m3 >= 0) result.decode_machine_cpu_s = m3 - m2;
   if (result.decode_steps > 0) {
     progress.finish("decode", decode_total, decode_total, result.decode_s);
   }

@@ -31,6 +31,10 @@ struct GenerationResult {
   // whether the run had the cores to itself (a benchmark on a shared machine must say so).
   double prefill_cpu_s = 0;
   double decode_cpu_s = 0;
+  // CPU time of every process on the machine per phase (host_load.hpp; negative when unknown):
+  // minus ours, it is what other processes took from the cores meanwhile.
+  double prefill_machine_cpu_s = -1;
+  double decode_machine_cpu_s = -1;
 };
 
 // Throws Error(Validation) naming "sequence i" and the position for a token id outside the

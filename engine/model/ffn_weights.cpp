@@ -15,8 +15,9 @@ FfnWeights read_ffn(WeightBuilder& b, const std::string& e, int64_t f, const cha
   const int64_t d = b.config.d_model;
   FfnWeights w;
   if (gated(b.config.ffn.kind)) {
-    const HostMatrix g = b.read_matrix(e + gate + ".weight", f, d);  // gate first: errors name it
-    w.gate_up = b.matrix(stack(g, b.read_matrix(e + up + ".weight", f, d)));
+    // [gate; up] streamed straight into one tensor, gate first (errors name it): no fp32 host
+    // copies of the halves or of their stack, so the load's peak memory stays near the weights.
+    w.gate_up = b.streamed_matrix({{e + gate + ".weight", f}, {e + up + ".weight", f}}, d);
     if (bias) {
       std::vector<float> gb = b.read(e + gate + ".bias", {f}, TensorRole::Bias);
       const std::vector<float> ub = b.read(e + up + ".bias", {f}, TensorRole::Bias);

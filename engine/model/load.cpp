@@ -49,13 +49,8 @@ ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSo
   const int64_t d = config.d_model;
   ModelWeights w;
   w.dtype = dtype;
-  {
-    HostMatrix e;
-    e.rows = config.vocab_size;
-    e.cols = d;
-    e.data = b.read("embed_tokens.weight", {config.vocab_size, d}, TensorRole::Embedding, d);
-    w.embedding = b.matrix(e);
-  }
+  // Streamed into the tensor (no full fp32 host copy): keeps the load's peak memory near the weights.
+  w.embedding = b.streamed_matrix({{"embed_tokens.weight", config.vocab_size}}, d, TensorRole::Embedding);
   const auto specs = expand_layers(config);
   for (const LayerSpec& s : specs) {
     if (s.position == PositionKind::Learned) {
@@ -93,7 +88,7 @@ ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSo
   }
   w.final_norm = b.vec("norm.weight", d, b.norm_role());
   if (config.norm.bias) w.final_norm_bias = b.bias("norm.bias", d);
-  w.lm_head = config.tied_embeddings ? w.embedding : b.matrix(b.read_matrix("lm_head.weight", config.vocab_size, d));
+  w.lm_head = config.tied_embeddings ? w.embedding : b.matrix("lm_head.weight", config.vocab_size, d);  // streamed
   source.finish();
   return w;
 }

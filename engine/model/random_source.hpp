@@ -28,11 +28,16 @@ class RandomWeightSource final : public WeightSource {
   explicit RandomWeightSource(const RandomInitOptions& options) : options_(options) {}
   bool has(const TensorRequest&) const override { return true; }
   std::vector<float> read(const TensorRequest& request) override;
+  // Generates max_values (rounded to whole rows) at a time into one scratch buffer: the only
+  // temporary while loading is that buffer, whatever the tensor's size. Same values as read().
+  void read_chunked(const TensorRequest& request, int64_t max_values,
+                    const std::function<void(const float*, int64_t)>& sink) override;
 
   // The outlier channels of a width (heavy_tailed), sorted; exposed for tests and studies.
   std::vector<int64_t> outlier_channels(int64_t width) const;
 
  private:
+  class Generator;
   RandomInitOptions options_;
 };
 

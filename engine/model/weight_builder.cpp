@@ -1,5 +1,6 @@
 #include "model/weight_builder.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/error.hpp"
@@ -13,14 +14,47 @@ bool WeightBuilder::has(const std::string& name) const {
   return source.has(r);
 }
 
-std::vector<float> WeightBuilder::read(const std::string& name, const Shape& shape, TensorRole role, int64_t fan_in) {
+namespace {
+
+// Values converted and uploaded per piece: 1 Mi (4 MiB of fp32 scratch, 2 MiB of half).
+constexpr int64_t kChunkValues = int64_t{1} << 20;
+
+// Uploads rows [row, row + count / cols) of t from fp32 values, converting to t's dtype through a
+// bounded scratch buffer.
+void upload_rows(Backend& be, Tensor& t, int64_t row, const float* v, int64_t count, int64_t cols,
+                 std::vector<uint16_t>& scratch) {
+  const int64_t rows = count / cols;
+  const int64_t step = std::max<int64_t>(1, kChunkValues / std::max<int64_t>(1, cols));
+  for (int64_t r = 0; r < rows; r += step) {
+    const int64_t nr = std::min(step, rows - r);
+    Tensor dst = t.slice_rows(row + r, nr);
+    const float* src = v + r * cols;
+    if (t.elem() == Elem::F32) {
+      be.upload(be.default_stream(), src, dst);
+    } else {
+      scratch.resize(static_cast<size_t>(nr * cols));
+      const bool bf16 = t.elem() == Elem::BF16;
+      for (int64_t i = 0; i < nr * cols; ++i) scratch[static_cast<size_t>(i)] = bf16 ? to_bf16(src[i]) : to_f16(src[i]);
+      be.upload(be.default_stream(), scratch.data(), dst);
+    }
+    be.synchronize(be.default_stream());  // the scratch is reused for the next piece
+  }
+}
+
+}  // namespace
+
+TensorRequest WeightBuilder::request(const std::string& name, const Shape& shape, TensorRole role, int64_t fan_in) const {
   TensorRequest r;
   r.name = name;
   r.shape = shape;
   r.role = role;
   r.fan_in = fan_in;
   r.top_level = name.rfind("lm_head.", 0) == 0;
-  std::vector<float> v = source.read(r);
+  return r;
+}
+
+std::vector<float> WeightBuilder::read(const std::string& name, const Shape& shape, TensorRole role, int64_t fan_in) {
+  std::vector<float> v = source.read(request(name, shape, role, fan_in));
   int64_t n = 1;
   for (int64_t d : shape) n *= d;
   if (static_cast<int64_t>(v.size()) != n)
@@ -38,13 +72,30 @@ HostMatrix WeightBuilder::read_matrix(const std::string& name, int64_t rows, int
 
 Tensor WeightBuilder::matrix(const HostMatrix& m) {
   Tensor t = backend.alloc(dtype, {m.rows, m.cols});
-  if (dtype == Elem::F32) {
-    backend.upload(backend.default_stream(), m.data.data(), t);
-  } else {
-    const std::vector<uint16_t> half = to_half(m.data, dtype);
-    backend.upload(backend.default_stream(), half.data(), t);
+  std::vector<uint16_t> scratch;
+  if (m.rows * m.cols > 0) upload_rows(backend, t, 0, m.data.data(), m.rows * m.cols, m.cols, scratch);
+  return t;
+}
+
+Tensor WeightBuilder::streamed_matrix(const std::vector<std::pair<std::string, int64_t>>& parts, int64_t cols,
+                                      TensorRole role) {
+  int64_t rows = 0;
+  for (const auto& [name, r] : parts) rows += r;
+  Tensor t = backend.alloc(dtype, {rows, cols});
+  std::vector<uint16_t> scratch;
+  int64_t row = 0;
+  for (const auto& [name, part_rows] : parts) {
+    const int64_t want = part_rows * cols;
+    int64_t got = 0;
+    source.read_chunked(request(name, {part_rows, cols}, role, cols), kChunkValues, [&](const float* v, int64_t n) {
+      if (n % std::max<int64_t>(1, cols) != 0 || got + n > want)
+        throw Error(ErrorKind::Internal, name, "source returned a piece of " + std::to_string(n) + " values");
+      if (n > 0) upload_rows(backend, t, row + got / cols, v, n, cols, scratch);
+      got += n;
+    });
+    if (got != want) throw Error(ErrorKind::Internal, name, "source returned " + std::to_string(got) + " values");
+    row += part_rows;
   }
-  backend.synchronize(backend.default_stream());  // the host copy dies with this scope
   return t;
 }
 
@@ -74,8 +125,11 @@ HostMatrix gather_rows(const HostMatrix& m, const std::vector<std::pair<int64_t,
 }
 
 HostMatrix stack(const HostMatrix& a, const HostMatrix& b) {
-  HostMatrix r = a;
-  r.rows += b.rows;
+  HostMatrix r;
+  r.rows = a.rows + b.rows;
+  r.cols = a.cols;
+  r.data.reserve(a.data.size() + b.data.size());  // one allocation, no growth copy
+  r.data.insert(r.data.end(), a.data.begin(), a.data.end());
   r.data.insert(r.data.end(), b.data.begin(), b.data.end());
   return r;
 }

@@ -31,12 +31,20 @@ class WeightBuilder {
   Elem dtype;
 
   bool has(const std::string& name) const;
+  TensorRequest request(const std::string& name, const Shape& shape, TensorRole role, int64_t fan_in) const;
   std::vector<float> read(const std::string& name, const Shape& shape, TensorRole role, int64_t fan_in = 0);
   HostMatrix read_matrix(const std::string& name, int64_t rows, int64_t cols);
 
-  // Uploads at the matrix dtype / as F32.
+  // Uploads at the matrix dtype / as F32. The host matrix is converted a bounded stretch of rows
+  // at a time (no full-size half copy).
   Tensor matrix(const HostMatrix& m);
-  Tensor matrix(const std::string& name, int64_t rows, int64_t cols) { return matrix(read_matrix(name, rows, cols)); }
+  // Source matrices uploaded straight into one backend tensor at the matrix dtype, stacked by
+  // rows in the order given (parts: name and row count; all `cols` wide), streamed through
+  // bounded scratch buffers (WeightSource::read_chunked): with the seeded generator no full-size
+  // fp32 or half host copy of any of them exists, so the load peak stays near the weights.
+  Tensor streamed_matrix(const std::vector<std::pair<std::string, int64_t>>& parts, int64_t cols,
+                         TensorRole role = TensorRole::Matrix);
+  Tensor matrix(const std::string& name, int64_t rows, int64_t cols) { return streamed_matrix({{name, rows}}, cols); }
   Tensor f32(const std::vector<float>& v, Shape shape);
   Tensor vec(const std::string& name, int64_t n, TensorRole role) { return f32(read(name, {n}, role), {n}); }
   Tensor bias(const std::string& name, int64_t n) { return vec(name, n, TensorRole::Bias); }

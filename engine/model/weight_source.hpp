@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,15 @@ class WeightSource {
   // fp32 values, row-major in `request.shape`. Throws Error naming the tensor when it is missing
   // or its shape / dtype disagrees with the config.
   virtual std::vector<float> read(const TensorRequest& request) = 0;
+  // The same values, handed to sink(values, count) in row-major order, each call whole rows
+  // (of shape.back() values) and at most max_values values unless one row is longer, so a
+  // builder can convert and upload them without a full-size fp32 copy. The default reads the
+  // whole tensor and hands it over at once; the seeded generator streams.
+  virtual void read_chunked(const TensorRequest& request, int64_t /*max_values*/,
+                            const std::function<void(const float*, int64_t)>& sink) {
+    const std::vector<float> v = read(request);
+    sink(v.data(), static_cast<int64_t>(v.size()));
+  }
   // Called once every tensor was read: the HF source reports unexpected tensors here.
   virtual void finish() {}
 };

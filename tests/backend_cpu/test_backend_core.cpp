@@ -7,7 +7,9 @@ using namespace archscope;
 using namespace archscope::test;
 
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 BOOST_AUTO_TEST_SUITE(backend_cpu_core)
 
@@ -30,6 +32,25 @@ BOOST_AUTO_TEST_CASE(thread_pool_rethrows) {
   int64_t sum = 0;  // still usable afterwards
   pool.parallel_for(10, 100, [&](int64_t b, int64_t e) { for (int64_t i = b; i < e; ++i) sum += i; });
   BOOST_TEST(sum == 45);
+}
+
+BOOST_AUTO_TEST_CASE(thread_pool_back_to_back_calls) {
+  // Many short calls in a row (the decode pattern): workers spinning between calls must never run
+  // a chunk twice, miss one, or run one of the previous call; a pause lets them fall asleep.
+  for (int threads : {2, 3}) {
+    cpu::ThreadPool pool(threads);
+    std::vector<int64_t> hits(64, 0);
+    for (int call = 0; call < 3000; ++call) {
+      const int64_t n = 1 + call % 64;
+      pool.parallel_for(n, 1, [&](int64_t b, int64_t e) { for (int64_t i = b; i < e; ++i) hits[i] += call; });
+      if (call == 1500) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    for (int64_t i = 0; i < 64; ++i) {
+      int64_t expect = 0;
+      for (int call = 0; call < 3000; ++call) expect += (1 + call % 64 > i) ? call : 0;
+      BOOST_TEST(hits[static_cast<size_t>(i)] == expect);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(tensors_views_and_ownership) {

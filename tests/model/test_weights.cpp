@@ -82,6 +82,45 @@ BOOST_AUTO_TEST_CASE(heavy_tailed_has_outlier_channels) {
   BOOST_TEST(host(be, w.layers[0].input_norm)[static_cast<size_t>(ch[0])] > 10.0f);
 }
 
+BOOST_AUTO_TEST_CASE(random_source_streams_the_same_values) {
+  // read_chunked (what the builder streams into the weights) gives read()'s values in any split.
+  for (bool heavy : {false, true}) {
+    RandomInitOptions o;
+    o.seed = 5;
+    o.heavy_tailed = heavy;
+    RandomWeightSource src(o);
+    std::vector<TensorRequest> reqs(4);
+    reqs[0] = {"layers.0.mlp.gate_proj.weight", {37, 64}, TensorRole::Matrix, 64};
+    reqs[1] = {"embed_tokens.weight", {50, 64}, TensorRole::Embedding, 64};
+    reqs[2] = {"layers.0.input_layernorm.weight", {64}, TensorRole::Norm};
+    reqs[3] = {"layers.0.linear_attn.A_log", {6}, TensorRole::DecayLog};
+    for (const TensorRequest& r : reqs) {
+      const std::vector<float> whole = src.read(r);
+      for (int64_t max_values : {1, 64, 200, 1 << 20}) {
+        std::vector<float> parts;
+        src.read_chunked(r, max_values, [&](const float* v, int64_t n) {
+          BOOST_TEST_REQUIRE(n % r.shape.back() == 0);
+          parts.insert(parts.end(), v, v + n);
+        });
+        BOOST_TEST(parts == whole);
+      }
+    }
+  }
+  // The builder stacks gate and up straight into gate_up: the rows are those of each source matrix.
+  const Fixture f = load_fixture("llama");
+  cpu::CpuBackend be(1);
+  RandomInitOptions o;
+  o.seed = 9;
+  const ModelWeights w = random_weights(be, f.config, o);
+  RandomWeightSource src(o);
+  const int64_t d = f.config.d_model, ff = f.config.ffn.d_ff;
+  std::vector<float> expect = src.read({"layers.1.mlp.gate_proj.weight", {ff, d}, TensorRole::Matrix, d});
+  const std::vector<float> up = src.read({"layers.1.mlp.up_proj.weight", {ff, d}, TensorRole::Matrix, d});
+  expect.insert(expect.end(), up.begin(), up.end());
+  BOOST_TEST(host(be, w.layers[1].ffn.gate_up) == expect);
+  BOOST_TEST(host(be, w.embedding) == src.read({"embed_tokens.weight", {f.config.vocab_size, d}, TensorRole::Embedding, d}));
+}
+
 BOOST_AUTO_TEST_CASE(loader_names_missing_and_misshapen_tensors) {
   const Fixture f = load_fixture("llama");
   cpu::CpuBackend be(1);
