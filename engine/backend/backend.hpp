@@ -68,6 +68,10 @@ class Backend {
   virtual void attention(Stream& s, const Tensor& q, const Tensor& q_positions, const KvBlocks& kv,
                          const Tensor& sinks, Tensor& out, const AttentionParams& p) = 0;
 
+  // out[i] = x[rows[i]]: rows I32 [R] index the outermost dimension of x [N, W] (F32); out F32
+  // [R, W]. Picks each sequence's last position before the LM head when only those logits count.
+  virtual void gather_rows(Stream& s, const Tensor& x, const Tensor& rows, Tensor& out) = 0;
+
   // Elementwise activation, out may alias x.
   virtual void activation(Stream& s, const Tensor& x, Tensor& out, Activation a) = 0;
 

@@ -38,6 +38,7 @@ class CpuBackend final : public Backend {
   void embedding(Stream& s, const Tensor& ids, const Tensor& table, float scale,
                  const Tensor& positions, const Tensor& pos_table, Tensor& out) override;
   void add(Stream& s, const Tensor& a, const Tensor& b, float scale, Tensor& out) override;
+  void gather_rows(Stream& s, const Tensor& x, const Tensor& rows, Tensor& out) override;
   void norm(Stream& s, const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& out,
             const NormParams& p) override;
   void gated_rms_norm(Stream& s, const Tensor& x, const Tensor& z, const Tensor& weight, float eps,

@@ -74,9 +74,8 @@ ThreadPool::~ThreadPool() {
 
 void ThreadPool::run_one(int64_t c) {
   if (failed_.load(std::memory_order_relaxed)) return;  // an earlier chunk threw: skip the rest
-  const int64_t begin = c * chunk_;
   try {
-    (*fn_)(begin, std::min(n_, begin + chunk_));
+    (*fn_)(bounds_[static_cast<size_t>(c)], bounds_[static_cast<size_t>(c) + 1]);
   } catch (...) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!error_) error_ = std::current_exception();
@@ -126,13 +125,21 @@ void ThreadPool::parallel_for(int64_t n, int64_t grain, RangeFn fn) {
     fn(0, n);
     return;
   }
-  // About four contiguous chunks per thread balances uneven rows with few claims.
-  int64_t chunk = std::max(grain, (n + 4 * t - 1) / (4 * t));
-  chunk = std::max(chunk, (n + kMaxChunks - 1) / kMaxChunks);
-  const uint64_t chunks = static_cast<uint64_t>((n + chunk - 1) / chunk);
+  // Guided chunks: each takes 1/(2t) of what is left (at least `grain`), so the first ones are
+  // long contiguous stretches (prefetch-friendly weight streaming) and the last ones short, so
+  // threads finish within a short chunk of each other (equal chunks of n/(4t) left up to one
+  // chunk, ~6% of a decode matvec, of one thread idle at the end). Boundaries are computed
+  // here, once per call, into a reused buffer; a claim is still one CAS.
+  bounds_.clear();
+  bounds_.push_back(0);
+  for (int64_t b = 0; b < n;) {
+    int64_t len = std::max(grain, (n - b + 2 * t - 1) / (2 * t));
+    if (static_cast<int64_t>(bounds_.size()) >= kMaxChunks) len = n - b;  // never past the 16-bit count
+    b = std::min(n, b + len);
+    bounds_.push_back(b);
+  }
+  const uint64_t chunks = bounds_.size() - 1;
   fn_ = &fn;
-  n_ = n;
-  chunk_ = chunk;
   failed_.store(false, std::memory_order_relaxed);
   done_.store(0, std::memory_order_relaxed);
   const uint32_t epoch = epoch_of(state_.load(std::memory_order_relaxed)) + 1;

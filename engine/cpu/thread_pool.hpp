@@ -46,11 +46,11 @@ class ThreadPool {
 
   int threads() const { return static_cast<int>(workers_.size()) + 1; }
 
-  // Runs fn(begin, end) over [0, n) in contiguous chunks of at least `grain` items (about four per
-  // thread), claimed dynamically so uneven rows (attention) and a descheduled thread on a shared
-  // machine balance out. The calling thread runs chunks too. Blocks until all chunks ran;
-  // rethrows the first exception (the remaining chunks are skipped). Not reentrant: fn must not
-  // call parallel_for.
+  // Runs fn(begin, end) over [0, n) in contiguous chunks of at least `grain` items, each 1/(2t)
+  // of what is left (long stretches first, short ones last), claimed dynamically so uneven rows
+  // (attention) and a descheduled thread on a shared machine balance out. The calling thread runs
+  // chunks too. Blocks until all chunks ran; rethrows the first exception (the remaining chunks
+  // are skipped). Not reentrant: fn must not call parallel_for.
   void parallel_for(int64_t n, int64_t grain, RangeFn fn);
 
   // How long a worker (or the waiting caller) spins before blocking; ARCHSCOPE_POOL_SPIN_US
@@ -74,8 +74,7 @@ class ThreadPool {
   alignas(64) std::atomic<uint32_t> done_{0};  // chunks finished in this epoch
   // The job in flight; written by the caller before it publishes state_.
   alignas(64) const RangeFn* fn_ = nullptr;
-  int64_t n_ = 0;
-  int64_t chunk_ = 1;
+  std::vector<int64_t> bounds_;  // chunk c is [bounds_[c], bounds_[c + 1])
   std::atomic<bool> failed_{false};
 
   std::atomic<bool> stop_{false};

@@ -28,6 +28,7 @@ BenchModel bench_model(const ModelConfig& config, const BenchShape& shape) {
   BenchModel m;
   PlanOptions prefill = options_for(shape, Phase::Prefill);
   prefill.tokens = shape.prompt;
+  prefill.logits_last_only = true;  // generation samples from each prompt's last position only
   const PlanTotals p = totals(build_plan(config, prefill));
   m.weights_bytes = p.param_bytes;
   m.prefill_flops = p.flops;

@@ -56,11 +56,7 @@ class EngineModel final : public StepModel {
   void prefill(int64_t seq, std::span<const int32_t> tokens, bool all_rows,
                std::vector<float>& logits) override {
     std::vector<SequenceStep> batch{{seq, std::vector<int32_t>(tokens.begin(), tokens.end())}};
-    logits = model_.forward_host(cache_, batch);
-    if (!all_rows) {
-      const auto vocab = static_cast<std::ptrdiff_t>(config_.vocab_size);
-      logits.erase(logits.begin(), logits.end() - vocab);
-    }
+    logits = model_.forward_host(cache_, batch, all_rows ? LogitRows::All : LogitRows::LastPerSequence);
   }
 
   void decode(std::span<const int64_t> seqs, std::span<const int32_t> tokens,

@@ -67,7 +67,7 @@ void apply_norm(Step& st, int64_t layer, const char* name, const Tensor& w, cons
 
 }  // namespace
 
-Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batch) {
+Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batch, LogitRows rows) {
   Stream& s = backend_.default_stream();
   Step st{backend_, s, config_, cache, observer_};
   std::vector<int32_t> ids;
@@ -148,8 +148,18 @@ Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batc
     if (observer_) observer_->layer_output(s, li, h);
   }
   const int64_t last = config_.n_layers;
+  // Only the rows whose logits are wanted go through the epilogue (the plan counts the same).
+  std::vector<int32_t> last_rows;
+  if (rows == LogitRows::LastPerSequence && st.rows != static_cast<int64_t>(st.seqs.size())) {
+    for (const SeqRows& r : st.seqs) last_rows.push_back(static_cast<int32_t>(r.row + r.count - 1));
+    Tensor index = backend_.alloc(Elem::I32, {static_cast<int64_t>(last_rows.size())});
+    backend_.upload(s, last_rows.data(), index);
+    Tensor picked = st.alloc({index.numel(), d});
+    backend_.gather_rows(s, h, index, picked);
+    h = picked;
+  }
   apply_norm(st, last, "final_norm", weights_.final_norm, weights_.final_norm_bias, h, h);
-  Tensor logits = st.alloc({st.rows, config_.vocab_size});
+  Tensor logits = st.alloc({h.dim(0), config_.vocab_size});
   {
     OpScope op(st, last, "lm_head");
     backend_.linear(s, h, weights_.lm_head, Tensor(), logits);
@@ -166,8 +176,9 @@ Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batc
   return logits;
 }
 
-std::vector<float> Model::forward_host(PagedKvCache& cache, const std::vector<SequenceStep>& batch) {
-  Tensor logits = forward(cache, batch);
+std::vector<float> Model::forward_host(PagedKvCache& cache, const std::vector<SequenceStep>& batch,
+                                       LogitRows rows) {
+  Tensor logits = forward(cache, batch, rows);
   std::vector<float> out(static_cast<size_t>(logits.numel()));
   backend_.download(backend_.default_stream(), logits, out.data());
   backend_.synchronize(backend_.default_stream());

@@ -53,6 +53,10 @@ struct SequenceStep {
   std::vector<int32_t> tokens;
 };
 
+// Which rows get logits: every position (a full forward, `archscope logits`), or the last token of
+// each sequence (generation: what the sampler needs; the plan's PlanOptions::logits_last_only).
+enum class LogitRows { All, LastPerSequence };
+
 class Model {
  public:
   // The config and the weights (built from that config) must outlive the model.
@@ -63,10 +67,13 @@ class Model {
   const ModelConfig& config() const { return config_; }
 
   // Runs the tokens of every sequence (each continues at its cached length), stores their keys
-  // and values, and returns the logits F32 [total tokens, vocab], rows in the order given.
-  Tensor forward(PagedKvCache& cache, const std::vector<SequenceStep>& batch);
+  // and values, and returns the logits F32 [total tokens, vocab], rows in the order given — or,
+  // with LogitRows::LastPerSequence, [sequences, vocab], one row per sequence in the order given.
+  Tensor forward(PagedKvCache& cache, const std::vector<SequenceStep>& batch,
+                 LogitRows rows = LogitRows::All);
   // forward() and a host copy of the logits.
-  std::vector<float> forward_host(PagedKvCache& cache, const std::vector<SequenceStep>& batch);
+  std::vector<float> forward_host(PagedKvCache& cache, const std::vector<SequenceStep>& batch,
+                                  LogitRows rows = LogitRows::All);
 
  private:
   struct Tables;

@@ -1,5 +1,6 @@
 // Epilogue: final norm, LM head over every processed row (prefill computes logits for all
-// positions, as a forward pass does; FLOPs per token stay comparable to 2·params), then the logit
+// positions, as a forward pass does; FLOPs per token stay comparable to 2·params) or, with
+// PlanOptions::logits_last_only, over each sequence's last row; then the logit
 // scale and the final soft-cap when configured. The LM head stays bf16 under quantized weight
 // dtypes (see Builder). Tied embeddings: the head owns no parameters — the embedding op does —
 // but it still reads the whole shared table.
@@ -8,7 +9,13 @@
 
 namespace archscope::plan_detail {
 
-void add_epilogue(const Builder& b, std::vector<Op>& ops) {
+void add_epilogue(const Builder& all_rows, std::vector<Op>& ops) {
+  // Generation needs the logits of each sequence's last token only: one row per sequence.
+  Builder b = all_rows;
+  if (b.options.logits_last_only) {
+    b.rows = b.batch;
+    b.new_tokens = 1;
+  }
   const ModelConfig& c = b.config;
   ops.push_back(finish(b.norm("final_norm", 1, c.d_model, c.d_model, c.norm.bias,
                               costs::norm_per_element(c.norm.kind, c.norm.bias))));

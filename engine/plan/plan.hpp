@@ -73,6 +73,9 @@ struct PlanOptions {
   DType activations = DType::BF16;
   // Quantized weights carry one bf16 scale per group of this many weights; 0 = scales not counted.
   int64_t quant_group_size = 0;
+  // The epilogue (final norm, LM head, logit scale, soft-cap) over each sequence's last token only,
+  // as generation runs a prefill, instead of every position (a full forward, `archscope logits`).
+  bool logits_last_only = false;
 };
 
 using Shape = std::vector<int64_t>;

@@ -21,6 +21,11 @@ void CheckedBackend::add(Stream& s, const Tensor& a, const Tensor& b, float scal
   note(out);
 }
 
+void CheckedBackend::gather_rows(Stream& s, const Tensor& x, const Tensor& rows, Tensor& out) {
+  inner_.gather_rows(s, x, rows, out);
+  note(out);
+}
+
 void CheckedBackend::norm(Stream& s, const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& out,
                           const NormParams& p) {
   inner_.norm(s, x, weight, bias, out, p);

@@ -116,6 +116,7 @@ RunResult ProfiledRun::run(EventChannel& channel) {
   plan.weights = dtype_of(options_.weights);
   plan.kv = DType::F32;
   plan.activations = DType::F32;  // the CPU engine computes in fp32
+  plan.logits_last_only = true;  // the forward below computes each sequence's last logits row only
 
   // Prompts: random token ids from a stream of their own, apart from the weights'.
   SplitMix64 rng(options_.seed ^ 0x70726f6d7074ULL);  // "prompt"
@@ -132,11 +133,11 @@ RunResult ProfiledRun::run(EventChannel& channel) {
     for (int64_t step = 0; step <= options_.new_tokens; ++step) {
       const bool prefill = step == 0;
       const int64_t context = cache.length(batch.front().seq);  // before the step
-      std::vector<int64_t> rows;  // the last logits row of each sequence
-      for (int64_t b = 0; b < options_.batch; ++b) rows.push_back(prefill ? (b + 1) * options_.prompt - 1 : b);
+      std::vector<int64_t> rows;  // one logits row per sequence: its last token
+      for (int64_t b = 0; b < options_.batch; ++b) rows.push_back(b);
 
       observer.begin_step(s);
-      const Tensor logits = model.forward(cache, batch);
+      const Tensor logits = model.forward(cache, batch, LogitRows::LastPerSequence);
       download_rows(be, s, logits, rows, host_logits);  // part of the step, as a user sees it
       observer.end_step(s);
       be.synchronize(s);

@@ -1,6 +1,8 @@
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
 
+#include <hwy/targets.h>
+
 #include "helpers.hpp"
 
 using namespace archscope;
@@ -102,6 +104,34 @@ BOOST_AUTO_TEST_CASE(sliding_chunked_sinks_softcap_scale_mla_dims) {
   run({3, 8, 2, 15, 15, 17, 4, Elem::F32, {AttentionMask::Sliding, 5, 0, 0}, true}, 8);  // gpt-oss
   run({3, 4, 2, 15, 15, 17, 4, Elem::F32, {AttentionMask::Causal, 0, 0.31f, 5.0f}, false}, 9);
   run({4, 3, 3, 25, 9, 19, 6, Elem::F32, {AttentionMask::Causal, 0, 0.2f, 0}, false}, 10);  // MLA: qk 25, v 9
+}
+
+// The op cuts work into tiles of up to 16 query rows of one kv head (a GQA group times a few
+// tokens), walks keys in blocks of 32 with an online softmax, and splits a tile's key range over
+// the threads when there are few tiles (decode with one or two kv heads). These cover several key
+// blocks, several token tiles with different key ranges, groups wider than a tile, and splits.
+BOOST_AUTO_TEST_CASE(key_blocks_token_tiles_and_key_splits) {
+  run({37, 8, 2, 64, 64, 150, 16, Elem::BF16, {}, false}, 11);                           // prefill tiles
+  run({1, 8, 1, 64, 64, 1000, 16, Elem::BF16, {}, false}, 12);                           // MQA decode: splits
+  run({2, 4, 2, 40, 24, 700, 7, Elem::F16, {AttentionMask::Causal, 0, 0, 3.0f}, true}, 13);  // splits + sinks
+  run({1, 3, 1, 33, 33, 900, 16, Elem::F32, {AttentionMask::Sliding, 300, 0, 0}, true}, 14);  // sliding + splits
+  run({9, 40, 2, 16, 16, 77, 8, Elem::F32, {AttentionMask::Chunked, 32, 0, 0}, false}, 15);  // group 20 > 16
+  run({21, 4, 4, 8, 8, 100, 32, Elem::F32, {AttentionMask::Sliding, 10, 0, 0}, false}, 16);  // MHA, 16 tokens a tile
+}
+
+// The kernels are compiled for every x86 target Highway knows (SSE4, AVX2, AVX-512...) and the
+// best one is picked at run time: check each one this CPU can run, not only the best.
+BOOST_AUTO_TEST_CASE(every_simd_target) {
+  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    BOOST_TEST_CONTEXT("target " << hwy::TargetName(target)) {
+      hwy::SetSupportedTargetsForTest(target);
+      run({37, 8, 2, 64, 64, 150, 16, Elem::BF16, {}, false}, 21);
+      run({1, 8, 1, 64, 64, 1000, 16, Elem::F16, {AttentionMask::Sliding, 700, 0, 0}, true}, 22);
+      run({6, 4, 2, 21, 13, 45, 5, Elem::F32, {AttentionMask::Causal, 0, 0.3f, 4.0f}, true}, 23);
+      run({3, 6, 3, 7, 3, 12, 4, Elem::F32, {AttentionMask::Chunked, 4, 0, 0}, false}, 24);
+    }
+  }
+  hwy::SetSupportedTargetsForTest(0);
 }
 
 BOOST_AUTO_TEST_CASE(a_sink_takes_mass_but_adds_no_value) {

@@ -29,6 +29,7 @@ Plan step_plan(const ModelConfig& c, const prof::RunOptions& o, int64_t step) {
   p.weights = DType::F32;
   p.kv = DType::F32;
   p.activations = DType::F32;
+  p.logits_last_only = true;  // a run samples from each sequence's last position only
   return build_plan(c, p);
 }
 
