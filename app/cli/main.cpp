@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "common/error.hpp"
+#include "common/version.hpp"
 
 namespace {
 
@@ -15,7 +16,8 @@ constexpr int kExitInternal = 1;
 
 int run(int argc, char** argv) {
   CLI::App app{"archscope: explore, run and profile LLM architectures"};
-  app.set_version_flag("--version", std::string(ARCHSCOPE_VERSION) + " (" ARCHSCOPE_GIT_REV ")");
+  app.set_version_flag("--version", std::string(archscope::archscope_version()) + " (" +
+                                        archscope::archscope_git_revision() + ")");
   app.require_subcommand(1);
   app.fallthrough(false);
 

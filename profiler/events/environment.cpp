@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/version.hpp"
 #include "presets/measure_host.hpp"
 
 namespace archscope::prof {
@@ -12,8 +13,8 @@ RunEnvironment capture_environment(int64_t threads) {
   env.cpu_model = host.cpu_model;
   env.logical_cpus = host.logical_cpus;
   env.threads = threads > 0 ? threads : std::max<int64_t>(1, host.logical_cpus);
-  env.version = ARCHSCOPE_VERSION;  // compile definitions of archscope_common
-  env.git_revision = ARCHSCOPE_GIT_REV;
+  env.version = archscope_version();
+  env.git_revision = archscope_git_revision();
   return env;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "events/channel.hpp"
+#include "common/version.hpp"
 #include "events/environment.hpp"
 #include "events/subscriber_thread.hpp"
 #include "prof_events/event_helpers.hpp"
@@ -169,8 +170,9 @@ BOOST_AUTO_TEST_CASE(stop_and_destructor_do_not_hang_on_an_open_channel) {
 BOOST_AUTO_TEST_CASE(environment_names_host_and_build) {
   const RunEnvironment env = capture_environment(3);
   BOOST_TEST(env.threads == 3);
-  BOOST_TEST(env.version == ARCHSCOPE_VERSION);
-  BOOST_TEST(env.git_revision == ARCHSCOPE_GIT_REV);
+  BOOST_TEST(env.version == archscope::archscope_version());
+  BOOST_TEST(env.git_revision == archscope::archscope_git_revision());
+  BOOST_TEST(!env.git_revision.empty());
   BOOST_TEST(!env.cpu_model.empty());
   BOOST_TEST(env.logical_cpus >= 1);
   BOOST_TEST(capture_environment(0).threads == env.logical_cpus);  // 0: one per logical CPU
