@@ -61,8 +61,21 @@ Compared compare_one(prof::store::RunStore& store, int64_t id) {
   }
   c.figures["expert_cv_mean"] = load.empty() ? 0.0 : cv / static_cast<double>(load.size());
   c.figures["expert_max_over_mean"] = ratio;
-  for (const prof::store::LayerTime& l : store.layer_times(id))
-    c.times["layer_ns"][std::string(prof::to_string(l.phase)) + " " + std::to_string(l.layer)] = l.total_ns;
+  // Row keys sort as the model runs: layers zero-padded ("decode L007" before "decode L010"), then
+  // the prologue ("embed", layer -1) and the epilogue ("head", layer n_layers).
+  const nlohmann::json config = nlohmann::json::parse(c.run.config_json, nullptr, false);
+  const int64_t n_layers = config.is_object() ? config.value("n_layers", int64_t{-1}) : int64_t{-1};
+  for (const prof::store::LayerTime& l : store.layer_times(id)) {
+    char name[32];
+    if (l.layer < 0) {
+      std::snprintf(name, sizeof name, "embed");
+    } else if (n_layers >= 0 && l.layer >= n_layers) {
+      std::snprintf(name, sizeof name, "head");
+    } else {
+      std::snprintf(name, sizeof name, "L%03d", static_cast<int>(l.layer));
+    }
+    c.times["layer_ns"][std::string(prof::to_string(l.phase)) + " " + name] = l.total_ns;
+  }
   for (const prof::store::KindTime& k : store.kind_times(id))
     c.times["kind_ns"][std::string(prof::to_string(k.phase)) + " " + k.kind] = k.total_ns;
   return c;
