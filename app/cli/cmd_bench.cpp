@@ -47,10 +47,6 @@ struct Measured {
   double gemm_tflops = 0;
 };
 
-DType dtype_of(Elem e) {
-  return e == Elem::F32 ? DType::F32 : e == Elem::BF16 ? DType::BF16 : DType::F16;
-}
-
 Measured measure(const BenchOptions& o, const ModelConfig& config, const EngineModelOptions& eo,
                  int threads) {
   Measured m;

@@ -16,6 +16,19 @@ Elem elem_of(DType t) {
   throw Error(ErrorKind::Internal, "elem_of", "unknown DType");
 }
 
+DType dtype_of(Elem e) {
+  switch (e) {
+    case Elem::F32: return DType::F32;
+    case Elem::BF16: return DType::BF16;
+    case Elem::F16: return DType::F16;
+    case Elem::FP8: return DType::FP8;
+    case Elem::INT8: return DType::INT8;
+    case Elem::INT4: return DType::INT4;
+    case Elem::I32: break;
+  }
+  throw Error(ErrorKind::Unsupported, "dtype_of", std::string("element type ") + to_string(e) + " is index data, not a storage dtype");
+}
+
 int elem_bits(Elem e) {
   switch (e) {
     case Elem::F32: case Elem::I32: return 32;

@@ -21,6 +21,8 @@ class Backend;
 enum class Elem : uint8_t { F32, BF16, F16, I32, FP8, INT8, INT4 };
 
 Elem elem_of(DType t);
+// The inverse of elem_of for storage types; I32 (index data) has no DType: Error(Unsupported).
+DType dtype_of(Elem e);
 int elem_bits(Elem e);
 const char* to_string(Elem e);
 bool elem_is_quantized(Elem e);  // fp8/int8/int4: need block scales, no op handles them yet

@@ -16,16 +16,6 @@ namespace {
 
 constexpr int64_t kBlockSize = 16;
 
-DType dtype_of(Elem e) {
-  switch (e) {
-    case Elem::F32: return DType::F32;
-    case Elem::BF16: return DType::BF16;
-    case Elem::F16: return DType::F16;
-    default: break;
-  }
-  throw Error(ErrorKind::Unsupported, "kv", std::string("element type ") + to_string(e));
-}
-
 int64_t rounded_tokens(const EngineModelOptions& o) {
   // Each sequence owns whole blocks, so the pool must hold every sequence's last partial block.
   const int64_t per_seq = (o.max_tokens + kBlockSize - 1) / kBlockSize * kBlockSize;

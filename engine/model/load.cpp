@@ -11,14 +11,12 @@ namespace archscope {
 
 namespace {
 
-DType dtype_of(Elem e) {
-  switch (e) {
-    case Elem::F32: return DType::F32;
-    case Elem::BF16: return DType::BF16;
-    case Elem::F16: return DType::F16;
-    default: break;
+// The engine's kernels take fp32/bf16/fp16 weights; quantized types wait for their kernels.
+DType weight_dtype(Elem e) {
+  if (e != Elem::F32 && e != Elem::BF16 && e != Elem::F16) {
+    throw Error(ErrorKind::Unsupported, "weights", std::string("weight dtype ") + to_string(e) + " (fp32, bf16, fp16 are supported)");
   }
-  throw Error(ErrorKind::Unsupported, "weights", std::string("weight dtype ") + to_string(e) + " (fp32, bf16, fp16 are supported)");
+  return dtype_of(e);
 }
 
 }  // namespace
@@ -27,7 +25,7 @@ uint64_t estimate_weight_bytes(const ModelConfig& config, Elem dtype) {
   PlanOptions o;
   o.phase = Phase::Prefill;
   o.tokens = 1;
-  o.weights = dtype_of(dtype);
+  o.weights = weight_dtype(dtype);
   uint64_t bytes = totals(build_plan(config, o)).param_bytes;
   const auto specs = expand_layers(config);
   const MlaConfig& m = config.attention.mla;
@@ -43,7 +41,7 @@ uint64_t estimate_weight_bytes(const ModelConfig& config, Elem dtype) {
 
 ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSource& source, Elem dtype) {
   using namespace model_detail;
-  dtype_of(dtype);
+  weight_dtype(dtype);
   check_fits(estimate_weight_bytes(config, dtype), "weights");
   WeightBuilder b(backend, config, source, dtype);
   const int64_t d = config.d_model;

@@ -15,10 +15,6 @@ namespace archscope::prof {
 
 namespace {
 
-DType dtype_of(Elem e) {
-  return e == Elem::F32 ? DType::F32 : e == Elem::BF16 ? DType::BF16 : DType::F16;
-}
-
 void validate(const RunOptions& o) {
   if (o.prompt < 1) throw Error(ErrorKind::Validation, "--prompt", "must be at least 1");
   if (o.new_tokens < 1) throw Error(ErrorKind::Validation, "--new", "must be at least 1");

@@ -84,3 +84,15 @@ BOOST_AUTO_TEST_CASE(timer_measures_a_span) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(backend_elem_dtype)
+
+BOOST_AUTO_TEST_CASE(dtype_of_inverts_elem_of) {
+  using namespace archscope;
+  for (DType t : {DType::F32, DType::BF16, DType::F16, DType::FP8, DType::INT8, DType::INT4}) {
+    BOOST_TEST((dtype_of(elem_of(t)) == t));
+  }
+  BOOST_CHECK_THROW(dtype_of(Elem::I32), Error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
