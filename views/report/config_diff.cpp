@@ -29,10 +29,7 @@ void diff_tree(const nlohmann::json* a, const nlohmann::json* b, const std::stri
 }
 
 // Long values (sources, explicit per-layer patterns) are cut for the terminal; --json has them whole.
-std::string cell(const std::string& v) {
-  constexpr size_t kMax = 60;
-  return text::display_width(v) <= kMax ? v : v.substr(0, kMax - 3) + "...";
-}
+std::string cell(const std::string& v) { return text::truncate(v, 60); }
 
 // The analytic figures compared, each with its JSON name.
 struct Figure {

@@ -89,6 +89,19 @@ size_t display_width(const std::string& s) {
   return n;
 }
 
+std::string truncate(std::string_view text, size_t max_chars) {
+  if (max_chars == 0) return "";
+  size_t chars = 0, cut = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    // A code point starts at every byte that is not a continuation byte (10xxxxxx).
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    ++chars;
+    if (chars == max_chars) cut = i;  // where the ellipsis goes if the text is longer
+    if (chars > max_chars) return std::string(text.substr(0, cut)) + "\xE2\x80\xA6";
+  }
+  return std::string(text);
+}
+
 Table::Table(std::vector<std::string> header, std::string align) : align_(std::move(align)) {
   rows_.push_back(std::move(header));
 }

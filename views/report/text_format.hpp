@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace archscope::text {
@@ -18,6 +19,9 @@ std::string binary_bytes(double v);              // 1.50 GiB
 std::string duration(double seconds);            // 1.234 ms
 std::string percent(uint64_t part, uint64_t whole);
 size_t display_width(const std::string& s);      // UTF-8 aware column count
+// At most `max_chars` code points of `text`, ending in "…" when shortened; never splits a UTF-8
+// sequence. For labels and cells that must fit a fixed width.
+std::string truncate(std::string_view text, size_t max_chars);
 
 // A table with a rule under the header. `align` gives each column 'l' (text) or 'r' (numbers);
 // by default the first column is left-aligned and the others right-aligned.

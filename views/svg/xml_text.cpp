@@ -67,17 +67,4 @@ std::string escape(std::string_view text) {
   return out;
 }
 
-std::string truncate(std::string_view text, size_t max_chars) {
-  if (max_chars == 0) return "";
-  size_t chars = 0, cut = 0;
-  for (size_t i = 0; i < text.size();) {
-    uint32_t cp = 0;
-    const size_t n = utf8_sequence(text, i, cp);
-    i += n == 0 ? 1 : n;
-    if (++chars == max_chars - 1) cut = i;  // leaves room for the ellipsis
-    if (chars > max_chars) return std::string(text.substr(0, cut)) + "\xE2\x80\xA6";
-  }
-  return std::string(text);
-}
-
 }  // namespace archscope::svg

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "report/text_format.hpp"
+
 namespace archscope::svg {
 
 // Escapes & < > " ' and makes the text well-formed XML: bytes that are not valid UTF-8 become
@@ -12,8 +14,7 @@ namespace archscope::svg {
 // carriage return, plus U+FFFE/U+FFFF) become U+FFFD too, instead of breaking the document.
 std::string escape(std::string_view text);
 
-// At most `max_chars` code points of `text`, ending in "…" when shortened; never splits a UTF-8
-// sequence. For labels that must fit a fixed width (the full text goes in a <title>).
-std::string truncate(std::string_view text, size_t max_chars);
+// Labels that must fit a fixed width are cut by text::truncate (the full text goes in a <title>).
+using text::truncate;
 
 }  // namespace archscope::svg
