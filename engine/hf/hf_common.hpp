@@ -30,6 +30,11 @@ void read_core(const Reader& r, const CoreDefaults& d, ModelConfig& c);
 // hidden_act / hidden_activation of a gated FFN: silu → SwiGLU, gelu* → GeGLU.
 void read_gated_activation(const Reader& r, const std::string& fallback, FfnConfig& ffn);
 
+// What Gemma 2 and Gemma 3 share: read_core, GeGLU (tanh), (1 + w) RMSNorms around both
+// sub-blocks, embeddings scaled by sqrt(hidden_size), attention_bias, and the softmax scale
+// query_pre_attn_scalar^-0.5.
+void read_gemma_core(const Reader& r, const CoreDefaults& d, ModelConfig& c);
+
 // A per-layer RoPE description: the global one and, when rope_parameters is keyed by layer type
 // (transformers 5.x Gemma 3), the one of sliding / chunked layers.
 struct RopeRead {

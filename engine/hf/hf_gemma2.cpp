@@ -1,7 +1,6 @@
 // Gemma 2 (Gemma2Config): Gemma 3's skeleton without q/k norms, one RoPE for all layers, and the
 // two logit soft-caps that Gemma 2's attention really applies (transformers' Gemma2Attention
 // passes softcap to the attention function; Gemma 3's does not, see hf_gemma3.cpp).
-#include <cmath>
 #include <string>
 
 #include "common/error.hpp"
@@ -31,19 +30,9 @@ ModelConfig import_gemma2(const Reader& r) {
   d.rope_theta = 10000.0;
   d.tied_embeddings = true;
   d.head_dim = 256;
-  read_core(r, d, c);
-  read_gated_activation(r, "gelu_pytorch_tanh", c.ffn);
-
-  // Gemma2RMSNorm scales by (1 + w); pre and post norms around both sub-blocks.
-  c.norm.kind = NormKind::RmsNormPlusOne;
-  c.norm.placement = NormPlacement::Sandwich;
-  c.embedding_scale = std::sqrt(static_cast<double>(c.d_model));
+  read_gemma_core(r, d, c);
 
   auto& a = c.attention;
-  a.qkv_bias = a.out_bias = r.boolean_or("attention_bias", false);
-  const double qpas = r.number_or("query_pre_attn_scalar", 256.0);
-  if (!(qpas > 0.0)) r.fail_value("query_pre_attn_scalar", "must be positive");
-  a.scale = 1.0 / std::sqrt(qpas);
   a.softcap = softcap(r, "attn_logit_softcapping", 50.0);
   c.final_softcap = softcap(r, "final_logit_softcapping", 30.0);
 

@@ -1,5 +1,3 @@
-#include <cmath>
-
 #include "hf/hf_common.hpp"
 #include "hf/hf_families.hpp"
 
@@ -15,20 +13,10 @@ ModelConfig import_gemma3(const Reader& r) {
   d.rope_theta = 1e6;
   d.tied_embeddings = true;
   d.head_dim = 256;
-  read_core(r, d, c);
-  read_gated_activation(r, "gelu_pytorch_tanh", c.ffn);
-
-  // Gemma3RMSNorm scales by (1 + w); four norms per layer wrap both sub-blocks.
-  c.norm.kind = NormKind::RmsNormPlusOne;
-  c.norm.placement = NormPlacement::Sandwich;
-  c.embedding_scale = std::sqrt(static_cast<double>(c.d_model));
+  read_gemma_core(r, d, c);
 
   auto& a = c.attention;
   a.qk_norm = QkNormKind::PerHead;
-  a.qkv_bias = a.out_bias = r.boolean_or("attention_bias", false);
-  const double qpas = r.number_or("query_pre_attn_scalar", 256.0);
-  if (!(qpas > 0.0)) r.fail_value("query_pre_attn_scalar", "must be positive");
-  a.scale = 1.0 / std::sqrt(qpas);
   // Gemma3TextConfig still carries Gemma 2's attn_logit_softcapping, but transformers' (5.17)
   // Gemma3Attention never passes it to the attention function (QK-norm replaced the cap), so a
   // value there changes nothing in HF; honouring it made tests/fixtures/hf/gemma3_softcap differ
