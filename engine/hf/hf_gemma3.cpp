@@ -1,3 +1,5 @@
+// Gemma 3 (gemma3_text, or gemma3 with text_config): the Gemma skeleton (hf_gemma_core.cpp) plus
+// per-head q/k norms, the 5:1 sliding/full pattern, a local RoPE, and no attention soft-cap.
 #include "hf/hf_common.hpp"
 #include "hf/hf_families.hpp"
 
