@@ -70,21 +70,15 @@ float* w_scratch(size_t floats) {
 void CpuBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& out) {
   const char* op = "linear";
   check_stream(*this, s, op);
-  const float* xp = in_f32(x, op, "x");
-  check_float(w, op, "w");
-  require(x.rank() == 2 && w.rank() == 2, op, "x and w must be 2-D");
-  const int64_t T = x.dim(0), K = x.dim(1), N = w.dim(0);
-  require(w.dim(1) == K, op, "w " + shape_string(w.shape()) + " does not match x " + shape_string(x.shape()));
-  float* yp = out_f32(out, op, "out");
-  check_shape(out, {T, N}, op, "out");
-  const float* bp = nullptr;
-  if (bias.defined()) {
-    bp = in_f32(bias, op, "bias");
-    check_shape(bias, {N}, op, "bias");
-  }
-  require(out.buffer() != x.buffer() || out.byte_offset() >= x.byte_offset() + x.bytes() ||
-              x.byte_offset() >= out.byte_offset() + out.bytes(),
-          op, "out must not overlap x");
+  const contract::LinearDims d = contract::check_linear(x, w, bias, out);
+  check_cpu(x, op, "x");
+  check_cpu(w, op, "w");
+  check_cpu_optional(bias, op, "bias");
+  check_cpu(out, op, "out");
+  const int64_t T = d.tokens, K = d.in, N = d.out;
+  const float* xp = host<const float>(x);
+  float* yp = host<float>(out);
+  const float* bp = host_or_null<const float>(bias);
   if (T == 0 || N == 0) return;
 
   const char* wbase = static_cast<const char*>(raw(w));
