@@ -11,7 +11,7 @@
 //   (activation-sized, freed on return); each thread takes panels of up to kGemmNC rows of W,
 //   widens them kGemmKC columns at a time into a per-thread scratch (256 KiB, reused: never an
 //   fp32 copy of the weights) and runs a 6 x 32 register-blocked micro-kernel. No BLAS threads.
-// Checked against the float64 reference in tests/backend_cpu/test_linear.cpp.
+// Checked against the float64 reference on every SIMD target in tests/backend_ops/test_linear.cpp.
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
