@@ -36,6 +36,28 @@ void check_no_overlap(const Tensor& a, const Tensor& b, const char* op, const ch
 
 // ---- the ops (see backend.hpp for what each computes)
 
+// Memory and MoE-grouping ops (op_contracts_moe.cpp).
+void check_fill(const Tensor& out, float value);
+// Returns true when dst is src itself (nothing to copy).
+bool check_copy(const Tensor& src, const Tensor& dst);
+void check_scale(const Tensor& x, const Tensor& row_scale, const Tensor& out);
+struct IndexAddDims {
+  int64_t rows, width, out_rows;
+};
+IndexAddDims check_index_add(const Tensor& src, const Tensor& index, const Tensor& weight,
+                             const Tensor& out);
+struct MoeGroupDims {
+  int64_t tokens, k;
+};
+MoeGroupDims check_moe_group(const Tensor& ids, const Tensor& weights, int64_t experts,
+                             const Tensor& token_of, const Tensor& weight_of,
+                             const Tensor& offsets);
+struct GroupedLinearDims {
+  int64_t rows, in, out, experts;
+};
+GroupedLinearDims check_grouped_linear(const Tensor& x, const Tensor& w, const Tensor& bias,
+                                       const Tensor& offsets, const Tensor& out);
+
 struct EmbeddingDims {
   int64_t tokens, vocab, width, positions;
 };  // positions: 0 without pos_table
@@ -125,5 +147,7 @@ void check_query_positions(std::span<const int32_t> positions, int64_t length, c
 // The block-table entries that cover positions [0, upto) name blocks of the pool.
 void check_block_table(std::span<const int32_t> table, int64_t upto, const KvDims& d,
                        const char* op);
+// grouped_linear: offsets[0] = 0, offsets[E] = rows, never decreasing.
+void check_group_offsets(std::span<const int32_t> offsets, int64_t rows, const char* op);
 
 }  // namespace archscope::contract

@@ -28,6 +28,15 @@ Expected ref_glu(const Floats& gate_up, int64_t T, const GluParams& p);
 Expected ref_sigmoid_gate(const Floats& x, const Floats& gate, int64_t W);  // gate [T, W] or [T, 1]
 Expected ref_softcap(const Floats& x, float scale, float cap);
 
+// ---- memory and MoE-grouping ops (ref_moe.cpp)
+// out[r, :] = scale * row_scale[r] * x[r, :] (row_scale empty: 1), rows of W.
+Expected ref_scale(const Floats& x, float scale, const Floats& row_scale, int64_t W);
+// out[index[r]] = base + sum over r of weight[r] * src[r] (weight empty: 1), rows of W.
+Expected ref_index_add(const Floats& base, const Floats& src, const Ints& index, const Floats& weight, int64_t W);
+// Rows [offsets[e], offsets[e+1]) of x [R, K] through expert e's w [N, K] (+ bias [E, N]).
+Expected ref_grouped_linear(const Floats& x, const Floats& w, const Floats& b, const Ints& offsets, int64_t K,
+                            int64_t N);
+
 // ---- norms (ref_norm.cpp); w / b empty when absent.
 Expected ref_norm(const Floats& x, const Floats& w, const Floats& b, const NormParams& p);
 Expected ref_gated_rms_norm(const Floats& x, const Floats& z, const Floats& w, float eps, int64_t width);

@@ -145,4 +145,35 @@ BOOST_AUTO_TEST_CASE(router_conv_and_delta) {
   });
 }
 
+BOOST_AUTO_TEST_CASE(memory_and_moe_grouping_ops) {
+  for_each_backend([](Backend& be) {
+    Stream& s = be.default_stream();
+    Tensor i = be.alloc(Elem::I32, {5}), h = be.alloc(Elem::BF16, {5});
+    refused([&] { be.fill(s, i, 0.5f); }, "fill", "value is not an int32 for an I32 tensor");
+    refused([&] { be.fill(s, h, 0.0f); }, "fill", "out is bf16, expected fp32 or int32");
+    Tensor a = be.alloc(Elem::BF16, {3, 11});
+    refused([&] { be.copy(s, a, lvalue(be.alloc(Elem::F32, {33}))); }, "copy", "src is bf16, dst fp32");
+    refused([&] { be.copy(s, a, lvalue(be.alloc(Elem::BF16, {32}))); }, "copy", "sizes differ: [3, 11] vs [32]");
+    Tensor big = be.alloc(Elem::F32, {10});
+    refused([&] { be.copy(s, big.slice_rows(0, 6), lvalue(big.slice_rows(4, 6))); }, "copy", "dst must not overlap src");
+    Tensor z = be.alloc(Elem::F32, {5, 9});
+    refused([&] { be.scale(s, z, 1.0f, be.alloc(Elem::F32, {4}), z); }, "scale", "row_scale has shape [4], expected [5]");
+    Tensor src = be.alloc(Elem::F32, {3, 4}), out = be.alloc(Elem::F32, {2, 4});
+    refused([&] { be.index_add(s, src, upload_i32(be, {3}, {0, 2, 1}), Tensor(), out); }, "index_add",
+            "index 2 outside [0, 2)");
+    refused([&] { be.index_add(s, src, upload_i32(be, {3}, {0, 1, 1}), Tensor(), lvalue(be.alloc(Elem::F32, {2, 5}))); },
+            "index_add", "differ in width");
+    Tensor tok = be.alloc(Elem::I32, {4}), wo = be.alloc(Elem::F32, {4}), off = be.alloc(Elem::I32, {4});
+    refused([&] { be.moe_group(s, upload_i32(be, {2, 2}, {0, 1, 3, 2}), be.alloc(Elem::F32, {2, 2}), 3, tok, wo, off); },
+            "moe_group", "expert id 3 outside [0, 3)");
+    Tensor x = be.alloc(Elem::F32, {4, 6}), w = be.alloc(Elem::F32, {3, 2, 6}), y = be.alloc(Elem::F32, {4, 2});
+    refused([&] { be.grouped_linear(s, x, w, Tensor(), upload_i32(be, {4}, {0, 3, 2, 4}), y); }, "grouped_linear",
+            "offsets decrease at expert 1");
+    refused([&] { be.grouped_linear(s, x, w, Tensor(), upload_i32(be, {4}, {0, 1, 2, 3}), y); }, "grouped_linear",
+            "offsets must run from 0 to 4, run from 0 to 3");
+    refused([&] { be.grouped_linear(s, x, be.alloc(Elem::INT4, {3, 2, 6}), Tensor(), off, y); }, "grouped_linear",
+            "int4 weights have no kernel yet", ErrorKind::Unsupported);
+  });
+}
+
 BOOST_AUTO_TEST_SUITE_END()
