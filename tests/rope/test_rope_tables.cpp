@@ -94,25 +94,6 @@ BOOST_AUTO_TEST_CASE(llama3_piecewise_by_wavelength) {
   BOOST_TEST(f.inv_freq[63] == std::pow(500000.0, -126.0 / 128) / 8, tt::tolerance(1e-12));  // lowest: / factor
 }
 
-BOOST_AUTO_TEST_CASE(llama3_with_equal_factors_has_no_blend_band) {
-  // Llama 4 Scout's rope_scaling: factor 16, low = high = 1, original 8192. transformers: every
-  // wavelength above 8192 divided by 16, the rest unchanged.
-  Rope r = make(500000, RopeScalingKind::Llama3, 16);
-  r.scaling.low_freq_factor = 1;
-  r.scaling.high_freq_factor = 1;
-  r.scaling.original_max_position = 8192;
-  const auto f = rope_frequencies(r, 128, 131072);
-  int kept = 0, divided = 0;
-  for (int64_t i = 0; i < 64; ++i) {
-    const double b = base_freq(500000, 128, i), wavelen = 2 * std::numbers::pi / b;
-    const double want = wavelen > 8192.0 ? b / 16 : b;
-    (wavelen > 8192.0 ? divided : kept)++;
-    BOOST_TEST(f.inv_freq[i] == want, tt::tolerance(1e-12));
-  }
-  BOOST_TEST(kept > 0);
-  BOOST_TEST(divided > 0);
-}
-
 BOOST_AUTO_TEST_CASE(yarn_gpt_oss_truncate_false) {
   Rope r = make(150000, RopeScalingKind::Yarn, 32);
   r.scaling.original_max_position = 4096;
