@@ -2,10 +2,9 @@
 // binary carries, and setting it restricts every dispatch of a whole process to that target
 // (checked in child processes of this test binary, one per target this CPU runs).
 #define BOOST_TEST_DYN_LINK
-#include <boost/test/unit_test.hpp>
-
 #include <hwy/targets.h>
 
+#include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -24,7 +23,8 @@ const char* const kChild = "backend_cpu_target_override/the_environment_decides_
 bool child_passes(const std::string& value) {
   // The path of this binary (in the shell of std::system, /proc/self/exe would be the shell).
   const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-  const std::string cmd = std::string(cpu::kCpuTargetEnv) + "=" + value + " '" + self + "' --run_test=" + kChild +
+  const std::string cmd = std::string(cpu::kCpuTargetEnv) + "=" + value + " '" + self +
+                          "' --run_test=" + kChild +
                           " --log_level=nothing --report_level=no >/dev/null 2>&1";
   return std::system(cmd.c_str()) == 0;
 }
@@ -68,11 +68,13 @@ BOOST_AUTO_TEST_CASE(the_environment_decides_the_dispatch) {
   cpu::CpuBackend be(2);  // applies the override
   BOOST_TEST(cpu::cpu_target_override() == want);
   if (want) {
-    BOOST_TEST(cpu::cpu_dispatch_targets() == std::vector<int64_t>{want}, boost::test_tools::per_element());
+    BOOST_TEST(cpu::cpu_dispatch_targets() == std::vector<int64_t>{want},
+               boost::test_tools::per_element());
     BOOST_TEST(cpu::active_cpu_target() == cpu::cpu_target_name(want));
     BOOST_TEST(hwy::SupportedTargets() == want);
   } else {
-    BOOST_TEST(cpu::cpu_dispatch_targets() == hwy::SupportedAndGeneratedTargets(), boost::test_tools::per_element());
+    BOOST_TEST(cpu::cpu_dispatch_targets() == hwy::SupportedAndGeneratedTargets(),
+               boost::test_tools::per_element());
   }
   // A dispatched kernel runs under the override: 1 x 4099 . 4099 x 1 of ones.
   Tensor x = test::upload_f32(be, {1, 4099}, std::vector<float>(4099, 1.0f));
@@ -84,7 +86,9 @@ BOOST_AUTO_TEST_CASE(the_environment_decides_the_dispatch) {
 
 BOOST_AUTO_TEST_CASE(every_runnable_target_can_be_forced_for_a_whole_process) {
   for (int64_t t : cpu::cpu_dispatch_targets()) {
-    BOOST_TEST_CONTEXT(cpu::cpu_target_name(t)) { BOOST_TEST(child_passes(cpu::cpu_target_name(t))); }
+    BOOST_TEST_CONTEXT(cpu::cpu_target_name(t)) {
+      BOOST_TEST(child_passes(cpu::cpu_target_name(t)));
+    }
   }
   BOOST_TEST(child_passes("best"));
   BOOST_TEST(!child_passes("no-such-target"));  // the child's CpuBackend refuses it

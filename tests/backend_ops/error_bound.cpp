@@ -19,7 +19,8 @@ Tracked sum(const std::vector<Tracked>& terms) {
 }
 
 namespace {
-Tracked dot_terms(const std::vector<Tracked>& a, const std::vector<Tracked>& b, Tracked bias, bool has_bias) {
+Tracked dot_terms(const std::vector<Tracked>& a, const std::vector<Tracked>& b, Tracked bias,
+                  bool has_bias) {
   BOOST_REQUIRE_EQUAL(a.size(), b.size());
   Tracked s = bias;
   double mag = std::abs(bias.v);
@@ -40,8 +41,12 @@ Tracked dot(const std::vector<Tracked>& a, const std::vector<Tracked>& b) {
   return dot_terms(a, b, Tracked{}, false);
 }
 
-Tracked sigmoid(Tracked x) { return stored(1.0) / (stored(1.0) + exp(-x)); }
-Tracked silu(Tracked x) { return x * sigmoid(x); }
+Tracked sigmoid(Tracked x) {
+  return stored(1.0) / (stored(1.0) + exp(-x));
+}
+Tracked silu(Tracked x) {
+  return x * sigmoid(x);
+}
 
 Expected expected_from(const std::vector<Tracked>& t) {
   Expected e;
@@ -68,8 +73,8 @@ Verdict judge(const std::vector<float>& got, const Expected& want) {
 std::string describe(const Verdict& v) {
   std::ostringstream s;
   s.precision(9);
-  s << "worst element " << v.index << ": got " << v.got << ", float64 reference " << v.want << ", |error| "
-    << std::abs(v.got - v.want) << " = " << v.ratio << " x its bound " << v.bound;
+  s << "worst element " << v.index << ": got " << v.got << ", float64 reference " << v.want
+    << ", |error| " << std::abs(v.got - v.want) << " = " << v.ratio << " x its bound " << v.bound;
   return s.str();
 }
 

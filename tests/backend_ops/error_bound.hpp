@@ -35,12 +35,12 @@
 // implementations our backends use: Highway's Exp 1 ulp and Tanh 4 ulps (hwy/contrib/math),
 // glibc's expf/tanhf/erff/log1pf <= 2 ulps on x86_64 (glibc manual, "Known Maximum Errors in Math
 // Functions"), CUDA's expf/tanhf/erff 2 ulps (CUDA C++ Programming Guide, "Mathematical Functions";
-// the __expf intrinsics are worse and not allowed). A literal the kernel rounds to fp32 (sqrt(2/pi))
-// is an input with error u|c|. Second-order terms (u^2) are dropped: they are below 1e-13 here.
+// the __expf intrinsics are worse and not allowed). A literal the kernel rounds to fp32
+// (sqrt(2/pi)) is an input with error u|c|. Second-order terms (u^2) are dropped: they are below
+// 1e-13 here.
 #pragma once
 
 #include <boost/test/unit_test.hpp>
-
 #include <cmath>
 #include <cstddef>
 #include <string>
@@ -56,7 +56,9 @@ inline constexpr double kUF16 = 0x1p-11;
 inline constexpr double kF16HalfSubnormalUlp = 0x1p-25;  // absolute error floor of fp16 storage
 
 // lambda * sqrt(n) * u: the relative bound of an n-term fp32 sum, as a multiple of S.
-inline double sum_bound_factor(size_t n) { return kLambda * std::sqrt(static_cast<double>(n)) * kU; }
+inline double sum_bound_factor(size_t n) {
+  return kLambda * std::sqrt(static_cast<double>(n)) * kU;
+}
 
 // A value of the float64 reference (v) and a first-order bound (e) on how far an fp32 evaluation
 // of the same formula may be from it.
@@ -65,8 +67,12 @@ struct Tracked {
   double e = 0.0;
 };
 
-inline Tracked stored(double v) { return {v, 0.0}; }  // an input exactly as the kernel reads it
-inline Tracked fp32_literal(double c) { return {c, kU * std::abs(c)}; }  // a constant rounded to fp32
+inline Tracked stored(double v) {
+  return {v, 0.0};
+}  // an input exactly as the kernel reads it
+inline Tracked fp32_literal(double c) {
+  return {c, kU * std::abs(c)};
+}  // a constant rounded to fp32
 
 inline Tracked operator+(Tracked a, Tracked b) {
   const double v = a.v + b.v;
@@ -76,7 +82,9 @@ inline Tracked operator-(Tracked a, Tracked b) {
   const double v = a.v - b.v;
   return {v, a.e + b.e + kU * std::abs(v)};
 }
-inline Tracked operator-(Tracked a) { return {-a.v, a.e}; }
+inline Tracked operator-(Tracked a) {
+  return {-a.v, a.e};
+}
 inline Tracked operator*(Tracked a, Tracked b) {
   const double v = a.v * b.v;
   return {v, std::abs(a.v) * b.e + std::abs(b.v) * a.e + kU * std::abs(v)};
@@ -94,7 +102,9 @@ inline Tracked sqrt(Tracked a) {  // correctly rounded (IEEE)
 inline Tracked function(Tracked a, double f, double df) {
   return {f, std::abs(df) * a.e + 2.0 * kFunctionUlps * (kU * std::abs(f) + 0x1p-149)};
 }
-inline Tracked exp(Tracked a) { return function(a, std::exp(a.v), std::exp(a.v)); }
+inline Tracked exp(Tracked a) {
+  return function(a, std::exp(a.v), std::exp(a.v));
+}
 inline Tracked tanh(Tracked a) {
   const double t = std::tanh(a.v);
   return function(a, t, 1.0 - t * t);
@@ -102,7 +112,9 @@ inline Tracked tanh(Tracked a) {
 inline Tracked erf(Tracked a) {
   return function(a, std::erf(a.v), 2.0 / std::sqrt(M_PI) * std::exp(-a.v * a.v));
 }
-inline Tracked log1p(Tracked a) { return function(a, std::log1p(a.v), 1.0 / (1.0 + a.v)); }
+inline Tracked log1p(Tracked a) {
+  return function(a, std::log1p(a.v), 1.0 / (1.0 + a.v));
+}
 
 // sum_k t_k in fp32, any order: propagated input errors plus lambda sqrt(n) u sum |t_k|.
 Tracked sum(const std::vector<Tracked>& terms);

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <boost/test/unit_test.hpp>
-
 #include <cstdint>
 #include <cstring>
 #include <random>

@@ -1,5 +1,6 @@
 // Attention reference and its bound. Per (token, query head), over the n visible keys j:
-//   s_j = scale * (q . k_j)            a dot of Dqk terms: lambda sqrt(Dqk) u sum|q k| (times scale,
+//   s_j = scale * (q . k_j)            a dot of Dqk terms: lambda sqrt(Dqk) u sum|q k| (times
+//   scale,
 //                                      one more rounding), then the soft-cap chain when on;
 //   e_j = exp(s_j - m), L = sum e_j (+ exp(sink - m)),  o = sum_j e_j v_j / L.
 // Any common shift m cancels in o, so the computed maximum's own error is harmless; what moves
@@ -32,10 +33,11 @@ Tracked kv_input(float x, Elem rounded_into) {
 }
 }  // namespace
 
-Expected ref_attention(const AttentionCase& c, const Floats& q, const Ints& pos, const Floats& k, const Floats& v,
-                       const Floats& sinks, Elem rounded_into) {
+Expected ref_attention(const AttentionCase& c, const Floats& q, const Ints& pos, const Floats& k,
+                       const Floats& v, const Floats& sinks, Elem rounded_into) {
   const AttentionParams& p = c.p;
-  const Tracked scale = p.scale != 0.0f ? stored(p.scale) : stored(1.0) / sqrt(stored(static_cast<double>(c.Dqk)));
+  const Tracked scale =
+      p.scale != 0.0f ? stored(p.scale) : stored(1.0) / sqrt(stored(static_cast<double>(c.Dqk)));
   std::vector<Tracked> out(static_cast<size_t>(c.T * c.Hq * c.Dv));
   for (int64_t t = 0; t < c.T; ++t)
     for (int64_t h = 0; h < c.Hq; ++h) {
@@ -48,7 +50,8 @@ Expected ref_attention(const AttentionCase& c, const Floats& q, const Ints& pos,
         if (p.mask == AttentionMask::Sliding && pos[t] - j >= p.window) continue;
         if (p.mask == AttentionMask::Chunked && j / p.window != pos[t] / p.window) continue;
         std::vector<Tracked> kr(static_cast<size_t>(c.Dqk));
-        for (int64_t i = 0; i < c.Dqk; ++i) kr[i] = kv_input(k[(j * c.Hkv + kvh) * c.Dqk + i], rounded_into);
+        for (int64_t i = 0; i < c.Dqk; ++i)
+          kr[i] = kv_input(k[(j * c.Hkv + kvh) * c.Dqk + i], rounded_into);
         Tracked s = dot(qr, kr) * scale;
         if (p.softcap > 0.0f) s = stored(p.softcap) * tanh(s / stored(p.softcap));
         score.push_back(s);
@@ -71,7 +74,8 @@ Expected ref_attention(const AttentionCase& c, const Floats& q, const Ints& pos,
       const Tracked den = sum(den_terms);
       for (int64_t d = 0; d < c.Dv; ++d) {
         std::vector<Tracked> vc(keys.size());
-        for (size_t i = 0; i < keys.size(); ++i) vc[i] = kv_input(v[(keys[i] * c.Hkv + kvh) * c.Dv + d], rounded_into);
+        for (size_t i = 0; i < keys.size(); ++i)
+          vc[i] = kv_input(v[(keys[i] * c.Hkv + kvh) * c.Dv + d], rounded_into);
         Tracked o = dot(w, vc) / den;
         o.e += kU * std::abs(o.v);
         out[static_cast<size_t>((t * c.Hq + h) * c.Dv + d)] = o;

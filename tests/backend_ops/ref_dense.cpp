@@ -17,7 +17,9 @@ Tracked gelu_tanh(Tracked x) {
 Tracked gelu_exact(Tracked x) {
   return stored(0.5) * x * (stored(1.0) + erf(x * fp32_literal(1.0 / std::sqrt(2.0))));
 }
-Tracked relu(Tracked x) { return x.v > 0.0 ? x : Tracked{}; }
+Tracked relu(Tracked x) {
+  return x.v > 0.0 ? x : Tracked{};
+}
 
 std::vector<Tracked> tracked(const Floats& v, size_t begin, size_t n) {
   std::vector<Tracked> out(n);
@@ -27,7 +29,8 @@ std::vector<Tracked> tracked(const Floats& v, size_t begin, size_t n) {
 
 }  // namespace
 
-Expected ref_linear(const Floats& x, const Floats& w, const Floats& b, int64_t T, int64_t K, int64_t N) {
+Expected ref_linear(const Floats& x, const Floats& w, const Floats& b, int64_t T, int64_t K,
+                    int64_t N) {
   Expected y;
   for (int64_t t = 0; t < T; ++t) {
     const auto xr = tracked(x, static_cast<size_t>(t * K), static_cast<size_t>(K));
@@ -81,11 +84,21 @@ Expected ref_activation(const Floats& x, Activation a) {
   for (float xi : x) {
     const Tracked v = stored(xi);
     switch (a) {
-      case Activation::GeluTanh: y.push(gelu_tanh(v)); break;
-      case Activation::GeluExact: y.push(gelu_exact(v)); break;
-      case Activation::Relu: y.push(relu(v)); break;
-      case Activation::Silu: y.push(silu(v)); break;
-      case Activation::Sigmoid: y.push(sigmoid(v)); break;
+      case Activation::GeluTanh:
+        y.push(gelu_tanh(v));
+        break;
+      case Activation::GeluExact:
+        y.push(gelu_exact(v));
+        break;
+      case Activation::Relu:
+        y.push(relu(v));
+        break;
+      case Activation::Silu:
+        y.push(silu(v));
+        break;
+      case Activation::Sigmoid:
+        y.push(sigmoid(v));
+        break;
     }
   }
   return y;
@@ -101,9 +114,15 @@ Expected ref_glu(const Floats& gate_up, int64_t T, const GluParams& p) {
       Tracked g = stored(inter ? row[2 * f] : row[f]);
       Tracked u = stored(inter ? row[2 * f + 1] : row[F + f]);
       switch (p.kind) {
-        case GluKind::SwiGlu: y.push(silu(g) * u); break;
-        case GluKind::GeGluTanh: y.push(gelu_tanh(g) * u); break;
-        case GluKind::GeGluExact: y.push(gelu_exact(g) * u); break;
+        case GluKind::SwiGlu:
+          y.push(silu(g) * u);
+          break;
+        case GluKind::GeGluTanh:
+          y.push(gelu_tanh(g) * u);
+          break;
+        case GluKind::GeGluExact:
+          y.push(gelu_exact(g) * u);
+          break;
         case GluKind::SwiGluClamped:
           // gpt-oss: gate = min(gate, limit), up = clamp(up, -limit, limit) (exact selections),
           // out = (up + 1) * gate * sigmoid(alpha * gate).

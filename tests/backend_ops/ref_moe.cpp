@@ -8,13 +8,16 @@ namespace archscope::test {
 Expected ref_scale(const Floats& x, float scale, const Floats& row_scale, int64_t W) {
   Expected y;
   for (size_t i = 0; i < x.size(); ++i) {
-    const Tracked f = row_scale.empty() ? stored(scale) : stored(scale) * stored(row_scale[i / static_cast<size_t>(W)]);
+    const Tracked f = row_scale.empty()
+                          ? stored(scale)
+                          : stored(scale) * stored(row_scale[i / static_cast<size_t>(W)]);
     y.push(f * stored(x[i]));
   }
   return y;
 }
 
-Expected ref_index_add(const Floats& base, const Floats& src, const Ints& index, const Floats& weight, int64_t W) {
+Expected ref_index_add(const Floats& base, const Floats& src, const Ints& index,
+                       const Floats& weight, int64_t W) {
   Expected y;
   const int64_t N = static_cast<int64_t>(base.size()) / W;
   for (int64_t n = 0; n < N; ++n)
@@ -30,8 +33,8 @@ Expected ref_index_add(const Floats& base, const Floats& src, const Ints& index,
   return y;
 }
 
-Expected ref_grouped_linear(const Floats& x, const Floats& w, const Floats& b, const Ints& offsets, int64_t K,
-                            int64_t N) {
+Expected ref_grouped_linear(const Floats& x, const Floats& w, const Floats& b, const Ints& offsets,
+                            int64_t K, int64_t N) {
   Expected y;
   for (size_t e = 0; e + 1 < offsets.size(); ++e) {
     const int64_t r0 = offsets[e], rows = offsets[e + 1] - offsets[e];

@@ -40,13 +40,15 @@ Expected ref_norm(const Floats& x, const Floats& w, const Floats& b, const NormP
   return y;
 }
 
-Expected ref_gated_rms_norm(const Floats& x, const Floats& z, const Floats& w, float eps, int64_t width) {
+Expected ref_gated_rms_norm(const Floats& x, const Floats& z, const Floats& w, float eps,
+                            int64_t width) {
   Expected y;
   const int64_t rows = static_cast<int64_t>(x.size()) / width;
   for (int64_t r = 0; r < rows; ++r) {
     std::vector<Tracked> xr(static_cast<size_t>(width));
     for (int64_t i = 0; i < width; ++i) xr[i] = stored(x[r * width + i]);
-    const Tracked inv = stored(1.0) / sqrt(dot(xr, xr) / stored(static_cast<double>(width)) + stored(eps));
+    const Tracked inv =
+        stored(1.0) / sqrt(dot(xr, xr) / stored(static_cast<double>(width)) + stored(eps));
     for (int64_t i = 0; i < width; ++i) {
       const Tracked zz = stored(z[r * width + i]);
       y.push(stored(w[i]) * (xr[i] * inv) * (zz / (stored(1.0) + exp(-zz))));

@@ -9,8 +9,8 @@
 
 namespace archscope::test {
 
-Expected ref_conv1d_causal(const Floats& x, const Floats& w, const Floats& b, const Floats& state, int64_t T,
-                           int64_t C, int64_t K, bool silu_after, Floats& state_after) {
+Expected ref_conv1d_causal(const Floats& x, const Floats& w, const Floats& b, const Floats& state,
+                           int64_t T, int64_t C, int64_t K, bool silu_after, Floats& state_after) {
   std::vector<Tracked> out(static_cast<size_t>(T * C));
   state_after.assign(static_cast<size_t>(C * (K - 1)), 0.0f);
   for (int64_t c = 0; c < C; ++c) {
@@ -30,9 +30,9 @@ Expected ref_conv1d_causal(const Floats& x, const Floats& w, const Floats& b, co
   return expected_from(out);
 }
 
-Expected ref_gated_delta(const DeltaCase& c, const Floats& q, const Floats& k, const Floats& v, const Floats& a,
-                         const Floats& b, const Floats& a_log, const Floats& dt_bias, const Floats& state,
-                         Expected& state_after) {
+Expected ref_gated_delta(const DeltaCase& c, const Floats& q, const Floats& k, const Floats& v,
+                         const Floats& a, const Floats& b, const Floats& a_log,
+                         const Floats& dt_bias, const Floats& state, Expected& state_after) {
   const int64_t dk = c.dk, dv = c.dv;
   std::vector<Tracked> S(state.size()), out(static_cast<size_t>(c.T * c.Hv * dv));
   for (size_t i = 0; i < state.size(); ++i) S[i] = stored(state[i]);

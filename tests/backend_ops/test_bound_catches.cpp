@@ -25,14 +25,16 @@ BOOST_AUTO_TEST_CASE(one_dropped_product) {
         const Expected want = ref_linear(x, w, {}, T, K, N);
         // The product of median magnitude in output (t 1, n 2); weight row 2 serves every token.
         std::vector<std::pair<double, int64_t>> mag;
-        for (int64_t k = 0; k < K; ++k) mag.push_back({std::abs(double(x[K + k]) * w[2 * K + k]), k});
+        for (int64_t k = 0; k < K; ++k)
+          mag.push_back({std::abs(double(x[K + k]) * w[2 * K + k]), k});
         std::nth_element(mag.begin(), mag.begin() + K / 2, mag.end());
         Floats dropped = w;
         dropped[2 * K + mag[K / 2].second] = 0.0f;
         Tensor y = be.alloc(Elem::F32, {T, N});
         be.linear(be.default_stream(), xt, upload_as(be, e, {N, K}, dropped), Tensor(), y);
         const Verdict v = judge(fetch(be, y), want);
-        BOOST_TEST_MESSAGE(to_string(e) << " K=" << K << ": one dropped product = " << v.ratio << " x the bound");
+        BOOST_TEST_MESSAGE(to_string(e) << " K=" << K << ": one dropped product = " << v.ratio
+                                        << " x the bound");
         BOOST_TEST_CONTEXT(to_string(e) << " K=" << K) {
           BOOST_TEST(v.index % N == 2u);  // a damaged output (weight row 2, any token) is the worst
           BOOST_TEST(v.ratio > 10.0);
@@ -66,15 +68,15 @@ BOOST_AUTO_TEST_CASE(a_window_off_by_one) {
     Rng rng(400);
     auto q = rng.uniform(c.T * c.Hq * c.Dqk, -2, 2), k = rng.uniform(c.len * c.Hkv * c.Dqk, -2, 2);
     auto v = rng.uniform(c.len * c.Hkv * c.Dv);
-    KvBlocks kv{upload_f32(be, {1, c.len, c.Hkv, c.Dqk}, k), upload_f32(be, {1, c.len, c.Hkv, c.Dv}, v),
-                upload_i32(be, {1}, {0}), c.len, c.len};
+    KvBlocks kv{upload_f32(be, {1, c.len, c.Hkv, c.Dqk}, k),
+                upload_f32(be, {1, c.len, c.Hkv, c.Dv}, v), upload_i32(be, {1}, {0}), c.len, c.len};
     Ints pos;
     for (int64_t t = 0; t < c.T; ++t) pos.push_back(static_cast<int32_t>(c.len - c.T + t));
     Tensor out = be.alloc(Elem::F32, {c.T, c.Hq, c.Dv});
     AttentionParams narrower = c.p;
     narrower.window -= 1;
-    be.attention(be.default_stream(), upload_f32(be, {c.T, c.Hq, c.Dqk}, q), upload_i32(be, {c.T}, pos), kv, Tensor(),
-                 out, narrower);
+    be.attention(be.default_stream(), upload_f32(be, {c.T, c.Hq, c.Dqk}, q),
+                 upload_i32(be, {c.T}, pos), kv, Tensor(), out, narrower);
     const Verdict verdict = judge(fetch(be, out), ref_attention(c, q, pos, k, v, {}));
     BOOST_TEST_MESSAGE("attention window - 1 over 200 keys = " << verdict.ratio << " x the bound");
     BOOST_TEST(verdict.ratio > 10.0);

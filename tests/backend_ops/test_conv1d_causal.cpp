@@ -16,20 +16,22 @@ BOOST_AUTO_TEST_CASE(prefill_then_decode_equals_one_pass) {
         auto x = rng.uniform(T * C, -2, 2), w = rng.uniform(C * K), b = rng.uniform(C);
         Tensor wt = upload_as(be, e, {C, K}, w), bt = bias ? upload_f32(be, {C}, b) : Tensor();
         Floats final_state;
-        const Expected want =
-            ref_conv1d_causal(x, w, bias ? b : Floats{}, Floats(C * (K - 1), 0.0f), T, C, K, true, final_state);
+        const Expected want = ref_conv1d_causal(
+            x, w, bias ? b : Floats{}, Floats(C * (K - 1), 0.0f), T, C, K, true, final_state);
         Tensor state = upload_f32(be, {C, K - 1}, Floats(C * (K - 1), 0.0f));
         Floats got;
         for (auto [t0, n] : {std::pair<int64_t, int64_t>{0, 6}, {6, 1}, {7, 1}, {8, 1}}) {
           Floats part(x.begin() + t0 * C, x.begin() + (t0 + n) * C);
           Tensor out = be.alloc(Elem::F32, {n, C});
-          be.conv1d_causal(be.default_stream(), upload_f32(be, {n, C}, part), wt, bt, state, true, out);
+          be.conv1d_causal(be.default_stream(), upload_f32(be, {n, C}, part), wt, bt, state, true,
+                           out);
           auto o = fetch(be, out);
           got.insert(got.end(), o.begin(), o.end());
         }
         BOOST_TEST_CONTEXT(to_string(e) << (bias ? " bias" : "")) {
           ARCHSCOPE_CHECK_WITHIN(got, want);
-          BOOST_TEST(fetch(be, state) == final_state, boost::test_tools::per_element());  // the last K-1 inputs
+          BOOST_TEST(fetch(be, state) == final_state,
+                     boost::test_tools::per_element());  // the last K-1 inputs
         }
       }
   });
@@ -43,8 +45,8 @@ BOOST_AUTO_TEST_CASE(without_silu_from_a_carried_state) {
     Floats final_state;
     const Expected want = ref_conv1d_causal(x, w, {}, s0, T, C, K, false, final_state);
     Tensor state = upload_f32(be, {C, K - 1}, s0), out = be.alloc(Elem::F32, {T, C});
-    be.conv1d_causal(be.default_stream(), upload_f32(be, {T, C}, x), upload_f32(be, {C, K}, w), Tensor(), state,
-                     false, out);
+    be.conv1d_causal(be.default_stream(), upload_f32(be, {T, C}, x), upload_f32(be, {C, K}, w),
+                     Tensor(), state, false, out);
     ARCHSCOPE_CHECK_WITHIN(fetch(be, out), want);
     BOOST_TEST(fetch(be, state) == final_state, boost::test_tools::per_element());
   });

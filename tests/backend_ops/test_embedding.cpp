@@ -20,9 +20,11 @@ BOOST_AUTO_TEST_CASE(gather_scale_and_learned_positions) {
       Tensor out = be.alloc(Elem::F32, {T, D});
       const float scale = 7.2801099f;  // Gemma-style sqrt(d_model)
       BOOST_TEST_CONTEXT(to_string(e)) {
-        be.embedding(be.default_stream(), upload_i32(be, {T}, ids), tt, scale, upload_i32(be, {T}, pids), pt, out);
+        be.embedding(be.default_stream(), upload_i32(be, {T}, ids), tt, scale,
+                     upload_i32(be, {T}, pids), pt, out);
         ARCHSCOPE_CHECK_WITHIN(fetch(be, out), ref_embedding(table, ids, scale, pos, pids, D));
-        be.embedding(be.default_stream(), upload_i32(be, {T}, ids), tt, 1.0f, Tensor(), Tensor(), out);
+        be.embedding(be.default_stream(), upload_i32(be, {T}, ids), tt, 1.0f, Tensor(), Tensor(),
+                     out);
         ARCHSCOPE_CHECK_WITHIN(fetch(be, out), ref_embedding(table, ids, 1.0f, {}, {}, D));
       }
     }

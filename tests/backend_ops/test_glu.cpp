@@ -15,10 +15,12 @@ BOOST_AUTO_TEST_CASE(all_kinds_both_layouts) {
     Tensor xt = upload_f32(be, {T, 2 * F}, x);
     Tensor out = be.alloc(Elem::F32, {T, F});
     for (GluLayout layout : {GluLayout::Halves, GluLayout::Interleaved})
-      for (GluKind kind : {GluKind::SwiGlu, GluKind::GeGluTanh, GluKind::GeGluExact, GluKind::SwiGluClamped}) {
+      for (GluKind kind :
+           {GluKind::SwiGlu, GluKind::GeGluTanh, GluKind::GeGluExact, GluKind::SwiGluClamped}) {
         const GluParams p{kind, layout, 7.0f, 1.702f};
         be.glu(be.default_stream(), xt, out, p);
-        BOOST_TEST_CONTEXT("kind " << static_cast<int>(kind) << " layout " << static_cast<int>(layout)) {
+        BOOST_TEST_CONTEXT("kind " << static_cast<int>(kind) << " layout "
+                                   << static_cast<int>(layout)) {
           ARCHSCOPE_CHECK_WITHIN(fetch(be, out), ref_glu(x, T, p));
         }
       }
@@ -33,7 +35,8 @@ BOOST_AUTO_TEST_CASE(clamped_swiglu_pinned_value) {
     const GluParams p{GluKind::SwiGluClamped, GluLayout::Interleaved, 7.0f, 1.702f};
     be.glu(be.default_stream(), xt, out, p);
     Expected want = ref_glu({10.0f, -9.0f}, 1, p);
-    BOOST_TEST(std::abs(want.value[0] - -6.0 * 7.0 / (1 + std::exp(-7.0 * static_cast<double>(1.702f)))) < 1e-12);
+    BOOST_TEST(std::abs(want.value[0] -
+                        -6.0 * 7.0 / (1 + std::exp(-7.0 * static_cast<double>(1.702f)))) < 1e-12);
     ARCHSCOPE_CHECK_WITHIN(fetch(be, out), want);
   });
 }

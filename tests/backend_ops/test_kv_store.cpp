@@ -16,14 +16,16 @@ BOOST_AUTO_TEST_CASE(writes_through_the_block_table_in_every_pool_dtype) {
         Tensor k = be.alloc(ke, {blocks, bs, Hkv, Dk}), v = be.alloc(ve, {blocks, bs, Hkv, Dv});
         const Ints table{2, 0, 3};
         const KvBlocks kv{k, v, upload_i32(be, {3}, table), bs, 0};
-        auto kn = rng.uniform(T * Hkv * Dk, -70000, 70000), vn = rng.uniform(T * Hkv * Dv, -1e-5f, 1e-5f);
+        auto kn = rng.uniform(T * Hkv * Dk, -70000, 70000),
+             vn = rng.uniform(T * Hkv * Dv, -1e-5f, 1e-5f);
         const Ints pos{0, 2, 4, 8};  // logical blocks 0, 0, 1, 2 -> pool blocks 2, 2, 0, 3
-        be.kv_store(be.default_stream(), upload_f32(be, {T, Hkv, Dk}, kn), upload_f32(be, {T, Hkv, Dv}, vn),
-                    upload_i32(be, {T}, pos), kv);
+        be.kv_store(be.default_stream(), upload_f32(be, {T, Hkv, Dk}, kn),
+                    upload_f32(be, {T, Hkv, Dv}, vn), upload_i32(be, {T}, pos), kv);
         auto bits = [&](Elem e, const Tensor& t) {  // the pool as fp32 values of what it stores
           Floats out;
           if (e == Elem::F32) return fetch<float>(be, t);
-          for (uint16_t b : fetch<uint16_t>(be, t)) out.push_back(e == Elem::BF16 ? from_bf16(b) : from_f16(b));
+          for (uint16_t b : fetch<uint16_t>(be, t))
+            out.push_back(e == Elem::BF16 ? from_bf16(b) : from_f16(b));
           return out;
         };
         const Floats kb = bits(ke, k), vb = bits(ve, v);

@@ -15,7 +15,8 @@ void run(Backend& be, Elem we, int64_t T, int64_t K, int64_t N, bool bias, uint6
   Tensor bt = bias ? upload_f32(be, {N}, b) : Tensor();
   Tensor y = be.alloc(Elem::F32, {T, N});
   be.linear(be.default_stream(), xt, wt, bt, y);
-  BOOST_TEST_CONTEXT(to_string(we) << " T=" << T << " K=" << K << " N=" << N << (bias ? " bias" : "")) {
+  BOOST_TEST_CONTEXT(to_string(we)
+                     << " T=" << T << " K=" << K << " N=" << N << (bias ? " bias" : "")) {
     ARCHSCOPE_CHECK_WITHIN(fetch(be, y), ref_linear(x, w, b, T, K, N));
   }
 }

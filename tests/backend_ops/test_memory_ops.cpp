@@ -31,12 +31,14 @@ BOOST_AUTO_TEST_CASE(copy_any_element_type) {
     BOOST_TEST(fetch<uint16_t>(be, a) == fetch<uint16_t>(be, b), boost::test_tools::per_element());
     Tensor ia = upload_i32(be, {4}, {7, -1, 0, 1 << 30}), ib = be.alloc(Elem::I32, {2, 2});
     be.copy(be.default_stream(), ia, ib);
-    BOOST_TEST(fetch<int32_t>(be, ib) == (Ints{7, -1, 0, 1 << 30}), boost::test_tools::per_element());
+    BOOST_TEST(fetch<int32_t>(be, ib) == (Ints{7, -1, 0, 1 << 30}),
+               boost::test_tools::per_element());
     // Disjoint views of one buffer are fine, the same view is a no-op.
     Tensor buf = upload_f32(be, {10}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
     Tensor tail = buf.slice_rows(6, 4);
     be.copy(be.default_stream(), buf.slice_rows(0, 4), tail);
-    BOOST_TEST(fetch(be, buf) == (Floats{0, 1, 2, 3, 4, 5, 0, 1, 2, 3}), boost::test_tools::per_element());
+    BOOST_TEST(fetch(be, buf) == (Floats{0, 1, 2, 3, 4, 5, 0, 1, 2, 3}),
+               boost::test_tools::per_element());
     BOOST_CHECK_NO_THROW(be.copy(be.default_stream(), buf, buf));
   });
 }

@@ -21,14 +21,15 @@ BOOST_AUTO_TEST_CASE(index_add_sums_repeated_rows_with_weights) {
       Tensor out = upload_f32(be, {N, W}, base);
       be.index_add(be.default_stream(), upload_f32(be, {R, W}, src), upload_i32(be, {R}, idx),
                    weighted ? upload_f32(be, {R}, wt) : Tensor(), out);
-      ARCHSCOPE_CHECK_WITHIN(fetch(be, out), ref_index_add(base, src, idx, weighted ? wt : Floats{}, W));
+      ARCHSCOPE_CHECK_WITHIN(fetch(be, out),
+                             ref_index_add(base, src, idx, weighted ? wt : Floats{}, W));
     }
     Ints bad(static_cast<size_t>(R), 0);
     bad[3] = static_cast<int32_t>(N);
     Tensor out = upload_f32(be, {N, W}, base);
-    BOOST_CHECK_THROW(
-        be.index_add(be.default_stream(), upload_f32(be, {R, W}, src), upload_i32(be, {R}, bad), Tensor(), out),
-        Error);
+    BOOST_CHECK_THROW(be.index_add(be.default_stream(), upload_f32(be, {R, W}, src),
+                                   upload_i32(be, {R}, bad), Tensor(), out),
+                      Error);
   });
 }
 
@@ -44,8 +45,10 @@ BOOST_AUTO_TEST_CASE(moe_group_is_a_stable_sort_by_expert) {
       for (int64_t j = 0; j < k; ++j) ids[t * k + j] = pick[j];
     }
     auto wts = rng.uniform(T * k, 0, 1);
-    Tensor tok = be.alloc(Elem::I32, {T * k}), wo = be.alloc(Elem::F32, {T * k}), off = be.alloc(Elem::I32, {E + 1});
-    be.moe_group(be.default_stream(), upload_i32(be, {T, k}, ids), upload_f32(be, {T, k}, wts), E, tok, wo, off);
+    Tensor tok = be.alloc(Elem::I32, {T * k}), wo = be.alloc(Elem::F32, {T * k}),
+           off = be.alloc(Elem::I32, {E + 1});
+    be.moe_group(be.default_stream(), upload_i32(be, {T, k}, ids), upload_f32(be, {T, k}, wts), E,
+                 tok, wo, off);
     // Brute force: for each expert, the slots that chose it, in slot order.
     Ints want_t, want_o{0};
     Floats want_w;
@@ -61,8 +64,8 @@ BOOST_AUTO_TEST_CASE(moe_group_is_a_stable_sort_by_expert) {
     BOOST_TEST(fetch(be, wo) == want_w, boost::test_tools::per_element());
     BOOST_TEST(fetch<int32_t>(be, off) == want_o, boost::test_tools::per_element());
     ids[4] = static_cast<int32_t>(E);
-    BOOST_CHECK_THROW(be.moe_group(be.default_stream(), upload_i32(be, {T, k}, ids), upload_f32(be, {T, k}, wts), E,
-                                   tok, wo, off),
+    BOOST_CHECK_THROW(be.moe_group(be.default_stream(), upload_i32(be, {T, k}, ids),
+                                   upload_f32(be, {T, k}, wts), E, tok, wo, off),
                       Error);
   });
 }
@@ -77,10 +80,13 @@ BOOST_AUTO_TEST_CASE(grouped_linear_uses_each_experts_weights) {
       auto x = rng.uniform(R * K), w = rng.uniform(E * N * K), b = rng.uniform(E * N);
       Tensor wt = upload_as(be, we, {E, N, K}, w);
       Tensor y = be.alloc(Elem::F32, {R, N});
-      be.grouped_linear(be.default_stream(), upload_f32(be, {R, K}, x), wt, upload_f32(be, {E, N}, b),
+      be.grouped_linear(be.default_stream(), upload_f32(be, {R, K}, x), wt,
+                        upload_f32(be, {E, N}, b), upload_i32(be, {E + 1}, off), y);
+      BOOST_TEST_CONTEXT(to_string(we)) {
+        ARCHSCOPE_CHECK_WITHIN(fetch(be, y), ref_grouped_linear(x, w, b, off, K, N));
+      }
+      be.grouped_linear(be.default_stream(), upload_f32(be, {R, K}, x), wt, Tensor(),
                         upload_i32(be, {E + 1}, off), y);
-      BOOST_TEST_CONTEXT(to_string(we)) { ARCHSCOPE_CHECK_WITHIN(fetch(be, y), ref_grouped_linear(x, w, b, off, K, N)); }
-      be.grouped_linear(be.default_stream(), upload_f32(be, {R, K}, x), wt, Tensor(), upload_i32(be, {E + 1}, off), y);
       BOOST_TEST_CONTEXT(to_string(we) << " no bias") {
         ARCHSCOPE_CHECK_WITHIN(fetch(be, y), ref_grouped_linear(x, w, {}, off, K, N));
       }

@@ -7,8 +7,8 @@ namespace {
 
 // Rows of `scale`-sized values around `offset` (a non-zero mean exercises LayerNorm; scale 1e-3
 // makes eps matter: mean x^2 ~ 3e-7 against eps 1e-5).
-void run(Backend& be, NormOp op, Elem we, int64_t rows, int64_t W, bool weight, bool bias, float scale = 3.0f,
-         float offset = 2.0f) {
+void run(Backend& be, NormOp op, Elem we, int64_t rows, int64_t W, bool weight, bool bias,
+         float scale = 3.0f, float offset = 2.0f) {
   Rng rng(31 + W);
   auto x = rng.uniform(rows * W, -scale, scale);
   for (float& v : x) v += offset * scale / 3.0f;
@@ -19,8 +19,8 @@ void run(Backend& be, NormOp op, Elem we, int64_t rows, int64_t W, bool weight, 
   Tensor xt = upload_f32(be, {rows, W}, x);
   const NormParams p{op, 1e-5f, W};
   be.norm(be.default_stream(), xt, wt, bt, xt, p);  // in place
-  BOOST_TEST_CONTEXT("op " << static_cast<int>(op) << " " << to_string(we) << " rows=" << rows << " W=" << W
-                           << " scale " << scale) {
+  BOOST_TEST_CONTEXT("op " << static_cast<int>(op) << " " << to_string(we) << " rows=" << rows
+                           << " W=" << W << " scale " << scale) {
     ARCHSCOPE_CHECK_WITHIN(fetch(be, xt), ref_norm(x, w, b, p));
   }
 }
@@ -35,7 +35,7 @@ BOOST_AUTO_TEST_CASE(rms_variants_model_width_head_dim_projection) {
       run(be, NormOp::Rms, e, 5, 1031, true, false);    // model width
       run(be, NormOp::Rms, e, 7 * 3, 67, true, false);  // per head: rows = tokens * heads
       run(be, NormOp::RmsPlusOne, e, 4, 257, true, false);
-      run(be, NormOp::Rms, e, 3, 4099, true, false);    // wide rows: many SIMD passes
+      run(be, NormOp::Rms, e, 3, 4099, true, false);  // wide rows: many SIMD passes
     }
     run(be, NormOp::Rms, Elem::F32, 6, 45, false, false);  // weightless RMS (Llama 4 qk "L2Norm")
   });
@@ -69,7 +69,8 @@ BOOST_AUTO_TEST_CASE(gated_rms_norm_times_weight_times_silu_gate) {
       for (int64_t W : {int64_t{131}, int64_t{16}, int64_t{1029}}) {
         Rng rng(41 + W);
         const int64_t rows = 11;
-        auto x = rng.uniform(rows * W, -2, 2), z = rng.uniform(rows * W, -4, 4), w = rng.uniform(W, 0.5f, 1.5f);
+        auto x = rng.uniform(rows * W, -2, 2), z = rng.uniform(rows * W, -4, 4),
+             w = rng.uniform(W, 0.5f, 1.5f);
         Tensor xt = upload_f32(be, {rows, W}, x), zt = upload_f32(be, {rows, W}, z);
         Tensor wt = upload_as(be, e, {W}, w);
         Tensor out = be.alloc(Elem::F32, {rows, W});

@@ -10,10 +10,11 @@ struct Routed {
   Ints ids;
   Floats w;
 };
-Routed route(Backend& be, const Floats& logits, int64_t T, int64_t E, const Floats& bias, const RouterParams& p) {
+Routed route(Backend& be, const Floats& logits, int64_t T, int64_t E, const Floats& bias,
+             const RouterParams& p) {
   Tensor ids = be.alloc(Elem::I32, {T, p.top_k}), w = be.alloc(Elem::F32, {T, p.top_k});
-  be.router(be.default_stream(), upload_f32(be, {T, E}, logits), bias.empty() ? Tensor() : upload_f32(be, {E}, bias),
-            ids, w, p);
+  be.router(be.default_stream(), upload_f32(be, {T, E}, logits),
+            bias.empty() ? Tensor() : upload_f32(be, {E}, bias), ids, w, p);
   return {fetch<int32_t>(be, ids), fetch(be, w)};
 }
 // The reference's weights, with the values replaced by hand-derived ones (pinned cases).
@@ -38,7 +39,8 @@ BOOST_AUTO_TEST_CASE(softmax_top2_with_renormalisation_pinned) {
     Routed r = route(be, l, 1, 4, {}, p);
     BOOST_TEST(r.ids == (Ints{3, 2}), boost::test_tools::per_element());
     ARCHSCOPE_CHECK_WITHIN(r.w, ref_router(l, {}, 1, 4, p).weights);
-    BOOST_TEST(std::abs(ref_router(l, {}, 1, 4, p).weights.value[0] - 0.4) < 1e-7);  // fp32 ln k: ~1e-8 off
+    BOOST_TEST(std::abs(ref_router(l, {}, 1, 4, p).weights.value[0] - 0.4) <
+               1e-7);                                 // fp32 ln k: ~1e-8 off
     p = {RouterScore::Softmax, 2, true, 1, 1, 2.0f};  // renormalised, scaled by 2
     r = route(be, l, 1, 4, {}, p);
     const Expected want = ref_router(l, {}, 1, 4, p).weights;
@@ -77,8 +79,10 @@ BOOST_AUTO_TEST_CASE(random_tokens_every_mode) {
       for (bool with_bias : {false, true}) {
         const Floats b = with_bias ? bias : Floats{};
         const Routing want = ref_router(logits, b, T, E, p);
-        BOOST_TEST_CONTEXT("top_k " << p.top_k << " groups " << p.groups << (with_bias ? " bias" : "")) {
-          // The data decides the selection (no near-ties), so every correct backend picks these ids.
+        BOOST_TEST_CONTEXT("top_k " << p.top_k << " groups " << p.groups
+                                    << (with_bias ? " bias" : "")) {
+          // The data decides the selection (no near-ties), so every correct backend picks these
+          // ids.
           BOOST_REQUIRE(want.decisive > 1.0);
           Routed r = route(be, logits, T, E, b, p);
           BOOST_TEST(r.ids == want.ids, boost::test_tools::per_element());

@@ -17,7 +17,8 @@ BOOST_AUTO_TEST_CASE(views_share_the_buffer) {
     BOOST_CHECK_THROW(t.slice_rows(3, 2), Error);
     // An op on a view writes only the view.
     be.add(be.default_stream(), rows, rows, 1.0f, rows);
-    BOOST_TEST(fetch(be, t) == (Floats{0, 1, 2, 6, 8, 10, 12, 14, 16, 9, 10, 11}), boost::test_tools::per_element());
+    BOOST_TEST(fetch(be, t) == (Floats{0, 1, 2, 6, 8, 10, 12, 14, 16, 9, 10, 11}),
+               boost::test_tools::per_element());
   });
 }
 

@@ -4,7 +4,6 @@
 // exits 0 with a usage line and a description for every positional and option.
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
-
 #include <filesystem>
 #include <map>
 #include <regex>
@@ -37,11 +36,13 @@ Registered registered_commands() {
     if (entry.path().extension() != ".cpp") continue;
     const std::string src = read_all(entry.path());
     std::vector<std::string> top, nested;
-    for (auto it = std::sregex_iterator(src.begin(), src.end(), add); it != std::sregex_iterator(); ++it)
+    for (auto it = std::sregex_iterator(src.begin(), src.end(), add); it != std::sregex_iterator();
+         ++it)
       ((*it)[2] == "." ? top : nested).push_back((*it)[3]);
     for (const std::string& t : top) r.top.insert(t);
     if (nested.empty()) continue;
-    BOOST_TEST_REQUIRE(top.size() == 1u, entry.path().filename() << " registers nested commands under several");
+    BOOST_TEST_REQUIRE(top.size() == 1u, entry.path().filename()
+                                             << " registers nested commands under several");
     for (const std::string& n : nested) r.nested[top.front()].insert(n);
   }
   return r;
@@ -68,7 +69,8 @@ std::map<std::string, std::string> section(const std::string& help, const std::s
     const std::string name = first.substr(2, first.find(' ', 2) - 2);
     std::string desc;
     if (first.size() > 30 && first.compare(28, 2, "  ") == 0) desc = first.substr(30);
-    for (size_t j = i + 1; j < ls.size() && ls[j].rfind(std::string(30, ' '), 0) == 0; ++j) desc += ls[j].substr(30);
+    for (size_t j = i + 1; j < ls.size() && ls[j].rfind(std::string(30, ' '), 0) == 0; ++j)
+      desc += ls[j].substr(30);
     out[name] = desc;
   }
   return out;
@@ -89,7 +91,8 @@ void check_command_help(const std::vector<std::string>& path) {
     BOOST_TEST(ls[1].find(" " + path.back()) != std::string::npos);
     for (const char* title : {"Positionals:", "Options:"})
       for (const auto& [entry, desc] : section(r.out, title))
-        BOOST_TEST(desc.find_first_not_of(' ') != std::string::npos, entry << " has no description");
+        BOOST_TEST(desc.find_first_not_of(' ') != std::string::npos,
+                   entry << " has no description");
     BOOST_TEST(section(r.out, "Options:").count("-h,--help") == 1u);
   }
 }
@@ -107,7 +110,8 @@ BOOST_AUTO_TEST_CASE(help_tells_every_command) {
   std::set<std::string> names;
   for (const auto& [name, desc] : listed) {
     names.insert(name);
-    BOOST_TEST(desc.find_first_not_of(' ') != std::string::npos, name << " is listed without a description");
+    BOOST_TEST(desc.find_first_not_of(' ') != std::string::npos,
+               name << " is listed without a description");
   }
   BOOST_TEST(names == reg.top, boost::test_tools::per_element());
   for (const std::string& cmd : reg.top) check_command_help({cmd});
@@ -116,7 +120,8 @@ BOOST_AUTO_TEST_CASE(help_tells_every_command) {
     std::set<std::string> got;
     for (const auto& [name, desc] : nested) {
       got.insert(name);
-      BOOST_TEST(desc.find_first_not_of(' ') != std::string::npos, parent << " " << name << " has no description");
+      BOOST_TEST(desc.find_first_not_of(' ') != std::string::npos,
+                 parent << " " << name << " has no description");
     }
     BOOST_TEST(got == subs, boost::test_tools::per_element());
     for (const std::string& s : subs) check_command_help({parent, s});

@@ -4,11 +4,11 @@
 // in execution order
 // (Plan::for_each_op), layer by layer. The profiler charges each executed op the plan's FLOPs and
 // bytes, so any drift between the two (an op run twice, skipped, reordered or misnamed) would make
-// every measured rate wrong; it fails here, not at run time. Each before() is matched by an after().
+// every measured rate wrong; it fails here, not at run time. Each before() is matched by an
+// after().
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
-
 #include <sstream>
 #include <string>
 #include <vector>
@@ -69,10 +69,11 @@ void check(const std::vector<Step>& plan, const Recorder& r, const std::string& 
   BOOST_TEST(!r.nested, what << ": ops nested");
   BOOST_TEST(!r.unmatched, what << ": before/after unmatched");
   size_t i = 0;
-  auto fused_pair_swapped = [&](size_t at) {  // one fused step naming its two plan ops the other way
-    return r.fused[at] && at + 1 < plan.size() && at + 1 < r.steps.size() && plan[at] == r.steps[at + 1] &&
-           plan[at + 1] == r.steps[at];
-  };
+  auto fused_pair_swapped =
+      [&](size_t at) {  // one fused step naming its two plan ops the other way
+        return r.fused[at] && at + 1 < plan.size() && at + 1 < r.steps.size() &&
+               plan[at] == r.steps[at + 1] && plan[at + 1] == r.steps[at];
+      };
   while (i < plan.size() && i < r.steps.size()) {
     if (plan[i] == r.steps[i]) {
       ++i;
@@ -83,14 +84,16 @@ void check(const std::vector<Step>& plan, const Recorder& r, const std::string& 
     }
   }
   BOOST_TEST((i == plan.size() && i == r.steps.size()),
-             what << ": executed and planned ops part at step " << i << " of " << plan.size() << " planned, "
-                  << r.steps.size() << " executed; plan:" << show(plan, i) << "; executed:" << show(r.steps, i));
+             what << ": executed and planned ops part at step " << i << " of " << plan.size()
+                  << " planned, " << r.steps.size() << " executed; plan:" << show(plan, i)
+                  << "; executed:" << show(r.steps, i));
 }
 
 // Prefill of 12 tokens for `batch` sequences, then one decode step of all of them; logits of the
 // last row of each sequence in both, as generation runs (the plan's logits_last_only), and of every
 // row in a full forward.
-void check_model(const ModelConfig& c, const ModelWeights& w, Backend& be, const std::string& name) {
+void check_model(const ModelConfig& c, const ModelWeights& w, Backend& be,
+                 const std::string& name) {
   for (int64_t batch : {1, 2})
     for (LogitRows rows : {LogitRows::LastPerSequence, LogitRows::All}) {
       Model model(be, c, w);
@@ -99,7 +102,8 @@ void check_model(const ModelConfig& c, const ModelWeights& w, Backend& be, const
       for (int64_t b = 0; b < batch; ++b) {
         const int64_t s = cache.add_sequence();
         std::vector<int32_t> tokens(12);
-        for (int32_t i = 0; i < 12; ++i) tokens[i] = static_cast<int32_t>((7 * i + 3 * b + 1) % c.vocab_size);
+        for (int32_t i = 0; i < 12; ++i)
+          tokens[i] = static_cast<int32_t>((7 * i + 3 * b + 1) % c.vocab_size);
         pre.push_back({s, tokens});
         dec.push_back({s, {static_cast<int32_t>(5 + b)}});
       }
@@ -113,7 +117,8 @@ void check_model(const ModelConfig& c, const ModelWeights& w, Backend& be, const
       o.logits_last_only = rows == LogitRows::LastPerSequence;
       o.phase = Phase::Prefill;
       o.tokens = 12;
-      const std::string what = name + " batch " + std::to_string(batch) + (o.logits_last_only ? " last rows" : " all rows");
+      const std::string what = name + " batch " + std::to_string(batch) +
+                               (o.logits_last_only ? " last rows" : " all rows");
       check(plan_steps(c, o), rp, what + " prefill");
       o.phase = Phase::Decode;
       o.tokens = 1;
@@ -122,10 +127,10 @@ void check_model(const ModelConfig& c, const ModelWeights& w, Backend& be, const
     }
 }
 
-const char* const kFamilies[] = {"llama",       "mistral", "mixtral",     "qwen3",    "qwen3_moe",
-                                 "qwen3_next",  "gemma3_text", "olmo2",   "deepseek_v3", "gpt_oss",
-                                 "smollm3",     "glm4_moe", "llama4_text", "gpt2",    "gemma3_softcap",
-                                 "gemma2"};
+const char* const kFamilies[] = {"llama",       "mistral",    "mixtral",        "qwen3",
+                                 "qwen3_moe",   "qwen3_next", "gemma3_text",    "olmo2",
+                                 "deepseek_v3", "gpt_oss",    "smollm3",        "glm4_moe",
+                                 "llama4_text", "gpt2",       "gemma3_softcap", "gemma2"};
 
 std::vector<std::string> mini_presets() {
   std::vector<std::string> out;

@@ -3,8 +3,9 @@
 // the engine, so a test can check that the profiler names exactly that layer and op.
 #pragma once
 
-#include <boost/test/unit_test.hpp>
+#include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -12,11 +13,9 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
-#include <string>
-#include <unistd.h>
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "hf/hf_import.hpp"
 
@@ -30,14 +29,15 @@ struct PoisonedCheckpoint {
 
 // Copies fixture `family` and sets elements [first, first + count) (stride `stride`) of the F32
 // tensor `tensor` to NaN.
-inline void poison(const std::filesystem::path& file, const std::string& tensor, int64_t first, int64_t count,
-                   int64_t stride) {
+inline void poison(const std::filesystem::path& file, const std::string& tensor, int64_t first,
+                   int64_t count, int64_t stride) {
   std::ifstream in(file, std::ios::binary);
   std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   BOOST_REQUIRE(bytes.size() > 8);
   uint64_t n = 0;
   std::memcpy(&n, bytes.data(), 8);  // little-endian header length
-  const auto header = nlohmann::json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<int64_t>(n));
+  const auto header =
+      nlohmann::json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<int64_t>(n));
   const auto& t = header.at(tensor);
   BOOST_REQUIRE(t.at("dtype") == "F32");
   const size_t begin = 8 + n + t.at("data_offsets")[0].get<size_t>();
@@ -48,18 +48,22 @@ inline void poison(const std::filesystem::path& file, const std::string& tensor,
     BOOST_REQUIRE(at + 4 <= end);
     std::memcpy(bytes.data() + at, &nan, 4);
   }
-  std::ofstream(file, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(file, std::ios::binary | std::ios::trunc)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
-inline std::unique_ptr<PoisonedCheckpoint> poisoned(const std::string& family, const std::string& tensor,
-                                                    int64_t first, int64_t count = 1, int64_t stride = 1) {
+inline std::unique_ptr<PoisonedCheckpoint> poisoned(const std::string& family,
+                                                    const std::string& tensor, int64_t first,
+                                                    int64_t count = 1, int64_t stride = 1) {
   auto p = std::make_unique<PoisonedCheckpoint>();
   const auto src = std::filesystem::path(ARCHSCOPE_FIXTURES) / "hf" / family;
   p->dir = std::filesystem::temp_directory_path() /
-           ("archscope_poisoned_" + family + "_" + std::to_string(::getpid()) + "_" + std::to_string(first));
+           ("archscope_poisoned_" + family + "_" + std::to_string(::getpid()) + "_" +
+            std::to_string(first));
   std::filesystem::create_directories(p->dir);
   for (const char* f : {"config.json", "model.safetensors"})
-    std::filesystem::copy_file(src / f, p->dir / f, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(src / f, p->dir / f,
+                               std::filesystem::copy_options::overwrite_existing);
   poison(p->dir / "model.safetensors", tensor, first, count, stride);
   std::ifstream cin(p->dir / "config.json");
   p->config = import_hf_config(nlohmann::json::parse(cin), (p->dir / "config.json").string());

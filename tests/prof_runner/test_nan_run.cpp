@@ -3,7 +3,6 @@
 // that layer and op, in the run's failure, the RunFailed event and the activation records.
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
-
 #include <string>
 
 #include "poisoned_checkpoint.hpp"
@@ -17,7 +16,7 @@ namespace {
 struct Site {
   const char* tensor;
   int64_t first, count, stride;  // elements set to NaN
-  int32_t layer;                 // where the first NaN must be named (-1 prologue, n_layers epilogue)
+  int32_t layer;  // where the first NaN must be named (-1 prologue, n_layers epilogue)
   const char* op;
 };
 
@@ -54,8 +53,10 @@ BOOST_AUTO_TEST_CASE(the_injected_site_is_named) {
       BOOST_TEST(got.layer == site.layer);
       BOOST_TEST(got.op == site.op);
       BOOST_TEST(d.steps.size() == 1u);  // the run stops at the end of the step where it happened
-      const std::string where = site.layer < 0 ? "the embedding" : "layer " + std::to_string(site.layer);
-      BOOST_TEST(d.run.failure == "NaN in the forward pass: first at step 0, " + where + ", op " + site.op);
+      const std::string where =
+          site.layer < 0 ? "the embedding" : "layer " + std::to_string(site.layer);
+      BOOST_TEST(d.run.failure ==
+                 "NaN in the forward pass: first at step 0, " + where + ", op " + site.op);
 
       const auto* failed = std::get_if<prof::RunFailed>(&r.events.back());
       BOOST_TEST_REQUIRE(failed != nullptr);
@@ -69,7 +70,8 @@ BOOST_AUTO_TEST_CASE(the_injected_site_is_named) {
         BOOST_TEST(r.result.summary.first_nan->op == site.op);
       }
       for (const prof::ActivationRecord& a : d.activations)
-        if (a.layer < site.layer) BOOST_TEST(a.finite, "layer " << a.layer << " before the injected NaN");
+        if (a.layer < site.layer)
+          BOOST_TEST(a.finite, "layer " << a.layer << " before the injected NaN");
     }
   }
 }

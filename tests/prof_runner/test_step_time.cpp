@@ -5,9 +5,8 @@
 // of the step, is far above that, so only time lost or counted twice can exceed it.
 // Op spans lie inside their step, one after another, without overlap.
 #define BOOST_TEST_DYN_LINK
-#include <boost/test/unit_test.hpp>
-
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <vector>
 
@@ -45,13 +44,15 @@ void check_accounting(const prof::RunData& d, const std::string& what) {
       BOOST_TEST_REQUIRE(!ops.empty());
       int64_t sum = other->duration_ns;
       for (const prof::SpanRecord* s : ops) sum += s->duration_ns;
-      const int64_t margin = kMarginNs + static_cast<int64_t>(kMarginShare * static_cast<double>(st.duration_ns));
+      const int64_t margin =
+          kMarginNs + static_cast<int64_t>(kMarginShare * static_cast<double>(st.duration_ns));
       BOOST_TEST(std::llabs(sum - st.duration_ns) <= margin,
                  "spans sum to " << sum << " ns, the step took " << st.duration_ns << " ns");
       // In execution order, inside the step, not overlapping.
       std::sort(ops.begin(), ops.end(), [](auto* a, auto* b) { return a->start_ns < b->start_ns; });
       BOOST_TEST(ops.front()->start_ns >= st.start_ns - margin);
-      BOOST_TEST(ops.back()->start_ns + ops.back()->duration_ns <= st.start_ns + st.duration_ns + margin);
+      BOOST_TEST(ops.back()->start_ns + ops.back()->duration_ns <=
+                 st.start_ns + st.duration_ns + margin);
       for (size_t i = 1; i < ops.size(); ++i)
         BOOST_TEST(ops[i]->start_ns >= ops[i - 1]->start_ns + ops[i - 1]->duration_ns,
                    ops[i - 1]->op << " and " << ops[i]->op << " overlap");
@@ -71,7 +72,8 @@ BOOST_AUTO_TEST_CASE(spans_and_other_add_up_to_each_step) {
     size_t others = 0;
     for (const prof::Event& e : r.events)
       if (const auto* b = std::get_if<prof::SpanBatch>(&e))
-        others += static_cast<size_t>(std::count_if(b->spans.begin(), b->spans.end(), prof::is_other));
+        others +=
+            static_cast<size_t>(std::count_if(b->spans.begin(), b->spans.end(), prof::is_other));
     BOOST_TEST(others == r.result.data.steps.size());
   }
 }

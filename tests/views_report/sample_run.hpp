@@ -7,9 +7,8 @@
 
 #include <cmath>
 #include <fstream>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "config/config_json.hpp"
 #include "events/channel.hpp"
@@ -52,11 +51,16 @@ inline const prof::RunData& real_run() {
 }
 
 // `slowdown` scales every duration and start, so the second run's figures are known multiples.
-inline views::ReportRun make_run(const std::string& name, double slowdown, const HardwareProfile& hw) {
+inline views::ReportRun make_run(const std::string& name, double slowdown,
+                                 const HardwareProfile& hw) {
   prof::RunData d = real_run();
-  const auto scaled = [&](int64_t ns) { return static_cast<int64_t>(std::llround(static_cast<double>(ns) * slowdown)); };
-  for (prof::SpanRecord& s : d.spans) s.start_ns = scaled(s.start_ns), s.duration_ns = scaled(s.duration_ns);
-  for (prof::StepRecord& s : d.steps) s.start_ns = scaled(s.start_ns), s.duration_ns = scaled(s.duration_ns);
+  const auto scaled = [&](int64_t ns) {
+    return static_cast<int64_t>(std::llround(static_cast<double>(ns) * slowdown));
+  };
+  for (prof::SpanRecord& s : d.spans)
+    s.start_ns = scaled(s.start_ns), s.duration_ns = scaled(s.duration_ns);
+  for (prof::StepRecord& s : d.steps)
+    s.start_ns = scaled(s.start_ns), s.duration_ns = scaled(s.duration_ns);
   d.run.name = name;
   return views::make_report_run(std::move(d), hw);
 }

@@ -36,8 +36,8 @@ void apply_once() {
   const char* env = std::getenv(kCpuTargetEnv);
   const int64_t target = env ? parse_cpu_target(env) : 0;
   if (!target) return;
-  // Highway's own switch for restricting dispatch; SetSupportedTargetsForTest (the tests' per-target
-  // loops) still composes with it, since it never re-enables a disabled target.
+  // Highway's own switch for restricting dispatch; SetSupportedTargetsForTest (the tests'
+  // per-target loops) still composes with it, since it never re-enables a disabled target.
   hwy::DisableTargets(~target);
   forced = target;
 }
@@ -52,8 +52,9 @@ int64_t parse_cpu_target(const std::string& name) {
   for (int64_t t : compiled_targets())
     if (cpu_target_name(t) == want) target = t;
   if (!target)
-    throw Error(ErrorKind::Validation, kCpuTargetEnv,
-                "unknown target '" + name + "' (this build has: best, " + names(compiled_targets()) + ")");
+    throw Error(
+        ErrorKind::Validation, kCpuTargetEnv,
+        "unknown target '" + name + "' (this build has: best, " + names(compiled_targets()) + ")");
   std::vector<int64_t> runnable;
   for (int64_t t : compiled_targets())
     if (hwy::SupportedTargets() & t) runnable.push_back(t);
@@ -88,7 +89,9 @@ std::vector<int64_t> cpu_dispatch_targets() {
   return hwy::SupportedAndGeneratedTargets();
 }
 
-std::string cpu_target_name(int64_t target) { return lower(hwy::TargetName(target)); }
+std::string cpu_target_name(int64_t target) {
+  return lower(hwy::TargetName(target));
+}
 
 std::string active_cpu_target() {
   const std::vector<int64_t> t = cpu_dispatch_targets();
