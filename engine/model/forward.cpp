@@ -145,6 +145,7 @@ Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batc
       OpScope op(st, li, "ffn_residual");
       backend_.add(s, h, f, 1.0f, h);
     }
+    if (observer_ && spec.moe) observer_->routed(s, li, st.routed_ids);
     if (observer_) observer_->layer_output(s, li, h);
   }
   const int64_t last = config_.n_layers;

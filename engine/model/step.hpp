@@ -32,6 +32,7 @@ struct Step {
   std::vector<SeqRows> seqs;
   std::vector<int32_t> host_positions;
   Tensor positions;  // I32 [rows]
+  Tensor routed_ids;  // I32 [rows, top_k]: the last MoE layer's selection, for the observer
 
   Tensor alloc(Shape shape) { return be.alloc(Elem::F32, std::move(shape)); }
 };

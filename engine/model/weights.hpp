@@ -42,9 +42,22 @@ struct AttentionWeights {
   Tensor lin_norm;                                  // [dv]
 };
 
+// The routed experts, stacked per projection: expert e's matrix is row e of an [E, N, K] tensor,
+// so one grouped_linear runs every expert on its rows. Layouts per expert as in FfnWeights.
+struct ExpertWeights {
+  Tensor gate_up, gate_up_bias;  // gated kinds: [E, 2F, d], [E, 2F]
+  Tensor up, up_bias;            // GELU / ReLU: [E, F, d], [E, F]
+  Tensor down, down_bias;        // [E, d, F], [E, d]
+  bool interleaved = false;      // gate/up interleaved rows (gpt-oss)
+
+  int64_t count() const { return down.defined() ? down.dim(0) : 0; }
+  // Expert e as a dense FFN: views into the stacked tensors (no copy).
+  FfnWeights expert(int64_t e) const;
+};
+
 struct MoeWeights {
   Tensor router, router_bias, selection_bias;  // [E, d], [E], [E]
-  std::vector<FfnWeights> experts;
+  ExpertWeights experts;
   FfnWeights shared;                           // shared experts fused (S * shared_d_ff wide)
   Tensor shared_gate;                          // [1, d]
 };
