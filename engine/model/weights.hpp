@@ -33,8 +33,8 @@ struct AttentionWeights {
   Tensor kv_a_latent, kv_a_rope;  // kv_a_proj_with_mqa split: [L, d], [rope, d]
   Tensor kv_a_norm;               // [L]
   Tensor kv_b_k, kv_b_v;          // kv_b_proj split: [H*nope, L], [H*v, L]
-  std::vector<Tensor> absorb_q;   // per head: W_uk^T [L, nope] (decode q absorption)
-  std::vector<Tensor> absorb_out; // per head: W_uv padded [v, L + rope] (zeros on the rope part)
+  Tensor absorb_q;                // W_uk^T per head, stacked: [H, L, nope] (absorbed q)
+  Tensor absorb_out;              // W_uv per head: [H, v, L], a view of kv_b_v (absorbed output)
   // Gated DeltaNet; in_proj_qkvz / in_proj_ba split per part (HF groups them per key head).
   Tensor lin_q, lin_k, lin_v, lin_z, lin_b, lin_a;  // [kd, d], [kd, d], [vd, d], [vd, d], [Hv, d] x2
   Tensor conv_q, conv_k, conv_v;                    // [channels, kernel]
