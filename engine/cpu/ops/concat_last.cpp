@@ -25,17 +25,21 @@ void CpuBackend::concat_last(Stream& s, const Tensor& a, const Tensor& b, Tensor
   const float* ap = in_f32(a, op, "a");
   const float* bp = in_f32(b, op, "b");
   float* yp = out_f32(out, op, "out");
-  require(a.rank() == 3 && b.rank() == 3 && out.rank() == 3, op, "a, b and out must be [R, M, ·]");
+  require(a.rank() == 3 && b.rank() == 3 && out.rank() == 3, op,
+          "a, b and out must be 3-D [R, M, width]");
   const int64_t R = out.dim(0), M = out.dim(1), A = a.dim(2), B = b.dim(2);
-  require(a.dim(0) == R && b.dim(0) == R, op,
-          "a " + shape_string(a.shape()) + " and b " + shape_string(b.shape()) + " must have the " +
-              std::to_string(R) + " rows of out");
-  require(a.dim(1) == M || a.dim(1) == 1, op,
-          "a's middle dim must be " + std::to_string(M) + " or 1, is " + std::to_string(a.dim(1)));
-  require(b.dim(1) == M || b.dim(1) == 1, op,
-          "b's middle dim must be " + std::to_string(M) + " or 1, is " + std::to_string(b.dim(1)));
-  require(out.dim(2) == A + B, op,
-          "out's last dim must be " + std::to_string(A + B) + ", is " + std::to_string(out.dim(2)));
+  if (!(a.dim(0) == R && b.dim(0) == R))
+    fail(op, "a " + shape_string(a.shape()) + " and b " + shape_string(b.shape()) +
+                 " must have the " + std::to_string(R) + " rows of out");
+  if (!(a.dim(1) == M || a.dim(1) == 1))
+    fail(op,
+         "a's middle dim must be " + std::to_string(M) + " or 1, is " + std::to_string(a.dim(1)));
+  if (!(b.dim(1) == M || b.dim(1) == 1))
+    fail(op,
+         "b's middle dim must be " + std::to_string(M) + " or 1, is " + std::to_string(b.dim(1)));
+  if (!(out.dim(2) == A + B))
+    fail(op,
+         "out's last dim must be " + std::to_string(A + B) + ", is " + std::to_string(out.dim(2)));
   require(disjoint(out, a) && disjoint(out, b), op, "out overlaps an input");
   const int64_t ma = a.dim(1) == 1 ? 0 : 1, mb = b.dim(1) == 1 ? 0 : 1, W = A + B;
   const int64_t rows = R * M;

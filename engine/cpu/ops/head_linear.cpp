@@ -31,8 +31,8 @@ void CpuBackend::head_linear(Stream& s, const Tensor& x, const Tensor& w, Tensor
   check_float(w, op, "w");
   require(x.rank() == 3 && w.rank() == 3, op, "x must be [T, H, K] and w [H, N, K]");
   const int64_t T = x.dim(0), H = x.dim(1), K = x.dim(2), N = w.dim(1);
-  require(w.dim(0) == H && w.dim(2) == K, op,
-          "w " + shape_string(w.shape()) + " does not match x " + shape_string(x.shape()));
+  if (!(w.dim(0) == H && w.dim(2) == K))
+    fail(op, "w " + shape_string(w.shape()) + " does not match x " + shape_string(x.shape()));
   float* yp = out_f32(out, op, "out");
   check_shape(out, {T, H, N}, op, "out");
   require(out.buffer() != x.buffer() || out.byte_offset() >= x.byte_offset() + x.bytes() ||

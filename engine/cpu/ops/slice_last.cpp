@@ -17,9 +17,9 @@ void CpuBackend::slice_last(Stream& s, const Tensor& x, int64_t offset, int64_t 
   float* yp = out_f32(out, op, "out");
   require(x.rank() >= 1, op, "x needs a last dim");
   const int64_t W = x.dim(-1);
-  require(offset >= 0 && width >= 0 && offset <= W && width <= W - offset, op,
-          "columns [" + std::to_string(offset) + ", " + std::to_string(offset) + " + " +
-              std::to_string(width) + ") outside the last dim of " + std::to_string(W));
+  if (!(offset >= 0 && width >= 0 && offset <= W && width <= W - offset))
+    fail(op, "columns [" + std::to_string(offset) + ", " + std::to_string(offset) + " + " +
+                 std::to_string(width) + ") outside the last dim of " + std::to_string(W));
   Shape want = x.shape();
   want.back() = width;
   check_shape(out, want, op, "out");
