@@ -43,16 +43,22 @@ void CpuBackend::concat_last(Stream& s, const Tensor& a, const Tensor& b, Tensor
   require(disjoint(out, a) && disjoint(out, b), op, "out overlaps an input");
   const int64_t ma = a.dim(1) == 1 ? 0 : 1, mb = b.dim(1) == 1 ? 0 : 1, W = A + B;
   const int64_t rows = R * M;
-  pool_.parallel_for(
-      rows, std::max<int64_t>(1, (1 << 13) / std::max<int64_t>(1, W)), [&](int64_t i0, int64_t i1) {
-        for (int64_t i = i0; i < i1; ++i) {
-          const int64_t r = i / M, m = i % M;
-          float* y = yp + i * W;
-          std::memcpy(y, ap + (r * a.dim(1) + m * ma) * A, static_cast<size_t>(A) * sizeof(float));
-          std::memcpy(y + A, bp + (r * b.dim(1) + m * mb) * B,
-                      static_cast<size_t>(B) * sizeof(float));
-        }
-      });
+  if (rows == 0 || W == 0) return;
+  pool_.parallel_for(rows, std::max<int64_t>(1, (1 << 13) / std::max<int64_t>(1, W)),
+                     [&](int64_t i0, int64_t i1) {
+                       for (int64_t i = i0; i < i1; ++i) {
+                         const int64_t r = i / M, m = i % M;
+                         float* y = yp + i * W;
+                         // An empty part may have no buffer at all: memcpy must not see its null
+                         // pointer.
+                         if (A > 0)
+                           std::memcpy(y, ap + (r * a.dim(1) + m * ma) * A,
+                                       static_cast<size_t>(A) * sizeof(float));
+                         if (B > 0)
+                           std::memcpy(y + A, bp + (r * b.dim(1) + m * mb) * B,
+                                       static_cast<size_t>(B) * sizeof(float));
+                       }
+                     });
 }
 
 }  // namespace archscope::cpu
