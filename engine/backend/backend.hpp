@@ -55,6 +55,25 @@ class Backend {
   virtual void index_add(Stream& s, const Tensor& src, const Tensor& index, const Tensor& weight,
                          Tensor& out) = 0;
 
+  // ---- layout ops (MLA assembles per-head keys, queries and cache rows with these: one call for
+  // all tokens and heads instead of one copy per token x head)
+
+  // out[r, m, :] = a[r, ma, :] | b[r, mb, :] (concatenation along the last dim): a F32 [R, Ma, A],
+  // b F32 [R, Mb, B], out F32 [R, M, A + B], where Ma and Mb are each M or 1 (a size-1 middle dim
+  // broadcasts: ma = 0, else ma = m; the same for b). out must not overlap a or b.
+  virtual void concat_last(Stream& s, const Tensor& a, const Tensor& b, Tensor& out) = 0;
+
+  // out[..., :] = x[..., offset : offset + width] (columns of the last dim): x F32 [..., W] of
+  // rank >= 1, out F32 of x's shape with the last dim `width`; 0 <= offset, offset + width <= W.
+  // out must not overlap x.
+  virtual void slice_last(Stream& s, const Tensor& x, int64_t offset, int64_t width,
+                          Tensor& out) = 0;
+
+  // Per-head linear: out[t, h, :] = w[h] . x[t, h, :] for x F32 [T, H, K], w [H, N, K]
+  // (F32/BF16/F16, fp32 accumulation), out F32 [T, H, N]. Each head has its own [N, K] matrix
+  // (MLA's absorbed W_uk^T and W_uv, one per head). out must not overlap x.
+  virtual void head_linear(Stream& s, const Tensor& x, const Tensor& w, Tensor& out) = 0;
+
   // ---- MoE grouping (all on the device: no host round trip between router and experts)
 
   // Groups the router's choices by expert. ids I32 [T, k] (values in [0, experts)), weights F32

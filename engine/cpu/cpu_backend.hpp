@@ -40,6 +40,9 @@ class CpuBackend final : public Backend {
   void scale(Stream& s, const Tensor& x, float scale, const Tensor& row_scale, Tensor& out) override;
   void index_add(Stream& s, const Tensor& src, const Tensor& index, const Tensor& weight,
                  Tensor& out) override;
+  void concat_last(Stream& s, const Tensor& a, const Tensor& b, Tensor& out) override;
+  void slice_last(Stream& s, const Tensor& x, int64_t offset, int64_t width, Tensor& out) override;
+  void head_linear(Stream& s, const Tensor& x, const Tensor& w, Tensor& out) override;
   void moe_group(Stream& s, const Tensor& ids, const Tensor& weights, int64_t experts,
                  Tensor& token_of, Tensor& weight_of, Tensor& offsets) override;
   void grouped_linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias,

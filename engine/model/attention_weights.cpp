@@ -65,28 +65,24 @@ void build_mla(WeightBuilder& b, const std::string& p, AttentionWeights& w) {
   w.kv_a_norm = b.vec(s + "kv_a_layernorm.weight", L, TensorRole::Norm);
   const HostMatrix kv_b = b.read_matrix(s + "kv_b_proj.weight", h * (nope + v), L);
   std::vector<std::pair<int64_t, int64_t>> k_rows, v_rows;
-  w.absorb_q.resize(static_cast<size_t>(h));
-  w.absorb_out.resize(static_cast<size_t>(h));
+  // Absorbed attention, per head i: q_lat = W_uk^T q_nope, so head_linear's matrix is W_uk^T
+  // [L, nope] (stacked over heads: the one extra copy of kv_b_proj's weights); out = W_uv o_lat
+  // over the latent part of the attention output, W_uv [v, L], which is kv_b_v viewed per head.
+  HostMatrix uk_t;
+  uk_t.rows = h * L;
+  uk_t.cols = nope;
+  uk_t.data.reserve(static_cast<size_t>(h * L * nope));
   for (int64_t i = 0; i < h; ++i) {
     k_rows.push_back({i * (nope + v), nope});
     v_rows.push_back({i * (nope + v) + nope, v});
-    const HostMatrix uk = rows_of(kv_b, i * (nope + v), nope);     // [nope, L]
-    const HostMatrix uv = rows_of(kv_b, i * (nope + v) + nope, v);  // [v, L]
-    // Absorbed decode: q_lat = W_uk^T q_nope, so the linear weight is W_uk^T [L, nope].
-    w.absorb_q[static_cast<size_t>(i)] = b.matrix(transpose(uk.data.data(), nope, L));
-    // out = W_uv o_lat, where o_lat has the rope part appended (values are [latent | rope]):
-    // pad W_uv with zero columns for it.
-    HostMatrix padded;
-    padded.rows = v;
-    padded.cols = L + rope;
-    padded.data.assign(static_cast<size_t>(v * (L + rope)), 0.0f);
-    for (int64_t r = 0; r < v; ++r)
-      for (int64_t j = 0; j < L; ++j) padded.data[static_cast<size_t>(r * (L + rope) + j)] = uv.data[static_cast<size_t>(r * L + j)];
-    w.absorb_out[static_cast<size_t>(i)] = b.matrix(padded);
+    const HostMatrix t = transpose(kv_b.row(i * (nope + v)), nope, L);  // [L, nope]
+    uk_t.data.insert(uk_t.data.end(), t.data.begin(), t.data.end());
   }
   const HostMatrix kb = gather_rows(kv_b, k_rows), vb = gather_rows(kv_b, v_rows);
+  w.absorb_q = b.matrix(uk_t).reshape({h, L, nope});
   w.kv_b_k = b.matrix(kb);
   w.kv_b_v = b.matrix(vb);
+  w.absorb_out = w.kv_b_v.reshape({h, v, L});  // rows i * v .. of [h * v, L]: W_uv of head i
   w.o = b.matrix(s + "o_proj.weight", d, h * v);
   if (c.attention.out_bias) w.o_bias = b.bias(s + "o_proj.bias", d);
 }

@@ -1,7 +1,32 @@
-// Dense FFN, MoE router, routed experts (per-expert HF tensors, Mixtral's w1/w2/w3, or the fused
-// [E, d, 2F] tensors of gpt-oss and Llama 4) and shared experts.
+// Dense FFN, MoE router, routed experts and shared experts. Routed experts are stacked per
+// projection ([E, N, K]), each expert uploaded into its slice: from per-expert HF tensors
+// (gate_proj / up_proj / down_proj, or Mixtral's w1 / w3 / w2) or from the fused [E, d, 2F] /
+// [E, F, d] tensors of gpt-oss and Llama 4 (x @ W form, transposed one expert at a time).
+#include <algorithm>
+
 #include "common/error.hpp"
 #include "model/weight_builder.hpp"
+
+namespace archscope {
+
+FfnWeights ExpertWeights::expert(int64_t e) const {
+  auto slice = [e](const Tensor& t) {
+    if (!t.defined()) return Tensor();
+    Shape inner(t.shape().begin() + 1, t.shape().end());
+    return t.slice_rows(e, 1).reshape(inner);
+  };
+  FfnWeights f;
+  f.gate_up = slice(gate_up);
+  f.gate_up_bias = slice(gate_up_bias);
+  f.up = slice(up);
+  f.up_bias = slice(up_bias);
+  f.down = slice(down);
+  f.down_bias = slice(down_bias);
+  f.interleaved = interleaved;
+  return f;
+}
+
+}  // namespace archscope
 
 namespace archscope::model_detail {
 
@@ -33,30 +58,81 @@ FfnWeights read_ffn(WeightBuilder& b, const std::string& e, int64_t f, const cha
   return w;
 }
 
-// Fused experts: gate_up_proj [E, d, 2F] (x @ W form), down_proj [E, F, d]. gpt-oss interleaves
-// gate and up columns; Llama 4 concatenates halves.
-void read_fused_experts(WeightBuilder& b, const std::string& e, MoeWeights& w) {
+// Per-expert tensors under `ex` + "<e>." (names given), each streamed into its expert's slice.
+void read_expert_stack(WeightBuilder& b, const std::string& ex, const char* gate, const char* up, const char* down,
+                       ExpertWeights& w) {
+  const ModelConfig& c = b.config;
+  const int64_t E = c.moe.experts, d = c.d_model, f = c.moe.expert_d_ff;
+  const bool bias = c.moe.expert_bias;
+  auto name = [&](int64_t x, const char* part, const char* leaf) {
+    return ex + std::to_string(x) + "." + part + "." + leaf;
+  };
+  // Biases are small: gathered on the host, uploaded once per stack.
+  auto biases = [&](std::initializer_list<const char*> parts, int64_t n) {
+    std::vector<float> v;
+    v.reserve(static_cast<size_t>(E * n * static_cast<int64_t>(parts.size())));
+    for (int64_t x = 0; x < E; ++x)
+      for (const char* part : parts) {
+        const std::vector<float> p = b.read(name(x, part, "bias"), {n}, TensorRole::Bias);
+        v.insert(v.end(), p.begin(), p.end());
+      }
+    return b.f32(v, {E, n * static_cast<int64_t>(parts.size())});
+  };
+  if (gated(c.ffn.kind)) {
+    w.gate_up = b.backend.alloc(b.dtype, {E, 2 * f, d});
+    Tensor rows = w.gate_up.reshape({E * 2 * f, d});
+    for (int64_t x = 0; x < E; ++x) {
+      b.stream_into(rows, x * 2 * f, name(x, gate, "weight"), f);
+      b.stream_into(rows, x * 2 * f + f, name(x, up, "weight"), f);
+    }
+    if (bias) w.gate_up_bias = biases({gate, up}, f);
+  } else {
+    w.up = b.backend.alloc(b.dtype, {E, f, d});
+    Tensor rows = w.up.reshape({E * f, d});
+    for (int64_t x = 0; x < E; ++x) b.stream_into(rows, x * f, name(x, up, "weight"), f);
+    if (bias) w.up_bias = biases({up}, f);
+  }
+  w.down = b.backend.alloc(b.dtype, {E, d, f});
+  Tensor rows = w.down.reshape({E * d, f});
+  for (int64_t x = 0; x < E; ++x) b.stream_into(rows, x * d, name(x, down, "weight"), d);
+  if (bias) w.down_bias = biases({down}, d);
+}
+
+// A fused [E, in, out] tensor (x @ W form) into dst [E, out, in]: the source is read in pieces of
+// whole rows, staged one expert at a time, transposed and uploaded into that expert's slice.
+void stream_fused(WeightBuilder& b, const std::string& name, int64_t in, int64_t out, Tensor& dst) {
+  const int64_t E = dst.dim(0), per = in * out;
+  Tensor rows = dst.reshape({E * out, in});
+  std::vector<float> stage(static_cast<size_t>(per));
+  int64_t got = 0;  // values of the whole tensor received so far
+  b.source.read_chunked(b.request(name, {E, in, out}, TensorRole::Matrix, in), per, [&](const float* v, int64_t n) {
+    if (got + n > E * per) throw Error(ErrorKind::Internal, name, "source returned too many values");
+    while (n > 0) {
+      const int64_t at = got % per, take = std::min(n, per - at);
+      std::copy(v, v + take, stage.begin() + at);
+      v += take;
+      n -= take;
+      got += take;
+      if (at + take == per) b.upload_into(rows, (got / per - 1) * out, transpose(stage.data(), in, out));
+    }
+  });
+  if (got != E * per) throw Error(ErrorKind::Internal, name, "source returned " + std::to_string(got) + " values");
+}
+
+// Fused experts: gate_up_proj [E, d, 2F], down_proj [E, F, d]. gpt-oss interleaves gate and up
+// columns; Llama 4 concatenates halves.
+void read_fused_experts(WeightBuilder& b, const std::string& e, ExpertWeights& w) {
   const ModelConfig& c = b.config;
   const int64_t E = c.moe.experts, d = c.d_model, f = c.moe.expert_d_ff;
   if (!gated(c.ffn.kind)) throw Error(ErrorKind::Unsupported, e + "gate_up_proj", "fused experts need a gated FFN");
-  const bool inter = c.ffn.kind == FfnKind::SwiGluClamped;
-  const std::vector<float> gu = b.read(e + "gate_up_proj", {E, d, 2 * f}, TensorRole::Matrix, d);
-  const std::vector<float> dn = b.read(e + "down_proj", {E, f, d}, TensorRole::Matrix, f);
-  std::vector<float> gub, dnb;
+  w.interleaved = c.ffn.kind == FfnKind::SwiGluClamped;
+  w.gate_up = b.backend.alloc(b.dtype, {E, 2 * f, d});
+  stream_fused(b, e + "gate_up_proj", d, 2 * f, w.gate_up);
+  w.down = b.backend.alloc(b.dtype, {E, d, f});
+  stream_fused(b, e + "down_proj", f, d, w.down);
   if (c.moe.expert_bias) {
-    gub = b.read(e + "gate_up_proj_bias", {E, 2 * f}, TensorRole::Bias);
-    dnb = b.read(e + "down_proj_bias", {E, d}, TensorRole::Bias);
-  }
-  w.experts.resize(static_cast<size_t>(E));
-  for (int64_t x = 0; x < E; ++x) {
-    FfnWeights& fw = w.experts[static_cast<size_t>(x)];
-    fw.interleaved = inter;
-    fw.gate_up = b.matrix(transpose(gu.data() + x * d * 2 * f, d, 2 * f));
-    fw.down = b.matrix(transpose(dn.data() + x * f * d, f, d));
-    if (c.moe.expert_bias) {
-      fw.gate_up_bias = b.f32(std::vector<float>(gub.begin() + x * 2 * f, gub.begin() + (x + 1) * 2 * f), {2 * f});
-      fw.down_bias = b.f32(std::vector<float>(dnb.begin() + x * d, dnb.begin() + (x + 1) * d), {d});
-    }
+    w.gate_up_bias = b.f32(b.read(e + "gate_up_proj_bias", {E, 2 * f}, TensorRole::Bias), {E, 2 * f});
+    w.down_bias = b.f32(b.read(e + "down_proj_bias", {E, d}, TensorRole::Bias), {E, d});
   }
 }
 
@@ -90,16 +166,11 @@ void build_moe(WeightBuilder& b, const std::string& p, MoeWeights& w) {
 
   const std::string ex = base + "experts.";
   if (b.has(ex + "0.gate_proj.weight") || b.has(ex + "0.up_proj.weight")) {
-    w.experts.resize(static_cast<size_t>(E));
-    for (int64_t x = 0; x < E; ++x)
-      w.experts[static_cast<size_t>(x)] = read_ffn(b, ex + std::to_string(x) + ".", m.expert_d_ff, "gate_proj",
-                                                   "up_proj", "down_proj", m.expert_bias);
+    read_expert_stack(b, ex, "gate_proj", "up_proj", "down_proj", w.experts);
   } else if (b.has(ex + "0.w1.weight")) {  // Mixtral: w1 gate, w3 up, w2 down
-    w.experts.resize(static_cast<size_t>(E));
-    for (int64_t x = 0; x < E; ++x)
-      w.experts[static_cast<size_t>(x)] = read_ffn(b, ex + std::to_string(x) + ".", m.expert_d_ff, "w1", "w3", "w2", m.expert_bias);
+    read_expert_stack(b, ex, "w1", "w3", "w2", w.experts);
   } else {
-    read_fused_experts(b, ex, w);
+    read_fused_experts(b, ex, w.experts);
   }
 
   if (m.shared_experts > 0 && m.shared_d_ff > 0) {

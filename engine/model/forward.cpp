@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/error.hpp"
 #include "model/step.hpp"
@@ -105,6 +106,16 @@ Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batc
   }
   const bool pre = config_.norm.placement != NormPlacement::Post;
   const bool post = config_.norm.placement != NormPlacement::Pre;
+  // RoPE tables for every layer before the first layer runs: growing one uploads and
+  // synchronises, which must not happen between two layers' ops.
+  std::vector<const RopeTensors*> ropes(specs_.size(), nullptr);
+  for (const LayerSpec& spec : specs_) {
+    if (spec.attention == AttentionKind::Linear) continue;
+    const int64_t head_dim = spec.attention == AttentionKind::Mla ? config_.attention.mla.qk_rope_head_dim
+                                                                  : config_.attention.head_dim;
+    ropes[static_cast<size_t>(spec.index)] =
+        rope_for(backend_, tables_->tables, tables_->sizes, config_, spec, head_dim, max_pos);
+  }
   for (const LayerSpec& spec : specs_) {
     const LayerWeights& L = weights_.layers[static_cast<size_t>(spec.index)];
     const int64_t li = spec.index;
@@ -116,18 +127,9 @@ Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batc
     }
     Tensor a;
     switch (spec.attention) {
-      case AttentionKind::Mla: {
-        const RopeTensors* r = rope_for(backend_, tables_->tables, tables_->sizes, config_, spec,
-                                        config_.attention.mla.qk_rope_head_dim, max_pos);
-        a = mla_block(st, spec, L.attn, a_in, r);
-        break;
-      }
+      case AttentionKind::Mla: a = mla_block(st, spec, L.attn, a_in, ropes[static_cast<size_t>(li)]); break;
       case AttentionKind::Linear: a = linear_attention_block(st, spec, L.attn, a_in); break;
-      default: {
-        const RopeTensors* r = rope_for(backend_, tables_->tables, tables_->sizes, config_, spec,
-                                        config_.attention.head_dim, max_pos);
-        a = attention_block(st, spec, L.attn, a_in, r);
-      }
+      default: a = attention_block(st, spec, L.attn, a_in, ropes[static_cast<size_t>(li)]);
     }
     if (post) apply_norm(st, li, "post_attn_norm", L.post_attn_norm, L.post_attn_norm_b, a, a);
     {
@@ -146,6 +148,7 @@ Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batc
       OpScope op(st, li, "ffn_residual");
       backend_.add(s, h, f, 1.0f, h);
     }
+    if (observer_ && spec.moe) observer_->routed(s, li, st.routed_ids);
     if (observer_) observer_->layer_output(s, li, h);
   }
   const int64_t last = config_.n_layers;

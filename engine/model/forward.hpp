@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <span>
 #include <utility>
 #include <vector>
 
@@ -37,10 +36,11 @@ class ForwardObserver {
   // Optional hooks for the profiler (defaults ignore them), called between ops, never inside one,
   // so what they cost is not charged to any op.
   //
-  // The router's selection of MoE layer `layer` in this step: expert ids [rows, top_k] row-major.
-  // It is the host copy the forward pass downloads anyway to group rows per expert, so seeing it
-  // costs no transfer.
-  virtual void routed(int64_t /*layer*/, std::span<const int32_t> /*expert_ids*/, int64_t /*top_k*/) {}
+  // The router's selection of MoE layer `layer` in this step: expert ids I32 [rows, top_k] in the
+  // backend's memory, as enqueued on `stream`, handed over after the layer's last op (the forward
+  // pass never reads it on the host). The tensor stays valid as long as a copy of it is held, so
+  // an observer can keep it and download it after the step, off the layers' critical path.
+  virtual void routed(Stream& /*stream*/, int64_t /*layer*/, const Tensor& /*expert_ids*/) {}
   // The residual stream F32 [rows, d_model] after layer `layer` (after its FFN residual add), as
   // enqueued on `stream`: read it with Backend::download and synchronize, never through a host
   // pointer. Valid only during the call (the next layer updates it in place).

@@ -1,11 +1,11 @@
-// Dense FFN and MoE blocks. MoE: router logits and top-k selection on the backend; the selection
-// is read back to group token rows per expert (gathered with the embedding op, so every step
-// stays a backend op), each expert runs on its rows, and results are scattered back with their
-// routing weight (or, Llama 4, the weight scales the expert's input). Shared experts, with their
-// optional sigmoid gate, are added last.
-#include <map>
+// Dense FFN and MoE blocks. MoE runs on the backend from router to combine, with no host round
+// trip: router logits and top-k selection, moe_group (the T*k slots sorted by expert, with
+// per-expert offsets in device memory), gather_rows of the slots' token rows, (Llama 4) the router
+// weight scaling each slot's input, the stacked experts through grouped_linear (gate/up or up,
+// activation, down), and index_add back into the token rows with each slot's router weight
+// (omitted when it scaled the input). Shared experts, with their optional sigmoid gate, are added
+// last. The selection is handed to the observer after the layer (Step::routed_ids).
 #include <optional>
-#include <vector>
 
 #include "common/error.hpp"
 #include "model/step.hpp"
@@ -32,6 +32,10 @@ GluParams glu_params(const FfnConfig& f, bool interleaved) {
 
 bool gated(FfnKind k) { return k != FfnKind::Gelu && k != FfnKind::Relu; }
 
+Activation plain_activation(const FfnConfig& f) {
+  return f.kind == FfnKind::Relu ? Activation::Relu : f.gelu_tanh ? Activation::GeluTanh : Activation::GeluExact;
+}
+
 // The three steps of an FFN, each optionally reported under the plan's dense-FFN names.
 Tensor ffn_steps(Step& st, const FfnWeights& w, const Tensor& x, int64_t layer, bool report) {
   const FfnConfig& f = st.c.ffn;
@@ -55,8 +59,7 @@ Tensor ffn_steps(Step& st, const FfnWeights& w, const Tensor& x, int64_t layer, 
     }
     std::optional<OpScope> op;
     if (report) op.emplace(st, layer, "act");
-    const Activation a = f.kind == FfnKind::Relu ? Activation::Relu : f.gelu_tanh ? Activation::GeluTanh : Activation::GeluExact;
-    st.be.activation(st.s, act, act, a);
+    st.be.activation(st.s, act, act, plain_activation(f));
   }
   Tensor y = st.alloc({n, st.c.d_model});
   std::optional<OpScope> op;
@@ -75,7 +78,8 @@ Tensor dense_ffn_block(Step& st, int64_t layer, const FfnWeights& w, const Tenso
 
 Tensor moe_block(Step& st, int64_t layer, const MoeWeights& w, const Tensor& x) {
   const MoeConfig& m = st.c.moe;
-  const int64_t T = st.rows, E = m.experts, K = m.top_k, d = st.c.d_model;
+  const ExpertWeights& ex = w.experts;
+  const int64_t T = st.rows, E = m.experts, K = m.top_k, d = st.c.d_model, S = T * K;
   Tensor ids = st.be.alloc(Elem::I32, {T, K}), weights = st.alloc({T, K});
   {
     OpScope op(st, layer, "router");
@@ -90,42 +94,30 @@ Tensor moe_block(Step& st, int64_t layer, const MoeWeights& w, const Tensor& x) 
     p.routed_scaling = static_cast<float>(m.routed_scaling);
     st.be.router(st.s, logits, w.selection_bias, ids, weights, p);
   }
-  Tensor out = zeros(st, {T, d});
-  std::vector<int32_t> hid(static_cast<size_t>(T * K));  // the selection, kept for the observer
+  Tensor out = st.alloc({T, d});
   {
     OpScope op(st, layer, "experts");
-    std::vector<float> hw(static_cast<size_t>(T * K));
-    st.be.download(st.s, ids, hid.data());
-    st.be.download(st.s, weights, hw.data());
-    st.be.synchronize(st.s);
-    std::map<int32_t, std::vector<std::pair<int32_t, float>>> by_expert;  // expert -> (row, weight)
-    for (int64_t i = 0; i < T * K; ++i) {
-      if (hid[static_cast<size_t>(i)] < 0 || hid[static_cast<size_t>(i)] >= E)
-        throw Error(ErrorKind::Internal, "moe", "router returned expert " + std::to_string(hid[static_cast<size_t>(i)]));
-      by_expert[hid[static_cast<size_t>(i)]].push_back({static_cast<int32_t>(i / K), hw[static_cast<size_t>(i)]});
+    Tensor token_of = st.be.alloc(Elem::I32, {S}), weight_of = st.alloc({S}), offsets = st.be.alloc(Elem::I32, {E + 1});
+    st.be.moe_group(st.s, ids, weights, E, token_of, weight_of, offsets);
+    Tensor xs = st.alloc({S, d});
+    st.be.gather_rows(st.s, x, token_of, xs);
+    if (m.weight_input) st.be.scale(st.s, xs, 1.0f, weight_of, xs);
+    const int64_t F = ex.down.dim(2);
+    Tensor act = st.alloc({S, F});
+    if (gated(st.c.ffn.kind)) {
+      Tensor gu = st.alloc({S, 2 * F});
+      st.be.grouped_linear(st.s, xs, ex.gate_up, ex.gate_up_bias, offsets, gu);
+      st.be.glu(st.s, gu, act, glu_params(st.c.ffn, ex.interleaved));
+    } else {
+      st.be.grouped_linear(st.s, xs, ex.up, ex.up_bias, offsets, act);
+      st.be.activation(st.s, act, act, plain_activation(st.c.ffn));
     }
-    for (auto& [e, sel] : by_expert) {
-      const int64_t n = static_cast<int64_t>(sel.size());
-      std::vector<int32_t> rows(sel.size());
-      for (size_t i = 0; i < sel.size(); ++i) rows[i] = sel[i].first;
-      Tensor idx = st.be.alloc(Elem::I32, {n});
-      st.be.upload(st.s, rows.data(), idx);
-      Tensor xe = st.alloc({n, d});
-      st.be.embedding(st.s, idx, x, 1.0f, Tensor(), Tensor(), xe);  // gather the expert's rows
-      st.be.synchronize(st.s);  // `rows` is host memory
-      if (m.weight_input)
-        for (int64_t i = 0; i < n; ++i) {
-          Tensor r = xe.slice_rows(i, 1);
-          st.be.scale(st.s, r, sel[static_cast<size_t>(i)].second, Tensor(), r);
-        }
-      Tensor y = run_ffn(st, w.experts[static_cast<size_t>(e)], xe);
-      for (int64_t i = 0; i < n; ++i) {
-        Tensor dst = out.slice_rows(sel[static_cast<size_t>(i)].first, 1);
-        st.be.add(st.s, dst, y.slice_rows(i, 1), m.weight_input ? 1.0f : sel[static_cast<size_t>(i)].second, dst);
-      }
-    }
+    Tensor ys = st.alloc({S, d});
+    st.be.grouped_linear(st.s, act, ex.down, ex.down_bias, offsets, ys);
+    st.be.fill(st.s, out, 0.0f);
+    st.be.index_add(st.s, ys, token_of, m.weight_input ? Tensor() : weight_of, out);
   }
-  if (st.observer) st.observer->routed(layer, hid, K);
+  st.routed_ids = ids;
   if (m.shared_experts > 0 && m.shared_d_ff > 0) {
     Tensor sh;
     {

@@ -4,10 +4,13 @@
 //    (nope part) and values; attention over [nope | rope] keys in a temporary contiguous block.
 //  - Otherwise (decode, or a prefill continuing a cached sequence), absorbed form: per head
 //    q_lat = W_uk^T q_nope, attention over the cached rows with q = [q_lat | q_rope] (scores
-//    q_lat . latent + q_rope . k_rope), values = the cached rows, then out = W_uv o_lat (W_uv
-//    zero-padded over the rope columns).
-// Per-head pieces are contiguous per token, so the per-head matmuls run on row views.
+//    q_lat . latent + q_rope . k_rope), values = the cached rows, then out = W_uv o_lat over the
+//    latent part of the output (the rope part of the values is dropped).
+// Every step is one backend op over all tokens and heads of a run of sequences of the same form
+// (concat_last / slice_last / head_linear; a batch of one form is one run); only the cache
+// writes and the attention itself are issued per sequence.
 #include <cmath>
+#include <vector>
 
 #include "model/step.hpp"
 #include "rope/rope_tables.hpp"
@@ -88,11 +91,7 @@ Tensor mla_block(Step& st, const LayerSpec& spec, const AttentionWeights& w, con
   Tensor cache_rows = st.alloc({T, 1, row});
   {
     OpScope op(st, li, "kv_cache_write");
-    for (int64_t t = 0; t < T; ++t) {
-      Tensor dl = view(cache_rows, t * row, {1, L}), dr = view(cache_rows, t * row + L, {1, pe});
-      copy(st, lat.slice_rows(t, 1), dl);
-      copy(st, view(kr, t * pe, {1, pe}), dr);
-    }
+    st.be.concat_last(st.s, lat.reshape({T, 1, L}), kr, cache_rows);
     for (const SeqRows& r : st.seqs) {
       const Tensor rows = cache_rows.slice_rows(r.row, r.count);
       st.be.kv_store(st.s, rows, rows, st.positions.slice_rows(r.row, r.count), st.cache.blocks(r.seq, li, r.start + r.count));
@@ -101,76 +100,91 @@ Tensor mla_block(Step& st, const LayerSpec& spec, const AttentionWeights& w, con
   AttentionParams ap = attention_params(c, spec);
   ap.scale = mla_scale(c, spec);
   Tensor o = st.alloc({T, h, vdim});
-  bool any_naive = false;
-  for (const SeqRows& r : st.seqs) any_naive = any_naive || r.start == 0;
-  if (any_naive) {
+  // Runs of consecutive sequences of one form: rows [row, row + count) and the sequences in them.
+  struct Run {
+    bool naive = false;
+    int64_t row = 0, count = 0;
+    std::vector<const SeqRows*> seqs;
+  };
+  std::vector<Run> runs;
+  for (const SeqRows& r : st.seqs) {
+    const bool naive = r.start == 0;
+    if (runs.empty() || runs.back().naive != naive) runs.push_back(Run{naive, r.row, 0, {}});
+    runs.back().count += r.count;
+    runs.back().seqs.push_back(&r);
+  }
+  auto scope = [&](bool naive) {
+    for (const Run& run : runs)
+      if (run.naive == naive) return true;
+    return false;
+  };
+  if (scope(true)) {
     // Naive form for fresh sequences: per-head keys [k_nope | k_rope] and values from kv_b_proj.
     Tensor kn = st.alloc({T, h, nope}), vv = st.alloc({T, h, vdim}), K = st.alloc({T, h, qk});
     {
       OpScope op(st, li, "kv_b_proj");
-      Tensor kn2 = kn.reshape({T, h * nope}), vv2 = vv.reshape({T, h * vdim});
-      st.be.linear(st.s, lat, w.kv_b_k, Tensor(), kn2);
-      st.be.linear(st.s, lat, w.kv_b_v, Tensor(), vv2);
-      for (const SeqRows& r : st.seqs) {
-        if (r.start != 0) continue;
-        for (int64_t t = r.row; t < r.row + r.count; ++t)
-          for (int64_t i = 0; i < h; ++i) {
-            Tensor dn = view(K, (t * h + i) * qk, {1, nope}), dr = view(K, (t * h + i) * qk + nope, {1, pe});
-            copy(st, view(kn, (t * h + i) * nope, {1, nope}), dn);
-            copy(st, view(kr, t * pe, {1, pe}), dr);
-          }
+      for (const Run& run : runs) {
+        if (!run.naive) continue;
+        const Tensor lr = lat.slice_rows(run.row, run.count);
+        Tensor kn2 = kn.slice_rows(run.row, run.count).reshape({run.count, h * nope});
+        Tensor vv2 = vv.slice_rows(run.row, run.count).reshape({run.count, h * vdim});
+        st.be.linear(st.s, lr, w.kv_b_k, Tensor(), kn2);
+        st.be.linear(st.s, lr, w.kv_b_v, Tensor(), vv2);
+        Tensor keys = K.slice_rows(run.row, run.count);
+        st.be.concat_last(st.s, kn.slice_rows(run.row, run.count), kr.slice_rows(run.row, run.count), keys);
       }
     }
     OpScope op(st, li, "attn_scores", "attn_values");
-    for (const SeqRows& r : st.seqs) {
-      if (r.start != 0) continue;
-      Tensor table = st.be.alloc(Elem::I32, {1});
-      const int32_t zero = 0;
-      st.be.upload(st.s, &zero, table);
-      st.be.synchronize(st.s);
-      KvBlocks kv;
-      kv.k = K.slice_rows(r.row, r.count).reshape({1, r.count, h, qk});
-      kv.v = vv.slice_rows(r.row, r.count).reshape({1, r.count, h, vdim});
-      kv.block_table = table;
-      kv.block_size = r.count;
-      kv.length = r.count;
-      Tensor out = o.slice_rows(r.row, r.count);
-      st.be.attention(st.s, q3.slice_rows(r.row, r.count), st.positions.slice_rows(r.row, r.count), kv, Tensor(), out, ap);
+    const Tensor& table = st.single_block_table();
+    for (const Run& run : runs) {
+      if (!run.naive) continue;
+      for (const SeqRows* r : run.seqs) {
+        KvBlocks kv;
+        kv.k = K.slice_rows(r->row, r->count).reshape({1, r->count, h, qk});
+        kv.v = vv.slice_rows(r->row, r->count).reshape({1, r->count, h, vdim});
+        kv.block_table = table;
+        kv.block_size = r->count;
+        kv.length = r->count;
+        Tensor out = o.slice_rows(r->row, r->count);
+        st.be.attention(st.s, q3.slice_rows(r->row, r->count), st.positions.slice_rows(r->row, r->count), kv,
+                        Tensor(), out, ap);
+      }
     }
   }
-  bool any_absorbed = false;
-  for (const SeqRows& r : st.seqs) any_absorbed = any_absorbed || r.start != 0;
-  if (any_absorbed) {
+  if (scope(false)) {
     Tensor ql = st.alloc({T, h, row}), ol = st.alloc({T, h, row});
     {
       OpScope op(st, li, "q_absorb");
-      for (const SeqRows& r : st.seqs) {
-        if (r.start == 0) continue;
-        for (int64_t t = r.row; t < r.row + r.count; ++t)
-          for (int64_t i = 0; i < h; ++i) {
-            Tensor dl = view(ql, (t * h + i) * row, {1, L}), dr = view(ql, (t * h + i) * row + L, {1, pe});
-            st.be.linear(st.s, view(q, (t * h + i) * qk, {1, nope}), w.absorb_q[static_cast<size_t>(i)], Tensor(), dl);
-            copy(st, view(q, (t * h + i) * qk + nope, {1, pe}), dr);
-          }
+      for (const Run& run : runs) {
+        if (run.naive) continue;
+        const Tensor qr = q3.slice_rows(run.row, run.count);
+        Tensor q_nope = st.alloc({run.count, h, nope}), q_rope = st.alloc({run.count, h, pe});
+        Tensor q_lat = st.alloc({run.count, h, L});
+        st.be.slice_last(st.s, qr, 0, nope, q_nope);
+        st.be.slice_last(st.s, qr, nope, pe, q_rope);
+        st.be.head_linear(st.s, q_nope, w.absorb_q, q_lat);
+        Tensor dst = ql.slice_rows(run.row, run.count);
+        st.be.concat_last(st.s, q_lat, q_rope, dst);
       }
     }
     {
       OpScope op(st, li, "attn_scores", "attn_values");
-      for (const SeqRows& r : st.seqs) {
-        if (r.start == 0) continue;
-        Tensor out = ol.slice_rows(r.row, r.count);
-        st.be.attention(st.s, ql.slice_rows(r.row, r.count), st.positions.slice_rows(r.row, r.count),
-                        st.cache.blocks(r.seq, li, r.start + r.count), Tensor(), out, ap);
+      for (const Run& run : runs) {
+        if (run.naive) continue;
+        for (const SeqRows* r : run.seqs) {
+          Tensor out = ol.slice_rows(r->row, r->count);
+          st.be.attention(st.s, ql.slice_rows(r->row, r->count), st.positions.slice_rows(r->row, r->count),
+                          st.cache.blocks(r->seq, li, r->start + r->count), Tensor(), out, ap);
+        }
       }
     }
     OpScope op(st, li, "out_absorb");
-    for (const SeqRows& r : st.seqs) {
-      if (r.start == 0) continue;
-      for (int64_t t = r.row; t < r.row + r.count; ++t)
-        for (int64_t i = 0; i < h; ++i) {
-          Tensor dst = view(o, (t * h + i) * vdim, {1, vdim});
-          st.be.linear(st.s, view(ol, (t * h + i) * row, {1, row}), w.absorb_out[static_cast<size_t>(i)], Tensor(), dst);
-        }
+    for (const Run& run : runs) {
+      if (run.naive) continue;
+      Tensor o_lat = st.alloc({run.count, h, L});
+      st.be.slice_last(st.s, ol.slice_rows(run.row, run.count), 0, L, o_lat);
+      Tensor dst = o.slice_rows(run.row, run.count);
+      st.be.head_linear(st.s, o_lat, w.absorb_out, dst);
     }
   }
   Tensor y = st.alloc({T, c.d_model});

@@ -31,9 +31,9 @@ uint64_t estimate_weight_bytes(const ModelConfig& config, Elem dtype) {
   const MlaConfig& m = config.attention.mla;
   for (const LayerSpec& s : specs) {
     if (s.attention != AttentionKind::Mla) continue;
+    // The absorbed query's W_uk^T per head (AttentionWeights::absorb_q); absorb_out is a view.
     const uint64_t h = static_cast<uint64_t>(config.attention.heads);
-    const uint64_t extra = h * static_cast<uint64_t>(m.qk_nope_head_dim * m.kv_lora_rank +
-                                                     m.v_head_dim * (m.kv_lora_rank + m.qk_rope_head_dim));
+    const uint64_t extra = h * static_cast<uint64_t>(m.qk_nope_head_dim * m.kv_lora_rank);
     bytes += extra * static_cast<uint64_t>(elem_bits(dtype) / 8);
   }
   return bytes;

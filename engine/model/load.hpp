@@ -16,7 +16,7 @@
 namespace archscope {
 
 // Bytes the weights will take in the backend: the analytic plan's parameter bytes at `dtype`
-// plus the per-head copies of kv_b_proj that absorbed MLA decode keeps.
+// plus the per-head W_uk^T copy of kv_b_proj that absorbed MLA keeps (AttentionWeights::absorb_q).
 uint64_t estimate_weight_bytes(const ModelConfig& config, Elem dtype);
 
 // Every tensor the config needs, in the forward pass's layouts. dtype: F32, BF16 or F16.

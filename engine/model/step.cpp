@@ -11,6 +11,14 @@ Tensor view(const Tensor& t, int64_t elem_offset, Shape shape) {
 
 void copy(Step& st, const Tensor& src, Tensor& dst) { st.be.copy(st.s, src, dst); }
 
+const Tensor& Step::single_block_table() {
+  if (!single_block_table_.defined()) {
+    single_block_table_ = be.alloc(Elem::I32, {1});
+    be.fill(s, single_block_table_, 0.0f);
+  }
+  return single_block_table_;
+}
+
 Tensor zeros(Step& st, Shape shape) {
   Tensor t = st.alloc(std::move(shape));
   st.be.fill(st.s, t, 0.0f);

@@ -32,8 +32,15 @@ struct Step {
   std::vector<SeqRows> seqs;
   std::vector<int32_t> host_positions;
   Tensor positions;  // I32 [rows]
+  Tensor routed_ids;  // I32 [rows, top_k]: the last MoE layer's selection, for the observer
 
   Tensor alloc(Shape shape) { return be.alloc(Elem::F32, std::move(shape)); }
+  // I32 {0}: the block table of a contiguous temporary K/V block (MLA's naive prefill). Filled
+  // on the device once per step, on first use.
+  const Tensor& single_block_table();
+
+ private:
+  Tensor single_block_table_;
 };
 
 // Reports one op to the observer for the lifetime of the scope.

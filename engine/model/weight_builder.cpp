@@ -72,8 +72,7 @@ HostMatrix WeightBuilder::read_matrix(const std::string& name, int64_t rows, int
 
 Tensor WeightBuilder::matrix(const HostMatrix& m) {
   Tensor t = backend.alloc(dtype, {m.rows, m.cols});
-  std::vector<uint16_t> scratch;
-  if (m.rows * m.cols > 0) upload_rows(backend, t, 0, m.data.data(), m.rows * m.cols, m.cols, scratch);
+  upload_into(t, 0, m);
   return t;
 }
 
@@ -82,21 +81,37 @@ Tensor WeightBuilder::streamed_matrix(const std::vector<std::pair<std::string, i
   int64_t rows = 0;
   for (const auto& [name, r] : parts) rows += r;
   Tensor t = backend.alloc(dtype, {rows, cols});
-  std::vector<uint16_t> scratch;
   int64_t row = 0;
   for (const auto& [name, part_rows] : parts) {
-    const int64_t want = part_rows * cols;
-    int64_t got = 0;
-    source.read_chunked(request(name, {part_rows, cols}, role, cols), kChunkValues, [&](const float* v, int64_t n) {
-      if (n % std::max<int64_t>(1, cols) != 0 || got + n > want)
-        throw Error(ErrorKind::Internal, name, "source returned a piece of " + std::to_string(n) + " values");
-      if (n > 0) upload_rows(backend, t, row + got / cols, v, n, cols, scratch);
-      got += n;
-    });
-    if (got != want) throw Error(ErrorKind::Internal, name, "source returned " + std::to_string(got) + " values");
+    stream_into(t, row, name, part_rows, role);
     row += part_rows;
   }
   return t;
+}
+
+void WeightBuilder::stream_into(Tensor& dst, int64_t row, const std::string& name, int64_t rows, TensorRole role) {
+  if (dst.rank() != 2 || row < 0 || row + rows > dst.dim(0))
+    throw Error(ErrorKind::Internal, name, "rows [" + std::to_string(row) + ", +" + std::to_string(rows) +
+                                               ") outside " + shape_string(dst.shape()));
+  const int64_t cols = dst.dim(1), want = rows * cols;
+  std::vector<uint16_t> scratch;
+  int64_t got = 0;
+  source.read_chunked(request(name, {rows, cols}, role, cols), kChunkValues, [&](const float* v, int64_t n) {
+    if (n % std::max<int64_t>(1, cols) != 0 || got + n > want)
+      throw Error(ErrorKind::Internal, name, "source returned a piece of " + std::to_string(n) + " values");
+    if (n > 0) upload_rows(backend, dst, row + got / cols, v, n, cols, scratch);
+    got += n;
+  });
+  if (got != want) throw Error(ErrorKind::Internal, name, "source returned " + std::to_string(got) + " values");
+}
+
+void WeightBuilder::upload_into(Tensor& dst, int64_t row, const HostMatrix& m) {
+  if (dst.rank() != 2 || dst.dim(1) != m.cols || row < 0 || row + m.rows > dst.dim(0))
+    throw Error(ErrorKind::Internal, "weights", "host matrix [" + std::to_string(m.rows) + ", " +
+                                                    std::to_string(m.cols) + "] does not fit " +
+                                                    shape_string(dst.shape()) + " at row " + std::to_string(row));
+  std::vector<uint16_t> scratch;
+  if (m.rows * m.cols > 0) upload_rows(backend, dst, row, m.data.data(), m.rows * m.cols, m.cols, scratch);
 }
 
 Tensor WeightBuilder::f32(const std::vector<float>& v, Shape shape) {

@@ -45,6 +45,12 @@ class WeightBuilder {
   Tensor streamed_matrix(const std::vector<std::pair<std::string, int64_t>>& parts, int64_t cols,
                          TensorRole role = TensorRole::Matrix);
   Tensor matrix(const std::string& name, int64_t rows, int64_t cols) { return streamed_matrix({{name, rows}}, cols); }
+  // The source matrix `name` [rows, dst.dim(1)] streamed into rows [row, row + rows) of the 2-D
+  // tensor dst (at dst's dtype): how one expert fills its slice of a stacked [E, N, K] tensor.
+  void stream_into(Tensor& dst, int64_t row, const std::string& name, int64_t rows,
+                   TensorRole role = TensorRole::Matrix);
+  // Host values m uploaded into rows [row, row + m.rows) of the 2-D tensor dst.
+  void upload_into(Tensor& dst, int64_t row, const HostMatrix& m);
   Tensor f32(const std::vector<float>& v, Shape shape);
   Tensor vec(const std::string& name, int64_t n, TensorRole role) { return f32(read(name, {n}, role), {n}); }
   Tensor bias(const std::string& name, int64_t n) { return vec(name, n, TensorRole::Bias); }

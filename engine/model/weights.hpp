@@ -33,8 +33,8 @@ struct AttentionWeights {
   Tensor kv_a_latent, kv_a_rope;  // kv_a_proj_with_mqa split: [L, d], [rope, d]
   Tensor kv_a_norm;               // [L]
   Tensor kv_b_k, kv_b_v;          // kv_b_proj split: [H*nope, L], [H*v, L]
-  std::vector<Tensor> absorb_q;   // per head: W_uk^T [L, nope] (decode q absorption)
-  std::vector<Tensor> absorb_out; // per head: W_uv padded [v, L + rope] (zeros on the rope part)
+  Tensor absorb_q;                // W_uk^T per head, stacked: [H, L, nope] (absorbed q)
+  Tensor absorb_out;              // W_uv per head: [H, v, L], a view of kv_b_v (absorbed output)
   // Gated DeltaNet; in_proj_qkvz / in_proj_ba split per part (HF groups them per key head).
   Tensor lin_q, lin_k, lin_v, lin_z, lin_b, lin_a;  // [kd, d], [kd, d], [vd, d], [vd, d], [Hv, d] x2
   Tensor conv_q, conv_k, conv_v;                    // [channels, kernel]
@@ -42,9 +42,22 @@ struct AttentionWeights {
   Tensor lin_norm;                                  // [dv]
 };
 
+// The routed experts, stacked per projection: expert e's matrix is row e of an [E, N, K] tensor,
+// so one grouped_linear runs every expert on its rows. Layouts per expert as in FfnWeights.
+struct ExpertWeights {
+  Tensor gate_up, gate_up_bias;  // gated kinds: [E, 2F, d], [E, 2F]
+  Tensor up, up_bias;            // GELU / ReLU: [E, F, d], [E, F]
+  Tensor down, down_bias;        // [E, d, F], [E, d]
+  bool interleaved = false;      // gate/up interleaved rows (gpt-oss)
+
+  int64_t count() const { return down.defined() ? down.dim(0) : 0; }
+  // Expert e as a dense FFN: views into the stacked tensors (no copy).
+  FfnWeights expert(int64_t e) const;
+};
+
 struct MoeWeights {
   Tensor router, router_bias, selection_bias;  // [E, d], [E], [E]
-  std::vector<FfnWeights> experts;
+  ExpertWeights experts;
   FfnWeights shared;                           // shared experts fused (S * shared_d_ff wide)
   Tensor shared_gate;                          // [1, d]
 };

@@ -31,6 +31,21 @@ void CheckedBackend::index_add(Stream& s, const Tensor& src, const Tensor& index
   note(out);
 }
 
+void CheckedBackend::concat_last(Stream& s, const Tensor& a, const Tensor& b, Tensor& out) {
+  inner_.concat_last(s, a, b, out);
+  note(out);
+}
+
+void CheckedBackend::slice_last(Stream& s, const Tensor& x, int64_t offset, int64_t width, Tensor& out) {
+  inner_.slice_last(s, x, offset, width, out);
+  note(out);
+}
+
+void CheckedBackend::head_linear(Stream& s, const Tensor& x, const Tensor& w, Tensor& out) {
+  inner_.head_linear(s, x, w, out);
+  note(out);
+}
+
 // Its outputs are indices and the router's weights (checked when the router wrote them).
 void CheckedBackend::moe_group(Stream& s, const Tensor& ids, const Tensor& weights, int64_t experts,
                                Tensor& token_of, Tensor& weight_of, Tensor& offsets) {

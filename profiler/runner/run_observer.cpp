@@ -12,6 +12,7 @@ RunObserver::RunObserver(CheckedBackend& backend, const ObserverOptions& options
 }
 
 void RunObserver::begin_step(Stream& s) {
+  routed_.clear();  // left over only if the previous step threw
   step_clock_.mark(s);
   if (options_.spans) step_begin_mark_ = op_clock_.mark(s);
 }
@@ -19,6 +20,11 @@ void RunObserver::begin_step(Stream& s) {
 void RunObserver::end_step(Stream& s) {
   if (options_.spans) step_end_mark_ = op_clock_.mark(s);
   step_clock_.mark(s);
+  // Enqueued after the step's last mark; the caller's synchronize completes them.
+  for (Routed& r : routed_) {
+    r.host.resize(static_cast<size_t>(r.ids.numel()));
+    backend_.download(s, r.ids, r.host.data());
+  }
 }
 
 StepObservation RunObserver::take_step() {
@@ -40,6 +46,13 @@ StepObservation RunObserver::take_step() {
     }
   }
   pending_.clear();
+  for (const Routed& r : routed_) {
+    std::vector<int64_t>& counts = current_.tokens_per_expert[r.layer];
+    counts.assign(static_cast<size_t>(experts_), 0);
+    for (int32_t id : r.host)
+      if (id >= 0 && id < experts_) ++counts[static_cast<size_t>(id)];
+  }
+  routed_.clear();
   StepObservation out = std::move(current_);
   current_ = StepObservation{};
   return out;
@@ -77,11 +90,8 @@ void RunObserver::check_outputs(Stream& s, const OpEvent& e) {
   if (!current_.first_bad) current_.first_bad = BadSite{layer, e.op, nan};
 }
 
-void RunObserver::routed(int64_t layer, std::span<const int32_t> expert_ids, int64_t /*top_k*/) {
-  std::vector<int64_t>& counts = current_.tokens_per_expert[static_cast<int32_t>(layer)];
-  counts.assign(static_cast<size_t>(experts_), 0);
-  for (int32_t id : expert_ids)
-    if (id >= 0 && id < experts_) ++counts[static_cast<size_t>(id)];
+void RunObserver::routed(Stream& /*s*/, int64_t layer, const Tensor& expert_ids) {
+  routed_.push_back(Routed{static_cast<int32_t>(layer), expert_ids, {}});
 }
 
 void RunObserver::layer_output(Stream& s, int64_t layer, const Tensor& residual) {

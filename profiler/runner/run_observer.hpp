@@ -1,7 +1,9 @@
 // The profiler's ForwardObserver: what one step of the forward pass did, as seen from its hooks.
 //  - spans: every op's start and duration on the backend clock (SegmentClock marks at each
 //    before/after, so nothing but two timer calls lands inside an op);
-//  - tokens per expert of each MoE layer, from the router's selection;
+//  - tokens per expert of each MoE layer, from the router's selection (kept as the device tensor
+//    the forward pass hands over and downloaded at end_step, after the step's time window, so no
+//    transfer or synchronisation lands inside a layer);
 //  - the residual stream's RMS and finiteness after each layer;
 //  - with op checks on, the first op whose output went non-finite, per layer and for the step
 //    (CheckedBackend remembers each op's outputs; they are read back after the op ends).
@@ -73,7 +75,7 @@ class RunObserver final : public ForwardObserver {
 
   void before(Stream& s, const OpEvent& e) override;
   void after(Stream& s, const OpEvent& e) override;
-  void routed(int64_t layer, std::span<const int32_t> expert_ids, int64_t top_k) override;
+  void routed(Stream& s, int64_t layer, const Tensor& expert_ids) override;
   void layer_output(Stream& s, int64_t layer, const Tensor& residual) override;
 
  private:
@@ -90,7 +92,14 @@ class RunObserver final : public ForwardObserver {
   SegmentClock op_clock_;    // marks at step boundaries and every op boundary
   size_t step_begin_mark_ = 0, step_end_mark_ = 0;
   std::vector<Pending> pending_;
+  // A MoE layer's selection: the device tensor until end_step, then its host copy.
+  struct Routed {
+    int32_t layer = 0;
+    Tensor ids;
+    std::vector<int32_t> host;
+  };
   StepObservation current_;
+  std::vector<Routed> routed_;
   std::vector<float> scratch_;
 };
 
