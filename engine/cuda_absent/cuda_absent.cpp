@@ -1,5 +1,8 @@
-// cuda_entry for builds without the CUDA backend (no toolkit at configure time, or engine/cuda not
-// present): nothing is compiled in, no device is listed, and asking for one says why in one line.
+// cuda_entry for builds without the CUDA backend (no toolkit at configure time, ARCHSCOPE_CUDA off,
+// or no engine/cuda in the tree): nothing is compiled in, no device is listed, and asking for one
+// says why in one line. ARCHSCOPE_CUDA_ABSENT_REASON comes from engine/CMakeLists.txt.
+#include <string>
+
 #include "backend/cuda_entry.hpp"
 #include "common/error.hpp"
 
@@ -14,9 +17,9 @@ std::vector<DeviceInfo> devices() {
 }
 
 std::unique_ptr<Backend> make(int /*index*/) {
-  throw Error(
-      ErrorKind::Unsupported, "--backend",
-      "this build has no CUDA backend (it was configured without the CUDA toolkit); use cpu");
+  throw Error(ErrorKind::Unsupported, "--backend",
+              std::string("this build has no CUDA backend (") + ARCHSCOPE_CUDA_ABSENT_REASON +
+                  "); use cpu");
 }
 
 }  // namespace archscope::cuda_entry
