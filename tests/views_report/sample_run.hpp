@@ -103,7 +103,7 @@ inline views::ReportRun make_run(const std::string& name, double slowdown, const
       const auto f = kind_slowdown.find(kind);
       const double seconds = roofline(op, hw).time_s * (f == kind_slowdown.end() ? 6 : f->second) * slowdown + 300e-9;
       const auto ns = static_cast<int64_t>(seconds * 1e9);
-      run.records.spans.push_back({step, phase, layer, op.name, kind, clock, ns, op.flops, op.bytes_read + op.bytes_written});
+      run.records.spans.push_back({step, phase, layer, op.name, kind, clock, ns, static_cast<uint64_t>(op.flops), op.bytes_read + op.bytes_written});
       clock += ns;
     };
     for (const Op& op : plan.prologue) add(op, -1);
