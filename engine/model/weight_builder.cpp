@@ -87,12 +87,29 @@ Tensor WeightBuilder::streamed_matrix(const std::vector<std::pair<std::string, i
   for (const auto& [name, part_rows] : parts) {
     const int64_t want = part_rows * cols;
     int64_t got = 0;
-    source.read_chunked(request(name, {part_rows, cols}, role, cols), kChunkValues, [&](const float* v, int64_t n) {
+    const auto take = [&](int64_t n) {
       if (n % std::max<int64_t>(1, cols) != 0 || got + n > want)
         throw Error(ErrorKind::Internal, name, "source returned a piece of " + std::to_string(n) + " values");
-      if (n > 0) upload_rows(backend, t, row + got / cols, v, n, cols, scratch);
+    };
+    const TensorRequest req = request(name, {part_rows, cols}, role, cols);
+    // Stored at the tensor's dtype already (a bf16 checkpoint as bf16): copied as it is, no fp32
+    // round trip; otherwise converted a bounded piece at a time.
+    const bool stored = source.read_stored(req, dtype, kChunkValues, [&](const void* v, int64_t n) {
+      take(n);
+      if (n > 0) {
+        Tensor dst = t.slice_rows(row + got / cols, n / cols);
+        backend.upload(backend.default_stream(), v, dst);
+        backend.synchronize(backend.default_stream());  // the piece is valid during the call only
+      }
       got += n;
     });
+    if (!stored) {
+      source.read_chunked(req, kChunkValues, [&](const float* v, int64_t n) {
+        take(n);
+        if (n > 0) upload_rows(backend, t, row + got / cols, v, n, cols, scratch);
+        got += n;
+      });
+    }
     if (got != want) throw Error(ErrorKind::Internal, name, "source returned " + std::to_string(got) + " values");
     row += part_rows;
   }
