@@ -99,7 +99,7 @@ uint64_t PagedKvCache::allocated_bytes(const ModelConfig& config, const KvCacheO
 PagedKvCache::PagedKvCache(Backend& backend, const ModelConfig& config, const KvCacheOptions& options)
     : backend_(backend), options_(options) {
   // Pools and per-slot states, counted before anything is allocated.
-  check_fits(allocated_bytes(config, options), kWhere);
+  check_fits_in(backend, allocated_bytes(config, options), kWhere);
   const auto specs = expand_layers(config);
   const AttentionConfig& a = config.attention;
   pools_.resize(specs.size());
