@@ -25,12 +25,15 @@ namespace {
 
 // A contiguous stand-in for the paged cache of one layer, holding positions [0, tokens) at the
 // cache's dtype and block size (identity block table), so kv_store rounds the keys exactly as the
-// cache would and attention reads them the same way.
-KvBlocks staged_keys(Step& st, int64_t tokens) {
+// cache would and attention reads them the same way. One per sequence of the step, overwritten by
+// each windowed layer in turn (every softmax layer has the same K/V width).
+KvBlocks staged_keys(Step& st, size_t seq_index, int64_t tokens) {
+  if (st.staged.size() < st.seqs.size()) st.staged.resize(st.seqs.size());
+  if (st.staged[seq_index].k.defined()) return st.staged[seq_index];  // the step's earlier layer's
   const AttentionConfig& a = st.c.attention;
   const KvCacheOptions& o = st.cache.options();
   const int64_t blocks = (tokens + o.block_size - 1) / o.block_size;
-  KvBlocks kv;
+  KvBlocks& kv = st.staged[seq_index];
   kv.k = st.be.alloc(o.dtype, {blocks, o.block_size, a.kv_heads, a.head_dim});
   kv.v = st.be.alloc(o.dtype, {blocks, o.block_size, a.kv_heads, a.head_dim});
   std::vector<int32_t> identity(static_cast<size_t>(blocks));
@@ -106,7 +109,7 @@ Tensor attention_block(Step& st, const LayerSpec& spec, const AttentionWeights& 
       const Tensor pr = st.positions.slice_rows(r.row, r.count);
       const KvBlocks cached = st.cache.blocks(r.seq, li, r.start + r.count);
       if (r.start == 0 && st.cache.stages_first_step(li, r.count)) {
-        read_from[i] = staged_keys(st, r.count);
+        read_from[i] = staged_keys(st, i, r.count);
         st.be.kv_store(st.s, kr, vr, pr, read_from[i]);
         const int64_t skip = std::min(st.cache.stored_from(r.seq, li), r.count);
         if (skip < r.count)

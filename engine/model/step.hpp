@@ -32,6 +32,9 @@ struct Step {
   std::vector<SeqRows> seqs;
   std::vector<int32_t> host_positions;
   Tensor positions;  // I32 [rows]
+  // Per sequence of the step (index into seqs), the staged keys of a first step longer than a
+  // sliding window or chunk (forward_attention.cpp), reused by every windowed layer of the step.
+  std::vector<KvBlocks> staged;
 
   Tensor alloc(Shape shape) { return be.alloc(Elem::F32, std::move(shape)); }
 };
