@@ -84,14 +84,16 @@ int64_t window_pool_blocks(AttentionKind kind, int64_t window, int64_t step_toke
 
 uint64_t PagedKvCache::allocated_bytes(const ModelConfig& config, const KvCacheOptions& options) {
   check_options(options);
+  // Saturating: a sum past 2^64 bytes is "more than any machine has", and is refused as such.
   uint64_t need = 0;
   for (const LayerSpec& s : expand_layers(config)) {
-    if (s.attention == AttentionKind::Linear) {
-      need += static_cast<uint64_t>(options.max_sequences) * linear_state_bytes(config);
-    } else {
-      need += static_cast<uint64_t>(blocks_for(s, options) * options.block_size) *
-              token_bytes(s, config, options.dtype);
-    }
+    uint64_t layer = 0;
+    const bool wrapped =
+        s.attention == AttentionKind::Linear
+            ? __builtin_mul_overflow(static_cast<uint64_t>(options.max_sequences), linear_state_bytes(config), &layer)
+            : __builtin_mul_overflow(static_cast<uint64_t>(blocks_for(s, options)) * static_cast<uint64_t>(options.block_size),
+                                     token_bytes(s, config, options.dtype), &layer);
+    if (wrapped || __builtin_add_overflow(need, layer, &need)) return UINT64_MAX;
   }
   return need;
 }

@@ -163,4 +163,18 @@ BOOST_AUTO_TEST_CASE(window_sized_pools_are_not_refused_where_full_ones_would_be
   BOOST_TEST(cache.accounting().total.allocated == 6ull * 3 * 4 * 2 * 2 * 4 * 4);
 }
 
+BOOST_AUTO_TEST_CASE(byte_counts_past_64_bits_saturate_and_are_refused) {
+  cpu::CpuBackend be(1);
+  ModelConfig c = windowed_config(AttentionKind::Sliding);
+  c.attention.head_dim = 1 << 20;
+  const KvCacheOptions o = window_sized(int64_t{1} << 50, 1, 0);  // 2^50 tokens x 2^25 bytes
+  BOOST_TEST(PagedKvCache::allocated_bytes(c, o) == UINT64_MAX);
+  try {
+    PagedKvCache cache(be, c, o);
+    BOOST_FAIL("expected a refusal");
+  } catch (const Error& e) {
+    BOOST_TEST((e.kind() == ErrorKind::Resource));
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
