@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/engine_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/model_source.hpp"
 #include "common/error.hpp"
@@ -27,12 +28,13 @@ namespace archscope::cli {
 namespace {
 struct BenchOptions {
   ModelSource source;
+  std::string backend = "cpu";
   int64_t prompt = 512;
   int64_t new_tokens = 128;
   int64_t batch = 1;
   int threads = 0;
   uint64_t seed = 0;
-  std::string weights_dtype = "bf16";
+  std::string weights_dtype = default_weights_dtype();
   bool json = false;
 };
 
@@ -108,6 +110,7 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
   nlohmann::json j;
   j["model"] = config.name;
   j["source"] = o.source.describe();
+  j["backend"] = parse_backend_spec(o.backend).text();
   j["weights_dtype"] = o.weights_dtype;
   j["kv_dtype"] = "fp32";
   j["threads"] = threads;
@@ -204,11 +207,13 @@ void print_text(const nlohmann::json& j) {
 }
 
 int run_bench(const BenchOptions& o) {
+  const BackendSpec backend = backend_spec(o.backend);  // before the model is loaded
   const ModelConfig config = load_model_config(o.source);
   if (o.threads < 0) throw Error(ErrorKind::Validation, "--threads", "must be at least 1");
   const int threads =
       o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   EngineModelOptions eo;
+  eo.backend = backend;
   eo.hf_dir = o.source.model_dir;
   eo.seed = o.seed;
   eo.weights = parse_weight_elem(o.weights_dtype, "--weights-dtype");
@@ -238,9 +243,10 @@ Command add_bench_command(CLI::App& root) {
   sub->add_option("--prompt", options->prompt, "Prompt tokens per sequence")->capture_default_str();
   sub->add_option("--new", options->new_tokens, "Decode steps")->capture_default_str();
   sub->add_option("--batch", options->batch, "Sequences decoded together")->capture_default_str();
+  add_backend_option(*sub, options->backend);
   sub->add_option("--threads", options->threads, "CPU threads (default: one per logical CPU)");
   sub->add_option("--seed", options->seed, "Seed of random weights and prompts");
-  sub->add_option("--weights-dtype", options->weights_dtype, "Weight storage: fp32, bf16 or fp16")
+  sub->add_option("--weights-dtype", options->weights_dtype, kWeightsDtypeHelp)
       ->capture_default_str();
   sub->add_flag("--json", options->json, "Print one JSON object");
   return {sub, [options] { return run_bench(*options); }};

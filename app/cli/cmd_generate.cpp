@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/engine_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/model_source.hpp"
 #include "common/error.hpp"
@@ -23,6 +24,7 @@ namespace archscope::cli {
 namespace {
 struct GenerateOptions {
   ModelSource source;
+  std::string backend = "cpu";
   int64_t prompt_tokens = 0;
   std::string tokens;
   int64_t new_tokens = 0;
@@ -32,7 +34,7 @@ struct GenerateOptions {
   double temperature = 1.0;
   int64_t top_k = 0;
   double top_p = 1.0;
-  std::string weights_dtype = "fp32";
+  std::string weights_dtype = default_weights_dtype();
 };
 
 // --tokens "1,2;3,4,5": prompts separated by ';'. --prompt-tokens N: one prompt of N seeded random
@@ -70,6 +72,7 @@ std::vector<std::vector<int32_t>> make_prompts(const GenerateOptions& o, int64_t
 }
 
 int run_generate(const GenerateOptions& o) {
+  const BackendSpec backend = backend_spec(o.backend);  // before the model is loaded
   const ModelConfig config = load_model_config(o.source);
   if (o.batch < 0) throw Error(ErrorKind::Validation, "--batch", "must be at least 1");
   GenerationRequest request;
@@ -81,6 +84,7 @@ int run_generate(const GenerateOptions& o) {
   int64_t longest = 0;
   for (const auto& p : request.prompts) longest = std::max<int64_t>(longest, static_cast<int64_t>(p.size()));
   EngineModelOptions eo;
+  eo.backend = backend;
   eo.hf_dir = o.source.model_dir;
   eo.seed = o.seed;
   eo.weights = parse_weight_elem(o.weights_dtype, "--weights-dtype");
@@ -126,6 +130,7 @@ Command add_generate_command(CLI::App& root) {
   sub->add_option("--new-tokens", options->new_tokens, "Tokens to generate per sequence")->required();
   sub->add_option("--batch", options->batch,
                   "Sequences (default: one per prompt; prompts repeat cyclically to fill the batch)");
+  add_backend_option(*sub, options->backend);
   sub->add_option("--threads", options->threads, "CPU threads (default: one per logical CPU)");
   sub->add_option("--seed", options->seed, "Seed of random weights, random prompts and sampling");
   sub->add_option("--temperature", options->temperature, "Softmax temperature; 0 = greedy")
@@ -133,7 +138,7 @@ Command add_generate_command(CLI::App& root) {
   sub->add_option("--top-k", options->top_k, "Sample among the k most likely tokens (0 = all)");
   sub->add_option("--top-p", options->top_p, "Nucleus: smallest set of tokens with mass >= p")
       ->capture_default_str();
-  sub->add_option("--weights-dtype", options->weights_dtype, "Weight storage: fp32, bf16 or fp16")
+  sub->add_option("--weights-dtype", options->weights_dtype, kWeightsDtypeHelp)
       ->capture_default_str();
   return {sub, [options] { return run_generate(*options); }};
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/engine_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/model_source.hpp"
 #include "common/error.hpp"
@@ -21,15 +22,17 @@ namespace archscope::cli {
 namespace {
 struct LogitsOptions {
   ModelSource source;
+  std::string backend = "cpu";
   std::string tokens;
   std::string out;
   std::optional<int64_t> decode_from;  // absent: the whole sequence is one prefill
   int threads = 0;
   uint64_t seed = 0;
-  std::string weights_dtype = "fp32";
+  std::string weights_dtype = default_weights_dtype();
 };
 
 int run_logits(const LogitsOptions& o) {
+  const BackendSpec backend = backend_spec(o.backend);  // before the model is loaded
   const ModelConfig config = load_model_config(o.source);
   const std::vector<int32_t> tokens = parse_token_list(o.tokens);
   check_token_ids(tokens, config.vocab_size, "--tokens");
@@ -40,6 +43,7 @@ int run_logits(const LogitsOptions& o) {
                     "] (the number of tokens)");
   }
   EngineModelOptions eo;
+  eo.backend = backend;
   eo.hf_dir = o.source.model_dir;
   eo.seed = o.seed;
   eo.weights = parse_weight_elem(o.weights_dtype, "--weights-dtype");
@@ -77,9 +81,10 @@ Command add_logits_command(CLI::App& root) {
   sub->add_option("--out,-o", options->out, "Output .npy file")->required();
   sub->add_option("--decode-from", options->decode_from,
                   "Prefill the first K tokens, then feed the rest one at a time through the KV cache");
+  add_backend_option(*sub, options->backend);
   sub->add_option("--threads", options->threads, "CPU threads (default: one per logical CPU)");
   sub->add_option("--seed", options->seed, "Seed of the random weights of --preset / --config models");
-  sub->add_option("--weights-dtype", options->weights_dtype, "Weight storage: fp32, bf16 or fp16")
+  sub->add_option("--weights-dtype", options->weights_dtype, kWeightsDtypeHelp)
       ->capture_default_str();
   return {sub, [options] { return run_logits(*options); }};
 }

@@ -1,4 +1,4 @@
-// `archscope run`: a profiled prefill + decode on the CPU engine. The run's events go to two
+// `archscope run`: a profiled prefill + decode on the engine (--backend). The run's events go to two
 // subscribers on their own threads: the SQLite writer (every record into the run database) and,
 // unless --json, the live terminal view. Ctrl-C finishes the current step, marks the run
 // `interrupted` and exits 130; a run that hits NaN/Inf is stored as failed and exits 1.
@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/engine_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/model_source.hpp"
 #include "cli/stored_runs.hpp"
@@ -36,7 +37,7 @@ struct RunCommandOptions {
   int64_t batch = 1;
   int threads = 0;
   uint64_t seed = 0;
-  std::string weights_dtype = "bf16";
+  std::string weights_dtype = default_weights_dtype();
   std::string name;
   std::string db;
   bool no_spans = false;
@@ -70,10 +71,10 @@ prof::SubscriberThread::Callback store_writer(std::shared_ptr<prof::store::RunWr
 }
 
 int run_profiled(const RunCommandOptions& o) {
-  if (o.backend != "cpu")
-    throw Error(ErrorKind::Unsupported, "--backend", "'" + o.backend + "' is not built in (cpu is)");
+  const BackendSpec backend = backend_spec(o.backend);  // before the store or the model is opened
   const ModelConfig config = load_model_config(o.source);
   prof::RunOptions ro;
+  ro.backend = backend;
   ro.batch = o.batch;
   ro.prompt = o.prompt;
   ro.new_tokens = o.new_tokens;
@@ -131,6 +132,8 @@ int run_profiled(const RunCommandOptions& o) {
     j["run_id"] = id;
     j["name"] = d.run.name;
     j["status"] = prof::to_string(d.run.status);
+    j["backend"] = d.run.backend;
+    j["device"] = d.run.device;
     if (!d.run.failure.empty()) j["failure"] = d.run.failure;
     j["db"] = store.path().string();
     j["summary"] = prof::to_json(result->summary);
@@ -153,13 +156,13 @@ Command add_run_command(CLI::App& root) {
   auto o = std::make_shared<RunCommandOptions>();
   CLI::App* sub = root.add_subcommand("run", "Profile prefill and decode on the engine and store the run");
   add_model_source(*sub, o->source, /*with_model_dir=*/true);
-  sub->add_option("--backend", o->backend, "Backend to run on")->capture_default_str();
+  add_backend_option(*sub, o->backend);
   sub->add_option("--prompt", o->prompt, "Prompt tokens per sequence")->capture_default_str();
   sub->add_option("--new", o->new_tokens, "Decode steps")->capture_default_str();
   sub->add_option("--batch", o->batch, "Sequences decoded together")->capture_default_str();
   sub->add_option("--threads", o->threads, "CPU threads (default: one per logical CPU)");
   sub->add_option("--seed", o->seed, "Seed of random weights and prompts");
-  sub->add_option("--weights-dtype", o->weights_dtype, "Weight storage: fp32, bf16 or fp16")->capture_default_str();
+  sub->add_option("--weights-dtype", o->weights_dtype, kWeightsDtypeHelp)->capture_default_str();
   sub->add_option("--name", o->name, "Run name (default: model and start time)");
   add_db_option(*sub, o->db);
   sub->add_flag("--no-spans", o->no_spans, "Do not time individual ops (steps are still timed)");

@@ -25,5 +25,6 @@ Command add_runs_command(CLI::App& root);
 Command add_compare_command(CLI::App& root);
 Command add_export_command(CLI::App& root);
 Command add_report_command(CLI::App& root);
+Command add_devices_command(CLI::App& root);
 
 }  // namespace archscope::cli

@@ -31,7 +31,7 @@ BenchModel bench_model(const ModelConfig& config, const BenchShape& shape) {
   prefill.logits_last_only = true;  // generation samples from each prompt's last position only
   const PlanTotals p = totals(build_plan(config, prefill));
   m.weights_bytes = p.param_bytes;
-  m.prefill_flops = p.flops;
+  m.prefill_flops = static_cast<uint64_t>(p.flops);  // a prompt the engine runs: far below 2^64
   m.prefill_bytes = p.bytes_read + p.bytes_written;
   m.kv_bytes = kv_bytes_at_context(config, shape.prompt + shape.new_tokens, shape.batch, shape.kv);
 

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include "common/error.hpp"
 
@@ -25,6 +26,10 @@ void check_fits(uint64_t bytes, const std::string& where) {
   if (avail > 0 && bytes > avail)
     throw Error(ErrorKind::Resource, where,
                 "needs " + std::to_string(bytes) + " bytes, only " + std::to_string(avail) + " available (MemAvailable)");
+}
+
+void check_fits_in(const Backend& backend, uint64_t bytes, const std::string& where) {
+  if (std::string_view(backend.name()) == "cpu") check_fits(bytes, where);
 }
 
 }  // namespace archscope

@@ -1,6 +1,7 @@
 #include "kv/paged_kv_cache.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -35,35 +36,74 @@ int64_t first_visible(AttentionKind kind, int64_t window, int64_t length) {
   return 0;
 }
 
-}  // namespace
-
-PagedKvCache::PagedKvCache(Backend& backend, const ModelConfig& config, const KvCacheOptions& options)
-    : backend_(backend), options_(options) {
+void check_options(const KvCacheOptions& options) {
   if (options.block_size <= 0) throw Error(ErrorKind::Validation, kWhere, "block_size must be positive");
   if (options.max_tokens <= 0) throw Error(ErrorKind::Validation, kWhere, "max_tokens must be positive");
   if (options.max_sequences <= 0) throw Error(ErrorKind::Validation, kWhere, "max_sequences must be positive");
+  if (options.max_step_tokens < 0) throw Error(ErrorKind::Validation, kWhere, "max_step_tokens must not be negative");
   if (options.dtype != Elem::F32 && options.dtype != Elem::BF16 && options.dtype != Elem::F16)
     throw Error(ErrorKind::Unsupported, kWhere, std::string("cache dtype ") + to_string(options.dtype));
+}
+
+bool windowed(AttentionKind kind) { return kind == AttentionKind::Sliding || kind == AttentionKind::Chunked; }
+
+// Blocks of the pool of a softmax / MLA layer.
+int64_t blocks_for(const LayerSpec& s, const KvCacheOptions& o) {
+  const int64_t full = (o.max_tokens + o.block_size - 1) / o.block_size;
+  if (!windowed(s.attention) || o.max_step_tokens == 0 || s.window <= 0) return full;
+  const int64_t per_seq = window_pool_blocks(s.attention, s.window, o.max_step_tokens, o.block_size);
+  return std::min(full, per_seq * o.max_sequences);
+}
+
+// Bytes of one token of a layer's pool (K and V, or the MLA latent + rope key).
+uint64_t token_bytes(const LayerSpec& s, const ModelConfig& c, Elem e) {
+  const uint64_t elem = static_cast<uint64_t>(elem_bits(e) / 8);
+  const AttentionConfig& a = c.attention;
+  if (s.attention == AttentionKind::Mla)
+    return elem * static_cast<uint64_t>(a.mla.kv_lora_rank + a.mla.qk_rope_head_dim);
+  return 2 * elem * static_cast<uint64_t>(a.kv_heads * a.head_dim);
+}
+
+// fp32 conv + recurrent state of one linear-attention layer of one sequence.
+uint64_t linear_state_bytes(const ModelConfig& c) {
+  const LinearAttentionConfig& l = c.attention.linear;
+  const int64_t key_dim = l.key_heads * l.key_head_dim, value_dim = l.value_heads * l.value_head_dim;
+  return sizeof(float) * static_cast<uint64_t>((2 * key_dim + value_dim) * (l.conv_kernel - 1) +
+                                               l.value_heads * l.key_head_dim * l.value_head_dim);
+}
+
+}  // namespace
+
+int64_t window_pool_blocks(AttentionKind kind, int64_t window, int64_t step_tokens, int64_t block_size) {
+  const int64_t positions = window - 1 + step_tokens;  // what one step's queries can see
+  // The span starts anywhere for a sliding window; a chunk starts at a multiple of the chunk, so
+  // at an offset into its block that is a multiple of gcd(chunk, block), at most block - gcd.
+  const int64_t step = kind == AttentionKind::Chunked ? std::gcd(window, block_size) : 1;
+  return (block_size - step + positions - 1) / block_size + 1;
+}
+
+uint64_t PagedKvCache::allocated_bytes(const ModelConfig& config, const KvCacheOptions& options) {
+  check_options(options);
+  // Saturating: a sum past 2^64 bytes is "more than any machine has", and is refused as such.
+  uint64_t need = 0;
+  for (const LayerSpec& s : expand_layers(config)) {
+    uint64_t layer = 0;
+    const bool wrapped =
+        s.attention == AttentionKind::Linear
+            ? __builtin_mul_overflow(static_cast<uint64_t>(options.max_sequences), linear_state_bytes(config), &layer)
+            : __builtin_mul_overflow(static_cast<uint64_t>(blocks_for(s, options)) * static_cast<uint64_t>(options.block_size),
+                                     token_bytes(s, config, options.dtype), &layer);
+    if (wrapped || __builtin_add_overflow(need, layer, &need)) return UINT64_MAX;
+  }
+  return need;
+}
+
+PagedKvCache::PagedKvCache(Backend& backend, const ModelConfig& config, const KvCacheOptions& options)
+    : backend_(backend), options_(options) {
+  // Pools and per-slot states, counted before anything is allocated.
+  check_fits_in(backend, allocated_bytes(config, options), kWhere);
   const auto specs = expand_layers(config);
   const AttentionConfig& a = config.attention;
-  const int64_t nblocks = (options.max_tokens + options.block_size - 1) / options.block_size;
-  {
-    // Pools and per-slot states, counted before anything is allocated.
-    const uint64_t elem = static_cast<uint64_t>(elem_bits(options.dtype) / 8), tokens = static_cast<uint64_t>(nblocks * options.block_size);
-    uint64_t need = 0;
-    for (const LayerSpec& s : specs) {
-      if (s.attention == AttentionKind::Mla)
-        need += tokens * elem * static_cast<uint64_t>(a.mla.kv_lora_rank + a.mla.qk_rope_head_dim);
-      else if (s.attention != AttentionKind::Linear)
-        need += 2 * tokens * elem * static_cast<uint64_t>(a.kv_heads * a.head_dim);
-      else
-        need += 4 * static_cast<uint64_t>(options.max_sequences) *
-                static_cast<uint64_t>((2 * a.linear.key_heads * a.linear.key_head_dim + a.linear.value_heads * a.linear.value_head_dim) *
-                                          (a.linear.conv_kernel - 1) +
-                                      a.linear.value_heads * a.linear.key_head_dim * a.linear.value_head_dim);
-    }
-    check_fits(need, kWhere);
-  }
   pools_.resize(specs.size());
   state_bytes_per_layer_.assign(specs.size(), 0);
   for (size_t i = 0; i < specs.size(); ++i) {
@@ -71,12 +111,10 @@ PagedKvCache::PagedKvCache(Backend& backend, const ModelConfig& config, const Kv
     p.kind = specs[i].attention;
     p.window = specs[i].window;
     if (p.kind == AttentionKind::Linear) {
-      const auto& l = a.linear;
-      const int64_t key_dim = l.key_heads * l.key_head_dim, value_dim = l.value_heads * l.value_head_dim;
-      state_bytes_per_layer_[i] = sizeof(float) * static_cast<size_t>(
-          (2 * key_dim + value_dim) * (l.conv_kernel - 1) + l.value_heads * l.key_head_dim * l.value_head_dim);
+      state_bytes_per_layer_[i] = linear_state_bytes(config);
       continue;
     }
+    const int64_t nblocks = blocks_for(specs[i], options);
     if (p.kind == AttentionKind::Mla) {
       p.k = backend.alloc(options.dtype, {nblocks, options.block_size, 1, a.mla.kv_lora_rank + a.mla.qk_rope_head_dim});
       p.v = p.k;  // the latent doubles as the values (absorbed attention)
@@ -173,8 +211,10 @@ void PagedKvCache::reserve(int64_t seq, int64_t tokens) {
     if (p.kind == AttentionKind::Linear) continue;
     auto& table = s.tables[l];
     if (static_cast<int64_t>(table.size()) >= need) continue;
-    // Blocks wholly before the first position this step's queries can see need no storage.
-    const int64_t skip_below = first_visible(p.kind, p.window, s.length) / bs;
+    // Blocks wholly before the first position this step's queries can see need no storage; on a
+    // sequence's first step the queries read staged keys (stages_first_step), so the blocks
+    // needed are those the next step's query can see.
+    const int64_t skip_below = first_visible(p.kind, p.window, s.length == 0 ? tokens : s.length) / bs;
     while (static_cast<int64_t>(table.size()) < need) {
       const int64_t logical = static_cast<int64_t>(table.size());
       if (logical < skip_below) {
@@ -185,7 +225,11 @@ void PagedKvCache::reserve(int64_t seq, int64_t tokens) {
         throw Error(ErrorKind::Resource, kWhere,
                     "layer " + std::to_string(l) + ": block pool exhausted (" +
                         std::to_string(p.k.dim(0)) + " blocks of " + std::to_string(bs) +
-                        " tokens); raise max_tokens");
+                        " tokens); raise max_tokens" +
+                        (windowed(p.kind) && options_.max_step_tokens > 0
+                             ? " (windowed pools hold the window plus max_step_tokens = " +
+                                   std::to_string(options_.max_step_tokens) + " per sequence)"
+                             : std::string()));
       table.push_back(p.free.back());
       p.free.pop_back();
     }
@@ -212,6 +256,26 @@ void PagedKvCache::advance(int64_t seq, int64_t tokens) {
     }
     if (changed) upload_table(s, static_cast<int64_t>(l));
   }
+}
+
+int64_t PagedKvCache::stored_from(int64_t seq, int64_t layer) const {
+  const Sequence& s = get(seq);
+  if (layer < 0 || layer >= static_cast<int64_t>(pools_.size()))
+    throw Error(ErrorKind::Internal, kWhere, "no layer " + std::to_string(layer));
+  const auto& table = s.tables[static_cast<size_t>(layer)];
+  size_t b = 0;
+  while (b < table.size() && table[b] < 0) ++b;
+  return static_cast<int64_t>(b) * options_.block_size;
+}
+
+bool PagedKvCache::stages_first_step(int64_t layer, int64_t tokens) const {
+  const Pool& p = pools_.at(static_cast<size_t>(layer));
+  return windowed(p.kind) && p.window > 0 && first_visible(p.kind, p.window, tokens) > 0;
+}
+
+int64_t PagedKvCache::pool_blocks(int64_t layer) const {
+  const Pool& p = pools_.at(static_cast<size_t>(layer));
+  return p.kind == AttentionKind::Linear ? 0 : p.k.dim(0);
 }
 
 KvBlocks PagedKvCache::blocks(int64_t seq, int64_t layer, int64_t length) const {

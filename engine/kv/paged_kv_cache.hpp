@@ -8,6 +8,13 @@
 //  - Linear:  no blocks: a constant conv state and recurrent state per sequence (fp32).
 // Byte accounting is exact: allocated = the pools and states as allocated, used = blocks in use
 // (whole blocks, as the memory is committed) plus live states.
+//
+// Pool sizes: a full or MLA layer holds max_tokens (all sequences together). A sliding or chunked
+// layer needs per sequence only the window plus the tokens of one continuing step, rounded to
+// whole blocks (window_pool_blocks); with max_step_tokens set, its pool has that many blocks per
+// sequence (never more than a full pool). A sequence's first step may be longer than the window:
+// the forward pass attends over that step's keys staged outside the pool and stores only the
+// keys a later query can see (stored_from), so a long prompt never needs a full-size window pool.
 #pragma once
 
 #include <array>
@@ -22,9 +29,20 @@ namespace archscope {
 struct KvCacheOptions {
   Elem dtype = Elem::F32;     // K/V element type (F32, BF16, F16); states are always F32
   int64_t block_size = 16;    // tokens per block
-  int64_t max_tokens = 4096;  // pool capacity per attention layer, in tokens (rounded up to blocks)
+  int64_t max_tokens = 4096;  // pool capacity of a full / MLA layer, in tokens (rounded up to blocks)
   int64_t max_sequences = 8;  // linear-attention states are allocated per sequence slot
+  // Tokens one step adds to a sequence that already has cached tokens (decode: 1). Sizes the
+  // sliding / chunked pools by their window; 0 = any step length (windowed pools as large as
+  // full ones).
+  int64_t max_step_tokens = 0;
 };
+
+// Blocks a sliding / chunked layer of `window` tokens holds at most for one sequence whose
+// continuing steps add at most `step_tokens`: its queries see n = window - 1 + step positions. A
+// sliding span starts at any offset into a block, a chunk's at a multiple of g = gcd(chunk,
+// block), so the span touches floor((block - g + n - 1) / block) + 1 blocks (g = 1 for sliding).
+// Decode with a 1024 window in 16-token blocks: 65, the window plus one block.
+int64_t window_pool_blocks(AttentionKind kind, int64_t window, int64_t step_tokens, int64_t block_size);
 
 inline constexpr int kKindCount = 5;  // AttentionKind values
 
@@ -49,6 +67,13 @@ class PagedKvCache {
  public:
   PagedKvCache(Backend& backend, const ModelConfig& config, const KvCacheOptions& options);
 
+  // The bytes a cache with these options allocates (pools and linear-attention states), without
+  // allocating: what the constructor checks against the available memory, and what the model
+  // stack's refusal uses. Throws Error(Validation, "kv_cache") for bad options.
+  static uint64_t allocated_bytes(const ModelConfig& config, const KvCacheOptions& options);
+  // Blocks of layer `layer`'s pool (0 for linear-attention layers).
+  int64_t pool_blocks(int64_t layer) const;
+
   // Returns a sequence id (>= 0). Throws Error(Resource) when max_sequences are live.
   int64_t add_sequence();
   // Returns every block and state of the sequence to the pools.
@@ -57,8 +82,17 @@ class PagedKvCache {
   int64_t length(int64_t seq) const;  // tokens cached so far
 
   // Makes room for positions [length, length + tokens) in every attention layer. Throws
-  // Error(Resource) naming the layer when a pool runs out of blocks.
+  // Error(Resource) naming the layer when a pool runs out of blocks. A sequence's first step
+  // (length 0) gets in sliding / chunked layers only the blocks from stored_from on.
   void reserve(int64_t seq, int64_t tokens);
+  // First position of layer `layer` that has a block for the sequence (0 unless blocks were
+  // recycled or, on a first step longer than the window, never assigned). Keys below it must not
+  // be stored: the forward pass stores rows from here on.
+  int64_t stored_from(int64_t seq, int64_t layer) const;
+  // Whether the first step of `tokens` tokens of a sequence must attend over keys staged outside
+  // the pool in layer `layer`: sliding / chunked, and some of its keys are invisible to the next
+  // query (so the pool does not keep them).
+  bool stages_first_step(int64_t layer, int64_t tokens) const;
   // Marks `tokens` more as cached and recycles the blocks no future query can see.
   void advance(int64_t seq, int64_t tokens);
 

@@ -1,7 +1,10 @@
 // Softmax attention (full / sliding / chunked): projections, qk-norm, RoPE, Llama 4 temperature
 // tuning on NoPE layers, cache write, fused attention per sequence through the paged cache,
-// Qwen3-Next output gate, output projection.
+// Qwen3-Next output gate, output projection. A first step longer than a sliding window or chunk
+// attends over its own keys staged at the cache dtype; the pool keeps only what later queries see.
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "model/step.hpp"
 
@@ -17,6 +20,33 @@ AttentionParams attention_params(const ModelConfig& c, const LayerSpec& spec) {
   p.softcap = static_cast<float>(c.attention.softcap);
   return p;
 }
+
+namespace {
+
+// A contiguous stand-in for the paged cache of one layer, holding positions [0, tokens) at the
+// cache's dtype and block size (identity block table), so kv_store rounds the keys exactly as the
+// cache would and attention reads them the same way. One per sequence of the step, overwritten by
+// each windowed layer in turn (every softmax layer has the same K/V width).
+KvBlocks staged_keys(Step& st, size_t seq_index, int64_t tokens) {
+  if (st.staged.size() < st.seqs.size()) st.staged.resize(st.seqs.size());
+  if (st.staged[seq_index].k.defined()) return st.staged[seq_index];  // the step's earlier layer's
+  const AttentionConfig& a = st.c.attention;
+  const KvCacheOptions& o = st.cache.options();
+  const int64_t blocks = (tokens + o.block_size - 1) / o.block_size;
+  KvBlocks& kv = st.staged[seq_index];
+  kv.k = st.be.alloc(o.dtype, {blocks, o.block_size, a.kv_heads, a.head_dim});
+  kv.v = st.be.alloc(o.dtype, {blocks, o.block_size, a.kv_heads, a.head_dim});
+  std::vector<int32_t> identity(static_cast<size_t>(blocks));
+  for (int64_t b = 0; b < blocks; ++b) identity[static_cast<size_t>(b)] = static_cast<int32_t>(b);
+  kv.block_table = st.be.alloc(Elem::I32, {blocks});
+  st.be.upload(st.s, identity.data(), kv.block_table);
+  st.be.synchronize(st.s);  // the host table dies here
+  kv.block_size = o.block_size;
+  kv.length = tokens;
+  return kv;
+}
+
+}  // namespace
 
 Tensor attention_block(Step& st, const LayerSpec& spec, const AttentionWeights& w, const Tensor& x,
                        const RopeTensors* rope) {
@@ -67,11 +97,29 @@ Tensor attention_block(Step& st, const LayerSpec& spec, const AttentionWeights& 
     st.be.rope(st.s, q3, st.positions, rope->cos, rope->sin, p);
     st.be.rope(st.s, k3, st.positions, rope->cos, rope->sin, p);
   }
+  // Per sequence, the keys its queries read: the cache, or for a first step longer than a
+  // sliding window / chunk the step's own keys staged at the cache dtype (the pool keeps only
+  // the keys a later query can see, so it is sized by the window, not the prompt).
+  std::vector<KvBlocks> read_from(st.seqs.size());
   {
     OpScope op(st, li, "kv_cache_write");
-    for (const SeqRows& r : st.seqs)
-      st.be.kv_store(st.s, k3.slice_rows(r.row, r.count), v3.slice_rows(r.row, r.count),
-                     st.positions.slice_rows(r.row, r.count), st.cache.blocks(r.seq, li, r.start + r.count));
+    for (size_t i = 0; i < st.seqs.size(); ++i) {
+      const SeqRows& r = st.seqs[i];
+      const Tensor kr = k3.slice_rows(r.row, r.count), vr = v3.slice_rows(r.row, r.count);
+      const Tensor pr = st.positions.slice_rows(r.row, r.count);
+      const KvBlocks cached = st.cache.blocks(r.seq, li, r.start + r.count);
+      if (r.start == 0 && st.cache.stages_first_step(li, r.count)) {
+        read_from[i] = staged_keys(st, i, r.count);
+        st.be.kv_store(st.s, kr, vr, pr, read_from[i]);
+        const int64_t skip = std::min(st.cache.stored_from(r.seq, li), r.count);
+        if (skip < r.count)
+          st.be.kv_store(st.s, kr.slice_rows(skip, r.count - skip), vr.slice_rows(skip, r.count - skip),
+                         pr.slice_rows(skip, r.count - skip), cached);
+      } else {
+        read_from[i] = cached;
+        st.be.kv_store(st.s, kr, vr, pr, cached);
+      }
+    }
   }
   Tensor o = st.alloc({T, h * hd});
   {
@@ -89,10 +137,11 @@ Tensor attention_block(Step& st, const LayerSpec& spec, const AttentionWeights& 
     }
     const AttentionParams p = attention_params(st.c, spec);
     Tensor o3 = o.reshape({T, h, hd});
-    for (const SeqRows& r : st.seqs) {
+    for (size_t i = 0; i < st.seqs.size(); ++i) {
+      const SeqRows& r = st.seqs[i];
       Tensor out = o3.slice_rows(r.row, r.count);
-      st.be.attention(st.s, q3.slice_rows(r.row, r.count), st.positions.slice_rows(r.row, r.count),
-                      st.cache.blocks(r.seq, li, r.start + r.count), w.sinks, out, p);
+      st.be.attention(st.s, q3.slice_rows(r.row, r.count), st.positions.slice_rows(r.row, r.count), read_from[i],
+                      w.sinks, out, p);
     }
   }
   if (a.output_gate) {

@@ -1,5 +1,6 @@
 #include "model/hf_source.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <utility>
@@ -83,8 +84,7 @@ std::string HfWeightSource::resolve(const TensorRequest& r) const { return locat
 
 bool HfWeightSource::has(const TensorRequest& r) const { return !resolve(r).empty(); }
 
-std::vector<float> HfWeightSource::read(const TensorRequest& r) {
-  const Location l = locate(r);
+const TensorView& HfWeightSource::checked_view(const TensorRequest& r, const Location& l) {
   if (l.name.empty())
     throw Error(ErrorKind::NotFound, where_ + ": " + (r.top_level ? head_prefix_ : prefix_) + r.name,
                 "missing tensor (expected shape " + shape_string(r.shape) + ")");
@@ -100,9 +100,17 @@ std::vector<float> HfWeightSource::read(const TensorRequest& r) {
   if (t.shape != stored)
     throw Error(ErrorKind::Validation, at,
                 "shape " + shape_string(t.shape) + " does not match the config's " + shape_string(stored));
+  used_.insert(name);
+  return t;
+}
+
+std::vector<float> HfWeightSource::read(const TensorRequest& r) {
+  const Location l = locate(r);
+  const TensorView& t = checked_view(r, l);
   std::vector<float> out(static_cast<size_t>(t.numel()));
   convert_to_f32(t, out.data(), out.size());
-  used_.insert(name);
+  // A fused c_attn is read once per part: keep its pages until the last part is converted.
+  if (l.part == l.parts - 1) release_pages(t, 0, t.bytes);
   if (l.parts == 1 && !l.conv1d) return out;
   // Slice this part's output columns and, for Conv1D, transpose [in, out] to [out, in].
   const int64_t n_out = r.shape[0], n_in = r.shape.size() == 2 ? r.shape[1] : 1, width = n_out * l.parts;
@@ -111,6 +119,58 @@ std::vector<float> HfWeightSource::read(const TensorRequest& r) {
     for (int64_t i = 0; i < n_in; ++i)
       part[static_cast<size_t>(o * n_in + i)] = out[static_cast<size_t>(i * width + l.part * n_out + o)];
   return part;
+}
+
+namespace {
+
+// Whole rows of `cols` values, about max_values at a time (one row when a row is longer).
+int64_t piece_values(int64_t total, int64_t cols, int64_t max_values) {
+  cols = std::max<int64_t>(1, cols);
+  return std::min(total, std::max<int64_t>(1, max_values / cols) * cols);
+}
+
+}  // namespace
+
+void HfWeightSource::read_chunked(const TensorRequest& r, int64_t max_values,
+                                  const std::function<void(const float*, int64_t)>& sink) {
+  const Location l = locate(r);
+  if (l.parts != 1 || l.conv1d) {  // GPT-2's rearranged tensors: whole, as read() gives them
+    const std::vector<float> v = read(r);
+    sink(v.data(), static_cast<int64_t>(v.size()));
+    return;
+  }
+  const TensorView& t = checked_view(r, l);
+  const int64_t n = t.numel(), cols = r.shape.empty() ? 1 : r.shape.back();
+  const int64_t piece = piece_values(n, cols, max_values);
+  const size_t elem = element_size(t.dtype);
+  std::vector<float> buf(static_cast<size_t>(std::max<int64_t>(piece, 0)));
+  for (int64_t done = 0; done < n; done += piece) {
+    const int64_t count = std::min(piece, n - done);
+    convert_range_to_f32(t, static_cast<size_t>(done), buf.data(), static_cast<size_t>(count));
+    release_pages(t, static_cast<size_t>(done) * elem, static_cast<size_t>(count) * elem);
+    sink(buf.data(), count);
+  }
+}
+
+bool HfWeightSource::read_stored(const TensorRequest& r, Elem elem, int64_t max_values,
+                                 const std::function<void(const void*, int64_t)>& sink) {
+  const Location l = locate(r);
+  if (l.name.empty() || l.parts != 1 || l.conv1d) return false;
+  const TensorView& stored = model_->get(l.name);
+  const bool same = (elem == Elem::F32 && stored.dtype == StDType::F32) ||
+                    (elem == Elem::BF16 && stored.dtype == StDType::BF16) ||
+                    (elem == Elem::F16 && stored.dtype == StDType::F16);
+  if (!same) return false;
+  const TensorView& t = checked_view(r, l);
+  const int64_t n = t.numel(), cols = r.shape.empty() ? 1 : r.shape.back();
+  const int64_t piece = piece_values(n, cols, max_values);
+  const size_t size = element_size(t.dtype);
+  for (int64_t done = 0; done < n; done += piece) {
+    const int64_t count = std::min(piece, n - done);
+    sink(t.data + static_cast<size_t>(done) * size, count);
+    release_pages(t, static_cast<size_t>(done) * size, static_cast<size_t>(count) * size);
+  }
+  return true;
 }
 
 bool HfWeightSource::ignorable(const std::string& name) const {

@@ -6,6 +6,8 @@
 // GPT-2 checkpoints (wte / wpe / h.N.ln_1 / fused attn.c_attn / Conv1D [in, out] weights) are
 // presented under the Llama-style names and [out, in] shapes the builder asks for, so the builder
 // and the random source keep one naming; the split and transposition happen in read().
+// The checkpoint stays mapped, but every tensor's pages are given back once converted or copied
+// (release_pages), so a load's peak memory is the weights plus a bounded piece, not twice them.
 #pragma once
 
 #include <filesystem>
@@ -24,6 +26,14 @@ class HfWeightSource final : public WeightSource {
   HfWeightSource(const std::filesystem::path& dir, int64_t n_layers);
   bool has(const TensorRequest& request) const override;
   std::vector<float> read(const TensorRequest& request) override;
+  // Converts rows of whole tensors a bounded piece at a time (GPT-2's fused / transposed ones as
+  // read() does). Every piece's mapped pages are released once converted.
+  void read_chunked(const TensorRequest& request, int64_t max_values,
+                    const std::function<void(const float*, int64_t)>& sink) override;
+  // A whole tensor stored at `elem` (F32 / BF16 / F16) in its requested shape: the mapped bytes,
+  // piece by piece, each piece's pages released after the sink returns.
+  bool read_stored(const TensorRequest& request, Elem elem, int64_t max_values,
+                   const std::function<void(const void*, int64_t)>& sink) override;
   void finish() override;
 
  private:
@@ -35,6 +45,8 @@ class HfWeightSource final : public WeightSource {
     bool conv1d = false;
   };
   Location locate(const TensorRequest& request) const;
+  // The stored tensor of a request, checked (float dtype, shape) and marked as used.
+  const TensorView& checked_view(const TensorRequest& request, const Location& location);
   Location gpt2_location(const std::string& name) const;
   std::string resolve(const TensorRequest& request) const;  // "" when absent
   bool ignorable(const std::string& name) const;

@@ -42,7 +42,7 @@ uint64_t estimate_weight_bytes(const ModelConfig& config, Elem dtype) {
 ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSource& source, Elem dtype) {
   using namespace model_detail;
   weight_dtype(dtype);
-  check_fits(estimate_weight_bytes(config, dtype), "weights");
+  check_fits_in(backend, estimate_weight_bytes(config, dtype), "weights");
   WeightBuilder b(backend, config, source, dtype);
   const int64_t d = config.d_model;
   ModelWeights w;

@@ -33,6 +33,9 @@ struct Step {
   std::vector<int32_t> host_positions;
   Tensor positions;  // I32 [rows]
   Tensor routed_ids;  // I32 [rows, top_k]: the last MoE layer's selection, for the observer
+  // Per sequence of the step (index into seqs), the staged keys of a first step longer than a
+  // sliding window or chunk (forward_attention.cpp), reused by every windowed layer of the step.
+  std::vector<KvBlocks> staged;
 
   Tensor alloc(Shape shape) { return be.alloc(Elem::F32, std::move(shape)); }
   // I32 {0}: the block table of a contiguous temporary K/V block (MLA's naive prefill). Filled

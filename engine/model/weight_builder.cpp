@@ -96,12 +96,29 @@ void WeightBuilder::stream_into(Tensor& dst, int64_t row, const std::string& nam
   const int64_t cols = dst.dim(1), want = rows * cols;
   std::vector<uint16_t> scratch;
   int64_t got = 0;
-  source.read_chunked(request(name, {rows, cols}, role, cols), kChunkValues, [&](const float* v, int64_t n) {
+  const auto take = [&](int64_t n) {
     if (n % std::max<int64_t>(1, cols) != 0 || got + n > want)
       throw Error(ErrorKind::Internal, name, "source returned a piece of " + std::to_string(n) + " values");
-    if (n > 0) upload_rows(backend, dst, row + got / cols, v, n, cols, scratch);
+  };
+  const TensorRequest req = request(name, {rows, cols}, role, cols);
+  // Stored at the tensor's dtype already (a bf16 checkpoint as bf16): copied as it is, no fp32
+  // round trip; otherwise converted a bounded piece at a time.
+  const bool stored = source.read_stored(req, dst.elem(), kChunkValues, [&](const void* v, int64_t n) {
+    take(n);
+    if (n > 0) {
+      Tensor piece = dst.slice_rows(row + got / cols, n / cols);
+      backend.upload(backend.default_stream(), v, piece);
+      backend.synchronize(backend.default_stream());  // the piece is valid during the call only
+    }
     got += n;
   });
+  if (!stored) {
+    source.read_chunked(req, kChunkValues, [&](const float* v, int64_t n) {
+      take(n);
+      if (n > 0) upload_rows(backend, dst, row + got / cols, v, n, cols, scratch);
+      got += n;
+    });
+  }
   if (got != want) throw Error(ErrorKind::Internal, name, "source returned " + std::to_string(got) + " values");
 }
 

@@ -49,6 +49,15 @@ class WeightSource {
     const std::vector<float> v = read(request);
     sink(v.data(), static_cast<int64_t>(v.size()));
   }
+  // The tensor's stored values handed over as they are, when the source already holds them at
+  // element type `elem` in the requested row-major layout (a bf16 checkpoint loaded as bf16):
+  // sink(data, count) in pieces of whole rows, at most max_values values each unless one row is
+  // longer; the data is valid during the call only. Returns false, handing over nothing, when
+  // the values must be converted or rearranged (then use read / read_chunked).
+  virtual bool read_stored(const TensorRequest& /*request*/, Elem /*elem*/, int64_t /*max_values*/,
+                           const std::function<void(const void*, int64_t)>& /*sink*/) {
+    return false;
+  }
   // Called once every tensor was read: the HF source reports unexpected tensors here.
   virtual void finish() {}
 };

@@ -1,5 +1,7 @@
 #include "plan/analysis.hpp"
 
+#include <algorithm>
+
 #include "common/error.hpp"
 
 namespace archscope {
@@ -42,6 +44,19 @@ uint64_t kv_bytes_per_token(const ModelConfig& config, DType kv) {
   return held(config, 2, 1, kv) - held(config, 1, 1, kv);
 }
 
+int64_t largest_window(const ModelConfig& config) {
+  int64_t w = 0;
+  for (const LayerSpec& s : expand_layers(config))
+    if (s.attention == AttentionKind::Sliding || s.attention == AttentionKind::Chunked) w = std::max(w, s.window);
+  return w;
+}
+
+uint64_t kv_bytes_per_token_steady(const ModelConfig& config, DType kv) {
+  const int64_t w = largest_window(config);
+  if (w == 0) return kv_bytes_per_token(config, kv);
+  return held(config, w + 2, 1, kv) - held(config, w + 1, 1, kv);
+}
+
 Analysis summarize(const ModelConfig& config, const AnalysisOptions& options,
                    const std::optional<HardwareProfile>& hardware) {
   if (options.context < 1) {
@@ -77,6 +92,8 @@ Analysis summarize(const ModelConfig& config, const AnalysisOptions& options,
   a.params.non_embedding = decode.params - embedding.params - head.params;
 
   a.kv.bytes_per_token = kv_bytes_per_token(config, options.kv);
+  a.kv.bytes_per_token_steady = kv_bytes_per_token_steady(config, options.kv);
+  a.kv.steady_after_tokens = largest_window(config);
   a.kv.bytes_at_context = prefill.kv_bytes_held;
 
   a.flops.prefill_total = prefill.flops;
@@ -89,6 +106,17 @@ Analysis summarize(const ModelConfig& config, const AnalysisOptions& options,
   if (hardware) {
     a.prefill_roofline = roofline(a.prefill, *hardware);
     a.decode_roofline = roofline(a.decode, *hardware);
+  }
+
+  // Activations as generation runs the prefill: logits of each sequence's last row only.
+  PlanOptions last_row = plan_options(options, Phase::Prefill);
+  last_row.logits_last_only = true;
+  a.memory = memory_fit(a.weights_bytes, a.kv.bytes_at_context, build_plan(*a.config, last_row), a.decode, hardware);
+
+  if (config.max_context > 0 && options.context > config.max_context) {
+    a.warnings.push_back("context " + std::to_string(options.context) + " exceeds max_position_embeddings " +
+                         std::to_string(config.max_context) + " of " + config.name +
+                         ": positions past it were never trained; the figures only extrapolate the architecture");
   }
   return a;
 }

@@ -6,10 +6,13 @@
 #include <array>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "plan/hardware.hpp"
+#include "plan/memory_fit.hpp"
 #include "plan/plan.hpp"
 #include "plan/roofline.hpp"
 
@@ -27,8 +30,8 @@ struct AnalysisOptions {
 struct ComponentFigures {
   uint64_t params = 0;
   uint64_t params_active = 0;
-  uint64_t prefill_flops = 0;
-  uint64_t decode_flops = 0;
+  FlopCount prefill_flops = 0;
+  FlopCount decode_flops = 0;
 };
 
 struct Analysis {
@@ -50,12 +53,16 @@ struct Analysis {
 
   struct Kv {
     uint64_t bytes_per_token = 0;   // one more token at short context, all layers, batch 1
+    // One more token once every sliding window and chunk is full (only full / MLA layers still
+    // grow); equal to bytes_per_token without windowed layers.
+    uint64_t bytes_per_token_steady = 0;
+    int64_t steady_after_tokens = 0;  // the largest window / chunk (0: no windowed layer)
     uint64_t bytes_at_context = 0;  // held after `context` tokens, × batch
   } kv;
 
   struct Flops {
-    uint64_t prefill_total = 0;  // the whole prefill plan (batch × context tokens)
-    uint64_t decode_step = 0;    // one decode step (batch tokens)
+    FlopCount prefill_total = 0;  // the whole prefill plan (batch × context tokens)
+    FlopCount decode_step = 0;    // one decode step (batch tokens)
     double prefill_per_token = 0;  // prefill_total / (batch × context)
     double decode_per_token = 0;   // decode_step / batch
   } flops;
@@ -64,6 +71,12 @@ struct Analysis {
 
   std::optional<PlanRoofline> prefill_roofline;  // with hardware
   std::optional<PlanRoofline> decode_roofline;
+
+  MemoryFit memory;  // weights + KV + activations against the hardware's memory (memory_fit.hpp)
+
+  // What the figures do not cover, one sentence each (a context past the config's
+  // max_position_embeddings).
+  std::vector<std::string> warnings;
 };
 
 // Throws Error(Validation, "options.context"/"options.batch") for bad options; expects a valid
@@ -75,9 +88,16 @@ Analysis summarize(const ModelConfig& config, const AnalysisOptions& options,
 // between 2 and 1 tokens at batch 1 (constant linear-attention state cancels out).
 uint64_t kv_bytes_at_context(const ModelConfig& config, int64_t context, int64_t batch, DType kv);
 uint64_t kv_bytes_per_token(const ModelConfig& config, DType kv);
+// The per-token growth once every window and chunk is full: the difference between W + 2 and
+// W + 1 tokens, W the largest sliding window or chunk of any layer (kv_bytes_per_token when none).
+uint64_t kv_bytes_per_token_steady(const ModelConfig& config, DType kv);
+// The largest sliding window or chunk of the config's layers; 0 when none.
+int64_t largest_window(const ModelConfig& config);
 
-// Counts are JSON integers (uint64, exact); per-token averages are integers when exact, otherwise
-// doubles; times are doubles in seconds.
+// Counts are JSON integers (uint64, exact); FLOP counts too while below 2^64, doubles beyond;
+// per-token averages are integers when exact, otherwise doubles; times are doubles in seconds.
 nlohmann::json analysis_to_json(const Analysis& analysis);
+// A FLOP count as JSON: an integer when it is one below 2^64, otherwise a double.
+nlohmann::json flops_json(FlopCount flops);
 
 }  // namespace archscope

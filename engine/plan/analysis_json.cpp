@@ -11,11 +11,16 @@ namespace {
 
 using nlohmann::json;
 
+// 2^64 as a FlopCount value (exact: a power of two).
+constexpr FlopCount kTwo64 = 18446744073709551616.0L;
+
+bool exact_u64(FlopCount v) { return v >= 0 && v < kTwo64 && v == static_cast<FlopCount>(static_cast<uint64_t>(v)); }
+
 // An average that is an integer when the division is exact, a double otherwise.
-json per(uint64_t total, int64_t count) {
+json per(FlopCount total, int64_t count) {
   const auto n = static_cast<uint64_t>(count);
-  if (total % n == 0) return total / n;
-  return static_cast<double>(total) / static_cast<double>(n);
+  if (exact_u64(total) && static_cast<uint64_t>(total) % n == 0) return static_cast<uint64_t>(total) / n;
+  return static_cast<double>(total / static_cast<FlopCount>(n));
 }
 
 json op_json(const Op& op, const std::optional<HardwareProfile>& hw) {
@@ -28,7 +33,7 @@ json op_json(const Op& op, const std::optional<HardwareProfile>& hw) {
   o["params"] = op.params;
   o["params_active"] = op.params_active;
   o["param_bytes"] = op.param_bytes;
-  o["flops"] = op.flops;
+  o["flops"] = flops_json(op.flops);
   o["bytes_read"] = op.bytes_read;
   o["bytes_written"] = op.bytes_written;
   o["kv_bytes"] = op.kv_bytes_written;
@@ -52,7 +57,7 @@ json totals_json(const std::vector<Op>& ops, const std::optional<HardwareProfile
   const PlanTotals t = totals(ops);
   json o;
   o["params"] = t.params;
-  o["flops"] = t.flops;
+  o["flops"] = flops_json(t.flops);
   o["bytes_read"] = t.bytes_read;
   o["bytes_written"] = t.bytes_written;
   o["kv_bytes"] = t.kv_bytes_written;
@@ -76,6 +81,11 @@ json roofline_json(const PlanRoofline& r) {
 }
 
 }  // namespace
+
+json flops_json(FlopCount flops) {
+  if (exact_u64(flops)) return static_cast<uint64_t>(flops);
+  return static_cast<double>(flops);
+}
 
 json analysis_to_json(const Analysis& a) {
   const ModelConfig& c = *a.config;
@@ -106,8 +116,8 @@ json analysis_to_json(const Analysis& a) {
     const ComponentFigures& f = a.components[static_cast<size_t>(i)];
     by_component[name] = f.params;
     active_by_component[name] = f.params_active;
-    prefill_by_component[name] = f.prefill_flops;
-    decode_by_component[name] = f.decode_flops;
+    prefill_by_component[name] = flops_json(f.prefill_flops);
+    decode_by_component[name] = flops_json(f.decode_flops);
   }
   j["params"] = {{"total", a.params.total},
                  {"active", a.params.active},
@@ -118,16 +128,30 @@ json analysis_to_json(const Analysis& a) {
                  {"active_by_component", active_by_component}};
   j["kv_cache"] = {{"dtype", to_string(a.options.kv)},
                    {"bytes_per_token", a.kv.bytes_per_token},
+                   {"bytes_per_token_steady", a.kv.bytes_per_token_steady},
+                   {"steady_after_tokens", a.kv.steady_after_tokens},
                    {"context", a.options.context},
                    {"batch", a.options.batch},
                    {"bytes_at_context", a.kv.bytes_at_context}};
-  j["flops"] = {{"prefill_total", a.flops.prefill_total},
+  j["flops"] = {{"prefill_total", flops_json(a.flops.prefill_total)},
                 {"prefill_per_token", per(a.flops.prefill_total, a.prefill.rows)},
-                {"decode_step", a.flops.decode_step},
+                {"decode_step", flops_json(a.flops.decode_step)},
                 {"decode_per_token", per(a.flops.decode_step, a.decode.rows)},
                 {"prefill_by_component", prefill_by_component},
                 {"decode_by_component", decode_by_component}};
   j["weights_bytes"] = a.weights_bytes;
+  const MemoryFit& m = a.memory;
+  auto or_null = [](const auto& v) { return v ? json(*v) : json(nullptr); };
+  j["memory"] = {{"weights_bytes", m.weights_bytes},
+                 {"kv_bytes", m.kv_bytes},
+                 {"activation_bytes", m.activation_bytes},
+                 {"activation_bytes_prefill", m.activation_bytes_prefill},
+                 {"activation_bytes_decode", m.activation_bytes_decode},
+                 {"required_bytes", m.required_bytes},
+                 {"device_bytes", or_null(m.device_bytes)},
+                 {"fits", m.device_bytes ? json(m.fits) : json(nullptr)},
+                 {"min_devices", or_null(m.min_devices)}};
+  j["warnings"] = a.warnings;
   if (a.prefill_roofline && a.decode_roofline) {
     j["roofline"] = {{"prefill", roofline_json(*a.prefill_roofline)},
                      {"decode", roofline_json(*a.decode_roofline)}};

@@ -31,7 +31,7 @@ Op finish(const OpDraft& d) {
   op.params = narrow(d.params, d.name, "params");
   op.params_active = narrow(d.params_active, d.name, "params_active");
   op.param_bytes = narrow(d.param_bytes, d.name, "param_bytes");
-  op.flops = narrow(d.flops, d.name, "flops");
+  op.flops = static_cast<FlopCount>(d.flops);  // no 64-bit limit: see FlopCount
   op.bytes_read = narrow(d.bytes_read, d.name, "bytes_read");
   op.bytes_written = narrow(d.bytes_written, d.name, "bytes_written");
   op.kv_bytes_written = narrow(d.kv_bytes_written, d.name, "kv_bytes_written");

@@ -60,6 +60,15 @@ void check_options(const PlanOptions& o) {
   if (o.phase == Phase::Decode && o.context < 0) {
     fail("context", std::to_string(o.context) + " must not be negative");
   }
+  // Rows (batch × new tokens) and positions (context + 1) are int64 in the builders.
+  const int64_t per_seq = o.phase == Phase::Prefill ? o.tokens : 1;
+  if (o.batch > 0 && per_seq > (int64_t{1} << 62) / o.batch) {
+    fail("batch", "batch " + std::to_string(o.batch) + " × " + std::to_string(per_seq) +
+                      " tokens exceeds 2^62 rows");
+  }
+  if (o.phase == Phase::Decode && o.context > (int64_t{1} << 62)) {
+    fail("context", std::to_string(o.context) + " exceeds 2^62 tokens");
+  }
   if (o.quant_group_size < 0) {
     fail("quant_group_size", std::to_string(o.quant_group_size) + " must not be negative");
   }
@@ -93,7 +102,7 @@ void accumulate(PlanTotals& t, const Op& op) {
   add_checked(t.params, op.params);
   add_checked(t.params_active, op.params_active);
   add_checked(t.param_bytes, op.param_bytes);
-  add_checked(t.flops, op.flops);
+  t.flops += op.flops;
   add_checked(t.bytes_read, op.bytes_read);
   add_checked(t.bytes_written, op.bytes_written);
   add_checked(t.kv_bytes_written, op.kv_bytes_written);

@@ -8,11 +8,14 @@
 //    phase, activations read and written once at the activation dtype, attention fused
 //    (FlashAttention style: scores stay on chip, K and V read once per sequence in prefill, the
 //    visible context read once per decode step).
-//  - Counts are uint64. Builders compute in 128 bits and throw Error(Validation, "options") when a
-//    figure does not fit in 64 bits (only absurd batch × context products get there).
+//  - Counts are uint64, except FLOPs (FlopCount below): prefill attention grows with the square of
+//    the context and passes 2^64 at millions of tokens. Builders compute in 128 bits and throw
+//    Error(Validation, "options") when another figure does not fit in 64 bits (16 EiB of bytes:
+//    only absurd batch × context products get there).
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -20,6 +23,12 @@
 #include "config/model_config.hpp"
 
 namespace archscope {
+
+// A FLOP count: exact for every integer below 2^64 (long double carries a 64-bit significand on
+// x86-64, 113 bits on AArch64), and beyond 2^64 rounded to 64 significant bits instead of
+// overflowing (DeepSeek-V3's prefill at 10M tokens is ~2e21 FLOPs).
+using FlopCount = long double;
+static_assert(std::numeric_limits<FlopCount>::digits >= 64, "FlopCount must hold every uint64 exactly");
 
 enum class Phase {
   Prefill,  // `tokens` new tokens per sequence, starting at context 0
@@ -91,7 +100,7 @@ struct Op {
   uint64_t params = 0;         // parameters owned by this op (each model parameter in one op)
   uint64_t params_active = 0;  // parameters one token uses (routed experts: top_k of them)
   uint64_t param_bytes = 0;    // storage of `params` at their dtype (+ quantization scales)
-  uint64_t flops = 0;
+  FlopCount flops = 0;
   uint64_t bytes_read = 0;     // weights actually read + activations + KV cache reads
   uint64_t bytes_written = 0;  // activations + KV cache writes
   uint64_t kv_bytes_written = 0;  // bytes stored into the KV cache / recurrent state this phase
@@ -129,7 +138,7 @@ struct PlanTotals {
   uint64_t params = 0;
   uint64_t params_active = 0;
   uint64_t param_bytes = 0;
-  uint64_t flops = 0;
+  FlopCount flops = 0;
   uint64_t bytes_read = 0;
   uint64_t bytes_written = 0;
   uint64_t kv_bytes_written = 0;

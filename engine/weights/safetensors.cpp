@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <bit>
+#include <cstdint>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -300,7 +302,14 @@ void convert_to_f32(const TensorView& t, float* out, std::size_t count) {
   if (static_cast<int64_t>(count) != t.numel()) {
     throw Error(ErrorKind::Internal, t.file + ": " + t.name, "conversion count mismatch");
   }
-  const std::byte* p = t.data;
+  convert_range_to_f32(t, 0, out, count);
+}
+
+void convert_range_to_f32(const TensorView& t, std::size_t first, float* out, std::size_t count) {
+  if (first > static_cast<std::size_t>(t.numel()) || count > static_cast<std::size_t>(t.numel()) - first) {
+    throw Error(ErrorKind::Internal, t.file + ": " + t.name, "conversion range outside the tensor");
+  }
+  const std::byte* p = t.data + first * element_size(t.dtype);
   switch (t.dtype) {
     case StDType::F32:
       std::memcpy(out, p, count * 4);
@@ -330,6 +339,17 @@ void convert_to_f32(const TensorView& t, float* out, std::size_t count) {
       throw Error(ErrorKind::Validation, t.file + ": " + t.name,
                   std::string("dtype ") + to_string(t.dtype) + " is not a float type we convert");
   }
+}
+
+void release_pages(const TensorView& t, std::size_t offset, std::size_t bytes) {
+  if (offset >= t.bytes || bytes == 0) return;
+  bytes = std::min(bytes, t.bytes - offset);
+  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  // Whole pages around the range: a page shared with a neighbouring tensor is simply read from
+  // the file again when that tensor is converted (the mapping is read-only, nothing is lost).
+  const auto begin = reinterpret_cast<std::uintptr_t>(t.data + offset) / page * page;
+  const auto end = (reinterpret_cast<std::uintptr_t>(t.data + offset + bytes) + page - 1) / page * page;
+  ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);  // advice: failure only keeps pages
 }
 
 }  // namespace archscope

@@ -82,5 +82,13 @@ class SafetensorsModel {
 
 // Converts a floating-point tensor (F64/F32/F16/BF16) to fp32. `count` must equal numel().
 void convert_to_f32(const TensorView& tensor, float* out, std::size_t count);
+// Converts elements [first, first + count) of it (Error Internal when outside the tensor).
+void convert_range_to_f32(const TensorView& tensor, std::size_t first, float* out, std::size_t count);
+
+// Gives the mapped pages of bytes [offset, offset + bytes) of the tensor's data back to the kernel
+// (madvise MADV_DONTNEED): they leave this process's resident set and are read from the file
+// again only if touched. The loader calls it once a piece is converted or copied, so the mapping
+// of a checkpoint never adds the checkpoint's size to the peak memory of a load.
+void release_pages(const TensorView& tensor, std::size_t offset, std::size_t bytes);
 
 }  // namespace archscope

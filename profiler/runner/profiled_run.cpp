@@ -24,6 +24,7 @@ void validate(const RunOptions& o) {
 
 RunModelOptions model_options(const RunOptions& o, int threads) {
   RunModelOptions m;
+  m.backend = o.backend;
   m.hf_dir = o.hf_dir;
   m.random = o.random_init;
   m.random.seed = o.seed;
@@ -78,8 +79,10 @@ ProfiledRun::ProfiledRun(const ModelConfig& config, const RunOptions& options)
   info_.name = options_.name.empty() ? config_.name + " " + info_.started_at : options_.name;
   info_.model = config_.name;
   info_.config_json = config_to_json(config_).dump();
-  info_.backend = "cpu";
-  info_.device = env_.cpu_model + ", " + std::to_string(env_.threads) + " threads";
+  info_.backend = options_.backend.text();
+  info_.device = options_.backend.kind == BackendKind::Cpu
+                     ? env_.cpu_model + ", " + std::to_string(env_.threads) + " threads"
+                     : device_of(options_.backend).name;
   info_.weights_dtype = to_string(dtype_of(options_.weights));
   info_.kv_dtype = to_string(DType::F32);
   info_.batch = options_.batch;

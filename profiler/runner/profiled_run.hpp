@@ -1,10 +1,11 @@
 // A profiled run: prefill of `batch` random prompts of `prompt` tokens, then `new_tokens` greedy
-// decode steps of the whole batch, on the CPU engine, observed op by op. It publishes the run on an
-// EventChannel as it goes (events/events.hpp): RunStarted (config and environment), then per step
-// a SpanBatch (when spans are on), StepFinished (with the KV-cache sample), ExpertCounts (MoE
-// models) and Activations, and finally RunFinished, or RunFailed with the reason: a NaN/Inf in
-// the forward pass fails the run at the end of its step naming the step, layer and op where it
-// first appeared; stop() returning true after a step ends the run as interrupted.
+// decode steps of the whole batch, on the backend the options name, observed op by op. It
+// publishes the run on an EventChannel as it goes (events/events.hpp): RunStarted (config and
+// environment), then per step a SpanBatch (when spans are on), StepFinished (with the KV-cache
+// sample), ExpertCounts (MoE models) and Activations, and finally RunFinished, or RunFailed with
+// the reason: a NaN/Inf in the forward pass fails the run at the end of its step naming the step,
+// layer and op where it first appeared; stop() returning true after a step ends the run as
+// interrupted.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +21,8 @@
 #include "export/run_data.hpp"
 #include "metrics/run_summary.hpp"
 #include "model/random_source.hpp"
+#include "registry/registry.hpp"
+#include "stack/model_stack.hpp"
 #include "runner/run_observer.hpp"
 
 namespace archscope::prof {
@@ -27,6 +30,7 @@ namespace archscope::prof {
 class RunModel;
 
 struct RunOptions {
+  BackendSpec backend;      // cpu, cuda:N (recorded with the run as runs.backend)
   int64_t batch = 1;
   int64_t prompt = 128;     // tokens per sequence
   int64_t new_tokens = 32;  // decode steps
@@ -35,7 +39,7 @@ struct RunOptions {
   std::string name;         // empty: "<model> <started_at>"
   std::string source;       // how the model was named ("--preset bench-1b"), for messages
   std::filesystem::path hf_dir;  // empty: random weights
-  Elem weights = Elem::BF16;
+  Elem weights = kDefaultWeightsElem;
   RandomInitOptions random_init;  // its seed is replaced by `seed`
   ObserverOptions observe;
   std::function<bool()> stop;  // polled after each step; may be empty

@@ -1,24 +1,26 @@
-// The engine pieces one profiled run drives, owned together in construction order: a CPU backend
-// (wrapped in CheckedBackend for the NaN/Inf op check), the weights (a Hugging Face checkpoint or
-// seeded random values), the forward pass and a paged KV cache sized for batch × (prompt + new).
+// The engine pieces one profiled run drives: a model stack (engine/stack) on the backend the run
+// names, wrapped in CheckedBackend for the NaN/Inf op check, with weights from a Hugging Face
+// checkpoint or seeded random values and a paged KV cache sized for batch × (prompt + new).
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 
 #include "config/model_config.hpp"
-#include "cpu/cpu_backend.hpp"
 #include "kv/paged_kv_cache.hpp"
 #include "model/forward.hpp"
 #include "model/random_source.hpp"
+#include "registry/registry.hpp"
 #include "runner/checked_backend.hpp"
+#include "stack/model_stack.hpp"
 
 namespace archscope::prof {
 
 struct RunModelOptions {
+  BackendSpec backend;           // cpu, cuda:N
   std::filesystem::path hf_dir;  // empty: random weights from `random`
   RandomInitOptions random;
-  Elem weights = Elem::BF16;  // F32, BF16 or F16
+  Elem weights = kDefaultWeightsElem;  // F32, BF16 or F16
   Elem kv = Elem::F32;
   int threads = 1;             // >= 1
   int64_t sequences = 1;       // alive at once
@@ -27,22 +29,19 @@ struct RunModelOptions {
 
 class RunModel {
  public:
-  // Refuses (Error Resource naming `what`) when weights + KV cache exceed the available memory,
+  // Refuses (Error Resource naming `what`) when weights + KV cache exceed the device's memory,
   // before allocating anything.
   RunModel(const ModelConfig& config, const RunModelOptions& options, const std::string& what);
 
-  const ModelConfig& config() const { return config_; }
-  CheckedBackend& backend() { return checked_; }
-  Model& model() { return model_; }
-  PagedKvCache& cache() { return cache_; }
+  const ModelConfig& config() const { return stack_.config(); }
+  CheckedBackend& backend() { return *checked_; }
+  Model& model() { return stack_.model(); }
+  PagedKvCache& cache() { return stack_.cache(); }
+  const ModelStack& stack() const { return stack_; }
 
  private:
-  ModelConfig config_;
-  cpu::CpuBackend cpu_;
-  CheckedBackend checked_;
-  ModelWeights weights_;
-  Model model_;
-  PagedKvCache cache_;
+  CheckedBackend* checked_ = nullptr;  // owned by stack_ (its backend wrapper)
+  ModelStack stack_;
 };
 
 }  // namespace archscope::prof

@@ -24,10 +24,11 @@ const Op& StepCosts::find(int64_t layer, const std::string& name) const {
 
 OpCost StepCosts::cost(int64_t layer, const std::string& op, const char* also) const {
   const Op& a = find(layer, op);
-  OpCost c{to_string(a.kind), a.flops, a.bytes_read + a.bytes_written};
+  // A step the engine runs is far below 2^64 FLOPs (only analytic contexts of millions get there).
+  OpCost c{to_string(a.kind), static_cast<uint64_t>(a.flops), a.bytes_read + a.bytes_written};
   if (also) {
     const Op& b = find(layer, also);
-    c.flops += b.flops;
+    c.flops += static_cast<uint64_t>(b.flops);
     c.bytes += b.bytes_read + b.bytes_written;
   }
   return c;

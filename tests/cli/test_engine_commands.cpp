@@ -73,8 +73,9 @@ void check_fixture(const std::string& family, bool through_cache) {
   int decode_from = 0;
   const std::string tokens = fixture_tokens(family, decode_from);
   const fs::path out = scratch().dir / (family + (through_cache ? "-decode.npy" : "-prefill.npy"));
+  // fp32 weights: the fixtures' own dtype (the default, bf16, would round them).
   std::vector<std::string> args = {"logits", "--model", fixture(family), "--tokens", tokens,
-                                   "--out", out.string(), "--threads", "2"};
+                                   "--out", out.string(), "--threads", "2", "--weights-dtype", "fp32"};
   if (through_cache) {
     args.push_back("--decode-from");
     args.push_back(std::to_string(decode_from));

@@ -121,10 +121,21 @@ BOOST_AUTO_TEST_CASE(bad_options_name_the_field) {
   PlanOptions p;
   p.batch = 0;
   BOOST_CHECK_THROW(build_plan(llama3_8b(), p), Error);
-  // 2^40 tokens of prefill overflow 64-bit attention FLOPs: a typed error, not a wrap.
+  // 2^40 tokens of prefill: attention FLOPs pass 2^64 and are counted (FlopCount), not refused.
   PlanOptions huge;
   huge.phase = Phase::Prefill;
   huge.tokens = int64_t(1) << 40;
+  BOOST_TEST(totals(build_plan(llama3_8b(), huge)).flops > 18446744073709551616.0L);
+  // Bytes beyond 16 EiB (2^12 sequences of 2^40 tokens) are a typed error, not a wrap.
+  huge.batch = int64_t(1) << 12;
+  try {
+    build_plan(llama3_8b(), huge);
+    BOOST_FAIL("no error");
+  } catch (const Error& e) {
+    BOOST_TEST(e.message().find("does not fit in 64 bits") != std::string::npos, e.message());
+  }
+  // So is a batch × tokens product past int64.
+  huge.batch = int64_t(1) << 40;
   BOOST_CHECK_THROW(build_plan(llama3_8b(), huge), Error);
 }
 

@@ -18,7 +18,7 @@ namespace archscope::charts {
 // FLOPs, bytes and time of one group of ops (an op kind, or a single op).
 struct OpCost {
   std::string label;
-  uint64_t flops = 0;
+  double flops = 0;  // a plotted figure: plan FLOPs may pass 2^64 at long contexts
   uint64_t bytes = 0;
   double seconds = 0;
 };

@@ -1,5 +1,6 @@
 #include "report/analyze_text.hpp"
 
+#include "report/analyze_memory_text.hpp"
 #include "report/text_format.hpp"
 
 #include <cmath>
@@ -53,8 +54,12 @@ void totals(std::ostream& out, const Analysis& a) {
   t.add({"embedding parameters", count(p.embedding), grouped(p.embedding)});
   t.add({"weights", binary_bytes(static_cast<double>(a.weights_bytes)),
          grouped(a.weights_bytes) + " B"});
-  t.add({"KV cache per token", binary_bytes(static_cast<double>(a.kv.bytes_per_token)),
-         grouped(a.kv.bytes_per_token) + " B"});
+  const bool windowed = a.kv.steady_after_tokens > 0;  // the growth changes once windows fill
+  t.add({windowed ? "KV cache per token, first tokens" : "KV cache per token",
+         binary_bytes(static_cast<double>(a.kv.bytes_per_token)), grouped(a.kv.bytes_per_token) + " B"});
+  if (windowed)
+    t.add({"KV cache per token, windows full", binary_bytes(static_cast<double>(a.kv.bytes_per_token_steady)),
+           grouped(a.kv.bytes_per_token_steady) + " B"});
   t.add({"KV cache at context", binary_bytes(static_cast<double>(a.kv.bytes_at_context)),
          grouped(a.kv.bytes_at_context) + " B"});
   t.add({"FLOPs per token, prefill", si(a.flops.prefill_per_token, "FLOP"),
@@ -63,6 +68,7 @@ void totals(std::ostream& out, const Analysis& a) {
          grouped(static_cast<uint64_t>(std::llround(a.flops.decode_per_token)))});
   t.render(out, "  ");
   out << '\n';
+  render_kv_growth_note(out, a);
 }
 
 void components(std::ostream& out, const Analysis& a) {
@@ -141,7 +147,9 @@ void roofline_section(std::ostream& out, const Analysis& a) {
 std::string render_analyze_text(const Analysis& a) {
   std::ostringstream out;
   header(out, a);
+  render_warnings(out, a);
   totals(out, a);
+  render_memory_text(out, a);
   components(out, a);
   layers(out, a);
   roofline_section(out, a);

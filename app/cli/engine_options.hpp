@@ -1,0 +1,30 @@
+// Options shared by the commands that run the engine (logits, generate, bench, run): --backend,
+// parsed by the backend registry so every command accepts and rejects the same names, and the
+// one --weights-dtype default (stack/model_stack.hpp says why bf16).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "registry/registry.hpp"
+
+namespace archscope::cli {
+
+inline constexpr const char* kWeightsDtypeHelp =
+    "Weight storage: fp32, bf16 or fp16. bf16, the default of logits, generate, bench and run, is "
+    "how "
+    "checkpoints ship and reads half the bytes of fp32; pass fp32 to compare with a float32 "
+    "reference";
+
+// "bf16": the name of the model stack's kDefaultWeightsElem, what --weights-dtype defaults to.
+std::string default_weights_dtype();
+
+// Adds --backend (default "cpu") to `app`, storing the raw text in `value`.
+void add_backend_option(CLI::App& app, std::string& value);
+
+// parse_backend_spec with errors located at --backend, and the device checked to exist here (a
+// CUDA request without the CUDA backend or a device fails now, before any file or model is
+// touched, in one line).
+BackendSpec backend_spec(const std::string& value);
+
+}  // namespace archscope::cli
