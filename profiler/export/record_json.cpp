@@ -161,14 +161,20 @@ json to_json(const RunSummary& s) {
   json nan = nullptr;
   if (s.first_nan)
     nan = {{"step", s.first_nan->step}, {"layer", s.first_nan->layer}, {"op", s.first_nan->op}};
-  return {{"prefill_steps", s.prefill_steps},
+  return {{"passes", s.passes},
+          {"tokens_per_decode_step", s.tokens_per_decode_step},
+          {"prefill_steps", s.prefill_steps},
           {"prefill_tokens", s.prefill_tokens},
           {"prefill_ns", s.prefill_ns},
+          {"prefill_ms", s.prefill_ms},
           {"prefill_tokens_per_s", s.prefill_tokens_per_s},
           {"decode_steps", s.decode_steps},
           {"decode_tokens", s.decode_tokens},
           {"decode_ns", s.decode_ns},
           {"decode_tokens_per_s", s.decode_tokens_per_s},
+          {"decode_ms_per_step_mean", s.decode_ms_per_step_mean},
+          {"decode_ms_per_step_p50", s.decode_ms_per_step_p50},
+          {"decode_ms_per_step_p90", s.decode_ms_per_step_p90},
           {"decode_ms_per_token_mean", s.decode_ms_per_token_mean},
           {"decode_ms_per_token_p50", s.decode_ms_per_token_p50},
           {"decode_ms_per_token_p90", s.decode_ms_per_token_p90},
