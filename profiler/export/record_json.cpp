@@ -112,6 +112,9 @@ json to_json(const RunInfo& r) {
           {"prompt_tokens", r.prompt_tokens},
           {"new_tokens", r.new_tokens},
           {"threads", r.threads},
+          {"warmup", r.warmup},
+          {"repeat", r.repeat},
+          {"checks", r.checks},
           {"version", r.version},
           {"git_revision", r.git_revision},
           {"status", to_string(r.status)},
@@ -206,6 +209,13 @@ RunInfo run_info_from_json(const json& j, const std::string& where) {
   r.prompt_tokens = get_int(j, "prompt_tokens", where);
   r.new_tokens = get_int(j, "new_tokens", where);
   r.threads = get_int(j, "threads", where);
+  // Absent from files written before warm-up and repeats existed: one pass, checks on.
+  if (j.contains("warmup")) r.warmup = get_int(j, "warmup", where);
+  if (j.contains("repeat")) r.repeat = get_int(j, "repeat", where);
+  if (j.contains("checks")) {
+    if (!j.at("checks").is_boolean()) throw Error(ErrorKind::Parse, where + ".checks", "expected true or false");
+    r.checks = j.at("checks").get<bool>();
+  }
   r.version = get_string(j, "version", where);
   r.git_revision = get_string(j, "git_revision", where);
   if (!parse_run_status(get_string(j, "status", where), r.status))
