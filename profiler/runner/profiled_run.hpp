@@ -1,10 +1,14 @@
 // A profiled run: prefill of `batch` random prompts of `prompt` tokens, then `new_tokens` greedy
-// decode steps of the whole batch, on the CPU engine, observed op by op. It publishes the run on an
-// EventChannel as it goes (events/events.hpp): RunStarted (config and environment), then per step
-// a SpanBatch (when spans are on), StepFinished (with the KV-cache sample), ExpertCounts (MoE
-// models) and Activations, and finally RunFinished, or RunFailed with the reason: a NaN/Inf in
-// the forward pass fails the run at the end of its step naming the step, layer and op where it
-// first appeared; stop() returning true after a step ends the run as interrupted.
+// decode steps of the whole batch, on the CPU engine, observed op by op. That pass runs `warmup`
+// times unrecorded, then `repeat` times recorded (the same prompts each time, on fresh cache
+// sequences); the summaries report medians over the recorded passes. It publishes the run on an
+// EventChannel as it goes (events/events.hpp): RunStarted (config and environment), then per
+// recorded step a SpanBatch (when spans are on), StepFinished (with the KV-cache sample),
+// ExpertCounts (MoE models) and Activations (when checks are on), StepProgress during long steps
+// and warm-up, and finally RunFinished, or RunFailed with the reason: a NaN/Inf in the forward
+// pass fails the run at the end of its step naming the step, layer and op where it first
+// appeared; stop() returning true ends the run as interrupted, before the next op (a step cut
+// short is not recorded) or after a step.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +29,7 @@
 namespace archscope::prof {
 
 class RunModel;
+class PassControl;
 
 struct RunOptions {
   int64_t batch = 1;
@@ -37,8 +42,11 @@ struct RunOptions {
   std::filesystem::path hf_dir;  // empty: random weights
   Elem weights = Elem::BF16;
   RandomInitOptions random_init;  // its seed is replaced by `seed`
+  int64_t warmup = 0;  // unrecorded passes before the measured ones
+  int64_t repeat = 1;  // measured (recorded) passes, >= 1
+  // observe.activations and observe.op_checks are the numeric checks (`run --checks on|off`).
   ObserverOptions observe;
-  std::function<bool()> stop;  // polled after each step; may be empty
+  std::function<bool()> stop;  // polled before every op and after each step; may be empty
 };
 
 struct RunResult {
@@ -63,6 +71,10 @@ class ProfiledRun {
   RunResult run(EventChannel& channel);
 
  private:
+  struct Pass;
+  void run_pass(Pass& pass, EventChannel& channel, RunObserver& observer, PassControl& control,
+                int64_t& recorded, RunResult& result);
+
   ModelConfig config_;
   RunOptions options_;
   RunEnvironment env_;
