@@ -94,6 +94,25 @@ BOOST_AUTO_TEST_CASE(llama3_piecewise_by_wavelength) {
   BOOST_TEST(f.inv_freq[63] == std::pow(500000.0, -126.0 / 128) / 8, tt::tolerance(1e-12));  // lowest: / factor
 }
 
+// Llama 4 Scout's config (low_freq_factor = high_freq_factor = 1, factor 16, original 8192): no
+// blend band, frequencies whose wavelength exceeds 8192 are divided by 16, the rest kept.
+BOOST_AUTO_TEST_CASE(llama3_scaling_with_an_empty_blend_band) {
+  Rope r = make(500000, RopeScalingKind::Llama3, 16);
+  r.scaling.low_freq_factor = 1;
+  r.scaling.high_freq_factor = 1;
+  r.scaling.original_max_position = 8192;
+  const auto f = rope_frequencies(r, 128, 10485760);
+  int divided = 0;
+  for (int64_t i = 0; i < 64; ++i) {
+    const double b = base_freq(500000, 128, i), wavelen = 2 * std::numbers::pi / b;
+    const double want = wavelen > 8192.0 ? b / 16 : b;
+    divided += wavelen > 8192.0;
+    BOOST_TEST(f.inv_freq[i] == want, tt::tolerance(1e-12));
+  }
+  BOOST_TEST(divided > 0);
+  BOOST_TEST(divided < 64);
+}
+
 BOOST_AUTO_TEST_CASE(yarn_gpt_oss_truncate_false) {
   Rope r = make(150000, RopeScalingKind::Yarn, 32);
   r.scaling.original_max_position = 4096;
