@@ -115,6 +115,7 @@ json to_json(const RunInfo& r) {
           {"warmup", r.warmup},
           {"repeat", r.repeat},
           {"checks", r.checks},
+          {"prefill_chunk", r.prefill_chunk},
           {"version", r.version},
           {"git_revision", r.git_revision},
           {"status", to_string(r.status)},
@@ -212,6 +213,7 @@ RunInfo run_info_from_json(const json& j, const std::string& where) {
   // Absent from files written before warm-up and repeats existed: one pass, checks on.
   if (j.contains("warmup")) r.warmup = get_int(j, "warmup", where);
   if (j.contains("repeat")) r.repeat = get_int(j, "repeat", where);
+  if (j.contains("prefill_chunk")) r.prefill_chunk = get_int(j, "prefill_chunk", where);
   if (j.contains("checks")) {
     if (!j.at("checks").is_boolean()) throw Error(ErrorKind::Parse, where + ".checks", "expected true or false");
     r.checks = j.at("checks").get<bool>();

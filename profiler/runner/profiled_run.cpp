@@ -1,5 +1,6 @@
 #include "runner/profiled_run.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <exception>
 #include <utility>
@@ -15,15 +16,6 @@
 namespace archscope::prof {
 
 namespace {
-
-void validate(const RunOptions& o) {
-  if (o.prompt < 1) throw Error(ErrorKind::Validation, "--prompt", "must be at least 1");
-  if (o.new_tokens < 1) throw Error(ErrorKind::Validation, "--new", "must be at least 1");
-  if (o.batch < 1) throw Error(ErrorKind::Validation, "--batch", "must be at least 1");
-  if (o.threads < 0) throw Error(ErrorKind::Validation, "--threads", "must be at least 1");
-  if (o.warmup < 0) throw Error(ErrorKind::Validation, "--warmup", "must be 0 or more");
-  if (o.repeat < 1) throw Error(ErrorKind::Validation, "--repeat", "must be at least 1");
-}
 
 RunModelOptions model_options(const RunOptions& o, int threads) {
   RunModelOptions m;
@@ -64,6 +56,16 @@ std::vector<int32_t> greedy_rows(const std::vector<float>& host, size_t rows) {
 
 }  // namespace
 
+void validate_run_options(const RunOptions& o) {
+  if (o.prompt < 1) throw Error(ErrorKind::Validation, "--prompt", "must be at least 1");
+  if (o.new_tokens < 1) throw Error(ErrorKind::Validation, "--new", "must be at least 1");
+  if (o.batch < 1) throw Error(ErrorKind::Validation, "--batch", "must be at least 1");
+  if (o.threads < 0) throw Error(ErrorKind::Validation, "--threads", "must be at least 1");
+  if (o.warmup < 0) throw Error(ErrorKind::Validation, "--warmup", "must be 0 or more");
+  if (o.repeat < 1) throw Error(ErrorKind::Validation, "--repeat", "must be at least 1");
+  if (o.prefill_chunk < 0) throw Error(ErrorKind::Validation, "--prefill-chunk", "must be 0 (no chunks) or more");
+}
+
 std::string utc_now_iso() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -75,7 +77,7 @@ std::string utc_now_iso() {
 
 ProfiledRun::ProfiledRun(const ModelConfig& config, const RunOptions& options)
     : config_(config), options_(options) {
-  validate(options_);
+  validate_run_options(options_);
   env_ = capture_environment(options_.threads);
   info_.started_at = utc_now_iso();
   info_.name = options_.name.empty() ? config_.name + " " + info_.started_at : options_.name;
@@ -92,6 +94,7 @@ ProfiledRun::ProfiledRun(const ModelConfig& config, const RunOptions& options)
   info_.warmup = options_.warmup;
   info_.repeat = options_.repeat;
   info_.checks = options_.observe.activations || options_.observe.op_checks;
+  info_.prefill_chunk = options_.prefill_chunk;
   info_.version = env_.version;
   info_.git_revision = env_.git_revision;
   model_ = std::make_unique<RunModel>(config_, model_options(options_, static_cast<int>(env_.threads)),
@@ -105,6 +108,7 @@ struct ProfiledRun::Pass {
   int64_t index = 0;
   bool warmup = false;
   std::vector<SequenceStep> batch;
+  const std::vector<std::vector<int32_t>>* prompts = nullptr;
 };
 
 RunResult ProfiledRun::run(EventChannel& channel) {
@@ -132,7 +136,7 @@ RunResult ProfiledRun::run(EventChannel& channel) {
   int64_t recorded = 0;  // index of the next recorded step
   try {
     for (int64_t p = 0; p < passes && data.run.status == RunStatus::Running; ++p) {
-      Pass pass{p, p < options_.warmup, {}};
+      Pass pass{p, p < options_.warmup, {}, &prompts};
       for (const auto& prompt : prompts) pass.batch.push_back({model_->cache().add_sequence(), prompt});
       run_pass(pass, channel, observer, control, recorded, result);
       for (const SequenceStep& q : pass.batch) model_->cache().free_sequence(q.seq);
@@ -183,16 +187,28 @@ void ProfiledRun::run_pass(Pass& pass, EventChannel& channel, RunObserver& obser
   plan.activations = DType::F32;  // the CPU engine computes in fp32
   plan.logits_last_only = true;  // the forward below computes each sequence's last logits row only
 
+  // The prefill in chunks of at most `chunk` tokens per sequence, then the decode steps.
+  const int64_t chunk = options_.prefill_chunk > 0 ? std::min(options_.prefill_chunk, options_.prompt) : options_.prompt;
+  const int64_t chunks = (options_.prompt + chunk - 1) / chunk;
+  const int64_t steps = chunks + options_.new_tokens;
+
   std::vector<float> host_logits;
   std::vector<int64_t> rows;  // one logits row per sequence: its last token
   for (int64_t b = 0; b < options_.batch; ++b) rows.push_back(b);
-  for (int64_t i = 0; i <= options_.new_tokens; ++i) {
-    const bool prefill = i == 0;
+  for (int64_t i = 0; i < steps; ++i) {
+    const bool prefill = i < chunks;
+    const int64_t offset = prefill ? i * chunk : 0;
+    const int64_t tokens = prefill ? std::min(chunk, options_.prompt - offset) : 1;  // per sequence
+    if (prefill)
+      for (size_t b = 0; b < pass.batch.size(); ++b) {
+        const std::vector<int32_t>& p = (*pass.prompts)[b];
+        pass.batch[b].tokens.assign(p.begin() + offset, p.begin() + offset + tokens);
+      }
     const int64_t step = pass.warmup ? i : recorded;
     const int64_t context = cache.length(pass.batch.front().seq);  // before the step
     control.begin_step({pass.warmup, pass.index, passes, step, prefill ? Phase::Prefill : Phase::Decode, 0,
                         config_.n_layers});
-    if (pass.warmup && prefill) channel.publish(StepProgress{true, pass.index, passes, 0, Phase::Prefill, 0, config_.n_layers});
+    if (pass.warmup && i == 0) channel.publish(StepProgress{true, pass.index, passes, 0, Phase::Prefill, 0, config_.n_layers});
 
     observer.begin_step(s);
     const Tensor logits = model.forward(cache, pass.batch, LogitRows::LastPerSequence);
@@ -204,16 +220,19 @@ void ProfiledRun::run_pass(Pass& pass, EventChannel& channel, RunObserver& obser
     if (!pass.warmup) {
       // Bookkeeping after the step's time window: the plan of this step, then the records.
       plan.phase = prefill ? archscope::Phase::Prefill : archscope::Phase::Decode;
-      plan.tokens = prefill ? options_.prompt : 1;
+      plan.tokens = tokens;
+      plan.prefill_offset = offset;
       plan.context = prefill ? 0 : context;
       const StepCosts costs(config_, plan);
-      StepMeta meta{step, prefill ? prof::Phase::Prefill : prof::Phase::Decode,
-                    options_.batch * (prefill ? options_.prompt : 1), cache.length(pass.batch.front().seq)};
+      StepMeta meta{step, prefill ? prof::Phase::Prefill : prof::Phase::Decode, options_.batch * tokens,
+                    cache.length(pass.batch.front().seq)};
       StepRecords rec = step_records(meta, obs, costs, cache.accounting());
+      // StepFinished last: it closes the step, so a subscriber (the store's writer commits there)
+      // has every record of the step when it arrives.
       if (options_.observe.spans) channel.publish(SpanBatch{rec.spans});
-      channel.publish(StepFinished{rec.step});
       if (!rec.expert_counts.empty()) channel.publish(ExpertCounts{rec.expert_counts});
       if (!rec.activations.empty()) channel.publish(Activations{rec.activations});
+      channel.publish(StepFinished{rec.step});
       data.steps.push_back(std::move(rec.step));
       data.spans.insert(data.spans.end(), rec.spans.begin(), rec.spans.end());
       data.expert_counts.insert(data.expert_counts.end(), rec.expert_counts.begin(), rec.expert_counts.end());
@@ -226,17 +245,17 @@ void ProfiledRun::run_pass(Pass& pass, EventChannel& channel, RunObserver& obser
         return;
       }
     }
-    const bool last = pass.index == passes - 1 && i == options_.new_tokens;
+    const bool last = pass.index == passes - 1 && i == steps - 1;
     if (!last && options_.stop && options_.stop()) {
       data.run.status = RunStatus::Interrupted;
       data.run.failure = pass.warmup ? "interrupted during warm-up pass " + std::to_string(pass.index + 1) + " of " +
                                            std::to_string(options_.warmup)
                                      : "interrupted after step " + std::to_string(step) + " (" +
                                            std::to_string(recorded) + " of " +
-                                           std::to_string(options_.repeat * (options_.new_tokens + 1)) +
-                                           " steps recorded)";
+                                           std::to_string(options_.repeat * steps) + " steps recorded)";
       return;
     }
+    if (i + 1 < chunks) continue;  // the next chunk's tokens come from the prompt
     const std::vector<int32_t> next = greedy_rows(host_logits, pass.batch.size());
     for (size_t b = 0; b < pass.batch.size(); ++b) pass.batch[b].tokens.assign(1, next[b]);
   }

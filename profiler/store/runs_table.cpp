@@ -12,7 +12,7 @@ constexpr const char* kColumnsV1 =
     "id, name, started_at, finished_at, model, config_json, backend, device, weights_dtype,"
     " kv_dtype, batch, prompt_tokens, new_tokens, threads, version, git_revision, status, failure,"
     " writer_pid, writer_host, writer_boot_id, writer_start_ticks";
-constexpr const char* kColumnsV2 = ", warmup_passes, measured_passes, checks";
+constexpr const char* kColumnsV2 = ", warmup_passes, measured_passes, checks, prefill_chunk";
 
 std::string dead_writer_reason(const WriterIdentity& w) {
   return "writer process " + std::to_string(w.pid) + " on " + w.host + " exited without finishing the run";
@@ -48,6 +48,7 @@ RunInfo read_run(const sql::Statement& st, const std::string& where, int64_t ver
     r.warmup = st.column_int(c++);
     r.repeat = st.column_int(c++);
     r.checks = st.column_int(c++) != 0;
+    r.prefill_chunk = st.column_int(c++);
   }
   if (self && r.status == RunStatus::Running && writer_liveness(writer, *self) == Liveness::Dead) {
     r.status = RunStatus::Interrupted;
@@ -72,8 +73,9 @@ int64_t insert_run(sql::Db& db, const RunInfo& info, const WriterIdentity& write
                     "INSERT INTO runs (name, started_at, finished_at, model, config_json, backend,"
                     " device, weights_dtype, kv_dtype, batch, prompt_tokens, new_tokens, threads,"
                     " version, git_revision, status, failure, writer_pid, writer_host,"
-                    " writer_boot_id, writer_start_ticks, warmup_passes, measured_passes, checks)"
-                    " VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    " writer_boot_id, writer_start_ticks, warmup_passes, measured_passes, checks,"
+                    " prefill_chunk)"
+                    " VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, std::string_view(info.name))
       .bind(2, std::string_view(info.started_at.empty() ? utc_now_iso() : info.started_at))
       .bind(3, std::string_view(info.model))
@@ -96,7 +98,8 @@ int64_t insert_run(sql::Db& db, const RunInfo& info, const WriterIdentity& write
       .bind(20, writer.start_ticks)
       .bind(21, info.warmup)
       .bind(22, info.repeat)
-      .bind(23, int64_t{info.checks ? 1 : 0});
+      .bind(23, int64_t{info.checks ? 1 : 0})
+      .bind(24, info.prefill_chunk);
   st.run();
   return db.last_insert_rowid();
 }
