@@ -1,8 +1,8 @@
 // The typed events of a profiled run, as the engine-side runner publishes them on an EventChannel
-// (events/channel.hpp). One run is: RunStarted, then any number of SpanBatch / StepFinished /
-// ExpertCounts / Activations / StepProgress, then exactly one RunFinished or RunFailed. Events carry plain run
-// records (model/run_records.hpp), so a subscriber can store, show or export them without the
-// engine.
+// (events/channel.hpp). One run is: RunStarted, then per recorded step its SpanBatch /
+// ExpertCounts / Activations closed by its StepFinished (StepProgress in between), then exactly
+// one RunFinished or RunFailed. Events carry plain run records (model/run_records.hpp), so a
+// subscriber can store, show or export them without the engine.
 #pragma once
 
 #include <cstdint>

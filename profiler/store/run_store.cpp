@@ -171,13 +171,15 @@ RunWriter RunStore::writer(int64_t run_id, const WriterOptions& options) {
 
 RunStore::ReadSnapshot::ReadSnapshot(RunStore& store) : store_(store) {
   sql::Db& db = store_.impl_->db;
+  if (db.in_transaction()) return;
+  own_ = true;
   db.exec("BEGIN");
   // A deferred transaction takes its snapshot at the first read, so read now.
   db.query_int("SELECT count(*) FROM sqlite_master");
 }
 
 RunStore::ReadSnapshot::~ReadSnapshot() {
-  sqlite3_exec(store_.impl_->db.handle(), "COMMIT", nullptr, nullptr, nullptr);
+  if (own_) sqlite3_exec(store_.impl_->db.handle(), "COMMIT", nullptr, nullptr, nullptr);
 }
 
 }  // namespace archscope::prof::store

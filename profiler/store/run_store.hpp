@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <climits>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -22,9 +23,16 @@
 
 namespace archscope::prof::store {
 
+// Steps [first, last] of a run, for loading only what is new (following a run as it is written).
+struct StepRange {
+  int64_t first = 0;
+  int64_t last = INT64_MAX;
+};
+
 // Filters for load_spans; each set field narrows the result (indexes exist for each).
 struct SpanFilter {
   std::optional<int64_t> step;
+  std::optional<StepRange> steps;
   std::optional<int32_t> layer;
   std::optional<std::string> kind;
 };
@@ -68,12 +76,13 @@ class RunStore {
 
   // Records of a run, in the order they were written. Throw NotFound for an unknown run.
   std::vector<SpanRecord> load_spans(int64_t run_id, const SpanFilter& filter = {});
-  std::vector<StepRecord> load_steps(int64_t run_id);
-  std::vector<ExpertCountRecord> load_expert_counts(int64_t run_id);
-  std::vector<ActivationRecord> load_activations(int64_t run_id);
+  std::vector<StepRecord> load_steps(int64_t run_id, const StepRange& steps = {});
+  std::vector<ExpertCountRecord> load_expert_counts(int64_t run_id, const StepRange& steps = {});
+  std::vector<ActivationRecord> load_activations(int64_t run_id, const StepRange& steps = {});
 
   // Holds one read transaction: every load made while it lives sees the same committed state,
   // whatever writers commit meanwhile. Only reads may be made through the store while it lives.
+  // Nested inside another snapshot it is a no-op (the outer one's state is seen).
   class ReadSnapshot {
    public:
     explicit ReadSnapshot(RunStore& store);
@@ -83,6 +92,7 @@ class RunStore {
 
    private:
     RunStore& store_;
+    bool own_ = false;
   };
 
   // Aggregates for the compare view (throw NotFound for an unknown run).
