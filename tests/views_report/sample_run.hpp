@@ -57,8 +57,6 @@ inline void summarize(views::ReportRun& run) {
     const size_t k = std::find(kinds.begin(), kinds.end(), span.kind) - kinds.begin();
     t.seconds[l][k] += span.duration_ns * 1e-9 / (prefill ? 1 : kDecodeSteps);
   }
-  s.prefill_tokens_per_s = kPrompt / s.prefill.total();
-  s.decode_ms_per_token = s.decode_mean.total() * 1e3;
   s.expert_tokens.assign(kLayers, std::vector<int64_t>(kExperts, 0));
   for (int l = 0; l < kLayers; ++l) s.expert_layers.push_back(std::to_string(l));
   for (const auto& ec : run.records.expert_counts)
