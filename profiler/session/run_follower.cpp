@@ -6,14 +6,14 @@
 
 namespace archscope::prof::session {
 
-RunFollower::RunFollower(const std::filesystem::path& db, int64_t run_id)
-    : store_(store::RunStore::open_read_only(db)), id_(run_id) {
-  store_.get_run(id_);  // NotFound now, naming the id, rather than at the first poll
+RunFollower::RunFollower(const std::filesystem::path& db, int64_t run_id) : db_(db), id_(run_id) {
+  store::RunStore::open_read_only(db_).get_run(id_);  // NotFound now, naming the id
 }
 
 std::vector<Event> RunFollower::poll() {
   std::vector<Event> out;
   if (done_) return out;
+  store::RunStore store_ = store::RunStore::open_read_only(db_);
   store::RunStore::ReadSnapshot snapshot(store_);
   const RunInfo run = store_.get_run(id_);
   if (!started_) {

@@ -3,7 +3,9 @@
 // committed since the last one into the same events the live run published, so the same live
 // fold (views/live) renders a followed run and a run of this process alike.
 //
-// The database is opened read-only (store/run_store.hpp: nothing is created or changed). A step
+// The database is opened read-only (store/run_store.hpp: nothing is created or changed), and only
+// for the length of a poll: an open connection would keep the writer from returning the file to
+// its one-file form when it closes (a WAL file stays while any connection is open). A step
 // becomes visible when the writer commits it, which it does at every StepFinished with all the
 // step's records; the run's final status is read in the same snapshot as its last steps, so the
 // terminal event always comes after every step.
@@ -33,7 +35,7 @@ class RunFollower {
   int64_t run_id() const { return id_; }
 
  private:
-  store::RunStore store_;
+  std::filesystem::path db_;
   int64_t id_;
   int64_t next_step_ = 0;
   bool started_ = false;

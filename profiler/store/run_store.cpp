@@ -50,10 +50,11 @@ RunStore::Impl::~Impl() {
   // Back to a rollback journal when this is the last connection (SQLite refuses, harmlessly, while
   // others have the file open): the file at rest is then complete without its -wal, and a
   // read-only open needs no -shm. Errors are ignored; the next writer switches to WAL again.
-  // No waiting: with other connections open SQLite cannot switch, and that is fine.
+  // A short wait for a reader in the middle of a read (a follower holds its connection only that
+  // long); a connection kept open elsewhere keeps the file in WAL mode, which is fine.
   if (read_only || !statements) return;
   statements.reset();
-  sqlite3_busy_timeout(db.handle(), 0);
+  sqlite3_busy_timeout(db.handle(), 200);
   sqlite3_exec(db.handle(), "PRAGMA journal_mode = DELETE", nullptr, nullptr, nullptr);
 }
 
