@@ -117,7 +117,8 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
   }
   std::vector<size_t> order(m.runs.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return m.runs[a].decode_s < m.runs[b].decode_s; });
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return m.runs[a].decode_s < m.runs[b].decode_s; });
   const GenerationResult& r = m.runs[order[order.size() / 2]];
   const double batch = static_cast<double>(o.batch);
   const double prefill = median(prefill_s);
@@ -146,27 +147,29 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
                   {"tflops_per_s", prefill_flops_s / 1e12},
                   {"fraction_of_gemm_peak", prefill_flops_s / (m.gemm_tflops * 1e12)},
                   {"cpu_utilization", r.prefill_cpu_s / (r.prefill_s * threads)},
-                  {"other_processes_cores", other_cores(r.prefill_machine_cpu_s, r.prefill_cpu_s, r.prefill_s)}};
-  j["decode"] = {{"steps", r.decode_steps},
-                 {"tokens", r.decode_steps * o.batch},
-                 {"seconds", decode_ms * 1e-3 * static_cast<double>(r.decode_steps)},
-                 {"ms_per_step", decode_ms},
-                 {"ms_per_token", decode_ms / batch},
-                 {"ms_per_step_per_repeat", step_ms},
-                 {"median_ms_per_step", median_ms},
-                 {"median_ms_per_token", median_ms / batch},
-                 {"tokens_per_s", 1e3 * batch / decode_ms},
-                 {"plan_bytes_read_per_step", plan.decode_bytes_read_per_step},
-                 {"achieved_read_gbs", plan.decode_bytes_read_per_step / (decode_ms * 1e-3) / 1e9},
-                 {"fraction_of_roofline", floor_ms / decode_ms},
-                 {"cpu_utilization", r.decode_cpu_s / (r.decode_s * threads)},
-                 {"other_processes_cores", other_cores(r.decode_machine_cpu_s, r.decode_cpu_s, r.decode_s)}};
-  j["roofline"] = {{"read_gbs", m.read_gbs},
-                   {"gemm_peak_tflops", m.gemm_tflops},
-                   {"decode_floor_ms_per_step", floor_ms},
-                   {"decode_floor_ms_per_token", floor_ms / batch},
-                   {"prefill_floor_s",
-                    static_cast<double>(plan.prefill_flops) / (m.gemm_tflops * 1e12)}};
+                  {"other_processes_cores",
+                   other_cores(r.prefill_machine_cpu_s, r.prefill_cpu_s, r.prefill_s)}};
+  j["decode"] = {
+      {"steps", r.decode_steps},
+      {"tokens", r.decode_steps * o.batch},
+      {"seconds", decode_ms * 1e-3 * static_cast<double>(r.decode_steps)},
+      {"ms_per_step", decode_ms},
+      {"ms_per_token", decode_ms / batch},
+      {"ms_per_step_per_repeat", step_ms},
+      {"median_ms_per_step", median_ms},
+      {"median_ms_per_token", median_ms / batch},
+      {"tokens_per_s", 1e3 * batch / decode_ms},
+      {"plan_bytes_read_per_step", plan.decode_bytes_read_per_step},
+      {"achieved_read_gbs", plan.decode_bytes_read_per_step / (decode_ms * 1e-3) / 1e9},
+      {"fraction_of_roofline", floor_ms / decode_ms},
+      {"cpu_utilization", r.decode_cpu_s / (r.decode_s * threads)},
+      {"other_processes_cores", other_cores(r.decode_machine_cpu_s, r.decode_cpu_s, r.decode_s)}};
+  j["roofline"] = {
+      {"read_gbs", m.read_gbs},
+      {"gemm_peak_tflops", m.gemm_tflops},
+      {"decode_floor_ms_per_step", floor_ms},
+      {"decode_floor_ms_per_token", floor_ms / batch},
+      {"prefill_floor_s", static_cast<double>(plan.prefill_flops) / (m.gemm_tflops * 1e12)}};
   const uint64_t peak = std::max(m.load_peak_rss, m.run_peak_rss);
   j["memory"] = {{"peak_rss_bytes", peak},
                  {"load_peak_rss_bytes", m.load_peak_rss},
@@ -194,11 +197,13 @@ void print_text(const nlohmann::json& j) {
   const auto& d = j["decode"];
   const auto& f = j["roofline"];
   const auto& m = j["memory"];
-  std::printf("%s: %s weights, fp32 KV, batch %lld, %d threads (load %.2f s); medians of %lld repeats after %lld "
-              "warm-up\n",
-              j["model"].get<std::string>().c_str(), j["weights_dtype"].get<std::string>().c_str(),
-              j["batch"].get<long long>(), j["threads"].get<int>(), j["load_s"].get<double>(),
-              j["repeat"].get<long long>(), j["warmup"].get<long long>());
+  std::printf(
+      "%s: %s weights, fp32 KV, batch %lld, %d threads (load %.2f s); medians of %lld repeats "
+      "after %lld "
+      "warm-up\n",
+      j["model"].get<std::string>().c_str(), j["weights_dtype"].get<std::string>().c_str(),
+      j["batch"].get<long long>(), j["threads"].get<int>(), j["load_s"].get<double>(),
+      j["repeat"].get<long long>(), j["warmup"].get<long long>());
   std::snprintf(line, sizeof line,
                 "prefill  %lld tokens in %.3f s: %.1f tokens/s, %.3f TFLOP/s = %.1f%% of the "
                 "GEMM peak (%.3f TFLOP/s); CPU use %.0f%% of the threads, other processes %s",
@@ -208,17 +213,17 @@ void print_text(const nlohmann::json& j) {
                 100 * p["cpu_utilization"].get<double>(),
                 cores_text(p["other_processes_cores"].get<double>()).c_str());
   std::puts(line);
-  std::snprintf(line, sizeof line,
-                "decode   %lld steps: %.2f ms/step, %.3f ms/token (step median %.2f), %.1f tokens/s; floor "
-                "%.2f ms/step (%.1f MB/step at %.2f GB/s read) = %.1f%% of the roofline; CPU use %.0f%%, "
-                "other processes %s",
-                d["steps"].get<long long>(), d["ms_per_step"].get<double>(), d["ms_per_token"].get<double>(),
-                d["median_ms_per_step"].get<double>(), d["tokens_per_s"].get<double>(),
-                f["decode_floor_ms_per_step"].get<double>(),
-                d["plan_bytes_read_per_step"].get<double>() / 1e6, f["read_gbs"].get<double>(),
-                100 * d["fraction_of_roofline"].get<double>(),
-                100 * d["cpu_utilization"].get<double>(),
-                cores_text(d["other_processes_cores"].get<double>()).c_str());
+  std::snprintf(
+      line, sizeof line,
+      "decode   %lld steps: %.2f ms/step, %.3f ms/token (step median %.2f), %.1f tokens/s; floor "
+      "%.2f ms/step (%.1f MB/step at %.2f GB/s read) = %.1f%% of the roofline; CPU use %.0f%%, "
+      "other processes %s",
+      d["steps"].get<long long>(), d["ms_per_step"].get<double>(), d["ms_per_token"].get<double>(),
+      d["median_ms_per_step"].get<double>(), d["tokens_per_s"].get<double>(),
+      f["decode_floor_ms_per_step"].get<double>(),
+      d["plan_bytes_read_per_step"].get<double>() / 1e6, f["read_gbs"].get<double>(),
+      100 * d["fraction_of_roofline"].get<double>(), 100 * d["cpu_utilization"].get<double>(),
+      cores_text(d["other_processes_cores"].get<double>()).c_str());
   std::puts(line);
   std::snprintf(line, sizeof line,
                 "memory   peak RSS %s = %.1f%% of weights %s + KV %s (load peak %s, resident "
@@ -276,11 +281,13 @@ Command add_bench_command(CLI::App& root) {
   sub->add_option("--seed", options->seed, "Seed of random weights and prompts");
   sub->add_option("--weights-dtype", options->weights_dtype, "Weight storage: fp32, bf16 or fp16")
       ->capture_default_str();
-  sub->add_option("--warmup", options->warmup,
-                  "Generations (prefill + decode of the same shape) run first and not timed, so caches, "
-                  "pages and thread pools are warm")
+  sub->add_option(
+         "--warmup", options->warmup,
+         "Generations (prefill + decode of the same shape) run first and not timed, so caches, "
+         "pages and thread pools are warm")
       ->capture_default_str();
-  sub->add_option("--repeat", options->repeat, "Timed generations; the figures are medians over them")
+  sub->add_option("--repeat", options->repeat,
+                  "Timed generations; the figures are medians over them")
       ->capture_default_str();
   sub->add_flag("--json", options->json, "Print one JSON object");
   return {sub, [options] { return run_bench(*options); }};

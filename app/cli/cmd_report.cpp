@@ -53,16 +53,20 @@ int run_report(const ReportOptions& o) {
   if (!o.hardware.empty()) hw = load_hardware(o.hardware);
   prof::store::RunStore store = open_run_store_read_only(o.db);
   std::vector<views::ReportRun> runs;
-  for (int64_t id : ids) runs.push_back(views::make_report_run(prof::session::load_run_data(store, id), hw));
+  for (int64_t id : ids)
+    runs.push_back(views::make_report_run(prof::session::load_run_data(store, id), hw));
   const std::filesystem::path out(o.out);
   if (html) {
     write_file(out, views::render_run_report_html(runs));
   } else {
-    const views::MarkdownReport report = views::render_run_report_markdown(runs, out.stem().string());
+    const views::MarkdownReport report =
+        views::render_run_report_markdown(runs, out.stem().string());
     // Every file is checked before any is written: a refusal leaves nothing half-replaced.
-    for (const views::MarkdownFile& f : report.figures) check_output_file(out.parent_path() / f.name, o.force, "--out");
+    for (const views::MarkdownFile& f : report.figures)
+      check_output_file(out.parent_path() / f.name, o.force, "--out");
     write_file(out, report.markdown);
-    for (const views::MarkdownFile& f : report.figures) write_file(out.parent_path() / f.name, f.content);
+    for (const views::MarkdownFile& f : report.figures)
+      write_file(out.parent_path() / f.name, f.content);
   }
   std::cerr << "wrote the report of " << runs.size() << " run(s) to " << o.out << "\n";
   return 0;

@@ -8,10 +8,9 @@
 #include <csignal>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/model_source.hpp"
@@ -100,7 +99,8 @@ int run_profiled(const RunCommandOptions& o) {
   std::optional<prof::SubscriberThread> view_thread;
   if (!o.json) {
     view.emplace(std::cout, ::isatty(STDOUT_FILENO) == 1);
-    view_thread.emplace(recorded.channel(), "terminal", kViewQueue, [&view](const prof::Event& e) { view->on_event(e); });
+    view_thread.emplace(recorded.channel(), "terminal", kViewQueue,
+                        [&view](const prof::Event& e) { view->on_event(e); });
   }
 
   std::optional<prof::session::RecordedResult> result;
@@ -114,8 +114,8 @@ int run_profiled(const RunCommandOptions& o) {
   sigaction(SIGINT, &previous, nullptr);
   if (error) std::rethrow_exception(error);
   if (result->writer_dropped > 0)
-    std::cerr << "archscope: warning: the database writer missed " << result->writer_dropped << " events of run "
-              << id << "\n";
+    std::cerr << "archscope: warning: the database writer missed " << result->writer_dropped
+              << " events of run " << id << "\n";
 
   const prof::RunData& d = result->result.data;
   if (o.json) {
@@ -153,20 +153,23 @@ Command add_run_command(CLI::App& root) {
   sub->add_option("--seed", o->seed, "Seed of random weights and prompts");
   sub->add_option("--weights-dtype", o->weights_dtype, "Weight storage: fp32, bf16 or fp16")->capture_default_str();
   sub->add_option("--name", o->name, "Run name (default: model and start time)");
-  sub->add_option("--prefill-chunk", o->prefill_chunk,
-                  "Prompt tokens per sequence per prefill step (0: the whole prompt in one step); a long "
-                  "prompt is prefilled in chunks so no op grows with it and Ctrl-C acts within a chunk")
+  sub->add_option(
+         "--prefill-chunk", o->prefill_chunk,
+         "Prompt tokens per sequence per prefill step (0: the whole prompt in one step); a long "
+         "prompt is prefilled in chunks so no op grows with it and Ctrl-C acts within a chunk")
       ->capture_default_str();
-  sub->add_option("--warmup", o->warmup,
-                  "Passes (prefill + decode of the same shape) run first and not recorded, so caches, "
-                  "pages and thread pools are warm")
+  sub->add_option(
+         "--warmup", o->warmup,
+         "Passes (prefill + decode of the same shape) run first and not recorded, so caches, "
+         "pages and thread pools are warm")
       ->capture_default_str();
   sub->add_option("--repeat", o->repeat,
                   "Measured passes, all recorded; summaries report the median over them")
       ->capture_default_str();
-  sub->add_option("--checks", o->checks,
-                  "NaN/Inf and residual-RMS checks after every op and layer: on or off (their cost: "
-                  "docs/profiling.md)")
+  sub->add_option(
+         "--checks", o->checks,
+         "NaN/Inf and residual-RMS checks after every op and layer: on or off (their cost: "
+         "docs/profiling.md)")
       ->capture_default_str();
   add_db_option(*sub, o->db);
   sub->add_flag("--no-spans", o->no_spans, "Do not time individual ops (steps are still timed)");

@@ -8,10 +8,9 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/stored_runs.hpp"
@@ -50,7 +49,8 @@ int list_runs(const RunsOptions& o) {
     if (o.json) {
       std::cout << "[]\n";
     } else {
-      std::cout << "no runs yet (" << path.string() << " does not exist; archscope run creates it)\n";
+      std::cout << "no runs yet (" << path.string()
+                << " does not exist; archscope run creates it)\n";
     }
     return 0;
   }
@@ -95,18 +95,22 @@ int show_run(const RunsOptions& o) {
   std::printf("  shape:    batch %lld, prompt %lld, new %lld\n", static_cast<long long>(r.batch),
               static_cast<long long>(r.prompt_tokens), static_cast<long long>(r.new_tokens));
   std::printf("  passes:   %lld measured of %lld asked, %lld warm-up; numeric checks %s\n",
-              static_cast<long long>(s.passes), static_cast<long long>(r.repeat), static_cast<long long>(r.warmup),
-              r.checks ? "on" : "off");
+              static_cast<long long>(s.passes), static_cast<long long>(r.repeat),
+              static_cast<long long>(r.warmup), r.checks ? "on" : "off");
   std::printf("  device:   %s (%s), archscope %s (%s)\n", r.device.c_str(), r.backend.c_str(), r.version.c_str(),
               r.git_revision.c_str());
   std::printf("  time:     %s .. %s\n", r.started_at.c_str(), r.finished_at.empty() ? "-" : r.finished_at.c_str());
-  std::printf("  prefill:  %lld tokens, %.1f tok/s, %.3f ms per pass\n", static_cast<long long>(s.prefill_tokens),
-              s.prefill_tokens_per_s, s.prefill_ms);
-  std::printf("  decode:   %lld steps, %.1f tok/s; %.3f ms/step mean (p50 %.3f, p90 %.3f), %.3f ms/token at batch %lld\n",
-              static_cast<long long>(s.decode_steps), s.decode_tokens_per_s, s.decode_ms_per_step_mean,
-              s.decode_ms_per_step_p50, s.decode_ms_per_step_p90, s.decode_ms_per_token_mean,
-              static_cast<long long>(s.tokens_per_decode_step));
-  if (s.passes > 1) std::printf("            (tokens/s and means: medians of the %lld passes)\n", static_cast<long long>(s.passes));
+  std::printf("  prefill:  %lld tokens, %.1f tok/s, %.3f ms per pass\n",
+              static_cast<long long>(s.prefill_tokens), s.prefill_tokens_per_s, s.prefill_ms);
+  std::printf(
+      "  decode:   %lld steps, %.1f tok/s; %.3f ms/step mean (p50 %.3f, p90 %.3f), %.3f ms/token "
+      "at batch %lld\n",
+      static_cast<long long>(s.decode_steps), s.decode_tokens_per_s, s.decode_ms_per_step_mean,
+      s.decode_ms_per_step_p50, s.decode_ms_per_step_p90, s.decode_ms_per_token_mean,
+      static_cast<long long>(s.tokens_per_decode_step));
+  if (s.passes > 1)
+    std::printf("            (tokens/s and means: medians of the %lld passes)\n",
+                static_cast<long long>(s.passes));
   if (!d.steps.empty())
     std::printf("  KV cache: %s used of %s allocated at the end\n",
                 text::bytes_exact(d.steps.back().kv_used_bytes).c_str(),
@@ -133,9 +137,12 @@ int follow_run(const RunsOptions& o) {
     std::this_thread::sleep_for(interval);
   }
   switch (view.state().run.status) {
-    case prof::RunStatus::Complete: return 0;
-    case prof::RunStatus::Interrupted: return 130;
-    default: return 1;
+    case prof::RunStatus::Complete:
+      return 0;
+    case prof::RunStatus::Interrupted:
+      return 130;
+    default:
+      return 1;
   }
 }
 
@@ -157,13 +164,16 @@ Command add_runs_command(CLI::App& root) {
   auto o = std::make_shared<RunsOptions>();
   CLI::App* sub = root.add_subcommand("runs", "List, show, follow or delete stored runs");
   sub->require_subcommand(1);
-  CLI::App* list = sub->add_subcommand("list", "Stored runs, oldest first (reads the database only)");
-  CLI::App* show = sub->add_subcommand("show", "One run: its record and summary (reads the database only)");
+  CLI::App* list =
+      sub->add_subcommand("list", "Stored runs, oldest first (reads the database only)");
+  CLI::App* show =
+      sub->add_subcommand("show", "One run: its record and summary (reads the database only)");
   CLI::App* follow = sub->add_subcommand(
       "follow", "Watch a run another process is writing, live from the database, until it ends");
   CLI::App* del = sub->add_subcommand("delete", "Delete a run and all its records");
   for (CLI::App* a : {show, follow, del}) a->add_option("id", o->id, "Run id")->required();
-  follow->add_option("--interval", o->interval_s, "Seconds between reads of the database")->capture_default_str();
+  follow->add_option("--interval", o->interval_s, "Seconds between reads of the database")
+      ->capture_default_str();
   for (CLI::App* a : {list, show, follow, del}) add_db_option(*a, o->db);
   for (CLI::App* a : {list, show, del}) a->add_flag("--json", o->json, "Print JSON");
   return {sub, [o, list, show, follow] {

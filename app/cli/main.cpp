@@ -35,7 +35,8 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough(false);
   app.footer(
-      "Exit status: 0 success, 2 bad input (options, files, names), 1 a failure of the machine (I/O, memory) "
+      "Exit status: 0 success, 2 bad input (options, files, names), 1 a failure of the machine "
+      "(I/O, memory) "
       "or of archscope, 130 a run interrupted by Ctrl-C.");
 
   std::vector<archscope::cli::Command> commands = {
@@ -57,7 +58,8 @@ int run(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);  // --help, --version
   } catch (const CLI::ParseError& e) {
-    print_error(archscope::cli::describe_parse_error(e, app, std::vector<std::string>(argv + 1, argv + argc)));
+    print_error(archscope::cli::describe_parse_error(
+        e, app, std::vector<std::string>(argv + 1, argv + argc)));
     return kExitBadInput;
   }
   for (auto& command : commands) {
@@ -73,7 +75,8 @@ int main(int argc, char** argv) {
     return run(argc, argv);
   } catch (const archscope::Error& e) {
     print_error(e.what());
-    const bool machine = e.kind() == archscope::ErrorKind::System || e.kind() == archscope::ErrorKind::Internal;
+    const bool machine =
+        e.kind() == archscope::ErrorKind::System || e.kind() == archscope::ErrorKind::Internal;
     return machine ? kExitMachine : kExitBadInput;
   } catch (const std::bad_alloc&) {
     print_error("out of memory");

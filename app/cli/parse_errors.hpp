@@ -3,14 +3,14 @@
 // 'nosuch'", "--preset and --config cannot be given together"), with where to look for help.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 namespace archscope::cli {
 
 // `root` is the parsed (or partly parsed) app; `args` the command line without the program name.
-std::string describe_parse_error(const CLI::ParseError& e, const CLI::App& root, const std::vector<std::string>& args);
+std::string describe_parse_error(const CLI::ParseError& e, const CLI::App& root,
+                                 const std::vector<std::string>& args);
 
 }  // namespace archscope::cli

@@ -42,7 +42,8 @@ void check_output_file(const std::filesystem::path& path, bool force, const std:
   if (std::filesystem::is_directory(st))
     throw Error(ErrorKind::Validation, option, "'" + path.string() + "' is a directory");
   if (std::filesystem::exists(st) && !force)
-    throw Error(ErrorKind::Validation, option, "'" + path.string() + "' exists; pass --force to overwrite it");
+    throw Error(ErrorKind::Validation, option,
+                "'" + path.string() + "' exists; pass --force to overwrite it");
 }
 
 }  // namespace archscope::cli

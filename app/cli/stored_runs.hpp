@@ -3,12 +3,11 @@
 // from the command line, and output files that are not overwritten without --force.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "store/run_store.hpp"
 

@@ -32,10 +32,12 @@ std::string TerminalView::progress_line() const {
   std::string line = "[" + std::string(static_cast<size_t>(filled), '#') +
                      std::string(static_cast<size_t>(kBarWidth - filled), '.') + "] step " +
                      std::to_string(s.steps_done) + "/" + std::to_string(total);
-  if (s.prefill_tokens_per_s() > 0) line += "  prefill " + fmt("%.1f", s.prefill_tokens_per_s()) + " tok/s";
+  if (s.prefill_tokens_per_s() > 0)
+    line += "  prefill " + fmt("%.1f", s.prefill_tokens_per_s()) + " tok/s";
   if (s.decode.steps > 0) {
-    line += "  decode " + fmt("%.1f", s.decode_tokens_per_s()) + " tok/s, " + fmt("%.2f", s.decode_ms_per_step()) +
-            " ms/step, " + fmt("%.3f", s.decode_ms_per_token()) + " ms/token";
+    line += "  decode " + fmt("%.1f", s.decode_tokens_per_s()) + " tok/s, " +
+            fmt("%.2f", s.decode_ms_per_step()) + " ms/step, " +
+            fmt("%.3f", s.decode_ms_per_token()) + " ms/token";
   }
   return line;
 }
@@ -46,8 +48,9 @@ std::string TerminalView::frame() const {
   f << progress_line() << "\n";
   if (s.in_flight) {
     const prof::StepProgress& p = *s.in_flight;
-    f << (p.warmup ? "warm-up pass " + std::to_string(p.pass + 1) + ": " : std::string()) << prof::to_string(p.phase)
-      << " step " << p.step << ": layer " << p.layers_done << "/" << p.layers << "\n";
+    f << (p.warmup ? "warm-up pass " + std::to_string(p.pass + 1) + ": " : std::string())
+      << prof::to_string(p.phase) << " step " << p.step << ": layer " << p.layers_done << "/"
+      << p.layers << "\n";
   }
   if (s.layers.empty()) return f.str();
   std::vector<std::pair<int32_t, int64_t>> rows;
@@ -59,7 +62,8 @@ std::string TerminalView::frame() const {
     total += ns;
     top = std::max(top, ns);
   }
-  f << "step " << s.layers_step << " per layer (" << fmt("%.3f", static_cast<double>(total) / 1e6) << " ms in ops):\n";
+  f << "step " << s.layers_step << " per layer (" << fmt("%.3f", static_cast<double>(total) / 1e6)
+    << " ms in ops):\n";
   if (rows.size() > static_cast<size_t>(kMaxLayerRows)) {
     std::partial_sort(rows.begin(), rows.begin() + kMaxLayerRows, rows.end(),
                       [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -69,8 +73,8 @@ std::string TerminalView::frame() const {
   for (const auto& [l, ns] : rows) {
     const int w = top > 0 ? static_cast<int>(20 * ns / top) : 0;
     char buf[128];
-    std::snprintf(buf, sizeof buf, "  %-6s %9.3f ms %5.1f%% %s", views::live::layer_label(l, s.n_layers).c_str(),
-                  static_cast<double>(ns) / 1e6,
+    std::snprintf(buf, sizeof buf, "  %-6s %9.3f ms %5.1f%% %s",
+                  views::live::layer_label(l, s.n_layers).c_str(), static_cast<double>(ns) / 1e6,
                   total > 0 ? 100.0 * static_cast<double>(ns) / static_cast<double>(total) : 0.0,
                   std::string(static_cast<size_t>(w), '|').c_str());
     f << buf << "\n";
@@ -127,9 +131,10 @@ void TerminalView::on_event(const prof::Event& e) {
   const views::live::LiveState& s = fold_.state();
   if (std::holds_alternative<prof::RunStarted>(e)) {
     const prof::RunInfo& r = s.run;
-    out_ << "run " << r.id << " (" << r.name << "): " << r.model << ", batch " << r.batch << ", prompt "
-         << r.prompt_tokens << ", new " << r.new_tokens << ", " << r.device;
-    if (r.warmup > 0 || r.repeat > 1) out_ << ", " << r.warmup << " warm-up + " << r.repeat << " measured passes";
+    out_ << "run " << r.id << " (" << r.name << "): " << r.model << ", batch " << r.batch
+         << ", prompt " << r.prompt_tokens << ", new " << r.new_tokens << ", " << r.device;
+    if (r.warmup > 0 || r.repeat > 1)
+      out_ << ", " << r.warmup << " warm-up + " << r.repeat << " measured passes";
     if (!r.checks) out_ << ", numeric checks off";
     out_ << std::endl;
   } else if (std::holds_alternative<prof::StepFinished>(e)) {
@@ -138,19 +143,22 @@ void TerminalView::on_event(const prof::Event& e) {
     if (terminal_) {
       draw(false);
     } else if (p->warmup && p->step == 0 && p->layers_done == 0) {
-      out_ << "warm-up: pass " << p->pass + 1 << " of " << s.run.warmup << " (not recorded)" << std::endl;
-    } else if (const auto now = std::chrono::steady_clock::now(); now - last_progress_ >= std::chrono::seconds(1)) {
+      out_ << "warm-up: pass " << p->pass + 1 << " of " << s.run.warmup << " (not recorded)"
+           << std::endl;
+    } else if (const auto now = std::chrono::steady_clock::now();
+               now - last_progress_ >= std::chrono::seconds(1)) {
       // A long step in a log: a line a second at most.
       last_progress_ = now;
-      out_ << (p->warmup ? "warm-up " : "") << prof::to_string(p->phase) << " step " << p->step << ": "
-           << p->layers_done << " of " << p->layers << " layers done" << std::endl;
+      out_ << (p->warmup ? "warm-up " : "") << prof::to_string(p->phase) << " step " << p->step
+           << ": " << p->layers_done << " of " << p->layers << " layers done" << std::endl;
     }
   } else if (const auto* f = std::get_if<prof::RunFinished>(&e)) {
     if (terminal_) draw(true);
     const prof::RunSummary& m = f->summary;
-    out_ << "run " << f->run.id << " complete: prefill " << fmt("%.1f", m.prefill_tokens_per_s) << " tok/s, decode "
-         << fmt("%.1f", m.decode_tokens_per_s) << " tok/s (" << fmt("%.3f", m.decode_ms_per_step_mean)
-         << " ms/step mean, " << fmt("%.3f", m.decode_ms_per_token_mean) << " ms/token at batch "
+    out_ << "run " << f->run.id << " complete: prefill " << fmt("%.1f", m.prefill_tokens_per_s)
+         << " tok/s, decode " << fmt("%.1f", m.decode_tokens_per_s) << " tok/s ("
+         << fmt("%.3f", m.decode_ms_per_step_mean) << " ms/step mean, "
+         << fmt("%.3f", m.decode_ms_per_token_mean) << " ms/token at batch "
          << m.tokens_per_decode_step << ")";
     if (m.passes > 1) out_ << ", medians of " << m.passes << " passes";
     if (s.events_dropped > 0) out_ << "; the view missed " << s.events_dropped << " events";

@@ -10,7 +10,8 @@ const char* to_string(ErrorKind kind) {
     case ErrorKind::Unsupported: return "unsupported";
     case ErrorKind::NotFound: return "not found";
     case ErrorKind::Resource: return "resource";
-    case ErrorKind::System: return "system";
+    case ErrorKind::System:
+      return "system";
     case ErrorKind::Internal: return "internal";
   }
   return "unknown";
@@ -45,7 +46,8 @@ bool is_text_position(const std::string& s) {  // "12:7"
 Error Error::within(const std::string& outer) const {
   if (outer.empty()) return *this;
   if (where_.empty()) return Error(kind_, outer, message_);
-  return Error(kind_, is_text_position(where_) ? outer + ":" + where_ : compose(outer, where_), message_);
+  return Error(kind_, is_text_position(where_) ? outer + ":" + where_ : compose(outer, where_),
+               message_);
 }
 
 }  // namespace archscope

@@ -141,7 +141,8 @@ std::string default_hf_name(const nlohmann::json& hf, const std::filesystem::pat
   return type + " (" + label + ")";
 }
 
-void name_imported_model(ModelConfig& config, const nlohmann::json& hf, const std::filesystem::path& file) {
+void name_imported_model(ModelConfig& config, const nlohmann::json& hf,
+                         const std::filesystem::path& file) {
   if (config.name.empty()) config.name = default_hf_name(hf, file);
   if (config.family.empty()) {
     const auto it = hf.find("model_type");

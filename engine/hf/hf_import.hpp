@@ -27,6 +27,7 @@ ModelConfig import_hf_config_file(const std::filesystem::path& path);
 // more.
 std::string default_hf_name(const nlohmann::json& hf, const std::filesystem::path& file);
 // Fills config.name and config.family from default_hf_name and the model_type where empty.
-void name_imported_model(ModelConfig& config, const nlohmann::json& hf, const std::filesystem::path& file);
+void name_imported_model(ModelConfig& config, const nlohmann::json& hf,
+                         const std::filesystem::path& file);
 
 }  // namespace archscope

@@ -111,7 +111,8 @@ void add_mla(const Builder& b, const LayerSpec& spec, std::vector<Op>& ops) {
     q_absorb.bytes_written = b.act_bytes(rows * w(h) * w(lora));
     ops.push_back(finish(q_absorb));
 
-    const int64_t keys = visible_keys(spec.attention, spec.window, b.first_position + b.new_tokens - 1);
+    const int64_t keys =
+        visible_keys(spec.attention, spec.window, b.first_position + b.new_tokens - 1);
     scores.inputs = {b.row({h, lora + pe}), {b.batch, keys, lora + pe}};
     scores.output = {b.batch, h, b.new_tokens, keys};
     scores.flops = pairs * w(2 * (lora + pe) + per_pair_extra);

@@ -26,7 +26,8 @@ std::vector<double> default_inv_freq(double theta, int64_t dim) {
 // Llama 4 sets low_freq_factor = high_freq_factor = 1: the blend band is empty, a plain split at
 // the original context (transformers' _compute_llama3_parameters: no wavelength is "medium").
 void apply_llama3(std::vector<double>& f, const RopeScaling& s) {
-  if (s.original_max_position <= 0) invalid("scaling.original_max_position", "llama3 needs the original context");
+  if (s.original_max_position <= 0)
+    invalid("scaling.original_max_position", "llama3 needs the original context");
   const double old_len = static_cast<double>(s.original_max_position);
   const double low_wavelen = old_len / s.low_freq_factor;
   const double high_wavelen = old_len / s.high_freq_factor;

@@ -215,7 +215,8 @@ RunInfo run_info_from_json(const json& j, const std::string& where) {
   if (j.contains("repeat")) r.repeat = get_int(j, "repeat", where);
   if (j.contains("prefill_chunk")) r.prefill_chunk = get_int(j, "prefill_chunk", where);
   if (j.contains("checks")) {
-    if (!j.at("checks").is_boolean()) throw Error(ErrorKind::Parse, where + ".checks", "expected true or false");
+    if (!j.at("checks").is_boolean())
+      throw Error(ErrorKind::Parse, where + ".checks", "expected true or false");
     r.checks = j.at("checks").get<bool>();
   }
   r.version = get_string(j, "version", where);

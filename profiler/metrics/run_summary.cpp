@@ -31,7 +31,8 @@ void finish_rates(PhaseTimes& t) {
 std::vector<PassRange> passes_of(const std::vector<StepRecord>& steps) {
   std::vector<PassRange> out;
   for (size_t i = 0; i < steps.size(); ++i) {
-    const bool starts = i == 0 || (steps[i].phase == Phase::Prefill && steps[i - 1].phase == Phase::Decode);
+    const bool starts =
+        i == 0 || (steps[i].phase == Phase::Prefill && steps[i - 1].phase == Phase::Decode);
     if (starts) {
       if (!out.empty()) out.back().end = i;
       out.push_back({i, steps.size()});
@@ -53,8 +54,9 @@ std::optional<NanSite> first_nan(const std::vector<ActivationRecord>& activation
 
 RunSummary summarize_steps(const std::vector<StepRecord>& steps) {
   RunSummary s;
-  std::vector<double> step_ms, token_ms;                        // every decode step
-  std::vector<double> prefill_tps, prefill_ms, decode_tps, decode_mean_ms, decode_token_ms;  // per pass
+  std::vector<double> step_ms, token_ms;  // every decode step
+  std::vector<double> prefill_tps, prefill_ms, decode_tps, decode_mean_ms,
+      decode_token_ms;  // per pass
   for (const PassRange& p : passes_of(steps)) {
     int64_t pt = 0, pns = 0, dt = 0, dns = 0, dsteps = 0;
     for (size_t i = p.begin; i < p.end; ++i) {
@@ -86,7 +88,8 @@ RunSummary summarize_steps(const std::vector<StepRecord>& steps) {
     if (dsteps > 0) {
       decode_tps.push_back(per_second(dt, dns));
       decode_mean_ms.push_back(static_cast<double>(dns) / 1e6 / static_cast<double>(dsteps));
-      if (dt > 0) decode_token_ms.push_back(static_cast<double>(dns) / 1e6 / static_cast<double>(dt));
+      if (dt > 0)
+        decode_token_ms.push_back(static_cast<double>(dns) / 1e6 / static_cast<double>(dt));
     }
   }
   s.prefill_tokens_per_s = percentile(prefill_tps, 0.5);
@@ -104,7 +107,8 @@ RunSummary summarize_steps(const std::vector<StepRecord>& steps) {
 }
 
 void add_span_totals(RunSummary& s, const std::vector<SpanRecord>& spans) {
-  for (const SpanRecord& sp : spans) add_span(sp.phase == Phase::Prefill ? s.prefill : s.decode, sp);
+  for (const SpanRecord& sp : spans)
+    add_span(sp.phase == Phase::Prefill ? s.prefill : s.decode, sp);
   finish_rates(s.prefill);
   finish_rates(s.decode);
 }

@@ -56,19 +56,19 @@ struct PassRange {
 std::vector<PassRange> passes_of(const std::vector<StepRecord>& steps);
 
 struct RunSummary {
-  int64_t passes = 0;            // measured passes found in the steps
+  int64_t passes = 0;                  // measured passes found in the steps
   int64_t tokens_per_decode_step = 0;  // the batch: tokens of one decode step (0: no decode)
 
   int64_t prefill_steps = 0;
-  int64_t prefill_tokens = 0;  // Σ over passes
-  int64_t prefill_ns = 0;      // Σ over passes
+  int64_t prefill_tokens = 0;       // Σ over passes
+  int64_t prefill_ns = 0;           // Σ over passes
   double prefill_tokens_per_s = 0;  // median over passes
   double prefill_ms = 0;            // one pass's prefill wall time, median over passes
 
   int64_t decode_steps = 0;  // Σ over passes
   int64_t decode_tokens = 0;
   int64_t decode_ns = 0;
-  double decode_tokens_per_s = 0;  // median over passes
+  double decode_tokens_per_s = 0;      // median over passes
   double decode_ms_per_step_mean = 0;  // median over passes of the pass's mean step time
   double decode_ms_per_step_p50 = 0;   // over every decode step
   double decode_ms_per_step_p90 = 0;

@@ -15,7 +15,9 @@ void PassControl::begin_step(const StepProgress& at) {
   last_ = std::chrono::steady_clock::now();
 }
 
-bool PassControl::cancelled() { return stop_ && stop_(); }
+bool PassControl::cancelled() {
+  return stop_ && stop_();
+}
 
 void PassControl::layer_done(int64_t done, int64_t layers) {
   at_.layers_done = done;

@@ -63,7 +63,8 @@ void validate_run_options(const RunOptions& o) {
   if (o.threads < 0) throw Error(ErrorKind::Validation, "--threads", "must be at least 1");
   if (o.warmup < 0) throw Error(ErrorKind::Validation, "--warmup", "must be 0 or more");
   if (o.repeat < 1) throw Error(ErrorKind::Validation, "--repeat", "must be at least 1");
-  if (o.prefill_chunk < 0) throw Error(ErrorKind::Validation, "--prefill-chunk", "must be 0 (no chunks) or more");
+  if (o.prefill_chunk < 0)
+    throw Error(ErrorKind::Validation, "--prefill-chunk", "must be 0 (no chunks) or more");
 }
 
 std::string utc_now_iso() {
@@ -137,7 +138,8 @@ RunResult ProfiledRun::run(EventChannel& channel) {
   try {
     for (int64_t p = 0; p < passes && data.run.status == RunStatus::Running; ++p) {
       Pass pass{p, p < options_.warmup, {}, &prompts};
-      for (const auto& prompt : prompts) pass.batch.push_back({model_->cache().add_sequence(), prompt});
+      for (const auto& prompt : prompts)
+        pass.batch.push_back({model_->cache().add_sequence(), prompt});
       run_pass(pass, channel, observer, control, recorded, result);
       for (const SequenceStep& q : pass.batch) model_->cache().free_sequence(q.seq);
     }
@@ -145,10 +147,11 @@ RunResult ProfiledRun::run(EventChannel& channel) {
     // The stop request, seen before an op: the step in flight is dropped, the run is interrupted.
     data.run.status = RunStatus::Interrupted;
     const StepProgress& at = control.at();
-    data.run.failure = std::string("interrupted during ") +
-                       (at.warmup ? "warm-up pass " + std::to_string(at.pass + 1) + ", step " : "step ") +
-                       std::to_string(at.step) + " (" + to_string(at.phase) + ", " +
-                       std::to_string(at.layers_done) + " of " + std::to_string(at.layers) + " layers done)";
+    data.run.failure =
+        std::string("interrupted during ") +
+        (at.warmup ? "warm-up pass " + std::to_string(at.pass + 1) + ", step " : "step ") +
+        std::to_string(at.step) + " (" + to_string(at.phase) + ", " +
+        std::to_string(at.layers_done) + " of " + std::to_string(at.layers) + " layers done)";
   } catch (const std::exception& e) {
     model.set_observer(nullptr);
     model.set_control(nullptr);
@@ -171,8 +174,8 @@ RunResult ProfiledRun::run(EventChannel& channel) {
   return result;
 }
 
-void ProfiledRun::run_pass(Pass& pass, EventChannel& channel, RunObserver& observer, PassControl& control,
-                           int64_t& recorded, RunResult& result) {
+void ProfiledRun::run_pass(Pass& pass, EventChannel& channel, RunObserver& observer,
+                           PassControl& control, int64_t& recorded, RunResult& result) {
   RunData& data = result.data;
   CheckedBackend& be = model_->backend();
   Stream& s = be.default_stream();
@@ -188,7 +191,9 @@ void ProfiledRun::run_pass(Pass& pass, EventChannel& channel, RunObserver& obser
   plan.logits_last_only = true;  // the forward below computes each sequence's last logits row only
 
   // The prefill in chunks of at most `chunk` tokens per sequence, then the decode steps.
-  const int64_t chunk = options_.prefill_chunk > 0 ? std::min(options_.prefill_chunk, options_.prompt) : options_.prompt;
+  const int64_t chunk = options_.prefill_chunk > 0
+                            ? std::min(options_.prefill_chunk, options_.prompt)
+                            : options_.prompt;
   const int64_t chunks = (options_.prompt + chunk - 1) / chunk;
   const int64_t steps = chunks + options_.new_tokens;
 
@@ -206,9 +211,11 @@ void ProfiledRun::run_pass(Pass& pass, EventChannel& channel, RunObserver& obser
       }
     const int64_t step = pass.warmup ? i : recorded;
     const int64_t context = cache.length(pass.batch.front().seq);  // before the step
-    control.begin_step({pass.warmup, pass.index, passes, step, prefill ? Phase::Prefill : Phase::Decode, 0,
-                        config_.n_layers});
-    if (pass.warmup && i == 0) channel.publish(StepProgress{true, pass.index, passes, 0, Phase::Prefill, 0, config_.n_layers});
+    control.begin_step({pass.warmup, pass.index, passes, step,
+                        prefill ? Phase::Prefill : Phase::Decode, 0, config_.n_layers});
+    if (pass.warmup && i == 0)
+      channel.publish(
+          StepProgress{true, pass.index, passes, 0, Phase::Prefill, 0, config_.n_layers});
 
     observer.begin_step(s);
     const Tensor logits = model.forward(cache, pass.batch, LogitRows::LastPerSequence);
@@ -224,8 +231,8 @@ void ProfiledRun::run_pass(Pass& pass, EventChannel& channel, RunObserver& obser
       plan.prefill_offset = offset;
       plan.context = prefill ? 0 : context;
       const StepCosts costs(config_, plan);
-      StepMeta meta{step, prefill ? prof::Phase::Prefill : prof::Phase::Decode, options_.batch * tokens,
-                    cache.length(pass.batch.front().seq)};
+      StepMeta meta{step, prefill ? prof::Phase::Prefill : prof::Phase::Decode,
+                    options_.batch * tokens, cache.length(pass.batch.front().seq)};
       StepRecords rec = step_records(meta, obs, costs, cache.accounting());
       // StepFinished last: it closes the step, so a subscriber (the store's writer commits there)
       // has every record of the step when it arrives.
@@ -248,11 +255,12 @@ void ProfiledRun::run_pass(Pass& pass, EventChannel& channel, RunObserver& obser
     const bool last = pass.index == passes - 1 && i == steps - 1;
     if (!last && options_.stop && options_.stop()) {
       data.run.status = RunStatus::Interrupted;
-      data.run.failure = pass.warmup ? "interrupted during warm-up pass " + std::to_string(pass.index + 1) + " of " +
-                                           std::to_string(options_.warmup)
-                                     : "interrupted after step " + std::to_string(step) + " (" +
-                                           std::to_string(recorded) + " of " +
-                                           std::to_string(options_.repeat * steps) + " steps recorded)";
+      data.run.failure = pass.warmup
+                             ? "interrupted during warm-up pass " + std::to_string(pass.index + 1) +
+                                   " of " + std::to_string(options_.warmup)
+                             : "interrupted after step " + std::to_string(step) + " (" +
+                                   std::to_string(recorded) + " of " +
+                                   std::to_string(options_.repeat * steps) + " steps recorded)";
       return;
     }
     if (i + 1 < chunks) continue;  // the next chunk's tokens come from the prompt

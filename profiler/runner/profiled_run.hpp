@@ -5,9 +5,9 @@
 // EventChannel as it goes (events/events.hpp): RunStarted (config and environment), then per
 // recorded step a SpanBatch (when spans are on), ExpertCounts (MoE models), Activations (when
 // checks are on) and StepFinished (with the KV-cache sample; it closes the step), StepProgress
-// during long steps and warm-up, and finally RunFinished, or RunFailed with the reason: a NaN/Inf in the forward
-// pass fails the run at the end of its step naming the step, layer and op where it first
-// appeared; stop() returning true ends the run as interrupted, before the next op (a step cut
+// during long steps and warm-up, and finally RunFinished, or RunFailed with the reason: a NaN/Inf
+// in the forward pass fails the run at the end of its step naming the step, layer and op where it
+// first appeared; stop() returning true ends the run as interrupted, before the next op (a step cut
 // short is not recorded) or after a step.
 #pragma once
 

@@ -31,14 +31,18 @@ std::vector<Event> RunFollower::poll() {
     store::SpanFilter filter;
     filter.steps = range;
     std::map<int64_t, SpanBatch> spans;
-    for (SpanRecord& s : store_.load_spans(id_, filter)) spans[s.step].spans.push_back(std::move(s));
+    for (SpanRecord& s : store_.load_spans(id_, filter))
+      spans[s.step].spans.push_back(std::move(s));
     std::map<int64_t, ExpertCounts> experts;
-    for (ExpertCountRecord& x : store_.load_expert_counts(id_, range)) experts[x.step].counts.push_back(std::move(x));
+    for (ExpertCountRecord& x : store_.load_expert_counts(id_, range))
+      experts[x.step].counts.push_back(std::move(x));
     std::map<int64_t, Activations> acts;
-    for (ActivationRecord& a : store_.load_activations(id_, range)) acts[a.step].activations.push_back(std::move(a));
+    for (ActivationRecord& a : store_.load_activations(id_, range))
+      acts[a.step].activations.push_back(std::move(a));
     for (const StepRecord& st : steps) {
       if (auto it = spans.find(st.step); it != spans.end()) out.push_back(std::move(it->second));
-      if (auto it = experts.find(st.step); it != experts.end()) out.push_back(std::move(it->second));
+      if (auto it = experts.find(st.step); it != experts.end())
+        out.push_back(std::move(it->second));
       if (auto it = acts.find(st.step); it != acts.end()) out.push_back(std::move(it->second));
       out.push_back(StepFinished{st});
     }

@@ -102,10 +102,11 @@ std::vector<StepRecord> RunStore::load_steps(int64_t run_id, const StepRange& st
   require_run(run_id);
   std::vector<StepRecord> out;
   std::unordered_map<int64_t, size_t> index;
-  sql::Statement st(impl_->db,
-                    "SELECT step, phase, tokens, start_ns, duration_ns, kv_allocated_bytes,"
-                    " kv_used_bytes, context_tokens FROM steps WHERE run_id = ? AND step BETWEEN ? AND ?"
-                    " ORDER BY step");
+  sql::Statement st(
+      impl_->db,
+      "SELECT step, phase, tokens, start_ns, duration_ns, kv_allocated_bytes,"
+      " kv_used_bytes, context_tokens FROM steps WHERE run_id = ? AND step BETWEEN ? AND ?"
+      " ORDER BY step");
   st.bind(1, run_id).bind(2, steps.first).bind(3, steps.last);
   while (st.step()) {
     StepRecord r;
@@ -120,8 +121,9 @@ std::vector<StepRecord> RunStore::load_steps(int64_t run_id, const StepRange& st
     index[r.step] = out.size();
     out.push_back(std::move(r));
   }
-  sql::Statement kv(impl_->db,
-                    "SELECT step, kind, used_bytes FROM step_kv WHERE run_id = ? AND step BETWEEN ? AND ?");
+  sql::Statement kv(
+      impl_->db,
+      "SELECT step, kind, used_bytes FROM step_kv WHERE run_id = ? AND step BETWEEN ? AND ?");
   kv.bind(1, run_id).bind(2, steps.first).bind(3, steps.last);
   while (kv.step()) {
     // The foreign key guarantees the step exists.
@@ -130,12 +132,14 @@ std::vector<StepRecord> RunStore::load_steps(int64_t run_id, const StepRange& st
   return out;
 }
 
-std::vector<ExpertCountRecord> RunStore::load_expert_counts(int64_t run_id, const StepRange& steps) {
+std::vector<ExpertCountRecord> RunStore::load_expert_counts(int64_t run_id,
+                                                            const StepRange& steps) {
   ReadScope read(impl_->db);
   require_run(run_id);
-  sql::Statement st(impl_->db,
-                    "SELECT step, layer, counts FROM expert_counts WHERE run_id = ? AND step BETWEEN ? AND ?"
-                    " ORDER BY step, layer");
+  sql::Statement st(
+      impl_->db,
+      "SELECT step, layer, counts FROM expert_counts WHERE run_id = ? AND step BETWEEN ? AND ?"
+      " ORDER BY step, layer");
   st.bind(1, run_id).bind(2, steps.first).bind(3, steps.last);
   std::vector<ExpertCountRecord> out;
   while (st.step()) {

@@ -113,11 +113,16 @@ RunStore::~RunStore() = default;
 
 const std::filesystem::path& RunStore::path() const { return impl_->path; }
 const std::vector<int64_t>& RunStore::interrupted_on_open() const { return impl_->interrupted_on_open; }
-bool RunStore::read_only() const { return impl_->read_only; }
-int64_t RunStore::schema_version() const { return impl_->schema_version; }
+bool RunStore::read_only() const {
+  return impl_->read_only;
+}
+int64_t RunStore::schema_version() const {
+  return impl_->schema_version;
+}
 
 void RunStore::require_writable() const {
-  if (impl_->read_only) throw Error(ErrorKind::Validation, impl_->path.string(), "is open read-only");
+  if (impl_->read_only)
+    throw Error(ErrorKind::Validation, impl_->path.string(), "is open read-only");
 }
 
 void RunStore::require_run(int64_t id) {
@@ -146,12 +151,14 @@ void RunStore::finish_run(int64_t id, RunStatus status, const std::string& failu
 
 std::vector<RunInfo> RunStore::list_runs() {
   if (impl_->no_schema) return {};
-  return select_runs(impl_->db, impl_->schema_version, 0, impl_->read_only ? &impl_->self : nullptr);
+  return select_runs(impl_->db, impl_->schema_version, 0,
+                     impl_->read_only ? &impl_->self : nullptr);
 }
 
 RunInfo RunStore::get_run(int64_t id) {
   if (id <= 0 || impl_->no_schema) require_run(id);
-  std::vector<RunInfo> runs = select_runs(impl_->db, impl_->schema_version, id, impl_->read_only ? &impl_->self : nullptr);
+  std::vector<RunInfo> runs =
+      select_runs(impl_->db, impl_->schema_version, id, impl_->read_only ? &impl_->self : nullptr);
   if (runs.empty()) require_run(id);
   return runs.front();
 }

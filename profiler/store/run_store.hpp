@@ -9,8 +9,8 @@
 // mode gives every read a consistent snapshot while the writer commits.
 #pragma once
 
-#include <cstdint>
 #include <climits>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>

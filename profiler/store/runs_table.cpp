@@ -15,10 +15,12 @@ constexpr const char* kColumnsV1 =
 constexpr const char* kColumnsV2 = ", warmup_passes, measured_passes, checks, prefill_chunk";
 
 std::string dead_writer_reason(const WriterIdentity& w) {
-  return "writer process " + std::to_string(w.pid) + " on " + w.host + " exited without finishing the run";
+  return "writer process " + std::to_string(w.pid) + " on " + w.host +
+         " exited without finishing the run";
 }
 
-RunInfo read_run(const sql::Statement& st, const std::string& where, int64_t version, const WriterIdentity* self) {
+RunInfo read_run(const sql::Statement& st, const std::string& where, int64_t version,
+                 const WriterIdentity* self) {
   RunInfo r;
   int c = 0;
   r.id = st.column_int(c++);
@@ -42,7 +44,8 @@ RunInfo read_run(const sql::Statement& st, const std::string& where, int64_t ver
     throw Error(ErrorKind::Parse, where, "run " + std::to_string(r.id) + " has unknown status '" + status + "'");
   }
   r.failure = st.column_text(c++);
-  const WriterIdentity writer{st.column_int(c), st.column_text(c + 1), st.column_text(c + 2), st.column_int(c + 3)};
+  const WriterIdentity writer{st.column_int(c), st.column_text(c + 1), st.column_text(c + 2),
+                              st.column_int(c + 3)};
   c += 4;
   if (version >= 2) {
     r.warmup = st.column_int(c++);
@@ -69,13 +72,14 @@ std::string utc_now_iso() {
 }
 
 int64_t insert_run(sql::Db& db, const RunInfo& info, const WriterIdentity& writer) {
-  sql::Statement st(db,
-                    "INSERT INTO runs (name, started_at, finished_at, model, config_json, backend,"
-                    " device, weights_dtype, kv_dtype, batch, prompt_tokens, new_tokens, threads,"
-                    " version, git_revision, status, failure, writer_pid, writer_host,"
-                    " writer_boot_id, writer_start_ticks, warmup_passes, measured_passes, checks,"
-                    " prefill_chunk)"
-                    " VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  sql::Statement st(
+      db,
+      "INSERT INTO runs (name, started_at, finished_at, model, config_json, backend,"
+      " device, weights_dtype, kv_dtype, batch, prompt_tokens, new_tokens, threads,"
+      " version, git_revision, status, failure, writer_pid, writer_host,"
+      " writer_boot_id, writer_start_ticks, warmup_passes, measured_passes, checks,"
+      " prefill_chunk)"
+      " VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, std::string_view(info.name))
       .bind(2, std::string_view(info.started_at.empty() ? utc_now_iso() : info.started_at))
       .bind(3, std::string_view(info.model))
@@ -120,9 +124,10 @@ bool run_exists(sql::Db& db, int64_t id) {
   return st.step();
 }
 
-std::vector<RunInfo> select_runs(sql::Db& db, int64_t schema_version, int64_t only_id, const WriterIdentity* self) {
-  std::string q = std::string("SELECT ") + kColumnsV1 + (schema_version >= 2 ? kColumnsV2 : "") + " FROM runs" +
-                  (only_id ? " WHERE id = ?" : " ORDER BY started_at DESC, id DESC");
+std::vector<RunInfo> select_runs(sql::Db& db, int64_t schema_version, int64_t only_id,
+                                 const WriterIdentity* self) {
+  std::string q = std::string("SELECT ") + kColumnsV1 + (schema_version >= 2 ? kColumnsV2 : "") +
+                  " FROM runs" + (only_id ? " WHERE id = ?" : " ORDER BY started_at DESC, id DESC");
   sql::Statement st(db, q);
   if (only_id) st.bind(1, only_id);
   std::vector<RunInfo> out;

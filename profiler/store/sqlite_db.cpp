@@ -20,7 +20,8 @@ ErrorKind kind_of(int rc) {
     case SQLITE_NOMEM:
     case SQLITE_IOERR:
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return ErrorKind::System;
+    case SQLITE_LOCKED:
+      return ErrorKind::System;
     default: return ErrorKind::Io;
   }
 }

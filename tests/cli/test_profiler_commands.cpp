@@ -105,8 +105,9 @@ BOOST_AUTO_TEST_CASE(run_list_show_compare_export_report) {
   bool experts = false;
   for (const json& k : c.at("kinds")) experts = experts || k.at("key") == "decode experts";
   BOOST_TEST(experts);
-  BOOST_TEST(run_in(w, {"compare", std::to_string(a), std::to_string(b)}).out.find("decode throughput") !=
-             std::string::npos);
+  BOOST_TEST(
+      run_in(w, {"compare", std::to_string(a), std::to_string(b)}).out.find("decode throughput") !=
+      std::string::npos);
 
   // export: CSV spans, the run as JSON, a Chrome trace; the span counts agree.
   BOOST_TEST_REQUIRE(run_in(w, {"export", std::to_string(b), "--format", "json", "--out", w.path("run.json")}).exit_code == 0);

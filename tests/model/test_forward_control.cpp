@@ -45,7 +45,8 @@ BOOST_AUTO_TEST_CASE(layers_reported_in_order_and_cancel_stops_before_the_next_o
   model.set_control(&all);
   model.set_observer(&ops);
   PagedKvCache cache(be, f.config, small_cache());
-  const auto want = model.forward_host(cache, {{cache.add_sequence(), prompt}}, LogitRows::LastPerSequence);
+  const auto want =
+      model.forward_host(cache, {{cache.add_sequence(), prompt}}, LogitRows::LastPerSequence);
   const int64_t n = f.config.n_layers;
   BOOST_TEST_REQUIRE(static_cast<int64_t>(all.layers.size()) == n);
   for (int64_t i = 0; i < n; ++i) {
@@ -72,7 +73,8 @@ BOOST_AUTO_TEST_CASE(layers_reported_in_order_and_cancel_stops_before_the_next_o
   cache2.free_sequence(seq);
   model.set_control(nullptr);
   model.set_observer(nullptr);
-  const auto again = model.forward_host(cache2, {{cache2.add_sequence(), prompt}}, LogitRows::LastPerSequence);
+  const auto again =
+      model.forward_host(cache2, {{cache2.add_sequence(), prompt}}, LogitRows::LastPerSequence);
   BOOST_TEST(again == want, boost::test_tools::per_element());
 }
 

@@ -159,8 +159,10 @@ BOOST_AUTO_TEST_CASE(per_step_and_per_token_at_batch_2_and_3) {
   for (const int64_t b : {int64_t{2}, int64_t{3}}) {
     // Prefill of B x 8 tokens in 4 ms; decode steps of 10, 12, 11, 20 ms, B tokens each.
     const std::vector<StepRecord> steps = {
-        step(0, Phase::Prefill, 8 * b, 0, 4000000),        step(1, Phase::Decode, b, 4000000, 10000000),
-        step(2, Phase::Decode, b, 14000000, 12000000), step(3, Phase::Decode, b, 26000000, 11000000),
+        step(0, Phase::Prefill, 8 * b, 0, 4000000),
+        step(1, Phase::Decode, b, 4000000, 10000000),
+        step(2, Phase::Decode, b, 14000000, 12000000),
+        step(3, Phase::Decode, b, 26000000, 11000000),
         step(4, Phase::Decode, b, 37000000, 20000000),
     };
     const RunSummary s = summarize(steps, {}, {});
@@ -200,9 +202,9 @@ BOOST_AUTO_TEST_CASE(repeated_passes_report_medians) {
   BOOST_TEST(s.passes == 3);
   BOOST_TEST(s.prefill_steps == 3);
   BOOST_TEST(s.decode_steps == 6);
-  BOOST_TEST(s.prefill_ms == 5.0, tt::tolerance(1e-12));                // median of 40, 4, 5
+  BOOST_TEST(s.prefill_ms == 5.0, tt::tolerance(1e-12));                  // median of 40, 4, 5
   BOOST_TEST(s.prefill_tokens_per_s == 8 / 0.005, tt::tolerance(1e-12));  // median of the rates
-  BOOST_TEST(s.decode_ms_per_step_mean == 12.0, tt::tolerance(1e-12));   // median of 30, 11, 12
+  BOOST_TEST(s.decode_ms_per_step_mean == 12.0, tt::tolerance(1e-12));    // median of 30, 11, 12
   BOOST_TEST(s.decode_ms_per_token_mean == 6.0, tt::tolerance(1e-12));
   BOOST_TEST(s.decode_tokens_per_s == 4 / 0.024, tt::tolerance(1e-12));  // 4 tokens in 24 ms
   // p50 over the six steps 10 11 12 13 30 30: between 12 and 13.
@@ -214,7 +216,8 @@ BOOST_AUTO_TEST_CASE(repeated_passes_report_medians) {
 
 BOOST_AUTO_TEST_CASE(consecutive_prefill_steps_are_one_prefill) {
   // A chunked prefill (two prefill steps) then decode: one pass, its prefill summed.
-  const std::vector<StepRecord> steps = {step(0, Phase::Prefill, 4, 0, 1000000), step(1, Phase::Prefill, 4, 0, 3000000),
+  const std::vector<StepRecord> steps = {step(0, Phase::Prefill, 4, 0, 1000000),
+                                         step(1, Phase::Prefill, 4, 0, 3000000),
                                          step(2, Phase::Decode, 1, 0, 2000000)};
   const RunSummary s = summarize(steps, {}, {});
   BOOST_TEST(s.passes == 1);

@@ -7,7 +7,6 @@
 // sees the same cache.
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
-
 #include <map>
 #include <string>
 
@@ -24,7 +23,8 @@ namespace {
 std::map<std::string, uint64_t> layer_flops(const prof::RunData& d, int64_t n_layers) {
   std::map<std::string, uint64_t> out;
   for (const prof::SpanRecord& s : d.spans)
-    if (s.phase == prof::Phase::Prefill && s.layer >= 0 && s.layer < n_layers) out[s.kind] += s.flops;
+    if (s.phase == prof::Phase::Prefill && s.layer >= 0 && s.layer < n_layers)
+      out[s.kind] += s.flops;
   return out;
 }
 
@@ -61,7 +61,8 @@ BOOST_AUTO_TEST_CASE(every_mini_preset_prefills_in_chunks_as_planned) {
       bool mla = false;
       for (const LayerSpec& l : expand_layers(c)) mla = mla || l.attention == AttentionKind::Mla;
       if (!mla)
-        BOOST_TEST((layer_flops(a.result.data, c.n_layers) == layer_flops(b.result.data, c.n_layers)));
+        BOOST_TEST(
+            (layer_flops(a.result.data, c.n_layers) == layer_flops(b.result.data, c.n_layers)));
       // The first decode step sees the cache of the whole prompt either way.
       const auto& da = a.result.data.steps[1];
       const auto& db = steps[3];

@@ -195,7 +195,8 @@ BOOST_AUTO_TEST_CASE(stop_request_interrupts_after_the_step) {
   prof::Subscription sub = channel.subscribe("test", 1 << 16);
   int finished = 0;
   o.stop = [&] {
-    while (prof::EventPtr e = sub.try_pop()) finished += std::holds_alternative<prof::StepFinished>(*e);
+    while (prof::EventPtr e = sub.try_pop())
+      finished += std::holds_alternative<prof::StepFinished>(*e);
     return finished >= 2;
   };
   prof::ProfiledRun run(mini("llama3-mini"), o);
@@ -218,8 +219,9 @@ BOOST_AUTO_TEST_CASE(stop_request_inside_a_step_ends_it_before_the_next_op) {
     BOOST_TEST(r.result.data.steps.empty());
     BOOST_TEST(r.result.data.spans.empty());
     const std::string& why = r.result.data.run.failure;
-    BOOST_TEST(why.find(warmup ? "during warm-up pass 1, step 0 (prefill" : "during step 0 (prefill") !=
-                   std::string::npos, why);
+    BOOST_TEST(why.find(warmup ? "during warm-up pass 1, step 0 (prefill"
+                               : "during step 0 (prefill") != std::string::npos,
+               why);
     BOOST_TEST(polls == 21);  // the op that saw the request was not issued, nothing after it
     const auto* failed = std::get_if<prof::RunFailed>(&r.events.back());
     BOOST_TEST_REQUIRE(failed != nullptr);

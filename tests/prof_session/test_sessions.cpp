@@ -2,11 +2,10 @@
 // aggregates, no span rows) equals summarize() over every record; and a run written by another
 // process is followed live from the database, its events giving back exactly what was stored.
 #define BOOST_TEST_DYN_LINK
-#include <boost/test/unit_test.hpp>
-
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <random>
 #include <thread>
@@ -23,8 +22,8 @@ namespace fs = std::filesystem;
 namespace {
 
 struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("archscope-session-" + std::to_string(::getpid()) + "-" +
-                                               std::to_string(std::random_device{}()));
+  fs::path path = fs::temp_directory_path() / ("archscope-session-" + std::to_string(::getpid()) +
+                                               "-" + std::to_string(std::random_device{}()));
   TempDir() { fs::create_directories(path); }
   ~TempDir() { fs::remove_all(path); }
 };
@@ -40,7 +39,9 @@ prof::RunOptions options() {
   return o;
 }
 
-ModelConfig mini(const std::string& name) { return load_preset(name, ARCHSCOPE_PRESETS); }
+ModelConfig mini(const std::string& name) {
+  return load_preset(name, ARCHSCOPE_PRESETS);
+}
 
 }  // namespace
 

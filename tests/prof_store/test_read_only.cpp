@@ -3,11 +3,11 @@
 // naming it, an empty file reads as no runs and stays empty, a v1 file is read as it is, a run
 // whose writer died reads as interrupted without being marked, and no companion file appears.
 #define BOOST_TEST_DYN_LINK
-#include <boost/test/unit_test.hpp>
-
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
 
 #include "common/error.hpp"
 #include "store/run_store.hpp"
@@ -24,7 +24,8 @@ namespace {
 // Every file in the directory with its bytes: what a read must leave exactly as it was.
 std::map<std::string, std::string> snapshot(const fs::path& dir) {
   std::map<std::string, std::string> out;
-  for (const auto& e : fs::directory_iterator(dir)) out[e.path().filename().string()] = file_bytes(e.path());
+  for (const auto& e : fs::directory_iterator(dir))
+    out[e.path().filename().string()] = file_bytes(e.path());
   return out;
 }
 
@@ -109,13 +110,17 @@ BOOST_AUTO_TEST_CASE(older_schema_is_read_without_migrating) {
     BOOST_REQUIRE(raw.exec(std::string(store::migrations()[0].sql)) == SQLITE_OK);
     BOOST_REQUIRE(raw.exec("PRAGMA application_id = " + std::to_string(store::kApplicationId) +
                            "; PRAGMA user_version = 1") == SQLITE_OK);
-    BOOST_REQUIRE(raw.exec(
-        "INSERT INTO runs (id, name, started_at, model, config_json, backend, device, weights_dtype,"
-        " kv_dtype, batch, prompt_tokens, new_tokens, threads, version, git_revision, status,"
-        " failure, writer_pid, writer_host, writer_boot_id, writer_start_ticks) VALUES (3, 'v1 run',"
-        " '2026-01-01T00:00:00Z', 'm', '{}', 'cpu', 'd', 'f32', 'f32', 2, 4, 2, 1, '0.1.0', 'r',"
-        " 'complete', '', 1, 'h', 'b', 0);"
-        "INSERT INTO steps VALUES (3, 0, 'prefill', 8, 0, 1000, 64, 32, 4);") == SQLITE_OK);
+    BOOST_REQUIRE(
+        raw.exec(
+            "INSERT INTO runs (id, name, started_at, model, config_json, backend, device, "
+            "weights_dtype,"
+            " kv_dtype, batch, prompt_tokens, new_tokens, threads, version, git_revision, status,"
+            " failure, writer_pid, writer_host, writer_boot_id, writer_start_ticks) VALUES (3, 'v1 "
+            "run',"
+            " '2026-01-01T00:00:00Z', 'm', '{}', 'cpu', 'd', 'f32', 'f32', 2, 4, 2, 1, '0.1.0', "
+            "'r',"
+            " 'complete', '', 1, 'h', 'b', 0);"
+            "INSERT INTO steps VALUES (3, 0, 'prefill', 8, 0, 1000, 64, 32, 4);") == SQLITE_OK);
   }
   const auto before = snapshot(dir.path);
   {
@@ -137,8 +142,9 @@ BOOST_AUTO_TEST_CASE(older_schema_is_read_without_migrating) {
 BOOST_AUTO_TEST_CASE(bad_and_newer_files_are_refused_untouched) {
   TempDir dir;
   const fs::path garbage = dir / "garbage.db";
-  write_bytes(garbage, "this is not a database at all, but it is long enough to have a header......"
-                       "..........................................");
+  write_bytes(garbage,
+              "this is not a database at all, but it is long enough to have a header......"
+              "..........................................");
   BOOST_TEST((error_kind([&] { store::RunStore::open_read_only(garbage); }) == ErrorKind::Parse));
   BOOST_TEST((error_kind([&] { store::RunStore::open_read_only(dir.path); }) == ErrorKind::Io));
   const fs::path future = dir / "future.db";
@@ -148,7 +154,8 @@ BOOST_AUTO_TEST_CASE(bad_and_newer_files_are_refused_untouched) {
     raw.exec("PRAGMA user_version = " + std::to_string(store::latest_schema_version() + 1));
   }
   const auto before = snapshot(dir.path);
-  BOOST_TEST((error_kind([&] { store::RunStore::open_read_only(future); }) == ErrorKind::Unsupported));
+  BOOST_TEST(
+      (error_kind([&] { store::RunStore::open_read_only(future); }) == ErrorKind::Unsupported));
   BOOST_TEST((snapshot(dir.path) == before));
 }
 

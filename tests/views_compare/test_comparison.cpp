@@ -30,13 +30,14 @@ prof::StepRecord step(int64_t n, prof::Phase phase, int64_t tokens, int64_t ns) 
 
 // A run of `passes` x (prefill + `decode` steps), each decode step `decode_ns` long at batch
 // `batch`, with span time `layer_ns` per layer per decode step and per prefill.
-RunFigures run(int64_t id, bool moe, int64_t batch, int64_t decode, int64_t passes, int64_t decode_ns,
-               std::vector<int32_t> layers, int64_t layer_ns) {
+RunFigures run(int64_t id, bool moe, int64_t batch, int64_t decode, int64_t passes,
+               int64_t decode_ns, std::vector<int32_t> layers, int64_t layer_ns) {
   prof::RunInfo info;
   info.id = id;
   info.name = "run" + std::to_string(id);
   info.model = moe ? "moe" : "dense";
-  info.config_json = std::string(R"({"n_layers": 3)") + (moe ? R"(, "moe": {"experts": 4})" : "") + "}";
+  info.config_json =
+      std::string(R"({"n_layers": 3)") + (moe ? R"(, "moe": {"experts": 4})" : "") + "}";
   info.batch = batch;
   info.prompt_tokens = 8;
   info.new_tokens = decode;
@@ -72,7 +73,8 @@ BOOST_AUTO_TEST_SUITE(comparison_model)
 BOOST_AUTO_TEST_CASE(per_step_means_make_runs_of_different_lengths_equal) {
   const Comparison c = compare_runs({run(1, false, 1, 4, 1, 2000000, {0, 1, 2}, 500),
                                      run(2, false, 1, 10, 3, 2000000, {0, 1, 2}, 500)});
-  for (const char* key : {"decode_ms_per_step_mean", "decode_ms_per_token_mean", "decode_tokens_per_s", "prefill_ms"}) {
+  for (const char* key : {"decode_ms_per_step_mean", "decode_ms_per_token_mean",
+                          "decode_tokens_per_s", "prefill_ms"}) {
     const Row& r = row(c.figures, key);
     BOOST_TEST(r.cells[0].value == r.cells[1].value, tt::tolerance(1e-12));
     BOOST_TEST_REQUIRE(r.delta[1].has_value());
@@ -85,11 +87,15 @@ BOOST_AUTO_TEST_CASE(per_step_means_make_runs_of_different_lengths_equal) {
 }
 
 BOOST_AUTO_TEST_CASE(per_token_is_per_step_over_the_batch) {
-  const Comparison c = compare_runs({run(1, false, 2, 4, 1, 3000000, {0}, 1), run(2, false, 3, 4, 1, 3000000, {0}, 1)});
+  const Comparison c = compare_runs(
+      {run(1, false, 2, 4, 1, 3000000, {0}, 1), run(2, false, 3, 4, 1, 3000000, {0}, 1)});
   BOOST_TEST(row(c.figures, "decode_ms_per_step_mean").cells[0].value == 3.0, tt::tolerance(1e-12));
-  BOOST_TEST(row(c.figures, "decode_ms_per_token_mean").cells[0].value == 1.5, tt::tolerance(1e-12));
-  BOOST_TEST(row(c.figures, "decode_ms_per_token_mean").cells[1].value == 1.0, tt::tolerance(1e-12));
-  BOOST_TEST(*row(c.figures, "decode_ms_per_token_mean").delta[1]->pct == -100.0 / 3, tt::tolerance(1e-9));
+  BOOST_TEST(row(c.figures, "decode_ms_per_token_mean").cells[0].value == 1.5,
+             tt::tolerance(1e-12));
+  BOOST_TEST(row(c.figures, "decode_ms_per_token_mean").cells[1].value == 1.0,
+             tt::tolerance(1e-12));
+  BOOST_TEST(*row(c.figures, "decode_ms_per_token_mean").delta[1]->pct == -100.0 / 3,
+             tt::tolerance(1e-9));
   BOOST_TEST(row(c.figures, "decode_tokens_per_s").cells[1].value == 1000.0, tt::tolerance(1e-12));
   BOOST_TEST(c.runs[0].batch == 2);
   BOOST_TEST(c.runs[1].batch == 3);
@@ -108,7 +114,8 @@ BOOST_AUTO_TEST_CASE(per_token_is_per_step_over_the_batch) {
 // A dense baseline against a MoE run: expert figures are n/a for the dense run (not 0), and the
 // MoE run's value has no change (nothing to compare it with).
 BOOST_AUTO_TEST_CASE(expert_figures_do_not_apply_to_a_dense_model) {
-  const Comparison c = compare_runs({run(1, false, 1, 2, 1, 1000000, {0}, 1), run(2, true, 1, 2, 1, 1000000, {0}, 1)});
+  const Comparison c = compare_runs(
+      {run(1, false, 1, 2, 1, 1000000, {0}, 1), run(2, true, 1, 2, 1, 1000000, {0}, 1)});
   const Row& cv = row(c.figures, "expert_cv_mean");
   BOOST_TEST((cv.cells[0].state == Cell::State::NotApplicable));
   BOOST_TEST(cv.cells[1].has_value());
@@ -129,11 +136,12 @@ BOOST_AUTO_TEST_CASE(expert_figures_do_not_apply_to_a_dense_model) {
 }
 
 BOOST_AUTO_TEST_CASE(which_way_is_better_is_marked) {
-  const Comparison c = compare_runs({run(1, false, 1, 2, 1, 1000000, {0}, 1), run(2, false, 1, 2, 1, 1000000, {0}, 1)});
+  const Comparison c = compare_runs(
+      {run(1, false, 1, 2, 1, 1000000, {0}, 1), run(2, false, 1, 2, 1, 1000000, {0}, 1)});
   BOOST_TEST((row(c.figures, "decode_tokens_per_s").better == Better::Higher));
   BOOST_TEST((row(c.figures, "prefill_tokens_per_s").better == Better::Higher));
-  for (const char* key : {"decode_ms_per_step_mean", "decode_ms_per_token_mean", "prefill_ms", "kv_used_bytes",
-                          "expert_cv_mean"})
+  for (const char* key : {"decode_ms_per_step_mean", "decode_ms_per_token_mean", "prefill_ms",
+                          "kv_used_bytes", "expert_cv_mean"})
     BOOST_TEST((row(c.figures, key).better == Better::Lower), key);
   for (const Row& r : c.layers) BOOST_TEST((r.better == Better::Lower));
   BOOST_TEST(comparison_json(c).at("figures")[0].at("better") == "higher");
@@ -169,7 +177,8 @@ BOOST_AUTO_TEST_CASE(no_percentage_against_a_zero_baseline) {
 
 // A run without decode steps (interrupted in its prefill) has no decode figures, not zeros.
 BOOST_AUTO_TEST_CASE(a_run_without_decode_steps_has_missing_decode_figures) {
-  const Comparison c = compare_runs({run(1, false, 1, 0, 1, 1000000, {0}, 1), run(2, false, 1, 2, 1, 1000000, {0}, 1)});
+  const Comparison c = compare_runs(
+      {run(1, false, 1, 0, 1, 1000000, {0}, 1), run(2, false, 1, 2, 1, 1000000, {0}, 1)});
   const Row& r = row(c.figures, "decode_ms_per_step_mean");
   BOOST_TEST((r.cells[0].state == Cell::State::Missing));
   BOOST_TEST(!r.delta[1].has_value());

@@ -3,7 +3,6 @@
 // events, not taken from an earlier run.
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
-
 #include <limits>
 
 #include "live/live_state.hpp"
@@ -29,7 +28,8 @@ prof::RunStarted started(int64_t repeat, int64_t new_tokens, int64_t prompt, int
   return s;
 }
 
-prof::StepFinished step(int64_t n, prof::Phase phase, int64_t tokens, int64_t ns, uint64_t kv_used) {
+prof::StepFinished step(int64_t n, prof::Phase phase, int64_t tokens, int64_t ns,
+                        uint64_t kv_used) {
   prof::StepRecord r;
   r.step = n;
   r.phase = phase;
@@ -86,12 +86,15 @@ BOOST_AUTO_TEST_CASE(steps_throughput_and_layers_over_two_passes) {
   for (int pass = 0; pass < 2; ++pass) {
     // Spans of the prefill in two batches (a long step may be flushed in pieces).
     fold.apply(prof::SpanBatch{{span(n, -1, "embedding", 100), span(n, 0, "matmul", 1000)}});
-    fold.apply(prof::SpanBatch{{span(n, 0, "attention", 500), span(n, 1, "matmul", 2000), span(n, 2, "matmul", 50)}});
+    fold.apply(prof::SpanBatch{
+        {span(n, 0, "attention", 500), span(n, 1, "matmul", 2000), span(n, 2, "matmul", 50)}});
     fold.apply(step(n++, P, 16, prefill_ns[pass], 1024));
-    BOOST_TEST(s.prefill_tokens_per_s() == 16 * 1e9 / static_cast<double>(prefill_ns[pass]), tt::tolerance(1e-12));
+    BOOST_TEST(s.prefill_tokens_per_s() == 16 * 1e9 / static_cast<double>(prefill_ns[pass]),
+               tt::tolerance(1e-12));
     for (int d = 0; d < 2; ++d) {
       fold.apply(prof::SpanBatch{{span(n, 0, "matmul", 100), span(n, 1, "matmul", 300)}});
-      fold.apply(step(n++, D, 2, d == 0 ? 4000000 : 6000000, 1024 + 512 * static_cast<uint64_t>(d + 1)));
+      fold.apply(
+          step(n++, D, 2, d == 0 ? 4000000 : 6000000, 1024 + 512 * static_cast<uint64_t>(d + 1)));
     }
   }
   BOOST_TEST(s.steps_done == 6);
@@ -116,7 +119,8 @@ BOOST_AUTO_TEST_CASE(steps_throughput_and_layers_over_two_passes) {
   BOOST_TEST((s.layers_phase == D));
   BOOST_TEST(s.layers.at(0).at("matmul") == 100);
   BOOST_TEST(s.layers.at(1).at("matmul") == 300);
-  // Running sums for the per-step means: prefill layer 0 = 2 x (1000 + 500), decode layer 1 = 4 x 300.
+  // Running sums for the per-step means: prefill layer 0 = 2 x (1000 + 500), decode layer 1 = 4 x
+  // 300.
   BOOST_TEST(s.prefill.span_ns.at(0).at("matmul") == 2000);
   BOOST_TEST(s.prefill.span_ns.at(0).at("attention") == 1000);
   BOOST_TEST(s.prefill.span_ns.at(-1).at("embedding") == 200);

@@ -108,7 +108,9 @@ BOOST_AUTO_TEST_CASE(html_is_wellformed_self_contained_and_escaped) {
   // Metadata of both runs; the second run's changes against the first.
   BOOST_TEST(doc.text.find("qwen3-moe-mini") != std::string::npos);
   BOOST_TEST(doc.text.find("3b4ea63") != std::string::npos);
-  const auto step_ms = [](const ReportRun& r) { return comparison_input(r).summary.decode_ms_per_step_mean; };
+  const auto step_ms = [](const ReportRun& r) {
+    return comparison_input(r).summary.decode_ms_per_step_mean;
+  };
   const std::string decode_delta = delta_text(step_ms(runs[0]), step_ms(runs[1]));
   BOOST_TEST(decode_delta.rfind("-1", 0) == 0u);  // 0.8 × durations plus a fixed 300 ns per op
   BOOST_TEST(doc.text.find("(" + decode_delta + ")") != std::string::npos);

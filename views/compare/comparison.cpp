@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <functional>
 #include <map>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "common/error.hpp"
 
@@ -15,9 +14,15 @@ namespace {
 
 using State = Cell::State;
 
-Cell value(double v) { return {State::Value, v}; }
-Cell missing() { return {State::Missing, 0}; }
-Cell not_applicable() { return {State::NotApplicable, 0}; }
+Cell value(double v) {
+  return {State::Value, v};
+}
+Cell missing() {
+  return {State::Missing, 0};
+}
+Cell not_applicable() {
+  return {State::NotApplicable, 0};
+}
 
 struct ModelFacts {
   int64_t n_layers = -1;
@@ -28,7 +33,8 @@ ModelFacts facts(const prof::RunInfo& run) {
   ModelFacts f;
   const nlohmann::json j = nlohmann::json::parse(run.config_json, nullptr, false);
   if (!j.is_object()) return f;
-  if (const auto it = j.find("n_layers"); it != j.end() && it->is_number_integer()) f.n_layers = it->get<int64_t>();
+  if (const auto it = j.find("n_layers"); it != j.end() && it->is_number_integer())
+    f.n_layers = it->get<int64_t>();
   if (const auto m = j.find("moe"); m != j.end() && m->is_object()) {
     const auto e = m->find("experts");
     f.moe = e != m->end() && e->is_number_integer() && e->get<int64_t>() > 0;
@@ -44,7 +50,9 @@ struct FigureDef {
   std::function<Cell(const RunFigures&, const ModelFacts&)> get;
 };
 
-Cell if_steps(int64_t steps, double v) { return steps > 0 ? value(v) : missing(); }
+Cell if_steps(int64_t steps, double v) {
+  return steps > 0 ? value(v) : missing();
+}
 
 Cell expert_figure(const RunFigures& r, const ModelFacts& f, bool ratio) {
   if (!f.moe && r.expert_load.empty()) return not_applicable();
@@ -52,7 +60,8 @@ Cell expert_figure(const RunFigures& r, const ModelFacts& f, bool ratio) {
   double sum = 0, worst = 0;
   for (const prof::CumulativeExpertLoad& l : r.expert_load) {
     sum += l.stats.cv;
-    if (l.stats.mean_load > 0) worst = std::max(worst, static_cast<double>(l.stats.max_load) / l.stats.mean_load);
+    if (l.stats.mean_load > 0)
+      worst = std::max(worst, static_cast<double>(l.stats.max_load) / l.stats.mean_load);
   }
   return value(ratio ? worst : sum / static_cast<double>(r.expert_load.size()));
 }
@@ -78,9 +87,14 @@ const std::vector<FigureDef>& figure_defs() {
       {"decode_ms_per_token_p50", "decode time per token, p50", Unit::Milliseconds, Better::Lower,
        [](R r, F) { return if_steps(r.summary.decode_steps, r.summary.decode_ms_per_token_p50); }},
       {"kv_used_bytes", "KV cache used at the end", Unit::Bytes, Better::Lower,
-       [](R r, F) { return r.last_step ? value(static_cast<double>(r.last_step->kv_used_bytes)) : missing(); }},
+       [](R r, F) {
+         return r.last_step ? value(static_cast<double>(r.last_step->kv_used_bytes)) : missing();
+       }},
       {"kv_allocated_bytes", "KV cache allocated", Unit::Bytes, Better::Lower,
-       [](R r, F) { return r.last_step ? value(static_cast<double>(r.last_step->kv_allocated_bytes)) : missing(); }},
+       [](R r, F) {
+         return r.last_step ? value(static_cast<double>(r.last_step->kv_allocated_bytes))
+                            : missing();
+       }},
       {"expert_cv_mean", "expert load CV, mean over layers", Unit::Ratio, Better::Lower,
        [](R r, F f) { return expert_figure(r, f, false); }},
       {"expert_max_over_mean", "expert load max / mean, worst layer", Unit::Ratio, Better::Lower,
@@ -112,19 +126,26 @@ int order_of(const std::string& name) {
 
 const char* to_string(Better b) {
   switch (b) {
-    case Better::Higher: return "higher";
-    case Better::Lower: return "lower";
-    case Better::Neither: return "neither";
+    case Better::Higher:
+      return "higher";
+    case Better::Lower:
+      return "lower";
+    case Better::Neither:
+      return "neither";
   }
   return "neither";
 }
 
 const char* to_string(Unit u) {
   switch (u) {
-    case Unit::TokensPerSecond: return "tokens/s";
-    case Unit::Milliseconds: return "ms";
-    case Unit::Bytes: return "bytes";
-    case Unit::Ratio: return "ratio";
+    case Unit::TokensPerSecond:
+      return "tokens/s";
+    case Unit::Milliseconds:
+      return "ms";
+    case Unit::Bytes:
+      return "bytes";
+    case Unit::Ratio:
+      return "ratio";
   }
   return "";
 }
@@ -154,8 +175,9 @@ Comparison compare_runs(const std::vector<RunFigures>& runs) {
   for (const RunFigures& r : runs) {
     model.push_back(facts(r.run));
     const prof::RunInfo& i = r.run;
-    c.runs.push_back({i.id, i.name, i.model, prof::to_string(i.status), i.weights_dtype, i.device, i.batch,
-                      i.prompt_tokens, i.new_tokens, r.summary.passes, i.warmup, i.checks});
+    c.runs.push_back({i.id, i.name, i.model, prof::to_string(i.status), i.weights_dtype, i.device,
+                      i.batch, i.prompt_tokens, i.new_tokens, r.summary.passes, i.warmup,
+                      i.checks});
   }
   for (const FigureDef& f : figure_defs()) {
     Row row{f.key, f.label, f.unit, f.better, {}, {}};
@@ -194,8 +216,8 @@ Comparison compare_runs(const std::vector<RunFigures>& runs) {
   const auto emit = [](std::map<Key, std::vector<Cell>>& from, std::vector<Row>& to) {
     for (auto& [k, cells] : from) {
       const std::string phase = k.phase == 0 ? "prefill" : "decode";
-      Row row{phase + " " + k.name, phase + " " + k.name, Unit::Milliseconds, Better::Lower,
-              std::move(cells), {}};
+      Row row{phase + " " + k.name, phase + " " + k.name, Unit::Milliseconds,
+              Better::Lower,        std::move(cells),     {}};
       fill_deltas(row);
       to.push_back(std::move(row));
     }

@@ -59,7 +59,7 @@ struct Row {
   std::string label;  // "decode time per step, mean"
   Unit unit = Unit::Milliseconds;
   Better better = Better::Lower;
-  std::vector<Cell> cells;                 // one per run
+  std::vector<Cell> cells;                  // one per run
   std::vector<std::optional<Delta>> delta;  // one per run, against cells[0]
 };
 

@@ -10,9 +10,12 @@ namespace {
 
 const char* state_name(Cell::State s) {
   switch (s) {
-    case Cell::State::Value: return "value";
-    case Cell::State::NotApplicable: return "n/a";
-    case Cell::State::Missing: return "missing";
+    case Cell::State::Value:
+      return "value";
+    case Cell::State::NotApplicable:
+      return "n/a";
+    case Cell::State::Missing:
+      return "missing";
   }
   return "missing";
 }
@@ -25,11 +28,17 @@ nlohmann::json row_json(const Row& r) {
     values.push_back(c.has_value() ? nlohmann::json(c.value) : nlohmann::json(nullptr));
     states.push_back(state_name(c.state));
     const auto& d = r.delta[i];
-    deltas.push_back(d ? nlohmann::json{{"abs", d->abs}, {"pct", d->pct ? nlohmann::json(*d->pct) : nullptr}}
-                       : nlohmann::json(nullptr));
+    deltas.push_back(
+        d ? nlohmann::json{{"abs", d->abs}, {"pct", d->pct ? nlohmann::json(*d->pct) : nullptr}}
+          : nlohmann::json(nullptr));
   }
-  return {{"key", r.key},       {"label", r.label}, {"unit", to_string(r.unit)}, {"better", to_string(r.better)},
-          {"values", values},   {"state", states},  {"delta", deltas}};
+  return {{"key", r.key},
+          {"label", r.label},
+          {"unit", to_string(r.unit)},
+          {"better", to_string(r.better)},
+          {"values", values},
+          {"state", states},
+          {"delta", deltas}};
 }
 
 void add_rows(text::Table& t, const std::vector<Row>& rows) {
@@ -55,10 +64,14 @@ void add_rows(text::Table& t, const std::vector<Row>& rows) {
 
 std::string format_value(Unit unit, double v) {
   switch (unit) {
-    case Unit::TokensPerSecond: return text::fixed(v, 1) + " tokens/s";
-    case Unit::Milliseconds: return text::fixed(v, 3) + " ms";
-    case Unit::Bytes: return text::bytes_exact(static_cast<uint64_t>(v));
-    case Unit::Ratio: return text::fixed(v, 3);
+    case Unit::TokensPerSecond:
+      return text::fixed(v, 1) + " tokens/s";
+    case Unit::Milliseconds:
+      return text::fixed(v, 3) + " ms";
+    case Unit::Bytes:
+      return text::bytes_exact(static_cast<uint64_t>(v));
+    case Unit::Ratio:
+      return text::fixed(v, 3);
   }
   return text::fixed(v, 3);
 }
@@ -74,9 +87,12 @@ std::string format_delta(Unit unit, const std::optional<Delta>& d) {
 
 std::string format_cell(Unit unit, const Cell& c) {
   switch (c.state) {
-    case Cell::State::Value: return format_value(unit, c.value);
-    case Cell::State::NotApplicable: return "n/a";
-    case Cell::State::Missing: return "-";
+    case Cell::State::Value:
+      return format_value(unit, c.value);
+    case Cell::State::NotApplicable:
+      return "n/a";
+    case Cell::State::Missing:
+      return "-";
   }
   return "-";
 }
@@ -84,7 +100,8 @@ std::string format_cell(Unit unit, const Cell& c) {
 std::string render_comparison_text(const Comparison& c) {
   std::ostringstream out;
   std::vector<std::string> head{"", ""};
-  for (const RunColumn& r : c.runs) head.push_back("run " + std::to_string(r.id) + (&r == &c.runs.front() ? " (baseline)" : ""));
+  for (const RunColumn& r : c.runs)
+    head.push_back("run " + std::to_string(r.id) + (&r == &c.runs.front() ? " (baseline)" : ""));
   text::Table runs(head, std::string(head.size(), 'l'));
   const auto meta = [&](const std::string& label, auto get) {
     std::vector<std::string> line{label, ""};
@@ -137,7 +154,8 @@ nlohmann::json comparison_json(const Comparison& c) {
                          {"passes", r.passes},
                          {"warmup", r.warmup},
                          {"checks", r.checks}});
-  for (const auto& [name, rows] : {std::pair{"figures", &c.figures}, {"layers", &c.layers}, {"kinds", &c.kinds}}) {
+  for (const auto& [name, rows] :
+       {std::pair{"figures", &c.figures}, {"layers", &c.layers}, {"kinds", &c.kinds}}) {
     j[name] = nlohmann::json::array();
     for (const Row& r : *rows) j[name].push_back(row_json(r));
   }

@@ -3,9 +3,8 @@
 // better in its own column, "n/a" and "-" for figures that do not apply or are missing) and JSON.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "compare/comparison.hpp"
 

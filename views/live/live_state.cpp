@@ -1,7 +1,6 @@
 #include "live/live_state.hpp"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 namespace archscope::views::live {
@@ -23,17 +22,22 @@ void add(LayerKindNs& into, const LayerKindNs& from) {
 }  // namespace
 
 double LiveState::decode_tokens_per_s() const {
-  return decode.ns > 0 ? static_cast<double>(decode.tokens) * 1e9 / static_cast<double>(decode.ns) : 0.0;
+  return decode.ns > 0 ? static_cast<double>(decode.tokens) * 1e9 / static_cast<double>(decode.ns)
+                       : 0.0;
 }
 double LiveState::decode_ms_per_step() const {
-  return decode.steps > 0 ? static_cast<double>(decode.ns) / 1e6 / static_cast<double>(decode.steps) : 0.0;
+  return decode.steps > 0 ? static_cast<double>(decode.ns) / 1e6 / static_cast<double>(decode.steps)
+                          : 0.0;
 }
 double LiveState::decode_ms_per_token() const {
-  return decode.tokens > 0 ? static_cast<double>(decode.ns) / 1e6 / static_cast<double>(decode.tokens) : 0.0;
+  return decode.tokens > 0
+             ? static_cast<double>(decode.ns) / 1e6 / static_cast<double>(decode.tokens)
+             : 0.0;
 }
 double LiveState::prefill_tokens_per_s() const {
-  return last_prefill_ns > 0 ? static_cast<double>(last_prefill_tokens) * 1e9 / static_cast<double>(last_prefill_ns)
-                             : 0.0;
+  return last_prefill_ns > 0
+             ? static_cast<double>(last_prefill_tokens) * 1e9 / static_cast<double>(last_prefill_ns)
+             : 0.0;
 }
 
 std::string layer_label(int32_t layer, int32_t n_layers) {
@@ -42,7 +46,9 @@ std::string layer_label(int32_t layer, int32_t n_layers) {
   return "L" + std::to_string(layer);
 }
 
-LiveFold::LiveFold(size_t history) { s_.history = RingBuffer<StepPoint>(history); }
+LiveFold::LiveFold(size_t history) {
+  s_.history = RingBuffer<StepPoint>(history);
+}
 
 void LiveFold::on_step(const prof::StepRecord& st) {
   ++s_.steps_done;
@@ -52,13 +58,15 @@ void LiveFold::on_step(const prof::StepRecord& st) {
   p.phase = st.phase;
   p.tokens = st.tokens;
   p.ms = static_cast<double>(st.duration_ns) / 1e6;
-  p.tokens_per_s = st.duration_ns > 0 ? static_cast<double>(st.tokens) * 1e9 / static_cast<double>(st.duration_ns) : 0;
+  p.tokens_per_s = st.duration_ns > 0
+                       ? static_cast<double>(st.tokens) * 1e9 / static_cast<double>(st.duration_ns)
+                       : 0;
   p.kv_used_bytes = st.kv_used_bytes;
   p.kv_allocated_bytes = st.kv_allocated_bytes;
   p.context_tokens = st.context_tokens;
   // A prefill that follows a decode step starts a new pass: its prefill figure restarts.
-  const bool new_prefill =
-      st.phase == prof::Phase::Prefill && (!s_.last_step || s_.last_step->phase == prof::Phase::Decode);
+  const bool new_prefill = st.phase == prof::Phase::Prefill &&
+                           (!s_.last_step || s_.last_step->phase == prof::Phase::Decode);
   s_.last_step = p;
   s_.history.push(p);
   s_.kv_used_by_kind = st.kv_used_by_kind;
@@ -88,8 +96,9 @@ void LiveFold::apply(const prof::Event& e) {
     s_.run = st->run;
     s_.n_layers = layers_of(st->run.config_json);
     const prof::RunInfo& r = st->run;
-    const int64_t chunks =
-        r.prefill_chunk > 0 && r.prompt_tokens > 0 ? (r.prompt_tokens + r.prefill_chunk - 1) / r.prefill_chunk : 1;
+    const int64_t chunks = r.prefill_chunk > 0 && r.prompt_tokens > 0
+                               ? (r.prompt_tokens + r.prefill_chunk - 1) / r.prefill_chunk
+                               : 1;
     s_.total_steps = std::max<int64_t>(1, r.repeat) * (chunks + r.new_tokens);
   } else if (const auto* b = std::get_if<prof::SpanBatch>(&e)) {
     for (const prof::SpanRecord& sp : b->spans) {

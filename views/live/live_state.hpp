@@ -22,9 +22,9 @@ namespace archscope::views::live {
 struct StepPoint {
   int64_t step = 0;
   prof::Phase phase = prof::Phase::Prefill;
-  int64_t tokens = 0;        // all sequences
-  double ms = 0;             // the step's wall time
-  double tokens_per_s = 0;   // tokens / ms
+  int64_t tokens = 0;       // all sequences
+  double ms = 0;            // the step's wall time
+  double tokens_per_s = 0;  // tokens / ms
   uint64_t kv_used_bytes = 0;
   uint64_t kv_allocated_bytes = 0;
   int64_t context_tokens = 0;
@@ -37,8 +37,8 @@ using LayerKindNs = std::map<int32_t, std::map<std::string, int64_t>>;
 struct PhaseTotals {
   int64_t steps = 0;
   int64_t tokens = 0;
-  int64_t ns = 0;          // Σ step wall time
-  LayerKindNs span_ns;     // Σ over the phase's steps: divide by steps for the running mean
+  int64_t ns = 0;       // Σ step wall time
+  LayerKindNs span_ns;  // Σ over the phase's steps: divide by steps for the running mean
 };
 
 struct LiveState {
@@ -58,15 +58,16 @@ struct LiveState {
 
   int64_t layers_step = -1;  // step of `layers` (-1: none yet)
   prof::Phase layers_phase = prof::Phase::Prefill;
-  LayerKindNs layers;        // span time of the latest finished step
+  LayerKindNs layers;                               // span time of the latest finished step
   std::map<std::string, uint64_t> kv_used_by_kind;  // at the latest step
 
-  std::map<int32_t, std::vector<int64_t>> experts_last;        // MoE layer -> tokens per expert, latest step
+  std::map<int32_t, std::vector<int64_t>>
+      experts_last;  // MoE layer -> tokens per expert, latest step
   std::map<int32_t, std::vector<int64_t>> experts_cumulative;  // ... over the run
   std::map<int32_t, double> residual_rms;  // after each layer, latest step with activation records
   std::optional<prof::NanSite> first_nan;  // earliest non-finite residual site
 
-  uint64_t events_dropped = 0;  // events this fold never saw (its queue was full)
+  uint64_t events_dropped = 0;              // events this fold never saw (its queue was full)
   std::optional<prof::RunSummary> summary;  // at RunFinished
   std::string failure;                      // at RunFailed
 

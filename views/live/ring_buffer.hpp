@@ -11,7 +11,9 @@ namespace archscope::views::live {
 template <class T>
 class RingBuffer {
  public:
-  explicit RingBuffer(size_t capacity) : capacity_(capacity > 0 ? capacity : 1) { data_.reserve(capacity_); }
+  explicit RingBuffer(size_t capacity) : capacity_(capacity > 0 ? capacity : 1) {
+    data_.reserve(capacity_);
+  }
 
   void push(T v) {
     ++pushed_;

@@ -93,13 +93,15 @@ std::vector<Figure> comparison_figures(const std::vector<ReportRun>& runs) {
           values.push_back(r.cells[i].value * scale);
         }
       if (names.size() > 1)
-        out.push_back({id, caption, svg::to_svg(charts::comparison_chart(title, series, names, values, unit))});
+        out.push_back({id, caption,
+                       svg::to_svg(charts::comparison_chart(title, series, names, values, unit))});
     }
   };
   chart("prefill_tokens_per_s", "compare-prefill", "Prefill throughput per run (higher is better)",
         "Prefill throughput", "prefill", charts::Unit::TokensPerSecond, 1.0);
-  chart("decode_ms_per_token_mean", "compare-decode", "Decode time per generated token per run (lower is better)",
-        "Decode time per token", "decode per token", charts::Unit::Seconds, 1e-3);
+  chart("decode_ms_per_token_mean", "compare-decode",
+        "Decode time per generated token per run (lower is better)", "Decode time per token",
+        "decode per token", charts::Unit::Seconds, 1e-3);
   return out;
 }
 

@@ -1,9 +1,8 @@
 #include "run_report/report_input.hpp"
 
 #include <map>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "common/error.hpp"
 #include "config/config_json.hpp"
@@ -21,8 +20,8 @@ std::string layer_label(int32_t layer, int64_t n_layers) {
 
 // Span time of one phase as a [layer][kind] table in seconds, divided by `per` (the passes for
 // the prefill, the decode step count for the mean decode step).
-LayerKindTimes layer_kind_times(const std::vector<prof::SpanRecord>& spans, prof::Phase phase, int64_t n_layers,
-                                double per) {
+LayerKindTimes layer_kind_times(const std::vector<prof::SpanRecord>& spans, prof::Phase phase,
+                                int64_t n_layers, double per) {
   std::map<int32_t, std::map<std::string, int64_t>> ns;
   std::set<std::string> kinds;
   for (const prof::SpanRecord& s : spans) {
@@ -74,14 +73,16 @@ ReportRun make_report_run(prof::RunData d, const std::optional<HardwareProfile>&
   ReportRun r;
   const std::string where = "run " + std::to_string(d.run.id);
   const nlohmann::json config_json = nlohmann::json::parse(d.run.config_json, nullptr, false);
-  if (config_json.is_discarded()) throw Error(ErrorKind::Parse, where, "stored configuration is not valid JSON");
+  if (config_json.is_discarded())
+    throw Error(ErrorKind::Parse, where, "stored configuration is not valid JSON");
   const ModelConfig config = config_from_json(config_json, where);
   const prof::RunSummary s = prof::summarize(d.steps, d.spans, d.activations);
   if (s.prefill_steps > 0)
-    r.summary.prefill = layer_kind_times(d.spans, prof::Phase::Prefill, config.n_layers, static_cast<double>(s.passes));
+    r.summary.prefill = layer_kind_times(d.spans, prof::Phase::Prefill, config.n_layers,
+                                         static_cast<double>(s.passes));
   if (s.decode_steps > 0)
-    r.summary.decode_mean =
-        layer_kind_times(d.spans, prof::Phase::Decode, config.n_layers, static_cast<double>(s.decode_steps));
+    r.summary.decode_mean = layer_kind_times(d.spans, prof::Phase::Decode, config.n_layers,
+                                             static_cast<double>(s.decode_steps));
   for (const prof::CumulativeExpertLoad& l : prof::expert_load_cumulative(d.expert_counts)) {
     r.summary.expert_layers.push_back(std::to_string(l.layer));
     r.summary.expert_tokens.push_back(l.tokens_per_expert);
@@ -105,8 +106,8 @@ ReportRun make_report_run(prof::RunData d, const std::optional<HardwareProfile>&
 
 compare::RunFigures comparison_input(const ReportRun& run) {
   const RunRecords& rec = run.records;
-  return compare::run_figures(run.info, prof::summarize(rec.steps, rec.spans, rec.activations), rec.steps,
-                              rec.expert_counts);
+  return compare::run_figures(run.info, prof::summarize(rec.steps, rec.spans, rec.activations),
+                              rec.steps, rec.expert_counts);
 }
 
 compare::Comparison compare_report_runs(const std::vector<ReportRun>& runs) {

@@ -63,9 +63,10 @@ namespace {
 // Comparison rows as report cells: the value, and with several runs its change against the first.
 void add_comparison_rows(TableData& t, const std::vector<compare::Row>& rows) {
   for (const compare::Row& r : rows) {
-    std::vector<std::string> line{r.label + (r.better == compare::Better::Lower    ? " (lower is better)"
-                                             : r.better == compare::Better::Higher ? " (higher is better)"
-                                                                                   : "")};
+    std::vector<std::string> line{r.label +
+                                  (r.better == compare::Better::Lower    ? " (lower is better)"
+                                   : r.better == compare::Better::Higher ? " (higher is better)"
+                                                                         : "")};
     for (size_t i = 0; i < r.cells.size(); ++i) {
       std::string cell = compare::format_cell(r.unit, r.cells[i]);
       const std::string d = i == 0 ? "" : compare::format_delta(r.unit, r.delta[i]);
