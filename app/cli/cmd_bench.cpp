@@ -22,6 +22,7 @@
 #include "generate/host_load.hpp"
 #include "generate/memory_budget.hpp"
 #include "presets/measure_host.hpp"
+#include "report/text_format.hpp"
 
 namespace archscope::cli {
 
@@ -228,14 +229,14 @@ void print_text(const nlohmann::json& j) {
   std::snprintf(line, sizeof line,
                 "memory   peak RSS %s = %.1f%% of weights %s + KV %s (load peak %s, resident "
                 "after load %s, run peak %s)",
-                format_bytes(m["peak_rss_bytes"].get<uint64_t>()).c_str(),
+                text::binary_bytes(static_cast<double>(m["peak_rss_bytes"].get<uint64_t>())).c_str(),
                 100 * m["peak_over_weights_plus_kv"].get<double>(),
-                format_bytes(m["weights_bytes"].get<uint64_t>()).c_str(),
-                format_bytes(m["kv_bytes"].get<uint64_t>()).c_str(),
-                format_bytes(m["load_peak_rss_bytes"].get<uint64_t>()).c_str(),
-                format_bytes(m["rss_after_load_bytes"].get<uint64_t>()).c_str(),
+                text::binary_bytes(static_cast<double>(m["weights_bytes"].get<uint64_t>())).c_str(),
+                text::binary_bytes(static_cast<double>(m["kv_bytes"].get<uint64_t>())).c_str(),
+                text::binary_bytes(static_cast<double>(m["load_peak_rss_bytes"].get<uint64_t>())).c_str(),
+                text::binary_bytes(static_cast<double>(m["rss_after_load_bytes"].get<uint64_t>())).c_str(),
                 m.contains("run_peak_rss_bytes")
-                    ? format_bytes(m["run_peak_rss_bytes"].get<uint64_t>()).c_str()
+                    ? text::binary_bytes(static_cast<double>(m["run_peak_rss_bytes"].get<uint64_t>())).c_str()
                     : "not separable");
   std::puts(line);
 }
