@@ -301,8 +301,9 @@ BOOST_AUTO_TEST_CASE(warmup_repeat_and_checks_do_what_help_says) {
     BOOST_TEST(bench_help.out.find(opt) != std::string::npos, opt);
 }
 
-// Ctrl-C while a long prefill runs: the run ends before the prefill does (the stored reason says
-// how many of its chunks' layers were done), as interrupted, exit 130.
+// A long prefill shows its progress (layers done), and Ctrl-C while it runs ends the run before
+// the prefill does (the stored reason says where), as interrupted, exit 130. No timing is
+// asserted: the run must stop inside the prefill, whatever the machine's speed.
 BOOST_AUTO_TEST_CASE(ctrl_c_in_a_long_prefill_interrupts_it) {
   Dir d;
   const std::string db = d / "runs.db";
@@ -312,11 +313,12 @@ BOOST_AUTO_TEST_CASE(ctrl_c_in_a_long_prefill_interrupts_it) {
   BOOST_REQUIRE(pid >= 0);
   if (pid == 0) {
     dup2(out[1], STDOUT_FILENO);
+    if (std::FILE* null = std::fopen("/dev/null", "w")) dup2(fileno(null), STDERR_FILENO);
     close(out[0]);
     close(out[1]);
     std::vector<std::string> args = {
-        ARCHSCOPE_CLI, "run", "--preset",  "llama3-mini", "--prompt",        "8192", "--new", "1",
-        "--warmup",    "0",   "--threads", "1",           "--prefill-chunk", "1024", "--db",  db};
+        ARCHSCOPE_CLI, "run", "--preset",  "llama3-mini", "--prompt",        "16384", "--new", "1",
+        "--warmup",    "0",   "--threads", "1",           "--prefill-chunk", "2048",  "--db",  db};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -324,7 +326,8 @@ BOOST_AUTO_TEST_CASE(ctrl_c_in_a_long_prefill_interrupts_it) {
     _exit(127);
   }
   close(out[1]);
-  // Wait for the first progress line of the prefill, then interrupt.
+  // Wait for the first progress line of the prefill ("prefill step 0: 1 of 4 layers done"), then
+  // interrupt.
   std::string seen;
   char buf[256];
   bool signalled = false;
@@ -332,7 +335,7 @@ BOOST_AUTO_TEST_CASE(ctrl_c_in_a_long_prefill_interrupts_it) {
     const ssize_t n = read(out[0], buf, sizeof buf);
     if (n <= 0) break;
     seen.append(buf, static_cast<size_t>(n));
-    if (!signalled && seen.find("prefill") != std::string::npos) {
+    if (!signalled && seen.find("layers done") != std::string::npos) {
       kill(pid, SIGINT);
       signalled = true;
     }
@@ -347,6 +350,7 @@ BOOST_AUTO_TEST_CASE(ctrl_c_in_a_long_prefill_interrupts_it) {
   BOOST_TEST(shown.at("status") == "interrupted");
   const std::string why = shown.at("failure").get<std::string>();
   BOOST_TEST(why.find("prefill") != std::string::npos, why);
+  BOOST_TEST(seen.find("prefill step ") != std::string::npos, seen);
   // Fewer than the 8 chunks of the prompt were recorded: it stopped inside the prefill.
   BOOST_TEST(shown.at("summary").at("prefill_steps").get<int64_t>() < 8);
   BOOST_TEST(shown.at("summary").at("decode_steps") == 0);
