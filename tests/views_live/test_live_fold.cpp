@@ -113,6 +113,8 @@ BOOST_AUTO_TEST_CASE(steps_throughput_and_layers_over_two_passes) {
   BOOST_TEST(s.history.back().ms == 6.0, tt::tolerance(1e-12));
   BOOST_TEST(s.history.back().tokens_per_s == 2 / 0.006, tt::tolerance(1e-12));
   BOOST_TEST(s.last_step->kv_used_bytes == 2048u);
+  BOOST_TEST(s.history[0].kv_used_by_kind.at("full") == 2048u);  // step 2: pass 1's second decode step
+  BOOST_TEST(s.history[1].kv_used_by_kind.at("full") == 1024u);  // step 3: pass 2's prefill
   BOOST_TEST(s.kv_used_by_kind.at("full") == 2048u);
   // Per-layer time of the latest step (a decode step), stacked by kind.
   BOOST_TEST(s.layers_step == 5);

@@ -63,6 +63,7 @@ void LiveFold::on_step(const prof::StepRecord& st) {
                        : 0;
   p.kv_used_bytes = st.kv_used_bytes;
   p.kv_allocated_bytes = st.kv_allocated_bytes;
+  p.kv_used_by_kind = st.kv_used_by_kind;
   p.context_tokens = st.context_tokens;
   // A prefill that follows a decode step starts a new pass: its prefill figure restarts.
   const bool new_prefill = st.phase == prof::Phase::Prefill &&

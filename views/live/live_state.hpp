@@ -27,6 +27,7 @@ struct StepPoint {
   double tokens_per_s = 0;  // tokens / ms
   uint64_t kv_used_bytes = 0;
   uint64_t kv_allocated_bytes = 0;
+  std::map<std::string, uint64_t> kv_used_by_kind;  // "full", "sliding", "chunked", "mla", "linear"
   int64_t context_tokens = 0;
 };
 
