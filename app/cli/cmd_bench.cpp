@@ -1,7 +1,8 @@
 // `archscope bench`: times prefill and decode of a model on this machine and, in the same run,
 // measures the machine's limits (sustained read bandwidth, FP32 GEMM rate) so the result says how
 // close the engine gets: decode against the bytes-per-step floor of the analytic plan, prefill
-// against the GEMM peak, peak RSS against weights + KV cache.
+// against the GEMM peak, peak RSS against weights + KV cache. The generation runs --warmup times
+// untimed, then --repeat times; figures are medians over the repeats.
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -22,6 +23,7 @@
 #include "generate/host_load.hpp"
 #include "generate/memory_budget.hpp"
 #include "presets/measure_host.hpp"
+#include "report/text_format.hpp"
 
 namespace archscope::cli {
 
@@ -35,11 +37,13 @@ struct BenchOptions {
   int threads = 0;
   uint64_t seed = 0;
   std::string weights_dtype = default_weights_dtype();
+  int64_t warmup = 1;
+  int64_t repeat = 1;
   bool json = false;
 };
 
 struct Measured {
-  GenerationResult run;
+  std::vector<GenerationResult> runs;  // the measured repeats, in order
   double load_s = 0;
   uint64_t load_peak_rss = 0;      // VmHWM once the weights and cache are in place
   uint64_t rss_after_load = 0;     // VmRSS at that point
@@ -76,8 +80,11 @@ Measured measure(const BenchOptions& o, const ModelConfig& config, const EngineM
     m.load_peak_rss = peak_rss_bytes();
     m.rss_after_load = current_rss_bytes();
     m.run_peak_separate = reset_peak_rss();
-    ProgressLine progress(std::cerr, stderr_is_terminal());
-    m.run = generate_tokens(*model, request, progress, steady_seconds);
+    for (int64_t i = 0; i < o.warmup + o.repeat; ++i) {
+      ProgressLine progress(std::cerr, stderr_is_terminal());
+      GenerationResult r = generate_tokens(*model, request, progress, steady_seconds);
+      if (i >= o.warmup) m.runs.push_back(std::move(r));
+    }
     m.run_peak_rss = peak_rss_bytes();
   }
   // Second roofline measurement, after the model is freed; the best of the two is the machine's
@@ -95,15 +102,33 @@ double other_cores(double machine_cpu_s, double own_cpu_s, double wall_s) {
   return std::max(0.0, (machine_cpu_s - own_cpu_s) / wall_s);
 }
 
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
 nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int threads,
                       const BenchModel& plan, const Measured& m) {
-  const GenerationResult& r = m.run;
-  const double prefill_tps = static_cast<double>(r.prefill_tokens) / r.prefill_s;
-  const double prefill_flops_s = static_cast<double>(plan.prefill_flops) / r.prefill_s;
-  const double decode_ms = 1e3 * r.decode_s / static_cast<double>(r.decode_steps);
-  std::vector<double> steps = r.step_s;
-  std::sort(steps.begin(), steps.end());
-  const double median_ms = 1e3 * steps[steps.size() / 2];
+  // Per repeat: prefill time and mean decode step; the medians are the figures. CPU shares come
+  // from the repeat whose decode time is the median one.
+  std::vector<double> prefill_s, step_ms, all_steps;
+  for (const GenerationResult& g : m.runs) {
+    prefill_s.push_back(g.prefill_s);
+    step_ms.push_back(1e3 * g.decode_s / static_cast<double>(g.decode_steps));
+    for (double s : g.step_s) all_steps.push_back(1e3 * s);
+  }
+  std::vector<size_t> order(m.runs.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return m.runs[a].decode_s < m.runs[b].decode_s; });
+  const GenerationResult& r = m.runs[order[order.size() / 2]];
+  const double batch = static_cast<double>(o.batch);
+  const double prefill = median(prefill_s);
+  const double prefill_tps = static_cast<double>(r.prefill_tokens) / prefill;
+  const double prefill_flops_s = static_cast<double>(plan.prefill_flops) / prefill;
+  const double decode_ms = median(step_ms);  // per step: one token of every sequence
+  const double median_ms = median(all_steps);
   const double floor_ms = 1e3 * plan.decode_bytes_read_per_step / (m.read_gbs * 1e9);
   const double needed = static_cast<double>(plan.weights_bytes + plan.kv_bytes);
 
@@ -115,31 +140,40 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
   j["kv_dtype"] = "fp32";
   j["threads"] = threads;
   j["batch"] = o.batch;
+  j["warmup"] = o.warmup;
+  j["repeat"] = o.repeat;
   j["load_s"] = m.load_s;
   j["prefill"] = {{"tokens", r.prefill_tokens},
-                  {"seconds", r.prefill_s},
+                  {"seconds", prefill},
+                  {"seconds_per_repeat", prefill_s},
                   {"tokens_per_s", prefill_tps},
                   {"plan_flops", plan.prefill_flops},
                   {"tflops_per_s", prefill_flops_s / 1e12},
                   {"fraction_of_gemm_peak", prefill_flops_s / (m.gemm_tflops * 1e12)},
                   {"cpu_utilization", r.prefill_cpu_s / (r.prefill_s * threads)},
-                  {"other_processes_cores", other_cores(r.prefill_machine_cpu_s, r.prefill_cpu_s, r.prefill_s)}};
-  j["decode"] = {{"steps", r.decode_steps},
-                 {"tokens", r.decode_steps * o.batch},
-                 {"seconds", r.decode_s},
-                 {"ms_per_token", decode_ms},
-                 {"median_ms_per_token", median_ms},
-                 {"tokens_per_s", static_cast<double>(r.decode_steps * o.batch) / r.decode_s},
-                 {"plan_bytes_read_per_step", plan.decode_bytes_read_per_step},
-                 {"achieved_read_gbs", plan.decode_bytes_read_per_step / (decode_ms * 1e-3) / 1e9},
-                 {"fraction_of_roofline", floor_ms / decode_ms},
-                 {"cpu_utilization", r.decode_cpu_s / (r.decode_s * threads)},
-                 {"other_processes_cores", other_cores(r.decode_machine_cpu_s, r.decode_cpu_s, r.decode_s)}};
-  j["roofline"] = {{"read_gbs", m.read_gbs},
-                   {"gemm_peak_tflops", m.gemm_tflops},
-                   {"decode_floor_ms_per_token", floor_ms},
-                   {"prefill_floor_s",
-                    static_cast<double>(plan.prefill_flops) / (m.gemm_tflops * 1e12)}};
+                  {"other_processes_cores",
+                   other_cores(r.prefill_machine_cpu_s, r.prefill_cpu_s, r.prefill_s)}};
+  j["decode"] = {
+      {"steps", r.decode_steps},
+      {"tokens", r.decode_steps * o.batch},
+      {"seconds", decode_ms * 1e-3 * static_cast<double>(r.decode_steps)},
+      {"ms_per_step", decode_ms},
+      {"ms_per_token", decode_ms / batch},
+      {"ms_per_step_per_repeat", step_ms},
+      {"median_ms_per_step", median_ms},
+      {"median_ms_per_token", median_ms / batch},
+      {"tokens_per_s", 1e3 * batch / decode_ms},
+      {"plan_bytes_read_per_step", plan.decode_bytes_read_per_step},
+      {"achieved_read_gbs", plan.decode_bytes_read_per_step / (decode_ms * 1e-3) / 1e9},
+      {"fraction_of_roofline", floor_ms / decode_ms},
+      {"cpu_utilization", r.decode_cpu_s / (r.decode_s * threads)},
+      {"other_processes_cores", other_cores(r.decode_machine_cpu_s, r.decode_cpu_s, r.decode_s)}};
+  j["roofline"] = {
+      {"read_gbs", m.read_gbs},
+      {"gemm_peak_tflops", m.gemm_tflops},
+      {"decode_floor_ms_per_step", floor_ms},
+      {"decode_floor_ms_per_token", floor_ms / batch},
+      {"prefill_floor_s", static_cast<double>(plan.prefill_flops) / (m.gemm_tflops * 1e12)}};
   const uint64_t peak = std::max(m.load_peak_rss, m.run_peak_rss);
   j["memory"] = {{"peak_rss_bytes", peak},
                  {"load_peak_rss_bytes", m.load_peak_rss},
@@ -167,9 +201,13 @@ void print_text(const nlohmann::json& j) {
   const auto& d = j["decode"];
   const auto& f = j["roofline"];
   const auto& m = j["memory"];
-  std::printf("%s: %s weights, fp32 KV, batch %lld, %d threads (load %.2f s)\n",
-              j["model"].get<std::string>().c_str(), j["weights_dtype"].get<std::string>().c_str(),
-              j["batch"].get<long long>(), j["threads"].get<int>(), j["load_s"].get<double>());
+  std::printf(
+      "%s: %s weights, fp32 KV, batch %lld, %d threads (load %.2f s); medians of %lld repeats "
+      "after %lld "
+      "warm-up\n",
+      j["model"].get<std::string>().c_str(), j["weights_dtype"].get<std::string>().c_str(),
+      j["batch"].get<long long>(), j["threads"].get<int>(), j["load_s"].get<double>(),
+      j["repeat"].get<long long>(), j["warmup"].get<long long>());
   std::snprintf(line, sizeof line,
                 "prefill  %lld tokens in %.3f s: %.1f tokens/s, %.3f TFLOP/s = %.1f%% of the "
                 "GEMM peak (%.3f TFLOP/s); CPU use %.0f%% of the threads, other processes %s",
@@ -179,29 +217,29 @@ void print_text(const nlohmann::json& j) {
                 100 * p["cpu_utilization"].get<double>(),
                 cores_text(p["other_processes_cores"].get<double>()).c_str());
   std::puts(line);
-  std::snprintf(line, sizeof line,
-                "decode   %lld steps: %.2f ms/token (median %.2f), %.1f tokens/s; floor %.2f "
-                "ms/token (%.1f MB/step at %.2f GB/s read) = %.1f%% of the roofline; CPU use %.0f%%, "
-                "other processes %s",
-                d["steps"].get<long long>(), d["ms_per_token"].get<double>(),
-                d["median_ms_per_token"].get<double>(), d["tokens_per_s"].get<double>(),
-                f["decode_floor_ms_per_token"].get<double>(),
-                d["plan_bytes_read_per_step"].get<double>() / 1e6, f["read_gbs"].get<double>(),
-                100 * d["fraction_of_roofline"].get<double>(),
-                100 * d["cpu_utilization"].get<double>(),
-                cores_text(d["other_processes_cores"].get<double>()).c_str());
+  std::snprintf(
+      line, sizeof line,
+      "decode   %lld steps: %.2f ms/step, %.3f ms/token (step median %.2f), %.1f tokens/s; floor "
+      "%.2f ms/step (%.1f MB/step at %.2f GB/s read) = %.1f%% of the roofline; CPU use %.0f%%, "
+      "other processes %s",
+      d["steps"].get<long long>(), d["ms_per_step"].get<double>(), d["ms_per_token"].get<double>(),
+      d["median_ms_per_step"].get<double>(), d["tokens_per_s"].get<double>(),
+      f["decode_floor_ms_per_step"].get<double>(),
+      d["plan_bytes_read_per_step"].get<double>() / 1e6, f["read_gbs"].get<double>(),
+      100 * d["fraction_of_roofline"].get<double>(), 100 * d["cpu_utilization"].get<double>(),
+      cores_text(d["other_processes_cores"].get<double>()).c_str());
   std::puts(line);
   std::snprintf(line, sizeof line,
                 "memory   peak RSS %s = %.1f%% of weights %s + KV %s (load peak %s, resident "
                 "after load %s, run peak %s)",
-                format_bytes(m["peak_rss_bytes"].get<uint64_t>()).c_str(),
+                text::binary_bytes(static_cast<double>(m["peak_rss_bytes"].get<uint64_t>())).c_str(),
                 100 * m["peak_over_weights_plus_kv"].get<double>(),
-                format_bytes(m["weights_bytes"].get<uint64_t>()).c_str(),
-                format_bytes(m["kv_bytes"].get<uint64_t>()).c_str(),
-                format_bytes(m["load_peak_rss_bytes"].get<uint64_t>()).c_str(),
-                format_bytes(m["rss_after_load_bytes"].get<uint64_t>()).c_str(),
+                text::binary_bytes(static_cast<double>(m["weights_bytes"].get<uint64_t>())).c_str(),
+                text::binary_bytes(static_cast<double>(m["kv_bytes"].get<uint64_t>())).c_str(),
+                text::binary_bytes(static_cast<double>(m["load_peak_rss_bytes"].get<uint64_t>())).c_str(),
+                text::binary_bytes(static_cast<double>(m["rss_after_load_bytes"].get<uint64_t>())).c_str(),
                 m.contains("run_peak_rss_bytes")
-                    ? format_bytes(m["run_peak_rss_bytes"].get<uint64_t>()).c_str()
+                    ? text::binary_bytes(static_cast<double>(m["run_peak_rss_bytes"].get<uint64_t>())).c_str()
                     : "not separable");
   std::puts(line);
 }
@@ -210,6 +248,8 @@ int run_bench(const BenchOptions& o) {
   const BackendSpec backend = backend_spec(o.backend);  // before the model is loaded
   const ModelConfig config = load_model_config(o.source);
   if (o.threads < 0) throw Error(ErrorKind::Validation, "--threads", "must be at least 1");
+  if (o.warmup < 0) throw Error(ErrorKind::Validation, "--warmup", "must be 0 or more");
+  if (o.repeat < 1) throw Error(ErrorKind::Validation, "--repeat", "must be at least 1");
   const int threads =
       o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   EngineModelOptions eo;
@@ -247,6 +287,14 @@ Command add_bench_command(CLI::App& root) {
   sub->add_option("--threads", options->threads, "CPU threads (default: one per logical CPU)");
   sub->add_option("--seed", options->seed, "Seed of random weights and prompts");
   sub->add_option("--weights-dtype", options->weights_dtype, kWeightsDtypeHelp)
+      ->capture_default_str();
+  sub->add_option(
+         "--warmup", options->warmup,
+         "Generations (prefill + decode of the same shape) run first and not timed, so caches, "
+         "pages and thread pools are warm")
+      ->capture_default_str();
+  sub->add_option("--repeat", options->repeat,
+                  "Timed generations; the figures are medians over them")
       ->capture_default_str();
   sub->add_flag("--json", options->json, "Print one JSON object");
   return {sub, [options] { return run_bench(*options); }};

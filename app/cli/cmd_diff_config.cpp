@@ -35,8 +35,8 @@ Command add_diff_config_command(CLI::App& root) {
   return {sub, [options] {
             const AnalysisOptions analysis = analysis_options(options->flags);
             const auto hardware = analysis_hardware(options->flags);
-            const Analysis a = summarize(load_model_argument(options->a), analysis, hardware);
-            const Analysis b = summarize(load_model_argument(options->b), analysis, hardware);
+            const Analysis a = summarize(load_model_argument(options->a, "A"), analysis, hardware);
+            const Analysis b = summarize(load_model_argument(options->b, "B"), analysis, hardware);
             ConfigDiffInput in{options->a, options->b, &a, &b, options->all,
                                !options->json && ::isatty(STDOUT_FILENO) != 0};
             if (options->json) {

@@ -1,5 +1,6 @@
 // `archscope export ID --format csv|json|chrome-trace --out FILE`: one stored run through the
 // profiler's exporters (spans as CSV, the whole run as JSON, a Perfetto / chrome://tracing trace).
+// Reads the database only; an existing --out file is replaced only with --force.
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -11,6 +12,7 @@
 #include "export/chrome_trace.hpp"
 #include "export/csv.hpp"
 #include "export/json_export.hpp"
+#include "session/stored_run.hpp"
 
 namespace archscope::cli {
 
@@ -21,14 +23,16 @@ struct ExportOptions {
   std::string format;
   std::string out;
   std::string db;
+  bool force = false;
 };
 
 int run_export(const ExportOptions& o) {
   if (o.format != "csv" && o.format != "json" && o.format != "chrome-trace")
     throw Error(ErrorKind::Validation, "--format", "'" + o.format + "' is not csv, json or chrome-trace");
   const int64_t id = parse_run_id(o.id);
-  prof::store::RunStore store = open_run_store(o.db);
-  const prof::RunData d = load_run_data(store, id);
+  check_output_file(o.out, o.force, "--out");
+  prof::store::RunStore store = open_run_store_read_only(o.db);
+  const prof::RunData d = prof::session::load_run_data(store, id);
   std::ofstream out(o.out, std::ios::binary);
   if (!out) throw Error(ErrorKind::Io, o.out, "cannot be written");
   if (o.format == "csv") {
@@ -39,7 +43,7 @@ int run_export(const ExportOptions& o) {
     prof::write_chrome_trace(out, d);
   }
   out.close();
-  if (!out) throw Error(ErrorKind::Io, o.out, "write failed");
+  if (!out) throw Error(ErrorKind::System, o.out, "write failed");
   std::cerr << "wrote run " << id << " as " << o.format << " to " << o.out << "\n";
   return 0;
 }
@@ -53,6 +57,7 @@ Command add_export_command(CLI::App& root) {
   sub->add_option("--format", o->format, "csv (spans), json (the whole run) or chrome-trace")->required();
   sub->add_option("--out", o->out, "Output file")->required();
   add_db_option(*sub, o->db);
+  add_force_flag(*sub, o->force);
   return {sub, [o] { return run_export(*o); }};
 }
 

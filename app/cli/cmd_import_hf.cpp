@@ -25,8 +25,12 @@ Command add_import_hf_command(CLI::App& root) {
       "import-hf", "Convert a Hugging Face config.json into an archscope model file");
   sub->add_option("config", options->input, "Hugging Face config.json")->required();
   sub->add_option("--out,-o", options->out, "Write here instead of standard output");
-  sub->add_option("--name", options->name, "Model name (default: the file's model_type)");
-  sub->add_option("--family", options->family, "Family label stored in the file");
+  sub->add_option(
+      "--name", options->name,
+      "Model name (default: the file's model_type with its checkpoint directory or file "
+      "name, e.g. \"llama (Meta-Llama-3-8B)\")");
+  sub->add_option("--family", options->family,
+                  "Family label stored in the file (default: the model_type)");
   sub->add_option("--source", options->source, "Where the numbers come from (stored verbatim)");
   return {sub, [options] {
             ModelConfig config = import_hf_config_file(options->input);

@@ -1,13 +1,14 @@
-// `archscope run`: a profiled prefill + decode on the engine (--backend). The run's events go to two
-// subscribers on their own threads: the SQLite writer (every record into the run database) and,
-// unless --json, the live terminal view. Ctrl-C finishes the current step, marks the run
-// `interrupted` and exits 130; a run that hits NaN/Inf is stored as failed and exits 1.
+// `archscope run`: a profiled prefill + decode on the engine (--backend), recorded into the run database
+// (profiler/session/recorded_run.hpp) and shown live by the terminal view, unless --json. Ctrl-C
+// stops the run before the next op (within a second even in a long prefill), marks it
+// `interrupted` and exits 130; a second Ctrl-C kills the process at once. A run that hits
+// NaN/Inf is stored as failed and exits 1.
 #include <unistd.h>
 
-#include <atomic>
 #include <csignal>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -23,6 +24,7 @@
 #include "export/record_json.hpp"
 #include "generate/engine_model.hpp"
 #include "runner/profiled_run.hpp"
+#include "session/recorded_run.hpp"
 #include "store/interrupt.hpp"
 
 namespace archscope::cli {
@@ -40,34 +42,24 @@ struct RunCommandOptions {
   std::string weights_dtype = default_weights_dtype();
   std::string name;
   std::string db;
+  int64_t prefill_chunk = 1024;
+  int64_t warmup = 1;
+  int64_t repeat = 1;
+  std::string checks = "on";
   bool no_spans = false;
   bool json = false;
 };
 
-constexpr size_t kWriterQueue = 1 << 14;  // events; a step is at most four
-constexpr size_t kViewQueue = 256;        // the view may drop: it says so
+constexpr size_t kViewQueue = 256;  // the view may drop: it says so
 
-void on_sigint(int) { prof::store::request_interrupt(); }
-
-// The SQLite subscriber: records into the run's writer, the final status at the terminal event.
-prof::SubscriberThread::Callback store_writer(std::shared_ptr<prof::store::RunWriter> w) {
-  return [w](const prof::Event& e) {
-    if (w->closed()) return;  // an honoured interrupt: the run is already marked
-    if (const auto* b = std::get_if<prof::SpanBatch>(&e)) {
-      for (const prof::SpanRecord& s : b->spans) w->add(s);
-    } else if (const auto* s = std::get_if<prof::StepFinished>(&e)) {
-      w->add(s->step);
-      w->flush();  // each finished step becomes visible to readers
-    } else if (const auto* x = std::get_if<prof::ExpertCounts>(&e)) {
-      for (const auto& r : x->counts) w->add(r);
-    } else if (const auto* a = std::get_if<prof::Activations>(&e)) {
-      for (const auto& r : a->activations) w->add(r);
-    } else if (std::get_if<prof::RunFinished>(&e)) {
-      w->finish(prof::RunStatus::Complete);
-    } else if (const auto* f = std::get_if<prof::RunFailed>(&e)) {
-      w->finish(f->run.status, f->reason);
-    }
-  };
+// Async-signal-safe: an atomic store, or, at the second Ctrl-C, the default action.
+void on_sigint(int) {
+  if (prof::store::interrupt_requested()) {
+    std::signal(SIGINT, SIG_DFL);
+    std::raise(SIGINT);
+    return;
+  }
+  prof::store::request_interrupt();
 }
 
 int run_profiled(const RunCommandOptions& o) {
@@ -84,13 +76,20 @@ int run_profiled(const RunCommandOptions& o) {
   ro.source = o.source.describe();
   ro.hf_dir = o.source.model_dir;
   ro.weights = parse_weight_elem(o.weights_dtype, "--weights-dtype");
+  ro.prefill_chunk = o.prefill_chunk;
+  ro.warmup = o.warmup;
+  ro.repeat = o.repeat;
   ro.observe.spans = !o.no_spans;
+  if (o.checks != "on" && o.checks != "off")
+    throw Error(ErrorKind::Validation, "--checks", "'" + o.checks + "' is neither on nor off");
+  ro.observe.activations = ro.observe.op_checks = o.checks == "on";
   ro.stop = [] { return prof::store::interrupt_requested(); };
 
+  prof::validate_run_options(ro);  // bad options fail before the database is opened or created
   prof::store::RunStore store = open_run_store(o.db);  // a bad --db fails before the model loads
   prof::ProfiledRun run(config, ro);
-  const int64_t id = store.create_run(run.info());
-  run.info().id = id;
+  prof::session::RecordedRun recorded(store, run);
+  const int64_t id = recorded.id();
 
   prof::store::clear_interrupt();
   struct sigaction sa {};
@@ -99,34 +98,29 @@ int run_profiled(const RunCommandOptions& o) {
   struct sigaction previous {};
   sigaction(SIGINT, &sa, &previous);
 
-  prof::EventChannel channel;
-  // From here the writer thread owns the store's connection until it is joined.
-  auto writer = std::make_shared<prof::store::RunWriter>(store.writer(id));
-  prof::SubscriberThread store_thread(channel, "sqlite", kWriterQueue, store_writer(writer));
   std::optional<TerminalView> view;
   std::optional<prof::SubscriberThread> view_thread;
   if (!o.json) {
-    view.emplace(std::cout, ::isatty(STDOUT_FILENO) == 1, o.new_tokens + 1);
-    view_thread.emplace(channel, "terminal", kViewQueue, [&view](const prof::Event& e) { view->on_event(e); });
+    view.emplace(std::cout, ::isatty(STDOUT_FILENO) == 1);
+    view_thread.emplace(recorded.channel(), "terminal", kViewQueue,
+                        [&view](const prof::Event& e) { view->on_event(e); });
   }
 
-  std::optional<prof::RunResult> result;
+  std::optional<prof::session::RecordedResult> result;
   std::exception_ptr error;
   try {
-    result = run.run(channel);
+    result = recorded.run();
   } catch (...) {
-    error = std::current_exception();  // published as RunFailed: let the subscribers store it first
+    error = std::current_exception();  // already stored as the run's failure
   }
-  channel.close();
   if (view_thread) view_thread->join();
-  store_thread.join();
-  const uint64_t dropped = store_thread.stats().dropped;
   sigaction(SIGINT, &previous, nullptr);
   if (error) std::rethrow_exception(error);
-  if (dropped > 0)
-    std::cerr << "archscope: warning: the database writer missed " << dropped << " events of run " << id << "\n";
+  if (result->writer_dropped > 0)
+    std::cerr << "archscope: warning: the database writer missed " << result->writer_dropped
+              << " events of run " << id << "\n";
 
-  const prof::RunData& d = result->data;
+  const prof::RunData& d = result->result.data;
   if (o.json) {
     nlohmann::json j;
     j["run_id"] = id;
@@ -136,7 +130,7 @@ int run_profiled(const RunCommandOptions& o) {
     j["device"] = d.run.device;
     if (!d.run.failure.empty()) j["failure"] = d.run.failure;
     j["db"] = store.path().string();
-    j["summary"] = prof::to_json(result->summary);
+    j["summary"] = prof::to_json(result->result.summary);
     std::cout << j.dump(2) << "\n";
   }
   switch (d.run.status) {
@@ -164,6 +158,24 @@ Command add_run_command(CLI::App& root) {
   sub->add_option("--seed", o->seed, "Seed of random weights and prompts");
   sub->add_option("--weights-dtype", o->weights_dtype, kWeightsDtypeHelp)->capture_default_str();
   sub->add_option("--name", o->name, "Run name (default: model and start time)");
+  sub->add_option(
+         "--prefill-chunk", o->prefill_chunk,
+         "Prompt tokens per sequence per prefill step (0: the whole prompt in one step); a long "
+         "prompt is prefilled in chunks so no op grows with it and Ctrl-C acts within a chunk")
+      ->capture_default_str();
+  sub->add_option(
+         "--warmup", o->warmup,
+         "Passes (prefill + decode of the same shape) run first and not recorded, so caches, "
+         "pages and thread pools are warm")
+      ->capture_default_str();
+  sub->add_option("--repeat", o->repeat,
+                  "Measured passes, all recorded; summaries report the median over them")
+      ->capture_default_str();
+  sub->add_option(
+         "--checks", o->checks,
+         "NaN/Inf and residual-RMS checks after every op and layer: on or off (their cost: "
+         "docs/profiling.md)")
+      ->capture_default_str();
   add_db_option(*sub, o->db);
   sub->add_flag("--no-spans", o->no_spans, "Do not time individual ops (steps are still timed)");
   sub->add_flag("--json", o->json, "Print one JSON object with run_id and the summary at the end");

@@ -1,17 +1,27 @@
-// `archscope runs list|show ID|delete ID`: the stored runs of the run database.
+// `archscope runs list|show ID|follow ID|delete ID`: the stored runs of the run database. list,
+// show and follow only read it (nothing is created, migrated or swept; a missing --db file is an
+// error); delete writes.
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
 
 #include "cli/commands.hpp"
 #include "cli/stored_runs.hpp"
+#include "cli/terminal_view.hpp"
+#include "common/error.hpp"
 #include "export/record_json.hpp"
 #include "metrics/expert_load.hpp"
 #include "metrics/run_summary.hpp"
+#include "report/text_format.hpp"
+#include "session/run_follower.hpp"
+#include "session/stored_run.hpp"
 
 namespace archscope::cli {
 
@@ -20,6 +30,7 @@ namespace {
 struct RunsOptions {
   std::string db;
   std::string id;
+  double interval_s = 0.2;
   bool json = false;
 };
 
@@ -31,7 +42,19 @@ nlohmann::json run_row(const prof::RunInfo& r) {
 }
 
 int list_runs(const RunsOptions& o) {
-  prof::store::RunStore store = open_run_store(o.db);
+  const std::filesystem::path path = read_db_path(o.db);
+  std::error_code ec;
+  if (o.db.empty() && !std::filesystem::exists(path, ec)) {
+    // No run was ever stored at the default place: nothing to list, and nothing is created.
+    if (o.json) {
+      std::cout << "[]\n";
+    } else {
+      std::cout << "no runs yet (" << path.string()
+                << " does not exist; archscope run creates it)\n";
+    }
+    return 0;
+  }
+  prof::store::RunStore store = prof::store::RunStore::open_read_only(path);
   std::vector<prof::RunInfo> runs = store.list_runs();
   std::reverse(runs.begin(), runs.end());  // the store lists newest first; people read oldest first
   if (o.json) {
@@ -53,8 +76,8 @@ int list_runs(const RunsOptions& o) {
 
 int show_run(const RunsOptions& o) {
   const int64_t id = parse_run_id(o.id);
-  prof::store::RunStore store = open_run_store(o.db);
-  const prof::RunData d = load_run_data(store, id);
+  prof::store::RunStore store = open_run_store_read_only(o.db);
+  const prof::RunData d = prof::session::load_run_data(store, id);
   const prof::RunSummary s = prof::summarize(d.steps, d.spans, d.activations);
   const std::vector<prof::CumulativeExpertLoad> load = prof::expert_load_cumulative(d.expert_counts);
   if (o.json) {
@@ -71,17 +94,27 @@ int show_run(const RunsOptions& o) {
   std::printf("  model:    %s, %s weights, %s KV\n", r.model.c_str(), r.weights_dtype.c_str(), r.kv_dtype.c_str());
   std::printf("  shape:    batch %lld, prompt %lld, new %lld\n", static_cast<long long>(r.batch),
               static_cast<long long>(r.prompt_tokens), static_cast<long long>(r.new_tokens));
+  std::printf("  passes:   %lld measured of %lld asked, %lld warm-up; numeric checks %s\n",
+              static_cast<long long>(s.passes), static_cast<long long>(r.repeat),
+              static_cast<long long>(r.warmup), r.checks ? "on" : "off");
   std::printf("  device:   %s (%s), archscope %s (%s)\n", r.device.c_str(), r.backend.c_str(), r.version.c_str(),
               r.git_revision.c_str());
   std::printf("  time:     %s .. %s\n", r.started_at.c_str(), r.finished_at.empty() ? "-" : r.finished_at.c_str());
-  std::printf("  prefill:  %lld tokens, %.1f tok/s\n", static_cast<long long>(s.prefill_tokens), s.prefill_tokens_per_s);
-  std::printf("  decode:   %lld steps, %.1f tok/s, %.3f ms/token mean (p50 %.3f, p90 %.3f)\n",
-              static_cast<long long>(s.decode_steps), s.decode_tokens_per_s, s.decode_ms_per_token_mean,
-              s.decode_ms_per_token_p50, s.decode_ms_per_token_p90);
+  std::printf("  prefill:  %lld tokens, %.1f tok/s, %.3f ms per pass\n",
+              static_cast<long long>(s.prefill_tokens), s.prefill_tokens_per_s, s.prefill_ms);
+  std::printf(
+      "  decode:   %lld steps, %.1f tok/s; %.3f ms/step mean (p50 %.3f, p90 %.3f), %.3f ms/token "
+      "at batch %lld\n",
+      static_cast<long long>(s.decode_steps), s.decode_tokens_per_s, s.decode_ms_per_step_mean,
+      s.decode_ms_per_step_p50, s.decode_ms_per_step_p90, s.decode_ms_per_token_mean,
+      static_cast<long long>(s.tokens_per_decode_step));
+  if (s.passes > 1)
+    std::printf("            (tokens/s and means: medians of the %lld passes)\n",
+                static_cast<long long>(s.passes));
   if (!d.steps.empty())
-    std::printf("  KV cache: %llu of %llu bytes used at the end\n",
-                static_cast<unsigned long long>(d.steps.back().kv_used_bytes),
-                static_cast<unsigned long long>(d.steps.back().kv_allocated_bytes));
+    std::printf("  KV cache: %s used of %s allocated at the end\n",
+                text::bytes_exact(d.steps.back().kv_used_bytes).c_str(),
+                text::bytes_exact(d.steps.back().kv_allocated_bytes).c_str());
   for (const auto& l : load)
     std::printf("  experts:  layer %d cv %.3f, max/mean %.2f\n", l.layer, l.stats.cv,
                 l.stats.mean_load > 0 ? static_cast<double>(l.stats.max_load) / l.stats.mean_load : 0.0);
@@ -89,6 +122,28 @@ int show_run(const RunsOptions& o) {
     std::printf("  NaN/Inf:  step %lld, layer %d%s%s\n", static_cast<long long>(s.first_nan->step), s.first_nan->layer,
                 s.first_nan->op.empty() ? "" : ", op ", s.first_nan->op.c_str());
   return 0;
+}
+
+// Renders a run another process is writing, from the database, until it ends.
+int follow_run(const RunsOptions& o) {
+  const int64_t id = parse_run_id(o.id);
+  if (!(o.interval_s > 0)) throw Error(ErrorKind::Validation, "--interval", "must be positive");
+  prof::session::RunFollower follower(read_db_path(o.db), id);
+  TerminalView view(std::cout, !o.json && ::isatty(STDOUT_FILENO) == 1);
+  const auto interval = std::chrono::duration<double>(o.interval_s);
+  while (true) {
+    for (const prof::Event& e : follower.poll()) view.on_event(e);
+    if (follower.done()) break;
+    std::this_thread::sleep_for(interval);
+  }
+  switch (view.state().run.status) {
+    case prof::RunStatus::Complete:
+      return 0;
+    case prof::RunStatus::Interrupted:
+      return 130;
+    default:
+      return 1;
+  }
 }
 
 int delete_run(const RunsOptions& o) {
@@ -107,20 +162,24 @@ int delete_run(const RunsOptions& o) {
 
 Command add_runs_command(CLI::App& root) {
   auto o = std::make_shared<RunsOptions>();
-  CLI::App* sub = root.add_subcommand("runs", "List, show or delete stored runs");
+  CLI::App* sub = root.add_subcommand("runs", "List, show, follow or delete stored runs");
   sub->require_subcommand(1);
-  CLI::App* list = sub->add_subcommand("list", "Stored runs, oldest first");
-  CLI::App* show = sub->add_subcommand("show", "One run: its record and summary");
+  CLI::App* list =
+      sub->add_subcommand("list", "Stored runs, oldest first (reads the database only)");
+  CLI::App* show =
+      sub->add_subcommand("show", "One run: its record and summary (reads the database only)");
+  CLI::App* follow = sub->add_subcommand(
+      "follow", "Watch a run another process is writing, live from the database, until it ends");
   CLI::App* del = sub->add_subcommand("delete", "Delete a run and all its records");
-  show->add_option("id", o->id, "Run id")->required();
-  del->add_option("id", o->id, "Run id")->required();
-  for (CLI::App* a : {list, show, del}) {
-    add_db_option(*a, o->db);
-    a->add_flag("--json", o->json, "Print JSON");
-  }
-  return {sub, [o, list, show] {
+  for (CLI::App* a : {show, follow, del}) a->add_option("id", o->id, "Run id")->required();
+  follow->add_option("--interval", o->interval_s, "Seconds between reads of the database")
+      ->capture_default_str();
+  for (CLI::App* a : {list, show, follow, del}) add_db_option(*a, o->db);
+  for (CLI::App* a : {list, show, del}) a->add_flag("--json", o->json, "Print JSON");
+  return {sub, [o, list, show, follow] {
             if (list->parsed()) return list_runs(*o);
             if (show->parsed()) return show_run(*o);
+            if (follow->parsed()) return follow_run(*o);
             return delete_run(*o);
           }};
 }

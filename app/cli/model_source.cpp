@@ -45,17 +45,27 @@ ModelConfig load_model_config(const ModelSource& source) {
               "name one of --preset NAME, --config FILE or --hf-config FILE");
 }
 
-ModelConfig load_model_argument(const std::string& argument) {
+ModelConfig load_model_argument(const std::string& argument, const std::string& label) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (!fs::exists(argument, ec)) return load_preset(argument);
+  if (!fs::exists(argument, ec)) {
+    try {
+      return load_preset(argument);
+    } catch (const Error& e) {
+      // The catalog locates its errors at --preset; here the name came from `label`.
+      if (e.where() != "--preset") throw;
+      throw Error(e.kind(), label, e.message() + "; nor is it a file");
+    }
+  }
   std::ifstream in(argument, std::ios::binary);
   if (!in) throw Error(ErrorKind::Io, argument, "cannot open");
   std::stringstream text;
   text << in.rdbuf();
   const nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false);
   if (!j.is_discarded() && j.is_object() && !j.contains("format") && j.contains("model_type")) {
-    return import_hf_config(j, argument);
+    ModelConfig config = import_hf_config(j, argument);
+    name_imported_model(config, j, argument);
+    return config;
   }
   return config_from_text(text.str(), argument);
 }

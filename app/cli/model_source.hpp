@@ -30,6 +30,7 @@ ModelConfig load_model_config(const ModelSource& source);
 
 // A model named on the command line without a flag: a preset name, or a path to an
 // archscope.model/1 file, or a Hugging Face config.json (told apart by its "format" tag).
-ModelConfig load_model_argument(const std::string& argument);
+// `label` names the argument in errors ("B: unknown preset 'x'"), never an option it was not.
+ModelConfig load_model_argument(const std::string& argument, const std::string& label);
 
 }  // namespace archscope::cli

@@ -15,6 +15,14 @@ prof::store::RunStore open_run_store(const std::string& db) {
   return prof::store::RunStore::open(prof::store::resolve_db_path(db));
 }
 
+std::filesystem::path read_db_path(const std::string& db) {
+  return db.empty() ? prof::store::default_db_path() : std::filesystem::path(db);
+}
+
+prof::store::RunStore open_run_store_read_only(const std::string& db) {
+  return prof::store::RunStore::open_read_only(read_db_path(db));
+}
+
 int64_t parse_run_id(const std::string& text) {
   int64_t id = 0;
   const char* end = text.data() + text.size();
@@ -24,16 +32,18 @@ int64_t parse_run_id(const std::string& text) {
   return id;
 }
 
-prof::RunData load_run_data(prof::store::RunStore& store, int64_t id) {
-  prof::RunData d;
-  d.run = store.get_run(id);  // NotFound before the snapshot, so the message names the id
-  prof::store::RunStore::ReadSnapshot snapshot(store);
-  d.run = store.get_run(id);
-  d.steps = store.load_steps(id);
-  d.spans = store.load_spans(id);
-  d.expert_counts = store.load_expert_counts(id);
-  d.activations = store.load_activations(id);
-  return d;
+void add_force_flag(CLI::App& app, bool& force) {
+  app.add_flag("--force", force, "Overwrite output files that already exist");
+}
+
+void check_output_file(const std::filesystem::path& path, bool force, const std::string& option) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (std::filesystem::is_directory(st))
+    throw Error(ErrorKind::Validation, option, "'" + path.string() + "' is a directory");
+  if (std::filesystem::exists(st) && !force)
+    throw Error(ErrorKind::Validation, option,
+                "'" + path.string() + "' exists; pass --force to overwrite it");
 }
 
 }  // namespace archscope::cli

@@ -4,16 +4,13 @@
 #include <cstdio>
 #include <sstream>
 #include <variant>
+#include <vector>
+
+#include "report/text_format.hpp"
 
 namespace archscope::cli {
 
 namespace {
-
-std::string layer_label(int32_t layer, int32_t last) {
-  if (layer < 0) return "embed";
-  if (layer == last) return "head";
-  return "L" + std::to_string(layer);
-}
 
 std::string fmt(const char* f, double v) {
   char buf[64];
@@ -26,46 +23,59 @@ constexpr int kMaxLayerRows = 24;  // beyond this, the slowest layers only
 
 }  // namespace
 
-TerminalView::TerminalView(std::ostream& out, bool terminal, int64_t total_steps)
-    : out_(out), terminal_(terminal), total_steps_(std::max<int64_t>(1, total_steps)) {}
+TerminalView::TerminalView(std::ostream& out, bool terminal) : out_(out), terminal_(terminal) {}
 
 std::string TerminalView::progress_line() const {
-  const int filled = static_cast<int>(kBarWidth * steps_done_ / total_steps_);
-  std::string bar = "[" + std::string(static_cast<size_t>(filled), '#') +
-                    std::string(static_cast<size_t>(kBarWidth - filled), '.') + "]";
-  std::string line = bar + " step " + std::to_string(steps_done_) + "/" + std::to_string(total_steps_);
-  if (prefill_tokens_per_s_ > 0) line += "  prefill " + fmt("%.1f", prefill_tokens_per_s_) + " tok/s";
-  if (decode_ns_ > 0) {
-    line += "  decode " + fmt("%.1f", static_cast<double>(decode_tokens_) * 1e9 / static_cast<double>(decode_ns_)) +
-            " tok/s, " + fmt("%.2f", static_cast<double>(decode_ns_) / 1e6 / static_cast<double>(decode_steps_)) +
-            " ms/step";
+  const views::live::LiveState& s = fold_.state();
+  const int64_t total = std::max<int64_t>(1, s.total_steps);
+  const int filled = static_cast<int>(kBarWidth * std::min(s.steps_done, total) / total);
+  std::string line = "[" + std::string(static_cast<size_t>(filled), '#') +
+                     std::string(static_cast<size_t>(kBarWidth - filled), '.') + "] step " +
+                     std::to_string(s.steps_done) + "/" + std::to_string(total);
+  if (s.prefill_tokens_per_s() > 0)
+    line += "  prefill " + fmt("%.1f", s.prefill_tokens_per_s()) + " tok/s";
+  if (s.decode.steps > 0) {
+    line += "  decode " + fmt("%.1f", s.decode_tokens_per_s()) + " tok/s, " +
+            fmt("%.2f", s.decode_ms_per_step()) + " ms/step, " +
+            fmt("%.3f", s.decode_ms_per_token()) + " ms/token";
   }
   return line;
 }
 
 std::string TerminalView::frame() const {
+  const views::live::LiveState& s = fold_.state();
   std::ostringstream f;
   f << progress_line() << "\n";
-  if (layer_ns_.empty()) return f.str();
+  if (s.in_flight) {
+    const prof::StepProgress& p = *s.in_flight;
+    f << (p.warmup ? "warm-up pass " + std::to_string(p.pass + 1) + ": " : std::string())
+      << prof::to_string(p.phase) << " step " << p.step << ": layer " << p.layers_done << "/"
+      << p.layers << "\n";
+  }
+  if (s.layers.empty()) return f.str();
+  std::vector<std::pair<int32_t, int64_t>> rows;
   int64_t total = 0, top = 0;
-  for (const auto& [l, ns] : layer_ns_) {
+  for (const auto& [layer, kinds] : s.layers) {
+    int64_t ns = 0;
+    for (const auto& [kind, v] : kinds) ns += v;
+    rows.emplace_back(layer, ns);
     total += ns;
     top = std::max(top, ns);
   }
-  f << "step " << layer_steps_ << " per layer (" << fmt("%.3f", static_cast<double>(total) / 1e6) << " ms in ops):\n";
-  std::vector<std::pair<int32_t, int64_t>> rows(layer_ns_.begin(), layer_ns_.end());
+  f << "step " << s.layers_step << " per layer (" << fmt("%.3f", static_cast<double>(total) / 1e6)
+    << " ms in ops):\n";
   if (rows.size() > static_cast<size_t>(kMaxLayerRows)) {
     std::partial_sort(rows.begin(), rows.begin() + kMaxLayerRows, rows.end(),
                       [](const auto& a, const auto& b) { return a.second > b.second; });
     rows.resize(kMaxLayerRows);
     std::sort(rows.begin(), rows.end());
   }
-  const int32_t last = layer_ns_.rbegin()->first;
   for (const auto& [l, ns] : rows) {
     const int w = top > 0 ? static_cast<int>(20 * ns / top) : 0;
     char buf[128];
-    std::snprintf(buf, sizeof buf, "  %-6s %9.3f ms %5.1f%% %s", layer_label(l, last).c_str(),
-                  static_cast<double>(ns) / 1e6, total > 0 ? 100.0 * static_cast<double>(ns) / static_cast<double>(total) : 0.0,
+    std::snprintf(buf, sizeof buf, "  %-6s %9.3f ms %5.1f%% %s",
+                  views::live::layer_label(l, s.n_layers).c_str(), static_cast<double>(ns) / 1e6,
+                  total > 0 ? 100.0 * static_cast<double>(ns) / static_cast<double>(total) : 0.0,
                   std::string(static_cast<size_t>(w), '|').c_str());
     f << buf << "\n";
   }
@@ -93,53 +103,65 @@ void TerminalView::draw(bool force) {
   out_.flush();
 }
 
-void TerminalView::on_step(const prof::StepRecord& s) {
-  ++steps_done_;
-  last_ms_ = static_cast<double>(s.duration_ns) / 1e6;
-  const double tps = s.duration_ns > 0 ? static_cast<double>(s.tokens) * 1e9 / static_cast<double>(s.duration_ns) : 0;
-  if (s.phase == prof::Phase::Prefill) {
-    prefill_tokens_per_s_ = tps;
-    if (!terminal_) {
-      out_ << "prefill: " << s.tokens << " tokens in " << fmt("%.3f", last_ms_ / 1e3) << " s (" << fmt("%.1f", tps)
-           << " tok/s), KV " << s.kv_used_bytes << " bytes used" << std::endl;
-    }
-  } else {
-    ++decode_steps_;
-    decode_tokens_ += s.tokens;
-    decode_ns_ += s.duration_ns;
-    const int64_t decode_total = total_steps_ - 1;
-    const int64_t decile = decode_total > 0 ? 10 * decode_steps_ / decode_total : 10;
-    if (!terminal_ && decile != last_plain_decile_) {
-      last_plain_decile_ = decile;
-      out_ << "decode: step " << decode_steps_ << "/" << decode_total << ", " << fmt("%.2f", last_ms_)
-           << " ms/step, " << fmt("%.1f", static_cast<double>(decode_tokens_) * 1e9 / static_cast<double>(decode_ns_))
-           << " tok/s so far, KV " << s.kv_used_bytes << " bytes used" << std::endl;
-    }
+void TerminalView::on_step() {
+  const views::live::LiveState& s = fold_.state();
+  const views::live::StepPoint& p = *s.last_step;
+  if (terminal_) {
+    draw(s.steps_done == s.total_steps);
+    return;
   }
-  if (terminal_) draw(steps_done_ == total_steps_);
+  const std::string kv = "KV " + text::bytes_exact(p.kv_used_bytes) + " used";
+  if (p.phase == prof::Phase::Prefill) {
+    out_ << "prefill: " << p.tokens << " tokens in " << fmt("%.3f", p.ms / 1e3) << " s ("
+         << fmt("%.1f", p.tokens_per_s) << " tok/s), " << kv << std::endl;
+    return;
+  }
+  const int64_t per_pass = s.run.new_tokens;
+  const int64_t in_pass = per_pass > 0 ? (s.decode.steps - 1) % per_pass + 1 : s.decode.steps;
+  const int64_t decile = per_pass > 0 ? 10 * in_pass / per_pass : 10;
+  if (decile == last_plain_decile_) return;
+  last_plain_decile_ = decile;
+  out_ << "decode: step " << in_pass << "/" << per_pass << ", " << fmt("%.2f", p.ms) << " ms/step ("
+       << fmt("%.3f", p.tokens > 0 ? p.ms / static_cast<double>(p.tokens) : 0.0) << " ms/token), "
+       << fmt("%.1f", s.decode_tokens_per_s()) << " tok/s so far, " << kv << std::endl;
 }
 
 void TerminalView::on_event(const prof::Event& e) {
-  if (const auto* st = std::get_if<prof::RunStarted>(&e)) {
-    model_ = st->run.model;
-    out_ << "run " << st->run.id << " (" << st->run.name << "): " << st->run.model << ", batch " << st->run.batch
-         << ", prompt " << st->run.prompt_tokens << ", new " << st->run.new_tokens << ", " << st->run.device
-         << std::endl;
-  } else if (const auto* b = std::get_if<prof::SpanBatch>(&e)) {
-    if (!b->spans.empty() && b->spans.front().step != layer_steps_) {
-      layer_ns_.clear();
-      layer_steps_ = b->spans.front().step;
+  fold_.apply(e);
+  const views::live::LiveState& s = fold_.state();
+  if (std::holds_alternative<prof::RunStarted>(e)) {
+    const prof::RunInfo& r = s.run;
+    out_ << "run " << r.id << " (" << r.name << "): " << r.model << ", batch " << r.batch
+         << ", prompt " << r.prompt_tokens << ", new " << r.new_tokens << ", " << r.device;
+    if (r.warmup > 0 || r.repeat > 1)
+      out_ << ", " << r.warmup << " warm-up + " << r.repeat << " measured passes";
+    if (!r.checks) out_ << ", numeric checks off";
+    out_ << std::endl;
+  } else if (std::holds_alternative<prof::StepFinished>(e)) {
+    on_step();
+  } else if (const auto* p = std::get_if<prof::StepProgress>(&e)) {
+    if (terminal_) {
+      draw(false);
+    } else if (p->warmup && p->step == 0 && p->layers_done == 0) {
+      out_ << "warm-up: pass " << p->pass + 1 << " of " << s.run.warmup << " (not recorded)"
+           << std::endl;
+    } else if (const auto now = std::chrono::steady_clock::now();
+               now - last_progress_ >= std::chrono::seconds(1)) {
+      // A long step in a log: a line a second at most.
+      last_progress_ = now;
+      out_ << (p->warmup ? "warm-up " : "") << prof::to_string(p->phase) << " step " << p->step
+           << ": " << p->layers_done << " of " << p->layers << " layers done" << std::endl;
     }
-    for (const prof::SpanRecord& s : b->spans) layer_ns_[s.layer] += s.duration_ns;
-  } else if (const auto* s = std::get_if<prof::StepFinished>(&e)) {
-    on_step(s->step);
   } else if (const auto* f = std::get_if<prof::RunFinished>(&e)) {
     if (terminal_) draw(true);
-    out_ << "run " << f->run.id << " complete: prefill " << fmt("%.1f", f->summary.prefill_tokens_per_s)
-         << " tok/s, decode " << fmt("%.1f", f->summary.decode_tokens_per_s) << " tok/s ("
-         << fmt("%.2f", f->summary.decode_ms_per_token_mean) << " ms/token mean, p50 "
-         << fmt("%.2f", f->summary.decode_ms_per_token_p50) << ")";
-    if (f->events_dropped > 0) out_ << "; the view missed " << f->events_dropped << " events";
+    const prof::RunSummary& m = f->summary;
+    out_ << "run " << f->run.id << " complete: prefill " << fmt("%.1f", m.prefill_tokens_per_s)
+         << " tok/s, decode " << fmt("%.1f", m.decode_tokens_per_s) << " tok/s ("
+         << fmt("%.3f", m.decode_ms_per_step_mean) << " ms/step mean, "
+         << fmt("%.3f", m.decode_ms_per_token_mean) << " ms/token at batch "
+         << m.tokens_per_decode_step << ")";
+    if (m.passes > 1) out_ << ", medians of " << m.passes << " passes";
+    if (s.events_dropped > 0) out_ << "; the view missed " << s.events_dropped << " events";
     out_ << std::endl;
   } else if (const auto* x = std::get_if<prof::RunFailed>(&e)) {
     if (terminal_) draw(true);

@@ -345,7 +345,7 @@ ModelConfig load_config_file(const std::filesystem::path& path) {
   if (!in) throw Error(ErrorKind::Io, path.string(), "cannot open for reading");
   std::ostringstream text;
   text << in.rdbuf();
-  if (in.bad()) throw Error(ErrorKind::Io, path.string(), "read failed");
+  if (in.bad()) throw Error(ErrorKind::System, path.string(), "read failed");
   return config_from_text(text.str(), path.string());
 }
 
@@ -366,7 +366,7 @@ void save_config_file(const ModelConfig& config, const std::filesystem::path& pa
   if (!out) throw Error(ErrorKind::Io, path.string(), "cannot open for writing");
   out << text;
   out.flush();
-  if (!out) throw Error(ErrorKind::Io, path.string(), "write failed");
+  if (!out) throw Error(ErrorKind::System, path.string(), "write failed");
 }
 
 }  // namespace archscope

@@ -80,6 +80,7 @@ std::string reason(const nlohmann::json::exception& e) {
   return what;
 }
 
+// "line:column" of nlohmann's byte offset, the compiler style that editors jump to.
 std::string position(std::string_view text, size_t byte) {
   // nlohmann counts bytes from 1 and may point one past the end at EOF.
   const size_t offset = std::min(byte > 0 ? byte - 1 : 0, text.size());
@@ -92,8 +93,7 @@ std::string position(std::string_view text, size_t byte) {
       ++column;
     }
   }
-  return "line " + std::to_string(line) + ", column " + std::to_string(column) + " (byte " +
-         std::to_string(offset) + ")";
+  return std::to_string(line) + ":" + std::to_string(column);
 }
 
 }  // namespace
@@ -108,7 +108,7 @@ nlohmann::json parse_json_text(std::string_view text) {
         },
         /*allow_exceptions=*/true, /*ignore_comments=*/false);
   } catch (const nlohmann::json::parse_error& e) {
-    throw Error(ErrorKind::Parse, "", "malformed JSON at " + position(text, e.byte) + ": " + reason(e));
+    throw Error(ErrorKind::Parse, position(text, e.byte), "malformed JSON: " + reason(e));
   } catch (const nlohmann::json::exception& e) {
     // Number overflow (1e999) is reported as out_of_range, without a position.
     throw Error(ErrorKind::Parse, "", "malformed JSON: " + reason(e));

@@ -8,7 +8,9 @@
 
 namespace archscope {
 
-// Throws Error(Parse) with where = the JSON path (duplicate keys) or "" (syntax errors).
+// Throws Error(Parse) with where = the JSON path (duplicate keys), the text position "line:column"
+// (syntax errors; Error::within puts the file in front the compiler way, "file.json:3:7") or ""
+// (a number out of range, which nlohmann does not locate).
 nlohmann::json parse_json_text(std::string_view text);
 
 }  // namespace archscope

@@ -20,7 +20,8 @@ class HostBuffer final : public Buffer {
     const size_t rounded = (bytes + 63) / 64 * 64;
     data_ = rounded ? std::aligned_alloc(64, rounded) : nullptr;
     if (rounded && !data_)
-      throw Error(ErrorKind::Resource, "cpu.alloc", "cannot allocate " + std::to_string(bytes) + " bytes");
+      throw Error(ErrorKind::System, "cpu.alloc",
+                  "cannot allocate " + std::to_string(bytes) + " bytes");
   }
   ~HostBuffer() override { std::free(data_); }
   void* handle() const override { return data_; }

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "config/json_text.hpp"
 #include "hf/hf_families.hpp"
 #include "hf/hf_reader.hpp"
 
@@ -113,14 +114,40 @@ ModelConfig import_hf_config_file(const std::filesystem::path& path) {
   if (!in) throw Error(ErrorKind::Io, path.string(), "cannot open file");
   std::ostringstream text;
   text << in.rdbuf();
-  if (in.bad()) throw Error(ErrorKind::Io, path.string(), "cannot read file");
+  if (in.bad()) throw Error(ErrorKind::System, path.string(), "cannot read file");
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorKind::Parse, path.string(), e.what());
+    j = parse_json_text(text.str());
+  } catch (const Error& e) {
+    throw e.within(path.string());
   }
-  return import_hf_config(j, path.filename().string());
+  ModelConfig config = import_hf_config(j, path.filename().string());
+  name_imported_model(config, j, path);
+  return config;
+}
+
+std::string default_hf_name(const nlohmann::json& hf, const std::filesystem::path& file) {
+  const auto it = hf.find("model_type");
+  const std::string type = it != hf.end() && it->is_string() ? it->get<std::string>() : "model";
+  std::string label;
+  if (file.filename() == "config.json") {
+    std::error_code ec;
+    const std::filesystem::path abs = std::filesystem::absolute(file, ec);
+    label = (ec ? file : abs).parent_path().filename().string();
+  } else {
+    label = file.stem().string();
+  }
+  if (label.empty() || label == type || label == "config") return type;
+  return type + " (" + label + ")";
+}
+
+void name_imported_model(ModelConfig& config, const nlohmann::json& hf,
+                         const std::filesystem::path& file) {
+  if (config.name.empty()) config.name = default_hf_name(hf, file);
+  if (config.family.empty()) {
+    const auto it = hf.find("model_type");
+    if (it != hf.end() && it->is_string()) config.family = it->get<std::string>();
+  }
 }
 
 }  // namespace archscope

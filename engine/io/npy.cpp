@@ -81,7 +81,7 @@ void write_npy(const std::filesystem::path& path, std::span<const float> data,
   if (!out) throw Error(ErrorKind::Io, path.string(), "cannot open for writing");
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   out.close();
-  if (!out) throw Error(ErrorKind::Io, path.string(), "write failed");
+  if (!out) throw Error(ErrorKind::System, path.string(), "write failed");
 }
 
 NpyArray decode_npy(std::string_view bytes, const std::string& origin) {
@@ -129,7 +129,7 @@ NpyArray read_npy(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorKind::Io, path.string(), "cannot open");
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw Error(ErrorKind::Io, path.string(), "read failed");
+  if (in.bad()) throw Error(ErrorKind::System, path.string(), "read failed");
   return decode_npy(bytes, path.string());
 }
 

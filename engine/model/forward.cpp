@@ -70,7 +70,7 @@ void apply_norm(Step& st, int64_t layer, const char* name, const Tensor& w, cons
 
 Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batch, LogitRows rows) {
   Stream& s = backend_.default_stream();
-  Step st{backend_, s, config_, cache, observer_};
+  Step st{backend_, s, config_, cache, observer_, control_};
   std::vector<int32_t> ids;
   for (const SequenceStep& q : batch) {
     if (q.tokens.empty()) throw Error(ErrorKind::Validation, "forward", "sequence " + std::to_string(q.seq) + " has no tokens");
@@ -150,6 +150,7 @@ Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batc
     }
     if (observer_ && spec.moe) observer_->routed(s, li, st.routed_ids);
     if (observer_) observer_->layer_output(s, li, h);
+    if (control_) control_->layer_done(li + 1, config_.n_layers);
   }
   const int64_t last = config_.n_layers;
   // Only the rows whose logits are wanted go through the epilogue (the plan counts the same).

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <map>
 #include <memory>
 #include <utility>
@@ -47,6 +48,27 @@ class ForwardObserver {
   virtual void layer_output(Stream& /*stream*/, int64_t /*layer*/, const Tensor& /*residual*/) {}
 };
 
+// Host-side control of a forward pass: a cancellation poll and per-layer progress. Both are
+// called on the host between ops, never inside one, and add no synchronisation with the device
+// (on an asynchronous backend "between ops" is between enqueues, so `layer_done` counts layers
+// enqueued, and a cancelled step still finishes the ops already enqueued).
+class ForwardControl {
+ public:
+  virtual ~ForwardControl() = default;
+  // Polled before every op; true abandons the step: forward() throws ForwardCancelled. The cache
+  // entries of that step's sequences are then unspecified (reserved, partly written, linear
+  // states partly updated): free those sequences.
+  virtual bool cancelled() { return false; }
+  // After each transformer layer of the step: `done` of `layers` layers issued.
+  virtual void layer_done(int64_t /*done*/, int64_t /*layers*/) {}
+};
+
+// Thrown by forward() when its ForwardControl asked to stop.
+class ForwardCancelled : public std::exception {
+ public:
+  const char* what() const noexcept override { return "forward pass cancelled"; }
+};
+
 // New tokens of one sequence in a step: the whole prompt (prefill) or one token (decode).
 struct SequenceStep {
   int64_t seq = 0;  // id from PagedKvCache::add_sequence
@@ -64,6 +86,7 @@ class Model {
   ~Model();
 
   void set_observer(ForwardObserver* observer) { observer_ = observer; }
+  void set_control(ForwardControl* control) { control_ = control; }
   const ModelConfig& config() const { return config_; }
 
   // Runs the tokens of every sequence (each continues at its cached length), stores their keys
@@ -82,6 +105,7 @@ class Model {
   const ModelWeights& weights_;
   std::vector<LayerSpec> specs_;
   ForwardObserver* observer_ = nullptr;
+  ForwardControl* control_ = nullptr;
   std::unique_ptr<Tables> tables_;
 };
 

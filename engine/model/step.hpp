@@ -21,13 +21,15 @@ struct RopeTensors {
 };
 
 struct Step {
-  Step(Backend& b, Stream& st, const ModelConfig& cfg, PagedKvCache& kv, ForwardObserver* obs)
-      : be(b), s(st), c(cfg), cache(kv), observer(obs) {}
+  Step(Backend& b, Stream& st, const ModelConfig& cfg, PagedKvCache& kv, ForwardObserver* obs,
+       ForwardControl* ctl = nullptr)
+      : be(b), s(st), c(cfg), cache(kv), observer(obs), control(ctl) {}
   Backend& be;
   Stream& s;
   const ModelConfig& c;
   PagedKvCache& cache;
   ForwardObserver* observer;
+  ForwardControl* control;
   int64_t rows = 0;
   std::vector<SeqRows> seqs;
   std::vector<int32_t> host_positions;
@@ -49,7 +51,9 @@ struct Step {
 // Reports one op to the observer for the lifetime of the scope.
 class OpScope {
  public:
+  // Polls the step's control first: a cancelled step throws before the op is issued.
   OpScope(Step& st, int64_t layer, const char* op, const char* also = nullptr) : st_(st), ev_{layer, op, also} {
+    if (st_.control && st_.control->cancelled()) throw ForwardCancelled();
     if (st_.observer) st_.observer->before(st_.s, ev_);
   }
   ~OpScope() {

@@ -93,8 +93,12 @@ void add_attention(const Builder& b, const LayerSpec& spec, std::vector<Op>& ops
   // (query, key) pairs over all heads and sequences, and the keys each sequence reads.
   const wide pairs = w(b.batch) * w(h) *
                      visible_key_sum(spec.attention, spec.window, b.first_position, b.new_tokens);
+  // The keys the last new token sees: a prefill from position 0 reads each new key once; a
+  // decode step or a prefill chunk also reads the cached ones.
   const int64_t keys_read =
-      b.decode ? visible_keys(spec.attention, spec.window, b.first_position) : b.new_tokens;
+      b.first_position == 0 && !b.decode
+          ? b.new_tokens
+          : visible_keys(spec.attention, spec.window, b.first_position + b.new_tokens - 1);
   const wide kv_read = w(b.batch) * w(keys_read) * w(hk) * w(hd);  // K (or V) elements read
 
   OpDraft scores;

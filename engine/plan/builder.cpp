@@ -46,7 +46,7 @@ Builder::Builder(const ModelConfig& c, const PlanOptions& o)
       decode(o.phase == Phase::Decode),
       batch(o.batch),
       new_tokens(decode ? 1 : o.tokens),
-      first_position(decode ? o.context : 0),
+      first_position(decode ? o.context : o.prefill_offset),
       rows(o.batch * (decode ? 1 : o.tokens)) {}
 
 DType Builder::plain_weights() const {

@@ -44,7 +44,7 @@ class Builder {
   bool decode;
   int64_t batch;
   int64_t new_tokens;      // per sequence: prefill tokens, or 1
-  int64_t first_position;  // position of the first new token: 0, or the decode context
+  int64_t first_position;  // position of the first new token: the prefill offset or decode context
   int64_t rows;            // batch × new_tokens
 
   // Dtype rules. Quantized dtypes (fp8/int8/int4) apply to matmul and expert weights only;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "config/json_text.hpp"
 
 namespace archscope {
 
@@ -111,9 +112,9 @@ HardwareProfile load_hardware_file(const std::filesystem::path& path) {
   buffer << in.rdbuf();
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(buffer.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(ErrorKind::Parse, origin, e.what());
+    j = parse_json_text(buffer.str());
+  } catch (const Error& e) {
+    throw e.within(origin);
   }
   return hardware_from_json(j, origin);
 }

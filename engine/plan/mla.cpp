@@ -83,7 +83,9 @@ void add_mla(const Builder& b, const LayerSpec& spec, std::vector<Op>& ops) {
   values.component = Component::Attention;
   values.compute = b.options.activations;
 
-  if (!b.decode) {
+  // The engine expands latents (naive form) only for a prefill from an empty cache; a decode step
+  // or a prefill chunk continuing cached latents runs the absorbed form.
+  if (!b.decode && b.first_position == 0) {
     ops.push_back(finish(b.matmul("kv_b_proj", Component::Attention, lora, h * (nope + v), false)));
     const int64_t t = b.new_tokens;
     scores.inputs = {b.row({h, qk}), {b.batch, t, h, qk}};
@@ -109,9 +111,10 @@ void add_mla(const Builder& b, const LayerSpec& spec, std::vector<Op>& ops) {
     q_absorb.bytes_written = b.act_bytes(rows * w(h) * w(lora));
     ops.push_back(finish(q_absorb));
 
-    const int64_t keys = visible_keys(spec.attention, spec.window, b.first_position);
+    const int64_t keys =
+        visible_keys(spec.attention, spec.window, b.first_position + b.new_tokens - 1);
     scores.inputs = {b.row({h, lora + pe}), {b.batch, keys, lora + pe}};
-    scores.output = {b.batch, h, 1, keys};
+    scores.output = {b.batch, h, b.new_tokens, keys};
     scores.flops = pairs * w(2 * (lora + pe) + per_pair_extra);
     scores.bytes_read =
         b.act_bytes(rows * w(h) * w(lora + pe)) + b.kv_bytes(w(b.batch) * w(keys) * w(lora + pe));

@@ -57,6 +57,9 @@ void check_options(const PlanOptions& o) {
   if (o.phase == Phase::Prefill && o.tokens < 1) {
     fail("tokens", std::to_string(o.tokens) + " must be at least 1 for prefill");
   }
+  if (o.phase == Phase::Prefill && o.prefill_offset < 0) {
+    fail("prefill_offset", std::to_string(o.prefill_offset) + " must not be negative");
+  }
   if (o.phase == Phase::Decode && o.context < 0) {
     fail("context", std::to_string(o.context) + " must not be negative");
   }

@@ -76,6 +76,9 @@ struct PlanOptions {
   Phase phase = Phase::Decode;
   int64_t tokens = 1;   // Prefill: new tokens per sequence (>= 1)
   int64_t context = 0;  // Decode: tokens already cached per sequence (>= 0)
+  // Prefill: tokens already cached per sequence before these (a chunk of a chunked prefill,
+  // attending to the cached ones too); 0 for a prefill from an empty cache.
+  int64_t prefill_offset = 0;
   int64_t batch = 1;    // sequences
   DType weights = DType::BF16;  // matmul and expert weights (see weight_dtype rules in builder)
   DType kv = DType::BF16;       // KV cache and linear-attention state

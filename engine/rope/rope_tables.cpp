@@ -23,6 +23,8 @@ std::vector<double> default_inv_freq(double theta, int64_t dim) {
 }
 
 // Llama 3.1: keep high frequencies, divide low ones by factor, blend in between by wavelength.
+// Llama 4 sets low_freq_factor = high_freq_factor = 1: the blend band is empty, a plain split at
+// the original context (transformers' _compute_llama3_parameters: no wavelength is "medium").
 void apply_llama3(std::vector<double>& f, const RopeScaling& s) {
   if (s.original_max_position <= 0) invalid("scaling.original_max_position", "llama3 needs the original context");
   // low == high (Llama 4 Maverick: 1 and 1) leaves no band to blend: every frequency is kept or

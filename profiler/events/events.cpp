@@ -18,6 +18,7 @@ const char* event_name(const Event& e) {
                         [](const StepFinished&) { return "step_finished"; },
                         [](const ExpertCounts&) { return "expert_counts"; },
                         [](const Activations&) { return "activations"; },
+                        [](const StepProgress&) { return "step_progress"; },
                         [](const RunFinished&) { return "run_finished"; },
                         [](const RunFailed&) { return "run_failed"; },
                         [](const Dropped&) { return "dropped"; },

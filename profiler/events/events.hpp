@@ -1,8 +1,8 @@
 // The typed events of a profiled run, as the engine-side runner publishes them on an EventChannel
-// (events/channel.hpp). One run is: RunStarted, then any number of SpanBatch / StepFinished /
-// ExpertCounts / Activations, then exactly one RunFinished or RunFailed. Events carry plain run
-// records (model/run_records.hpp), so a subscriber can store, show or export them without the
-// engine.
+// (events/channel.hpp). One run is: RunStarted, then per recorded step its SpanBatch /
+// ExpertCounts / Activations closed by its StepFinished (StepProgress in between), then exactly
+// one RunFinished or RunFailed. Events carry plain run records (model/run_records.hpp), so a
+// subscriber can store, show or export them without the engine.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +40,19 @@ struct Activations {
   std::vector<ActivationRecord> activations;
 };
 
+// Progress inside a long step or a warm-up pass, published at most every 100 ms (a short step
+// publishes none): how many transformer layers of the step have been issued. Warm-up passes are
+// not recorded, so for them this is the only sign of life. Never stored.
+struct StepProgress {
+  bool warmup = false;
+  int64_t pass = 0;    // 0-based over warm-up then measured passes
+  int64_t passes = 1;  // warm-up + measured passes
+  int64_t step = 0;    // the recorded step's index (warm-up: the step within its pass)
+  Phase phase = Phase::Prefill;
+  int64_t layers_done = 0;
+  int64_t layers = 0;
+};
+
 // Terminal events. `events_dropped` is filled in by the channel for each subscriber: how many
 // events that subscriber missed over the whole run, so a summary never hides a gap.
 struct RunFinished {
@@ -64,10 +77,10 @@ struct Dropped {
 };
 
 using Event = std::variant<RunStarted, SpanBatch, StepFinished, ExpertCounts, Activations,
-                           RunFinished, RunFailed, Dropped>;
+                           StepProgress, RunFinished, RunFailed, Dropped>;
 
-// "run_started", "span_batch", "step_finished", "expert_counts", "activations", "run_finished",
-// "run_failed", "dropped".
+// "run_started", "span_batch", "step_finished", "expert_counts", "activations", "step_progress",
+// "run_finished", "run_failed", "dropped".
 const char* event_name(const Event& e);
 
 // RunFinished and RunFailed: never dropped by the channel.

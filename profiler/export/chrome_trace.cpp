@@ -185,7 +185,7 @@ json chrome_trace(const RunData& data) {
 
 void write_chrome_trace(std::ostream& out, const RunData& data) {
   out << chrome_trace(data).dump() << '\n';
-  if (!out) throw Error(ErrorKind::Io, "chrome trace export", "write failed");
+  if (!out) throw Error(ErrorKind::System, "chrome trace export", "write failed");
 }
 
 }  // namespace archscope::prof

@@ -60,7 +60,7 @@ void write_spans_csv(std::ostream& out, const std::vector<SpanRecord>& spans) {
         << csv_field(s.kind) << ',' << s.start_ns << ',' << s.duration_ns << ',' << s.flops << ','
         << s.bytes << ',' << shortest(r.gflop_per_s) << ',' << shortest(r.gb_per_s) << "\r\n";
   }
-  if (!out) throw Error(ErrorKind::Io, "csv export", "write failed");
+  if (!out) throw Error(ErrorKind::System, "csv export", "write failed");
 }
 
 std::vector<std::vector<std::string>> parse_csv(std::istream& in) {

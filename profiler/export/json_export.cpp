@@ -52,7 +52,7 @@ json run_to_json(const RunData& data, const JsonExportOptions& options) {
 
 void write_run_json(std::ostream& out, const RunData& data, const JsonExportOptions& options) {
   out << run_to_json(data, options).dump(options.indent) << '\n';
-  if (!out) throw Error(ErrorKind::Io, "json export", "write failed");
+  if (!out) throw Error(ErrorKind::System, "json export", "write failed");
 }
 
 RunData run_from_json(const json& j) {

@@ -112,6 +112,10 @@ json to_json(const RunInfo& r) {
           {"prompt_tokens", r.prompt_tokens},
           {"new_tokens", r.new_tokens},
           {"threads", r.threads},
+          {"warmup", r.warmup},
+          {"repeat", r.repeat},
+          {"checks", r.checks},
+          {"prefill_chunk", r.prefill_chunk},
           {"version", r.version},
           {"git_revision", r.git_revision},
           {"status", to_string(r.status)},
@@ -161,14 +165,20 @@ json to_json(const RunSummary& s) {
   json nan = nullptr;
   if (s.first_nan)
     nan = {{"step", s.first_nan->step}, {"layer", s.first_nan->layer}, {"op", s.first_nan->op}};
-  return {{"prefill_steps", s.prefill_steps},
+  return {{"passes", s.passes},
+          {"tokens_per_decode_step", s.tokens_per_decode_step},
+          {"prefill_steps", s.prefill_steps},
           {"prefill_tokens", s.prefill_tokens},
           {"prefill_ns", s.prefill_ns},
+          {"prefill_ms", s.prefill_ms},
           {"prefill_tokens_per_s", s.prefill_tokens_per_s},
           {"decode_steps", s.decode_steps},
           {"decode_tokens", s.decode_tokens},
           {"decode_ns", s.decode_ns},
           {"decode_tokens_per_s", s.decode_tokens_per_s},
+          {"decode_ms_per_step_mean", s.decode_ms_per_step_mean},
+          {"decode_ms_per_step_p50", s.decode_ms_per_step_p50},
+          {"decode_ms_per_step_p90", s.decode_ms_per_step_p90},
           {"decode_ms_per_token_mean", s.decode_ms_per_token_mean},
           {"decode_ms_per_token_p50", s.decode_ms_per_token_p50},
           {"decode_ms_per_token_p90", s.decode_ms_per_token_p90},
@@ -200,6 +210,15 @@ RunInfo run_info_from_json(const json& j, const std::string& where) {
   r.prompt_tokens = get_int(j, "prompt_tokens", where);
   r.new_tokens = get_int(j, "new_tokens", where);
   r.threads = get_int(j, "threads", where);
+  // Absent from files written before warm-up and repeats existed: one pass, checks on.
+  if (j.contains("warmup")) r.warmup = get_int(j, "warmup", where);
+  if (j.contains("repeat")) r.repeat = get_int(j, "repeat", where);
+  if (j.contains("prefill_chunk")) r.prefill_chunk = get_int(j, "prefill_chunk", where);
+  if (j.contains("checks")) {
+    if (!j.at("checks").is_boolean())
+      throw Error(ErrorKind::Parse, where + ".checks", "expected true or false");
+    r.checks = j.at("checks").get<bool>();
+  }
   r.version = get_string(j, "version", where);
   r.git_revision = get_string(j, "git_revision", where);
   if (!parse_run_status(get_string(j, "status", where), r.status))

@@ -1,7 +1,5 @@
 #include "metrics/run_summary.hpp"
 
-#include <numeric>
-
 #include "metrics/percentile.hpp"
 #include "metrics/span_rate.hpp"
 
@@ -30,6 +28,19 @@ void finish_rates(PhaseTimes& t) {
 
 }  // namespace
 
+std::vector<PassRange> passes_of(const std::vector<StepRecord>& steps) {
+  std::vector<PassRange> out;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const bool starts =
+        i == 0 || (steps[i].phase == Phase::Prefill && steps[i - 1].phase == Phase::Decode);
+    if (starts) {
+      if (!out.empty()) out.back().end = i;
+      out.push_back({i, steps.size()});
+    }
+  }
+  return out;
+}
+
 std::optional<NanSite> first_nan(const std::vector<ActivationRecord>& activations) {
   std::optional<NanSite> first;
   for (const ActivationRecord& a : activations) {
@@ -41,36 +52,79 @@ std::optional<NanSite> first_nan(const std::vector<ActivationRecord>& activation
   return first;
 }
 
-RunSummary summarize(const std::vector<StepRecord>& steps, const std::vector<SpanRecord>& spans,
-                     const std::vector<ActivationRecord>& activations) {
+RunSummary summarize_steps(const std::vector<StepRecord>& steps) {
   RunSummary s;
-  std::vector<double> decode_ms;
-  for (const StepRecord& st : steps) {
-    if (st.phase == Phase::Prefill) {
-      ++s.prefill_steps;
-      s.prefill_tokens += st.tokens;
-      s.prefill_ns += st.duration_ns;
-    } else {
-      ++s.decode_steps;
-      s.decode_tokens += st.tokens;
-      s.decode_ns += st.duration_ns;
-      decode_ms.push_back(static_cast<double>(st.duration_ns) / 1e6);
+  std::vector<double> step_ms, token_ms;  // every decode step
+  std::vector<double> prefill_tps, prefill_ms, decode_tps, decode_mean_ms,
+      decode_token_ms;  // per pass
+  for (const PassRange& p : passes_of(steps)) {
+    int64_t pt = 0, pns = 0, dt = 0, dns = 0, dsteps = 0;
+    for (size_t i = p.begin; i < p.end; ++i) {
+      const StepRecord& st = steps[i];
+      if (st.phase == Phase::Prefill) {
+        ++s.prefill_steps;
+        pt += st.tokens;
+        pns += st.duration_ns;
+        continue;
+      }
+      ++dsteps;
+      dt += st.tokens;
+      dns += st.duration_ns;
+      const double ms = static_cast<double>(st.duration_ns) / 1e6;
+      step_ms.push_back(ms);
+      token_ms.push_back(st.tokens > 0 ? ms / static_cast<double>(st.tokens) : 0.0);
+      if (s.tokens_per_decode_step == 0) s.tokens_per_decode_step = st.tokens;
+    }
+    ++s.passes;
+    s.prefill_tokens += pt;
+    s.prefill_ns += pns;
+    s.decode_steps += dsteps;
+    s.decode_tokens += dt;
+    s.decode_ns += dns;
+    if (pns > 0) {
+      prefill_tps.push_back(per_second(pt, pns));
+      prefill_ms.push_back(static_cast<double>(pns) / 1e6);
+    }
+    if (dsteps > 0) {
+      decode_tps.push_back(per_second(dt, dns));
+      decode_mean_ms.push_back(static_cast<double>(dns) / 1e6 / static_cast<double>(dsteps));
+      if (dt > 0)
+        decode_token_ms.push_back(static_cast<double>(dns) / 1e6 / static_cast<double>(dt));
     }
   }
-  s.prefill_tokens_per_s = per_second(s.prefill_tokens, s.prefill_ns);
-  s.decode_tokens_per_s = per_second(s.decode_tokens, s.decode_ns);
-  if (!decode_ms.empty()) {
-    s.decode_ms_per_token_mean = std::accumulate(decode_ms.begin(), decode_ms.end(), 0.0) /
-                                 static_cast<double>(decode_ms.size());
-    s.decode_ms_per_token_p50 = percentile(decode_ms, 0.5);
-    s.decode_ms_per_token_p90 = percentile(std::move(decode_ms), 0.9);
-  }
+  s.prefill_tokens_per_s = percentile(prefill_tps, 0.5);
+  s.prefill_ms = percentile(prefill_ms, 0.5);
+  s.decode_tokens_per_s = percentile(decode_tps, 0.5);
+  s.decode_ms_per_step_mean = percentile(decode_mean_ms, 0.5);
+  s.decode_ms_per_step_p50 = percentile(step_ms, 0.5);
+  s.decode_ms_per_step_p90 = percentile(step_ms, 0.9);
+  // Per token: a pass's decode time over the tokens it generated (all sequences), so that
+  // 1000 / ms_per_token is the pass's tokens/s and ms_per_token x batch its mean step time.
+  s.decode_ms_per_token_mean = percentile(decode_token_ms, 0.5);
+  s.decode_ms_per_token_p50 = percentile(token_ms, 0.5);
+  s.decode_ms_per_token_p90 = percentile(std::move(token_ms), 0.9);
+  return s;
+}
+
+void add_span_totals(RunSummary& s, const std::vector<SpanRecord>& spans) {
   for (const SpanRecord& sp : spans)
     add_span(sp.phase == Phase::Prefill ? s.prefill : s.decode, sp);
   finish_rates(s.prefill);
   finish_rates(s.decode);
+}
+
+RunSummary summarize(const std::vector<StepRecord>& steps, const std::vector<SpanRecord>& spans,
+                     const std::vector<ActivationRecord>& activations) {
+  RunSummary s = summarize_steps(steps);
+  add_span_totals(s, spans);
   s.first_nan = first_nan(activations);
   return s;
+}
+
+double per_step_ns(const RunSummary& s, Phase phase, int64_t total_ns) {
+  const int64_t steps = phase == Phase::Prefill ? s.passes : s.decode_steps;
+  if (phase == Phase::Prefill && s.prefill_steps == 0) return 0.0;
+  return steps > 0 ? static_cast<double>(total_ns) / static_cast<double>(steps) : 0.0;
 }
 
 }  // namespace archscope::prof

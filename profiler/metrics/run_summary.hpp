@@ -6,10 +6,14 @@
 //  - Step times come from StepRecords (wall time of the whole step, including the gaps between
 //    ops); per-layer and per-kind totals come from SpanRecords (op time only). The two differ by
 //    host overhead, which is worth seeing.
-//  - A decode step adds one token to every sequence, so its duration is the per-token latency each
-//    sequence sees: decode ms/token statistics are over decode step durations. Throughput
-//    (tokens/s) counts the tokens of all sequences.
-//  - Prefill may span several steps (chunked prefill): its time and tokens are summed.
+//  - A decode step adds one token to every sequence of the batch. Its duration is the step
+//    latency (ms_per_step); divided by the tokens of the step (the batch) it is the time per
+//    generated token (ms_per_token), so tokens/s = 1000 / ms_per_token over a pass.
+//  - A run may hold several measured passes (`run --repeat N`): each pass begins with a prefill
+//    step that follows a decode step (or the first step). Consecutive prefill steps are one
+//    prefill in pieces (chunked prefill): their time and tokens are summed. Headline figures
+//    (tokens/s, mean step time, prefill time) are the median over passes of each pass's figure;
+//    p50 / p90 are over every decode step of every pass.
 //  - Missing data gives 0 (no decode steps: every decode figure is 0 and decode_steps says why),
 //    never NaN, which JSON cannot carry.
 #pragma once
@@ -45,28 +49,50 @@ struct NanSite {
   bool operator==(const NanSite&) const = default;
 };
 
-struct RunSummary {
-  int64_t prefill_steps = 0;
-  int64_t prefill_tokens = 0;
-  int64_t prefill_ns = 0;
-  double prefill_tokens_per_s = 0;
+// Steps [begin, end) of the step list form one measured pass (prefill + its decode steps).
+struct PassRange {
+  size_t begin = 0, end = 0;
+};
+std::vector<PassRange> passes_of(const std::vector<StepRecord>& steps);
 
-  int64_t decode_steps = 0;
+struct RunSummary {
+  int64_t passes = 0;                  // measured passes found in the steps
+  int64_t tokens_per_decode_step = 0;  // the batch: tokens of one decode step (0: no decode)
+
+  int64_t prefill_steps = 0;
+  int64_t prefill_tokens = 0;       // Σ over passes
+  int64_t prefill_ns = 0;           // Σ over passes
+  double prefill_tokens_per_s = 0;  // median over passes
+  double prefill_ms = 0;            // one pass's prefill wall time, median over passes
+
+  int64_t decode_steps = 0;  // Σ over passes
   int64_t decode_tokens = 0;
   int64_t decode_ns = 0;
-  double decode_tokens_per_s = 0;
-  double decode_ms_per_token_mean = 0;
+  double decode_tokens_per_s = 0;      // median over passes
+  double decode_ms_per_step_mean = 0;  // median over passes of the pass's mean step time
+  double decode_ms_per_step_p50 = 0;   // over every decode step
+  double decode_ms_per_step_p90 = 0;
+  double decode_ms_per_token_mean = 0;  // the step figures divided by the tokens of each step
   double decode_ms_per_token_p50 = 0;
   double decode_ms_per_token_p90 = 0;
 
-  PhaseTimes prefill;
+  PhaseTimes prefill;  // Σ over every step of the phase
   PhaseTimes decode;
 
   std::optional<NanSite> first_nan;
 };
 
+// Step figures only (prefill, decode, passes); PhaseTimes left empty.
+RunSummary summarize_steps(const std::vector<StepRecord>& steps);
+// Adds the spans' per-phase totals to a summary.
+void add_span_totals(RunSummary& s, const std::vector<SpanRecord>& spans);
+
 RunSummary summarize(const std::vector<StepRecord>& steps, const std::vector<SpanRecord>& spans,
                      const std::vector<ActivationRecord>& activations);
+
+// Span time of one phase per step: the prefill per pass (all its pieces), decode per decode step.
+// 0 when the phase has no steps.
+double per_step_ns(const RunSummary& s, Phase phase, int64_t total_ns);
 
 // The first non-finite activation, or nullopt when every record is finite.
 std::optional<NanSite> first_nan(const std::vector<ActivationRecord>& activations);

@@ -33,6 +33,10 @@ struct RunInfo {
   int64_t prompt_tokens = 0;
   int64_t new_tokens = 0;
   int64_t threads = 0;
+  int64_t warmup = 0;  // unrecorded passes before the measured ones
+  int64_t repeat = 1;  // measured passes asked for (an interrupted run may hold fewer)
+  bool checks = true;  // NaN/Inf and residual-RMS checks were on (off: no activation records)
+  int64_t prefill_chunk = 0;  // prompt tokens per sequence per prefill step (0: all in one step)
   std::string version;       // archscope version
   std::string git_revision;  // of the archscope build
   RunStatus status = RunStatus::Running;

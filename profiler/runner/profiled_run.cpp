@@ -1,5 +1,6 @@
 #include "runner/profiled_run.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <exception>
 #include <utility>
@@ -7,6 +8,7 @@
 #include "common/error.hpp"
 #include "config/config_json.hpp"
 #include "generate/sampler.hpp"
+#include "runner/pass_control.hpp"
 #include "runner/run_model.hpp"
 #include "runner/step_costs.hpp"
 #include "runner/step_records.hpp"
@@ -14,13 +16,6 @@
 namespace archscope::prof {
 
 namespace {
-
-void validate(const RunOptions& o) {
-  if (o.prompt < 1) throw Error(ErrorKind::Validation, "--prompt", "must be at least 1");
-  if (o.new_tokens < 1) throw Error(ErrorKind::Validation, "--new", "must be at least 1");
-  if (o.batch < 1) throw Error(ErrorKind::Validation, "--batch", "must be at least 1");
-  if (o.threads < 0) throw Error(ErrorKind::Validation, "--threads", "must be at least 1");
-}
 
 RunModelOptions model_options(const RunOptions& o, int threads) {
   RunModelOptions m;
@@ -62,6 +57,17 @@ std::vector<int32_t> greedy_rows(const std::vector<float>& host, size_t rows) {
 
 }  // namespace
 
+void validate_run_options(const RunOptions& o) {
+  if (o.prompt < 1) throw Error(ErrorKind::Validation, "--prompt", "must be at least 1");
+  if (o.new_tokens < 1) throw Error(ErrorKind::Validation, "--new", "must be at least 1");
+  if (o.batch < 1) throw Error(ErrorKind::Validation, "--batch", "must be at least 1");
+  if (o.threads < 0) throw Error(ErrorKind::Validation, "--threads", "must be at least 1");
+  if (o.warmup < 0) throw Error(ErrorKind::Validation, "--warmup", "must be 0 or more");
+  if (o.repeat < 1) throw Error(ErrorKind::Validation, "--repeat", "must be at least 1");
+  if (o.prefill_chunk < 0)
+    throw Error(ErrorKind::Validation, "--prefill-chunk", "must be 0 (no chunks) or more");
+}
+
 std::string utc_now_iso() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -73,7 +79,7 @@ std::string utc_now_iso() {
 
 ProfiledRun::ProfiledRun(const ModelConfig& config, const RunOptions& options)
     : config_(config), options_(options) {
-  validate(options_);
+  validate_run_options(options_);
   env_ = capture_environment(options_.threads);
   info_.started_at = utc_now_iso();
   info_.name = options_.name.empty() ? config_.name + " " + info_.started_at : options_.name;
@@ -89,6 +95,10 @@ ProfiledRun::ProfiledRun(const ModelConfig& config, const RunOptions& options)
   info_.prompt_tokens = options_.prompt;
   info_.new_tokens = options_.new_tokens;
   info_.threads = env_.threads;
+  info_.warmup = options_.warmup;
+  info_.repeat = options_.repeat;
+  info_.checks = options_.observe.activations || options_.observe.op_checks;
+  info_.prefill_chunk = options_.prefill_chunk;
   info_.version = env_.version;
   info_.git_revision = env_.git_revision;
   model_ = std::make_unique<RunModel>(config_, model_options(options_, static_cast<int>(env_.threads)),
@@ -97,6 +107,14 @@ ProfiledRun::ProfiledRun(const ModelConfig& config, const RunOptions& options)
 
 ProfiledRun::~ProfiledRun() = default;
 
+// One pass's state: the batch's sequences and where the records go.
+struct ProfiledRun::Pass {
+  int64_t index = 0;
+  bool warmup = false;
+  std::vector<SequenceStep> batch;
+  const std::vector<std::vector<int32_t>>* prompts = nullptr;
+};
+
 RunResult ProfiledRun::run(EventChannel& channel) {
   RunResult result;
   RunData& data = result.data;
@@ -104,79 +122,42 @@ RunResult ProfiledRun::run(EventChannel& channel) {
   channel.publish(RunStarted{info_, env_});
 
   CheckedBackend& be = model_->backend();
-  Stream& s = be.default_stream();
-  PagedKvCache& cache = model_->cache();
   Model& model = model_->model();
   RunObserver observer(be, options_.observe, config_.moe.experts);
+  PassControl control(channel, options_.stop);
   model.set_observer(&observer);
+  model.set_control(&control);
 
-  PlanOptions plan;
-  plan.batch = options_.batch;
-  plan.weights = dtype_of(options_.weights);
-  plan.kv = DType::F32;
-  plan.activations = DType::F32;  // the CPU engine computes in fp32
-  plan.logits_last_only = true;  // the forward below computes each sequence's last logits row only
-
-  // Prompts: random token ids from a stream of their own, apart from the weights'.
+  // Prompts: random token ids from a stream of their own, apart from the weights'; the same for
+  // every pass, so every pass does the same work.
   SplitMix64 rng(options_.seed ^ 0x70726f6d7074ULL);  // "prompt"
-  std::vector<SequenceStep> batch;
-  for (int64_t b = 0; b < options_.batch; ++b) {
-    SequenceStep q{cache.add_sequence(), {}};
+  std::vector<std::vector<int32_t>> prompts(static_cast<size_t>(options_.batch));
+  for (auto& p : prompts)
     for (int64_t i = 0; i < options_.prompt; ++i)
-      q.tokens.push_back(static_cast<int32_t>(rng.next() % static_cast<uint64_t>(config_.vocab_size)));
-    batch.push_back(std::move(q));
-  }
+      p.push_back(static_cast<int32_t>(rng.next() % static_cast<uint64_t>(config_.vocab_size)));
 
-  std::vector<float> host_logits;
+  const int64_t passes = options_.warmup + options_.repeat;
+  int64_t recorded = 0;  // index of the next recorded step
   try {
-    for (int64_t step = 0; step <= options_.new_tokens; ++step) {
-      const bool prefill = step == 0;
-      const int64_t context = cache.length(batch.front().seq);  // before the step
-      std::vector<int64_t> rows;  // one logits row per sequence: its last token
-      for (int64_t b = 0; b < options_.batch; ++b) rows.push_back(b);
-
-      observer.begin_step(s);
-      const Tensor logits = model.forward(cache, batch, LogitRows::LastPerSequence);
-      download_rows(be, s, logits, rows, host_logits);  // part of the step, as a user sees it
-      observer.end_step(s);
-      be.synchronize(s);
-
-      // Bookkeeping after the step's time window: the plan of this step, then the records.
-      plan.phase = prefill ? archscope::Phase::Prefill : archscope::Phase::Decode;
-      plan.tokens = prefill ? options_.prompt : 1;
-      plan.context = prefill ? 0 : context;
-      const StepCosts costs(config_, plan);
-      const StepObservation obs = observer.take_step();
-      StepMeta meta{step, prefill ? prof::Phase::Prefill : prof::Phase::Decode,
-                    options_.batch * (prefill ? options_.prompt : 1), cache.length(batch.front().seq)};
-      StepRecords rec = step_records(meta, obs, costs, cache.accounting());
-
-      if (options_.observe.spans) channel.publish(SpanBatch{rec.spans});
-      channel.publish(StepFinished{rec.step});
-      if (!rec.expert_counts.empty()) channel.publish(ExpertCounts{rec.expert_counts});
-      if (!rec.activations.empty()) channel.publish(Activations{rec.activations});
-      data.steps.push_back(std::move(rec.step));
-      data.spans.insert(data.spans.end(), rec.spans.begin(), rec.spans.end());
-      data.expert_counts.insert(data.expert_counts.end(), rec.expert_counts.begin(), rec.expert_counts.end());
-      data.activations.insert(data.activations.end(), rec.activations.begin(), rec.activations.end());
-
-      if (obs.first_bad) {
-        result.nan = NanSite{step, obs.first_bad->layer, obs.first_bad->op};
-        data.run.status = RunStatus::Failed;
-        data.run.failure = nan_reason(*result.nan, obs.first_bad->nan);
-        break;
-      }
-      if (step < options_.new_tokens && options_.stop && options_.stop()) {
-        data.run.status = RunStatus::Interrupted;
-        data.run.failure = "interrupted after step " + std::to_string(step) + " of " +
-                           std::to_string(options_.new_tokens);
-        break;
-      }
-      const std::vector<int32_t> next = greedy_rows(host_logits, batch.size());
-      for (size_t b = 0; b < batch.size(); ++b) batch[b].tokens.assign(1, next[b]);
+    for (int64_t p = 0; p < passes && data.run.status == RunStatus::Running; ++p) {
+      Pass pass{p, p < options_.warmup, {}, &prompts};
+      for (const auto& prompt : prompts)
+        pass.batch.push_back({model_->cache().add_sequence(), prompt});
+      run_pass(pass, channel, observer, control, recorded, result);
+      for (const SequenceStep& q : pass.batch) model_->cache().free_sequence(q.seq);
     }
+  } catch (const ForwardCancelled&) {
+    // The stop request, seen before an op: the step in flight is dropped, the run is interrupted.
+    data.run.status = RunStatus::Interrupted;
+    const StepProgress& at = control.at();
+    data.run.failure =
+        std::string("interrupted during ") +
+        (at.warmup ? "warm-up pass " + std::to_string(at.pass + 1) + ", step " : "step ") +
+        std::to_string(at.step) + " (" + to_string(at.phase) + ", " +
+        std::to_string(at.layers_done) + " of " + std::to_string(at.layers) + " layers done)";
   } catch (const std::exception& e) {
     model.set_observer(nullptr);
+    model.set_control(nullptr);
     data.run.status = RunStatus::Failed;
     data.run.failure = e.what();
     data.run.finished_at = utc_now_iso();
@@ -184,6 +165,7 @@ RunResult ProfiledRun::run(EventChannel& channel) {
     throw;
   }
   model.set_observer(nullptr);
+  model.set_control(nullptr);
   data.run.finished_at = utc_now_iso();
   result.summary = summarize(data.steps, data.spans, data.activations);
   if (data.run.status == RunStatus::Running) {
@@ -193,6 +175,101 @@ RunResult ProfiledRun::run(EventChannel& channel) {
     channel.publish(RunFailed{data.run, data.run.failure, result.nan, 0});
   }
   return result;
+}
+
+void ProfiledRun::run_pass(Pass& pass, EventChannel& channel, RunObserver& observer,
+                           PassControl& control, int64_t& recorded, RunResult& result) {
+  RunData& data = result.data;
+  CheckedBackend& be = model_->backend();
+  Stream& s = be.default_stream();
+  PagedKvCache& cache = model_->cache();
+  Model& model = model_->model();
+  const int64_t passes = options_.warmup + options_.repeat;
+
+  PlanOptions plan;
+  plan.batch = options_.batch;
+  plan.weights = dtype_of(options_.weights);
+  plan.kv = DType::F32;
+  plan.activations = DType::F32;  // the CPU engine computes in fp32
+  plan.logits_last_only = true;  // the forward below computes each sequence's last logits row only
+
+  // The prefill in chunks of at most `chunk` tokens per sequence, then the decode steps.
+  const int64_t chunk = options_.prefill_chunk > 0
+                            ? std::min(options_.prefill_chunk, options_.prompt)
+                            : options_.prompt;
+  const int64_t chunks = (options_.prompt + chunk - 1) / chunk;
+  const int64_t steps = chunks + options_.new_tokens;
+
+  std::vector<float> host_logits;
+  std::vector<int64_t> rows;  // one logits row per sequence: its last token
+  for (int64_t b = 0; b < options_.batch; ++b) rows.push_back(b);
+  for (int64_t i = 0; i < steps; ++i) {
+    const bool prefill = i < chunks;
+    const int64_t offset = prefill ? i * chunk : 0;
+    const int64_t tokens = prefill ? std::min(chunk, options_.prompt - offset) : 1;  // per sequence
+    if (prefill)
+      for (size_t b = 0; b < pass.batch.size(); ++b) {
+        const std::vector<int32_t>& p = (*pass.prompts)[b];
+        pass.batch[b].tokens.assign(p.begin() + offset, p.begin() + offset + tokens);
+      }
+    const int64_t step = pass.warmup ? i : recorded;
+    const int64_t context = cache.length(pass.batch.front().seq);  // before the step
+    control.begin_step({pass.warmup, pass.index, passes, step,
+                        prefill ? Phase::Prefill : Phase::Decode, 0, config_.n_layers});
+    if (pass.warmup && i == 0)
+      channel.publish(
+          StepProgress{true, pass.index, passes, 0, Phase::Prefill, 0, config_.n_layers});
+
+    observer.begin_step(s);
+    const Tensor logits = model.forward(cache, pass.batch, LogitRows::LastPerSequence);
+    download_rows(be, s, logits, rows, host_logits);  // part of the step, as a user sees it
+    observer.end_step(s);
+    be.synchronize(s);
+    const StepObservation obs = observer.take_step();
+
+    if (!pass.warmup) {
+      // Bookkeeping after the step's time window: the plan of this step, then the records.
+      plan.phase = prefill ? archscope::Phase::Prefill : archscope::Phase::Decode;
+      plan.tokens = tokens;
+      plan.prefill_offset = offset;
+      plan.context = prefill ? 0 : context;
+      const StepCosts costs(config_, plan);
+      StepMeta meta{step, prefill ? prof::Phase::Prefill : prof::Phase::Decode,
+                    options_.batch * tokens, cache.length(pass.batch.front().seq)};
+      StepRecords rec = step_records(meta, obs, costs, cache.accounting());
+      // StepFinished last: it closes the step, so a subscriber (the store's writer commits there)
+      // has every record of the step when it arrives.
+      if (options_.observe.spans) channel.publish(SpanBatch{rec.spans});
+      if (!rec.expert_counts.empty()) channel.publish(ExpertCounts{rec.expert_counts});
+      if (!rec.activations.empty()) channel.publish(Activations{rec.activations});
+      channel.publish(StepFinished{rec.step});
+      data.steps.push_back(std::move(rec.step));
+      data.spans.insert(data.spans.end(), rec.spans.begin(), rec.spans.end());
+      data.expert_counts.insert(data.expert_counts.end(), rec.expert_counts.begin(), rec.expert_counts.end());
+      data.activations.insert(data.activations.end(), rec.activations.begin(), rec.activations.end());
+      ++recorded;
+      if (obs.first_bad) {
+        result.nan = NanSite{step, obs.first_bad->layer, obs.first_bad->op};
+        data.run.status = RunStatus::Failed;
+        data.run.failure = nan_reason(*result.nan, obs.first_bad->nan);
+        return;
+      }
+    }
+    const bool last = pass.index == passes - 1 && i == steps - 1;
+    if (!last && options_.stop && options_.stop()) {
+      data.run.status = RunStatus::Interrupted;
+      data.run.failure = pass.warmup
+                             ? "interrupted during warm-up pass " + std::to_string(pass.index + 1) +
+                                   " of " + std::to_string(options_.warmup)
+                             : "interrupted after step " + std::to_string(step) + " (" +
+                                   std::to_string(recorded) + " of " +
+                                   std::to_string(options_.repeat * steps) + " steps recorded)";
+      return;
+    }
+    if (i + 1 < chunks) continue;  // the next chunk's tokens come from the prompt
+    const std::vector<int32_t> next = greedy_rows(host_logits, pass.batch.size());
+    for (size_t b = 0; b < pass.batch.size(); ++b) pass.batch[b].tokens.assign(1, next[b]);
+  }
 }
 
 }  // namespace archscope::prof

@@ -1,11 +1,14 @@
 // A profiled run: prefill of `batch` random prompts of `prompt` tokens, then `new_tokens` greedy
-// decode steps of the whole batch, on the backend the options name, observed op by op. It
-// publishes the run on an EventChannel as it goes (events/events.hpp): RunStarted (config and
-// environment), then per step a SpanBatch (when spans are on), StepFinished (with the KV-cache
-// sample), ExpertCounts (MoE models) and Activations, and finally RunFinished, or RunFailed with
-// the reason: a NaN/Inf in the forward pass fails the run at the end of its step naming the step,
-// layer and op where it first appeared; stop() returning true after a step ends the run as
-// interrupted.
+// decode steps of the whole batch, on the backend the options name, observed op by op. That pass runs `warmup`
+// times unrecorded, then `repeat` times recorded (the same prompts each time, on fresh cache
+// sequences); the summaries report medians over the recorded passes. It publishes the run on an
+// EventChannel as it goes (events/events.hpp): RunStarted (config and environment), then per
+// recorded step a SpanBatch (when spans are on), ExpertCounts (MoE models), Activations (when
+// checks are on) and StepFinished (with the KV-cache sample; it closes the step), StepProgress
+// during long steps and warm-up, and finally RunFinished, or RunFailed with the reason: a NaN/Inf
+// in the forward pass fails the run at the end of its step naming the step, layer and op where it
+// first appeared; stop() returning true ends the run as interrupted, before the next op (a step cut
+// short is not recorded) or after a step.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +31,7 @@
 namespace archscope::prof {
 
 class RunModel;
+class PassControl;
 
 struct RunOptions {
   BackendSpec backend;      // cpu, cuda:N (recorded with the run as runs.backend)
@@ -41,8 +45,15 @@ struct RunOptions {
   std::filesystem::path hf_dir;  // empty: random weights
   Elem weights = kDefaultWeightsElem;
   RandomInitOptions random_init;  // its seed is replaced by `seed`
+  // Prompt tokens per sequence per prefill step; 0: the whole prompt in one step. A chunked
+  // prefill is several prefill steps, each attending to the chunks before it: Ctrl-C and progress
+  // act within a chunk, and no single op grows with the whole prompt.
+  int64_t prefill_chunk = 0;
+  int64_t warmup = 0;  // unrecorded passes before the measured ones
+  int64_t repeat = 1;  // measured (recorded) passes, >= 1
+  // observe.activations and observe.op_checks are the numeric checks (`run --checks on|off`).
   ObserverOptions observe;
-  std::function<bool()> stop;  // polled after each step; may be empty
+  std::function<bool()> stop;  // polled before every op and after each step; may be empty
 };
 
 struct RunResult {
@@ -67,12 +78,20 @@ class ProfiledRun {
   RunResult run(EventChannel& channel);
 
  private:
+  struct Pass;
+  void run_pass(Pass& pass, EventChannel& channel, RunObserver& observer, PassControl& control,
+                int64_t& recorded, RunResult& result);
+
   ModelConfig config_;
   RunOptions options_;
   RunEnvironment env_;
   RunInfo info_;
   std::unique_ptr<RunModel> model_;
 };
+
+// Error(Validation) naming the option (--prompt, --new, --batch, --threads, --warmup, --repeat).
+// ProfiledRun's constructor calls it; callers that open files first may call it before.
+void validate_run_options(const RunOptions& options);
 
 // The current UTC time as ISO-8601 ("2026-11-25T13:05:00Z").
 std::string utc_now_iso();

@@ -59,12 +59,17 @@ std::vector<SpanRecord> RunStore::load_spans(int64_t run_id, const SpanFilter& f
   // Conditions are added only when set, so SQLite can use the block index for step or layer.
   std::string q = "SELECT id, step, phase, layer, spans FROM span_blocks WHERE run_id = ?";
   if (filter.step) q += " AND step = ?";
+  if (filter.steps) q += " AND step BETWEEN ? AND ?";
   if (filter.layer) q += " AND layer = ?";
   q += " ORDER BY id";
   sql::Statement st(impl_->db, q);
   int i = 1;
   st.bind(i++, run_id);
   if (filter.step) st.bind(i++, *filter.step);
+  if (filter.steps) {
+    st.bind(i++, filter.steps->first);
+    st.bind(i++, filter.steps->last);
+  }
   if (filter.layer) st.bind(i++, int64_t{*filter.layer});
   std::vector<SpanRecord> out;
   std::vector<std::array<int64_t, 5>> fields;
@@ -92,15 +97,17 @@ std::vector<SpanRecord> RunStore::load_spans(int64_t run_id, const SpanFilter& f
   return out;
 }
 
-std::vector<StepRecord> RunStore::load_steps(int64_t run_id) {
+std::vector<StepRecord> RunStore::load_steps(int64_t run_id, const StepRange& steps) {
   ReadScope read(impl_->db);
   require_run(run_id);
   std::vector<StepRecord> out;
   std::unordered_map<int64_t, size_t> index;
-  sql::Statement st(impl_->db,
-                    "SELECT step, phase, tokens, start_ns, duration_ns, kv_allocated_bytes,"
-                    " kv_used_bytes, context_tokens FROM steps WHERE run_id = ? ORDER BY step");
-  st.bind(1, run_id);
+  sql::Statement st(
+      impl_->db,
+      "SELECT step, phase, tokens, start_ns, duration_ns, kv_allocated_bytes,"
+      " kv_used_bytes, context_tokens FROM steps WHERE run_id = ? AND step BETWEEN ? AND ?"
+      " ORDER BY step");
+  st.bind(1, run_id).bind(2, steps.first).bind(3, steps.last);
   while (st.step()) {
     StepRecord r;
     r.step = st.column_int(0);
@@ -114,8 +121,10 @@ std::vector<StepRecord> RunStore::load_steps(int64_t run_id) {
     index[r.step] = out.size();
     out.push_back(std::move(r));
   }
-  sql::Statement kv(impl_->db, "SELECT step, kind, used_bytes FROM step_kv WHERE run_id = ?");
-  kv.bind(1, run_id);
+  sql::Statement kv(
+      impl_->db,
+      "SELECT step, kind, used_bytes FROM step_kv WHERE run_id = ? AND step BETWEEN ? AND ?");
+  kv.bind(1, run_id).bind(2, steps.first).bind(3, steps.last);
   while (kv.step()) {
     // The foreign key guarantees the step exists.
     out[index.at(kv.column_int(0))].kv_used_by_kind[kv.column_text(1)] = from_sql(kv.column_int(2));
@@ -123,13 +132,15 @@ std::vector<StepRecord> RunStore::load_steps(int64_t run_id) {
   return out;
 }
 
-std::vector<ExpertCountRecord> RunStore::load_expert_counts(int64_t run_id) {
+std::vector<ExpertCountRecord> RunStore::load_expert_counts(int64_t run_id,
+                                                            const StepRange& steps) {
   ReadScope read(impl_->db);
   require_run(run_id);
-  sql::Statement st(impl_->db,
-                    "SELECT step, layer, counts FROM expert_counts WHERE run_id = ?"
-                    " ORDER BY step, layer");
-  st.bind(1, run_id);
+  sql::Statement st(
+      impl_->db,
+      "SELECT step, layer, counts FROM expert_counts WHERE run_id = ? AND step BETWEEN ? AND ?"
+      " ORDER BY step, layer");
+  st.bind(1, run_id).bind(2, steps.first).bind(3, steps.last);
   std::vector<ExpertCountRecord> out;
   while (st.step()) {
     ExpertCountRecord r;
@@ -143,13 +154,13 @@ std::vector<ExpertCountRecord> RunStore::load_expert_counts(int64_t run_id) {
   return out;
 }
 
-std::vector<ActivationRecord> RunStore::load_activations(int64_t run_id) {
+std::vector<ActivationRecord> RunStore::load_activations(int64_t run_id, const StepRange& steps) {
   ReadScope read(impl_->db);
   require_run(run_id);
   sql::Statement st(impl_->db,
                     "SELECT step, layer, rms, finite, first_bad_op FROM activations"
-                    " WHERE run_id = ? ORDER BY step, layer");
-  st.bind(1, run_id);
+                    " WHERE run_id = ? AND step BETWEEN ? AND ? ORDER BY step, layer");
+  st.bind(1, run_id).bind(2, steps.first).bind(3, steps.last);
   std::vector<ActivationRecord> out;
   while (st.step()) {
     ActivationRecord r;

@@ -46,6 +46,35 @@ int64_t validate(sql::Db& db) {
 
 }  // namespace
 
+RunStore::Impl::~Impl() {
+  // Back to a rollback journal when this is the last connection (SQLite refuses, harmlessly, while
+  // others have the file open): the file at rest is then complete without its -wal, and a
+  // read-only open needs no -shm. Errors are ignored; the next writer switches to WAL again.
+  // A short wait for a reader in the middle of a read (a follower holds its connection only that
+  // long); a connection kept open elsewhere keeps the file in WAL mode, which is fine.
+  if (read_only || !statements) return;
+  statements.reset();
+  sqlite3_busy_timeout(db.handle(), 200);
+  sqlite3_exec(db.handle(), "PRAGMA journal_mode = DELETE", nullptr, nullptr, nullptr);
+}
+
+RunStore RunStore::open_read_only(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    throw Error(ErrorKind::NotFound, path.string(), "does not exist (no run database there)");
+  }
+  check_database_file(path);
+  auto impl = std::make_unique<Impl>(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
+  impl->read_only = true;
+  sql::Db& db = impl->db;
+  sqlite3_busy_timeout(db.handle(), 10000);
+  const int64_t version = validate(db);
+  impl->schema_version = version;
+  impl->no_schema = version == 0;
+  impl->self = current_writer();
+  return RunStore(std::move(impl));
+}
+
 RunStore RunStore::open(const std::filesystem::path& path) {
   const bool exists = check_database_file(path);
   // Without SQLITE_OPEN_CREATE for an existing file: if it vanishes meanwhile we fail instead of
@@ -69,6 +98,7 @@ RunStore RunStore::open(const std::filesystem::path& path) {
   db.exec("PRAGMA synchronous = NORMAL");
   db.exec("PRAGMA cache_size = -65536");  // 64 MiB: keeps the span indexes' hot pages in memory
   if (version < latest_schema_version()) migrate(db, migrations());
+  impl->schema_version = latest_schema_version();
 
   impl->statements = std::make_unique<StoreStatements>(db);
   impl->self = current_writer();
@@ -83,14 +113,26 @@ RunStore::~RunStore() = default;
 
 const std::filesystem::path& RunStore::path() const { return impl_->path; }
 const std::vector<int64_t>& RunStore::interrupted_on_open() const { return impl_->interrupted_on_open; }
+bool RunStore::read_only() const {
+  return impl_->read_only;
+}
+int64_t RunStore::schema_version() const {
+  return impl_->schema_version;
+}
+
+void RunStore::require_writable() const {
+  if (impl_->read_only)
+    throw Error(ErrorKind::Validation, impl_->path.string(), "is open read-only");
+}
 
 void RunStore::require_run(int64_t id) {
-  if (!run_exists(impl_->db, id)) {
+  if (impl_->no_schema || !run_exists(impl_->db, id)) {
     throw Error(ErrorKind::NotFound, impl_->path.string(), "no run with id " + std::to_string(id));
   }
 }
 
 int64_t RunStore::create_run(const RunInfo& info) {
+  require_writable();
   sql::Transaction tx(impl_->db);
   int64_t id = insert_run(impl_->db, info, impl_->self);
   tx.commit();
@@ -98,6 +140,7 @@ int64_t RunStore::create_run(const RunInfo& info) {
 }
 
 void RunStore::finish_run(int64_t id, RunStatus status, const std::string& failure) {
+  require_writable();
   if (status == RunStatus::Running) {
     throw Error(ErrorKind::Validation, impl_->path.string(), "a run cannot be finished as 'running'");
   }
@@ -106,16 +149,22 @@ void RunStore::finish_run(int64_t id, RunStatus status, const std::string& failu
   tx.commit();
 }
 
-std::vector<RunInfo> RunStore::list_runs() { return select_runs(impl_->db); }
+std::vector<RunInfo> RunStore::list_runs() {
+  if (impl_->no_schema) return {};
+  return select_runs(impl_->db, impl_->schema_version, 0,
+                     impl_->read_only ? &impl_->self : nullptr);
+}
 
 RunInfo RunStore::get_run(int64_t id) {
-  if (id <= 0) require_run(id);
-  std::vector<RunInfo> runs = select_runs(impl_->db, id);
+  if (id <= 0 || impl_->no_schema) require_run(id);
+  std::vector<RunInfo> runs =
+      select_runs(impl_->db, impl_->schema_version, id, impl_->read_only ? &impl_->self : nullptr);
   if (runs.empty()) require_run(id);
   return runs.front();
 }
 
 void RunStore::delete_run(int64_t id) {
+  require_writable();
   sql::Transaction tx(impl_->db);
   // Foreign keys with ON DELETE CASCADE remove the run's steps, KV rows, spans, experts, activations.
   if (!delete_run_row(impl_->db, id)) require_run(id);
@@ -123,19 +172,22 @@ void RunStore::delete_run(int64_t id) {
 }
 
 RunWriter RunStore::writer(int64_t run_id, const WriterOptions& options) {
+  require_writable();
   require_run(run_id);
   return RunWriter(*impl_->statements, run_id, options);
 }
 
 RunStore::ReadSnapshot::ReadSnapshot(RunStore& store) : store_(store) {
   sql::Db& db = store_.impl_->db;
+  if (db.in_transaction()) return;
+  own_ = true;
   db.exec("BEGIN");
   // A deferred transaction takes its snapshot at the first read, so read now.
-  db.query_int("SELECT count(*) FROM runs");
+  db.query_int("SELECT count(*) FROM sqlite_master");
 }
 
 RunStore::ReadSnapshot::~ReadSnapshot() {
-  sqlite3_exec(store_.impl_->db.handle(), "COMMIT", nullptr, nullptr, nullptr);
+  if (own_) sqlite3_exec(store_.impl_->db.handle(), "COMMIT", nullptr, nullptr, nullptr);
 }
 
 }  // namespace archscope::prof::store

@@ -1,11 +1,15 @@
 // The SQLite run store: one database file holding every profiled run. open() creates, migrates and
-// validates the file, and marks runs whose writer process died as `interrupted`.
+// validates the file, and marks runs whose writer process died as `interrupted`; open_read_only()
+// only reads. A writable store keeps the file in WAL mode while it is open and returns it to a
+// rollback journal when it closes as the last connection, so a file at rest is one file that a
+// reader can open without creating anything beside it.
 //
 // Threading: a RunStore is one SQLite connection; use it from one thread at a time. Concurrent
 // readers and a writer (threads or processes) each open their own RunStore on the same file; WAL
 // mode gives every read a consistent snapshot while the writer commits.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -19,9 +23,16 @@
 
 namespace archscope::prof::store {
 
+// Steps [first, last] of a run, for loading only what is new (following a run as it is written).
+struct StepRange {
+  int64_t first = 0;
+  int64_t last = INT64_MAX;
+};
+
 // Filters for load_spans; each set field narrows the result (indexes exist for each).
 struct SpanFilter {
   std::optional<int64_t> step;
+  std::optional<StepRange> steps;
   std::optional<int32_t> layer;
   std::optional<std::string> kind;
 };
@@ -33,12 +44,21 @@ class RunStore {
   // truncated file, Validation for a SQLite database that is not an archscope store, Unsupported
   // for a store written by a newer archscope. In all those cases the file is left untouched.
   static RunStore open(const std::filesystem::path& path);
+  // Opens `path` for reading only: never creates, migrates, converts or sweeps it (the bytes of
+  // the file stay as they are; SQLite's -wal / -shm companions appear only while another process
+  // has the file open for writing). Error(NotFound) when the file does not exist, the same
+  // errors as open() for a bad file; an empty file reads as a store without runs; a file of an
+  // older schema is read as it is. Runs whose writer died read as `interrupted` (the next
+  // writable open marks them so). Writes throw Error(Validation).
+  static RunStore open_read_only(const std::filesystem::path& path);
 
   RunStore(RunStore&&) noexcept;
   RunStore& operator=(RunStore&&) noexcept;
   ~RunStore();
 
   const std::filesystem::path& path() const;
+  bool read_only() const;
+  int64_t schema_version() const;  // of the file
   // Runs that this open() found `running` with a dead writer and marked `interrupted`.
   const std::vector<int64_t>& interrupted_on_open() const;
 
@@ -56,12 +76,13 @@ class RunStore {
 
   // Records of a run, in the order they were written. Throw NotFound for an unknown run.
   std::vector<SpanRecord> load_spans(int64_t run_id, const SpanFilter& filter = {});
-  std::vector<StepRecord> load_steps(int64_t run_id);
-  std::vector<ExpertCountRecord> load_expert_counts(int64_t run_id);
-  std::vector<ActivationRecord> load_activations(int64_t run_id);
+  std::vector<StepRecord> load_steps(int64_t run_id, const StepRange& steps = {});
+  std::vector<ExpertCountRecord> load_expert_counts(int64_t run_id, const StepRange& steps = {});
+  std::vector<ActivationRecord> load_activations(int64_t run_id, const StepRange& steps = {});
 
   // Holds one read transaction: every load made while it lives sees the same committed state,
   // whatever writers commit meanwhile. Only reads may be made through the store while it lives.
+  // Nested inside another snapshot it is a no-op (the outer one's state is seen).
   class ReadSnapshot {
    public:
     explicit ReadSnapshot(RunStore& store);
@@ -71,6 +92,7 @@ class RunStore {
 
    private:
     RunStore& store_;
+    bool own_ = false;
   };
 
   // Aggregates for the compare view (throw NotFound for an unknown run).
@@ -83,6 +105,7 @@ class RunStore {
  private:
   explicit RunStore(std::unique_ptr<Impl> impl);
   void require_run(int64_t id);
+  void require_writable() const;
   std::unique_ptr<Impl> impl_;
 };
 

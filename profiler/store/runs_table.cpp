@@ -8,11 +8,19 @@ namespace archscope::prof::store {
 
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kColumnsV1 =
     "id, name, started_at, finished_at, model, config_json, backend, device, weights_dtype,"
-    " kv_dtype, batch, prompt_tokens, new_tokens, threads, version, git_revision, status, failure";
+    " kv_dtype, batch, prompt_tokens, new_tokens, threads, version, git_revision, status, failure,"
+    " writer_pid, writer_host, writer_boot_id, writer_start_ticks";
+constexpr const char* kColumnsV2 = ", warmup_passes, measured_passes, checks, prefill_chunk";
 
-RunInfo read_run(const sql::Statement& st, const std::string& where) {
+std::string dead_writer_reason(const WriterIdentity& w) {
+  return "writer process " + std::to_string(w.pid) + " on " + w.host +
+         " exited without finishing the run";
+}
+
+RunInfo read_run(const sql::Statement& st, const std::string& where, int64_t version,
+                 const WriterIdentity* self) {
   RunInfo r;
   int c = 0;
   r.id = st.column_int(c++);
@@ -36,6 +44,19 @@ RunInfo read_run(const sql::Statement& st, const std::string& where) {
     throw Error(ErrorKind::Parse, where, "run " + std::to_string(r.id) + " has unknown status '" + status + "'");
   }
   r.failure = st.column_text(c++);
+  const WriterIdentity writer{st.column_int(c), st.column_text(c + 1), st.column_text(c + 2),
+                              st.column_int(c + 3)};
+  c += 4;
+  if (version >= 2) {
+    r.warmup = st.column_int(c++);
+    r.repeat = st.column_int(c++);
+    r.checks = st.column_int(c++) != 0;
+    r.prefill_chunk = st.column_int(c++);
+  }
+  if (self && r.status == RunStatus::Running && writer_liveness(writer, *self) == Liveness::Dead) {
+    r.status = RunStatus::Interrupted;
+    r.failure = dead_writer_reason(writer);
+  }
   return r;
 }
 
@@ -51,12 +72,14 @@ std::string utc_now_iso() {
 }
 
 int64_t insert_run(sql::Db& db, const RunInfo& info, const WriterIdentity& writer) {
-  sql::Statement st(db,
-                    "INSERT INTO runs (name, started_at, finished_at, model, config_json, backend,"
-                    " device, weights_dtype, kv_dtype, batch, prompt_tokens, new_tokens, threads,"
-                    " version, git_revision, status, failure, writer_pid, writer_host,"
-                    " writer_boot_id, writer_start_ticks)"
-                    " VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  sql::Statement st(
+      db,
+      "INSERT INTO runs (name, started_at, finished_at, model, config_json, backend,"
+      " device, weights_dtype, kv_dtype, batch, prompt_tokens, new_tokens, threads,"
+      " version, git_revision, status, failure, writer_pid, writer_host,"
+      " writer_boot_id, writer_start_ticks, warmup_passes, measured_passes, checks,"
+      " prefill_chunk)"
+      " VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, std::string_view(info.name))
       .bind(2, std::string_view(info.started_at.empty() ? utc_now_iso() : info.started_at))
       .bind(3, std::string_view(info.model))
@@ -76,7 +99,11 @@ int64_t insert_run(sql::Db& db, const RunInfo& info, const WriterIdentity& write
       .bind(17, writer.pid)
       .bind(18, std::string_view(writer.host))
       .bind(19, std::string_view(writer.boot_id))
-      .bind(20, writer.start_ticks);
+      .bind(20, writer.start_ticks)
+      .bind(21, info.warmup)
+      .bind(22, info.repeat)
+      .bind(23, int64_t{info.checks ? 1 : 0})
+      .bind(24, info.prefill_chunk);
   st.run();
   return db.last_insert_rowid();
 }
@@ -97,13 +124,14 @@ bool run_exists(sql::Db& db, int64_t id) {
   return st.step();
 }
 
-std::vector<RunInfo> select_runs(sql::Db& db, int64_t only_id) {
-  std::string q = std::string("SELECT ") + kColumns + " FROM runs" +
-                  (only_id ? " WHERE id = ?" : " ORDER BY started_at DESC, id DESC");
+std::vector<RunInfo> select_runs(sql::Db& db, int64_t schema_version, int64_t only_id,
+                                 const WriterIdentity* self) {
+  std::string q = std::string("SELECT ") + kColumnsV1 + (schema_version >= 2 ? kColumnsV2 : "") +
+                  " FROM runs" + (only_id ? " WHERE id = ?" : " ORDER BY started_at DESC, id DESC");
   sql::Statement st(db, q);
   if (only_id) st.bind(1, only_id);
   std::vector<RunInfo> out;
-  while (st.step()) out.push_back(read_run(st, db.path()));
+  while (st.step()) out.push_back(read_run(st, db.path(), schema_version, self));
   return out;
 }
 
@@ -137,8 +165,7 @@ std::vector<int64_t> mark_dead_runs_interrupted(sql::Db& db, const WriterIdentit
                      "UPDATE runs SET status = 'interrupted', failure = ?, finished_at = ?"
                      " WHERE id = ? AND status = 'running'");
   for (const Candidate& c : dead) {
-    upd.bind(1, std::string_view("writer process " + std::to_string(c.writer.pid) + " on " +
-                                 c.writer.host + " exited without finishing the run"))
+    upd.bind(1, std::string_view(dead_writer_reason(c.writer)))
         .bind(2, std::string_view(utc_now_iso()))
         .bind(3, c.id)
         .run();

@@ -17,7 +17,12 @@ int64_t insert_run(sql::Db& db, const RunInfo& info, const WriterIdentity& write
 // Returns false when no run has this id. Does not open a transaction of its own.
 bool update_run_status(sql::Db& db, int64_t id, RunStatus status, const std::string& failure);
 bool run_exists(sql::Db& db, int64_t id);
-std::vector<RunInfo> select_runs(sql::Db& db, int64_t only_id = 0);  // 0: all, newest first
+// only_id 0: all, newest first. `schema_version` picks the columns that file has (a read-only
+// store reads older files as they are). With `self` set, `running` runs whose writer is certainly
+// dead are returned as `interrupted` (what the next writable open will mark them), unchanged in
+// the file.
+std::vector<RunInfo> select_runs(sql::Db& db, int64_t schema_version, int64_t only_id = 0,
+                                 const WriterIdentity* self = nullptr);
 bool delete_run_row(sql::Db& db, int64_t id);
 
 // Marks `running` runs whose writer is certainly dead as `interrupted`; returns their ids.

@@ -119,8 +119,22 @@ CREATE TABLE activations (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: how a run was measured. warmup_passes ran before the recorded steps and were not
+// recorded; measured_passes is what --repeat asked for (an interrupted run may hold fewer, the
+// steps say how many: each pass begins with a prefill); checks = 0 when the NaN/Inf and
+// residual-RMS checks were off (no activation rows); prefill_chunk the prompt tokens per sequence
+// of one prefill step (0: the whole prompt in one step). Runs of v1 files were measured once,
+// warm-up free, with checks on and an unchunked prefill: the defaults.
+constexpr std::string_view kV2 = R"sql(
+ALTER TABLE runs ADD COLUMN warmup_passes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN measured_passes INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE runs ADD COLUMN checks INTEGER NOT NULL DEFAULT 1 CHECK (checks IN (0, 1));
+ALTER TABLE runs ADD COLUMN prefill_chunk INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "runs, steps, step_kv, span_ops, span_blocks, spans view, expert_counts, activations", kV1},
+    {2, "runs.warmup_passes, runs.measured_passes, runs.checks, runs.prefill_chunk", kV2},
 };
 
 }  // namespace

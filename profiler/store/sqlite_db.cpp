@@ -7,8 +7,9 @@
 namespace archscope::prof::sql {
 
 namespace {
-// Corruption and "not a database" are properties of the file; everything else (locks, I/O,
-// constraint violations) is reported as an I/O or validation failure of the action.
+// Corruption and "not a database" are properties of the file; a full disk, memory, a failing
+// device or a lock held past the busy timeout are failures of the machine; the rest (a path that
+// cannot be opened, permissions, constraint violations) are input errors of the action.
 ErrorKind kind_of(int rc) {
   switch (rc & 0xff) {
     case SQLITE_CORRUPT:
@@ -16,7 +17,11 @@ ErrorKind kind_of(int rc) {
     case SQLITE_CONSTRAINT:
     case SQLITE_MISMATCH: return ErrorKind::Validation;
     case SQLITE_FULL:
-    case SQLITE_NOMEM: return ErrorKind::Resource;
+    case SQLITE_NOMEM:
+    case SQLITE_IOERR:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return ErrorKind::System;
     default: return ErrorKind::Io;
   }
 }

@@ -14,9 +14,13 @@ namespace archscope::prof::store {
 
 struct RunStore::Impl {
   Impl(const std::filesystem::path& p, int flags) : path(p), db(p.string(), flags) {}
+  ~Impl();
 
   std::filesystem::path path;
   sql::Db db;
+  bool read_only = false;
+  int64_t schema_version = 0;  // of the file (a read-only store may hold an older one)
+  bool no_schema = false;      // an empty database, opened read-only: no tables, no runs
   WriterIdentity self;
   std::vector<int64_t> interrupted_on_open;
   std::unique_ptr<StoreStatements> statements;  // prepared once the schema exists

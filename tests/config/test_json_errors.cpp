@@ -50,11 +50,14 @@ BOOST_AUTO_TEST_CASE(unknown_keys_at_every_level) {
 BOOST_AUTO_TEST_CASE(malformed_json_reports_line_and_column) {
   const Error e = parse_error_of("{\n  \"format\": \"archscope.model/1\",\n  \"name\" \"x\"\n}");
   BOOST_TEST((e.kind() == ErrorKind::Parse));
-  BOOST_TEST(e.where() == "m.json");
-  BOOST_TEST(contains(e.message(), "malformed JSON at line 3, column"), e.message());
+  // file:line:column and the reason, nlohmann's own prefix ("[json.exception.parse_error.101]")
+  // gone.
+  BOOST_TEST(e.where().rfind("m.json:3:", 0) == 0u, e.where());
+  BOOST_TEST(e.message().rfind("malformed JSON: ", 0) == 0u, e.message());
+  BOOST_TEST(std::string(e.what()).find("json.exception") == std::string::npos);
   BOOST_TEST(contains(parse_error_of("").message(), "malformed JSON"));
   BOOST_TEST(contains(parse_error_of("{\"a\": 1e999}").message(), "malformed JSON"));
-  BOOST_TEST(contains(parse_error_of("{} trailing").message(), "line 1"));
+  BOOST_TEST(parse_error_of("{} trailing").where().rfind("m.json:1:", 0) == 0u);
   BOOST_TEST(contains(parse_error_of("{\"name\": \"\xff\"}").message(), "malformed JSON"));
 }
 

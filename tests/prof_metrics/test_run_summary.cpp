@@ -153,4 +153,77 @@ BOOST_AUTO_TEST_CASE(first_nan_is_earliest_step_then_layer) {
   BOOST_TEST(!first_nan({activation(0, 0, true, "")}).has_value());
 }
 
+// A decode step of a batch of B sequences makes B tokens: its time is the step latency, and per
+// generated token it is B times shorter. The figures follow from the step durations alone.
+BOOST_AUTO_TEST_CASE(per_step_and_per_token_at_batch_2_and_3) {
+  for (const int64_t b : {int64_t{2}, int64_t{3}}) {
+    // Prefill of B x 8 tokens in 4 ms; decode steps of 10, 12, 11, 20 ms, B tokens each.
+    const std::vector<StepRecord> steps = {
+        step(0, Phase::Prefill, 8 * b, 0, 4000000),
+        step(1, Phase::Decode, b, 4000000, 10000000),
+        step(2, Phase::Decode, b, 14000000, 12000000),
+        step(3, Phase::Decode, b, 26000000, 11000000),
+        step(4, Phase::Decode, b, 37000000, 20000000),
+    };
+    const RunSummary s = summarize(steps, {}, {});
+    const double bd = static_cast<double>(b);
+    BOOST_TEST(s.tokens_per_decode_step == b);
+    BOOST_TEST(s.decode_ms_per_step_mean == 13.25, tt::tolerance(1e-12));  // 53 ms / 4 steps
+    BOOST_TEST(s.decode_ms_per_step_p50 == 11.5, tt::tolerance(1e-12));
+    BOOST_TEST(s.decode_ms_per_step_p90 == 17.6, tt::tolerance(1e-12));
+    BOOST_TEST(s.decode_ms_per_token_mean == 13.25 / bd, tt::tolerance(1e-12));
+    BOOST_TEST(s.decode_ms_per_token_p50 == 11.5 / bd, tt::tolerance(1e-12));
+    BOOST_TEST(s.decode_ms_per_token_p90 == 17.6 / bd, tt::tolerance(1e-12));
+    BOOST_TEST(s.decode_ms_per_token_mean * bd == s.decode_ms_per_step_mean, tt::tolerance(1e-12));
+    // 4B tokens in 53 ms, and the same figure from the per-token time.
+    BOOST_TEST(s.decode_tokens_per_s == 4 * bd / 0.053, tt::tolerance(1e-12));
+    BOOST_TEST(s.decode_tokens_per_s * s.decode_ms_per_token_mean == 1000.0, tt::tolerance(1e-12));
+    BOOST_TEST(s.prefill_tokens_per_s == 8 * bd / 0.004, tt::tolerance(1e-12));
+  }
+}
+
+// Three measured passes (--repeat 3): the headline figures are medians over the passes, the
+// percentiles pool every decode step. A cold first pass does not move the median.
+BOOST_AUTO_TEST_CASE(repeated_passes_report_medians) {
+  std::vector<StepRecord> steps;
+  int64_t n = 0;
+  // pass: prefill ms, decode step ms x2
+  const double passes[3][3] = {{40, 30, 30}, {4, 10, 12}, {5, 11, 13}};
+  for (const auto& p : passes) {
+    steps.push_back(step(n++, Phase::Prefill, 8, 0, static_cast<int64_t>(p[0] * 1e6)));
+    steps.push_back(step(n++, Phase::Decode, 2, 0, static_cast<int64_t>(p[1] * 1e6)));
+    steps.push_back(step(n++, Phase::Decode, 2, 0, static_cast<int64_t>(p[2] * 1e6)));
+  }
+  const auto ranges = passes_of(steps);
+  BOOST_TEST_REQUIRE(ranges.size() == 3u);
+  BOOST_TEST(ranges[1].begin == 3u);
+  BOOST_TEST(ranges[1].end == 6u);
+  const RunSummary s = summarize(steps, {}, {});
+  BOOST_TEST(s.passes == 3);
+  BOOST_TEST(s.prefill_steps == 3);
+  BOOST_TEST(s.decode_steps == 6);
+  BOOST_TEST(s.prefill_ms == 5.0, tt::tolerance(1e-12));                  // median of 40, 4, 5
+  BOOST_TEST(s.prefill_tokens_per_s == 8 / 0.005, tt::tolerance(1e-12));  // median of the rates
+  BOOST_TEST(s.decode_ms_per_step_mean == 12.0, tt::tolerance(1e-12));    // median of 30, 11, 12
+  BOOST_TEST(s.decode_ms_per_token_mean == 6.0, tt::tolerance(1e-12));
+  BOOST_TEST(s.decode_tokens_per_s == 4 / 0.024, tt::tolerance(1e-12));  // 4 tokens in 24 ms
+  // p50 over the six steps 10 11 12 13 30 30: between 12 and 13.
+  BOOST_TEST(s.decode_ms_per_step_p50 == 12.5, tt::tolerance(1e-12));
+  // Span time per step: the prefill per pass, decode per decode step.
+  BOOST_TEST(per_step_ns(s, Phase::Prefill, 300) == 100.0);
+  BOOST_TEST(per_step_ns(s, Phase::Decode, 300) == 50.0);
+}
+
+BOOST_AUTO_TEST_CASE(consecutive_prefill_steps_are_one_prefill) {
+  // A chunked prefill (two prefill steps) then decode: one pass, its prefill summed.
+  const std::vector<StepRecord> steps = {step(0, Phase::Prefill, 4, 0, 1000000),
+                                         step(1, Phase::Prefill, 4, 0, 3000000),
+                                         step(2, Phase::Decode, 1, 0, 2000000)};
+  const RunSummary s = summarize(steps, {}, {});
+  BOOST_TEST(s.passes == 1);
+  BOOST_TEST(s.prefill_steps == 2);
+  BOOST_TEST(s.prefill_ms == 4.0, tt::tolerance(1e-12));
+  BOOST_TEST(s.prefill_tokens_per_s == 2000.0, tt::tolerance(1e-12));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

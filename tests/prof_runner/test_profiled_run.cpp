@@ -193,16 +193,89 @@ BOOST_AUTO_TEST_CASE(spans_off_keeps_steps_and_statistics) {
   for (const prof::Event& e : r.events) BOOST_TEST(std::string(prof::event_name(e)) != "span_batch");
 }
 
+// The stop request is polled after each step: here it turns true once two steps were published
+// (seen through the run's own channel, on this thread), so the run ends after step 1, whole.
 BOOST_AUTO_TEST_CASE(stop_request_interrupts_after_the_step) {
   prof::RunOptions o = small_options();
-  int polls = 0;
-  o.stop = [&polls] { return ++polls == 2; };  // asked after step 0 (no), after step 1 (yes)
+  prof::EventChannel channel;
+  prof::Subscription sub = channel.subscribe("test", 1 << 16);
+  int finished = 0;
+  o.stop = [&] {
+    while (prof::EventPtr e = sub.try_pop())
+      finished += std::holds_alternative<prof::StepFinished>(*e);
+    return finished >= 2;
+  };
+  prof::ProfiledRun run(mini("llama3-mini"), o);
+  const prof::RunResult r = run.run(channel);
+  BOOST_TEST((r.data.run.status == prof::RunStatus::Interrupted));
+  BOOST_TEST(r.data.steps.size() == 2u);
+  BOOST_TEST(r.data.run.failure.find("after step 1") != std::string::npos, r.data.run.failure);
+}
+
+// A stop request in the middle of a step ends it before the next op: nothing of the step is
+// recorded, the run is interrupted naming the step and how far it got.
+BOOST_AUTO_TEST_CASE(stop_request_inside_a_step_ends_it_before_the_next_op) {
+  for (const int64_t warmup : {int64_t{0}, int64_t{1}}) {
+    prof::RunOptions o = small_options();
+    o.warmup = warmup;
+    int polls = 0;
+    o.stop = [&polls] { return ++polls > 20; };  // the prefill of llama3-mini issues more ops
+    const CollectedRun r = collect_run(mini("llama3-mini"), o);
+    BOOST_TEST((r.result.data.run.status == prof::RunStatus::Interrupted));
+    BOOST_TEST(r.result.data.steps.empty());
+    BOOST_TEST(r.result.data.spans.empty());
+    const std::string& why = r.result.data.run.failure;
+    BOOST_TEST(why.find(warmup ? "during warm-up pass 1, step 0 (prefill"
+                               : "during step 0 (prefill") != std::string::npos,
+               why);
+    BOOST_TEST(polls == 21);  // the op that saw the request was not issued, nothing after it
+    const auto* failed = std::get_if<prof::RunFailed>(&r.events.back());
+    BOOST_TEST_REQUIRE(failed != nullptr);
+    BOOST_TEST((failed->run.status == prof::RunStatus::Interrupted));
+  }
+}
+
+// Warm-up passes are run and not recorded; each measured pass is recorded whole, on fresh
+// sequences: the same prompts give the same KV samples and the same work in every pass.
+BOOST_AUTO_TEST_CASE(warmup_is_not_recorded_and_repeats_are) {
+  prof::RunOptions o = small_options();
+  o.warmup = 2;
+  o.repeat = 3;
+  const CollectedRun r = collect_run(mini("qwen3-moe-mini"), o);
+  const prof::RunData& d = r.result.data;
+  BOOST_TEST((d.run.status == prof::RunStatus::Complete));
+  BOOST_TEST(d.run.warmup == 2);
+  BOOST_TEST(d.run.repeat == 3);
+  const size_t per_pass = static_cast<size_t>(o.new_tokens + 1);
+  BOOST_TEST_REQUIRE(d.steps.size() == 3 * per_pass);
+  for (size_t i = 0; i < d.steps.size(); ++i) {
+    BOOST_TEST(d.steps[i].step == static_cast<int64_t>(i));
+    BOOST_TEST(((d.steps[i].phase == prof::Phase::Prefill) == (i % per_pass == 0)));
+    // Pass k's step j sees exactly what pass 0's step j saw.
+    BOOST_TEST(d.steps[i].context_tokens == d.steps[i % per_pass].context_tokens);
+    BOOST_TEST(d.steps[i].kv_used_bytes == d.steps[i % per_pass].kv_used_bytes);
+  }
+  // Greedy decoding of the same prompts routes the same tokens in every pass.
+  std::map<std::pair<int64_t, int32_t>, std::vector<int64_t>> routed;
+  for (const auto& x : d.expert_counts) routed[{x.step, x.layer}] = x.tokens_per_expert;
+  for (const auto& [key, counts] : routed)
+    BOOST_TEST((counts == routed.at({key.first % static_cast<int64_t>(per_pass), key.second})));
+  BOOST_TEST(r.result.summary.passes == 3);
+  BOOST_TEST(r.result.summary.decode_steps == 3 * o.new_tokens);
+  size_t started = 0;
+  for (const prof::Event& e : r.events) started += std::holds_alternative<prof::StepFinished>(e);
+  BOOST_TEST(started == 3 * per_pass);
+}
+
+BOOST_AUTO_TEST_CASE(checks_off_records_no_activations) {
+  prof::RunOptions o = small_options();
+  o.observe.activations = false;
+  o.observe.op_checks = false;
   const CollectedRun r = collect_run(mini("llama3-mini"), o);
-  BOOST_TEST((r.result.data.run.status == prof::RunStatus::Interrupted));
-  BOOST_TEST(r.result.data.steps.size() == 2u);
-  const auto* failed = std::get_if<prof::RunFailed>(&r.events.back());
-  BOOST_TEST_REQUIRE(failed != nullptr);
-  BOOST_TEST((failed->run.status == prof::RunStatus::Interrupted));
+  BOOST_TEST((r.result.data.run.status == prof::RunStatus::Complete));
+  BOOST_TEST(!r.result.data.run.checks);
+  BOOST_TEST(r.result.data.activations.empty());
+  BOOST_TEST(r.result.data.steps.size() == static_cast<size_t>(o.new_tokens + 1));
 }
 
 BOOST_AUTO_TEST_CASE(bad_options_are_refused_naming_the_option) {

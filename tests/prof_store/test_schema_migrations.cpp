@@ -16,11 +16,17 @@ BOOST_AUTO_TEST_SUITE(prof_store_schema_migrations)
 BOOST_AUTO_TEST_CASE(new_file_gets_latest_schema_and_marker) {
   TempDir dir;
   auto path = dir / "runs.db";
-  { store::RunStore s = store::RunStore::open(path); }
+  {
+    store::RunStore s = store::RunStore::open(path);
+    RawDb open(path);
+    BOOST_TEST(open.text("PRAGMA journal_mode") == "wal");  // while a writer has it open
+  }
   RawDb raw(path);
   BOOST_TEST(raw.integer("PRAGMA application_id") == store::kApplicationId);
   BOOST_TEST(raw.integer("PRAGMA user_version") == store::latest_schema_version());
-  BOOST_TEST(raw.text("PRAGMA journal_mode") == "wal");
+  // At rest, one self-contained file: the last writer returned it to a rollback journal.
+  BOOST_TEST(raw.text("PRAGMA journal_mode") == "delete");
+  BOOST_TEST(!std::filesystem::exists(path.string() + "-wal"));
 }
 
 // Migration 0 -> 1: an empty SQLite database made by another tool (no tables, no marker) is

@@ -31,27 +31,46 @@ void diff_tree(const nlohmann::json* a, const nlohmann::json* b, const std::stri
 // Long values (sources, explicit per-layer patterns) are cut for the terminal; --json has them whole.
 std::string cell(const std::string& v) { return text::truncate(v, 60); }
 
+// How a figure is printed: the same formatter `analyze` uses for it (views/report/text_format).
+enum class Style { Params, Bytes, Flops };
+
 // The analytic figures compared, each with its JSON name.
 struct Figure {
   const char* key;
   const char* label;
-  bool bytes;
+  Style style;
   double (*get)(const Analysis&);
 };
 
 const Figure kFigures[] = {
-    {"params.total", "parameters, total", false, [](const Analysis& a) { return double(a.params.total); }},
-    {"params.active", "parameters, active per token", false, [](const Analysis& a) { return double(a.params.active); }},
-    {"params.embedding", "parameters, embedding", false, [](const Analysis& a) { return double(a.params.embedding); }},
-    {"weights_bytes", "weights", true, [](const Analysis& a) { return double(a.weights_bytes); }},
-    {"kv_cache.bytes_per_token", "KV cache per token", true, [](const Analysis& a) { return double(a.kv.bytes_per_token); }},
-    {"kv_cache.bytes_at_context", "KV cache at context", true, [](const Analysis& a) { return double(a.kv.bytes_at_context); }},
-    {"flops.prefill_per_token", "FLOPs per token, prefill", false, [](const Analysis& a) { return a.flops.prefill_per_token; }},
-    {"flops.decode_per_token", "FLOPs per token, decode", false, [](const Analysis& a) { return a.flops.decode_per_token; }},
+    {"params.total", "parameters, total", Style::Params,
+     [](const Analysis& a) { return double(a.params.total); }},
+    {"params.active", "parameters, active per token", Style::Params,
+     [](const Analysis& a) { return double(a.params.active); }},
+    {"params.embedding", "parameters, embedding", Style::Params,
+     [](const Analysis& a) { return double(a.params.embedding); }},
+    {"weights_bytes", "weights", Style::Bytes,
+     [](const Analysis& a) { return double(a.weights_bytes); }},
+    {"kv_cache.bytes_per_token", "KV cache per token", Style::Bytes,
+     [](const Analysis& a) { return double(a.kv.bytes_per_token); }},
+    {"kv_cache.bytes_at_context", "KV cache at context", Style::Bytes,
+     [](const Analysis& a) { return double(a.kv.bytes_at_context); }},
+    {"flops.prefill_per_token", "FLOPs per token, prefill", Style::Flops,
+     [](const Analysis& a) { return a.flops.prefill_per_token; }},
+    {"flops.decode_per_token", "FLOPs per token, decode", Style::Flops,
+     [](const Analysis& a) { return a.flops.decode_per_token; }},
 };
 
-std::string show(double v, bool bytes) {
-  return bytes ? text::binary_bytes(v) : text::si(v, "");
+std::string show(double v, Style style) {
+  switch (style) {
+    case Style::Params:
+      return text::params_short(static_cast<uint64_t>(v));
+    case Style::Bytes:
+      return text::binary_bytes(v);
+    case Style::Flops:
+      return text::si(v, "FLOP");
+  }
+  return text::si(v, "");
 }
 
 std::string ratio(double a, double b) {
@@ -96,14 +115,15 @@ std::string render_config_diff_text(const ConfigDiffInput& in) {
   }
 
   const Analysis& a = *in.a;
-  out << "\nAnalytic figures (context " << a.options.context << ", batch " << a.options.batch
-      << ", weights " << to_string(a.options.weights) << ", KV " << to_string(a.options.kv)
-      << ")\n";
+  out << "\nAnalytic figures (context " << text::grouped(static_cast<uint64_t>(a.options.context))
+      << " tokens, batch " << a.options.batch << ", weights " << to_string(a.options.weights)
+      << ", KV " << to_string(a.options.kv) << ")\n";
   text::Table figures({"figure", "A", "B", "delta", "B/A"});
   for (const Figure& f : kFigures) {
     const double va = f.get(*in.a), vb = f.get(*in.b);
-    const std::string delta = (vb >= va ? "+" : "-") + show(vb >= va ? vb - va : va - vb, f.bytes);
-    figures.add({f.label, show(va, f.bytes), show(vb, f.bytes), va == vb ? "0" : delta, ratio(va, vb)});
+    const std::string delta = (vb >= va ? "+" : "-") + show(vb >= va ? vb - va : va - vb, f.style);
+    figures.add(
+        {f.label, show(va, f.style), show(vb, f.style), va == vb ? "0" : delta, ratio(va, vb)});
   }
   figures.render(out, "  ");
   return out.str();

@@ -60,6 +60,11 @@ std::string binary_bytes(double v) {
   return fixed(v, i == 0 ? 0 : 2) + " " + units[i];
 }
 
+std::string bytes_exact(uint64_t bytes) {
+  if (bytes < 1024) return std::to_string(bytes) + " B";
+  return binary_bytes(static_cast<double>(bytes)) + " (" + grouped(bytes) + " B)";
+}
+
 std::string duration(double s) {
   if (s >= 1) return fixed(s, 3) + " s";
   if (s >= 1e-3) return fixed(s * 1e3, 3) + " ms";

@@ -16,6 +16,9 @@ std::string fixed(double v, int decimals);       // printf %.*f
 std::string si(double v, const char* unit);      // "8.08 GFLOP", decimal prefixes
 std::string params_short(uint64_t v);            // model-card style: "671.03B", "7.25M"
 std::string binary_bytes(double v);              // 1.50 GiB
+// Human units with the exact count beside them where rounding hides it: "1.50 MiB
+// (1,572,864 B)"; below 1 KiB only "512 B".
+std::string bytes_exact(uint64_t bytes);
 std::string duration(double seconds);            // 1.234 ms
 std::string percent(uint64_t part, uint64_t whole);
 size_t display_width(const std::string& s);      // UTF-8 aware column count

@@ -69,6 +69,8 @@ void write_run(std::string& out, const ReportRun& run, size_t index) {
       out += "<p class=\"ok\">Every residual-stream sample was finite.</p>\n";
     else
       write_table(out, numerics);
+  } else if (!run.info.checks) {
+    out += "<p>Numeric checks (NaN/Inf, residual RMS) were off for this run.</p>\n";
   }
   out += "</section>\n";
 }

@@ -91,6 +91,8 @@ MarkdownReport render_run_report_markdown(const std::vector<ReportRun>& runs, co
         md += "Every residual-stream sample was finite.\n\n";
       else
         write_table(md, numerics);
+    } else if (!run.info.checks) {
+      md += "Numeric checks (NaN/Inf, residual RMS) were off for this run.\n\n";
     }
   }
   return report;
@@ -101,7 +103,7 @@ void write_markdown_report(const std::filesystem::path& path, const std::vector<
   auto write = [](const std::filesystem::path& p, const std::string& content) {
     std::ofstream out(p, std::ios::binary);
     out << content;
-    if (!out.flush()) throw Error(ErrorKind::Io, p.string(), "cannot write the report file");
+    if (!out.flush()) throw Error(ErrorKind::System, p.string(), "cannot write the report file");
   };
   write(path, report.markdown);
   for (const MarkdownFile& f : report.figures) write(path.parent_path() / f.name, f.content);

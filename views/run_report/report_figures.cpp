@@ -78,28 +78,30 @@ std::vector<Figure> run_figures(const ReportRun& run) {
 
 std::vector<Figure> comparison_figures(const std::vector<ReportRun>& runs) {
   std::vector<Figure> out;
-  std::vector<std::string> names;
-  std::vector<double> values;
-  for (const ReportRun& r : runs)
-    if (r.summary.prefill_tokens_per_s) {
-      names.push_back(r.info.name);
-      values.push_back(*r.summary.prefill_tokens_per_s);
+  if (runs.size() < 2) return out;
+  const compare::Comparison c = compare_report_runs(runs);
+  // One bar chart per figure, over the runs that have it.
+  const auto chart = [&](const char* key, const char* id, const char* caption, const char* title,
+                         const char* series, charts::Unit unit, double scale) {
+    for (const compare::Row& r : c.figures) {
+      if (r.key != key) continue;
+      std::vector<std::string> names;
+      std::vector<double> values;
+      for (size_t i = 0; i < runs.size(); ++i)
+        if (r.cells[i].has_value()) {
+          names.push_back(runs[i].info.name);
+          values.push_back(r.cells[i].value * scale);
+        }
+      if (names.size() > 1)
+        out.push_back({id, caption,
+                       svg::to_svg(charts::comparison_chart(title, series, names, values, unit))});
     }
-  if (names.size() > 1)
-    out.push_back({"compare-prefill", "Prefill throughput per run (higher is better)",
-                   svg::to_svg(charts::comparison_chart("Prefill throughput", "prefill", names, values,
-                                                        charts::Unit::TokensPerSecond))});
-  names.clear();
-  values.clear();
-  for (const ReportRun& r : runs)
-    if (r.summary.decode_ms_per_token) {
-      names.push_back(r.info.name);
-      values.push_back(*r.summary.decode_ms_per_token * 1e-3);
-    }
-  if (names.size() > 1)
-    out.push_back({"compare-decode", "Decode time per token per run (lower is better)",
-                   svg::to_svg(charts::comparison_chart("Decode time per token", "decode per token", names, values,
-                                                        charts::Unit::Seconds))});
+  };
+  chart("prefill_tokens_per_s", "compare-prefill", "Prefill throughput per run (higher is better)",
+        "Prefill throughput", "prefill", charts::Unit::TokensPerSecond, 1.0);
+  chart("decode_ms_per_token_mean", "compare-decode",
+        "Decode time per generated token per run (lower is better)", "Decode time per token",
+        "decode per token", charts::Unit::Seconds, 1e-3);
   return out;
 }
 

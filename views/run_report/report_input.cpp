@@ -22,8 +22,8 @@ std::string layer_label(int32_t layer, int64_t n_layers) {
   return std::to_string(layer);
 }
 
-// Span time of one phase as a [layer][kind] table in seconds, divided by `per` (1 for the whole
-// prefill, the decode step count for the mean decode step). The steps' `other` spans come last.
+// Span time of one phase as a [layer][kind] table in seconds, divided by `per` (the passes for
+// the prefill, the decode step count for the mean decode step). The steps' `other` spans come last.
 LayerKindTimes layer_kind_times(const std::vector<prof::SpanRecord>& spans, prof::Phase phase, int64_t n_layers,
                                 double per) {
   const auto order = [](int32_t layer) { return layer == prof::kStepLayer ? INT32_MAX : layer; };
@@ -68,23 +68,31 @@ double LayerKindTimes::total() const {
   return sum;
 }
 
+const HardwareProfile* report_hardware(const ReportRun& run) {
+  if (run.hardware) return &*run.hardware;
+  if (run.analysis && run.analysis->hardware) return &*run.analysis->hardware;
+  return nullptr;
+}
+
 ReportRun make_report_run(prof::RunData d, const std::optional<HardwareProfile>& hw) {
   ReportRun r;
   const std::string where = "run " + std::to_string(d.run.id);
   const nlohmann::json config_json = nlohmann::json::parse(d.run.config_json, nullptr, false);
-  if (config_json.is_discarded()) throw Error(ErrorKind::Parse, where, "stored configuration is not valid JSON");
+  if (config_json.is_discarded())
+    throw Error(ErrorKind::Parse, where, "stored configuration is not valid JSON");
   const ModelConfig config = config_from_json(config_json, where);
   const prof::RunSummary s = prof::summarize(d.steps, d.spans, d.activations);
-  if (s.prefill_steps > 0) r.summary.prefill_tokens_per_s = s.prefill_tokens_per_s;
-  if (s.decode_steps > 0) r.summary.decode_ms_per_token = s.decode_ms_per_token_mean;
-  r.summary.prefill = layer_kind_times(d.spans, prof::Phase::Prefill, config.n_layers, 1.0);
+  if (s.prefill_steps > 0)
+    r.summary.prefill = layer_kind_times(d.spans, prof::Phase::Prefill, config.n_layers,
+                                         static_cast<double>(s.passes));
   if (s.decode_steps > 0)
-    r.summary.decode_mean =
-        layer_kind_times(d.spans, prof::Phase::Decode, config.n_layers, static_cast<double>(s.decode_steps));
+    r.summary.decode_mean = layer_kind_times(d.spans, prof::Phase::Decode, config.n_layers,
+                                             static_cast<double>(s.decode_steps));
   for (const prof::CumulativeExpertLoad& l : prof::expert_load_cumulative(d.expert_counts)) {
     r.summary.expert_layers.push_back(std::to_string(l.layer));
     r.summary.expert_tokens.push_back(l.tokens_per_expert);
   }
+  // The plan's prediction for the run's own shape: prefill of the prompt, decode at that context.
   AnalysisOptions ao;
   ao.context = std::max<int64_t>(1, d.run.prompt_tokens);
   ao.batch = std::max<int64_t>(1, d.run.batch);
@@ -101,10 +109,16 @@ ReportRun make_report_run(prof::RunData d, const std::optional<HardwareProfile>&
   return r;
 }
 
-const HardwareProfile* report_hardware(const ReportRun& run) {
-  if (run.hardware) return &*run.hardware;
-  if (run.analysis && run.analysis->hardware) return &*run.analysis->hardware;
-  return nullptr;
+compare::RunFigures comparison_input(const ReportRun& run) {
+  const RunRecords& rec = run.records;
+  return compare::run_figures(run.info, prof::summarize(rec.steps, rec.spans, rec.activations),
+                              rec.steps, rec.expert_counts);
+}
+
+compare::Comparison compare_report_runs(const std::vector<ReportRun>& runs) {
+  std::vector<compare::RunFigures> in;
+  for (const ReportRun& r : runs) in.push_back(comparison_input(r));
+  return compare::compare_runs(in);
 }
 
 }  // namespace archscope::views

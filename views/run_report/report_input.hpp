@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "compare/comparison.hpp"
 #include "export/run_data.hpp"
 #include "model/run_records.hpp"
 #include "plan/analysis.hpp"
@@ -28,10 +29,11 @@ struct LayerKindTimes {
   double total() const;
 };
 
+// The per-run tables and charts' data. Headline figures and every comparison between runs come
+// from the comparison model (compare/comparison.hpp), computed from the records by the
+// profiler's summary, so the report and `archscope compare` show the same numbers.
 struct RunSummary {
-  std::optional<double> prefill_tokens_per_s;
-  std::optional<double> decode_ms_per_token;
-  LayerKindTimes prefill;      // the whole prefill
+  LayerKindTimes prefill;      // one prefill (the mean over passes)
   LayerKindTimes decode_mean;  // mean of one decode step
   // Cumulative tokens routed per MoE layer and expert over the run.
   std::vector<std::string> expert_layers;
@@ -56,10 +58,14 @@ struct ReportRun {
 // The hardware to draw the roofline against, if any.
 const HardwareProfile* report_hardware(const ReportRun& run);
 
-// A run's report input from its records, every summary figure through the profiler's metrics
-// (prof::summarize, prof::expert_load_cumulative) and the plan's analysis of the run's own shape
-// (prefill of the prompt, decode at that context). Error(Parse) when the stored configuration is
-// not valid JSON.
+// A stored run (its row and every record) as the report shows it: the layer × kind tables, the
+// cumulative expert load and, when the run's configuration reads back, the plan's predictions
+// for the run's own shape (prefill of the prompt, decode at that context) on `hardware`.
+// Error(Parse) naming the run when its stored configuration is not a valid model.
 ReportRun make_report_run(prof::RunData data, const std::optional<HardwareProfile>& hardware);
+
+// The figures the comparison model takes from a report run, through prof::summarize.
+compare::RunFigures comparison_input(const ReportRun& run);
+compare::Comparison compare_report_runs(const std::vector<ReportRun>& runs);
 
 }  // namespace archscope::views

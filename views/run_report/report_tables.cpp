@@ -6,6 +6,7 @@
 
 #include "charts/axis.hpp"
 #include "charts/roofline_chart.hpp"
+#include "compare/comparison_render.hpp"
 #include "report/text_format.hpp"
 
 namespace archscope::views {
@@ -16,23 +17,6 @@ constexpr const char* kNone = "-";
 
 std::string seconds(double s) { return text::duration(s); }
 std::string share(double part, double whole) { return whole > 0 ? text::fixed(100 * part / whole, 1) + "%" : kNone; }
-
-std::string with_delta(const std::string& cell, double base, double value, bool first) {
-  const std::string d = first ? "" : delta_text(base, value);
-  return d.empty() ? cell : cell + " (" + d + ")";
-}
-
-// One summary figure across runs: `get` returns nothing when a run lacks it.
-template <class Get, class Format>
-std::vector<std::string> figure_row(const std::string& label, const std::vector<ReportRun>& runs, Get get, Format fmt) {
-  std::vector<std::string> row{label};
-  const std::optional<double> base = runs.empty() ? std::nullopt : get(runs.front());
-  for (size_t i = 0; i < runs.size(); ++i) {
-    const std::optional<double> v = get(runs[i]);
-    row.push_back(v ? with_delta(fmt(*v), base.value_or(0), *v, i == 0 || !base) : kNone);
-  }
-  return row;
-}
 
 std::vector<std::string> run_header(const std::string& first, const std::vector<ReportRun>& runs) {
   std::vector<std::string> h{first};
@@ -74,29 +58,31 @@ TableData metadata_table(const std::vector<ReportRun>& runs) {
   return t;
 }
 
+namespace {
+
+// Comparison rows as report cells: the value, and with several runs its change against the first.
+void add_comparison_rows(TableData& t, const std::vector<compare::Row>& rows) {
+  for (const compare::Row& r : rows) {
+    std::vector<std::string> line{r.label +
+                                  (r.better == compare::Better::Lower    ? " (lower is better)"
+                                   : r.better == compare::Better::Higher ? " (higher is better)"
+                                                                         : "")};
+    for (size_t i = 0; i < r.cells.size(); ++i) {
+      std::string cell = compare::format_cell(r.unit, r.cells[i]);
+      const std::string d = i == 0 ? "" : compare::format_delta(r.unit, r.delta[i]);
+      if (!d.empty()) cell += " (" + d + ")";
+      line.push_back(cell);
+    }
+    t.rows.push_back(std::move(line));
+  }
+}
+
+}  // namespace
+
 TableData summary_table(const std::vector<ReportRun>& runs) {
   TableData t{runs.size() > 1 ? "Summary (change against the first run)" : "Summary", run_header("figure", runs), "", {}};
-  using O = std::optional<double>;
-  t.rows.push_back(figure_row("prefill throughput", runs, [](const ReportRun& r) { return r.summary.prefill_tokens_per_s; },
-                              [](double v) { return charts::format_value(v, charts::Unit::TokensPerSecond); }));
-  t.rows.push_back(figure_row("decode time per token", runs, [](const ReportRun& r) { return r.summary.decode_ms_per_token; },
-                              [](double v) { return text::fixed(v, 3) + " ms"; }));
-  t.rows.push_back(figure_row("prefill time (layers)", runs,
-                              [](const ReportRun& r) { return r.summary.prefill.empty() ? O() : O(r.summary.prefill.total()); },
-                              seconds));
-  t.rows.push_back(figure_row("decode step time (layers, mean)", runs,
-                              [](const ReportRun& r) {
-                                return r.summary.decode_mean.empty() ? O() : O(r.summary.decode_mean.total());
-                              },
-                              seconds));
-  t.rows.push_back(figure_row("peak KV cache used", runs,
-                              [](const ReportRun& r) {
-                                if (r.records.steps.empty()) return O();
-                                uint64_t m = 0;
-                                for (const auto& s : r.records.steps) m = std::max(m, s.kv_used_bytes);
-                                return O(static_cast<double>(m));
-                              },
-                              [](double v) { return text::binary_bytes(v); }));
+  if (runs.empty()) return t;
+  add_comparison_rows(t, compare_report_runs(runs).figures);
   return t;
 }
 
@@ -160,20 +146,15 @@ TableData kind_table(const ReportRun& run) {
 
 TableData kind_comparison_table(const std::vector<ReportRun>& runs) {
   TableData t{"Decode time per step by op kind (change against the first run)", run_header("op kind", runs), "", {}};
-  std::vector<std::string> kinds;
-  for (const ReportRun& r : runs)
-    for (const auto& k : r.summary.decode_mean.kinds)
-      if (std::find(kinds.begin(), kinds.end(), k) == kinds.end()) kinds.push_back(k);
-  for (const std::string& k : kinds) {
-    t.rows.push_back(figure_row(k, runs,
-                                [&k](const ReportRun& r) -> std::optional<double> {
-                                  const auto& d = r.summary.decode_mean;
-                                  const auto it = std::find(d.kinds.begin(), d.kinds.end(), k);
-                                  if (it == d.kinds.end()) return std::nullopt;
-                                  return d.kind_total(static_cast<size_t>(it - d.kinds.begin()));
-                                },
-                                seconds));
-  }
+  if (runs.empty()) return t;
+  std::vector<compare::Row> decode;
+  for (compare::Row& r : compare_report_runs(runs).kinds)
+    if (r.key.rfind("decode ", 0) == 0) {
+      r.label = r.key.substr(7);
+      r.better = compare::Better::Neither;  // the caption says it; every row is a time
+      decode.push_back(std::move(r));
+    }
+  add_comparison_rows(t, decode);
   return t;
 }
 

@@ -47,7 +47,7 @@ using FloatBuffer = std::unique_ptr<float, FreeDeleter>;
 
 FloatBuffer alloc_floats(size_t n, const char* what) {
   FloatBuffer b(static_cast<float*>(std::aligned_alloc(64, (n * sizeof(float) + 63) / 64 * 64)));
-  if (!b) throw Error(ErrorKind::Resource, "linear", std::string("cannot allocate ") + what);
+  if (!b) throw Error(ErrorKind::System, "linear", std::string("cannot allocate ") + what);
   return b;
 }
 
