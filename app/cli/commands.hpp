@@ -25,5 +25,7 @@ Command add_runs_command(CLI::App& root);
 Command add_compare_command(CLI::App& root);
 Command add_export_command(CLI::App& root);
 Command add_report_command(CLI::App& root);
+Command add_tokenize_command(CLI::App& root);
+Command add_detokenize_command(CLI::App& root);
 
 }  // namespace archscope::cli

@@ -33,6 +33,8 @@ int run(int argc, char** argv) {
       archscope::cli::add_compare_command(app),
       archscope::cli::add_export_command(app),
       archscope::cli::add_report_command(app),
+      archscope::cli::add_tokenize_command(app),
+      archscope::cli::add_detokenize_command(app),
   };
 
   try {
