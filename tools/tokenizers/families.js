@@ -231,4 +231,18 @@ module.exports = {
     added_from_vocab: true,
     added: [],
   },
+  gpt2_512: {
+    what: 'GPT-2 configuration with 512 ids in all, for the 512-token models of tests/fixtures/hf '
+        + '(text generation and perplexity end to end)',
+    merges: 253,
+    train: byteLevelTrain({ type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true }),
+    header: {
+      normalizer: null,
+      pre_tokenizer: byteLevel(false, true, true),
+      post_processor: byteLevel(true, false, true),
+      decoder: byteLevel(true, true, true),
+      model: bpe({ continuing_subword_prefix: '', end_of_word_suffix: '' }),
+    },
+    added: [token('<|endoftext|>', true), token('<|im_start|>', true), token('<|im_end|>', true)],
+  },
 };
