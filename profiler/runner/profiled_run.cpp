@@ -1,5 +1,6 @@
 #include "runner/profiled_run.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <exception>
 #include <utility>
@@ -20,6 +21,8 @@ void validate(const RunOptions& o) {
   if (o.new_tokens < 1) throw Error(ErrorKind::Validation, "--new", "must be at least 1");
   if (o.batch < 1) throw Error(ErrorKind::Validation, "--batch", "must be at least 1");
   if (o.threads < 0) throw Error(ErrorKind::Validation, "--threads", "must be at least 1");
+  if (!o.prompt_ids.empty() && static_cast<int64_t>(o.prompt_ids.size()) != o.prompt)
+    throw Error(ErrorKind::Internal, "--prompt", "prompt ids and prompt length disagree");
 }
 
 RunModelOptions model_options(const RunOptions& o, int threads) {
@@ -121,8 +124,11 @@ RunResult ProfiledRun::run(EventChannel& channel) {
     SequenceStep q{cache.add_sequence(), {}};
     for (int64_t i = 0; i < options_.prompt; ++i)
       q.tokens.push_back(static_cast<int32_t>(rng.next() % static_cast<uint64_t>(config_.vocab_size)));
+    if (!options_.prompt_ids.empty()) q.tokens = options_.prompt_ids;
     batch.push_back(std::move(q));
   }
+  result.generated.assign(batch.size(), {});
+  std::vector<bool> at_stop(batch.size(), false);
 
   std::vector<float> host_logits;
   try {
@@ -170,7 +176,16 @@ RunResult ProfiledRun::run(EventChannel& channel) {
         break;
       }
       const std::vector<int32_t> next = greedy_rows(host_logits, batch.size());
-      for (size_t b = 0; b < batch.size(); ++b) batch[b].tokens.assign(1, next[b]);
+      bool all_stopped = !options_.stop_ids.empty();
+      for (size_t b = 0; b < batch.size(); ++b) {
+        batch[b].tokens.assign(1, next[b]);
+        result.generated[b].push_back(next[b]);
+        if (options_.on_token) options_.on_token(b, next[b]);
+        const auto& ids = options_.stop_ids;
+        at_stop[b] = at_stop[b] || std::find(ids.begin(), ids.end(), next[b]) != ids.end();
+        all_stopped = all_stopped && at_stop[b];
+      }
+      if (all_stopped) break;  // every sequence reached EOS
     }
   } catch (const std::exception& e) {
     model.set_observer(nullptr);
