@@ -27,5 +27,6 @@ Command add_export_command(CLI::App& root);
 Command add_report_command(CLI::App& root);
 Command add_tokenize_command(CLI::App& root);
 Command add_detokenize_command(CLI::App& root);
+Command add_perplexity_command(CLI::App& root);
 
 }  // namespace archscope::cli
