@@ -20,7 +20,7 @@ std::vector<std::pair<std::string, std::string>> read_merges(const Json& list,
   size_t rank = 0;  // HF numbers legacy lines after dropping "#version" lines
   for (size_t i = 0; i < list.size(); ++i) {
     const Json& m = list[i];
-    const std::string p = index_path(path, i);
+    const auto p = [&] { return index_path(path, i); };  // built only for an error
     if (m.is_string()) {
       strings = true;
       const std::string line = m.get<std::string>();
@@ -28,7 +28,7 @@ std::vector<std::pair<std::string, std::string>> read_merges(const Json& list,
       ++rank;
       const size_t space = line.find(' ');
       if (space == std::string::npos || line.find(' ', space + 1) != std::string::npos) {
-        throw_json(p, "merge \"" + line +
+        throw_json(p(), "merge \"" + line +
                           "\" must be two tokens separated by one space (HF: "
                           "merges text invalid at line " +
                           std::to_string(rank) + ")");
@@ -38,9 +38,9 @@ std::vector<std::pair<std::string, std::string>> read_merges(const Json& list,
       pairs = true;
       merges.emplace_back(m[0].get<std::string>(), m[1].get<std::string>());
     } else {
-      throw_json(p, "expected \"a b\" or [\"a\", \"b\"], got " + json_kind(m));
+      throw_json(p(), "expected \"a b\" or [\"a\", \"b\"], got " + json_kind(m));
     }
-    if (strings && pairs) throw_json(p, "merges mix the \"a b\" and [\"a\", \"b\"] forms");
+    if (strings && pairs) throw_json(p(), "merges mix the \"a b\" and [\"a\", \"b\"] forms");
   }
   return merges;
 }
@@ -75,13 +75,11 @@ BpeModel::BpeModel(const Json& model, const std::string& path) {
   vocab_.reserve(vocab->size());
   uint32_t bound = 0;
   for (auto it = vocab->begin(); it != vocab->end(); ++it) {
-    const std::string p = child_path(vpath, it.key());
     if (!it->is_number_unsigned() && !(it->is_number_integer() && it->get<int64_t>() >= 0)) {
-      throw_json(p, "expected a non-negative integer id, got " + json_kind(*it));
+      throw_json(child_path(vpath, it.key()), "expected a non-negative integer id, got " + json_kind(*it));
     }
     const uint64_t id = it->get<uint64_t>();
-    if (id >= 0xFFFFFFFEu) throw_json(p, "id " + std::to_string(id) + " is too large");
-    require_utf8(it.key(), p);
+    if (id >= 0xFFFFFFFEu) throw_json(child_path(vpath, it.key()), "id " + std::to_string(id) + " is too large");
     vocab_[it.key()] = static_cast<uint32_t>(id);
     bound = std::max(bound, static_cast<uint32_t>(id + 1));
   }

@@ -42,9 +42,17 @@ std::optional<uint8_t> byte_level_byte(char32_t c) {
 
 std::string to_byte_level(std::string_view text) {
   const auto& chars = tables().chars;
-  std::string out;
-  out.reserve(text.size() * 2);
-  for (char c : text) out += chars[static_cast<unsigned char>(c)];
+  // Every byte maps to a 1- or 2-byte character: size the output once, then copy.
+  size_t n = 0;
+  for (char c : text) n += chars[static_cast<unsigned char>(c)].size();
+  std::string out(n, '\0');
+  char* w = out.data();
+  for (char c : text) {
+    const std::string& s = chars[static_cast<unsigned char>(c)];
+    w[0] = s[0];
+    if (s.size() == 2) w[1] = s[1];
+    w += s.size();
+  }
   return out;
 }
 
