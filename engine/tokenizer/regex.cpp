@@ -206,12 +206,4 @@ std::vector<std::pair<size_t, size_t>> Regex::find_all(std::string_view text) co
   return matches;
 }
 
-bool Regex::search(std::string_view text) const {
-  pcre2_match_data* md = pcre2_match_data_create_from_pattern(impl_->code, nullptr);
-  const int rc = pcre2_match(impl_->code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0,
-                             PCRE2_NO_UTF_CHECK, md, scratch().context);
-  pcre2_match_data_free(md);
-  return rc >= 0;
-}
-
 }  // namespace archscope::tok

@@ -31,8 +31,6 @@ class Regex {
 
   // Byte ranges [start, end) of the successive matches in valid UTF-8 `text`.
   std::vector<std::pair<size_t, size_t>> find_all(std::string_view text) const;
-  // Whether the pattern matches somewhere in `text`.
-  bool search(std::string_view text) const;
 
  private:
   struct Impl;

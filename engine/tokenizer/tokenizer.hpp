@@ -53,6 +53,7 @@ class Tokenizer {
   std::optional<uint32_t> token_to_id(std::string_view token) const;
   // nullptr for an id with no token.
   const std::string* id_to_token(uint32_t id) const;
+  // Whether decode(..., skip_special = true) leaves the id out (a special added token).
   bool is_special_id(uint32_t id) const;
   // One past the largest id of the model or the added tokens: every valid id is below it.
   uint32_t id_bound() const;

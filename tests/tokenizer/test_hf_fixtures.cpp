@@ -71,6 +71,15 @@ int check_fixture(const std::string& name) {
            show(c.at("decoded_skip_special")) + "\", ours \"" + show(t.decode(ids, true)) + "\"");
     }
   }
+  // Vocabulary size with added tokens and the id range, as HF's getVocabSize(true) / getVocab.
+  if (t.vocab_size() != doc.at("vocab_size").get<size_t>()) fail("vocab_size " + std::to_string(t.vocab_size()));
+  if (t.id_bound() != doc.at("id_bound").get<uint32_t>()) fail("id_bound " + std::to_string(t.id_bound()));
+  const auto file = read_json(kDir / name / "tokenizer.json");
+  for (const auto& a : file.at("added_tokens")) {
+    const auto id = t.token_to_id(a.at("content").get<std::string>());
+    if (!id || *id != a.at("id").get<uint32_t>()) fail("added token " + a.at("content").get<std::string>() + " id");
+    if (id && t.is_special_id(*id) != a.at("special").get<bool>()) fail("special flag of " + a.at("content").get<std::string>());
+  }
   for (const auto& c : doc.at("decode_cases")) {
     const auto ids = c.at("ids").get<std::vector<uint32_t>>();
     for (const bool skip : {false, true}) {
