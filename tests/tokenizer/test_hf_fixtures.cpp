@@ -119,11 +119,14 @@ HF_FIXTURE(gemma3)
 HF_FIXTURE(llama2_metaspace)
 HF_FIXTURE(spm_default)
 HF_FIXTURE(gpt2_512)
+HF_FIXTURE(components_a)
+HF_FIXTURE(components_b)
+HF_FIXTURE(components_c)
 
 BOOST_AUTO_TEST_CASE(every_fixture_is_listed) {
   size_t dirs = 0;
   for (const auto& entry : fs::directory_iterator(kDir)) dirs += entry.is_directory() ? 1 : 0;
-  BOOST_TEST(dirs == 15u);
+  BOOST_TEST(dirs == 18u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

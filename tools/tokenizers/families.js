@@ -245,4 +245,68 @@ module.exports = {
     },
     added: [token('<|endoftext|>', true), token('<|im_start|>', true), token('<|im_end|>', true)],
   },
+  // Not families: configurations assembled to cover components no published file above uses
+  // (every Split behaviour with and without invert, the remaining normalizers, pre-tokenizers and
+  // post-processors), checked against HF all the same.
+  components_a: {
+    what: 'coverage configuration: NFD + StripAccents + NFC + Strip + Prepend normalizers; Split with '
+        + 'MergedWithPrevious, MergedWithNext, Contiguous, Removed (inverted) and Isolated (inverted); '
+        + 'Digits (individual); BertProcessing',
+    merges: 1500,
+    short_cases: true,
+    train: 'header',
+    header: {
+      normalizer: { type: 'Sequence', normalizers: [{ type: 'NFD' }, { type: 'StripAccents' }, { type: 'NFC' },
+        { type: 'Strip', strip_left: true, strip_right: true }, { type: 'Prepend', prepend: '»' }] },
+      pre_tokenizer: { type: 'Sequence', pretokenizers: [
+        { type: 'Split', pattern: { String: '-' }, behavior: 'MergedWithPrevious', invert: false },
+        { type: 'Split', pattern: { Regex: '\\p{N}+' }, behavior: 'MergedWithNext', invert: false },
+        { type: 'Split', pattern: { Regex: '[,;]' }, behavior: 'Contiguous', invert: false },
+        { type: 'Split', pattern: { Regex: '\\S+' }, behavior: 'Removed', invert: true },
+        { type: 'Split', pattern: { Regex: '[^\\p{Lu}]+' }, behavior: 'Isolated', invert: true },
+        { type: 'Digits', individual_digits: true },
+        byteLevel(false, true, false)] },
+      post_processor: { type: 'BertProcessing', sep: ['</s>', '@</s>'], cls: ['<s>', '@<s>'] },
+      decoder: byteLevel(true, true, true),
+      model: bpe({}),
+    },
+    added: [token('<s>', true), token('</s>', true)],
+  },
+  components_b: {
+    what: 'coverage configuration: NFKD + Lowercase normalizers; CharDelimiterSplit, Whitespace, '
+        + 'Punctuation (Isolated), Digits (runs); RobertaProcessing; a Replace decoder',
+    merges: 1500,
+    short_cases: true,
+    train: 'header',
+    header: {
+      normalizer: { type: 'Sequence', normalizers: [{ type: 'NFKD' }, { type: 'Lowercase' }] },
+      pre_tokenizer: { type: 'Sequence', pretokenizers: [
+        { type: 'CharDelimiterSplit', delimiter: '|' }, { type: 'Whitespace' },
+        { type: 'Punctuation', behavior: 'Isolated' }, { type: 'Digits', individual_digits: false },
+        byteLevel(true, true, false)] },
+      post_processor: { type: 'RobertaProcessing', sep: ['</s>', '@</s>'], cls: ['<s>', '@<s>'], trim_offsets: true, add_prefix_space: true },
+      decoder: { type: 'Sequence', decoders: [byteLevel(true, true, true),
+                                             { type: 'Replace', pattern: { Regex: '\\s{2,}' }, content: ' ' }] },
+      model: bpe({}),
+    },
+    added: [token('<s>', true), token('</s>', true), token('<mask>', true, { lstrip: true })],
+  },
+  components_c: {
+    what: 'coverage configuration: BertPreTokenizer, WhitespaceSplit, ByteLevel normalizer; unk token '
+        + 'without byte fallback (characters outside the vocabulary become fused <unk>)',
+    merges: 800,
+    short_cases: true,
+    train: 'header',
+    header: {
+      normalizer: { type: 'ByteLevel' },
+      pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'BertPreTokenizer' }, { type: 'WhitespaceSplit' }] },
+      post_processor: null,
+      decoder: byteLevel(true, true, true),
+      model: bpe({ unk_token: '<unk>', fuse_unk: true }),
+    },
+    in_vocab: ['<unk>'],
+    drop_alphabet: ['Ġ', 'ā', 'Ċ'],
+    added_from_vocab: true,
+    added: [],
+  },
 };
