@@ -4,11 +4,12 @@
 set -euo pipefail
 
 # Required: compiler, build tools, JSON, CLI parsing, tests, SIMD dispatch for the CPU engine,
-# SQLite for the run store, expat for the report tests.
+# SQLite for the run store, expat for the report tests, PCRE2 and ICU for the tokenizers.
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   nlohmann-json3-dev libcli11-dev libboost-test-dev
   libhwy-dev libsqlite3-dev libexpat1-dev
+  libpcre2-dev libicu-dev
 )
 # Optional extras: clang for the libFuzzer preset.
 if [[ "${ARCHSCOPE_WITH_FUZZ:-0}" == "1" ]]; then

@@ -1,17 +1,22 @@
 // `archscope generate`: prefill one or more prompts and decode new tokens with greedy or sampled
 // selection, showing a tokens/s progress line on stderr and printing the generated ids and a
-// summary. Models without a checkpoint run on seeded random weights, so the tokens are not text;
-// the command exists to run and time the engine on any architecture.
+// summary. With --prompt "text" (or --prompt-file) the prompt is tokenized with the model's
+// tokenizer, the generated text is printed as it is produced and generation stops at the model's
+// EOS. Models without a checkpoint run on seeded random weights, so their tokens are not text.
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/engine_options.hpp"
+#include <nlohmann/json.hpp>
+
 #include "cli/commands.hpp"
 #include "cli/model_source.hpp"
+#include "cli/text_prompt.hpp"
 #include "common/error.hpp"
 #include "generate/engine_model.hpp"
 #include "generate/generation.hpp"
@@ -35,6 +40,9 @@ struct GenerateOptions {
   int64_t top_k = 0;
   double top_p = 1.0;
   std::string weights_dtype = default_weights_dtype();
+  TextPromptOptions text;
+  bool prompt_given = false;
+  bool json = false;
 };
 
 // --tokens "1,2;3,4,5": prompts separated by ';'. --prompt-tokens N: one prompt of N seeded random
@@ -75,8 +83,16 @@ int run_generate(const GenerateOptions& o) {
   const BackendSpec backend = backend_spec(o.backend);  // before the model is loaded
   const ModelConfig config = load_model_config(o.source);
   if (o.batch < 0) throw Error(ErrorKind::Validation, "--batch", "must be at least 1");
+  const auto text = load_text_prompt(o.text, o.prompt_given, o.source.model_dir, config.vocab_size);
+  if (text && (!o.tokens.empty() || o.prompt_tokens > 0))
+    throw Error(ErrorKind::Validation, "--prompt", "give a text prompt or --tokens / --prompt-tokens, not both");
   GenerationRequest request;
-  request.prompts = make_prompts(o, config.vocab_size);
+  if (text) {
+    request.prompts.assign(static_cast<size_t>(std::max<int64_t>(o.batch, 1)), text->ids);
+    request.stop_ids = text->eos;
+  } else {
+    request.prompts = make_prompts(o, config.vocab_size);
+  }
   request.new_tokens = o.new_tokens;
   request.sampler = {.temperature = o.temperature, .top_k = o.top_k, .top_p = o.top_p, .seed = o.seed};
   check_request(request, config.vocab_size);
@@ -93,15 +109,40 @@ int run_generate(const GenerateOptions& o) {
   eo.max_tokens = longest + o.new_tokens;
   std::unique_ptr<StepModel> model = open_engine_model(config, eo, o.source.describe());
 
-  ProgressLine progress(std::cerr, stderr_is_terminal());
+  // A text prompt with one sequence streams its text to stdout as it is produced.
+  std::optional<TextPrinter> printer;
+  if (text && request.prompts.size() == 1 && !o.json) {
+    printer.emplace(*text->tokenizer, std::cout);
+    request.on_token = [&printer](size_t, int32_t token) { printer->add(token); };
+  }
+  ProgressLine progress(std::cerr, stderr_is_terminal(), o.json);
   const GenerationResult r = generate_tokens(*model, request, progress, steady_seconds);
-
-  for (size_t i = 0; i < r.generated.size(); ++i) {
+  const int64_t decoded = r.decode_tokens;
+  const auto text_of = [&](size_t i) {
+    return text->tokenizer->decode({r.generated[i].begin(), r.generated[i].end()}, /*skip_special=*/true);
+  };
+  if (o.json) {
+    nlohmann::json j;
+    for (size_t i = 0; i < r.generated.size(); ++i) {
+      nlohmann::json s{{"prompt_ids", request.prompts[i]}, {"ids", r.generated[i]}, {"stopped_at_eos", r.stopped[i]}};
+      if (text) s["text"] = text_of(i);
+      j["sequences"].push_back(s);
+    }
+    j["prefill"] = {{"tokens", r.prefill_tokens}, {"seconds", r.prefill_s}};
+    j["decode"] = {{"tokens", decoded}, {"steps", r.decode_steps}, {"seconds", r.decode_s}};
+    std::cout << j.dump(2) << '\n';
+    return 0;
+  }
+  if (printer) std::cout << '\n';
+  for (size_t i = 0; i < r.generated.size() && !printer; ++i) {
+    if (text) {
+      std::cout << "sequence " << i << ": " << text_of(i) << '\n';
+      continue;
+    }
     std::cout << "sequence " << i << " (" << request.prompts[i].size() << " prompt tokens):";
     for (int32_t t : r.generated[i]) std::cout << ' ' << t;
     std::cout << '\n';
   }
-  const int64_t decoded = r.decode_steps * static_cast<int64_t>(r.generated.size());
   char line[256];
   std::snprintf(line, sizeof line,
                 "prefill %lld tokens in %.3f s (%.1f tokens/s); decode %lld tokens in %.3f s "
@@ -112,7 +153,7 @@ int run_generate(const GenerateOptions& o) {
                 r.decode_s > 0 ? static_cast<double>(decoded) / r.decode_s : 0.0,
                 r.decode_steps > 0 ? 1e3 * r.decode_s / static_cast<double>(r.decode_steps) : 0.0,
                 r.generated.size());
-  std::cout << line << '\n';
+  (text ? std::cerr : std::cout) << line << '\n';  // with a text prompt stdout holds only the text
   return 0;
 }
 }  // namespace
@@ -127,7 +168,13 @@ Command add_generate_command(CLI::App& root) {
   auto* ids = sub->add_option("--tokens", options->tokens,
                               "Prompt token ids \"1,2,3\"; several prompts separated by ';'");
   count->excludes(ids);
-  sub->add_option("--new-tokens", options->new_tokens, "Tokens to generate per sequence")->required();
+  sub->add_option("--prompt", options->text.prompt,
+                  "Text prompt, tokenized with the model's tokenizer; the generated text is printed as "
+                  "it is produced and generation stops at the model's EOS")
+      ->each([options](const std::string&) { options->prompt_given = true; });
+  add_text_prompt_options(*sub, options->text);
+  sub->add_flag("--json", options->json, "Print one JSON object: prompt ids, generated ids (and text), timings");
+  sub->add_option("--new-tokens", options->new_tokens, "Tokens to generate per sequence (at most, with EOS)")->required();
   sub->add_option("--batch", options->batch,
                   "Sequences (default: one per prompt; prompts repeat cyclically to fill the batch)");
   add_backend_option(*sub, options->backend);

@@ -19,6 +19,7 @@
 #include "cli/model_source.hpp"
 #include "cli/stored_runs.hpp"
 #include "cli/terminal_view.hpp"
+#include "cli/text_prompt.hpp"
 #include "common/error.hpp"
 #include "events/subscriber_thread.hpp"
 #include "export/record_json.hpp"
@@ -34,7 +35,8 @@ namespace {
 struct RunCommandOptions {
   ModelSource source;
   std::string backend = "cpu";
-  int64_t prompt = 128;
+  std::string prompt = "128";  // a token count, or a text prompt (text_prompt.hpp)
+  TextPromptOptions text;
   int64_t new_tokens = 32;
   int64_t batch = 1;
   int threads = 0;
@@ -68,7 +70,18 @@ int run_profiled(const RunCommandOptions& o) {
   prof::RunOptions ro;
   ro.backend = backend;
   ro.batch = o.batch;
-  ro.prompt = o.prompt;
+  // --prompt N is a number of random prompt tokens; any other --prompt (or --prompt-file) is text.
+  const bool count = !o.prompt.empty() && o.prompt.find_first_not_of("0123456789") == std::string::npos;
+  if (count && o.prompt.size() > 9) throw Error(ErrorKind::Validation, "--prompt", "token count " + o.prompt + " is too large");
+  TextPromptOptions text_options = o.text;
+  text_options.prompt = o.prompt;
+  const auto text = load_text_prompt(text_options, !count, o.source.model_dir, config.vocab_size);
+  ro.prompt = count && !text ? std::stoll(o.prompt) : 0;
+  if (text) {
+    ro.prompt_ids = text->ids;
+    ro.prompt = static_cast<int64_t>(text->ids.size());
+    ro.stop_ids = text->eos;
+  }
   ro.new_tokens = o.new_tokens;
   ro.threads = o.threads;
   ro.seed = o.seed;
@@ -131,7 +144,16 @@ int run_profiled(const RunCommandOptions& o) {
     if (!d.run.failure.empty()) j["failure"] = d.run.failure;
     j["db"] = store.path().string();
     j["summary"] = prof::to_json(result->result.summary);
+    if (text) {
+      const auto& g = result->result.generated.front();
+      j["prompt_ids"] = text->ids;
+      j["ids"] = g;
+      j["text"] = text->tokenizer->decode({g.begin(), g.end()}, /*skip_special=*/true);
+    }
     std::cout << j.dump(2) << "\n";
+  } else if (text) {  // the text of sequence 0, after the live view has finished drawing
+    const auto& g = result->result.generated.front();
+    std::cout << text->tokenizer->decode({g.begin(), g.end()}, /*skip_special=*/true) << "\n";
   }
   switch (d.run.status) {
     case prof::RunStatus::Complete: return 0;
@@ -151,7 +173,12 @@ Command add_run_command(CLI::App& root) {
   CLI::App* sub = root.add_subcommand("run", "Profile prefill and decode on the engine and store the run");
   add_model_source(*sub, o->source, /*with_model_dir=*/true);
   add_backend_option(*sub, o->backend);
-  sub->add_option("--prompt", o->prompt, "Prompt tokens per sequence")->capture_default_str();
+  sub->add_option("--prompt", o->prompt,
+                  "N: a prompt of N random token ids per sequence; any other value: a text prompt, "
+                  "tokenized with the model's tokenizer, generation stopping at EOS, the text printed at "
+                  "the end (for a text of digits only use --prompt-file)")
+      ->capture_default_str();
+  add_text_prompt_options(*sub, o->text);
   sub->add_option("--new", o->new_tokens, "Decode steps")->capture_default_str();
   sub->add_option("--batch", o->batch, "Sequences decoded together")->capture_default_str();
   sub->add_option("--threads", o->threads, "CPU threads (default: one per logical CPU)");

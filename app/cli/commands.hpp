@@ -26,5 +26,8 @@ Command add_compare_command(CLI::App& root);
 Command add_export_command(CLI::App& root);
 Command add_report_command(CLI::App& root);
 Command add_devices_command(CLI::App& root);
+Command add_tokenize_command(CLI::App& root);
+Command add_detokenize_command(CLI::App& root);
+Command add_perplexity_command(CLI::App& root);
 
 }  // namespace archscope::cli

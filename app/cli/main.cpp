@@ -52,6 +52,9 @@ int run(int argc, char** argv) {
       archscope::cli::add_export_command(app),
       archscope::cli::add_report_command(app),
       archscope::cli::add_devices_command(app),
+      archscope::cli::add_tokenize_command(app),
+      archscope::cli::add_detokenize_command(app),
+      archscope::cli::add_perplexity_command(app),
   };
 
   try {

@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <span>
 #include <string>
@@ -33,6 +34,7 @@ void check_request(const GenerationRequest& request, int64_t vocab_size) {
     if (request.prompts[i].empty()) throw Error(ErrorKind::Validation, where, "empty prompt");
     check_token_ids(request.prompts[i], vocab_size, where);
   }
+  check_token_ids(request.stop_ids, vocab_size, "stop ids");
   validate(request.sampler);
 }
 
@@ -50,7 +52,14 @@ GenerationResult generate_tokens(StepModel& model, const GenerationRequest& requ
   }
   GenerationResult result;
   result.generated.assign(batch, {});
+  result.stopped.assign(batch, false);
   for (const auto& p : request.prompts) result.prefill_tokens += static_cast<int64_t>(p.size());
+  const auto emit = [&](size_t i, int32_t token) {
+    result.generated[i].push_back(token);
+    if (request.on_token) request.on_token(i, token);
+    const auto& stop = request.stop_ids;
+    if (std::find(stop.begin(), stop.end(), token) != stop.end()) result.stopped[i] = true;
+  };
 
   // Prefill: one pass per prompt (their lengths differ); its last row gives the first new token.
   std::vector<float> logits;
@@ -59,7 +68,7 @@ GenerationResult generate_tokens(StepModel& model, const GenerationRequest& requ
   int64_t done = 0;
   for (size_t i = 0; i < batch; ++i) {
     model.prefill(seqs[i], request.prompts[i], /*all_rows=*/false, logits);
-    result.generated[i].push_back(samplers[i].sample(std::span(logits).first(static_cast<size_t>(vocab))));
+    emit(i, samplers[i].sample(std::span(logits).first(static_cast<size_t>(vocab))));
     done += static_cast<int64_t>(request.prompts[i].size());
     progress.update("prefill", done, result.prefill_tokens, now() - t0);
   }
@@ -69,30 +78,42 @@ GenerationResult generate_tokens(StepModel& model, const GenerationRequest& requ
   if (m0 >= 0 && m1 >= 0) result.prefill_machine_cpu_s = m1 - m0;
   progress.finish("prefill", result.prefill_tokens, result.prefill_tokens, result.prefill_s);
 
-  // Decode: every sequence advances by the token it sampled last, all in one step.
-  result.decode_steps = request.new_tokens - 1;
-  std::vector<int32_t> last(batch);
-  const int64_t decode_total = result.decode_steps * static_cast<int64_t>(batch);
+  // Decode: every sequence still running advances by the token it sampled last, all in one step.
+  const int64_t decode_total = (request.new_tokens - 1) * static_cast<int64_t>(batch);
   const double t1 = now();
   const double c1 = process_cpu_seconds(), m2 = machine_busy_cpu_seconds();
-  for (int64_t step = 0; step < result.decode_steps; ++step) {
-    for (size_t i = 0; i < batch; ++i) last[i] = result.generated[i].back();
-    const double s0 = now();
-    model.decode(seqs, last, logits);
+  std::vector<size_t> active;
+  std::vector<int64_t> active_seqs;
+  std::vector<int32_t> last;
+  for (int64_t step = 0; step + 1 < request.new_tokens; ++step) {
+    active.clear();
+    active_seqs.clear();
+    last.clear();
     for (size_t i = 0; i < batch; ++i) {
-      const auto row = std::span(logits).subspan(i * static_cast<size_t>(vocab), static_cast<size_t>(vocab));
-      result.generated[i].push_back(samplers[i].sample(row));
+      if (result.stopped[i]) continue;
+      active.push_back(i);
+      active_seqs.push_back(seqs[i]);
+      last.push_back(result.generated[i].back());
+    }
+    if (active.empty()) break;
+    const double s0 = now();
+    model.decode(active_seqs, last, logits);
+    for (size_t k = 0; k < active.size(); ++k) {
+      const auto row = std::span(logits).subspan(k * static_cast<size_t>(vocab), static_cast<size_t>(vocab));
+      emit(active[k], samplers[active[k]].sample(row));
     }
     const double s1 = now();
     result.step_s.push_back(s1 - s0);
-    progress.update("decode", (step + 1) * static_cast<int64_t>(batch), decode_total, s1 - t1);
+    ++result.decode_steps;
+    result.decode_tokens += static_cast<int64_t>(active.size());
+    progress.update("decode", result.decode_tokens, decode_total, s1 - t1);
   }
   result.decode_s = now() - t1;
   result.decode_cpu_s = process_cpu_seconds() - c1;
   const double m3 = machine_busy_cpu_seconds();
   if (m2 >= 0 && m3 >= 0) result.decode_machine_cpu_s = m3 - m2;
   if (result.decode_steps > 0) {
-    progress.finish("decode", decode_total, decode_total, result.decode_s);
+    progress.finish("decode", result.decode_tokens, result.decode_tokens, result.decode_s);
   }
   for (int64_t seq : seqs) model.free_sequence(seq);
   return result;

@@ -16,15 +16,21 @@ namespace archscope {
 
 struct GenerationRequest {
   std::vector<std::vector<int32_t>> prompts;  // one per sequence, each non-empty
-  int64_t new_tokens = 16;                    // generated per sequence (>= 1)
+  int64_t new_tokens = 16;                    // generated per sequence at most (>= 1)
   SamplerOptions sampler;
+  // A sequence ends after it generates one of these (the model's EOS ids); empty: never early.
+  std::vector<int32_t> stop_ids;
+  // Called with (sequence, token) for every token as soon as it is chosen, in generation order.
+  std::function<void(size_t, int32_t)> on_token;
 };
 
 struct GenerationResult {
-  std::vector<std::vector<int32_t>> generated;  // new_tokens per sequence
+  std::vector<std::vector<int32_t>> generated;  // new_tokens per sequence, fewer when it stopped
+  std::vector<bool> stopped;                    // whether the sequence ended on a stop id
   int64_t prefill_tokens = 0;                   // Σ prompt lengths
   double prefill_s = 0;
-  int64_t decode_steps = 0;  // new_tokens - 1: the first new token comes from the prefill logits
+  int64_t decode_steps = 0;   // <= new_tokens - 1: the first new token comes from the prefill logits
+  int64_t decode_tokens = 0;  // tokens fed through decode steps, summed over the sequences
   double decode_s = 0;
   std::vector<double> step_s;  // per decode step
   // CPU time of the whole process (all threads) per phase: against wall time × threads it shows

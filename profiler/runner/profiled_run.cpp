@@ -66,6 +66,8 @@ void validate_run_options(const RunOptions& o) {
   if (o.repeat < 1) throw Error(ErrorKind::Validation, "--repeat", "must be at least 1");
   if (o.prefill_chunk < 0)
     throw Error(ErrorKind::Validation, "--prefill-chunk", "must be 0 (no chunks) or more");
+  if (!o.prompt_ids.empty() && static_cast<int64_t>(o.prompt_ids.size()) != o.prompt)
+    throw Error(ErrorKind::Internal, "--prompt", "prompt ids and prompt length disagree");
 }
 
 std::string utc_now_iso() {
@@ -113,6 +115,7 @@ struct ProfiledRun::Pass {
   bool warmup = false;
   std::vector<SequenceStep> batch;
   const std::vector<std::vector<int32_t>>* prompts = nullptr;
+  std::vector<bool> at_stop;  // per sequence: produced one of the stop ids
 };
 
 RunResult ProfiledRun::run(EventChannel& channel) {
@@ -135,12 +138,15 @@ RunResult ProfiledRun::run(EventChannel& channel) {
   for (auto& p : prompts)
     for (int64_t i = 0; i < options_.prompt; ++i)
       p.push_back(static_cast<int32_t>(rng.next() % static_cast<uint64_t>(config_.vocab_size)));
+  if (!options_.prompt_ids.empty())
+    for (auto& p : prompts) p = options_.prompt_ids;
+  result.generated.assign(prompts.size(), {});
 
   const int64_t passes = options_.warmup + options_.repeat;
   int64_t recorded = 0;  // index of the next recorded step
   try {
     for (int64_t p = 0; p < passes && data.run.status == RunStatus::Running; ++p) {
-      Pass pass{p, p < options_.warmup, {}, &prompts};
+      Pass pass{p, p < options_.warmup, {}, &prompts, std::vector<bool>(prompts.size(), false)};
       for (const auto& prompt : prompts)
         pass.batch.push_back({model_->cache().add_sequence(), prompt});
       run_pass(pass, channel, observer, control, recorded, result);
@@ -268,7 +274,20 @@ void ProfiledRun::run_pass(Pass& pass, EventChannel& channel, RunObserver& obser
     }
     if (i + 1 < chunks) continue;  // the next chunk's tokens come from the prompt
     const std::vector<int32_t> next = greedy_rows(host_logits, pass.batch.size());
-    for (size_t b = 0; b < pass.batch.size(); ++b) pass.batch[b].tokens.assign(1, next[b]);
+    // Every pass generates the same greedy tokens; the last pass's are the run's text.
+    const bool last_pass = pass.index == passes - 1;
+    bool all_stopped = !options_.stop_ids.empty();
+    for (size_t b = 0; b < pass.batch.size(); ++b) {
+      pass.batch[b].tokens.assign(1, next[b]);
+      if (last_pass) {
+        result.generated[b].push_back(next[b]);
+        if (options_.on_token) options_.on_token(b, next[b]);
+      }
+      const auto& ids = options_.stop_ids;
+      pass.at_stop[b] = pass.at_stop[b] || std::find(ids.begin(), ids.end(), next[b]) != ids.end();
+      all_stopped = all_stopped && pass.at_stop[b];
+    }
+    if (all_stopped) return;  // every sequence reached EOS
   }
 }
 

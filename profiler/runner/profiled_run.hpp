@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/model_config.hpp"
 #include "events/channel.hpp"
@@ -54,10 +55,16 @@ struct RunOptions {
   // observe.activations and observe.op_checks are the numeric checks (`run --checks on|off`).
   ObserverOptions observe;
   std::function<bool()> stop;  // polled before every op and after each step; may be empty
+  // A given prompt (a tokenized text) for every sequence instead of random ids; `prompt` must be
+  // its length. The run then ends early once every sequence has produced one of `stop_ids` (EOS).
+  std::vector<int32_t> prompt_ids;
+  std::vector<int32_t> stop_ids;
+  std::function<void(size_t, int32_t)> on_token;  // (sequence, token) as each greedy token is chosen
 };
 
 struct RunResult {
   RunData data;  // data.run is final: status, failure, finished_at
+  std::vector<std::vector<int32_t>> generated;  // greedy tokens per sequence, one per step
   RunSummary summary;
   std::optional<NanSite> nan;  // where a non-finite value first appeared (failed runs)
 };

@@ -142,4 +142,53 @@ BOOST_AUTO_TEST_CASE(one_new_token_needs_no_decode_step) {
   BOOST_TEST(model.calls.size() == 1u);
 }
 
+// EOS: a sequence that samples a stop id ends there (it is kept as its last token) and is not fed
+// to later decode steps; the others go on. The callback sees every token in generation order.
+BOOST_AUTO_TEST_CASE(stop_ids_end_sequences_and_tokens_are_reported_as_chosen) {
+  SumModel model(97);
+  GenerationRequest req;
+  req.prompts = {{5, 6, 7}, {1}};
+  req.new_tokens = 6;
+  req.sampler.temperature = 0.0;
+  const std::vector<int32_t> full0 = expected({5, 6, 7}, 6, 97), full1 = expected({1}, 6, 97);
+  req.stop_ids = {full0[2]};  // sequence 0 stops at its third token
+  BOOST_TEST_REQUIRE((std::find(full1.begin(), full1.end(), full0[2]) == full1.end()));
+  std::vector<std::pair<size_t, int32_t>> seen;
+  req.on_token = [&seen](size_t seq, int32_t t) { seen.emplace_back(seq, t); };
+  std::ostringstream err;
+  ProgressLine progress(err, false);
+  const GenerationResult r = generate_tokens(model, req, progress, steady_seconds);
+  BOOST_TEST(r.generated[0] == std::vector<int32_t>(full0.begin(), full0.begin() + 3));
+  BOOST_TEST(r.generated[1] == full1);
+  BOOST_TEST(r.stopped[0]);
+  BOOST_TEST(!r.stopped[1]);
+  BOOST_TEST(model.calls ==
+             std::vector<std::string>({"prefill 0 x3", "prefill 1 x1", "decode x2", "decode x2",
+                                       "decode x1", "decode x1", "decode x1"}));
+  BOOST_TEST(r.decode_steps == 5);
+  BOOST_TEST(r.decode_tokens == 7);
+  std::vector<std::pair<size_t, int32_t>> want = {
+      {0, full0[0]}, {1, full1[0]}, {0, full0[1]}, {1, full1[1]}, {0, full0[2]}};
+  for (size_t k = 2; k < full1.size(); ++k) want.emplace_back(1, full1[k]);
+  BOOST_TEST((seen == want));
+}
+
+BOOST_AUTO_TEST_CASE(all_sequences_stopped_ends_decoding) {
+  SumModel model(11);
+  GenerationRequest req;
+  req.prompts = {{3, 4}};
+  req.new_tokens = 8;
+  req.sampler.temperature = 0.0;
+  req.stop_ids = {7};  // the first token: (3 + 4) mod 11
+  std::ostringstream err;
+  ProgressLine progress(err, false);
+  const GenerationResult r = generate_tokens(model, req, progress, steady_seconds);
+  BOOST_TEST(r.generated[0] == std::vector<int32_t>({7}));
+  BOOST_TEST(r.decode_steps == 0);
+  BOOST_TEST(model.calls.size() == 1u);
+  req.stop_ids = {11};
+  BOOST_CHECK_THROW(generate_tokens(model, req, progress, steady_seconds),
+                    Error);  // not a token id
+}
+
 BOOST_AUTO_TEST_SUITE_END()
