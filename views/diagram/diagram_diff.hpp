@@ -16,8 +16,9 @@ std::string block_id(size_t item, size_t block);
 std::string line_id(const std::string& block, const std::string& key);
 
 // changed[i]: the ids in diagram i that differ from diagram 0, and in diagram 0 those that differ
-// from any other (so the reference shows what the others changed). A block present on one side
-// only is changed as a whole.
+// from any other (so the reference shows what the others changed). A block is changed when it is
+// present on one side only or its run differs (title: count, attention kind, dense/MoE); a line
+// when its text differs or it is missing on the other side.
 std::vector<std::set<std::string>> diff_diagrams(const std::vector<BlockDiagram>& diagrams);
 
 struct FieldRow {

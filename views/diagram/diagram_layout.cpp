@@ -11,7 +11,7 @@ constexpr double kMargin = 16;
 constexpr double kWidth = 600;     // block width
 constexpr double kPad = 10;
 constexpr double kGap = 18;        // between blocks, room for the arrow
-constexpr double kIndent = 52;     // blocks inside a repeat group
+constexpr double kIndent = 70;     // blocks inside a repeat group
 constexpr Rgb kInk{0x22, 0x22, 0x22};
 constexpr Rgb kMuted{0x5f, 0x63, 0x68};
 
@@ -77,10 +77,15 @@ struct Placer {
   double block(const Block& b, const std::string& id, double x, double width) {
     const double top = y;
     const size_t box_index = out.boxes.size();
-    out.boxes.push_back({x, top, width, 0, kind_fill(b), kind_stroke(b), changed.count(id) > 0, false, id, tooltip(b)});
+    const bool block_changed = changed.count(id) > 0;
+    out.boxes.push_back({x, top, width, 0, kind_fill(b), kind_stroke(b), block_changed, false, id, tooltip(b)});
     y += kPad - 4;
     const std::string title = b.layer_range.empty() ? b.title : b.title + "  " + b.layer_range;
-    text(x + kPad, width - 2 * kPad, title, TextStyle::Title, kInk);
+    if (block_changed) {
+      out.boxes.push_back({x + kPad - 3, y + 2, width - 2 * kPad + 6, line_height(TextStyle::Title), changed_fill(),
+                           changed_fill(), true, false, "", ""});
+    }
+    text(x + kPad, width - 2 * kPad, title, TextStyle::Title, kInk, block_changed);
     for (const Line& l : b.lines) {
       const bool line_changed = changed.count(line_id(id, l.key)) > 0;
       if (line_changed) {
@@ -124,8 +129,9 @@ DiagramLayout layout_diagram(const BlockDiagram& d, const std::set<std::string>&
   p.text(kMargin, kWidth, d.model, TextStyle::Heading, kInk);
   p.text(kMargin, kWidth,
          params_text(d.total.params) + " params (" + params_text(d.total.params_active) + " active) · KV held " +
-             bytes_text(d.total.kv_bytes_held) + " · " + d.caption,
+             bytes_text(d.total.kv_bytes_held),
          TextStyle::Figure, kMuted);
+  p.text(kMargin, kWidth, d.caption, TextStyle::Figure, kMuted);
   p.y += 8;
   const double mid = kMargin + kWidth / 2;
   p.block(d.embedding, "embedding", kMargin, kWidth);

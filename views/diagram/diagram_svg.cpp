@@ -28,7 +28,7 @@ std::string diagrams_svg(const std::vector<DiagramLayout>& layouts, const std::s
   for (const auto& l : layouts) {
     b.open("g", {{"class", "diagram"}, {"transform", "translate(" + svg::num(x0) + ",0)"}});
     for (const LayoutBox& box : l.boxes) {
-      const Rgb fill = box.changed && !box.id.empty() ? changed_fill() : box.fill;
+      const Rgb fill = box.fill;
       const Rgb stroke = box.changed ? changed_stroke() : box.stroke;
       svg::Attrs extra = {{"stroke", stroke.hex()}, {"rx", box.id.empty() && !box.dashed ? "2" : "6"},
                           {"class", box.id.empty() ? (box.dashed ? "group" : "mark") : (box.changed ? "block changed" : "block")}};
