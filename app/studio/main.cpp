@@ -1,0 +1,133 @@
+// archscope-studio: the desktop app. Opens a preset, a configuration or a Hugging Face config.json
+// (or the last file), or renders its views off screen with --screenshot.
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QSettings>
+#include <QTimer>
+#include <cstdio>
+#include <cstring>
+
+#include "common/version.hpp"
+#include "config/config_json.hpp"
+#include "live/layer_chart_panel.hpp"
+#include "main_window.hpp"
+#include "models/studio_document.hpp"
+#include "presets/preset_catalog.hpp"
+#include "presets/preset_dir.hpp"
+#include "screenshot.hpp"
+#include "studio_icon.hpp"
+
+using namespace archscope;
+using namespace archscope::studio;
+
+namespace {
+
+bool has_flag(int argc, char** argv, const char* flag) {
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], flag) == 0 || std::strncmp(argv[i], flag, std::strlen(flag)) == 0) return true;
+  return false;
+}
+
+// A --compare value: a preset name or a model file.
+QString compare_path(const QString& value) {
+  if (QFileInfo::exists(value)) return value;
+  return QString::fromStdString((preset_dir() / (value.toStdString() + ".json")).string());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  QElapsedTimer clock;
+  clock.start();
+  // Screenshots need no display: Qt's offscreen platform, unless the caller chose one.
+  if (has_flag(argc, argv, "--screenshot") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+  QGuiApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
+  QApplication app(argc, argv);
+  QApplication::setOrganizationName(QStringLiteral("archscope"));
+  QApplication::setApplicationName(QStringLiteral("archscope-studio"));
+  QApplication::setApplicationVersion(QString::fromLatin1(archscope_version()));
+  QApplication::setDesktopFileName(QStringLiteral("io.github.archscope.Studio"));
+  QApplication::setWindowIcon(studio_icon());
+
+  QCommandLineParser cli;
+  cli.setApplicationDescription(QStringLiteral("archscope-studio: build, load, explain and compare LLM architectures."));
+  cli.addHelpOption();
+  cli.addVersionOption();
+  const QCommandLineOption preset(QStringLiteral("preset"), QStringLiteral("Open the preset NAME."), QStringLiteral("NAME"));
+  const QCommandLineOption config(QStringLiteral("config"), QStringLiteral("Open an archscope model file or a Hugging Face config.json."), QStringLiteral("FILE"));
+  const QCommandLineOption compare(QStringLiteral("compare"), QStringLiteral("Compare the open configuration with a preset NAME or FILE (repeat for up to 3)."), QStringLiteral("NAME|FILE"));
+  const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Render the views off screen to DIR/<view>.png and exit."), QStringLiteral("DIR"));
+  const QCommandLineOption view(QStringLiteral("view"), QStringLiteral("With --screenshot: only this view (%1).").arg(screenshot_views().join(", ")), QStringLiteral("NAME"));
+  const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("With --screenshot: window size, default 1600x1000."), QStringLiteral("WxH"));
+  const QCommandLineOption chart(QStringLiteral("chart"),
+                                 QStringLiteral("Per-layer chart metric shown first: params, decode-flops, prefill-flops, decode-bytes, kv-held."),
+                                 QStringLiteral("METRIC"));
+  const QCommandLineOption startup(QStringLiteral("startup-time"), QStringLiteral("Print how long the window took to show, then exit."));
+  for (const auto* o : {&preset, &config, &compare, &screenshot, &view, &size, &chart, &startup}) cli.addOption(*o);
+  cli.process(app);
+
+  static const QStringList metrics = {QStringLiteral("params"), QStringLiteral("decode-flops"), QStringLiteral("prefill-flops"),
+                                      QStringLiteral("decode-bytes"), QStringLiteral("kv-held")};
+  if (cli.isSet(chart) && !metrics.contains(cli.value(chart))) {
+    std::fprintf(stderr, "archscope-studio: error: --chart: unknown metric '%s'; use one of %s\n", qPrintable(cli.value(chart)),
+                 qPrintable(metrics.join(", ")));
+    return 2;
+  }
+  MainWindow window;
+  if (cli.isSet(chart) && window.layer_chart_panel()) window.layer_chart_panel()->select(static_cast<int>(metrics.indexOf(cli.value(chart))));
+  const bool headless = cli.isSet(screenshot) || cli.isSet(startup);
+  window.set_interactive(!headless);
+  bool opened = false;
+  if (cli.isSet(preset)) {
+    opened = window.open_preset(cli.value(preset));
+  } else if (cli.isSet(config)) {
+    opened = window.open_file(cli.value(config));
+  } else {
+    const QString last = QSettings().value(QStringLiteral("last_file")).toString();
+    opened = (!last.isEmpty() && QFileInfo::exists(last) && !headless && window.open_file(last)) ||
+             window.open_preset(QStringLiteral("llama3-8b"));
+  }
+  if (!opened && headless) {
+    std::fprintf(stderr, "archscope-studio: error: %s\n", qPrintable(window.last_error()));
+    return 2;
+  }
+  if (cli.isSet(compare)) {
+    QStringList paths;
+    for (const QString& v : cli.values(compare)) paths << compare_path(v);
+    window.wait_until_idle();
+    window.add_to_compare(window.document().display_name(), window.document().config());
+    for (const QString& p : paths.mid(0, 3)) {
+      try {
+        window.add_to_compare(QFileInfo(p).completeBaseName(), load_config_file(p.toStdString()));
+      } catch (const Error& e) {
+        std::fprintf(stderr, "archscope-studio: error: --compare: %s\n", e.what());
+        return 2;
+      }
+    }
+  }
+
+  if (cli.isSet(screenshot)) {
+    ScreenshotOptions o;
+    o.dir = cli.value(screenshot);
+    o.view = cli.value(view);
+    if (cli.isSet(size)) {
+      const QStringList wh = cli.value(size).split('x');
+      if (wh.size() == 2 && wh[0].toInt() > 0 && wh[1].toInt() > 0) o.size = QSize(wh[0].toInt(), wh[1].toInt());
+    }
+    return take_screenshots(window, o);
+  }
+  window.show();
+  if (cli.isSet(startup)) {
+    // The first frame is painted once the event loop runs; time that, then the first analysis.
+    QTimer::singleShot(0, &window, [&] {
+      const qint64 shown = clock.elapsed();
+      window.wait_until_idle();
+      std::printf("archscope-studio: window shown after %lld ms; presets and first analysis ready after %lld ms\n",
+                  static_cast<long long>(shown), static_cast<long long>(clock.elapsed()));
+      QApplication::quit();
+    });
+  }
+  return QApplication::exec();
+}

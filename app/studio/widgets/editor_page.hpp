@@ -1,0 +1,39 @@
+// The architecture editor: the first broken rule in a banner, the grouped form of every field,
+// and the per-layer table where one layer or a selection of layers gets a new attention kind,
+// position kind or FFN kind.
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QTableView;
+
+namespace archscope::studio {
+
+class FieldForm;
+class LayerTableModel;
+class StudioDocument;
+
+class EditorPage : public QWidget {
+  Q_OBJECT
+ public:
+  EditorPage(StudioDocument& document, LayerTableModel& layers, QWidget* parent = nullptr);
+  FieldForm& form() { return *form_; }
+  QTableView& layer_view() { return *layer_view_; }
+  QString banner_text() const;
+
+ Q_SIGNALS:
+  void fieldFocused(const QString& path);
+
+ private:
+  void refresh();
+  void layer_edit(int column, int row, const QString& value);
+
+  StudioDocument& document_;
+  LayerTableModel& layers_;
+  QLabel* banner_ = nullptr;
+  FieldForm* form_ = nullptr;
+  QTableView* layer_view_ = nullptr;
+};
+
+}  // namespace archscope::studio
