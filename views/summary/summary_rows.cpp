@@ -33,7 +33,10 @@ namespace {
 
 std::string exact_number(const nlohmann::json& v) {
   if (v.is_number_unsigned()) return text::grouped(v.get<uint64_t>());
-  if (v.is_number_integer()) return text::grouped_signed(v.get<int64_t>());
+  if (v.is_number_integer()) {
+    const int64_t i = v.get<int64_t>();
+    return i >= 0 ? text::grouped(static_cast<uint64_t>(i)) : text::grouped_signed(i);
+  }
   return v.dump();  // shortest round trip
 }
 
