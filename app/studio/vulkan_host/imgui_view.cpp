@@ -84,6 +84,8 @@ QString ImGuiView::status() const {
   return QString::fromStdString(host_.describe());
 }
 
+QWindow* ImGuiView::surface_window() const { return window_; }
+
 long ImGuiView::frames() const {
   if (window_) return window_->frames();
   return layer_ ? layer_->frames() : 0;

@@ -12,6 +12,7 @@
 #include "vulkan_host/input_queue.hpp"
 
 class QLabel;
+class QWindow;
 
 namespace archscope::studio {
 
@@ -34,6 +35,8 @@ class ImGuiView : public QWidget {
   QImage grab_view();
   long frames() const;
   bool can_render() const;
+  // The on-screen window in Surface mode (tests send it input), null otherwise.
+  QWindow* surface_window() const;
   // "on-screen (lavapipe)", "offscreen (lavapipe)" or the reason nothing renders.
   QString status() const;
 
