@@ -8,15 +8,20 @@
 #include <QTimer>
 #include <cstdio>
 #include <cstring>
+#include <tuple>
 
+#include "asset_paths.hpp"
 #include "common/version.hpp"
 #include "config/config_json.hpp"
 #include "live/layer_chart_panel.hpp"
 #include "main_window.hpp"
 #include "models/studio_document.hpp"
+#include "presets/hardware_catalog.hpp"
 #include "presets/preset_catalog.hpp"
 #include "presets/preset_dir.hpp"
 #include "screenshot.hpp"
+#include "widgets/summary_panel.hpp"
+#include "widgets/whatif_bar.hpp"
 #include "studio_icon.hpp"
 
 using namespace archscope;
@@ -26,7 +31,7 @@ namespace {
 
 bool has_flag(int argc, char** argv, const char* flag) {
   for (int i = 1; i < argc; ++i)
-    if (std::strcmp(argv[i], flag) == 0 || std::strncmp(argv[i], flag, std::strlen(flag)) == 0) return true;
+    if (std::strcmp(argv[i], flag) == 0 || (std::strncmp(argv[i], flag, std::strlen(flag)) == 0 && argv[i][std::strlen(flag)] == '=')) return true;
   return false;
 }
 
@@ -41,8 +46,21 @@ QString compare_path(const QString& value) {
 int main(int argc, char** argv) {
   QElapsedTimer clock;
   clock.start();
-  // Screenshots need no display: Qt's offscreen platform, unless the caller chose one.
-  if (has_flag(argc, argv, "--screenshot") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+  // Screenshots, --paths, --help and --version need no display: Qt's offscreen platform, unless
+  // the caller chose one. A window without a display gets one clear line instead of Qt's abort.
+  const bool windowless = has_flag(argc, argv, "--screenshot") || has_flag(argc, argv, "--paths") ||
+                          has_flag(argc, argv, "--help") || has_flag(argc, argv, "-h") || has_flag(argc, argv, "--version") ||
+                          has_flag(argc, argv, "-v");
+  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+    if (windowless) {
+      qputenv("QT_QPA_PLATFORM", "offscreen");
+    } else if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
+      std::fprintf(stderr,
+                   "archscope-studio: error: no display (neither DISPLAY nor WAYLAND_DISPLAY is set). Run it in a desktop "
+                   "session, render its views with --screenshot DIR, or use the CLI: archscope analyze --preset NAME\n");
+      return 1;
+    }
+  }
   QGuiApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("archscope"));
@@ -64,9 +82,26 @@ int main(int argc, char** argv) {
   const QCommandLineOption chart(QStringLiteral("chart"),
                                  QStringLiteral("Per-layer chart metric shown first: params, decode-flops, prefill-flops, decode-bytes, kv-held."),
                                  QStringLiteral("METRIC"));
+  const QCommandLineOption context(QStringLiteral("context"), QStringLiteral("What-if context length (as analyze --context)."), QStringLiteral("N"));
+  const QCommandLineOption batch(QStringLiteral("batch"), QStringLiteral("What-if batch (as analyze --batch)."), QStringLiteral("B"));
+  const QCommandLineOption weights(QStringLiteral("weights-dtype"), QStringLiteral("What-if weights dtype: %1.").arg(QString::fromStdString(dtype_names())), QStringLiteral("T"));
+  const QCommandLineOption kv(QStringLiteral("kv-dtype"), QStringLiteral("What-if KV cache dtype: %1.").arg(QString::fromStdString(dtype_names())), QStringLiteral("T"));
+  const QCommandLineOption hardware(QStringLiteral("hardware"), QStringLiteral("Hardware profile for the roofline and the memory fit; 'none' for none."), QStringLiteral("NAME"));
+  const QCommandLineOption paths(QStringLiteral("paths"), QStringLiteral("Print where presets, explain texts, user presets and settings live, then exit."));
   const QCommandLineOption startup(QStringLiteral("startup-time"), QStringLiteral("Print how long the window took to show, then exit."));
-  for (const auto* o : {&preset, &config, &compare, &screenshot, &view, &size, &chart, &startup}) cli.addOption(*o);
+  for (const auto* o : {&preset, &config, &compare, &context, &batch, &weights, &kv, &hardware, &screenshot, &view, &size, &chart, &paths,
+                        &startup})
+    cli.addOption(*o);
+  cli.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A model file or Hugging Face config.json to open (as --config)."),
+                            QStringLiteral("[file]"));
   cli.process(app);
+  if (cli.isSet(paths)) {
+    std::printf("presets: %s\nexplain texts: %s\nuser presets: %s\nsettings: %s\n", preset_dir().c_str(), explain_dir().c_str(),
+                user_preset_dir().c_str(), qPrintable(QSettings().fileName()));
+    return 0;
+  }
+  QString file = cli.value(config);
+  if (file.isEmpty() && !cli.positionalArguments().isEmpty()) file = cli.positionalArguments().front();
 
   static const QStringList metrics = {QStringLiteral("params"), QStringLiteral("decode-flops"), QStringLiteral("prefill-flops"),
                                       QStringLiteral("decode-bytes"), QStringLiteral("kv-held")};
@@ -76,14 +111,46 @@ int main(int argc, char** argv) {
     return 2;
   }
   MainWindow window;
+  if (cli.isSet(context) || cli.isSet(batch) || cli.isSet(weights) || cli.isSet(kv) || cli.isSet(hardware)) {
+    // Checked as the CLI checks its flags, with the same words.
+    AnalysisOptions o = window.summary().whatif().options();
+    QString hw = window.summary().whatif().hardware();
+    const auto fail = [](const char* flag, const QString& why) {
+      std::fprintf(stderr, "archscope-studio: error: %s: %s\n", flag, qPrintable(why));
+      return 2;
+    };
+    bool ok = true;
+    if (cli.isSet(context) && ((o.context = cli.value(context).toLongLong(&ok)) < 1 || !ok))
+      return fail("--context", QStringLiteral("must be at least 1, got ") + cli.value(context));
+    if (cli.isSet(batch) && ((o.batch = cli.value(batch).toLongLong(&ok)) < 1 || !ok))
+      return fail("--batch", QStringLiteral("must be at least 1, got ") + cli.value(batch));
+    for (const auto& [option, flag, target] : {std::tuple{&weights, "--weights-dtype", &o.weights}, std::tuple{&kv, "--kv-dtype", &o.kv}}) {
+      if (!cli.isSet(*option)) continue;
+      const auto t = parse_dtype(cli.value(*option).toStdString());
+      if (!t) return fail(flag, QStringLiteral("unknown dtype '%1'; use %2").arg(cli.value(*option), QString::fromStdString(dtype_names())));
+      *target = *t;
+    }
+    if (cli.isSet(hardware)) {
+      hw = cli.value(hardware) == QStringLiteral("none") ? QString() : cli.value(hardware);
+      if (!hw.isEmpty()) {
+        try {
+          load_hardware(hw.toStdString());
+        } catch (const Error& e) {
+          std::fprintf(stderr, "archscope-studio: error: %s\n", e.what());
+          return 2;
+        }
+      }
+    }
+    window.summary().whatif().set_state(o, hw);
+  }
   if (cli.isSet(chart) && window.layer_chart_panel()) window.layer_chart_panel()->select(static_cast<int>(metrics.indexOf(cli.value(chart))));
   const bool headless = cli.isSet(screenshot) || cli.isSet(startup);
   window.set_interactive(!headless);
   bool opened = false;
   if (cli.isSet(preset)) {
     opened = window.open_preset(cli.value(preset));
-  } else if (cli.isSet(config)) {
-    opened = window.open_file(cli.value(config));
+  } else if (!file.isEmpty()) {
+    opened = window.open_file(file);
   } else {
     const QString last = QSettings().value(QStringLiteral("last_file")).toString();
     opened = (!last.isEmpty() && QFileInfo::exists(last) && !headless && window.open_file(last)) ||
