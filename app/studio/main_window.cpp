@@ -215,8 +215,9 @@ void MainWindow::request_analysis() {
     // No figures for a configuration that breaks a rule; the last valid ones stay, marked as such.
     ++analysis_requested_;
     analysis_delivered_ = analysis_requested_;
-    summary_->set_status(tr("Not recomputed — %1: %2 (figures are the last valid configuration's)")
-                             .arg(QString::fromStdString(doc.error()->where()), QString::fromStdString(doc.error()->message())),
+    const QString error = QString::fromStdString(doc.error()->where() + ": " + doc.error()->message());
+    summary_->set_status(current_ ? tr("Not recomputed — %1 (the figures are the last valid configuration's)").arg(error)
+                                  : tr("No figures until the configuration is valid — %1").arg(error),
                          true);
     return;
   }

@@ -33,8 +33,10 @@ namespace archscope::studio {
 namespace {
 
 // An archscope model file has "format": "archscope.model/1"; anything else is taken for a Hugging
-// Face config.json. Both readers validate and name the file and field of the first problem.
-ModelConfig read_model_file(const std::string& path) {
+// Face config.json. Both readers name the file and field of the first problem. With `lenient`, an
+// archscope file that reads but breaks a rule between fields opens anyway, so the editor can show
+// the rule at its field and the user fix it.
+ModelConfig read_model_file(const std::string& path, bool lenient = false) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorKind::Io, path, "cannot open for reading");
   std::ostringstream text;
@@ -45,7 +47,7 @@ ModelConfig read_model_file(const std::string& path) {
   } catch (const Error& e) {
     throw e.within(path);
   }
-  if (j.is_object() && j.contains("format")) return config_from_json(j, path);
+  if (j.is_object() && j.contains("format")) return lenient ? read_config_json(j, path) : config_from_json(j, path);
   return import_hf_config(j, path);
 }
 
@@ -56,7 +58,7 @@ QString error_text(const Error& e) { return QString::fromUtf8(e.what()); }
 bool MainWindow::open_file(const QString& path) {
   if (!confirm_discard()) return false;
   try {
-    ModelConfig config = read_model_file(path.toStdString());
+    ModelConfig config = read_model_file(path.toStdString(), /*lenient=*/true);
     document_->open(std::move(config), path);
     add_recent(path);
     return true;

@@ -115,7 +115,7 @@ int take_screenshots(MainWindow& w, const ScreenshotOptions& o) {
                    w.layer_chart() ? qPrintable(w.layer_chart()->status()) : "no view");
       continue;
     }
-    if (!image.save(path, "PNG")) {
+    if (!image.save(path, "PNG", 0)) {  // 0: the smallest file (PNG stays lossless)
       std::fprintf(stderr, "archscope-studio: error: %s: cannot write\n", qPrintable(path));
       return 1;
     }

@@ -1,5 +1,5 @@
 // The application icon, drawn at any size: a stack of layer blocks on a dark tile. The same
-// shapes as packaging/archscope-studio.svg (the desktop entry's icon).
+// shapes as packaging/desktop/io.github.archscope.Studio.svg (the desktop entry's icon).
 #pragma once
 
 #include <QIcon>

@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
+#include <fstream>
 
 #include "cli/cli_runner.hpp"
 #include "config/config_json.hpp"
@@ -91,6 +92,26 @@ BOOST_AUTO_TEST_CASE(a_broken_rule_shows_at_its_field_as_the_cli_says_it) {
   test::type_into(t.w, "attention.pattern", "full");
   BOOST_TEST(t.w.document().doc().valid());
   BOOST_TEST(t.w.editor().banner_text().isEmpty());
+}
+
+BOOST_AUTO_TEST_CASE(a_file_that_breaks_a_rule_opens_with_the_error_at_its_field) {
+  ModelConfig broken = load_preset("llama3-8b", ARCHSCOPE_PRESETS);
+  broken.attention.kv_heads = 3;
+  const auto file = temp("opened-broken.json");
+  save_config_file(broken, file);
+  test::Window t;
+  BOOST_REQUIRE(t.w.open_file(QString::fromStdString(file.string())));
+  t.w.wait_until_idle();
+  BOOST_TEST((t.w.document().config() == broken));
+  BOOST_TEST(t.w.editor().form().error_text("attention.kv_heads").toStdString() == "attention.kv_heads: 3 does not divide heads 32");
+  BOOST_TEST(t.w.summary().status_text().contains(QStringLiteral("No figures until the configuration is valid")));
+  test::type_into(t.w, "attention.kv_heads", "8");
+  BOOST_TEST(test::summary_value(t.w, "/kv_cache/bytes_per_token", summary::Format::Bytes) == "131072");
+  // A file that does not even read (a string where a number goes) is refused with its path.
+  std::ofstream(file) << "{\"format\": \"archscope.model/1\", \"d_model\": \"wide\"}";
+  BOOST_TEST(!t.w.open_file(QString::fromStdString(file.string())));
+  BOOST_TEST(t.w.last_error().contains(QStringLiteral(": d_model: ")));
+  std::filesystem::remove(file);
 }
 
 BOOST_AUTO_TEST_CASE(every_field_survives_hostile_values) {

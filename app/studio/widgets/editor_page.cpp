@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 #include <set>
 
+#include "editor/config_fields.hpp"
 #include "models/layer_table_model.hpp"
 #include "models/studio_document.hpp"
 #include "widgets/field_form.hpp"
@@ -48,11 +49,11 @@ EditorPage::EditorPage(StudioDocument& document, LayerTableModel& layers, QWidge
   layout->addWidget(banner_);
 
   auto* splitter = new QSplitter(Qt::Vertical, this);
-  auto* scroll = new QScrollArea(splitter);
-  scroll->setWidgetResizable(true);
+  scroll_ = new QScrollArea(splitter);
+  scroll_->setWidgetResizable(true);
   form_ = new FieldForm;
-  scroll->setWidget(form_);
-  splitter->addWidget(scroll);
+  scroll_->setWidget(form_);
+  splitter->addWidget(scroll_);
 
   auto* table_box = new QWidget(splitter);
   auto* tl = new QVBoxLayout(table_box);
@@ -101,6 +102,17 @@ void EditorPage::refresh() {
     text = tr("Invalid configuration — %1: %2")
                .arg(QString::fromStdString(doc.error()->where()), QString::fromStdString(doc.error()->message()));
   }
+  // A new error scrolls its field into view (once: the user may be scrolled elsewhere on purpose).
+  std::string error_field;
+  if (!document_.pending().empty()) {
+    error_field = document_.pending().begin()->first;
+  } else if (doc.error()) {
+    if (const auto* f = editor::field_for_error(doc.error()->where())) error_field = f->path;
+  }
+  if (!error_field.empty() && error_field != shown_error_field_) {
+    if (QWidget* w = form_->editor(error_field)) scroll_->ensureWidgetVisible(w, 50, 80);
+  }
+  shown_error_field_ = error_field;
   banner_->setText(text);
   banner_->setStyleSheet(text.isEmpty() ? QString() : QStringLiteral("background: #fde7e9; color: #a4262c;"));
   banner_->setVisible(!text.isEmpty());

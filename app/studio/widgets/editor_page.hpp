@@ -4,8 +4,10 @@
 #pragma once
 
 #include <QWidget>
+#include <string>
 
 class QLabel;
+class QScrollArea;
 class QTableView;
 
 namespace archscope::studio {
@@ -34,6 +36,8 @@ class EditorPage : public QWidget {
   QLabel* banner_ = nullptr;
   FieldForm* form_ = nullptr;
   QTableView* layer_view_ = nullptr;
+  QScrollArea* scroll_ = nullptr;
+  std::string shown_error_field_;  // the field whose error the form last scrolled to
 };
 
 }  // namespace archscope::studio
