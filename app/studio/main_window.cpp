@@ -290,6 +290,7 @@ void MainWindow::request_compare() {
       std::vector<diagram::DiagramLayout> layouts;
       for (size_t i = 0; i < diagrams.size(); ++i) layouts.push_back(diagram::layout_diagram(diagrams[i], changed[i]));
       self->compare_->diagrams().set_layouts(std::move(layouts));
+      self->compare_->fit_width();
       QString title = tr("Comparing %1 — highlighted: what differs from %2").arg(labels.join(QStringLiteral(", ")), labels.front());
       if (!failures.isEmpty()) title += "\n" + failures.join('\n');
       self->compare_->set_title(title);

@@ -80,8 +80,9 @@ QImage view_image(MainWindow& w, const QString& view) {
   // Diagrams are grabbed whole, not just the part the scroll area shows.
   if (view == "diagram") return w.diagram().grab().toImage();
   if (view == "compare") {
-    QImage page = w.compare().grab().toImage();
-    return page;
+    w.compare().fit_width();
+    settle(w);
+    return w.compare().grab().toImage();
   }
   return w.tabs().grab().toImage();
 }

@@ -1,6 +1,7 @@
 #include "widgets/compare_page.hpp"
 
 #include <QCheckBox>
+#include <algorithm>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -29,13 +30,13 @@ ComparePage::ComparePage(CompareModel& figures, FieldDiffModel& fields, QWidget*
   layout->addLayout(top);
 
   auto* splitter = new QSplitter(Qt::Vertical, this);
-  auto* scroll = new QScrollArea(splitter);
+  scroll_ = new QScrollArea(splitter);
   diagrams_ = new DiagramWidget;
   diagrams_->setObjectName(QStringLiteral("compare-diagrams"));
-  scroll->setWidget(diagrams_);
-  scroll->setWidgetResizable(false);
-  scroll->setBackgroundRole(QPalette::Base);
-  splitter->addWidget(scroll);
+  scroll_->setWidget(diagrams_);
+  scroll_->setWidgetResizable(false);
+  scroll_->setBackgroundRole(QPalette::Base);
+  splitter->addWidget(scroll_);
 
   auto* tabs = new QTabWidget(splitter);
   figures_view_ = new QTableView(tabs);
@@ -71,5 +72,17 @@ ComparePage::ComparePage(CompareModel& figures, FieldDiffModel& fields, QWidget*
 }
 
 void ComparePage::set_title(const QString& text) { title_->setText(text); }
+
+void ComparePage::fit_width() {
+  const double natural = diagrams_->natural_size().width();
+  if (natural <= 0) return;
+  const double available = scroll_->viewport()->width() - 2;
+  diagrams_->set_zoom(std::clamp(available / natural, 0.5, 1.0));
+}
+
+void ComparePage::resizeEvent(QResizeEvent* e) {
+  QWidget::resizeEvent(e);
+  fit_width();
+}
 
 }  // namespace archscope::studio

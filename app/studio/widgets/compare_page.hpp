@@ -7,6 +7,7 @@
 
 class QCheckBox;
 class QLabel;
+class QScrollArea;
 class QTableView;
 
 namespace archscope::studio {
@@ -22,13 +23,17 @@ class ComparePage : public QWidget {
   DiagramWidget& diagrams() { return *diagrams_; }
   QTableView& figures_view() { return *figures_view_; }
   void set_title(const QString& text);
+  // Zooms the diagrams so that all of them fit the page's width (never above 1, never below 0.5).
+  void fit_width();
 
  Q_SIGNALS:
   void clearRequested();
   void addCurrentRequested();
 
  private:
+  void resizeEvent(QResizeEvent* e) override;
   QLabel* title_ = nullptr;
+  QScrollArea* scroll_ = nullptr;
   DiagramWidget* diagrams_ = nullptr;
   QTableView* figures_view_ = nullptr;
   QTableView* fields_view_ = nullptr;

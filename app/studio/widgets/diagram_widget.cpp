@@ -38,6 +38,11 @@ void DiagramWidget::set_zoom(double zoom) {
   update();
 }
 
+QSizeF DiagramWidget::natural_size() const {
+  const QSizeF s = layouts_size(layouts_, kGap);
+  return {s.width() + 2 * kMargin, s.height() + 2 * kMargin};
+}
+
 QSize DiagramWidget::sizeHint() const {
   const QSizeF s = layouts_size(layouts_, kGap);
   return QSize(static_cast<int>((s.width() + 2 * kMargin) * zoom_) + 1, static_cast<int>((s.height() + 2 * kMargin) * zoom_) + 1);

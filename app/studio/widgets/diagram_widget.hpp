@@ -19,6 +19,8 @@ class DiagramWidget : public QWidget {
   void set_zoom(double zoom);
   double zoom() const { return zoom_; }
   QSize sizeHint() const override;
+  // The size at zoom 1 (margins included).
+  QSizeF natural_size() const;
 
  Q_SIGNALS:
   // The block (diagram_diff ids) of layout `column` under a click.
