@@ -11,7 +11,8 @@ namespace archscope::studio {
 // $ARCHSCOPE_ASSET_DIR/explain when set; else <exe>/../share/archscope/explain when it exists;
 // else the source tree's assets/explain.
 std::filesystem::path explain_dir();
-// $XDG_DATA_HOME/archscope/presets (~/.local/share/archscope/presets): "Save as preset" writes here.
+// $XDG_DATA_HOME/archscope/presets (~/.local/share/archscope/presets): "Save as preset" writes
+// here.
 std::filesystem::path user_preset_dir();
 // The folder file dialogs open in first: the last one used, else the XDG documents folder.
 QString default_dialog_dir();

@@ -1,5 +1,3 @@
-#include "vulkan_host/vulkan_context.hpp"  // first: qvulkaninstance.h defines VK_NO_PROTOTYPES
-
 #include "main_window.hpp"
 
 #include <QApplication>
@@ -14,8 +12,8 @@
 #include "asset_paths.hpp"
 #include "charts/analysis_charts.hpp"
 #include "diagram/diagram_diff.hpp"
-#include "explain/explain_figures.hpp"
 #include "diagram/diagram_layout.hpp"
+#include "explain/explain_figures.hpp"
 #include "live/layer_chart_panel.hpp"
 #include "models/compare_model.hpp"
 #include "models/layer_table_model.hpp"
@@ -26,6 +24,7 @@
 #include "presets/preset_dir.hpp"
 #include "summary/preset_rows.hpp"
 #include "vulkan_host/imgui_view.hpp"
+#include "vulkan_host/vulkan_context.hpp"  // first: qvulkaninstance.h defines VK_NO_PROTOTYPES
 #include "vulkan_host/vulkan_host.hpp"
 #include "widgets/compare_page.hpp"
 #include "widgets/diagram_widget.hpp"
@@ -53,7 +52,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), vulkan_(VulkanHos
   load_hardware_profiles();
   restore_settings();
   connect(document_, &StudioDocument::changed, this, &MainWindow::document_changed);
-  connect(document_, &StudioDocument::message, this, [this](const QString& text) { summary_->set_status(text, true); });
+  connect(document_, &StudioDocument::message, this,
+          [this](const QString& text) { summary_->set_status(text, true); });
   connect(&summary_->whatif(), &WhatIfBar::changed, this, [this] {
     request_analysis();
     request_compare();
@@ -99,7 +99,8 @@ void MainWindow::build_pages() {
 }
 
 void MainWindow::build_docks() {
-  const auto dock = [this](const QString& id, const QString& title, QWidget* content, Qt::DockWidgetArea area) {
+  const auto dock = [this](const QString& id, const QString& title, QWidget* content,
+                           Qt::DockWidgetArea area) {
     auto* d = new QDockWidget(title, this);
     d->setObjectName(id);  // saveState() keys on it
     d->setWidget(content);
@@ -110,48 +111,52 @@ void MainWindow::build_docks() {
   summary_ = new SummaryPanel(*summary_model_, *layer_model_);
   dock(QStringLiteral("dock-summary"), tr("Summary"), summary_, Qt::RightDockWidgetArea);
   explain_ = new ExplainPanel(worker_);
-  QDockWidget* explain_dock = dock(QStringLiteral("dock-explain"), tr("Explain"), explain_, Qt::RightDockWidgetArea);
+  QDockWidget* explain_dock =
+      dock(QStringLiteral("dock-explain"), tr("Explain"), explain_, Qt::RightDockWidgetArea);
   auto panel = std::make_unique<LayerChartPanel>();
   chart_panel_ = panel.get();
   chart_view_ = new ImGuiView(*vulkan_, std::move(panel));
   chart_view_->setObjectName(QStringLiteral("layer-chart"));
   chart_view_->setMinimumHeight(200);
-  dock(QStringLiteral("dock-layer-chart"), tr("Per-layer chart"), chart_view_, Qt::BottomDockWidgetArea);
+  dock(QStringLiteral("dock-layer-chart"), tr("Per-layer chart"), chart_view_,
+       Qt::BottomDockWidgetArea);
   tabifyDockWidget(docks_.front(), explain_dock);
   docks_.front()->raise();
 
-  connect(summary_, &SummaryPanel::topicRequested, this, [this, explain_dock](const QString& topic) {
-    explain_->show_topic(topic);
-    explain_dock->raise();
-  });
+  connect(summary_, &SummaryPanel::topicRequested, this,
+          [this, explain_dock](const QString& topic) {
+            explain_->show_topic(topic);
+            explain_dock->raise();
+          });
   connect(editor_, &EditorPage::fieldFocused, this, [this](const QString& path) {
     const std::string topic = explain::topic_for_field(path.toStdString());
     if (!topic.empty()) explain_->show_topic(QString::fromStdString(topic));
   });
-  connect(diagram_, &DiagramWidget::blockClicked, this, [this, explain_dock](int, const QString& id) {
-    if (!current_ || !current_->analysis) return;
-    const auto& d = current_->diagram;
-    std::string topic;
-    if (id == QStringLiteral("embedding") || id == QStringLiteral("head")) {
-      topic = explain::topic_for_block(id.toStdString(), AttentionKind::Full, false);
-    } else {
-      const QStringList parts = id.split('.');
-      const size_t item = parts.value(1).toULong(), block = parts.value(2).toULong();
-      if (item < d.stack.size() && block < d.stack[item].blocks.size()) {
-        const auto& b = d.stack[item].blocks[block];
-        topic = explain::topic_for_block("layers", b.attention, b.moe);
-      }
-    }
-    if (!topic.empty()) {
-      explain_->show_topic(QString::fromStdString(topic));
-      explain_dock->raise();
-    }
-  });
+  connect(diagram_, &DiagramWidget::blockClicked, this,
+          [this, explain_dock](int, const QString& id) {
+            if (!current_ || !current_->analysis) return;
+            const auto& d = current_->diagram;
+            std::string topic;
+            if (id == QStringLiteral("embedding") || id == QStringLiteral("head")) {
+              topic = explain::topic_for_block(id.toStdString(), AttentionKind::Full, false);
+            } else {
+              const QStringList parts = id.split('.');
+              const size_t item = parts.value(1).toULong(), block = parts.value(2).toULong();
+              if (item < d.stack.size() && block < d.stack[item].blocks.size()) {
+                const auto& b = d.stack[item].blocks[block];
+                topic = explain::topic_for_block("layers", b.attention, b.moe);
+              }
+            }
+            if (!topic.empty()) {
+              explain_->show_topic(QString::fromStdString(topic));
+              explain_dock->raise();
+            }
+          });
 }
 
 void MainWindow::show_page(const QString& name) {
-  static const QStringList pages = {QStringLiteral("presets"), QStringLiteral("editor"), QStringLiteral("diagram"),
-                                    QStringLiteral("compare")};
+  static const QStringList pages = {QStringLiteral("presets"), QStringLiteral("editor"),
+                                    QStringLiteral("diagram"), QStringLiteral("compare")};
   const int i = static_cast<int>(pages.indexOf(name));
   if (i >= 0) tabs_->setCurrentIndex(i);
 }
@@ -162,7 +167,8 @@ void MainWindow::load_hardware_profiles() {
     hardware_ = list_hardware();
     for (const auto& h : hardware_) names << QString::fromStdString(h.name);
   } catch (const Error& e) {
-    summary_->set_status(tr("Hardware profiles could not be read: %1").arg(QString::fromUtf8(e.what())), true);
+    summary_->set_status(
+        tr("Hardware profiles could not be read: %1").arg(QString::fromUtf8(e.what())), true);
   }
   summary_->whatif().set_hardware_names(names);
 }
@@ -191,7 +197,9 @@ void MainWindow::load_presets() {
       if (!self) return;
       self->preset_model_->set_rows(std::move(rows));
       self->presets_pending_ = false;
-      if (!failure.empty()) self->summary_->set_status(tr("Presets could not be read: %1").arg(QString::fromStdString(failure)), true);
+      if (!failure.empty())
+        self->summary_->set_status(
+            tr("Presets could not be read: %1").arg(QString::fromStdString(failure)), true);
       Q_EMIT self->presetsLoaded();
     });
   });
@@ -215,10 +223,13 @@ void MainWindow::request_analysis() {
     // No figures for a configuration that breaks a rule; the last valid ones stay, marked as such.
     ++analysis_requested_;
     analysis_delivered_ = analysis_requested_;
-    const QString error = QString::fromStdString(doc.error()->where() + ": " + doc.error()->message());
-    summary_->set_status(current_ ? tr("Not recomputed — %1 (the figures are the last valid configuration's)").arg(error)
-                                  : tr("No figures until the configuration is valid — %1").arg(error),
-                         true);
+    const QString error =
+        QString::fromStdString(doc.error()->where() + ": " + doc.error()->message());
+    summary_->set_status(
+        current_
+            ? tr("Not recomputed — %1 (the figures are the last valid configuration's)").arg(error)
+            : tr("No figures until the configuration is valid — %1").arg(error),
+        true);
     return;
   }
   summary::AnalysisInput input{doc.config(), summary_->whatif().options(), selected_hardware()};
@@ -279,7 +290,9 @@ void MainWindow::request_compare() {
       std::vector<const ModelConfig*> configs;
       QStringList failures;
       for (size_t i = 0; i < results.size(); ++i) {
-        if (results[i].error) failures << labels[static_cast<int>(i)] + ": " + QString::fromUtf8(results[i].error->what());
+        if (results[i].error)
+          failures << labels[static_cast<int>(i)] + ": " +
+                          QString::fromUtf8(results[i].error->what());
         jsons.push_back(results[i].json);
         diagrams.push_back(results[i].diagram);
         configs.push_back(&self->compare_entries_[i].config);
@@ -288,10 +301,12 @@ void MainWindow::request_compare() {
       self->field_diff_model_->set_rows(labels, diagram::diff_fields(configs), true);
       const auto changed = diagram::diff_diagrams(diagrams);
       std::vector<diagram::DiagramLayout> layouts;
-      for (size_t i = 0; i < diagrams.size(); ++i) layouts.push_back(diagram::layout_diagram(diagrams[i], changed[i]));
+      for (size_t i = 0; i < diagrams.size(); ++i)
+        layouts.push_back(diagram::layout_diagram(diagrams[i], changed[i]));
       self->compare_->diagrams().set_layouts(std::move(layouts));
       self->compare_->fit_width();
-      QString title = tr("Comparing %1 — highlighted: what differs from %2").arg(labels.join(QStringLiteral(", ")), labels.front());
+      QString title = tr("Comparing %1 — highlighted: what differs from %2")
+                          .arg(labels.join(QStringLiteral(", ")), labels.front());
       if (!failures.isEmpty()) title += "\n" + failures.join('\n');
       self->compare_->set_title(title);
       Q_EMIT self->compareUpdated();
@@ -304,8 +319,9 @@ bool MainWindow::wait_until_idle(int timeout_ms) {
   clock.start();
   while (clock.elapsed() < timeout_ms) {
     QApplication::processEvents(QEventLoop::AllEvents, 20);
-    const bool busy = analysis_delivered_ != analysis_requested_ || compare_delivered_ != compare_requested_ ||
-                      presets_pending_ || explain_->busy();
+    const bool busy = analysis_delivered_ != analysis_requested_ ||
+                      compare_delivered_ != compare_requested_ || presets_pending_ ||
+                      explain_->busy();
     if (!busy) return true;
   }
   return false;

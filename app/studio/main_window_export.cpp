@@ -1,32 +1,35 @@
 // File ▸ Export: the analysis through the CLI's report writers (views/analysis_report), the
 // diagrams as SVG (views/diagram) or PNG (the on-screen painter at 2×).
-#include "main_window.hpp"
-
 #include <QDir>
 #include <QFileDialog>
 #include <QMessageBox>
+#include <fstream>
 
 #include "analysis_report/analysis_report.hpp"
 #include "asset_paths.hpp"
 #include "diagram/diagram_svg.hpp"
+#include "main_window.hpp"
 #include "models/studio_document.hpp"
 #include "svg/svg_builder.hpp"
 #include "widgets/compare_page.hpp"
 #include "widgets/diagram_painter.hpp"
 #include "widgets/diagram_widget.hpp"
 
-#include <fstream>
-
 namespace archscope::studio {
 
 void MainWindow::export_report(const QString& format) {
   if (!current_ || !current_->analysis) {
-    QMessageBox::information(this, tr("Nothing to export"), tr("Open a valid configuration first."));
+    QMessageBox::information(this, tr("Nothing to export"),
+                             tr("Open a valid configuration first."));
     return;
   }
-  const QString filter = format == "html" ? tr("HTML report (*.html)") : format == "md" ? tr("Markdown report (*.md)") : tr("JSON (*.json)");
-  const QString name = QString::fromStdString(current_->analysis->config->name) + "-analysis." + format;
-  const QString path = QFileDialog::getSaveFileName(this, tr("Export analysis"), QDir(default_dialog_dir()).filePath(name), filter);
+  const QString filter = format == "html" ? tr("HTML report (*.html)")
+                         : format == "md" ? tr("Markdown report (*.md)")
+                                          : tr("JSON (*.json)");
+  const QString name =
+      QString::fromStdString(current_->analysis->config->name) + "-analysis." + format;
+  const QString path = QFileDialog::getSaveFileName(
+      this, tr("Export analysis"), QDir(default_dialog_dir()).filePath(name), filter);
   if (path.isEmpty()) return;
   remember_dialog_dir(path);
   try {
@@ -41,14 +44,18 @@ void MainWindow::export_diagram(const QString& format) {
   const bool comparison = format == "compare-svg";
   const auto& layouts = comparison ? compare_->diagrams().layouts() : diagram_->layouts();
   if (layouts.empty()) {
-    QMessageBox::information(this, tr("Nothing to export"), comparison ? tr("Compare two configurations first.") : tr("Open a valid configuration first."));
+    QMessageBox::information(this, tr("Nothing to export"),
+                             comparison ? tr("Compare two configurations first.")
+                                        : tr("Open a valid configuration first."));
     return;
   }
   const bool png = format == "png";
-  const QString base = comparison ? QStringLiteral("comparison") : document_->display_name().section('.', 0, 0);
-  const QString path = QFileDialog::getSaveFileName(this, tr("Export diagram"),
-                                                    QDir(default_dialog_dir()).filePath(base + (png ? ".png" : ".svg")),
-                                                    png ? tr("PNG image (*.png)") : tr("SVG image (*.svg)"));
+  const QString base =
+      comparison ? QStringLiteral("comparison") : document_->display_name().section('.', 0, 0);
+  const QString path = QFileDialog::getSaveFileName(
+      this, tr("Export diagram"),
+      QDir(default_dialog_dir()).filePath(base + (png ? ".png" : ".svg")),
+      png ? tr("PNG image (*.png)") : tr("SVG image (*.svg)"));
   if (path.isEmpty()) return;
   remember_dialog_dir(path);
   bool ok = false;

@@ -1,7 +1,5 @@
 // Opening, importing, saving and comparing configurations: file dialogs, drag and drop, "save as
 // preset" and the close question. Every failure is shown with the error's file and JSON path.
-#include "main_window.hpp"
-
 #include <QCloseEvent>
 #include <QDir>
 #include <QDragEnterEvent>
@@ -22,11 +20,12 @@
 #include "config/config_json.hpp"
 #include "config/json_text.hpp"
 #include "hf/hf_import.hpp"
+#include "main_window.hpp"
 #include "models/compare_model.hpp"
 #include "models/studio_document.hpp"
+#include "presets/preset_catalog.hpp"
 #include "widgets/compare_page.hpp"
 #include "widgets/diagram_widget.hpp"
-#include "presets/preset_catalog.hpp"
 
 namespace archscope::studio {
 
@@ -47,11 +46,14 @@ ModelConfig read_model_file(const std::string& path, bool lenient = false) {
   } catch (const Error& e) {
     throw e.within(path);
   }
-  if (j.is_object() && j.contains("format")) return lenient ? read_config_json(j, path) : config_from_json(j, path);
+  if (j.is_object() && j.contains("format"))
+    return lenient ? read_config_json(j, path) : config_from_json(j, path);
   return import_hf_config(j, path);
 }
 
-QString error_text(const Error& e) { return QString::fromUtf8(e.what()); }
+QString error_text(const Error& e) {
+  return QString::fromUtf8(e.what());
+}
 
 }  // namespace
 
@@ -85,7 +87,8 @@ bool MainWindow::open_preset(const QString& name) {
 bool MainWindow::import_hf(const QString& path) {
   if (!confirm_discard()) return false;
   try {
-    document_->open(import_hf_config_file(path.toStdString()), QString());  // not saved as archscope yet
+    document_->open(import_hf_config_file(path.toStdString()),
+                    QString());  // not saved as archscope yet
     return true;
   } catch (const Error& e) {
     if (interactive_) QMessageBox::warning(this, tr("Cannot import"), error_text(e));
@@ -100,13 +103,17 @@ bool MainWindow::save_to(const QString& path) {
     const auto answer = QMessageBox::question(
         this, tr("Save an invalid configuration?"),
         tr("%1: %2\n\nThe CLI will refuse this file until it is fixed. Save it anyway?")
-            .arg(QString::fromStdString(doc.error()->where()), QString::fromStdString(doc.error()->message())));
+            .arg(QString::fromStdString(doc.error()->where()),
+                 QString::fromStdString(doc.error()->message())));
     if (answer != QMessageBox::Yes) return false;
   }
   try {
     const std::string text = config_to_text(doc.config());
-    QSaveFile file(path);  // written to a temporary and renamed: a failed save never truncates the old file
-    if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), static_cast<qint64>(text.size())) != static_cast<qint64>(text.size()) ||
+    QSaveFile file(
+        path);  // written to a temporary and renamed: a failed save never truncates the old file
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(text.data(), static_cast<qint64>(text.size())) !=
+            static_cast<qint64>(text.size()) ||
         !file.commit()) {
       throw Error(ErrorKind::Io, path.toStdString(), file.errorString().toStdString());
     }
@@ -126,10 +133,12 @@ bool MainWindow::save() {
 }
 
 bool MainWindow::save_as() {
-  const QString suggested = QDir(default_dialog_dir()).filePath(document_->display_name().endsWith(".json")
-                                                                   ? document_->display_name()
-                                                                   : document_->display_name() + ".json");
-  const QString path = QFileDialog::getSaveFileName(this, tr("Save configuration"), suggested, tr("archscope model (*.json)"));
+  const QString suggested = QDir(default_dialog_dir())
+                                .filePath(document_->display_name().endsWith(".json")
+                                              ? document_->display_name()
+                                              : document_->display_name() + ".json");
+  const QString path = QFileDialog::getSaveFileName(this, tr("Save configuration"), suggested,
+                                                    tr("archscope model (*.json)"));
   if (path.isEmpty()) return false;
   remember_dialog_dir(path);
   return save_to(path);
@@ -151,7 +160,9 @@ bool MainWindow::save_as_preset(const QString& name) {
   try {
     const std::string text = config_to_text(config);
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), static_cast<qint64>(text.size())) != static_cast<qint64>(text.size()) ||
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(text.data(), static_cast<qint64>(text.size())) !=
+            static_cast<qint64>(text.size()) ||
         !file.commit())
       throw Error(ErrorKind::Io, path.toStdString(), file.errorString().toStdString());
   } catch (const Error& e) {
@@ -164,15 +175,17 @@ bool MainWindow::save_as_preset(const QString& name) {
 }
 
 void MainWindow::open_dialog() {
-  const QString path = QFileDialog::getOpenFileName(this, tr("Open configuration"), default_dialog_dir(),
-                                                    tr("Model configurations (*.json);;All files (*)"));
+  const QString path =
+      QFileDialog::getOpenFileName(this, tr("Open configuration"), default_dialog_dir(),
+                                   tr("Model configurations (*.json);;All files (*)"));
   if (path.isEmpty()) return;
   remember_dialog_dir(path);
   open_file(path);
 }
 
 void MainWindow::import_dialog() {
-  const QString path = QFileDialog::getOpenFileName(this, tr("Import Hugging Face config.json"), default_dialog_dir(),
+  const QString path = QFileDialog::getOpenFileName(this, tr("Import Hugging Face config.json"),
+                                                    default_dialog_dir(),
                                                     tr("Hugging Face config (config.json *.json)"));
   if (path.isEmpty()) return;
   remember_dialog_dir(path);
@@ -181,17 +194,19 @@ void MainWindow::import_dialog() {
 
 void MainWindow::save_preset_dialog() {
   bool ok = false;
-  const QString name = QInputDialog::getText(this, tr("Save as preset"),
-                                             tr("Preset name (saved in %1):").arg(QString::fromStdString(user_preset_dir().string())),
-                                             QLineEdit::Normal, QString::fromStdString(document_->config().name), &ok);
+  const QString name = QInputDialog::getText(
+      this, tr("Save as preset"),
+      tr("Preset name (saved in %1):").arg(QString::fromStdString(user_preset_dir().string())),
+      QLineEdit::Normal, QString::fromStdString(document_->config().name), &ok);
   if (ok && !name.isEmpty()) save_as_preset(name);
 }
 
 bool MainWindow::confirm_discard() {
   if (!interactive_ || !document_->doc().modified()) return true;
-  const auto answer = QMessageBox::question(this, tr("Unsaved changes"),
-                                            tr("%1 has unsaved changes. Save them first?").arg(document_->display_name()),
-                                            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+  const auto answer = QMessageBox::question(
+      this, tr("Unsaved changes"),
+      tr("%1 has unsaved changes. Save them first?").arg(document_->display_name()),
+      QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
   if (answer == QMessageBox::Save) return save();
   return answer == QMessageBox::Discard;
 }
@@ -214,14 +229,16 @@ void MainWindow::dropEvent(QDropEvent* event) {
   const auto urls = event->mimeData()->urls();
   if (urls.isEmpty() || !urls.front().isLocalFile()) return;
   event->acceptProposedAction();
-  open_file(urls.front().toLocalFile());  // archscope model or HF config.json, told apart by content
+  open_file(
+      urls.front().toLocalFile());  // archscope model or HF config.json, told apart by content
 }
 
 void MainWindow::compare_files(const QStringList& paths) {
   compare_entries_.clear();
   for (const QString& p : paths.mid(0, 4)) {
     try {
-      compare_entries_.push_back({QFileInfo(p).completeBaseName(), read_model_file(p.toStdString())});
+      compare_entries_.push_back(
+          {QFileInfo(p).completeBaseName(), read_model_file(p.toStdString())});
     } catch (const Error& e) {
       last_error_ = error_text(e);
       if (interactive_) QMessageBox::warning(this, tr("Cannot compare"), last_error_);
@@ -245,7 +262,9 @@ void MainWindow::clear_compare() {
   compare_model_->set_analyses({}, {});
   field_diff_model_->set_rows({}, {}, true);
   compare_->diagrams().set_layouts({});
-  compare_->set_title(tr("Select two to four presets in the Presets tab and press Compare, or add the open configuration."));
+  compare_->set_title(
+      tr("Select two to four presets in the Presets tab and press Compare, or add the open "
+         "configuration."));
 }
 
 }  // namespace archscope::studio

@@ -1,6 +1,4 @@
 // Menus, shortcuts, recent files and the remembered window layout of the main window.
-#include "main_window.hpp"
-
 #include <QAction>
 #include <QApplication>
 #include <QDockWidget>
@@ -13,6 +11,7 @@
 #include <QTabWidget>
 
 #include "common/version.hpp"
+#include "main_window.hpp"
 #include "models/studio_document.hpp"
 #include "vulkan_host/vulkan_host.hpp"
 #include "widgets/diagram_widget.hpp"
@@ -39,13 +38,19 @@ void MainWindow::build_menus() {
   file->addAction(tr("Save as &Preset…"), this, &MainWindow::save_preset_dialog);
   file->addSeparator();
   QMenu* exports = file->addMenu(tr("&Export"));
-  exports->addAction(tr("Analysis as &HTML…"), this, [this] { export_report(QStringLiteral("html")); });
-  exports->addAction(tr("Analysis as &Markdown…"), this, [this] { export_report(QStringLiteral("md")); });
-  exports->addAction(tr("Analysis as &JSON…"), this, [this] { export_report(QStringLiteral("json")); });
+  exports->addAction(tr("Analysis as &HTML…"), this,
+                     [this] { export_report(QStringLiteral("html")); });
+  exports->addAction(tr("Analysis as &Markdown…"), this,
+                     [this] { export_report(QStringLiteral("md")); });
+  exports->addAction(tr("Analysis as &JSON…"), this,
+                     [this] { export_report(QStringLiteral("json")); });
   exports->addSeparator();
-  exports->addAction(tr("Diagram as &SVG…"), this, [this] { export_diagram(QStringLiteral("svg")); });
-  exports->addAction(tr("Diagram as &PNG…"), this, [this] { export_diagram(QStringLiteral("png")); });
-  exports->addAction(tr("&Comparison diagrams as SVG…"), this, [this] { export_diagram(QStringLiteral("compare-svg")); });
+  exports->addAction(tr("Diagram as &SVG…"), this,
+                     [this] { export_diagram(QStringLiteral("svg")); });
+  exports->addAction(tr("Diagram as &PNG…"), this,
+                     [this] { export_diagram(QStringLiteral("png")); });
+  exports->addAction(tr("&Comparison diagrams as SVG…"), this,
+                     [this] { export_diagram(QStringLiteral("compare-svg")); });
   file->addSeparator();
   file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
@@ -55,24 +60,30 @@ void MainWindow::build_menus() {
   redo_ = edit->addAction(tr("Redo"), document_, &StudioDocument::redo);
   redo_->setShortcut(QKeySequence::Redo);
   edit->addSeparator();
-  edit->addAction(tr("&Find Preset"), this, [this] {
-    show_page(QStringLiteral("presets"));
-    presets_->search().setFocus();
-    presets_->search().selectAll();
-  })->setShortcut(QKeySequence::Find);
+  edit->addAction(tr("&Find Preset"), this,
+                  [this] {
+                    show_page(QStringLiteral("presets"));
+                    presets_->search().setFocus();
+                    presets_->search().selectAll();
+                  })
+      ->setShortcut(QKeySequence::Find);
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   for (const char* page : {"presets", "editor", "diagram", "compare"}) {
     const QString name = QString::fromLatin1(page);
-    QAction* a = view->addAction(name.left(1).toUpper() + name.mid(1), this, [this, name] { show_page(name); });
+    QAction* a = view->addAction(name.left(1).toUpper() + name.mid(1), this,
+                                 [this, name] { show_page(name); });
     a->setShortcut(QKeySequence(QStringLiteral("Alt+%1").arg(view->actions().size())));
   }
   view->addSeparator();
   for (QDockWidget* d : docks_) view->addAction(d->toggleViewAction());
   view->addSeparator();
-  view->addAction(tr("Zoom &In"), this, [this] { diagram_->set_zoom(diagram_->zoom() * 1.25); })->setShortcut(QKeySequence::ZoomIn);
-  view->addAction(tr("Zoom &Out"), this, [this] { diagram_->set_zoom(diagram_->zoom() / 1.25); })->setShortcut(QKeySequence::ZoomOut);
-  view->addAction(tr("&Actual Size"), this, [this] { diagram_->set_zoom(1.0); })->setShortcut(QKeySequence(tr("Ctrl+0")));
+  view->addAction(tr("Zoom &In"), this, [this] { diagram_->set_zoom(diagram_->zoom() * 1.25); })
+      ->setShortcut(QKeySequence::ZoomIn);
+  view->addAction(tr("Zoom &Out"), this, [this] { diagram_->set_zoom(diagram_->zoom() / 1.25); })
+      ->setShortcut(QKeySequence::ZoomOut);
+  view->addAction(tr("&Actual Size"), this, [this] { diagram_->set_zoom(1.0); })
+      ->setShortcut(QKeySequence(tr("Ctrl+0")));
   view->addSeparator();
   view->addAction(tr("&Reset Layout"), this, [this] {
     for (QDockWidget* d : docks_) {
@@ -85,17 +96,21 @@ void MainWindow::build_menus() {
     addDockWidget(Qt::BottomDockWidgetArea, docks_[2]);
     docks_[0]->raise();
   });
-  QAction* full = view->addAction(tr("&Full Screen"), this, [this] { isFullScreen() ? showNormal() : showFullScreen(); });
+  QAction* full = view->addAction(tr("&Full Screen"), this,
+                                  [this] { isFullScreen() ? showNormal() : showFullScreen(); });
   full->setShortcut(QKeySequence::FullScreen);
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About archscope-studio"), this, [this] {
-    QMessageBox::about(this, tr("About archscope-studio"),
-                       tr("<b>archscope-studio</b> %1 (%2)<br/>LLM architecture explorer and profiler.<br/><br/>"
-                          "Figures: the analytic plan, the same as <tt>archscope analyze --json</tt>.<br/>"
-                          "ImGui views: %3<br/>Qt %4")
-                           .arg(QString::fromLatin1(archscope_version()), QString::fromLatin1(archscope_git_revision()),
-                                QString::fromStdString(vulkan_->describe()).toHtmlEscaped(), QString::fromLatin1(qVersion())));
+    QMessageBox::about(
+        this, tr("About archscope-studio"),
+        tr("<b>archscope-studio</b> %1 (%2)<br/>LLM architecture explorer and profiler.<br/><br/>"
+           "Figures: the analytic plan, the same as <tt>archscope analyze --json</tt>.<br/>"
+           "ImGui views: %3<br/>Qt %4")
+            .arg(QString::fromLatin1(archscope_version()),
+                 QString::fromLatin1(archscope_git_revision()),
+                 QString::fromStdString(vulkan_->describe()).toHtmlEscaped(),
+                 QString::fromLatin1(qVersion())));
   });
   update_recent_menu();
 }
@@ -104,8 +119,9 @@ void MainWindow::update_recent_menu() {
   recent_menu_->clear();
   const QStringList files = QSettings().value(QStringLiteral("recent_files")).toStringList();
   for (const QString& f : files) {
-    recent_menu_->addAction(QFileInfo(f).fileName() + QStringLiteral("  —  ") + QFileInfo(f).absolutePath(), this,
-                            [this, f] { open_file(f); });
+    recent_menu_->addAction(
+        QFileInfo(f).fileName() + QStringLiteral("  —  ") + QFileInfo(f).absolutePath(), this,
+        [this, f] { open_file(f); });
   }
   if (files.isEmpty()) recent_menu_->addAction(tr("(none)"))->setEnabled(false);
   recent_menu_->addSeparator();
@@ -133,10 +149,16 @@ void MainWindow::restore_settings() {
   AnalysisOptions o;
   o.context = s.value(QStringLiteral("whatif/context"), 4096).toLongLong();
   o.batch = s.value(QStringLiteral("whatif/batch"), 1).toLongLong();
-  o.weights = parse_dtype(s.value(QStringLiteral("whatif/weights"), QStringLiteral("bf16")).toString().toStdString()).value_or(DType::BF16);
-  o.kv = parse_dtype(s.value(QStringLiteral("whatif/kv"), QStringLiteral("bf16")).toString().toStdString()).value_or(DType::BF16);
+  o.weights = parse_dtype(s.value(QStringLiteral("whatif/weights"), QStringLiteral("bf16"))
+                              .toString()
+                              .toStdString())
+                  .value_or(DType::BF16);
+  o.kv = parse_dtype(
+             s.value(QStringLiteral("whatif/kv"), QStringLiteral("bf16")).toString().toStdString())
+             .value_or(DType::BF16);
   o.quant_group_size = s.value(QStringLiteral("whatif/group"), 0).toLongLong();
-  summary_->whatif().set_state(o, s.value(QStringLiteral("whatif/hardware"), QStringLiteral("h100-sxm")).toString());
+  summary_->whatif().set_state(
+      o, s.value(QStringLiteral("whatif/hardware"), QStringLiteral("h100-sxm")).toString());
   tabs_->setCurrentIndex(s.value(QStringLiteral("window/page"), 0).toInt());
 }
 

@@ -17,8 +17,9 @@
 namespace archscope::studio {
 
 const QStringList& screenshot_views() {
-  static const QStringList views = {QStringLiteral("window"),  QStringLiteral("presets"), QStringLiteral("editor"),
-                                    QStringLiteral("summary"), QStringLiteral("diagram"), QStringLiteral("compare"),
+  static const QStringList views = {QStringLiteral("window"),  QStringLiteral("presets"),
+                                    QStringLiteral("editor"),  QStringLiteral("summary"),
+                                    QStringLiteral("diagram"), QStringLiteral("compare"),
                                     QStringLiteral("explain"), QStringLiteral("layer-chart")};
   return views;
 }
@@ -58,7 +59,8 @@ QImage window_image(MainWindow& w) {
 QImage view_image(MainWindow& w, const QString& view) {
   if (view == "window") {
     // The editor beside the summary, or the comparison when one was asked for.
-    w.show_page(w.compare().diagrams().layouts().empty() ? QStringLiteral("editor") : QStringLiteral("compare"));
+    w.show_page(w.compare().diagrams().layouts().empty() ? QStringLiteral("editor")
+                                                         : QStringLiteral("compare"));
     settle(w);
     return window_image(w);
   }
@@ -92,12 +94,13 @@ QImage view_image(MainWindow& w, const QString& view) {
 int take_screenshots(MainWindow& w, const ScreenshotOptions& o) {
   const QStringList& all = screenshot_views();
   if (!o.view.isEmpty() && !all.contains(o.view)) {
-    std::fprintf(stderr, "archscope-studio: error: --view: unknown view '%s'; use one of %s\n", qPrintable(o.view),
-                 qPrintable(all.join(QStringLiteral(", "))));
+    std::fprintf(stderr, "archscope-studio: error: --view: unknown view '%s'; use one of %s\n",
+                 qPrintable(o.view), qPrintable(all.join(QStringLiteral(", "))));
     return 2;
   }
   if (!QDir().mkpath(o.dir)) {
-    std::fprintf(stderr, "archscope-studio: error: %s: cannot create the folder\n", qPrintable(o.dir));
+    std::fprintf(stderr, "archscope-studio: error: %s: cannot create the folder\n",
+                 qPrintable(o.dir));
     return 1;
   }
   w.resize(o.size);

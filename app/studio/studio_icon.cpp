@@ -7,7 +7,8 @@ namespace archscope::studio {
 
 namespace {
 
-// In a 64 × 64 box, as in the SVG: a rounded tile and four blocks (attention, MoE, attention, head).
+// In a 64 × 64 box, as in the SVG: a rounded tile and four blocks (attention, MoE, attention,
+// head).
 QPixmap draw(int px) {
   QPixmap pm(px, px);
   pm.fill(Qt::transparent);
@@ -17,7 +18,8 @@ QPixmap draw(int px) {
   p.setPen(Qt::NoPen);
   p.setBrush(QColor(0x1f, 0x3b, 0x73));
   p.drawRoundedRect(QRectF(2, 2, 60, 60), 12, 12);
-  const QColor blocks[] = {QColor(0x86, 0xbc, 0xe0), QColor(0xf2, 0x8e, 0x2b), QColor(0x86, 0xbc, 0xe0), QColor(0x76, 0xb7, 0xb2)};
+  const QColor blocks[] = {QColor(0x86, 0xbc, 0xe0), QColor(0xf2, 0x8e, 0x2b),
+                           QColor(0x86, 0xbc, 0xe0), QColor(0x76, 0xb7, 0xb2)};
   for (int i = 0; i < 4; ++i) {
     p.setBrush(blocks[i]);
     p.drawRoundedRect(QRectF(12, 11 + i * 11, 40, 8), 2.5, 2.5);

@@ -19,16 +19,20 @@ inline QStringList& model_test_failures() {
   return failures;
 }
 
-inline void studio_message_handler(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+inline void studio_message_handler(QtMsgType type, const QMessageLogContext& context,
+                                   const QString& message) {
   // QAbstractItemModelTester in Warning mode reports each broken rule as a qt.modeltest warning.
-  if (context.category && QString::fromLatin1(context.category) == QStringLiteral("qt.modeltest") && type >= QtWarningMsg)
+  if (context.category && QString::fromLatin1(context.category) == QStringLiteral("qt.modeltest") &&
+      type >= QtWarningMsg)
     model_test_failures() << message;
 }
 
 struct QtApp {
   QtApp() {
-    root = std::filesystem::temp_directory_path() / ("archscope-studio-test-" + std::to_string(::getpid()));
-    for (const char* sub : {"config", "data", "cache", "runtime"}) std::filesystem::create_directories(root / sub);
+    root = std::filesystem::temp_directory_path() /
+           ("archscope-studio-test-" + std::to_string(::getpid()));
+    for (const char* sub : {"config", "data", "cache", "runtime"})
+      std::filesystem::create_directories(root / sub);
     std::filesystem::permissions(root / "runtime", std::filesystem::perms::owner_all);
     qputenv("XDG_CONFIG_HOME", (root / "config").c_str());
     qputenv("XDG_DATA_HOME", (root / "data").c_str());

@@ -37,10 +37,15 @@ inline void type_into(studio::MainWindow& w, const std::string& path, const QStr
 }
 
 // The exact JSON text the summary shows for a row (analyze --json's value), "" when absent.
-inline std::string summary_value(studio::MainWindow& w, const char* pointer, summary::Format format) {
+inline std::string summary_value(studio::MainWindow& w, const char* pointer,
+                                 summary::Format format) {
   const int row = w.summary_model().row_of(QString::fromLatin1(pointer), format);
   if (row < 0) return "";
-  return w.summary_model().index(row, 0).data(studio::SummaryModel::JsonRole).toString().toStdString();
+  return w.summary_model()
+      .index(row, 0)
+      .data(studio::SummaryModel::JsonRole)
+      .toString()
+      .toStdString();
 }
 
 inline size_t distinct_colours(const QImage& image) {

@@ -2,14 +2,13 @@
 // frames (swapchain under xvfb, offscreen images otherwise) and taking a quick click, screenshots
 // of every view that are not blank, drag and drop of a Hugging Face config.json, a saved preset,
 // and the layout remembered across sessions.
-#include <boost/test/unit_test.hpp>
-
 #include <QDropEvent>
 #include <QMimeData>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QUrl>
 #include <QWindow>
+#include <boost/test/unit_test.hpp>
 #include <filesystem>
 
 #include "asset_paths.hpp"
@@ -32,8 +31,12 @@
 using namespace archscope;
 
 namespace {
-bool vulkan_required() { return qEnvironmentVariable("ARCHSCOPE_REQUIRE_VULKAN") == "1"; }
-bool surface_required() { return qEnvironmentVariable("ARCHSCOPE_REQUIRE_SURFACE") == "1"; }
+bool vulkan_required() {
+  return qEnvironmentVariable("ARCHSCOPE_REQUIRE_VULKAN") == "1";
+}
+bool surface_required() {
+  return qEnvironmentVariable("ARCHSCOPE_REQUIRE_SURFACE") == "1";
+}
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(window)
@@ -102,9 +105,12 @@ BOOST_AUTO_TEST_CASE(screenshots_of_every_view_are_not_blank) {
   BOOST_REQUIRE(t.w.open_preset("llama4-maverick"));
   t.w.wait_until_idle();
   t.w.add_to_compare(QStringLiteral("llama4-maverick"), t.w.document().config());
-  t.w.add_to_compare(QStringLiteral("llama4-scout"), load_preset("llama4-scout", ARCHSCOPE_PRESETS));
-  const auto dir = std::filesystem::temp_directory_path() / ("archscope-shots-" + std::to_string(::getpid()));
-  BOOST_REQUIRE(studio::take_screenshots(t.w, {QString::fromStdString(dir.string()), QString(), QSize(1400, 900)}) == 0);
+  t.w.add_to_compare(QStringLiteral("llama4-scout"),
+                     load_preset("llama4-scout", ARCHSCOPE_PRESETS));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("archscope-shots-" + std::to_string(::getpid()));
+  BOOST_REQUIRE(studio::take_screenshots(
+                    t.w, {QString::fromStdString(dir.string()), QString(), QSize(1400, 900)}) == 0);
   for (const QString& view : studio::screenshot_views()) {
     const auto path = dir / (view.toStdString() + ".png");
     if (view == "layer-chart" && !t.w.layer_chart()->can_render()) {
@@ -117,7 +123,8 @@ BOOST_AUTO_TEST_CASE(screenshots_of_every_view_are_not_blank) {
     BOOST_TEST(test::distinct_colours(image) > 40u, view.toStdString());
   }
   std::filesystem::remove_all(dir);
-  BOOST_TEST(studio::take_screenshots(t.w, {QString::fromStdString(dir.string()), QStringLiteral("nosuch"), QSize()}) == 2);
+  BOOST_TEST(studio::take_screenshots(t.w, {QString::fromStdString(dir.string()),
+                                            QStringLiteral("nosuch"), QSize()}) == 2);
 }
 
 BOOST_AUTO_TEST_CASE(dropping_a_hugging_face_config_opens_it) {
@@ -154,13 +161,15 @@ BOOST_AUTO_TEST_CASE(save_as_preset_lists_it_under_my_presets) {
 BOOST_AUTO_TEST_CASE(layout_and_what_if_are_remembered) {
   {
     test::Window t;
-    t.w.summary().whatif().set_state([] {
-      AnalysisOptions o;
-      o.context = 32768;
-      o.batch = 4;
-      o.kv = DType::FP8;
-      return o;
-    }(), QStringLiteral("h200"));
+    t.w.summary().whatif().set_state(
+        [] {
+          AnalysisOptions o;
+          o.context = 32768;
+          o.batch = 4;
+          o.kv = DType::FP8;
+          return o;
+        }(),
+        QStringLiteral("h200"));
     t.w.resize(1234, 777);
     t.w.close();
   }

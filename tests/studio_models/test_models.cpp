@@ -1,8 +1,7 @@
 // The studio's Qt item models under QAbstractItemModelTester, and their figures against the real
 // `archscope analyze --json` for the same inputs.
-#include <boost/test/unit_test.hpp>
-
 #include <QAbstractItemModelTester>
+#include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
 
@@ -26,7 +25,8 @@ BOOST_TEST_GLOBAL_FIXTURE(QtApp);
 namespace {
 
 struct Tester {
-  explicit Tester(QAbstractItemModel* model) : tester(model, QAbstractItemModelTester::FailureReportingMode::Warning) {
+  explicit Tester(QAbstractItemModel* model)
+      : tester(model, QAbstractItemModelTester::FailureReportingMode::Warning) {
     test::model_test_failures().clear();
   }
   ~Tester() { BOOST_TEST(test::model_test_failures().join('\n').toStdString() == ""); }
@@ -75,15 +75,23 @@ BOOST_AUTO_TEST_CASE(preset_tree) {
       BOOST_TEST((model.parent(p) == family));
       if (p.data(PresetModel::NameRole).toString() == "deepseek-v3") {
         found = true;
-        BOOST_TEST(model.index(r, PresetModel::Total, family).data(PresetModel::SortRole).toULongLong() == 671026419200ull);
-        BOOST_TEST(model.index(r, PresetModel::Total, family).data().toString().toStdString() == "671.03B");
-        BOOST_TEST(model.index(r, PresetModel::KvPerToken, family).data(PresetModel::SortRole).toULongLong() == 61ull * 576 * 2);
+        BOOST_TEST(
+            model.index(r, PresetModel::Total, family).data(PresetModel::SortRole).toULongLong() ==
+            671026419200ull);
+        BOOST_TEST(model.index(r, PresetModel::Total, family).data().toString().toStdString() ==
+                   "671.03B");
+        BOOST_TEST(model.index(r, PresetModel::KvPerToken, family)
+                       .data(PresetModel::SortRole)
+                       .toULongLong() == 61ull * 576 * 2);
       }
     }
   }
   BOOST_TEST(found);
   const QModelIndex mine = model.index(0, 0, model.index(0, 0));
-  BOOST_TEST(model.index(0, PresetModel::Description, model.index(0, 0)).data().toString().contains("must be positive"));
+  BOOST_TEST(model.index(0, PresetModel::Description, model.index(0, 0))
+                 .data()
+                 .toString()
+                 .contains("must be positive"));
   BOOST_TEST(mine.data(PresetModel::NameRole).toString().toStdString() == "broken");
   model.set_rows({});
   BOOST_TEST(model.rowCount() == 0);
@@ -95,17 +103,22 @@ BOOST_AUTO_TEST_CASE(summary_equals_analyze_json) {
   SummaryModel model;
   Tester t(&model);
   model.set_analysis(r.json);
-  const nlohmann::json cli = cli_analysis({"--preset", "qwen3-235b-a22b", "--context", "32768", "--hardware", "h100-sxm"});
+  const nlohmann::json cli =
+      cli_analysis({"--preset", "qwen3-235b-a22b", "--context", "32768", "--hardware", "h100-sxm"});
   BOOST_TEST(model.rowCount() >= 14);
   for (int i = 0; i < model.rowCount(); ++i) {
-    const std::string pointer = model.index(i, 0).data(SummaryModel::PointerRole).toString().toStdString();
-    const std::string shown = model.index(i, 0).data(SummaryModel::JsonRole).toString().toStdString();
+    const std::string pointer =
+        model.index(i, 0).data(SummaryModel::PointerRole).toString().toStdString();
+    const std::string shown =
+        model.index(i, 0).data(SummaryModel::JsonRole).toString().toStdString();
     BOOST_TEST(shown == cli.at(nlohmann::json::json_pointer(pointer)).dump(), pointer);
   }
   // Every row the CLI's JSON has is shown (nothing silently dropped).
   for (const summary::Row& row : summary::rows()) {
     const nlohmann::json::json_pointer p(row.pointer);
-    if (row.format == summary::Format::MemoryFit ? cli.contains("memory") && cli["memory"].contains("fits") : cli.contains(p))
+    if (row.format == summary::Format::MemoryFit
+            ? cli.contains("memory") && cli["memory"].contains("fits")
+            : cli.contains(p))
       BOOST_TEST(model.row_of(QString::fromStdString(row.pointer), row.format) >= 0, row.pointer);
   }
   model.set_analysis(nlohmann::json::object());
@@ -124,15 +137,21 @@ BOOST_AUTO_TEST_CASE(layer_table_equals_analyze_json_and_edits_through_its_owner
   BOOST_REQUIRE(model.rowCount() == 62);
   for (int i = 0; i < 62; ++i) {
     const auto& l = cli["layers"][static_cast<size_t>(i)];
-    BOOST_TEST(model.index(i, LayerTableModel::Params).data(LayerTableModel::ExactRole).toULongLong() == l["decode"]["params"].get<uint64_t>());
-    BOOST_TEST(model.index(i, LayerTableModel::KvHeld).data(LayerTableModel::ExactRole).toULongLong() ==
-               l["prefill"]["kv_bytes_held"].get<uint64_t>());
-    BOOST_TEST(model.index(i, LayerTableModel::DecodeFlops).data(LayerTableModel::ExactRole).toULongLong() ==
-               l["decode"]["flops"].get<uint64_t>());
-    BOOST_TEST(model.index(i, LayerTableModel::Attention).data().toString().toStdString() == l["attention"].get<std::string>());
+    BOOST_TEST(
+        model.index(i, LayerTableModel::Params).data(LayerTableModel::ExactRole).toULongLong() ==
+        l["decode"]["params"].get<uint64_t>());
+    BOOST_TEST(
+        model.index(i, LayerTableModel::KvHeld).data(LayerTableModel::ExactRole).toULongLong() ==
+        l["prefill"]["kv_bytes_held"].get<uint64_t>());
+    BOOST_TEST(model.index(i, LayerTableModel::DecodeFlops)
+                   .data(LayerTableModel::ExactRole)
+                   .toULongLong() == l["decode"]["flops"].get<uint64_t>());
+    BOOST_TEST(model.index(i, LayerTableModel::Attention).data().toString().toStdString() ==
+               l["attention"].get<std::string>());
   }
   BOOST_TEST(model.setData(model.index(3, LayerTableModel::Attention), QStringLiteral("full")));
-  BOOST_TEST(!model.setData(model.index(3, LayerTableModel::Attention), QStringLiteral("nonsense")));
+  BOOST_TEST(
+      !model.setData(model.index(3, LayerTableModel::Attention), QStringLiteral("nonsense")));
   BOOST_TEST(!model.setData(model.index(3, LayerTableModel::Params), QStringLiteral("1")));
   BOOST_REQUIRE(edits.size() == 1u);
   BOOST_TEST(std::get<1>(edits[0]) == 3);
@@ -148,7 +167,8 @@ BOOST_AUTO_TEST_CASE(layer_table_equals_analyze_json_and_edits_through_its_owner
 }
 
 BOOST_AUTO_TEST_CASE(comparison_models) {
-  const auto a = studio_analysis("llama3-8b", 4096, "h100-sxm"), b = studio_analysis("qwen3-8b", 4096, "h100-sxm");
+  const auto a = studio_analysis("llama3-8b", 4096, "h100-sxm"),
+             b = studio_analysis("qwen3-8b", 4096, "h100-sxm");
   CompareModel figures;
   Tester t1(&figures);
   figures.set_analyses({QStringLiteral("llama3-8b"), QStringLiteral("qwen3-8b")}, {a.json, b.json});
@@ -166,9 +186,11 @@ BOOST_AUTO_TEST_CASE(comparison_models) {
   FieldDiffModel fields;
   Tester t2(&fields);
   const ModelConfig ca = *a.analysis->config, cb = *b.analysis->config;
-  fields.set_rows({QStringLiteral("a"), QStringLiteral("b")}, diagram::diff_fields({&ca, &cb}), true);
+  fields.set_rows({QStringLiteral("a"), QStringLiteral("b")}, diagram::diff_fields({&ca, &cb}),
+                  true);
   const int differing = fields.rowCount();
-  for (int i = 0; i < differing; ++i) BOOST_TEST(fields.index(i, 0).data(FieldDiffModel::DiffersRole).toBool());
+  for (int i = 0; i < differing; ++i)
+    BOOST_TEST(fields.index(i, 0).data(FieldDiffModel::DiffersRole).toBool());
   fields.set_only_differing(false);
   BOOST_TEST(fields.rowCount() > differing);
   figures.set_analyses({}, {});

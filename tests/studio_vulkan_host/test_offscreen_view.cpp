@@ -1,10 +1,9 @@
 // The ImGui per-layer chart drawn through the Vulkan host without a display: offscreen rendering
 // on the shared device (lavapipe in CI), pixels that show the chart's colours, identical frames
 // for identical input, and a click that reaches ImGui within a frame of its release.
-#include <boost/test/unit_test.hpp>
-
 #include <QMouseEvent>
 #include <QTest>
+#include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <set>
 
@@ -27,7 +26,9 @@ BOOST_TEST_GLOBAL_FIXTURE(QtApp);
 
 namespace {
 
-bool vulkan_required() { return qEnvironmentVariable("ARCHSCOPE_REQUIRE_VULKAN") == "1"; }
+bool vulkan_required() {
+  return qEnvironmentVariable("ARCHSCOPE_REQUIRE_VULKAN") == "1";
+}
 
 std::vector<charts::StackedBarChart> charts_of(const char* preset) {
   AnalysisOptions o;
@@ -40,7 +41,8 @@ std::vector<charts::StackedBarChart> charts_of(const char* preset) {
 size_t distinct_colours(const RgbaImage& img) {
   std::set<uint32_t> colours;
   for (size_t i = 0; i + 3 < img.pixels.size(); i += 4)
-    colours.insert(uint32_t{img.pixels[i]} << 16 | uint32_t{img.pixels[i + 1]} << 8 | img.pixels[i + 2]);
+    colours.insert(uint32_t{img.pixels[i]} << 16 | uint32_t{img.pixels[i + 1]} << 8 |
+                   img.pixels[i + 2]);
   return colours.size();
 }
 
@@ -70,7 +72,8 @@ BOOST_AUTO_TEST_CASE(renders_the_chart_deterministically) {
   const auto frame = [&] {
     ImGuiLayer layer(*vulkan, target.render_pass(), 2, 1.0f);
     InputQueue input;
-    for (int i = 0; i < 2; ++i) layer.build_frame(900, 400, 1.0f, 1.0 / 60, input, [&] { panel.draw(); });
+    for (int i = 0; i < 2; ++i)
+      layer.build_frame(900, 400, 1.0f, 1.0 / 60, input, [&] { panel.draw(); });
     return target.render(layer, 900, 400, {1, 1, 1, 1});
   };
   const RgbaImage a = frame();
@@ -89,7 +92,8 @@ BOOST_AUTO_TEST_CASE(a_quick_click_reaches_imgui_within_one_frame) {
     BOOST_TEST_MESSAGE("skipped: " << host->reason());
     return;
   }
-  BOOST_TEST((host->mode() == VulkanHost::Mode::Offscreen));  // the offscreen Qt platform has no surfaces
+  BOOST_TEST(
+      (host->mode() == VulkanHost::Mode::Offscreen));  // the offscreen Qt platform has no surfaces
   auto panel = std::make_unique<LayerChartPanel>();
   LayerChartPanel* p = panel.get();
   p->set_charts(charts_of("gemma3-27b"), "gemma3-27b");
@@ -101,7 +105,8 @@ BOOST_AUTO_TEST_CASE(a_quick_click_reaches_imgui_within_one_frame) {
   BOOST_REQUIRE(p->button_rects().size() == 5u);
   const auto r = p->button_rects()[4];  // "KV held"
   const QPoint at(static_cast<int>(r.x + r.w / 2), static_cast<int>(r.y + r.h / 2));
-  QTest::mouseClick(&view, Qt::LeftButton, Qt::NoModifier, at);  // press and release, no frame between
+  QTest::mouseClick(&view, Qt::LeftButton, Qt::NoModifier,
+                    at);  // press and release, no frame between
   BOOST_TEST(p->selected() == 0);
   const long before = view.frames();
   view.grab_view();  // frame 1: the press

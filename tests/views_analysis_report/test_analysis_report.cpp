@@ -1,7 +1,6 @@
 // The analysis report files: well-formed XHTML with the summary figures of analyze --json, the
 // block diagram and charts; Markdown with its SVG figures; the CLI's --out writes the same bytes.
 #include <boost/test/unit_test.hpp>
-
 #include <filesystem>
 
 #include "analysis_report/analysis_report.hpp"
@@ -18,7 +17,8 @@ namespace {
 Analysis analysis(const char* preset) {
   AnalysisOptions o;
   o.context = 32768;
-  return summarize(load_preset(preset, ARCHSCOPE_PRESETS), o, load_hardware("h100-sxm", hardware_dir(ARCHSCOPE_PRESETS)));
+  return summarize(load_preset(preset, ARCHSCOPE_PRESETS), o,
+                   load_hardware("h100-sxm", hardware_dir(ARCHSCOPE_PRESETS)));
 }
 }  // namespace
 
@@ -34,19 +34,24 @@ BOOST_AUTO_TEST_CASE(html_is_well_formed_and_carries_the_figures) {
   BOOST_TEST(html.find(text::grouped(a.params.total)) != std::string::npos);
   BOOST_TEST(html.find(text::grouped(a.kv.bytes_at_context) + " B") != std::string::npos);
   size_t summary_rows = 0;
-  for (const auto& row : summary::rows()) summary_rows += summary::cell(analysis_to_json(a), row).present;
+  for (const auto& row : summary::rows())
+    summary_rows += summary::cell(analysis_to_json(a), row).present;
   BOOST_TEST(summary_rows >= 14u);  // every figure but the memory fit (engine issue 7) at least
-  BOOST_TEST(doc.count("tr") == 1 + summary_rows + 1 + 8 + 1 + 62);  // header + rows: summary, components, layers
+  BOOST_TEST(doc.count("tr") ==
+             1 + summary_rows + 1 + 8 + 1 + 62);  // header + rows: summary, components, layers
 }
 
 BOOST_AUTO_TEST_CASE(markdown_has_its_figures_and_the_cli_writes_the_same) {
-  const auto dir = std::filesystem::temp_directory_path() / ("archscope-report-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("archscope-report-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto md = dir / "ds.md";
-  const test::CliResult r = test::run_cli({"analyze", "--preset", "deepseek-v3", "--context", "32768", "--hardware", "h100-sxm",
-                                           "--out", md.string()});
+  const test::CliResult r =
+      test::run_cli({"analyze", "--preset", "deepseek-v3", "--context", "32768", "--hardware",
+                     "h100-sxm", "--out", md.string()});
   BOOST_TEST(r.exit_code == 0);
-  const views::MarkdownReport expected = views::render_analysis_markdown(analysis("deepseek-v3"), "ds");
+  const views::MarkdownReport expected =
+      views::render_analysis_markdown(analysis("deepseek-v3"), "ds");
   BOOST_TEST(test::read_all(md) == expected.markdown);
   BOOST_TEST(expected.figures.size() == 4u);
   for (const auto& f : expected.figures) {
@@ -54,10 +59,12 @@ BOOST_AUTO_TEST_CASE(markdown_has_its_figures_and_the_cli_writes_the_same) {
     BOOST_TEST(xml_check::parse(f.content.substr(f.content.find("<svg"))).ok, f.name);
   }
   const auto html = dir / "ds.html";
-  BOOST_TEST(test::run_cli({"analyze", "--preset", "deepseek-v3", "--context", "32768", "--hardware", "h100-sxm", "--out",
-                            html.string()}).exit_code == 0);
+  BOOST_TEST(test::run_cli({"analyze", "--preset", "deepseek-v3", "--context", "32768",
+                            "--hardware", "h100-sxm", "--out", html.string()})
+                 .exit_code == 0);
   BOOST_TEST(test::read_all(html) == views::render_analysis_html(analysis("deepseek-v3")));
-  const test::CliResult bad = test::run_cli({"analyze", "--preset", "deepseek-v3", "--out", (dir / "x.pdf").string()});
+  const test::CliResult bad =
+      test::run_cli({"analyze", "--preset", "deepseek-v3", "--out", (dir / "x.pdf").string()});
   BOOST_TEST(bad.exit_code == 2);
   BOOST_TEST(test::is_one_line(bad.err));
   std::filesystem::remove_all(dir);

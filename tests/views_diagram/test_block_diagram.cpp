@@ -63,7 +63,8 @@ BOOST_AUTO_TEST_CASE(gemma3_folds_five_sliding_and_one_global_into_a_group) {
 }
 
 BOOST_AUTO_TEST_CASE(figures_sum_to_the_analysis) {
-  for (const char* name : {"deepseek-v3", "gemma3-27b", "llama4-maverick", "qwen3-next-80b-a3b", "gpt-oss-120b", "gpt2-small"}) {
+  for (const char* name : {"deepseek-v3", "gemma3-27b", "llama4-maverick", "qwen3-next-80b-a3b",
+                           "gpt-oss-120b", "gpt2-small"}) {
     const Analysis a = analysis(name, 8192);
     const BlockDiagram d = build_diagram(a);
     BOOST_TEST(d.total.params == a.params.total, name);
@@ -74,7 +75,8 @@ BOOST_AUTO_TEST_CASE(figures_sum_to_the_analysis) {
     int64_t layers = 0;
     for (const StackItem& item : d.stack) layers += item.layer_count;
     BOOST_TEST(layers == a.config->n_layers, name);
-    // Each block's per-layer figures are those of every layer in its run, as analyze --json has them.
+    // Each block's per-layer figures are those of every layer in its run, as analyze --json has
+    // them.
     const nlohmann::json j = analysis_to_json(a);
     for (const StackItem& item : d.stack) {
       int64_t first = item.first_layer;
@@ -83,7 +85,8 @@ BOOST_AUTO_TEST_CASE(figures_sum_to_the_analysis) {
           for (int64_t i = 0; i < b.count; ++i) {
             const auto& layer = j["layers"][static_cast<size_t>(first + i)];
             BOOST_TEST(layer["decode"]["params"].get<uint64_t>() == b.per_layer.params);
-            BOOST_TEST(layer["prefill"]["kv_bytes_held"].get<uint64_t>() == b.per_layer.kv_bytes_held);
+            BOOST_TEST(layer["prefill"]["kv_bytes_held"].get<uint64_t>() ==
+                       b.per_layer.kv_bytes_held);
           }
           first += b.count;
         }
@@ -110,7 +113,8 @@ BOOST_AUTO_TEST_CASE(diff_marks_what_differs_from_the_reference) {
   const Analysis base = analysis("deepseek-v3");
   ModelConfig fewer = *base.config;
   fewer.moe.experts = 128;
-  const std::vector<BlockDiagram> d = {build_diagram(base), build_diagram(summarize(fewer, base.options))};
+  const std::vector<BlockDiagram> d = {build_diagram(base),
+                                       build_diagram(summarize(fewer, base.options))};
   const auto changed = diff_diagrams(d);
   BOOST_TEST(changed[1].count(line_id(block_id(1, 0), "ffn")) == 1u);
   BOOST_TEST(changed[1].count(line_id(block_id(1, 0), "attention")) == 0u);
@@ -131,12 +135,14 @@ BOOST_AUTO_TEST_CASE(diff_marks_what_differs_from_the_reference) {
   BOOST_TEST(same[0].empty());
   BOOST_TEST(same[1].empty());
   // A stack with fewer items: the other's extra block is changed as a whole.
-  const auto depth = diff_diagrams({build_diagram(analysis("deepseek-v3")), build_diagram(analysis("llama3-8b"))});
+  const auto depth =
+      diff_diagrams({build_diagram(analysis("deepseek-v3")), build_diagram(analysis("llama3-8b"))});
   BOOST_TEST(depth[0].count(block_id(1, 0)) == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(field_diff_lists_every_field_once) {
-  const ModelConfig a = load_preset("llama3-8b", ARCHSCOPE_PRESETS), b = load_preset("qwen3-8b", ARCHSCOPE_PRESETS);
+  const ModelConfig a = load_preset("llama3-8b", ARCHSCOPE_PRESETS),
+                    b = load_preset("qwen3-8b", ARCHSCOPE_PRESETS);
   const auto rows = diff_fields({&a, &b, &a});
   bool kv_heads = false, moe_absent = true;
   for (const FieldRow& r : rows) {
@@ -145,7 +151,8 @@ BOOST_AUTO_TEST_CASE(field_diff_lists_every_field_once) {
       kv_heads = true;
       BOOST_TEST(!r.differs);  // both 8
     }
-    if (r.path == "n_layers") BOOST_TEST((r.differs && r.values[0] == "32" && r.values[1] == "36" && r.values[2] == "32"));
+    if (r.path == "n_layers")
+      BOOST_TEST((r.differs && r.values[0] == "32" && r.values[1] == "36" && r.values[2] == "32"));
     if (r.path.rfind("moe.", 0) == 0) moe_absent = false;
   }
   BOOST_TEST(kv_heads);

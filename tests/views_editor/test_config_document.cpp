@@ -1,7 +1,6 @@
 // The editor's working copy: edits, the errors it reports (compared with what the real CLI says
 // about the same configuration saved to a file), undo/redo and the modified flag.
 #include <boost/test/unit_test.hpp>
-
 #include <filesystem>
 
 #include "cli/cli_runner.hpp"
@@ -15,11 +14,14 @@ using namespace archscope::editor;
 
 namespace {
 
-ModelConfig preset(const char* name) { return load_preset(name, ARCHSCOPE_PRESETS); }
+ModelConfig preset(const char* name) {
+  return load_preset(name, ARCHSCOPE_PRESETS);
+}
 
 // What `archscope analyze --config` prints for `config` saved as a file, without the file name.
 std::string cli_error_for(const ModelConfig& config) {
-  const auto path = std::filesystem::temp_directory_path() / ("archscope-editor-" + std::to_string(::getpid()) + ".json");
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("archscope-editor-" + std::to_string(::getpid()) + ".json");
   save_config_file(config, path);
   const test::CliResult r = test::run_cli({"analyze", "--config", path.string()});
   std::filesystem::remove(path);
@@ -62,7 +64,8 @@ BOOST_AUTO_TEST_CASE(an_unreadable_pattern_is_not_applied_and_names_the_entry) {
   const auto e = doc.set_field("attention.pattern", std::string("sliding*5, flul"));
   BOOST_REQUIRE(e.has_value());
   BOOST_TEST(e->where() == "attention.pattern[1]");
-  BOOST_TEST(e->message() == "unknown attention kind 'flul'; expected one of full, sliding, chunked, mla, linear");
+  BOOST_TEST(e->message() ==
+             "unknown attention kind 'flul'; expected one of full, sliding, chunked, mla, linear");
   BOOST_TEST(doc.revision() == rev);
   BOOST_TEST(!doc.can_undo());
   const auto bad_count = doc.set_field("attention.pattern", std::string("sliding*x"));
@@ -109,8 +112,8 @@ BOOST_AUTO_TEST_CASE(per_layer_edits_fold_into_the_shortest_pattern) {
   for (int64_t i = 0; i < 32; ++i)
     if (i % 4 != 3) sliding.push_back(i);
   doc.set_layers_attention(sliding, AttentionKind::Sliding);
-  const LayerPattern<AttentionKind> expected = {AttentionKind::Sliding, AttentionKind::Sliding, AttentionKind::Sliding,
-                                                AttentionKind::Full};
+  const LayerPattern<AttentionKind> expected = {AttentionKind::Sliding, AttentionKind::Sliding,
+                                                AttentionKind::Sliding, AttentionKind::Full};
   BOOST_TEST((doc.config().attention.pattern == expected));
   BOOST_TEST(doc.error()->where() == "attention.sliding_window");  // sliding layers need a window
   doc.set_field("attention.sliding_window", int64_t{4096});
@@ -120,7 +123,8 @@ BOOST_AUTO_TEST_CASE(per_layer_edits_fold_into_the_shortest_pattern) {
   doc.set_layers_attention({31}, AttentionKind::Sliding);
   BOOST_TEST(doc.config().attention.pattern.size() == 29u);
   std::vector<AttentionKind> want;
-  for (int64_t i = 0; i < 32; ++i) want.push_back(i % 4 == 3 && i != 31 ? AttentionKind::Full : AttentionKind::Sliding);
+  for (int64_t i = 0; i < 32; ++i)
+    want.push_back(i % 4 == 3 && i != 31 ? AttentionKind::Full : AttentionKind::Sliding);
   BOOST_TEST((expand_pattern(doc.config().attention.pattern, 32) == want));
   BOOST_TEST((expand_layers(doc.config()).back().attention == AttentionKind::Sliding));
 }

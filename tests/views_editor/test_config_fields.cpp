@@ -2,7 +2,6 @@
 // config_to_json writes for any preset is a field, and reading then writing every field through
 // its text form changes nothing.
 #include <boost/test/unit_test.hpp>
-
 #include <set>
 
 #include "config/config_json.hpp"
@@ -16,7 +15,8 @@ namespace {
 
 void leaves(const nlohmann::json& j, const std::string& prefix, std::set<std::string>& out) {
   if (j.is_object()) {
-    for (auto it = j.begin(); it != j.end(); ++it) leaves(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), out);
+    for (auto it = j.begin(); it != j.end(); ++it)
+      leaves(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), out);
   } else {
     out.insert(prefix);  // arrays (patterns, dense_layers) are one field
   }
@@ -24,7 +24,8 @@ void leaves(const nlohmann::json& j, const std::string& prefix, std::set<std::st
 
 std::vector<ModelConfig> all_presets() {
   std::vector<ModelConfig> out;
-  for (const std::string& name : preset_names(ARCHSCOPE_PRESETS)) out.push_back(load_preset(name, ARCHSCOPE_PRESETS));
+  for (const std::string& name : preset_names(ARCHSCOPE_PRESETS))
+    out.push_back(load_preset(name, ARCHSCOPE_PRESETS));
   return out;
 }
 
@@ -40,8 +41,9 @@ BOOST_AUTO_TEST_CASE(every_json_leaf_of_every_preset_is_a_field) {
   for (const std::string& p : paths) BOOST_TEST(find_field(p) != nullptr, p);
   BOOST_TEST(find_field("position.rope_local") != nullptr);
   // Every sub-object the writer can emit was seen (mla, linear, temperature tuning, scaling, moe).
-  for (const char* p : {"attention.mla.kv_lora_rank", "attention.linear.conv_kernel", "attention.temperature_tuning.enabled",
-                        "position.rope.scaling.kind", "position.rope_local.theta", "moe.dense_layers"})
+  for (const char* p : {"attention.mla.kv_lora_rank", "attention.linear.conv_kernel",
+                        "attention.temperature_tuning.enabled", "position.rope.scaling.kind",
+                        "position.rope_local.theta", "moe.dense_layers"})
     BOOST_TEST(paths.count(p) == 1u, p);
 }
 
@@ -51,7 +53,8 @@ BOOST_AUTO_TEST_CASE(paths_are_unique_and_grouped) {
     BOOST_TEST(seen.insert(f.path).second, f.path);
     BOOST_TEST(!f.label.empty(), f.path);
     BOOST_TEST(!f.group.empty(), f.path);
-    if (f.kind == FieldKind::Choice || f.kind == FieldKind::Pattern) BOOST_TEST(!f.choices.empty(), f.path);
+    if (f.kind == FieldKind::Choice || f.kind == FieldKind::Pattern)
+      BOOST_TEST(!f.choices.empty(), f.path);
   }
   const auto groups = field_groups();
   BOOST_TEST(groups.front() == "Model");
@@ -83,7 +86,8 @@ BOOST_AUTO_TEST_CASE(errors_map_to_their_field) {
   BOOST_TEST(field_for_error("attention.kv_heads")->path == "attention.kv_heads");
   BOOST_TEST(field_for_error("my.json: attention.pattern[3]")->path == "attention.pattern");
   BOOST_TEST(field_for_error("moe.dense_layers[2]")->path == "moe.dense_layers");
-  BOOST_TEST(field_for_error("position.rope.scaling.factor")->path == "position.rope.scaling.factor");
+  BOOST_TEST(field_for_error("position.rope.scaling.factor")->path ==
+             "position.rope.scaling.factor");
   BOOST_TEST(field_for_error("position.rope_local.scaling")->path == "position.rope_local");
   BOOST_TEST(field_for_error("options.context") == nullptr);
 }

@@ -1,7 +1,6 @@
 // Explain texts: every topic renders for every preset with no hole, names its sources, and the
 // numbers it shows are the plan's — checked against arithmetic from the model cards.
 #include <boost/test/unit_test.hpp>
-
 #include <filesystem>
 
 #include "common/error.hpp"
@@ -16,7 +15,8 @@ using namespace archscope::explain;
 
 namespace {
 
-const std::filesystem::path kAssets = std::filesystem::path(ARCHSCOPE_SOURCE_DIR) / "assets" / "explain";
+const std::filesystem::path kAssets =
+    std::filesystem::path(ARCHSCOPE_SOURCE_DIR) / "assets" / "explain";
 
 const Topic& topic(const std::string& id) {
   static const std::vector<Topic> topics = load_topics(kAssets);
@@ -29,7 +29,9 @@ Analysis analysis(const char* preset, int64_t context = 4096, bool hardware = fa
   AnalysisOptions o;
   o.context = context;
   return summarize(load_preset(preset, ARCHSCOPE_PRESETS), o,
-                   hardware ? std::optional(load_hardware("h100-sxm", hardware_dir(ARCHSCOPE_PRESETS))) : std::nullopt);
+                   hardware
+                       ? std::optional(load_hardware("h100-sxm", hardware_dir(ARCHSCOPE_PRESETS)))
+                       : std::nullopt);
 }
 
 std::string rendered(const char* id, const Analysis& a, const ExplainParams& p = {}) {
@@ -47,7 +49,9 @@ std::string squeeze(const std::string& s) {
   return out;
 }
 
-bool contains(const std::string& text, const std::string& part) { return squeeze(text).find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return squeeze(text).find(part) != std::string::npos;
+}
 
 }  // namespace
 
@@ -69,7 +73,8 @@ BOOST_AUTO_TEST_CASE(every_topic_renders_for_every_preset_without_holes) {
       const Analysis a = analysis(name.c_str(), 8192, hw);
       for (const std::string& id : topic_ids()) {
         std::string text;
-        BOOST_CHECK_NO_THROW(text = render_with_sources(topic(id), topic_variables(id, a, {8, true})));
+        BOOST_CHECK_NO_THROW(text =
+                                 render_with_sources(topic(id), topic_variables(id, a, {8, true})));
         BOOST_TEST(!contains(text, "{{"), name + " " + id);
         BOOST_TEST(!contains(text, "nan"), name + " " + id);
         BOOST_TEST(contains(text, "**Sources**"), name + " " + id);
@@ -85,7 +90,8 @@ BOOST_AUTO_TEST_CASE(gqa_numbers_are_the_plans_and_the_model_cards) {
   BOOST_TEST(a.kv.bytes_per_token == 2u * 32 * 8 * 128 * 2);
   const std::string text = rendered("attention-heads", a);
   BOOST_TEST(contains(text, "8 KV heads for 32 query"));
-  BOOST_TEST(contains(text, "stores 4× less KV than MHA would, **128 KiB instead of 512 KiB per token**"));
+  BOOST_TEST(
+      contains(text, "stores 4× less KV than MHA would, **128 KiB instead of 512 KiB per token**"));
   const Variables v = topic_variables("attention-heads", a);
   BOOST_TEST(v.at("mha_kv_per_token").number == 2.0 * 32 * 32 * 128 * 2);
 }
@@ -126,7 +132,8 @@ BOOST_AUTO_TEST_CASE(lora_size_from_the_projection_shapes) {
   BOOST_TEST(v.at("modules").number == 128);
   const Variables all = topic_variables("lora", analysis("llama3-8b"), {16, true});
   // + gate and up (4096→14336) and down (14336→4096) per layer.
-  BOOST_TEST(all.at("adapter_params").number == v.at("adapter_params").number + 32.0 * 16 * 3 * (4096 + 14336));
+  BOOST_TEST(all.at("adapter_params").number ==
+             v.at("adapter_params").number + 32.0 * 16 * 3 * (4096 + 14336));
 }
 
 BOOST_AUTO_TEST_CASE(quantization_and_tying) {
@@ -140,11 +147,14 @@ BOOST_AUTO_TEST_CASE(quantization_and_tying) {
   BOOST_TEST(q.at("int4_weights").number == 2 * plain + matmul / 2);
   const Variables t = topic_variables("weight-tying", analysis("qwen3-0.6b"));
   BOOST_TEST(t.at("tied").truthy);
-  BOOST_TEST(t.at("flipped_params").number - static_cast<double>(analysis("qwen3-0.6b").params.total) == 151936.0 * 1024);
+  BOOST_TEST(t.at("flipped_params").number -
+                 static_cast<double>(analysis("qwen3-0.6b").params.total) ==
+             151936.0 * 1024);
 }
 
 BOOST_AUTO_TEST_CASE(templates_refuse_holes) {
-  const Topic t = parse_topic("---\nid: x\ntitle: X\nsources:\n- a\n---\n{{#if a}}{{b}}{{else}}{{c}}{{/if}}", "x.md");
+  const Topic t = parse_topic(
+      "---\nid: x\ntitle: X\nsources:\n- a\n---\n{{#if a}}{{b}}{{else}}{{c}}{{/if}}", "x.md");
   Variables v;
   v["a"] = {"yes", true, 1};
   v["b"] = {"B", false, 0};

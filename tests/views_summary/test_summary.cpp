@@ -1,7 +1,6 @@
 // The summary rows over analyze --json, the preset rows (a broken file is a row with its error),
 // and the per-edit analysis job (errors come back, never thrown).
 #include <boost/test/unit_test.hpp>
-
 #include <filesystem>
 #include <fstream>
 
@@ -42,7 +41,11 @@ BOOST_AUTO_TEST_CASE(cells_show_the_json_values) {
 
 BOOST_AUTO_TEST_CASE(memory_fit_rows_read_the_engines_memory_object) {
   nlohmann::json j = {{"hardware", {{"name", "h100-sxm"}}},
-                      {"memory", {{"fits", false}, {"required_bytes", 1342177280000ull}, {"device_bytes", 85899345920ull}, {"min_devices", 16}}}};
+                      {"memory",
+                       {{"fits", false},
+                        {"required_bytes", 1342177280000ull},
+                        {"device_bytes", 85899345920ull},
+                        {"min_devices", 16}}}};
   const Cell fit = cell(j, row("/memory", Format::MemoryFit));
   BOOST_TEST(fit.present);
   BOOST_TEST(fit.display == "needs 16 × h100-sxm");
@@ -55,7 +58,9 @@ BOOST_AUTO_TEST_CASE(memory_fit_rows_read_the_engines_memory_object) {
 }
 
 BOOST_AUTO_TEST_CASE(rate_is_the_inverse_of_the_time) {
-  AnalysisInput in{load_preset("qwen3-8b", ARCHSCOPE_PRESETS), {}, load_hardware("h100-sxm", hardware_dir(ARCHSCOPE_PRESETS))};
+  AnalysisInput in{load_preset("qwen3-8b", ARCHSCOPE_PRESETS),
+                   {},
+                   load_hardware("h100-sxm", hardware_dir(ARCHSCOPE_PRESETS))};
   const AnalysisResult r = compute_analysis(in);
   const double s = r.json["roofline"]["decode"]["per_token_s"].get<double>();
   const Cell rate = cell(r.json, row("/roofline/decode/per_token_s", Format::Rate));
@@ -71,16 +76,19 @@ BOOST_AUTO_TEST_CASE(analysis_job_reports_errors) {
   BOOST_TEST(!r.analysis);
   AnalysisOptions o;
   o.context = 0;
-  const AnalysisResult r2 = compute_analysis({load_preset("llama3-8b", ARCHSCOPE_PRESETS), o, std::nullopt});
+  const AnalysisResult r2 =
+      compute_analysis({load_preset("llama3-8b", ARCHSCOPE_PRESETS), o, std::nullopt});
   BOOST_REQUIRE(r2.error.has_value());
   BOOST_TEST(r2.error->where() == "options.context");
-  const AnalysisResult ok = compute_analysis({load_preset("gemma3-27b", ARCHSCOPE_PRESETS), {}, std::nullopt});
+  const AnalysisResult ok =
+      compute_analysis({load_preset("gemma3-27b", ARCHSCOPE_PRESETS), {}, std::nullopt});
   BOOST_TEST(ok.layer_charts.size() == 5u);
   BOOST_TEST((ok.json == analysis_to_json(*ok.analysis)));
 }
 
 BOOST_AUTO_TEST_CASE(preset_rows_keep_broken_files_as_rows) {
-  const auto dir = std::filesystem::temp_directory_path() / ("archscope-rows-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("archscope-rows-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   save_config_file(load_preset("qwen3-8b", ARCHSCOPE_PRESETS), dir / "mine.json");
   std::ofstream(dir / "broken.json") << "{\"format\": \"archscope.model/1\", \"d_model\": -4}";

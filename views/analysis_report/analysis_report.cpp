@@ -65,7 +65,8 @@ void md_table(std::string& out, const TableData& t) {
 
 std::string safe_stem(const std::string& stem) {
   std::string s;
-  for (unsigned char c : stem) s += std::isalnum(c) || c == '-' || c == '_' || c == '.' ? static_cast<char>(c) : '-';
+  for (unsigned char c : stem)
+    s += std::isalnum(c) || c == '-' || c == '_' || c == '.' ? static_cast<char>(c) : '-';
   return s.empty() ? "analysis" : s;
 }
 
@@ -74,9 +75,14 @@ std::string safe_stem(const std::string& stem) {
 std::string render_analysis_html(const Analysis& a) {
   const nlohmann::json j = analysis_to_json(a);
   const std::string title = "archscope analysis: " + a.config->name;
-  std::string out = "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\" xml:lang=\"en\">\n<head>\n";
-  out += "<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n";
-  out += "<title>" + escape(title) + "</title>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n<main>\n";
+  std::string out =
+      "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\" "
+      "xml:lang=\"en\">\n<head>\n";
+  out +=
+      "<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, "
+      "initial-scale=1\"/>\n";
+  out += "<title>" + escape(title) + "</title>\n<style>" + std::string(kStyle) +
+         "</style>\n</head>\n<body>\n<main>\n";
   out += "<h1>" + escape(title) + "</h1>\n<p class=\"lead\">" + escape(subtitle(a)) + "</p>\n";
   for (const auto& w : summary::warnings(j)) out += "<p class=\"warn\">" + escape(w) + "</p>\n";
   html_table(out, summary_table(j));
@@ -91,7 +97,8 @@ std::string render_analysis_html(const Analysis& a) {
 MarkdownReport render_analysis_markdown(const Analysis& a, const std::string& stem) {
   const nlohmann::json j = analysis_to_json(a);
   MarkdownReport r;
-  r.markdown = "# archscope analysis: " + markdown_escape(a.config->name) + "\n\n" + markdown_escape(subtitle(a)) + "\n\n";
+  r.markdown = "# archscope analysis: " + markdown_escape(a.config->name) + "\n\n" +
+               markdown_escape(subtitle(a)) + "\n\n";
   for (const auto& w : summary::warnings(j)) r.markdown += "> " + markdown_escape(w) + "\n\n";
   md_table(r.markdown, summary_table(j));
   md_table(r.markdown, component_table(a));
@@ -121,7 +128,8 @@ void write_analysis_report(const std::filesystem::path& path, const Analysis& a)
   } else if (ext == ".json") {
     write(path, analysis_to_json(a).dump(2) + "\n");
   } else {
-    throw Error(ErrorKind::Validation, "--out", "'" + path.string() + "': use a .html, .md or .json file name");
+    throw Error(ErrorKind::Validation, "--out",
+                "'" + path.string() + "': use a .html, .md or .json file name");
   }
 }
 

@@ -12,7 +12,8 @@
 namespace archscope::views {
 
 std::string render_analysis_html(const Analysis& analysis);
-MarkdownReport render_analysis_markdown(const Analysis& analysis, const std::string& stem = "analysis");
+MarkdownReport render_analysis_markdown(const Analysis& analysis,
+                                        const std::string& stem = "analysis");
 
 // By extension: .html/.htm, .md/.markdown (figures next to it), .json (analysis_to_json). Throws
 // Error(Validation, "--out") for another extension and Error(Io) when a file cannot be written.

@@ -11,9 +11,11 @@ namespace archscope::views::analysis_detail {
 
 std::string subtitle(const Analysis& a) {
   const AnalysisOptions& o = a.options;
-  std::string s = "context " + text::grouped(static_cast<uint64_t>(o.context)) + " · batch " + std::to_string(o.batch) +
-                  " · weights " + to_string(o.weights) + " · KV " + to_string(o.kv);
-  if (dtype_is_quantized(o.weights) && o.quant_group_size > 0) s += " (scales per " + std::to_string(o.quant_group_size) + ")";
+  std::string s = "context " + text::grouped(static_cast<uint64_t>(o.context)) + " · batch " +
+                  std::to_string(o.batch) + " · weights " + to_string(o.weights) + " · KV " +
+                  to_string(o.kv);
+  if (dtype_is_quantized(o.weights) && o.quant_group_size > 0)
+    s += " (scales per " + std::to_string(o.quant_group_size) + ")";
   s += a.hardware ? " · " + a.hardware->name : std::string(" · no hardware profile");
   return s;
 }
@@ -28,12 +30,15 @@ TableData summary_table(const nlohmann::json& analysis) {
 }
 
 TableData component_table(const Analysis& a) {
-  TableData t{"Parameters and FLOPs by component", {"component", "params", "share", "active", "decode FLOPs", "prefill FLOPs"},
-              "lrrrrr", {}};
+  TableData t{"Parameters and FLOPs by component",
+              {"component", "params", "share", "active", "decode FLOPs", "prefill FLOPs"},
+              "lrrrrr",
+              {}};
   for (int i = 0; i < kComponentCount; ++i) {
     const ComponentFigures& f = a.components[static_cast<size_t>(i)];
-    t.rows.push_back({to_string(static_cast<Component>(i)), text::grouped(f.params), text::percent(f.params, a.params.total),
-                      text::grouped(f.params_active), text::si(static_cast<double>(f.decode_flops), "FLOP"),
+    t.rows.push_back({to_string(static_cast<Component>(i)), text::grouped(f.params),
+                      text::percent(f.params, a.params.total), text::grouped(f.params_active),
+                      text::si(static_cast<double>(f.decode_flops), "FLOP"),
                       text::si(static_cast<double>(f.prefill_flops), "FLOP")});
   }
   return t;
@@ -41,15 +46,18 @@ TableData component_table(const Analysis& a) {
 
 TableData layer_table(const Analysis& a) {
   TableData t{"Per layer: decode step at the context; KV held after the prefill",
-              {"layer", "attention", "position", "ffn", "params", "decode FLOPs", "KV held"}, "llllrrr", {}};
+              {"layer", "attention", "position", "ffn", "params", "decode FLOPs", "KV held"},
+              "llllrrr",
+              {}};
   for (size_t i = 0; i < a.decode.layers.size(); ++i) {
     const LayerPlan& l = a.decode.layers[i];
     const PlanTotals d = totals(l.ops), p = totals(a.prefill.layers[i].ops);
     std::string attention = to_string(l.spec.attention);
     if (l.spec.window > 0) attention += " " + std::to_string(l.spec.window);
     t.rows.push_back({std::to_string(l.spec.index), attention,
-                      l.spec.attention == AttentionKind::Linear ? "-" : to_string(l.spec.position), l.spec.moe ? "moe" : "dense",
-                      text::grouped(d.params), text::si(static_cast<double>(d.flops), "FLOP"),
+                      l.spec.attention == AttentionKind::Linear ? "-" : to_string(l.spec.position),
+                      l.spec.moe ? "moe" : "dense", text::grouped(d.params),
+                      text::si(static_cast<double>(d.flops), "FLOP"),
                       text::binary_bytes(static_cast<double>(p.kv_bytes_held))});
   }
   return t;

@@ -9,10 +9,10 @@
 
 namespace archscope::views::analysis_detail {
 
-std::string subtitle(const Analysis& a);               // options and hardware in one line
+std::string subtitle(const Analysis& a);                  // options and hardware in one line
 TableData summary_table(const nlohmann::json& analysis);  // the studio's summary rows
 TableData component_table(const Analysis& a);
 TableData layer_table(const Analysis& a);
-std::vector<Figure> figures(const Analysis& a);        // block diagram, per-layer params and KV
+std::vector<Figure> figures(const Analysis& a);  // block diagram, per-layer params and KV
 
 }  // namespace archscope::views::analysis_detail

@@ -29,8 +29,10 @@ int main(int argc, char** argv) {
     ms.push_back(r.seconds * 1e3);
   }
   std::sort(ms.begin(), ms.end());
-  std::printf("%s (%lld layers), context %lld, %s: median %.2f ms, min %.2f ms, max %.2f ms over %d runs\n",
-              preset.c_str(), static_cast<long long>(in.config.n_layers), static_cast<long long>(in.options.context),
-              in.hardware->name.c_str(), ms[ms.size() / 2], ms.front(), ms.back(), repeats);
+  std::printf(
+      "%s (%lld layers), context %lld, %s: median %.2f ms, min %.2f ms, max %.2f ms over %d runs\n",
+      preset.c_str(), static_cast<long long>(in.config.n_layers),
+      static_cast<long long>(in.options.context), in.hardware->name.c_str(), ms[ms.size() / 2],
+      ms.front(), ms.back(), repeats);
   return 0;
 }

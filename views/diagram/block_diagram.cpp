@@ -37,7 +37,8 @@ Figures& operator+=(Figures& a, const Figures& b) {
 
 Figures times(Figures f, int64_t k) {
   const auto n = static_cast<uint64_t>(k);
-  return {f.params * n, f.params_active * n, f.decode_flops * n, f.prefill_flops * n, f.kv_bytes_held * n};
+  return {f.params * n, f.params_active * n, f.decode_flops * n, f.prefill_flops * n,
+          f.kv_bytes_held * n};
 }
 
 // Layers collapse into one run when they read the same and cost the same.
@@ -54,17 +55,23 @@ struct LayerKey {
 
 std::string kind_word(AttentionKind k) {
   switch (k) {
-    case AttentionKind::Full: return "full-attention";
-    case AttentionKind::Sliding: return "sliding-window";
-    case AttentionKind::Chunked: return "chunked";
-    case AttentionKind::Mla: return "MLA";
-    case AttentionKind::Linear: return "linear-attention";
+    case AttentionKind::Full:
+      return "full-attention";
+    case AttentionKind::Sliding:
+      return "sliding-window";
+    case AttentionKind::Chunked:
+      return "chunked";
+    case AttentionKind::Mla:
+      return "MLA";
+    case AttentionKind::Linear:
+      return "linear-attention";
   }
   return "";
 }
 
 std::string range_text(int64_t first, int64_t count) {
-  return count == 1 ? "L" + std::to_string(first) : "L" + std::to_string(first) + "–L" + std::to_string(first + count - 1);
+  return count == 1 ? "L" + std::to_string(first)
+                    : "L" + std::to_string(first) + "–L" + std::to_string(first + count - 1);
 }
 
 Block layer_run(const LayerPlan& layer, const LayerKey& key, int64_t count) {
@@ -80,12 +87,14 @@ Block layer_run(const LayerPlan& layer, const LayerKey& key, int64_t count) {
   b.layer_range = range_text(b.first_layer, count);
   const std::string what = kind_word(b.attention) + (b.moe ? " MoE" : " dense");
   b.title = count == 1 ? what + " layer" : "×" + std::to_string(count) + " " + what + " layers";
-  b.title[0] = count == 1 ? static_cast<char>(std::toupper(static_cast<unsigned char>(b.title[0]))) : b.title[0];
+  b.title[0] = count == 1 ? static_cast<char>(std::toupper(static_cast<unsigned char>(b.title[0])))
+                          : b.title[0];
   return b;
 }
 
 bool same_run(const Block& a, const Block& b) {
-  if (a.count != b.count || !(a.per_layer == b.per_layer) || a.lines.size() != b.lines.size()) return false;
+  if (a.count != b.count || !(a.per_layer == b.per_layer) || a.lines.size() != b.lines.size())
+    return false;
   for (size_t i = 0; i < a.lines.size(); ++i)
     if (a.lines[i].text != b.lines[i].text) return false;
   return true;
@@ -103,7 +112,8 @@ std::vector<StackItem> fold(const std::vector<Block>& runs) {
       size_t repeat = 1;
       while (i + unit * (repeat + 1) <= runs.size()) {
         bool same = true;
-        for (size_t k = 0; k < unit && same; ++k) same = same_run(runs[i + k], runs[i + unit * repeat + k]);
+        for (size_t k = 0; k < unit && same; ++k)
+          same = same_run(runs[i + k], runs[i + unit * repeat + k]);
         if (!same) break;
         ++repeat;
       }
@@ -138,18 +148,22 @@ BlockDiagram build_diagram(const Analysis& a) {
   BlockDiagram d;
   d.model = c.name;
   d.caption = "context " + text::grouped(static_cast<uint64_t>(a.options.context)) + " · batch " +
-              std::to_string(a.options.batch) + " · weights " + to_string(a.options.weights) + " · KV " +
-              to_string(a.options.kv);
+              std::to_string(a.options.batch) + " · weights " + to_string(a.options.weights) +
+              " · KV " + to_string(a.options.kv);
 
   d.embedding.kind = Block::Kind::Embedding;
   d.embedding.title = "Embedding";
-  d.embedding.lines.push_back({"embedding", "token embedding " + text::grouped(static_cast<uint64_t>(c.vocab_size)) +
-                                                " × " + text::grouped(static_cast<uint64_t>(c.d_model))});
-  if (c.embedding_scale != 1.0) d.embedding.lines.push_back({"embedding_scale", "scaled ×" + text::fixed(c.embedding_scale, 2)});
+  d.embedding.lines.push_back(
+      {"embedding", "token embedding " + text::grouped(static_cast<uint64_t>(c.vocab_size)) +
+                        " × " + text::grouped(static_cast<uint64_t>(c.d_model))});
+  if (c.embedding_scale != 1.0)
+    d.embedding.lines.push_back(
+        {"embedding_scale", "scaled ×" + text::fixed(c.embedding_scale, 2)});
   for (const auto& layer : expand_layers(c))
     if (layer.position == PositionKind::Learned) {
-      d.embedding.lines.push_back({"positions", "learned positions " + text::grouped(static_cast<uint64_t>(c.max_context)) +
-                                                    " × " + text::grouped(static_cast<uint64_t>(c.d_model))});
+      d.embedding.lines.push_back(
+          {"positions", "learned positions " + text::grouped(static_cast<uint64_t>(c.max_context)) +
+                            " × " + text::grouped(static_cast<uint64_t>(c.d_model))});
       break;
     }
   d.embedding.per_layer = d.embedding.total = sum(a.decode.prologue, a.prefill.prologue);
@@ -160,7 +174,8 @@ BlockDiagram build_diagram(const Analysis& a) {
     const LayerKey key{layer_lines(c, layer.spec), sum(layer.ops, a.prefill.layers[i].ops)};
     size_t j = i + 1;
     while (j < a.decode.layers.size()) {
-      const LayerKey next{layer_lines(c, a.decode.layers[j].spec), sum(a.decode.layers[j].ops, a.prefill.layers[j].ops)};
+      const LayerKey next{layer_lines(c, a.decode.layers[j].spec),
+                          sum(a.decode.layers[j].ops, a.prefill.layers[j].ops)};
       if (!next.same(key)) break;
       ++j;
     }
@@ -172,10 +187,13 @@ BlockDiagram build_diagram(const Analysis& a) {
   d.head.kind = Block::Kind::Head;
   d.head.title = "Head";
   d.head.lines.push_back({"final_norm", "final norm"});
-  d.head.lines.push_back({"lm_head", c.tied_embeddings ? "LM head tied to the embedding"
-                                                       : "LM head " + text::grouped(static_cast<uint64_t>(c.d_model)) + " × " +
-                                                             text::grouped(static_cast<uint64_t>(c.vocab_size))});
-  if (c.final_softcap > 0) d.head.lines.push_back({"final_softcap", "logit soft-cap " + text::fixed(c.final_softcap, 1)});
+  d.head.lines.push_back(
+      {"lm_head", c.tied_embeddings
+                      ? "LM head tied to the embedding"
+                      : "LM head " + text::grouped(static_cast<uint64_t>(c.d_model)) + " × " +
+                            text::grouped(static_cast<uint64_t>(c.vocab_size))});
+  if (c.final_softcap > 0)
+    d.head.lines.push_back({"final_softcap", "logit soft-cap " + text::fixed(c.final_softcap, 1)});
   if (c.mtp_layers > 0)
     d.head.lines.push_back({"mtp", std::to_string(c.mtp_layers) + " MTP module(s), not counted"});
   d.head.per_layer = d.head.total = sum(a.decode.epilogue, a.prefill.epilogue);

@@ -22,21 +22,21 @@ struct Line {
 
 // Figures summed over the block's ops in the analysis' plans.
 struct Figures {
-  uint64_t params = 0;          // decode plan (parameters do not depend on the phase)
+  uint64_t params = 0;  // decode plan (parameters do not depend on the phase)
   uint64_t params_active = 0;
-  uint64_t decode_flops = 0;    // one decode step at the analysis' context and batch
+  uint64_t decode_flops = 0;  // one decode step at the analysis' context and batch
   uint64_t prefill_flops = 0;
-  uint64_t kv_bytes_held = 0;   // after the prefill of `context` tokens × batch
+  uint64_t kv_bytes_held = 0;  // after the prefill of `context` tokens × batch
   bool operator==(const Figures&) const = default;
 };
 
 struct Block {
   enum class Kind { Embedding, Layers, Head };
   Kind kind = Kind::Layers;
-  std::string title;         // "×58 MoE layers", "Layer 61", "Embedding", "Head"
-  std::string layer_range;   // "L3–L60" ("" outside the stack)
+  std::string title;        // "×58 MoE layers", "Layer 61", "Embedding", "Head"
+  std::string layer_range;  // "L3–L60" ("" outside the stack)
   int64_t first_layer = 0;
-  int64_t count = 0;         // layers in the run (Layers)
+  int64_t count = 0;  // layers in the run (Layers)
   AttentionKind attention = AttentionKind::Full;
   bool moe = false;
   std::vector<Line> lines;

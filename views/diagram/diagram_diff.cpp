@@ -10,7 +10,9 @@ namespace archscope::diagram {
 std::string block_id(size_t item, size_t block) {
   return "stack." + std::to_string(item) + "." + std::to_string(block);
 }
-std::string line_id(const std::string& block, const std::string& key) { return block + "/" + key; }
+std::string line_id(const std::string& block, const std::string& key) {
+  return block + "/" + key;
+}
 
 namespace {
 
@@ -19,12 +21,14 @@ std::vector<std::pair<std::string, const Block*>> blocks_of(const BlockDiagram& 
   std::vector<std::pair<std::string, const Block*>> out;
   out.emplace_back("embedding", &d.embedding);
   for (size_t i = 0; i < d.stack.size(); ++i)
-    for (size_t b = 0; b < d.stack[i].blocks.size(); ++b) out.emplace_back(block_id(i, b), &d.stack[i].blocks[b]);
+    for (size_t b = 0; b < d.stack[i].blocks.size(); ++b)
+      out.emplace_back(block_id(i, b), &d.stack[i].blocks[b]);
   out.emplace_back("head", &d.head);
   return out;
 }
 
-const Block* find(const std::vector<std::pair<std::string, const Block*>>& blocks, const std::string& id) {
+const Block* find(const std::vector<std::pair<std::string, const Block*>>& blocks,
+                  const std::string& id) {
   for (const auto& [i, b] : blocks)
     if (i == id) return b;
   return nullptr;
@@ -42,7 +46,8 @@ std::string line_text(const Block& b, const std::string& key, bool& found) {
 
 // Marks in `mark` what differs in `a` from `b` (same ids).
 void compare(const std::vector<std::pair<std::string, const Block*>>& a,
-             const std::vector<std::pair<std::string, const Block*>>& b, std::set<std::string>& mark) {
+             const std::vector<std::pair<std::string, const Block*>>& b,
+             std::set<std::string>& mark) {
   for (const auto& [id, block] : a) {
     const Block* other = find(b, id);
     if (!other) {
@@ -60,9 +65,11 @@ void compare(const std::vector<std::pair<std::string, const Block*>>& a,
   }
 }
 
-void flatten(const nlohmann::ordered_json& j, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
+void flatten(const nlohmann::ordered_json& j, const std::string& prefix,
+             std::vector<std::pair<std::string, std::string>>& out) {
   if (j.is_object()) {
-    for (auto it = j.begin(); it != j.end(); ++it) flatten(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), out);
+    for (auto it = j.begin(); it != j.end(); ++it)
+      flatten(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), out);
   } else {
     out.emplace_back(prefix, j.dump());
   }
@@ -103,7 +110,8 @@ std::vector<FieldRow> diff_fields(const std::vector<const ModelConfig*>& configs
       const auto it = values[i].find(path);
       row.values.push_back(it == values[i].end() ? "—" : it->second);
     }
-    row.differs = std::any_of(row.values.begin(), row.values.end(), [&](const std::string& v) { return v != row.values[0]; });
+    row.differs = std::any_of(row.values.begin(), row.values.end(),
+                              [&](const std::string& v) { return v != row.values[0]; });
     rows.push_back(std::move(row));
   }
   return rows;

@@ -27,7 +27,7 @@ struct LayoutBox {
 };
 
 struct LayoutText {
-  double x = 0, y = 0;  // baseline start
+  double x = 0, y = 0;   // baseline start
   double max_width = 0;  // the renderer elides beyond this
   std::string text;
   TextStyle style = TextStyle::Body;
@@ -52,6 +52,7 @@ double font_size(TextStyle style);
 Rgb changed_fill();
 Rgb changed_stroke();
 
-DiagramLayout layout_diagram(const BlockDiagram& diagram, const std::set<std::string>& changed = {});
+DiagramLayout layout_diagram(const BlockDiagram& diagram,
+                             const std::set<std::string>& changed = {});
 
 }  // namespace archscope::diagram

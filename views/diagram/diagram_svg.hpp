@@ -10,6 +10,7 @@
 namespace archscope::diagram {
 
 // Layouts side by side, left to right, `gap` pixels apart; `title` is the document title.
-std::string diagrams_svg(const std::vector<DiagramLayout>& layouts, const std::string& title, double gap = 24);
+std::string diagrams_svg(const std::vector<DiagramLayout>& layouts, const std::string& title,
+                         double gap = 24);
 
 }  // namespace archscope::diagram

@@ -18,16 +18,21 @@ std::optional<Error> validation_error(const ModelConfig& c) {
 }
 
 template <class E>
-void set_layers(LayerPattern<E>& pattern, int64_t n_layers, const std::vector<int64_t>& layers, E kind) {
+void set_layers(LayerPattern<E>& pattern, int64_t n_layers, const std::vector<int64_t>& layers,
+                E kind) {
   std::vector<E> per_layer = expand_pattern(pattern, n_layers);
-  if (per_layer.empty()) per_layer.assign(static_cast<size_t>(std::max<int64_t>(n_layers, 0)), kind);
+  if (per_layer.empty())
+    per_layer.assign(static_cast<size_t>(std::max<int64_t>(n_layers, 0)), kind);
   for (int64_t i : layers)
-    if (i >= 0 && i < static_cast<int64_t>(per_layer.size())) per_layer[static_cast<size_t>(i)] = kind;
+    if (i >= 0 && i < static_cast<int64_t>(per_layer.size()))
+      per_layer[static_cast<size_t>(i)] = kind;
   pattern = shortest_pattern(per_layer);
 }
 }  // namespace
 
-ConfigDocument::ConfigDocument(ModelConfig initial) { reset(std::move(initial)); }
+ConfigDocument::ConfigDocument(ModelConfig initial) {
+  reset(std::move(initial));
+}
 
 void ConfigDocument::reset(ModelConfig config) {
   history_.clear();
@@ -45,7 +50,8 @@ void ConfigDocument::changed() {
 void ConfigDocument::commit(ModelConfig next, std::string label) {
   if (next == config_) return;  // nothing changed: no undo step
   // A new edit after undo drops the redo branch; if the saved state was on it, it is gone.
-  if (saved_position_ > position_ && saved_position_ != kSavedStateGone) saved_position_ = kSavedStateGone;
+  if (saved_position_ > position_ && saved_position_ != kSavedStateGone)
+    saved_position_ = kSavedStateGone;
   history_.resize(position_ + 1);
   history_.push_back({next, std::move(label)});
   ++position_;
@@ -53,7 +59,8 @@ void ConfigDocument::commit(ModelConfig next, std::string label) {
     history_.erase(history_.begin());
     --position_;
     // The saved state fell off the history: the document can no longer get back to it.
-    if (saved_position_ != kSavedStateGone) saved_position_ = saved_position_ == 0 ? kSavedStateGone : saved_position_ - 1;
+    if (saved_position_ != kSavedStateGone)
+      saved_position_ = saved_position_ == 0 ? kSavedStateGone : saved_position_ - 1;
   }
   config_ = std::move(next);
   changed();
@@ -95,7 +102,9 @@ std::optional<Error> ConfigDocument::set_layers_moe(const std::vector<int64_t>& 
   return std::nullopt;
 }
 
-void ConfigDocument::replace(ModelConfig config, std::string label) { commit(std::move(config), std::move(label)); }
+void ConfigDocument::replace(ModelConfig config, std::string label) {
+  commit(std::move(config), std::move(label));
+}
 
 std::string ConfigDocument::undo_label() const {
   return can_undo() ? "Undo " + history_[position_].label : "Undo";

@@ -15,7 +15,8 @@ namespace archscope::editor::detail {
 // Text forms of patterns and integer lists, parsed with the JSON reader's own rules and messages.
 std::string pattern_text(const std::vector<std::string>& names);
 std::vector<std::string> split_list(const std::string& text);
-LayerPattern<AttentionKind> parse_attention_pattern(const std::string& text, const std::string& path);
+LayerPattern<AttentionKind> parse_attention_pattern(const std::string& text,
+                                                    const std::string& path);
 LayerPattern<PositionKind> parse_position_pattern(const std::string& text, const std::string& path);
 std::vector<int64_t> parse_int_list(const std::string& text, const std::string& path);
 std::string int_list_text(const std::vector<int64_t>& values);
@@ -46,7 +47,8 @@ std::vector<std::string> enum_choices() {
 
 // `access(config)` returns a pointer to the member, or null where the field does not apply.
 template <class Access>
-FieldSpec field(std::string path, std::string group, std::string label, std::string help, Access access) {
+FieldSpec field(std::string path, std::string group, std::string label, std::string help,
+                Access access) {
   using Ptr = decltype(access(std::declval<ModelConfig&>()));
   using T = std::remove_pointer_t<Ptr>;
   FieldSpec f;
@@ -54,11 +56,13 @@ FieldSpec field(std::string path, std::string group, std::string label, std::str
   f.group = std::move(group);
   f.label = std::move(label);
   f.help = std::move(help);
-  f.applies = [access](const ModelConfig& c) { return access(const_cast<ModelConfig&>(c)) != nullptr; };
+  f.applies = [access](const ModelConfig& c) {
+    return access(const_cast<ModelConfig&>(c)) != nullptr;
+  };
   f.get = [access](const ModelConfig& c) -> FieldValue {
     const T* p = access(const_cast<ModelConfig&>(c));
-    if constexpr (std::is_same_v<T, int64_t> || std::is_same_v<T, double> || std::is_same_v<T, bool> ||
-                  std::is_same_v<T, std::string>) {
+    if constexpr (std::is_same_v<T, int64_t> || std::is_same_v<T, double> ||
+                  std::is_same_v<T, bool> || std::is_same_v<T, std::string>) {
       return p ? FieldValue(*p) : FieldValue(T{});
     } else if constexpr (std::is_enum_v<T>) {
       return p ? std::string(to_string(*p)) : std::string();
@@ -71,15 +75,16 @@ FieldSpec field(std::string path, std::string group, std::string label, std::str
   f.set = [access, path](ModelConfig& c, const FieldValue& v) {
     T* p = access(c);
     if (!p) return;
-    if constexpr (std::is_same_v<T, int64_t> || std::is_same_v<T, double> || std::is_same_v<T, bool> ||
-                  std::is_same_v<T, std::string>) {
+    if constexpr (std::is_same_v<T, int64_t> || std::is_same_v<T, double> ||
+                  std::is_same_v<T, bool> || std::is_same_v<T, std::string>) {
       *p = std::get<T>(v);
     } else if constexpr (std::is_enum_v<T>) {
       const std::string& name = std::get<std::string>(v);
       const auto parsed = parse_enum<T>(name);
       if (!parsed) {
-        throw Error(ErrorKind::Parse, path, std::string("unknown ") + EnumInfo<T>::what + " '" + name +
-                                                "'; expected one of " + enum_names<T>());
+        throw Error(ErrorKind::Parse, path,
+                    std::string("unknown ") + EnumInfo<T>::what + " '" + name +
+                        "'; expected one of " + enum_names<T>());
       }
       *p = *parsed;
     } else if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
@@ -116,23 +121,30 @@ FieldSpec field(std::string path, std::string group, std::string label, std::str
 
 // The 14 fields of a Rope (theta, partial rotary, interleaving, scaling) under `prefix`.
 template <class Access>
-void add_rope_fields(std::vector<FieldSpec>& out, const std::string& prefix, const std::string& group,
-                     Access rope) {
+void add_rope_fields(std::vector<FieldSpec>& out, const std::string& prefix,
+                     const std::string& group, Access rope) {
   const auto sub = [&](auto member) {
-    return [rope, member](ModelConfig& c) { Rope* r = rope(c); return r ? &member(*r) : nullptr; };
+    return [rope, member](ModelConfig& c) {
+      Rope* r = rope(c);
+      return r ? &member(*r) : nullptr;
+    };
   };
   out.push_back(field(prefix + ".theta", group, "RoPE θ", "Base of the rotary frequencies",
                       sub([](Rope& r) -> double& { return r.theta; })));
-  out.push_back(field(prefix + ".partial_rotary", group, "Partial rotary", "Fraction of the head dim that rotates",
+  out.push_back(field(prefix + ".partial_rotary", group, "Partial rotary",
+                      "Fraction of the head dim that rotates",
                       sub([](Rope& r) -> double& { return r.partial_rotary; })));
-  out.push_back(field(prefix + ".interleaved", group, "Interleaved pairs", "Rotate adjacent pairs instead of halves",
+  out.push_back(field(prefix + ".interleaved", group, "Interleaved pairs",
+                      "Rotate adjacent pairs instead of halves",
                       sub([](Rope& r) -> bool& { return r.interleaved; })));
   const std::string s = prefix + ".scaling";
-  out.push_back(field(s + ".kind", group, "Scaling", "Context-extension scheme: none, linear, llama3, yarn",
+  out.push_back(field(s + ".kind", group, "Scaling",
+                      "Context-extension scheme: none, linear, llama3, yarn",
                       sub([](Rope& r) -> RopeScalingKind& { return r.scaling.kind; })));
   out.push_back(field(s + ".factor", group, "Scaling factor", "How many times the original context",
                       sub([](Rope& r) -> double& { return r.scaling.factor; })));
-  out.push_back(field(s + ".original_max_position", group, "Original context", "llama3 / yarn: the pre-extension context",
+  out.push_back(field(s + ".original_max_position", group, "Original context",
+                      "llama3 / yarn: the pre-extension context",
                       sub([](Rope& r) -> int64_t& { return r.scaling.original_max_position; })));
   out.push_back(field(s + ".low_freq_factor", group, "Low-freq factor", "llama3",
                       sub([](Rope& r) -> double& { return r.scaling.low_freq_factor; })));
@@ -144,11 +156,14 @@ void add_rope_fields(std::vector<FieldSpec>& out, const std::string& prefix, con
                       sub([](Rope& r) -> double& { return r.scaling.beta_slow; })));
   out.push_back(field(s + ".mscale", group, "mscale", "yarn, DeepSeek form (0 = unused)",
                       sub([](Rope& r) -> double& { return r.scaling.mscale; })));
-  out.push_back(field(s + ".mscale_all_dim", group, "mscale all dim", "yarn, DeepSeek form (0 = unused)",
+  out.push_back(field(s + ".mscale_all_dim", group, "mscale all dim",
+                      "yarn, DeepSeek form (0 = unused)",
                       sub([](Rope& r) -> double& { return r.scaling.mscale_all_dim; })));
-  out.push_back(field(s + ".attention_factor", group, "Attention factor", "yarn: 0 = 0.1 ln(factor) + 1",
+  out.push_back(field(s + ".attention_factor", group, "Attention factor",
+                      "yarn: 0 = 0.1 ln(factor) + 1",
                       sub([](Rope& r) -> double& { return r.scaling.attention_factor; })));
-  out.push_back(field(s + ".truncate", group, "Truncate range", "yarn: round the correction range (false for gpt-oss)",
+  out.push_back(field(s + ".truncate", group, "Truncate range",
+                      "yarn: round the correction range (false for gpt-oss)",
                       sub([](Rope& r) -> bool& { return r.scaling.truncate; })));
 }
 

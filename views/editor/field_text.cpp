@@ -1,7 +1,6 @@
 // Text forms of the list-valued fields. Patterns are parsed by the JSON reader itself (from a
 // JSON array built from the text), so a typo gets exactly the CLI's message and path.
 #include <cctype>
-
 #include <nlohmann/json.hpp>
 
 #include "config/json_reader.hpp"
@@ -48,11 +47,13 @@ std::vector<std::string> split_list(const std::string& text) {
   return items;
 }
 
-LayerPattern<AttentionKind> parse_attention_pattern(const std::string& text, const std::string& path) {
+LayerPattern<AttentionKind> parse_attention_pattern(const std::string& text,
+                                                    const std::string& path) {
   return json_to_pattern<AttentionKind>(list_json(text), path);
 }
 
-LayerPattern<PositionKind> parse_position_pattern(const std::string& text, const std::string& path) {
+LayerPattern<PositionKind> parse_position_pattern(const std::string& text,
+                                                  const std::string& path) {
   return json_to_pattern<PositionKind>(list_json(text), path);
 }
 

@@ -30,7 +30,8 @@ LayerPattern<E> shortest_pattern(const std::vector<E>& layers) {
   for (size_t period = 1; period < n; ++period) {
     bool repeats = true;
     for (size_t i = period; i < n && repeats; ++i) repeats = layers[i] == layers[i - period];
-    if (repeats) return LayerPattern<E>(layers.begin(), layers.begin() + static_cast<std::ptrdiff_t>(period));
+    if (repeats)
+      return LayerPattern<E>(layers.begin(), layers.begin() + static_cast<std::ptrdiff_t>(period));
   }
   return layers;
 }

@@ -21,7 +21,8 @@ struct ExplainParams {
 const std::vector<std::string>& topic_ids();
 
 // The variables of `topic` for `analysis`; Error(NotFound, topic) for an unknown id.
-Variables topic_variables(const std::string& topic, const Analysis& analysis, const ExplainParams& params = {});
+Variables topic_variables(const std::string& topic, const Analysis& analysis,
+                          const ExplainParams& params = {});
 
 // The topic that explains a configuration field (a FieldSpec path), "" for none.
 std::string topic_for_field(const std::string& path);

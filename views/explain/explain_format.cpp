@@ -28,22 +28,39 @@ std::string bytes_text(double v) {
   return trimmed_fixed(v, 1) + " " + units[i];
 }
 
-Value bytes(double v) { return {bytes_text(v), v > 0, v}; }
+Value bytes(double v) {
+  return {bytes_text(v), v > 0, v};
+}
 Value count(double v) {
-  return {v < 0 ? "-" + text::grouped(static_cast<uint64_t>(std::llround(-v))) : text::grouped(static_cast<uint64_t>(std::llround(v))),
+  return {v < 0 ? "-" + text::grouped(static_cast<uint64_t>(std::llround(-v)))
+                : text::grouped(static_cast<uint64_t>(std::llround(v))),
           v != 0, v};
 }
-Value params(double v) { return {text::params_short(static_cast<uint64_t>(std::llround(std::max(0.0, v)))), v > 0, v}; }
-Value ratio(double v) { return {trimmed_fixed(v, v >= 10 ? 0 : 1) + "×", v > 0, v}; }
+Value params(double v) {
+  return {text::params_short(static_cast<uint64_t>(std::llround(std::max(0.0, v)))), v > 0, v};
+}
+Value ratio(double v) {
+  return {trimmed_fixed(v, v >= 10 ? 0 : 1) + "×", v > 0, v};
+}
 Value percent(double part, double whole) {
   const double p = whole > 0 ? 100 * part / whole : 0;
   return {trimmed_fixed(p, p >= 10 ? 0 : p >= 1 ? 1 : 2) + "%", p > 0, p};
 }
-Value seconds(double v) { return {text::duration(v), v > 0, v}; }
-Value flops(double v) { return {text::si(v, "FLOP"), v > 0, v}; }
-Value number(double v, int decimals) { return {trimmed_fixed(v, decimals), v != 0, v}; }
-Value text(const std::string& s) { return {s, !s.empty(), 0}; }
-Value flag(bool b) { return {b ? "yes" : "no", b, b ? 1.0 : 0.0}; }
+Value seconds(double v) {
+  return {text::duration(v), v > 0, v};
+}
+Value flops(double v) {
+  return {text::si(v, "FLOP"), v > 0, v};
+}
+Value number(double v, int decimals) {
+  return {trimmed_fixed(v, decimals), v != 0, v};
+}
+Value text(const std::string& s) {
+  return {s, !s.empty(), 0};
+}
+Value flag(bool b) {
+  return {b ? "yes" : "no", b, b ? 1.0 : 0.0};
+}
 
 std::optional<Analysis> variant(const Analysis& base, const std::function<void(ModelConfig&)>& edit,
                                 const std::function<void(AnalysisOptions&)>& edit_options) {
@@ -78,7 +95,9 @@ void add_common(Variables& v, const Analysis& a) {
   v["is_moe"] = flag(c.moe.experts > 0);
 }
 
-uint64_t component_params(const Analysis& a, Component c) { return a.components[static_cast<size_t>(c)].params; }
+uint64_t component_params(const Analysis& a, Component c) {
+  return a.components[static_cast<size_t>(c)].params;
+}
 
 int64_t count_layers(const Analysis& a, const std::function<bool(const LayerSpec&)>& pred) {
   int64_t n = 0;

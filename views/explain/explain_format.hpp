@@ -14,12 +14,12 @@ namespace archscope::explain::detail {
 // "128 KiB", "70.3 KiB", "1.2 GiB": binary units, one decimal, ".0" dropped.
 std::string bytes_text(double bytes);
 Value bytes(double v);
-Value count(double v);       // "1,234"
-Value params(double v);      // "8.03B"
-Value ratio(double v);       // "4×", "7.1×"
+Value count(double v);                     // "1,234"
+Value params(double v);                    // "8.03B"
+Value ratio(double v);                     // "4×", "7.1×"
 Value percent(double part, double whole);  // "12.5%"
-Value seconds(double v);     // "12.345 ms"
-Value flops(double v);       // "1.23 TFLOP"
+Value seconds(double v);                   // "12.345 ms"
+Value flops(double v);                     // "1.23 TFLOP"
 Value number(double v, int decimals);
 Value text(const std::string& s);
 Value flag(bool b);

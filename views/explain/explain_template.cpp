@@ -52,7 +52,8 @@ std::vector<Token> tokenize(const std::string& body, const std::string& origin) 
 
 const Value& lookup(const Variables& vars, const std::string& name, const std::string& topic) {
   const auto it = vars.find(name);
-  if (it == vars.end()) throw Error(ErrorKind::Validation, topic + ": {{" + name + "}}", "not defined for this topic");
+  if (it == vars.end())
+    throw Error(ErrorKind::Validation, topic + ": {{" + name + "}}", "not defined for this topic");
   return it->second;
 }
 
@@ -62,7 +63,9 @@ Topic parse_topic(const std::string& text, const std::string& origin) {
   std::istringstream in(text);
   std::string line;
   int n = 0;
-  const auto fail = [&](const std::string& why) { throw Error(ErrorKind::Parse, origin + ": " + std::to_string(n), why); };
+  const auto fail = [&](const std::string& why) {
+    throw Error(ErrorKind::Parse, origin + ": " + std::to_string(n), why);
+  };
   if (!std::getline(in, line) || trim(line) != "---") {
     n = 1;
     fail("expected front matter starting with '---'");
@@ -84,9 +87,12 @@ Topic parse_topic(const std::string& text, const std::string& origin) {
     if (colon == std::string::npos) fail("expected 'key: value'");
     const std::string key = trim(line.substr(0, colon)), value = trim(line.substr(colon + 1));
     in_sources = key == "sources";
-    if (key == "id") t.id = value;
-    else if (key == "title") t.title = value;
-    else if (key != "sources") fail("unknown key '" + key + "'");
+    if (key == "id")
+      t.id = value;
+    else if (key == "title")
+      t.title = value;
+    else if (key != "sources")
+      fail("unknown key '" + key + "'");
   }
   if (!closed) fail("front matter not closed with '---'");
   if (t.id.empty() || t.title.empty()) fail("front matter needs id and title");
@@ -100,7 +106,8 @@ Topic parse_topic(const std::string& text, const std::string& origin) {
 
 std::vector<Topic> load_topics(const std::filesystem::path& dir) {
   std::vector<Topic> topics;
-  if (!std::filesystem::is_directory(dir)) throw Error(ErrorKind::Io, dir.string(), "explain texts folder not found");
+  if (!std::filesystem::is_directory(dir))
+    throw Error(ErrorKind::Io, dir.string(), "explain texts folder not found");
   std::vector<std::filesystem::path> files;
   for (const auto& e : std::filesystem::directory_iterator(dir))
     if (e.is_regular_file() && e.path().extension() == ".md") files.push_back(e.path());
@@ -111,7 +118,8 @@ std::vector<Topic> load_topics(const std::filesystem::path& dir) {
     std::ostringstream text;
     text << in.rdbuf();
     Topic t = parse_topic(text.str(), f.string());
-    if (t.id != f.stem().string()) throw Error(ErrorKind::Parse, f.string(), "id '" + t.id + "' differs from the file name");
+    if (t.id != f.stem().string())
+      throw Error(ErrorKind::Parse, f.string(), "id '" + t.id + "' differs from the file name");
     topics.push_back(std::move(t));
   }
   return topics;
@@ -124,7 +132,8 @@ std::string render(const Topic& topic, const Variables& vars) {
   // level is active.
   std::vector<std::pair<bool, bool>> stack;
   const auto active = [&] {
-    return std::all_of(stack.begin(), stack.end(), [](const auto& s) { return s.first != s.second; });
+    return std::all_of(stack.begin(), stack.end(),
+                       [](const auto& s) { return s.first != s.second; });
   };
   for (const Token& t : tokens) {
     switch (t.kind) {
@@ -132,10 +141,14 @@ std::string render(const Topic& topic, const Variables& vars) {
         if (active()) out += t.value;
         break;
       case Token::Kind::Var:
-        if (active()) out += lookup(vars, t.value, topic.id).text;
-        else lookup(vars, t.value, topic.id);  // still defined, or the other branch has a hole
+        if (active())
+          out += lookup(vars, t.value, topic.id).text;
+        else
+          lookup(vars, t.value, topic.id);  // still defined, or the other branch has a hole
         break;
-      case Token::Kind::If: stack.push_back({lookup(vars, t.value, topic.id).truthy, false}); break;
+      case Token::Kind::If:
+        stack.push_back({lookup(vars, t.value, topic.id).truthy, false});
+        break;
       case Token::Kind::Else:
         if (stack.empty()) throw Error(ErrorKind::Parse, topic.id, "{{else}} outside {{#if}}");
         stack.back().second = true;

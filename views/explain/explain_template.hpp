@@ -14,15 +14,16 @@
 namespace archscope::explain {
 
 struct Topic {
-  std::string id;     // file stem: "attention-heads"
-  std::string title;  // "MHA, GQA, MQA and MLA"
+  std::string id;                    // file stem: "attention-heads"
+  std::string title;                 // "MHA, GQA, MQA and MLA"
   std::vector<std::string> sources;  // papers and model cards, one per entry
-  std::string body;   // the Markdown template
+  std::string body;                  // the Markdown template
 };
 
 // Throws archscope::Error(Parse, "<file>: <line>", reason) for a malformed file.
 Topic parse_topic(const std::string& text, const std::string& origin);
-std::vector<Topic> load_topics(const std::filesystem::path& dir);  // sorted by id; Error(Io) for a missing dir
+std::vector<Topic> load_topics(
+    const std::filesystem::path& dir);  // sorted by id; Error(Io) for a missing dir
 
 struct Value {
   std::string text;     // as shown

@@ -8,13 +8,16 @@
 namespace archscope::explain::detail {
 
 namespace {
-double kv_elem_bytes(const Analysis& a) { return dtype_bytes(a.options.kv); }
+double kv_elem_bytes(const Analysis& a) {
+  return dtype_bytes(a.options.kv);
+}
 }  // namespace
 
 void attention_heads(Variables& v, const Analysis& a) {
   const ModelConfig& c = *a.config;
   const AttentionConfig& at = c.attention;
-  const int64_t mla_layers = count_layers(a, [](const LayerSpec& l) { return l.attention == AttentionKind::Mla; });
+  const int64_t mla_layers =
+      count_layers(a, [](const LayerSpec& l) { return l.attention == AttentionKind::Mla; });
   const bool mla = mla_layers > 0;
   v["heads"] = count(static_cast<double>(at.heads));
   v["kv_heads"] = count(static_cast<double>(at.kv_heads));
@@ -24,21 +27,27 @@ void attention_heads(Variables& v, const Analysis& a) {
   v["is_mha"] = flag(!mla && at.kv_heads == at.heads);
   v["is_mqa"] = flag(!mla && at.kv_heads == 1 && at.heads > 1);
   v["is_gqa"] = flag(!mla && at.kv_heads > 1 && at.kv_heads < at.heads);
-  v["kind_name"] = text(mla ? "MLA" : at.kv_heads == at.heads ? "MHA" : at.kv_heads == 1 ? "MQA" : "GQA");
+  v["kind_name"] = text(mla                       ? "MLA"
+                        : at.kv_heads == at.heads ? "MHA"
+                        : at.kv_heads == 1        ? "MQA"
+                                                  : "GQA");
   const auto mha = variant(a, [](ModelConfig& m) { m.attention.kv_heads = m.attention.heads; });
   const auto mqa = variant(a, [](ModelConfig& m) { m.attention.kv_heads = 1; });
   const double kv = static_cast<double>(a.kv.bytes_per_token);
   const double kv_mha = mha ? static_cast<double>(mha->kv.bytes_per_token) : kv;
   v["mha_kv_per_token"] = bytes(kv_mha);
   v["mqa_kv_per_token"] = bytes(mqa ? static_cast<double>(mqa->kv.bytes_per_token) : kv);
-  v["mha_kv_at_context"] = bytes(mha ? static_cast<double>(mha->kv.bytes_at_context) : static_cast<double>(a.kv.bytes_at_context));
+  v["mha_kv_at_context"] = bytes(mha ? static_cast<double>(mha->kv.bytes_at_context)
+                                     : static_cast<double>(a.kv.bytes_at_context));
   v["saving_vs_mha"] = ratio(kv > 0 ? kv_mha / kv : 0);
   // MLA caches one latent of kv_lora_rank plus one shared RoPE key per token and layer; an MHA
   // layer with the same head dims would cache K (nope + rope dims) and V for every head.
   const MlaConfig& m = at.mla;
   const double latent = static_cast<double>(m.kv_lora_rank + m.qk_rope_head_dim) * kv_elem_bytes(a);
   const double mha_layer =
-      static_cast<double>(at.heads) * static_cast<double>(m.qk_nope_head_dim + m.qk_rope_head_dim + m.v_head_dim) * kv_elem_bytes(a);
+      static_cast<double>(at.heads) *
+      static_cast<double>(m.qk_nope_head_dim + m.qk_rope_head_dim + m.v_head_dim) *
+      kv_elem_bytes(a);
   v["mla_layers"] = count(static_cast<double>(mla_layers));
   v["latent_rank"] = count(static_cast<double>(m.kv_lora_rank));
   v["rope_key_dims"] = count(static_cast<double>(m.qk_rope_head_dim));
@@ -51,15 +60,19 @@ void attention_heads(Variables& v, const Analysis& a) {
 void kv_cache(Variables& v, const Analysis& a) {
   double by_kind[5] = {};
   for (const LayerPlan& l : a.prefill.layers)
-    for (const Op& op : l.ops) by_kind[static_cast<int>(l.spec.attention)] += static_cast<double>(op.kv_bytes_held);
-  const char* labels[5] = {"full attention", "sliding window", "chunked", "MLA latents", "linear-attention state"};
+    for (const Op& op : l.ops)
+      by_kind[static_cast<int>(l.spec.attention)] += static_cast<double>(op.kv_bytes_held);
+  const char* labels[5] = {"full attention", "sliding window", "chunked", "MLA latents",
+                           "linear-attention state"};
   std::string listing;
   for (int k = 0; k < 5; ++k) {
     if (by_kind[k] <= 0) continue;
-    listing += (listing.empty() ? "" : ", ") + std::string(labels[k]) + " " + bytes_text(by_kind[k]);
+    listing +=
+        (listing.empty() ? "" : ", ") + std::string(labels[k]) + " " + bytes_text(by_kind[k]);
   }
   v["kv_by_kind"] = text(listing);
-  const double kv = static_cast<double>(a.kv.bytes_at_context), w = static_cast<double>(a.weights_bytes);
+  const double kv = static_cast<double>(a.kv.bytes_at_context),
+               w = static_cast<double>(a.weights_bytes);
   v["kv_vs_weights"] = percent(kv, w);
   v["kv_exceeds_weights"] = flag(kv > w);
   const auto fp8 = variant(a, {}, [](AnalysisOptions& o) { o.kv = DType::FP8; });
@@ -72,9 +85,12 @@ void kv_cache(Variables& v, const Analysis& a) {
 
 void sliding_window(Variables& v, const Analysis& a) {
   const ModelConfig& c = *a.config;
-  const auto is = [&](AttentionKind k) { return count_layers(a, [k](const LayerSpec& l) { return l.attention == k; }); };
+  const auto is = [&](AttentionKind k) {
+    return count_layers(a, [k](const LayerSpec& l) { return l.attention == k; });
+  };
   const int64_t sliding = is(AttentionKind::Sliding), chunked = is(AttentionKind::Chunked);
-  const int64_t global = is(AttentionKind::Full) + is(AttentionKind::Mla), linear = is(AttentionKind::Linear);
+  const int64_t global = is(AttentionKind::Full) + is(AttentionKind::Mla),
+                linear = is(AttentionKind::Linear);
   v["n_sliding"] = count(static_cast<double>(sliding));
   v["n_chunked"] = count(static_cast<double>(chunked));
   v["n_global"] = count(static_cast<double>(global));
@@ -101,12 +117,16 @@ void rope(Variables& v, const Analysis& a) {
   const ModelConfig& c = *a.config;
   const Rope& r = c.position.rope;
   const auto is = [&](PositionKind k) {
-    return count_layers(a, [k](const LayerSpec& l) { return l.position == k && l.attention != AttentionKind::Linear; });
+    return count_layers(a, [k](const LayerSpec& l) {
+      return l.position == k && l.attention != AttentionKind::Linear;
+    });
   };
-  const bool mla = count_layers(a, [](const LayerSpec& l) { return l.attention == AttentionKind::Mla; }) > 0;
+  const bool mla =
+      count_layers(a, [](const LayerSpec& l) { return l.attention == AttentionKind::Mla; }) > 0;
   const int64_t dims = mla ? c.attention.mla.qk_rope_head_dim : c.attention.head_dim;
   v["theta"] = number(r.theta, 0);
-  const int64_t rotated = static_cast<int64_t>(static_cast<double>(dims) * r.partial_rotary) / 2 * 2;
+  const int64_t rotated =
+      static_cast<int64_t>(static_cast<double>(dims) * r.partial_rotary) / 2 * 2;
   v["rope_dims"] = count(static_cast<double>(rotated));
   v["head_dims"] = count(static_cast<double>(dims));
   v["partial"] = percent(r.partial_rotary, 1.0);

@@ -11,7 +11,9 @@ void norms(Variables& v, const Analysis& a) {
   v["is_pre"] = flag(c.norm.placement == NormPlacement::Pre);
   v["is_post"] = flag(c.norm.placement == NormPlacement::Post);
   v["is_sandwich"] = flag(c.norm.placement == NormPlacement::Sandwich);
-  v["norm_kind"] = text(c.norm.kind == NormKind::LayerNorm ? "LayerNorm" : c.norm.kind == NormKind::RmsNorm ? "RMSNorm" : "RMSNorm with (1 + w) weights");
+  v["norm_kind"] = text(c.norm.kind == NormKind::LayerNorm ? "LayerNorm"
+                        : c.norm.kind == NormKind::RmsNorm ? "RMSNorm"
+                                                           : "RMSNorm with (1 + w) weights");
   v["is_layernorm"] = flag(c.norm.kind == NormKind::LayerNorm);
   const double total = static_cast<double>(a.params.total);
   const double norm_params = static_cast<double>(component_params(a, Component::Norms));
@@ -36,12 +38,16 @@ void glu(Variables& v, const Analysis& a) {
   const ModelConfig& c = *a.config;
   const FfnKind k = c.ffn.kind;
   const bool gated = k == FfnKind::SwiGlu || k == FfnKind::GeGlu || k == FfnKind::SwiGluClamped;
-  v["ffn_kind"] = text(k == FfnKind::SwiGlu ? "SwiGLU" : k == FfnKind::GeGlu ? "GeGLU" : k == FfnKind::Gelu ? "GELU"
-                       : k == FfnKind::Relu ? "ReLU" : "clamped SwiGLU");
+  v["ffn_kind"] = text(k == FfnKind::SwiGlu  ? "SwiGLU"
+                       : k == FfnKind::GeGlu ? "GeGLU"
+                       : k == FfnKind::Gelu  ? "GELU"
+                       : k == FfnKind::Relu  ? "ReLU"
+                                             : "clamped SwiGLU");
   v["is_gated"] = flag(gated);
   v["is_geglu"] = flag(k == FfnKind::GeGlu);
   v["d_ff"] = count(static_cast<double>(c.ffn.d_ff));
-  v["ffn_ratio"] = number(c.d_model > 0 ? static_cast<double>(c.ffn.d_ff) / static_cast<double>(c.d_model) : 0, 2);
+  v["ffn_ratio"] = number(
+      c.d_model > 0 ? static_cast<double>(c.ffn.d_ff) / static_cast<double>(c.d_model) : 0, 2);
   const int64_t dense = count_layers(a, [](const LayerSpec& l) { return !l.moe; });
   const double dense_params = static_cast<double>(component_params(a, Component::DenseFfn));
   v["dense_layers"] = count(static_cast<double>(dense));
@@ -51,7 +57,8 @@ void glu(Variables& v, const Analysis& a) {
   v["ffn_share"] = percent(dense_params, static_cast<double>(a.params.total));
   v["matrices"] = count(gated ? 3 : 2);
   // A plain (two-matrix) FFN with the same parameters is 1.5 × as wide as a gated one.
-  v["ungated_width"] = count(gated ? 1.5 * static_cast<double>(c.ffn.d_ff) : static_cast<double>(c.ffn.d_ff));
+  v["ungated_width"] =
+      count(gated ? 1.5 * static_cast<double>(c.ffn.d_ff) : static_cast<double>(c.ffn.d_ff));
 }
 
 void moe_routing(Variables& v, const Analysis& a) {
@@ -65,16 +72,22 @@ void moe_routing(Variables& v, const Analysis& a) {
   v["moe_layers"] = count(static_cast<double>(moe_layers));
   v["routed_params"] = params(static_cast<double>(routed.params));
   v["routed_active"] = params(static_cast<double>(routed.params_active));
-  v["routed_share"] = percent(static_cast<double>(routed.params), static_cast<double>(a.params.total));
-  v["active_share"] = percent(static_cast<double>(a.params.active), static_cast<double>(a.params.total));
-  v["expert_params"] = params(m.experts > 0 && moe_layers > 0 ? static_cast<double>(routed.params) / static_cast<double>(m.experts * moe_layers) : 0);
+  v["routed_share"] =
+      percent(static_cast<double>(routed.params), static_cast<double>(a.params.total));
+  v["active_share"] =
+      percent(static_cast<double>(a.params.active), static_cast<double>(a.params.total));
+  v["expert_params"] =
+      params(m.experts > 0 && moe_layers > 0
+                 ? static_cast<double>(routed.params) / static_cast<double>(m.experts * moe_layers)
+                 : 0);
   v["router_params"] = count(static_cast<double>(component_params(a, Component::Router)));
   v["is_sigmoid"] = flag(m.scoring == RouterScoring::Sigmoid);
   v["scoring"] = text(to_string(m.scoring));
   v["has_groups"] = flag(m.groups > 1);
   v["groups"] = count(static_cast<double>(m.groups));
   v["top_groups"] = count(static_cast<double>(m.top_groups));
-  v["eligible"] = count(m.groups > 0 ? static_cast<double>(m.experts * m.top_groups / m.groups) : 0);
+  v["eligible"] =
+      count(m.groups > 0 ? static_cast<double>(m.experts * m.top_groups / m.groups) : 0);
   v["renormalize"] = flag(m.renormalize);
   v["routed_scaling"] = number(m.routed_scaling, 2);
   v["has_scaling"] = flag(m.routed_scaling != 1.0);
@@ -92,7 +105,8 @@ void shared_experts(Variables& v, const Analysis& a) {
   // Balanced routing of the prefill's batch × context tokens: each expert of a layer gets top_k /
   // experts of them; a capacity factor of 1.25 is the buffer Switch Transformer used.
   const double tokens = static_cast<double>(a.options.batch * a.options.context);
-  const double per_expert = m.experts > 0 ? tokens * static_cast<double>(m.top_k) / static_cast<double>(m.experts) : 0;
+  const double per_expert =
+      m.experts > 0 ? tokens * static_cast<double>(m.top_k) / static_cast<double>(m.experts) : 0;
   v["tokens"] = count(tokens);
   v["tokens_per_expert"] = number(per_expert, 1);
   v["capacity"] = count(std::ceil(1.25 * per_expert));
@@ -110,7 +124,8 @@ void weight_tying(Variables& v, const Analysis& a) {
   v["matrix_params"] = params(matrix);
   v["matrix_share"] = percent(matrix, static_cast<double>(a.params.total));
   const auto flipped = variant(a, [](ModelConfig& m) { m.tied_embeddings = !m.tied_embeddings; });
-  v["flipped_params"] = params(flipped ? static_cast<double>(flipped->params.total) : static_cast<double>(a.params.total));
+  v["flipped_params"] = params(flipped ? static_cast<double>(flipped->params.total)
+                                       : static_cast<double>(a.params.total));
   v["non_embedding"] = params(static_cast<double>(a.params.non_embedding));
 }
 

@@ -14,7 +14,8 @@ AnalysisResult compute_analysis(const AnalysisInput& in) {
     auto analysis = std::make_shared<const Analysis>(summarize(in.config, in.options, in.hardware));
     r.json = analysis_to_json(*analysis);
     r.diagram = diagram::build_diagram(*analysis);
-    for (charts::LayerMetric m : charts::kLayerMetrics) r.layer_charts.push_back(charts::layer_metric_chart(*analysis, m));
+    for (charts::LayerMetric m : charts::kLayerMetrics)
+      r.layer_charts.push_back(charts::layer_metric_chart(*analysis, m));
     r.analysis = std::move(analysis);
   } catch (const Error& e) {
     r = AnalysisResult{};

@@ -5,10 +5,9 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "charts/bar_chart.hpp"
 #include "common/error.hpp"
@@ -28,8 +27,8 @@ struct AnalysisResult {
   nlohmann::json json;                       // analysis_to_json(*analysis)
   diagram::BlockDiagram diagram;
   std::vector<charts::StackedBarChart> layer_charts;  // one per charts::kLayerMetrics
-  std::optional<Error> error;                // invalid config or options, with the JSON path
-  double seconds = 0;                        // wall time of the whole computation
+  std::optional<Error> error;  // invalid config or options, with the JSON path
+  double seconds = 0;          // wall time of the whole computation
 };
 
 // Never throws for bad input: validation and planner errors come back in `error`.

@@ -12,7 +12,9 @@
 namespace archscope::summary {
 
 namespace {
-std::string g(int64_t v) { return text::grouped(static_cast<uint64_t>(std::max<int64_t>(v, 0))); }
+std::string g(int64_t v) {
+  return text::grouped(static_cast<uint64_t>(std::max<int64_t>(v, 0)));
+}
 
 std::string context_text(int64_t tokens) {
   if (tokens >= 1024 && tokens % 1024 == 0) return std::to_string(tokens / 1024) + "k";
@@ -28,7 +30,9 @@ std::string describe_architecture(const ModelConfig& c) {
     if (!attention.empty()) attention += " + ";
     std::string name = to_string(kind);
     if (kind == AttentionKind::Full)
-      name = c.attention.kv_heads == c.attention.heads ? "MHA" : c.attention.kv_heads == 1 ? "MQA" : "GQA";
+      name = c.attention.kv_heads == c.attention.heads ? "MHA"
+             : c.attention.kv_heads == 1               ? "MQA"
+                                                       : "GQA";
     if (kind == AttentionKind::Mla) name = "MLA";
     if (kind == AttentionKind::Linear) name = "linear";
     attention += kinds.size() > 1 ? std::to_string(n) + " " + name : name;

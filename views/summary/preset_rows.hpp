@@ -15,7 +15,7 @@ struct PresetRow {
   std::string name;    // file stem (what --preset takes)
   std::string family;  // "" for files that failed to load
   std::filesystem::path path;
-  bool user = false;   // from the user's preset folder, not the shipped ones
+  bool user = false;  // from the user's preset folder, not the shipped ones
   uint64_t params_total = 0;
   uint64_t params_active = 0;
   uint64_t kv_bytes_per_token = 0;  // bf16 KV, analysis' kv.bytes_per_token

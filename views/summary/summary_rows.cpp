@@ -14,13 +14,15 @@ const std::vector<Row>& rows() {
       {"Embedding parameters", "/params/embedding", Format::Params, "weight-tying"},
       {"Weights", "/weights_bytes", Format::Bytes, "quantization"},
       {"KV cache per token", "/kv_cache/bytes_per_token", Format::Bytes, "kv-cache"},
-      {"KV cache per token, steady state", "/kv_cache/bytes_per_token_steady", Format::Bytes, "sliding-window"},
+      {"KV cache per token, steady state", "/kv_cache/bytes_per_token_steady", Format::Bytes,
+       "sliding-window"},
       {"KV cache at context", "/kv_cache/bytes_at_context", Format::Bytes, "kv-cache"},
       {"FLOPs per token, prefill", "/flops/prefill_per_token", Format::Flops, "flash-attention"},
       {"FLOPs per token, decode", "/flops/decode_per_token", Format::Flops, "batching"},
       {"Memory needed", "/memory/required_bytes", Format::Bytes, "quantization"},
       {"Memory fit", "/memory", Format::MemoryFit, "quantization"},
-      {"Decode time per token (roofline)", "/roofline/decode/per_token_s", Format::Seconds, "batching"},
+      {"Decode time per token (roofline)", "/roofline/decode/per_token_s", Format::Seconds,
+       "batching"},
       {"Decode tokens/s (roofline)", "/roofline/decode/per_token_s", Format::Rate, "batching"},
       {"Decode bound", "/roofline/decode/bound", Format::Text, "batching"},
       {"Prefill time (roofline)", "/roofline/prefill/time_s", Format::Seconds, "flash-attention"},
@@ -40,7 +42,9 @@ std::string exact_number(const nlohmann::json& v) {
   return v.dump();  // shortest round trip
 }
 
-double as_double(const nlohmann::json& v) { return v.is_number() ? v.get<double>() : 0.0; }
+double as_double(const nlohmann::json& v) {
+  return v.is_number() ? v.get<double>() : 0.0;
+}
 
 std::string hardware_name(const nlohmann::json& a) {
   const auto& hw = a.value("/hardware"_json_pointer, nlohmann::json());
@@ -111,7 +115,8 @@ std::vector<std::string> warnings(const nlohmann::json& a) {
     if (w.is_string()) {
       out.push_back(w.get<std::string>());
     } else if (w.is_object() && w.contains("message")) {
-      out.push_back(w["message"].is_string() ? w["message"].get<std::string>() : w["message"].dump());
+      out.push_back(w["message"].is_string() ? w["message"].get<std::string>()
+                                             : w["message"].dump());
     } else {
       out.push_back(w.dump());
     }

@@ -3,28 +3,27 @@
 // inputs, and fields the engine adds later (memory fit, steady-state KV) appear when present.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace archscope::summary {
 
 enum class Format {
-  Params,       // 671.03B
-  Bytes,        // 1.25 GiB
-  Flops,        // 75.12 GFLOP
-  Seconds,      // 12.345 ms
-  Rate,         // 1 / the value at the pointer, as tokens/s
-  Text,         // the string as is
-  MemoryFit,    // the /memory object: "fits" or "needs N × hardware"
+  Params,     // 671.03B
+  Bytes,      // 1.25 GiB
+  Flops,      // 75.12 GFLOP
+  Seconds,    // 12.345 ms
+  Rate,       // 1 / the value at the pointer, as tokens/s
+  Text,       // the string as is
+  MemoryFit,  // the /memory object: "fits" or "needs N × hardware"
 };
 
 struct Row {
   std::string label;
   std::string pointer;  // JSON pointer into the analysis: "/params/total"
   Format format = Format::Params;
-  std::string topic;    // explain topic id ("kv-cache"), "" for none
+  std::string topic;  // explain topic id ("kv-cache"), "" for none
 };
 
 const std::vector<Row>& rows();

@@ -32,9 +32,11 @@ int draw_stacked_bars(const charts::StackedBarChart& chart, ImVec2 origin, ImVec
   const bool legend = chart.show_legend && chart.series.size() > 1;
   float legend_w = 0;
   if (legend)
-    for (const auto& s : chart.series) legend_w = std::max(legend_w, ImGui::CalcTextSize(s.label.c_str()).x + line + 12);
+    for (const auto& s : chart.series)
+      legend_w = std::max(legend_w, ImGui::CalcTextSize(s.label.c_str()).x + line + 12);
   float label_w = 0;  // widest tick label; the axis title goes on top
-  for (const auto& t : chart.value_axis.ticks) label_w = std::max(label_w, ImGui::CalcTextSize(t.label.c_str()).x);
+  for (const auto& t : chart.value_axis.ticks)
+    label_w = std::max(label_w, ImGui::CalcTextSize(t.label.c_str()).x);
   const float left = origin.x + label_w + 10, top = origin.y + line + 8;
   const float right = origin.x + size.x - (legend ? legend_w + 10 : 8);
   const float bottom = origin.y + size.y - line * 2 - 6;
@@ -63,16 +65,18 @@ int draw_stacked_bars(const charts::StackedBarChart& chart, ImVec2 origin, ImVec
     for (size_t s = 0; s < chart.series.size(); ++s) {
       const double v = chart.values[c][s];
       if (!(v > 0)) continue;
-      const float y0 = map_y(chart.value_axis, top, h, acc), y1 = map_y(chart.value_axis, top, h, acc + v);
+      const float y0 = map_y(chart.value_axis, top, h, acc),
+                  y1 = map_y(chart.value_axis, top, h, acc + v);
       acc += v;
-      const int col = c < chart.category_colours.size() ? chart.category_colours[c] : chart.series[s].colour;
+      const int col =
+          c < chart.category_colours.size() ? chart.category_colours[c] : chart.series[s].colour;
       dl->AddRectFilled(ImVec2(x, y1), ImVec2(x + bar_w, y0), colour(col));
-      if (mouse.x >= left + slot * static_cast<float>(c) && mouse.x < left + slot * static_cast<float>(c + 1) &&
-          mouse.y >= y1 && mouse.y <= y0)
+      if (mouse.x >= left + slot * static_cast<float>(c) &&
+          mouse.x < left + slot * static_cast<float>(c + 1) && mouse.y >= y1 && mouse.y <= y0)
         hovered_series = static_cast<int>(s);
     }
-    if (mouse.x >= left + slot * static_cast<float>(c) && mouse.x < left + slot * static_cast<float>(c + 1) &&
-        mouse.y >= top && mouse.y <= top + h)
+    if (mouse.x >= left + slot * static_cast<float>(c) &&
+        mouse.x < left + slot * static_cast<float>(c + 1) && mouse.y >= top && mouse.y <= top + h)
       hovered = static_cast<int>(c);
     if (c % label_every == 0) {
       const char* label = chart.categories[c].c_str();
@@ -81,12 +85,14 @@ int draw_stacked_bars(const charts::StackedBarChart& chart, ImVec2 origin, ImVec
     }
   }
   const ImVec2 cs = ImGui::CalcTextSize(chart.category_title.c_str());
-  dl->AddText(ImVec2(left + w / 2 - cs.x / 2, top + h + line + 5), kMuted, chart.category_title.c_str());
+  dl->AddText(ImVec2(left + w / 2 - cs.x / 2, top + h + line + 5), kMuted,
+              chart.category_title.c_str());
 
   if (legend) {
     float y = top;
     for (auto it = chart.series.rbegin(); it != chart.series.rend(); ++it) {
-      dl->AddRectFilled(ImVec2(right + 10, y + 2), ImVec2(right + 10 + line - 4, y + line - 2), colour(it->colour));
+      dl->AddRectFilled(ImVec2(right + 10, y + 2), ImVec2(right + 10 + line - 4, y + line - 2),
+                        colour(it->colour));
       dl->AddText(ImVec2(right + 10 + line, y), kInk, it->label.c_str());
       y += line + 4;
     }
@@ -103,8 +109,11 @@ int draw_stacked_bars(const charts::StackedBarChart& chart, ImVec2 origin, ImVec
     for (size_t s = 0; s < chart.series.size(); ++s) {
       const double v = chart.values[c][s];
       if (!(v > 0)) continue;
-      const std::string share = total > 0 ? " (" + std::to_string(static_cast<int>(std::lround(100 * v / total))) + "%)" : "";
-      const std::string text = chart.series[s].label + ": " + charts::format_value(v, chart.unit) + share;
+      const std::string share =
+          total > 0 ? " (" + std::to_string(static_cast<int>(std::lround(100 * v / total))) + "%)"
+                    : "";
+      const std::string text =
+          chart.series[s].label + ": " + charts::format_value(v, chart.unit) + share;
       if (static_cast<int>(s) == hovered_series) {
         ImGui::TextColored(ImVec4(0.1f, 0.1f, 0.1f, 1), "> %s", text.c_str());
       } else {

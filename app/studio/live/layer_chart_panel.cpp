@@ -8,7 +8,8 @@ namespace archscope::studio {
 
 namespace {
 // Short button labels, in the order of charts::kLayerMetrics.
-const char* const kButtons[] = {"Parameters", "Decode FLOPs", "Prefill FLOPs", "Decode bytes", "KV held"};
+const char* const kButtons[] = {"Parameters", "Decode FLOPs", "Prefill FLOPs", "Decode bytes",
+                                "KV held"};
 }  // namespace
 
 void LayerChartPanel::set_charts(std::vector<charts::StackedBarChart> charts, std::string caption) {
@@ -28,7 +29,8 @@ void LayerChartPanel::draw() {
   for (size_t i = 0; i < charts_.size(); ++i) {
     if (i > 0) ImGui::SameLine();
     const char* label = i < std::size(kButtons) ? kButtons[i] : charts_[i].title.c_str();
-    if (ImGui::RadioButton(label, selected_ == static_cast<int>(i))) selected_ = static_cast<int>(i);
+    if (ImGui::RadioButton(label, selected_ == static_cast<int>(i)))
+      selected_ = static_cast<int>(i);
     const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
     buttons_.push_back({lo.x, lo.y, hi.x - lo.x, hi.y - lo.y});
   }

@@ -12,12 +12,14 @@ namespace {
 const QColor kChanged(0xff, 0xf1, 0xb8);
 
 bool numeric(summary::Format f) {
-  return f == summary::Format::Params || f == summary::Format::Bytes || f == summary::Format::Flops ||
-         f == summary::Format::Seconds || f == summary::Format::Rate;
+  return f == summary::Format::Params || f == summary::Format::Bytes ||
+         f == summary::Format::Flops || f == summary::Format::Seconds || f == summary::Format::Rate;
 }
 
 QVariant delta(const summary::Cell& base, const summary::Cell& value, summary::Format f) {
-  if (!numeric(f) || !base.present || !value.present || !base.value.is_number() || !value.value.is_number()) return {};
+  if (!numeric(f) || !base.present || !value.present || !base.value.is_number() ||
+      !value.value.is_number())
+    return {};
   double b = base.value.get<double>(), v = value.value.get<double>();
   if (f == summary::Format::Rate) {  // the shown figure is 1 / the JSON's
     b = b > 0 ? 1 / b : 0;
@@ -49,13 +51,18 @@ void CompareModel::set_analyses(QStringList labels, std::vector<nlohmann::json> 
   endResetModel();
 }
 
-int CompareModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(rows_.size()); }
-int CompareModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : labels_.size() + 1; }
+int CompareModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+int CompareModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : labels_.size() + 1;
+}
 
 QVariant CompareModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= static_cast<int>(rows_.size())) return {};
   const summary::Row& row = *rows_[static_cast<size_t>(index.row())];
-  if (index.column() == 0) return role == Qt::DisplayRole ? QString::fromStdString(row.label) : QVariant();
+  if (index.column() == 0)
+    return role == Qt::DisplayRole ? QString::fromStdString(row.label) : QVariant();
   const auto& cells = cells_[static_cast<size_t>(index.row())];
   const size_t k = static_cast<size_t>(index.column() - 1);
   if (k >= cells.size()) return {};
@@ -67,18 +74,26 @@ QVariant CompareModel::data(const QModelIndex& index, int role) const {
       QString s = QString::fromStdString(c.display);
       if (d.isValid() && d.toDouble() != 0) {
         const double p = d.toDouble() * 100;
-        s += QStringLiteral("  (%1%2%)").arg(p > 0 ? QStringLiteral("+") : QString()).arg(p, 0, 'f', std::fabs(p) < 10 ? 1 : 0);
+        s += QStringLiteral("  (%1%2%)")
+                 .arg(p > 0 ? QStringLiteral("+") : QString())
+                 .arg(p, 0, 'f', std::fabs(p) < 10 ? 1 : 0);
       }
       return s;
     }
-    case Qt::ToolTipRole: return c.present ? QString::fromStdString(c.exact) : QString();
-    case Qt::TextAlignmentRole: return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    case Qt::ToolTipRole:
+      return c.present ? QString::fromStdString(c.exact) : QString();
+    case Qt::TextAlignmentRole:
+      return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     case Qt::BackgroundRole:
-      if (k > 0 && c.present && cells[0].present && c.value != cells[0].value) return QBrush(kChanged);
+      if (k > 0 && c.present && cells[0].present && c.value != cells[0].value)
+        return QBrush(kChanged);
       return {};
-    case DeltaRole: return d;
-    case JsonRole: return c.present ? QString::fromStdString(c.value.dump()) : QString();
-    default: return {};
+    case DeltaRole:
+      return d;
+    case JsonRole:
+      return c.present ? QString::fromStdString(c.value.dump()) : QString();
+    default:
+      return {};
   }
 }
 
@@ -90,7 +105,8 @@ QVariant CompareModel::headerData(int section, Qt::Orientation orientation, int 
 
 FieldDiffModel::FieldDiffModel(QObject* parent) : QAbstractTableModel(parent) {}
 
-void FieldDiffModel::set_rows(QStringList labels, std::vector<diagram::FieldRow> rows, bool only_differing) {
+void FieldDiffModel::set_rows(QStringList labels, std::vector<diagram::FieldRow> rows,
+                              bool only_differing) {
   beginResetModel();
   labels_ = std::move(labels);
   all_ = std::move(rows);
@@ -113,8 +129,12 @@ void FieldDiffModel::refilter() {
     if (!only_differing_ || all_[i].differs) shown_.push_back(i);
 }
 
-int FieldDiffModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(shown_.size()); }
-int FieldDiffModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : labels_.size() + 1; }
+int FieldDiffModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(shown_.size());
+}
+int FieldDiffModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : labels_.size() + 1;
+}
 
 QVariant FieldDiffModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= static_cast<int>(shown_.size())) return {};
@@ -125,7 +145,9 @@ QVariant FieldDiffModel::data(const QModelIndex& index, int role) const {
     if (k == 0) return QString::fromStdString(r.path);
     return k - 1 < r.values.size() ? QString::fromStdString(r.values[k - 1]) : QVariant();
   }
-  if (role == Qt::BackgroundRole && k > 0 && k - 1 < r.values.size() && r.values[k - 1] != r.values[0]) return QBrush(kChanged);
+  if (role == Qt::BackgroundRole && k > 0 && k - 1 < r.values.size() &&
+      r.values[k - 1] != r.values[0])
+    return QBrush(kChanged);
   return {};
 }
 

@@ -5,9 +5,8 @@
 
 #include <QAbstractTableModel>
 #include <QStringList>
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "diagram/diagram_diff.hpp"
 #include "summary/summary_rows.hpp"
@@ -17,8 +16,9 @@ namespace archscope::studio {
 class CompareModel : public QAbstractTableModel {
   Q_OBJECT
  public:
-  static constexpr int DeltaRole = Qt::UserRole + 1;  // change against the first column (double), or invalid
-  static constexpr int JsonRole = Qt::UserRole + 2;   // the exact JSON value's text
+  static constexpr int DeltaRole =
+      Qt::UserRole + 1;  // change against the first column (double), or invalid
+  static constexpr int JsonRole = Qt::UserRole + 2;  // the exact JSON value's text
 
   explicit CompareModel(QObject* parent = nullptr);
   void set_analyses(QStringList labels, std::vector<nlohmann::json> analyses);
@@ -26,7 +26,8 @@ class CompareModel : public QAbstractTableModel {
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation,
+                      int role = Qt::DisplayRole) const override;
 
  private:
   QStringList labels_;
@@ -46,7 +47,8 @@ class FieldDiffModel : public QAbstractTableModel {
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation,
+                      int role = Qt::DisplayRole) const override;
 
  private:
   void refilter();

@@ -20,9 +20,13 @@ QStringList names() {
 }  // namespace
 
 LayerTableModel::LayerTableModel(QObject* parent)
-    : QAbstractTableModel(parent), attention_choices_(names<AttentionKind>()), position_choices_(names<PositionKind>()) {}
+    : QAbstractTableModel(parent),
+      attention_choices_(names<AttentionKind>()),
+      position_choices_(names<PositionKind>()) {}
 
-void LayerTableModel::set_editable(EditHandler handler) { edit_ = std::move(handler); }
+void LayerTableModel::set_editable(EditHandler handler) {
+  edit_ = std::move(handler);
+}
 
 void LayerTableModel::set_config(const ModelConfig& c) {
   // Read the patterns as they are, without validation: the table shows a broken config too.
@@ -35,9 +39,12 @@ void LayerTableModel::set_config(const ModelConfig& c) {
     const auto k = static_cast<size_t>(i);
     const AttentionKind a = k < attention.size() ? attention[k] : AttentionKind::Full;
     r.attention = k < attention.size() ? QString::fromLatin1(to_string(a)) : QStringLiteral("?");
-    r.position = k < position.size() ? QString::fromLatin1(to_string(position[k])) : QStringLiteral("?");
+    r.position =
+        k < position.size() ? QString::fromLatin1(to_string(position[k])) : QStringLiteral("?");
     r.ffn = is_moe_layer(c, i) ? QStringLiteral("moe") : QStringLiteral("dense");
-    r.window = a == AttentionKind::Sliding ? c.attention.sliding_window : a == AttentionKind::Chunked ? c.attention.chunk_size : 0;
+    r.window = a == AttentionKind::Sliding   ? c.attention.sliding_window
+               : a == AttentionKind::Chunked ? c.attention.chunk_size
+                                             : 0;
     if (k < rows_.size() && rows_[k].figures) {  // keep the last figures until the next analysis
       r.figures = true;
       r.params = rows_[k].params;
@@ -47,7 +54,8 @@ void LayerTableModel::set_config(const ModelConfig& c) {
   }
   if (rows.size() == rows_.size()) {
     rows_ = std::move(rows);
-    if (!rows_.empty()) Q_EMIT dataChanged(index(0, 0), index(static_cast<int>(rows_.size()) - 1, ColumnCount - 1));
+    if (!rows_.empty())
+      Q_EMIT dataChanged(index(0, 0), index(static_cast<int>(rows_.size()) - 1, ColumnCount - 1));
     return;
   }
   beginResetModel();
@@ -67,18 +75,22 @@ void LayerTableModel::set_analysis(const nlohmann::json& analysis) {
     r.kv_held = l["prefill"]["kv_bytes_held"].get<qulonglong>();
     r.decode_flops = l["decode"]["flops"].get<qulonglong>();
   }
-  if (!rows_.empty()) Q_EMIT dataChanged(index(0, Params), index(static_cast<int>(rows_.size()) - 1, DecodeFlops));
+  if (!rows_.empty())
+    Q_EMIT dataChanged(index(0, Params), index(static_cast<int>(rows_.size()) - 1, DecodeFlops));
 }
 
 int LayerTableModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(rows_.size());
 }
-int LayerTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int LayerTableModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : ColumnCount;
+}
 
 Qt::ItemFlags LayerTableModel::flags(const QModelIndex& index) const {
   if (!index.isValid()) return Qt::NoItemFlags;
   Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
-  if (edit_ && (index.column() == Attention || index.column() == Position || index.column() == Ffn)) f |= Qt::ItemIsEditable;
+  if (edit_ && (index.column() == Attention || index.column() == Position || index.column() == Ffn))
+    f |= Qt::ItemIsEditable;
   return f;
 }
 
@@ -88,14 +100,27 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const {
   const int c = index.column();
   if (role == Qt::DisplayRole || role == Qt::EditRole) {
     switch (c) {
-      case Layer: return index.row();
-      case Attention: return r.attention;
-      case Position: return r.position;
-      case Ffn: return r.ffn;
-      case Window: return r.window > 0 ? QVariant(static_cast<qlonglong>(r.window)) : QVariant(QStringLiteral("—"));
-      case Params: return r.figures ? QString::fromStdString(text::params_short(r.params)) : QString();
-      case KvHeld: return r.figures ? QString::fromStdString(text::binary_bytes(static_cast<double>(r.kv_held))) : QString();
-      case DecodeFlops: return r.figures ? QString::fromStdString(text::si(static_cast<double>(r.decode_flops), "FLOP")) : QString();
+      case Layer:
+        return index.row();
+      case Attention:
+        return r.attention;
+      case Position:
+        return r.position;
+      case Ffn:
+        return r.ffn;
+      case Window:
+        return r.window > 0 ? QVariant(static_cast<qlonglong>(r.window))
+                            : QVariant(QStringLiteral("—"));
+      case Params:
+        return r.figures ? QString::fromStdString(text::params_short(r.params)) : QString();
+      case KvHeld:
+        return r.figures
+                   ? QString::fromStdString(text::binary_bytes(static_cast<double>(r.kv_held)))
+                   : QString();
+      case DecodeFlops:
+        return r.figures
+                   ? QString::fromStdString(text::si(static_cast<double>(r.decode_flops), "FLOP"))
+                   : QString();
     }
     return {};
   }
@@ -116,10 +141,12 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const {
     const qulonglong v = c == Params ? r.params : c == KvHeld ? r.kv_held : r.decode_flops;
     return QString::fromStdString(text::grouped(v));
   }
-  if (role == Qt::TextAlignmentRole && c >= Window) return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+  if (role == Qt::TextAlignmentRole && c >= Window)
+    return QVariant(Qt::AlignRight | Qt::AlignVCenter);
   if (role == Qt::BackgroundRole && c == Attention) {
-    static const QColor tint[] = {QColor(0xe6, 0xef, 0xfa), QColor(0xe7, 0xf5, 0xe6), QColor(0xf1, 0xeb, 0xfa),
-                                  QColor(0xfd, 0xef, 0xe2), QColor(0xe4, 0xf4, 0xf3)};
+    static const QColor tint[] = {QColor(0xe6, 0xef, 0xfa), QColor(0xe7, 0xf5, 0xe6),
+                                  QColor(0xf1, 0xeb, 0xfa), QColor(0xfd, 0xef, 0xe2),
+                                  QColor(0xe4, 0xf4, 0xf3)};
     const int k = attention_choices_.indexOf(r.attention);
     return k >= 0 ? QVariant(tint[k]) : QVariant();
   }
@@ -130,14 +157,22 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
   if (role != Qt::DisplayRole) return {};
   if (orientation == Qt::Vertical) return {};
   switch (section) {
-    case Layer: return tr("Layer");
-    case Attention: return tr("Attention");
-    case Position: return tr("Position");
-    case Ffn: return tr("FFN");
-    case Window: return tr("Window");
-    case Params: return tr("Params");
-    case KvHeld: return tr("KV held");
-    case DecodeFlops: return tr("Decode FLOPs");
+    case Layer:
+      return tr("Layer");
+    case Attention:
+      return tr("Attention");
+    case Position:
+      return tr("Position");
+    case Ffn:
+      return tr("FFN");
+    case Window:
+      return tr("Window");
+    case Params:
+      return tr("Params");
+    case KvHeld:
+      return tr("KV held");
+    case DecodeFlops:
+      return tr("Decode FLOPs");
   }
   return {};
 }

@@ -7,9 +7,8 @@
 
 #include <QAbstractTableModel>
 #include <functional>
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "config/model_config.hpp"
 
@@ -20,7 +19,8 @@ class LayerTableModel : public QAbstractTableModel {
  public:
   enum Column { Layer, Attention, Position, Ffn, Window, Params, KvHeld, DecodeFlops, ColumnCount };
   static constexpr int ExactRole = Qt::UserRole + 1;  // figures as exact integers (qulonglong)
-  static constexpr int ChoicesRole = Qt::UserRole + 2;  // QStringList of values an editable cell takes
+  static constexpr int ChoicesRole =
+      Qt::UserRole + 2;  // QStringList of values an editable cell takes
 
   // (column, layer, value): the owner applies the edit, typically to every selected layer.
   using EditHandler = std::function<void(int column, int layer, const QString& value)>;
@@ -34,7 +34,8 @@ class LayerTableModel : public QAbstractTableModel {
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation,
+                      int role = Qt::DisplayRole) const override;
   Qt::ItemFlags flags(const QModelIndex& index) const override;
   bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
 

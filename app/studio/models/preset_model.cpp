@@ -12,7 +12,9 @@ namespace archscope::studio {
 namespace {
 // Presets carry 1-based ids (group + 1 in the high half, 0 = a group row) so parent() needs no
 // lookup.
-quintptr group_id(int group) { return static_cast<quintptr>(group) + 1; }
+quintptr group_id(int group) {
+  return static_cast<quintptr>(group) + 1;
+}
 }  // namespace
 
 PresetModel::PresetModel(QObject* parent) : QAbstractItemModel(parent) {}
@@ -26,7 +28,9 @@ void PresetModel::set_rows(std::vector<summary::PresetRow> rows) {
     if (r.user) {
       user.push_back(std::move(r));
     } else {
-      by_family[r.family.empty() ? QStringLiteral("(unreadable)") : QString::fromStdString(r.family)].push_back(std::move(r));
+      by_family[r.family.empty() ? QStringLiteral("(unreadable)")
+                                 : QString::fromStdString(r.family)]
+          .push_back(std::move(r));
     }
   }
   if (!user.empty()) groups_.push_back({tr("My presets"), std::move(user)});
@@ -43,15 +47,20 @@ int PresetModel::preset_count() const {
 const summary::PresetRow* PresetModel::row_at(const QModelIndex& index) const {
   if (!index.isValid() || index.internalId() == 0) return nullptr;
   const Group& g = groups_[static_cast<size_t>(index.internalId() - 1)];
-  return index.row() < static_cast<int>(g.presets.size()) ? &g.presets[static_cast<size_t>(index.row())] : nullptr;
+  return index.row() < static_cast<int>(g.presets.size())
+             ? &g.presets[static_cast<size_t>(index.row())]
+             : nullptr;
 }
 
 QModelIndex PresetModel::index(int row, int column, const QModelIndex& parent) const {
   if (row < 0 || column < 0 || column >= ColumnCount) return {};
-  if (!parent.isValid()) return row < static_cast<int>(groups_.size()) ? createIndex(row, column, quintptr{0}) : QModelIndex();
+  if (!parent.isValid())
+    return row < static_cast<int>(groups_.size()) ? createIndex(row, column, quintptr{0})
+                                                  : QModelIndex();
   if (parent.internalId() != 0 || parent.row() >= static_cast<int>(groups_.size())) return {};
   const Group& g = groups_[static_cast<size_t>(parent.row())];
-  return row < static_cast<int>(g.presets.size()) ? createIndex(row, column, group_id(parent.row())) : QModelIndex();
+  return row < static_cast<int>(g.presets.size()) ? createIndex(row, column, group_id(parent.row()))
+                                                  : QModelIndex();
 }
 
 QModelIndex PresetModel::parent(const QModelIndex& child) const {
@@ -65,7 +74,9 @@ int PresetModel::rowCount(const QModelIndex& parent) const {
   return static_cast<int>(groups_[static_cast<size_t>(parent.row())].presets.size());
 }
 
-int PresetModel::columnCount(const QModelIndex&) const { return ColumnCount; }
+int PresetModel::columnCount(const QModelIndex&) const {
+  return ColumnCount;
+}
 
 Qt::ItemFlags PresetModel::flags(const QModelIndex& index) const {
   if (!index.isValid()) return Qt::NoItemFlags;
@@ -77,7 +88,8 @@ QVariant PresetModel::data(const QModelIndex& index, int role) const {
   if (index.internalId() == 0) {
     const Group& g = groups_[static_cast<size_t>(index.row())];
     if (index.column() != Name) return {};
-    if (role == Qt::DisplayRole) return QStringLiteral("%1 (%2)").arg(g.title).arg(g.presets.size());
+    if (role == Qt::DisplayRole)
+      return QStringLiteral("%1 (%2)").arg(g.title).arg(g.presets.size());
     if (role == SortRole) return g.title;
     return {};
   }
@@ -87,50 +99,77 @@ QVariant PresetModel::data(const QModelIndex& index, int role) const {
   switch (role) {
     case Qt::DisplayRole:
       switch (index.column()) {
-        case Name: return QString::fromStdString(r->name);
-        case Total: return broken ? QString() : QString::fromStdString(text::params_short(r->params_total));
-        case Active: return broken ? QString() : QString::fromStdString(text::params_short(r->params_active));
+        case Name:
+          return QString::fromStdString(r->name);
+        case Total:
+          return broken ? QString() : QString::fromStdString(text::params_short(r->params_total));
+        case Active:
+          return broken ? QString() : QString::fromStdString(text::params_short(r->params_active));
         case KvPerToken:
-          return broken ? QString() : QString::fromStdString(text::binary_bytes(static_cast<double>(r->kv_bytes_per_token)));
-        case Description: return QString::fromStdString(broken ? r->error : r->description);
-        case Source: return QString::fromStdString(r->source);
+          return broken ? QString()
+                        : QString::fromStdString(
+                              text::binary_bytes(static_cast<double>(r->kv_bytes_per_token)));
+        case Description:
+          return QString::fromStdString(broken ? r->error : r->description);
+        case Source:
+          return QString::fromStdString(r->source);
       }
       return {};
     case Qt::ToolTipRole:
       if (broken) return QString::fromStdString(r->error);
       switch (index.column()) {
-        case Total: return QString::fromStdString(text::grouped(r->params_total) + " parameters");
-        case Active: return QString::fromStdString(text::grouped(r->params_active) + " parameters per token");
-        case KvPerToken: return QString::fromStdString(text::grouped(r->kv_bytes_per_token) + " bytes per token (bf16)");
-        default: return QString::fromStdString(r->path.string());
+        case Total:
+          return QString::fromStdString(text::grouped(r->params_total) + " parameters");
+        case Active:
+          return QString::fromStdString(text::grouped(r->params_active) + " parameters per token");
+        case KvPerToken:
+          return QString::fromStdString(text::grouped(r->kv_bytes_per_token) +
+                                        " bytes per token (bf16)");
+        default:
+          return QString::fromStdString(r->path.string());
       }
     case Qt::TextAlignmentRole:
-      return index.column() >= Total && index.column() <= KvPerToken ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
-                                                                     : QVariant();
+      return index.column() >= Total && index.column() <= KvPerToken
+                 ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+                 : QVariant();
     case Qt::ForegroundRole:
-      return broken && index.column() == Description ? QVariant(QBrush(QColor(0xa4, 0x26, 0x2c))) : QVariant();
+      return broken && index.column() == Description ? QVariant(QBrush(QColor(0xa4, 0x26, 0x2c)))
+                                                     : QVariant();
     case SortRole:
       switch (index.column()) {
-        case Total: return QVariant::fromValue<qulonglong>(r->params_total);
-        case Active: return QVariant::fromValue<qulonglong>(r->params_active);
-        case KvPerToken: return QVariant::fromValue<qulonglong>(r->kv_bytes_per_token);
-        default: return data(index, Qt::DisplayRole);
+        case Total:
+          return QVariant::fromValue<qulonglong>(r->params_total);
+        case Active:
+          return QVariant::fromValue<qulonglong>(r->params_active);
+        case KvPerToken:
+          return QVariant::fromValue<qulonglong>(r->kv_bytes_per_token);
+        default:
+          return data(index, Qt::DisplayRole);
       }
-    case PathRole: return QString::fromStdString(r->path.string());
-    case NameRole: return QString::fromStdString(r->name);
-    default: return {};
+    case PathRole:
+      return QString::fromStdString(r->path.string());
+    case NameRole:
+      return QString::fromStdString(r->name);
+    default:
+      return {};
   }
 }
 
 QVariant PresetModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
   switch (section) {
-    case Name: return tr("Preset");
-    case Total: return tr("Parameters");
-    case Active: return tr("Active");
-    case KvPerToken: return tr("KV / token");
-    case Description: return tr("Architecture");
-    case Source: return tr("Source");
+    case Name:
+      return tr("Preset");
+    case Total:
+      return tr("Parameters");
+    case Active:
+      return tr("Active");
+    case KvPerToken:
+      return tr("KV / token");
+    case Description:
+      return tr("Architecture");
+    case Source:
+      return tr("Source");
   }
   return {};
 }

@@ -13,7 +13,8 @@ QString StudioDocument::display_name() const {
   return doc_.config().name.empty() ? tr("untitled") : QString::fromStdString(doc_.config().name);
 }
 
-void StudioDocument::set_field(const QString& path, const editor::FieldValue& value, const QString& text) {
+void StudioDocument::set_field(const QString& path, const editor::FieldValue& value,
+                               const QString& text) {
   const std::string p = path.toStdString();
   const auto refused = doc_.set_field(p, value);
   if (refused) {
@@ -25,11 +26,14 @@ void StudioDocument::set_field(const QString& path, const editor::FieldValue& va
 }
 
 void StudioDocument::reject_text(const QString& path, const QString& text, const QString& reason) {
-  pending_.insert_or_assign(path.toStdString(), std::make_pair(text, Error(ErrorKind::Parse, path.toStdString(), reason.toStdString())));
+  pending_.insert_or_assign(
+      path.toStdString(),
+      std::make_pair(text, Error(ErrorKind::Parse, path.toStdString(), reason.toStdString())));
   Q_EMIT changed();
 }
 
-void StudioDocument::set_layers(int column_kind, const std::vector<int64_t>& layers, const QString& value) {
+void StudioDocument::set_layers(int column_kind, const std::vector<int64_t>& layers,
+                                const QString& value) {
   const std::string v = value.toStdString();
   if (column_kind == 0) {
     if (const auto k = parse_enum<AttentionKind>(v)) doc_.set_layers_attention(layers, *k);

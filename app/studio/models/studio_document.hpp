@@ -20,7 +20,7 @@ class StudioDocument : public QObject {
   const editor::ConfigDocument& doc() const { return doc_; }
   const ModelConfig& config() const { return doc_.config(); }
   const QString& path() const { return path_; }  // "" when never saved
-  QString display_name() const;                 // file name, or the config's name
+  QString display_name() const;                  // file name, or the config's name
   // Unreadable values by field path: what was typed and why it was refused.
   const std::map<std::string, std::pair<QString, Error>>& pending() const { return pending_; }
 

@@ -4,9 +4,8 @@
 #pragma once
 
 #include <QAbstractTableModel>
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "summary/summary_rows.hpp"
 
@@ -29,7 +28,8 @@ class SummaryModel : public QAbstractTableModel {
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation,
+                      int role = Qt::DisplayRole) const override;
 
  private:
   struct Shown {

@@ -12,7 +12,9 @@ namespace archscope::studio {
 
 namespace {
 
-void check_result(VkResult r) { vk_check(r, "imgui_impl_vulkan"); }
+void check_result(VkResult r) {
+  vk_check(r, "imgui_impl_vulkan");
+}
 
 // DejaVu Sans ships with Debian's fontconfig; ImGui's built-in bitmap font is the fallback.
 constexpr const char* kFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
@@ -78,7 +80,8 @@ ImGuiLayer::ImGuiLayer(VulkanContext& vulkan, VkRenderPass render_pass, uint32_t
   info.MSAASamples = VK_SAMPLE_COUNT_1_BIT;
   info.CheckVkResultFn = check_result;
   try {
-    if (!ImGui_ImplVulkan_Init(&info, render_pass)) throw VulkanError("ImGui_ImplVulkan_Init failed");
+    if (!ImGui_ImplVulkan_Init(&info, render_pass))
+      throw VulkanError("ImGui_ImplVulkan_Init failed");
     vulkan.run_once([](VkCommandBuffer cmd) { ImGui_ImplVulkan_CreateFontsTexture(cmd); });
     ImGui_ImplVulkan_DestroyFontUploadObjects();
   } catch (...) {
@@ -99,13 +102,19 @@ ImGuiLayer::~ImGuiLayer() {
   ImGui::SetCurrentContext(previous == context_ ? nullptr : previous);
 }
 
-void ImGuiLayer::make_current() const { ImGui::SetCurrentContext(context_); }
+void ImGuiLayer::make_current() const {
+  ImGui::SetCurrentContext(context_);
+}
 
 void ImGuiLayer::apply(const InputEvent& e) {
   ImGuiIO& io = ImGui::GetIO();
   switch (e.kind) {
-    case InputEvent::Kind::Move: io.MousePos = ImVec2(e.x, e.y); break;
-    case InputEvent::Kind::Leave: io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX); break;
+    case InputEvent::Kind::Move:
+      io.MousePos = ImVec2(e.x, e.y);
+      break;
+    case InputEvent::Kind::Leave:
+      io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+      break;
     case InputEvent::Kind::Button:
       if (e.code >= 0 && e.code < 5) io.MouseDown[e.code] = e.down;
       break;
@@ -116,7 +125,9 @@ void ImGuiLayer::apply(const InputEvent& e) {
     case InputEvent::Kind::Key:
       if (e.code > 0 && e.code < 512) io.KeysDown[e.code] = e.down;
       break;
-    case InputEvent::Kind::Text: io.AddInputCharacter(e.ch); break;
+    case InputEvent::Kind::Text:
+      io.AddInputCharacter(e.ch);
+      break;
     case InputEvent::Kind::Modifiers:
       io.KeyCtrl = (e.code & InputEvent::kCtrl) != 0;
       io.KeyShift = (e.code & InputEvent::kShift) != 0;

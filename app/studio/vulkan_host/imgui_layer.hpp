@@ -17,16 +17,35 @@ class VulkanContext;
 
 // Key indices the bridge puts into InputEvent::code for Key events (ImGui's KeysDown[] slots).
 enum StudioKey : int {
-  kKeyTab = 1, kKeyLeft, kKeyRight, kKeyUp, kKeyDown, kKeyPageUp, kKeyPageDown, kKeyHome, kKeyEnd,
-  kKeyInsert, kKeyDelete, kKeyBackspace, kKeySpace, kKeyEnter, kKeyEscape,
-  kKeyA, kKeyC, kKeyV, kKeyX, kKeyY, kKeyZ,
+  kKeyTab = 1,
+  kKeyLeft,
+  kKeyRight,
+  kKeyUp,
+  kKeyDown,
+  kKeyPageUp,
+  kKeyPageDown,
+  kKeyHome,
+  kKeyEnd,
+  kKeyInsert,
+  kKeyDelete,
+  kKeyBackspace,
+  kKeySpace,
+  kKeyEnter,
+  kKeyEscape,
+  kKeyA,
+  kKeyC,
+  kKeyV,
+  kKeyX,
+  kKeyY,
+  kKeyZ,
 };
 
 class ImGuiLayer {
  public:
   // `render_pass` is the pass the layer's draw commands are recorded into (its format fixes the
   // pipeline); `image_count` frames may be in flight. `pixel_ratio` sizes the font atlas.
-  ImGuiLayer(VulkanContext& vulkan, VkRenderPass render_pass, uint32_t image_count, float pixel_ratio);
+  ImGuiLayer(VulkanContext& vulkan, VkRenderPass render_pass, uint32_t image_count,
+             float pixel_ratio);
   ~ImGuiLayer();
   ImGuiLayer(const ImGuiLayer&) = delete;
   ImGuiLayer& operator=(const ImGuiLayer&) = delete;

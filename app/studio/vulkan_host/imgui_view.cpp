@@ -1,5 +1,3 @@
-#include "vulkan_host/vulkan_context.hpp"  // first: qvulkaninstance.h defines VK_NO_PROTOTYPES
-
 #include "vulkan_host/imgui_view.hpp"
 
 #include <QLabel>
@@ -11,6 +9,7 @@
 #include "vulkan_host/offscreen_target.hpp"
 #include "vulkan_host/qt_input.hpp"
 #include "vulkan_host/surface_window.hpp"
+#include "vulkan_host/vulkan_context.hpp"  // first: qvulkaninstance.h defines VK_NO_PROTOTYPES
 #include "vulkan_host/vulkan_host.hpp"
 
 namespace archscope::studio {
@@ -18,7 +17,8 @@ namespace archscope::studio {
 namespace {
 QImage to_qimage(const RgbaImage& rgba, qreal ratio) {
   if (rgba.width == 0) return {};
-  QImage image(rgba.pixels.data(), rgba.width, rgba.height, rgba.width * 4, QImage::Format_RGBA8888);
+  QImage image(rgba.pixels.data(), rgba.width, rgba.height, rgba.width * 4,
+               QImage::Format_RGBA8888);
   QImage copy = image.copy();  // detach from the vector
   copy.setDevicePixelRatio(ratio);
   return copy;
@@ -39,9 +39,8 @@ ImGuiView::ImGuiView(VulkanHost& host, std::unique_ptr<ImGuiPanel> panel, QWidge
       container_->setFocusPolicy(Qt::StrongFocus);
       layout->addWidget(container_);
       connect(window_, &SurfaceWindow::frameRendered, this, &ImGuiView::frameRendered);
-      connect(window_, &SurfaceWindow::failed, this, [this](const QString& why) {
-        show_message("This view cannot draw: " + why);
-      });
+      connect(window_, &SurfaceWindow::failed, this,
+              [this](const QString& why) { show_message("This view cannot draw: " + why); });
       break;
     case VulkanHost::Mode::Offscreen:
       setMouseTracking(true);
@@ -49,8 +48,9 @@ ImGuiView::ImGuiView(VulkanHost& host, std::unique_ptr<ImGuiPanel> panel, QWidge
       connect(&timer_, &QTimer::timeout, this, &ImGuiView::render_offscreen);
       break;
     case VulkanHost::Mode::Unavailable:
-      show_message("No Vulkan device, so this view cannot draw: " + QString::fromStdString(host.reason()) +
-                   ". Install mesa-vulkan-drivers (lavapipe) or a GPU driver.");
+      show_message(
+          "No Vulkan device, so this view cannot draw: " + QString::fromStdString(host.reason()) +
+          ". Install mesa-vulkan-drivers (lavapipe) or a GPU driver.");
       break;
   }
 }
@@ -77,14 +77,18 @@ void ImGuiView::show_message(const QString& text) {
   message_->setText(text);
 }
 
-bool ImGuiView::can_render() const { return failure_.isEmpty() && host_.mode() != VulkanHost::Mode::Unavailable; }
+bool ImGuiView::can_render() const {
+  return failure_.isEmpty() && host_.mode() != VulkanHost::Mode::Unavailable;
+}
 
 QString ImGuiView::status() const {
   if (!failure_.isEmpty()) return failure_;
   return QString::fromStdString(host_.describe());
 }
 
-QWindow* ImGuiView::surface_window() const { return window_; }
+QWindow* ImGuiView::surface_window() const {
+  return window_;
+}
 
 long ImGuiView::frames() const {
   if (window_) return window_->frames();
@@ -104,11 +108,12 @@ void ImGuiView::render_offscreen() {
   try {
     const qreal ratio = devicePixelRatioF();
     if (!target_) target_ = std::make_unique<OffscreenTarget>(*host_.context());
-    if (!layer_) layer_ = std::make_unique<ImGuiLayer>(*host_.context(), target_->render_pass(), 2,
-                                                       static_cast<float>(ratio));
+    if (!layer_)
+      layer_ = std::make_unique<ImGuiLayer>(*host_.context(), target_->render_pass(), 2,
+                                            static_cast<float>(ratio));
     const double dt = static_cast<double>(clock_.restart()) / 1000.0;
-    layer_->build_frame(static_cast<float>(width()), static_cast<float>(height()), static_cast<float>(ratio), dt,
-                        input_, [this] { panel_->draw(); });
+    layer_->build_frame(static_cast<float>(width()), static_cast<float>(height()),
+                        static_cast<float>(ratio), dt, input_, [this] { panel_->draw(); });
     const RgbaImage rgba = target_->render(*layer_, static_cast<int>(width() * ratio),
                                            static_cast<int>(height() * ratio), {1, 1, 1, 1});
     image_ = to_qimage(rgba, ratio);

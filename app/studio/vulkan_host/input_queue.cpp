@@ -14,11 +14,18 @@ std::vector<InputEvent> InputQueue::next_frame() {
     const InputEvent& e = events_.front();
     bool ends_batch = false;
     switch (e.kind) {
-      case InputEvent::Kind::Button: ends_batch = seen(buttons_changed, e.code); break;
-      case InputEvent::Kind::Key: ends_batch = seen(keys_changed, e.code); break;
+      case InputEvent::Kind::Button:
+        ends_batch = seen(buttons_changed, e.code);
+        break;
+      case InputEvent::Kind::Key:
+        ends_batch = seen(keys_changed, e.code);
+        break;
       case InputEvent::Kind::Move:
-      case InputEvent::Kind::Leave: ends_batch = !buttons_changed.empty(); break;
-      default: break;
+      case InputEvent::Kind::Leave:
+        ends_batch = !buttons_changed.empty();
+        break;
+      default:
+        break;
     }
     if (ends_batch) break;
     if (e.kind == InputEvent::Kind::Button) buttons_changed.push_back(e.code);

@@ -54,7 +54,8 @@ void OffscreenTarget::resize(int width, int height) {
   VkMemoryAllocateInfo alloc{};
   alloc.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
   alloc.allocationSize = req.size;
-  alloc.memoryTypeIndex = vulkan_.memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+  alloc.memoryTypeIndex =
+      vulkan_.memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
   vk_check(vkAllocateMemory(d, &alloc, nullptr, &memory_), "vkAllocateMemory");
   vk_check(vkBindImageMemory(d, image_, memory_, 0), "vkBindImageMemory");
   VkImageViewCreateInfo view{};
@@ -78,7 +79,8 @@ void OffscreenTarget::resize(int width, int height) {
   readback_.ensure(width, height);
 }
 
-RgbaImage OffscreenTarget::render(ImGuiLayer& layer, int width, int height, std::array<float, 4> clear) {
+RgbaImage OffscreenTarget::render(ImGuiLayer& layer, int width, int height,
+                                  std::array<float, 4> clear) {
   if (width < 1 || height < 1) return {};
   resize(width, height);
   vulkan_.run_once([&](VkCommandBuffer cmd) {

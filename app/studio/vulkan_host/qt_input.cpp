@@ -21,38 +21,64 @@ int modifier_bits(Qt::KeyboardModifiers m) {
 
 int button_code(Qt::MouseButton b) {
   switch (b) {
-    case Qt::LeftButton: return 0;
-    case Qt::RightButton: return 1;
-    case Qt::MiddleButton: return 2;
-    default: return -1;
+    case Qt::LeftButton:
+      return 0;
+    case Qt::RightButton:
+      return 1;
+    case Qt::MiddleButton:
+      return 2;
+    default:
+      return -1;
   }
 }
 
 int key_code(int key) {
   switch (key) {
-    case Qt::Key_Tab: return kKeyTab;
-    case Qt::Key_Left: return kKeyLeft;
-    case Qt::Key_Right: return kKeyRight;
-    case Qt::Key_Up: return kKeyUp;
-    case Qt::Key_Down: return kKeyDown;
-    case Qt::Key_PageUp: return kKeyPageUp;
-    case Qt::Key_PageDown: return kKeyPageDown;
-    case Qt::Key_Home: return kKeyHome;
-    case Qt::Key_End: return kKeyEnd;
-    case Qt::Key_Insert: return kKeyInsert;
-    case Qt::Key_Delete: return kKeyDelete;
-    case Qt::Key_Backspace: return kKeyBackspace;
-    case Qt::Key_Space: return kKeySpace;
+    case Qt::Key_Tab:
+      return kKeyTab;
+    case Qt::Key_Left:
+      return kKeyLeft;
+    case Qt::Key_Right:
+      return kKeyRight;
+    case Qt::Key_Up:
+      return kKeyUp;
+    case Qt::Key_Down:
+      return kKeyDown;
+    case Qt::Key_PageUp:
+      return kKeyPageUp;
+    case Qt::Key_PageDown:
+      return kKeyPageDown;
+    case Qt::Key_Home:
+      return kKeyHome;
+    case Qt::Key_End:
+      return kKeyEnd;
+    case Qt::Key_Insert:
+      return kKeyInsert;
+    case Qt::Key_Delete:
+      return kKeyDelete;
+    case Qt::Key_Backspace:
+      return kKeyBackspace;
+    case Qt::Key_Space:
+      return kKeySpace;
     case Qt::Key_Return:
-    case Qt::Key_Enter: return kKeyEnter;
-    case Qt::Key_Escape: return kKeyEscape;
-    case Qt::Key_A: return kKeyA;
-    case Qt::Key_C: return kKeyC;
-    case Qt::Key_V: return kKeyV;
-    case Qt::Key_X: return kKeyX;
-    case Qt::Key_Y: return kKeyY;
-    case Qt::Key_Z: return kKeyZ;
-    default: return 0;
+    case Qt::Key_Enter:
+      return kKeyEnter;
+    case Qt::Key_Escape:
+      return kKeyEscape;
+    case Qt::Key_A:
+      return kKeyA;
+    case Qt::Key_C:
+      return kKeyC;
+    case Qt::Key_V:
+      return kKeyV;
+    case Qt::Key_X:
+      return kKeyX;
+    case Qt::Key_Y:
+      return kKeyY;
+    case Qt::Key_Z:
+      return kKeyZ;
+    default:
+      return 0;
   }
 }
 
@@ -126,7 +152,8 @@ bool queue_qt_input(const QEvent* event, InputQueue& queue) {
       queue.push(e);
       return true;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 

@@ -13,7 +13,8 @@ ReadbackBuffer::~ReadbackBuffer() {
 }
 
 void ReadbackBuffer::ensure(int width, int height) {
-  const VkDeviceSize needed = static_cast<VkDeviceSize>(width) * static_cast<VkDeviceSize>(height) * 4;
+  const VkDeviceSize needed =
+      static_cast<VkDeviceSize>(width) * static_cast<VkDeviceSize>(height) * 4;
   if (needed <= size_) return;
   VkDevice d = vulkan_.device();
   if (buffer_ != VK_NULL_HANDLE) vkDestroyBuffer(d, buffer_, nullptr);
@@ -32,15 +33,16 @@ void ReadbackBuffer::ensure(int width, int height) {
   VkMemoryAllocateInfo alloc{};
   alloc.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
   alloc.allocationSize = req.size;
-  alloc.memoryTypeIndex = vulkan_.memory_type(
-      req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
+  alloc.memoryTypeIndex =
+      vulkan_.memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                                                  VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
   vk_check(vkAllocateMemory(d, &alloc, nullptr, &memory_), "vkAllocateMemory");
   vk_check(vkBindBufferMemory(d, buffer_, memory_, 0), "vkBindBufferMemory");
   size_ = needed;
 }
 
-void ReadbackBuffer::record_copy(VkCommandBuffer cmd, VkImage image, VkImageLayout layout, int width,
-                                 int height) {
+void ReadbackBuffer::record_copy(VkCommandBuffer cmd, VkImage image, VkImageLayout layout,
+                                 int width, int height) {
   VkImageMemoryBarrier to_src{};
   to_src.sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER;
   to_src.srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
@@ -51,8 +53,8 @@ void ReadbackBuffer::record_copy(VkCommandBuffer cmd, VkImage image, VkImageLayo
   to_src.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
   to_src.image = image;
   to_src.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
-  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
-                       0, 0, nullptr, 0, nullptr, 1, &to_src);
+  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
+                       VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr, 1, &to_src);
   VkBufferImageCopy region{};
   region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
   region.imageExtent = {static_cast<uint32_t>(width), static_cast<uint32_t>(height), 1};
@@ -62,8 +64,8 @@ void ReadbackBuffer::record_copy(VkCommandBuffer cmd, VkImage image, VkImageLayo
   back.dstAccessMask = 0;
   back.oldLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
   back.newLayout = layout;
-  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, 0, 0,
-                       nullptr, 0, nullptr, 1, &back);
+  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, 0,
+                       0, nullptr, 0, nullptr, 1, &back);
 }
 
 RgbaImage ReadbackBuffer::read(int width, int height, bool bgra) const {

@@ -38,7 +38,9 @@ VkPresentModeKHR pick_present_mode(VkPhysicalDevice device, VkSurfaceKHR surface
              : VK_PRESENT_MODE_FIFO_KHR;
 }
 
-bool is_bgra(VkFormat f) { return f == VK_FORMAT_B8G8R8A8_UNORM || f == VK_FORMAT_B8G8R8A8_SRGB; }
+bool is_bgra(VkFormat f) {
+  return f == VK_FORMAT_B8G8R8A8_UNORM || f == VK_FORMAT_B8G8R8A8_SRGB;
+}
 
 }  // namespace
 
@@ -49,11 +51,17 @@ SurfaceWindow::SurfaceWindow(VulkanContext& vulkan, QVulkanInstance& instance, I
   clock_.start();
 }
 
-SurfaceWindow::~SurfaceWindow() { destroy_swapchain(); }
+SurfaceWindow::~SurfaceWindow() {
+  destroy_swapchain();
+}
 
-long SurfaceWindow::frames() const { return layer_ ? layer_->frames() : 0; }
+long SurfaceWindow::frames() const {
+  return layer_ ? layer_->frames() : 0;
+}
 
-void SurfaceWindow::schedule() { requestUpdate(); }
+void SurfaceWindow::schedule() {
+  requestUpdate();
+}
 
 void SurfaceWindow::fail(const QString& reason) {
   if (failure_.isEmpty()) {
@@ -76,7 +84,10 @@ bool SurfaceWindow::event(QEvent* e) {
           QPlatformSurfaceEvent::SurfaceAboutToBeDestroyed)
         destroy_swapchain();
       break;
-    case QEvent::Resize: dirty_ = true; requestUpdate(); break;
+    case QEvent::Resize:
+      dirty_ = true;
+      requestUpdate();
+      break;
     default:
       if (queue_qt_input(e, input_)) {
         requestUpdate();
@@ -176,7 +187,8 @@ bool SurfaceWindow::ensure_swapchain() {
   info.imageArrayLayers = 1;
   info.imageUsage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT;
   // Grabs copy the presented image out; without TRANSFER_SRC a grab renders nothing.
-  if (caps.supportedUsageFlags & VK_IMAGE_USAGE_TRANSFER_SRC_BIT) info.imageUsage |= VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+  if (caps.supportedUsageFlags & VK_IMAGE_USAGE_TRANSFER_SRC_BIT)
+    info.imageUsage |= VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
   info.imageSharingMode = VK_SHARING_MODE_EXCLUSIVE;
   info.preTransform = (caps.supportedTransforms & VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR)
                           ? VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR
@@ -230,7 +242,9 @@ bool SurfaceWindow::ensure_swapchain() {
     vk_check(vkCreateSemaphore(d, &si, nullptr, &s), "vkCreateSemaphore");
     render_done_.push_back(s);
   }
-  if (!layer_) layer_ = std::make_unique<ImGuiLayer>(vulkan_, pass_, n, static_cast<float>(devicePixelRatio()));
+  if (!layer_)
+    layer_ =
+        std::make_unique<ImGuiLayer>(vulkan_, pass_, n, static_cast<float>(devicePixelRatio()));
   if (!readback_) readback_ = std::make_unique<ReadbackBuffer>(vulkan_);
   dirty_ = false;
   return true;
@@ -243,7 +257,8 @@ void SurfaceWindow::render_frame(bool grab, RgbaImage* out) {
     VkDevice d = vulkan_.device();
     vk_check(vkWaitForFences(d, 1, &fence_, VK_TRUE, UINT64_MAX), "vkWaitForFences");
     uint32_t index = 0;
-    const VkResult acquired = vkAcquireNextImageKHR(d, swapchain_, UINT64_MAX, acquired_, VK_NULL_HANDLE, &index);
+    const VkResult acquired =
+        vkAcquireNextImageKHR(d, swapchain_, UINT64_MAX, acquired_, VK_NULL_HANDLE, &index);
     if (acquired == VK_ERROR_OUT_OF_DATE_KHR) {
       dirty_ = true;
       requestUpdate();
@@ -252,9 +267,10 @@ void SurfaceWindow::render_frame(bool grab, RgbaImage* out) {
     if (acquired != VK_SUBOPTIMAL_KHR) vk_check(acquired, "vkAcquireNextImageKHR");
 
     const double dt = static_cast<double>(clock_.restart()) / 1000.0;
-    const float ratio = static_cast<float>(extent_.width) / static_cast<float>(std::max(1, width()));
-    layer_->build_frame(static_cast<float>(width()), static_cast<float>(height()), ratio, dt, input_,
-                        [this] { panel_.draw(); });
+    const float ratio =
+        static_cast<float>(extent_.width) / static_cast<float>(std::max(1, width()));
+    layer_->build_frame(static_cast<float>(width()), static_cast<float>(height()), ratio, dt,
+                        input_, [this] { panel_.draw(); });
     vk_check(vkResetFences(d, 1, &fence_), "vkResetFences");
     vk_check(vkResetCommandBuffer(cmd_, 0), "vkResetCommandBuffer");
     VkCommandBufferBeginInfo begin{};

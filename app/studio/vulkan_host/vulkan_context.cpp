@@ -6,17 +6,22 @@
 namespace archscope::studio {
 
 void vk_check(VkResult result, const char* call) {
-  if (result != VK_SUCCESS) throw VulkanError(std::string(call) + ": VkResult " + std::to_string(result));
+  if (result != VK_SUCCESS)
+    throw VulkanError(std::string(call) + ": VkResult " + std::to_string(result));
 }
 
 namespace {
 
 int device_rank(VkPhysicalDeviceType type) {
   switch (type) {
-    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 3;
-    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 2;
-    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 1;
-    default: return 0;  // CPU (lavapipe) and others
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+      return 3;
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+      return 2;
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+      return 1;
+    default:
+      return 0;  // CPU (lavapipe) and others
   }
 }
 
@@ -49,9 +54,11 @@ VulkanContext::VulkanContext(VkInstance borrowed) {
   try {
     uint32_t count = 0;
     vk_check(vkEnumeratePhysicalDevices(instance_, &count, nullptr), "vkEnumeratePhysicalDevices");
-    if (count == 0) throw VulkanError("no Vulkan device (install mesa-vulkan-drivers for lavapipe)");
+    if (count == 0)
+      throw VulkanError("no Vulkan device (install mesa-vulkan-drivers for lavapipe)");
     std::vector<VkPhysicalDevice> devices(count);
-    vk_check(vkEnumeratePhysicalDevices(instance_, &count, devices.data()), "vkEnumeratePhysicalDevices");
+    vk_check(vkEnumeratePhysicalDevices(instance_, &count, devices.data()),
+             "vkEnumeratePhysicalDevices");
     int best_rank = -1;
     for (VkPhysicalDevice d : devices) {
       uint32_t families = 0;
@@ -81,7 +88,8 @@ VulkanContext::VulkanContext(VkInstance borrowed) {
     queue.queueCount = 1;
     queue.pQueuePriorities = &priority;
     std::vector<const char*> extensions;
-    swapchain_extension_ = borrowed != VK_NULL_HANDLE && has_extension(physical_, VK_KHR_SWAPCHAIN_EXTENSION_NAME);
+    swapchain_extension_ =
+        borrowed != VK_NULL_HANDLE && has_extension(physical_, VK_KHR_SWAPCHAIN_EXTENSION_NAME);
     if (swapchain_extension_) extensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);
     VkDeviceCreateInfo info{};
     info.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
@@ -100,7 +108,8 @@ VulkanContext::VulkanContext(VkInstance borrowed) {
     pool.maxSets = 64;
     pool.poolSizeCount = 1;
     pool.pPoolSizes = &size;
-    vk_check(vkCreateDescriptorPool(device_, &pool, nullptr, &descriptor_pool_), "vkCreateDescriptorPool");
+    vk_check(vkCreateDescriptorPool(device_, &pool, nullptr, &descriptor_pool_),
+             "vkCreateDescriptorPool");
 
     VkCommandPoolCreateInfo cp{};
 
@@ -114,13 +123,16 @@ VulkanContext::VulkanContext(VkInstance borrowed) {
   }
 }
 
-VulkanContext::~VulkanContext() { release(); }
+VulkanContext::~VulkanContext() {
+  release();
+}
 
 void VulkanContext::release() {
   if (device_ != VK_NULL_HANDLE) {
     vkDeviceWaitIdle(device_);
     if (command_pool_ != VK_NULL_HANDLE) vkDestroyCommandPool(device_, command_pool_, nullptr);
-    if (descriptor_pool_ != VK_NULL_HANDLE) vkDestroyDescriptorPool(device_, descriptor_pool_, nullptr);
+    if (descriptor_pool_ != VK_NULL_HANDLE)
+      vkDestroyDescriptorPool(device_, descriptor_pool_, nullptr);
     vkDestroyDevice(device_, nullptr);
   }
   if (owns_instance_ && instance_ != VK_NULL_HANDLE) vkDestroyInstance(instance_, nullptr);

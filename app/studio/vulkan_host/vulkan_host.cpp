@@ -1,9 +1,9 @@
-#include "vulkan_host/vulkan_context.hpp"  // first: qvulkaninstance.h defines VK_NO_PROTOTYPES
-
 #include "vulkan_host/vulkan_host.hpp"
 
 #include <QGuiApplication>
 #include <QVulkanInstance>
+
+#include "vulkan_host/vulkan_context.hpp"  // first: qvulkaninstance.h defines VK_NO_PROTOTYPES
 
 namespace archscope::studio {
 
@@ -30,7 +30,8 @@ std::unique_ptr<VulkanHost> VulkanHost::create() {
       }
       host->context_.reset();
     } else {
-      surface_failure = "QVulkanInstance::create failed (" + std::to_string(instance->errorCode()) + ")";
+      surface_failure =
+          "QVulkanInstance::create failed (" + std::to_string(instance->errorCode()) + ")";
     }
   }
   try {
@@ -51,9 +52,12 @@ VulkanHost::~VulkanHost() {
 
 std::string VulkanHost::describe() const {
   switch (mode_) {
-    case Mode::Surface: return context_->device_name() + ", on-screen swapchains";
-    case Mode::Offscreen: return context_->device_name() + ", offscreen images";
-    case Mode::Unavailable: return "no Vulkan: " + reason_;
+    case Mode::Surface:
+      return context_->device_name() + ", on-screen swapchains";
+    case Mode::Offscreen:
+      return context_->device_name() + ", offscreen images";
+    case Mode::Unavailable:
+      return "no Vulkan: " + reason_;
   }
   return {};
 }

@@ -1,7 +1,6 @@
 #include "widgets/compare_page.hpp"
 
 #include <QCheckBox>
-#include <algorithm>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -11,16 +10,20 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "models/compare_model.hpp"
 #include "widgets/diagram_widget.hpp"
 
 namespace archscope::studio {
 
-ComparePage::ComparePage(CompareModel& figures, FieldDiffModel& fields, QWidget* parent) : QWidget(parent) {
+ComparePage::ComparePage(CompareModel& figures, FieldDiffModel& fields, QWidget* parent)
+    : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   auto* top = new QHBoxLayout;
-  title_ = new QLabel(tr("Select two to four presets in the Presets tab and press Compare, or add the open configuration."), this);
+  title_ = new QLabel(tr("Select two to four presets in the Presets tab and press Compare, or add "
+                         "the open configuration."),
+                      this);
   title_->setWordWrap(true);
   top->addWidget(title_, 1);
   auto* add = new QPushButton(tr("Add open configuration"), this);
@@ -71,7 +74,9 @@ ComparePage::ComparePage(CompareModel& figures, FieldDiffModel& fields, QWidget*
   connect(clear, &QPushButton::clicked, this, &ComparePage::clearRequested);
 }
 
-void ComparePage::set_title(const QString& text) { title_->setText(text); }
+void ComparePage::set_title(const QString& text) {
+  title_->setText(text);
+}
 
 void ComparePage::fit_width() {
   const double natural = diagrams_->natural_size().width();

@@ -9,12 +9,15 @@ namespace archscope::studio {
 
 namespace {
 
-QColor qcolor(const diagram::Rgb& c) { return QColor(c.r, c.g, c.b); }
+QColor qcolor(const diagram::Rgb& c) {
+  return QColor(c.r, c.g, c.b);
+}
 
 QFont font_for(diagram::TextStyle s) {
   QFont f(QStringLiteral("DejaVu Sans"));
   f.setPixelSize(static_cast<int>(diagram::font_size(s)));
-  f.setBold(s == diagram::TextStyle::Heading || s == diagram::TextStyle::Title || s == diagram::TextStyle::Badge);
+  f.setBold(s == diagram::TextStyle::Heading || s == diagram::TextStyle::Title ||
+            s == diagram::TextStyle::Badge);
   return f;
 }
 
@@ -56,7 +59,8 @@ void paint_layout(QPainter& p, const diagram::DiagramLayout& layout, QPointF o) 
     const QFont f = font_for(t.style);
     p.setFont(f);
     p.setPen(qcolor(t.colour));
-    const QString text = QFontMetricsF(f).elidedText(QString::fromStdString(t.text), Qt::ElideRight, t.max_width);
+    const QString text =
+        QFontMetricsF(f).elidedText(QString::fromStdString(t.text), Qt::ElideRight, t.max_width);
     p.drawText(QPointF(o.x() + t.x, o.y() + t.y), text);
   }
   p.restore();
@@ -81,7 +85,8 @@ void paint_layouts(QPainter& p, const std::vector<diagram::DiagramLayout>& layou
 
 QImage render_layouts(const std::vector<diagram::DiagramLayout>& layouts, double scale) {
   const QSizeF size = layouts_size(layouts);
-  QImage image(std::max(1, static_cast<int>(size.width() * scale)), std::max(1, static_cast<int>(size.height() * scale)),
+  QImage image(std::max(1, static_cast<int>(size.width() * scale)),
+               std::max(1, static_cast<int>(size.height() * scale)),
                QImage::Format_ARGB32_Premultiplied);
   image.fill(Qt::white);
   QPainter p(&image);

@@ -16,7 +16,8 @@ void paint_layout(QPainter& painter, const diagram::DiagramLayout& layout, QPoin
 
 // Layouts side by side `gap` apart, as the SVG writer places them.
 QSizeF layouts_size(const std::vector<diagram::DiagramLayout>& layouts, double gap = 24);
-void paint_layouts(QPainter& painter, const std::vector<diagram::DiagramLayout>& layouts, double gap = 24);
+void paint_layouts(QPainter& painter, const std::vector<diagram::DiagramLayout>& layouts,
+                   double gap = 24);
 // The layouts rendered at `scale` × their size (2 for a sharp PNG), white background.
 QImage render_layouts(const std::vector<diagram::DiagramLayout>& layouts, double scale);
 

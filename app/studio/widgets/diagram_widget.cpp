@@ -45,7 +45,8 @@ QSizeF DiagramWidget::natural_size() const {
 
 QSize DiagramWidget::sizeHint() const {
   const QSizeF s = layouts_size(layouts_, kGap);
-  return QSize(static_cast<int>((s.width() + 2 * kMargin) * zoom_) + 1, static_cast<int>((s.height() + 2 * kMargin) * zoom_) + 1);
+  return QSize(static_cast<int>((s.width() + 2 * kMargin) * zoom_) + 1,
+               static_cast<int>((s.height() + 2 * kMargin) * zoom_) + 1);
 }
 
 void DiagramWidget::paintEvent(QPaintEvent*) {
@@ -53,7 +54,8 @@ void DiagramWidget::paintEvent(QPaintEvent*) {
   p.fillRect(rect(), Qt::white);
   if (layouts_.empty()) {
     p.setPen(QColor(0x66, 0x66, 0x66));
-    p.drawText(rect(), Qt::AlignCenter, tr("No diagram: the configuration has an error, or none is open."));
+    p.drawText(rect(), Qt::AlignCenter,
+               tr("No diagram: the configuration has an error, or none is open."));
     return;
   }
   p.scale(zoom_, zoom_);
@@ -70,7 +72,8 @@ std::pair<int, int> DiagramWidget::hit(QPointF pos) const {
     for (size_t i = 0; i < l.boxes.size(); ++i) {
       const auto& b = l.boxes[i];
       if (b.id.empty()) continue;
-      if (q.x() >= x0 + b.x && q.x() <= x0 + b.x + b.w && q.y() >= b.y && q.y() <= b.y + b.h) best = static_cast<int>(i);
+      if (q.x() >= x0 + b.x && q.x() <= x0 + b.x + b.w && q.y() >= b.y && q.y() <= b.y + b.h)
+        best = static_cast<int>(i);
     }
     if (best >= 0) return {static_cast<int>(c), best};
     x0 += l.width + kGap;
@@ -83,7 +86,11 @@ bool DiagramWidget::event(QEvent* e) {
     auto* help = static_cast<QHelpEvent*>(e);
     const auto [column, box] = hit(help->pos());
     if (column >= 0) {
-      QToolTip::showText(help->globalPos(), QString::fromStdString(layouts_[static_cast<size_t>(column)].boxes[static_cast<size_t>(box)].tooltip), this);
+      QToolTip::showText(
+          help->globalPos(),
+          QString::fromStdString(
+              layouts_[static_cast<size_t>(column)].boxes[static_cast<size_t>(box)].tooltip),
+          this);
     } else {
       QToolTip::hideText();
     }
@@ -94,7 +101,10 @@ bool DiagramWidget::event(QEvent* e) {
 
 void DiagramWidget::mousePressEvent(QMouseEvent* e) {
   const auto [column, box] = hit(e->position());
-  if (column >= 0) Q_EMIT blockClicked(column, QString::fromStdString(layouts_[static_cast<size_t>(column)].boxes[static_cast<size_t>(box)].id));
+  if (column >= 0)
+    Q_EMIT blockClicked(
+        column, QString::fromStdString(
+                    layouts_[static_cast<size_t>(column)].boxes[static_cast<size_t>(box)].id));
 }
 
 void DiagramWidget::wheelEvent(QWheelEvent* e) {

@@ -23,7 +23,8 @@ namespace {
 class ChoiceDelegate : public QStyledItemDelegate {
  public:
   using QStyledItemDelegate::QStyledItemDelegate;
-  QWidget* createEditor(QWidget* parent, const QStyleOptionViewItem&, const QModelIndex& index) const override {
+  QWidget* createEditor(QWidget* parent, const QStyleOptionViewItem&,
+                        const QModelIndex& index) const override {
     auto* combo = new QComboBox(parent);
     combo->addItems(index.data(LayerTableModel::ChoicesRole).toStringList());
     return combo;
@@ -31,7 +32,8 @@ class ChoiceDelegate : public QStyledItemDelegate {
   void setEditorData(QWidget* editor, const QModelIndex& index) const override {
     static_cast<QComboBox*>(editor)->setCurrentText(index.data(Qt::EditRole).toString());
   }
-  void setModelData(QWidget* editor, QAbstractItemModel* model, const QModelIndex& index) const override {
+  void setModelData(QWidget* editor, QAbstractItemModel* model,
+                    const QModelIndex& index) const override {
     model->setData(index, static_cast<QComboBox*>(editor)->currentText(), Qt::EditRole);
   }
 };
@@ -58,9 +60,10 @@ EditorPage::EditorPage(StudioDocument& document, LayerTableModel& layers, QWidge
   auto* table_box = new QWidget(splitter);
   auto* tl = new QVBoxLayout(table_box);
   tl->setContentsMargins(4, 4, 4, 4);
-  auto* hint = new QLabel(tr("Layers: select one or a run of rows, then double-click an Attention, Position or FFN "
-                             "cell to change every selected layer."),
-                          table_box);
+  auto* hint = new QLabel(
+      tr("Layers: select one or a run of rows, then double-click an Attention, Position or FFN "
+         "cell to change every selected layer."),
+      table_box);
   hint->setWordWrap(true);
   tl->addWidget(hint);
   layer_view_ = new QTableView(table_box);
@@ -69,7 +72,8 @@ EditorPage::EditorPage(StudioDocument& document, LayerTableModel& layers, QWidge
   layer_view_->setItemDelegate(new ChoiceDelegate(layer_view_));
   layer_view_->setSelectionBehavior(QAbstractItemView::SelectRows);
   layer_view_->setSelectionMode(QAbstractItemView::ExtendedSelection);
-  layer_view_->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
+  layer_view_->setEditTriggers(QAbstractItemView::DoubleClicked |
+                               QAbstractItemView::EditKeyPressed);
   layer_view_->verticalHeader()->hide();
   layer_view_->verticalHeader()->setDefaultSectionSize(22);
   layer_view_->horizontalHeader()->setStretchLastSection(true);
@@ -79,16 +83,21 @@ EditorPage::EditorPage(StudioDocument& document, LayerTableModel& layers, QWidge
   splitter->setStretchFactor(1, 2);
   layout->addWidget(splitter, 1);
 
-  layers_.set_editable([this](int column, int row, const QString& value) { layer_edit(column, row, value); });
+  layers_.set_editable(
+      [this](int column, int row, const QString& value) { layer_edit(column, row, value); });
   connect(form_, &FieldForm::fieldEdited, this,
-          [this](const QString& path, const editor::FieldValue& v, const QString& text) { document_.set_field(path, v, text); });
+          [this](const QString& path, const editor::FieldValue& v, const QString& text) {
+            document_.set_field(path, v, text);
+          });
   connect(form_, &FieldForm::fieldRejected, &document_, &StudioDocument::reject_text);
   connect(form_, &FieldForm::fieldFocused, this, &EditorPage::fieldFocused);
   connect(&document_, &StudioDocument::changed, this, &EditorPage::refresh);
   refresh();
 }
 
-QString EditorPage::banner_text() const { return banner_->text(); }
+QString EditorPage::banner_text() const {
+  return banner_->text();
+}
 
 void EditorPage::refresh() {
   const auto& doc = document_.doc();
@@ -97,10 +106,13 @@ void EditorPage::refresh() {
   QString text;
   if (!document_.pending().empty()) {
     const auto& [path, p] = *document_.pending().begin();
-    text = tr("Not applied — %1: %2").arg(QString::fromStdString(p.second.where()), QString::fromStdString(p.second.message()));
+    text = tr("Not applied — %1: %2")
+               .arg(QString::fromStdString(p.second.where()),
+                    QString::fromStdString(p.second.message()));
   } else if (doc.error()) {
     text = tr("Invalid configuration — %1: %2")
-               .arg(QString::fromStdString(doc.error()->where()), QString::fromStdString(doc.error()->message()));
+               .arg(QString::fromStdString(doc.error()->where()),
+                    QString::fromStdString(doc.error()->message()));
   }
   // A new error scrolls its field into view (once: the user may be scrolled elsewhere on purpose).
   std::string error_field;
@@ -114,7 +126,8 @@ void EditorPage::refresh() {
   }
   shown_error_field_ = error_field;
   banner_->setText(text);
-  banner_->setStyleSheet(text.isEmpty() ? QString() : QStringLiteral("background: #fde7e9; color: #a4262c;"));
+  banner_->setStyleSheet(text.isEmpty() ? QString()
+                                        : QStringLiteral("background: #fde7e9; color: #a4262c;"));
   banner_->setVisible(!text.isEmpty());
 }
 
@@ -122,7 +135,9 @@ void EditorPage::layer_edit(int column, int row, const QString& value) {
   // The edited row and every other selected row change together.
   std::set<int64_t> rows{row};
   for (const QModelIndex& i : layer_view_->selectionModel()->selectedRows()) rows.insert(i.row());
-  const int kind = column == LayerTableModel::Attention ? 0 : column == LayerTableModel::Position ? 1 : 2;
+  const int kind = column == LayerTableModel::Attention  ? 0
+                   : column == LayerTableModel::Position ? 1
+                                                         : 2;
   document_.set_layers(kind, std::vector<int64_t>(rows.begin(), rows.end()), value);
 }
 

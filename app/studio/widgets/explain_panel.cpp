@@ -17,7 +17,8 @@
 
 namespace archscope::studio {
 
-ExplainPanel::ExplainPanel(BackgroundWorker& worker, QWidget* parent) : QWidget(parent), worker_(worker) {
+ExplainPanel::ExplainPanel(BackgroundWorker& worker, QWidget* parent)
+    : QWidget(parent), worker_(worker) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(2, 2, 2, 2);
   choice_ = new QComboBox(this);
@@ -43,19 +44,23 @@ ExplainPanel::ExplainPanel(BackgroundWorker& worker, QWidget* parent) : QWidget(
   try {
     topics_ = explain::load_topics(explain_dir());
   } catch (const Error& e) {
-    text_->setPlainText(tr("The explain texts could not be loaded: %1").arg(QString::fromUtf8(e.what())));
+    text_->setPlainText(
+        tr("The explain texts could not be loaded: %1").arg(QString::fromUtf8(e.what())));
   }
   // In the engine's topic order, which groups related topics.
   for (const std::string& id : explain::topic_ids())
     for (const auto& t : topics_)
-      if (t.id == id) choice_->addItem(QString::fromStdString(t.title), QString::fromStdString(t.id));
+      if (t.id == id)
+        choice_->addItem(QString::fromStdString(t.title), QString::fromStdString(t.id));
   connect(choice_, &QComboBox::currentIndexChanged, this, [this](int) { render_later(); });
   connect(rank_, &QSpinBox::valueChanged, this, [this](int) { render_later(); });
   connect(all_linear_, &QCheckBox::toggled, this, [this](bool) { render_later(); });
   render_later();
 }
 
-QString ExplainPanel::topic() const { return choice_->currentData().toString(); }
+QString ExplainPanel::topic() const {
+  return choice_->currentData().toString();
+}
 
 void ExplainPanel::set_analysis(std::shared_ptr<const Analysis> analysis) {
   analysis_ = std::move(analysis);
@@ -74,7 +79,9 @@ void ExplainPanel::render_later() {
   for (const auto& candidate : topics_)
     if (QString::fromStdString(candidate.id) == id) t = &candidate;
   if (!t || !analysis_) {
-    if (t) text_->setMarkdown(tr("Open a preset or a configuration to see this explained with its numbers."));
+    if (t)
+      text_->setMarkdown(
+          tr("Open a preset or a configuration to see this explained with its numbers."));
     delivered_ = request_;
     return;
   }
@@ -86,9 +93,11 @@ void ExplainPanel::render_later() {
   worker_.post("explain", [self, request, topic, params, analysis = analysis_] {
     QString markdown;
     try {
-      markdown = QString::fromStdString(explain::render_with_sources(topic, explain::topic_variables(topic.id, *analysis, params)));
+      markdown = QString::fromStdString(explain::render_with_sources(
+          topic, explain::topic_variables(topic.id, *analysis, params)));
     } catch (const Error& e) {
-      markdown = QStringLiteral("This text could not be filled in: %1").arg(QString::fromUtf8(e.what()));
+      markdown =
+          QStringLiteral("This text could not be filled in: %1").arg(QString::fromUtf8(e.what()));
     }
     QMetaObject::invokeMethod(qApp, [self, request, markdown] {
       if (!self || request != self->request_) return;

@@ -4,8 +4,8 @@
 #include <QComboBox>
 #include <QEvent>
 #include <QFormLayout>
-#include <QHBoxLayout>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QVBoxLayout>
@@ -29,8 +29,8 @@ FieldForm::FieldForm(QWidget* parent) : QWidget(parent) {
   auto* row = new QHBoxLayout(this);
   row->setContentsMargins(6, 6, 6, 6);
   // Two columns: what a layer computes on the left, positions, norms and the FFN/MoE on the right.
-  static const std::vector<std::string> left = {"Model", "Dimensions", "Attention", "MLA", "Linear attention",
-                                                "Temperature tuning"};
+  static const std::vector<std::string> left = {"Model", "Dimensions",       "Attention",
+                                                "MLA",   "Linear attention", "Temperature tuning"};
   QVBoxLayout* columns[2] = {new QVBoxLayout, new QVBoxLayout};
   std::map<std::string, QFormLayout*> forms;
   for (const std::string& g : editor::field_groups()) {
@@ -50,7 +50,8 @@ FieldForm::FieldForm(QWidget* parent) : QWidget(parent) {
     e.spec = &spec;
     e.editor = make_editor(spec);
     e.editor->setObjectName(QString::fromStdString(spec.path));
-    e.editor->setToolTip(QString::fromStdString(spec.path + (spec.help.empty() ? "" : ": " + spec.help)));
+    e.editor->setToolTip(
+        QString::fromStdString(spec.path + (spec.help.empty() ? "" : ": " + spec.help)));
     e.editor->installEventFilter(this);
     auto* cell = new QWidget(this);
     auto* v = new QVBoxLayout(cell);
@@ -75,14 +76,16 @@ QWidget* FieldForm::make_editor(const FieldSpec& spec) {
   switch (spec.kind) {
     case FieldKind::Flag: {
       auto* box = new QCheckBox(this);
-      connect(box, &QCheckBox::toggled, this, [this, path](bool on) { Q_EMIT fieldEdited(path, FieldValue(on), QString()); });
+      connect(box, &QCheckBox::toggled, this,
+              [this, path](bool on) { Q_EMIT fieldEdited(path, FieldValue(on), QString()); });
       return box;
     }
     case FieldKind::Choice: {
       auto* combo = new QComboBox(this);
       for (const auto& c : spec.choices) combo->addItem(QString::fromStdString(c));
       connect(combo, &QComboBox::activated, this, [this, path, combo](int) {
-        Q_EMIT fieldEdited(path, FieldValue(combo->currentText().toStdString()), combo->currentText());
+        Q_EMIT fieldEdited(path, FieldValue(combo->currentText().toStdString()),
+                           combo->currentText());
       });
       return combo;
     }
@@ -90,7 +93,8 @@ QWidget* FieldForm::make_editor(const FieldSpec& spec) {
       auto* line = new QLineEdit(this);
       if (spec.kind == FieldKind::Pattern) {
         QString kinds;
-        for (const auto& c : spec.choices) kinds += (kinds.isEmpty() ? "" : ", ") + QString::fromStdString(c);
+        for (const auto& c : spec.choices)
+          kinds += (kinds.isEmpty() ? "" : ", ") + QString::fromStdString(c);
         line->setPlaceholderText(QStringLiteral("kind*N, kind, …  (%1)").arg(kinds));
       }
       connect(line, &QLineEdit::editingFinished, this, [this, &spec, line] {
@@ -126,7 +130,9 @@ void FieldForm::commit_text(const FieldSpec& spec, const QString& text) {
       Q_EMIT fieldEdited(path, FieldValue(v), text);
       return;
     }
-    default: Q_EMIT fieldEdited(path, FieldValue(text.toStdString()), text); return;
+    default:
+      Q_EMIT fieldEdited(path, FieldValue(text.toStdString()), text);
+      return;
   }
 }
 
@@ -140,7 +146,8 @@ void FieldForm::refresh(const ModelConfig& config, const std::optional<Error>& e
     const auto p = pending.find(e.spec->path);
     QString message;
     if (p != pending.end()) {
-      message = QString::fromStdString(p->second.second.where() + ": " + p->second.second.message());
+      message =
+          QString::fromStdString(p->second.second.where() + ": " + p->second.second.message());
     } else if (error_field == e.spec) {
       message = QString::fromStdString(error->where() + ": " + error->message());
     }
@@ -152,7 +159,9 @@ void FieldForm::refresh(const ModelConfig& config, const std::optional<Error>& e
       combo->setCurrentText(QString::fromStdString(editor::value_text(v)));
     } else if (auto* line = qobject_cast<QLineEdit*>(e.editor)) {
       // A value that could not be read keeps what the user typed, so it can be fixed.
-      const QString shown = p != pending.end() ? p->second.first : applies ? QString::fromStdString(editor::value_text(v)) : QString();
+      const QString shown = p != pending.end() ? p->second.first
+                            : applies          ? QString::fromStdString(editor::value_text(v))
+                                               : QString();
       if (line->text() != shown) line->setText(shown);
       line->setModified(false);
     }
@@ -170,7 +179,8 @@ QWidget* FieldForm::editor(const std::string& path) const {
 
 QString FieldForm::error_text(const std::string& path) const {
   for (const Entry& e : entries_)
-    if (e.spec->path == path) return e.error->isVisible() || !e.error->text().isEmpty() ? e.error->text() : QString();
+    if (e.spec->path == path)
+      return e.error->isVisible() || !e.error->text().isEmpty() ? e.error->text() : QString();
   return {};
 }
 

@@ -18,7 +18,8 @@ PresetsPage::PresetsPage(PresetModel& model, QWidget* parent) : QWidget(parent),
   auto* top = new QHBoxLayout;
   search_ = new QLineEdit(this);
   search_->setObjectName(QStringLiteral("preset-search"));
-  search_->setPlaceholderText(tr("Search presets: name, family, architecture (e.g. moe, mla, sliding)…"));
+  search_->setPlaceholderText(
+      tr("Search presets: name, family, architecture (e.g. moe, mla, sliding)…"));
   search_->setClearButtonEnabled(true);
   top->addWidget(search_, 1);
   open_ = new QPushButton(tr("&Open"), this);
@@ -57,7 +58,8 @@ PresetsPage::PresetsPage(PresetModel& model, QWidget* parent) : QWidget(parent),
     const QString path = index.siblingAtColumn(0).data(PresetModel::PathRole).toString();
     if (!path.isEmpty()) Q_EMIT openRequested(path);
   });
-  connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &PresetsPage::update_buttons);
+  connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+          &PresetsPage::update_buttons);
   connect(&model_, &QAbstractItemModel::modelReset, this, [this] {
     view_->expandAll();
     status_->setText(tr("%1 presets").arg(model_.preset_count()));
@@ -67,7 +69,8 @@ PresetsPage::PresetsPage(PresetModel& model, QWidget* parent) : QWidget(parent),
     const QStringList paths = selected_paths();
     if (!paths.isEmpty()) Q_EMIT openRequested(paths.front());
   });
-  connect(compare_, &QPushButton::clicked, this, [this] { Q_EMIT compareRequested(selected_paths()); });
+  connect(compare_, &QPushButton::clicked, this,
+          [this] { Q_EMIT compareRequested(selected_paths()); });
   update_buttons();
 }
 

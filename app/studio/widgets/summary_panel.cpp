@@ -12,7 +12,8 @@
 
 namespace archscope::studio {
 
-SummaryPanel::SummaryPanel(SummaryModel& summary, LayerTableModel& layers, QWidget* parent) : QWidget(parent) {
+SummaryPanel::SummaryPanel(SummaryModel& summary, LayerTableModel& layers, QWidget* parent)
+    : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(2, 2, 2, 2);
   whatif_ = new WhatIfBar(this);
@@ -34,8 +35,10 @@ SummaryPanel::SummaryPanel(SummaryModel& summary, LayerTableModel& layers, QWidg
   table_->setModel(&summary);
   table_->verticalHeader()->hide();
   table_->verticalHeader()->setDefaultSectionSize(22);
-  table_->horizontalHeader()->setSectionResizeMode(SummaryModel::Figure, QHeaderView::ResizeToContents);
-  table_->horizontalHeader()->setSectionResizeMode(SummaryModel::Value, QHeaderView::ResizeToContents);
+  table_->horizontalHeader()->setSectionResizeMode(SummaryModel::Figure,
+                                                   QHeaderView::ResizeToContents);
+  table_->horizontalHeader()->setSectionResizeMode(SummaryModel::Value,
+                                                   QHeaderView::ResizeToContents);
   table_->horizontalHeader()->setStretchLastSection(true);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setAlternatingRowColors(true);
@@ -60,10 +63,13 @@ SummaryPanel::SummaryPanel(SummaryModel& summary, LayerTableModel& layers, QWidg
 
 void SummaryPanel::set_status(const QString& text, bool error) {
   status_->setText(text);
-  status_->setStyleSheet(error ? QStringLiteral("color: #a4262c;") : QStringLiteral("color: #5f6368;"));
+  status_->setStyleSheet(error ? QStringLiteral("color: #a4262c;")
+                               : QStringLiteral("color: #5f6368;"));
 }
 
-QString SummaryPanel::status_text() const { return status_->text(); }
+QString SummaryPanel::status_text() const {
+  return status_->text();
+}
 
 void SummaryPanel::set_warnings(const QStringList& warnings) {
   warnings_->setText(warnings.join(QStringLiteral("\n")));

@@ -27,9 +27,11 @@ WhatIfBar::WhatIfBar(QWidget* parent) : QWidget(parent) {
   context_ = new QComboBox(this);
   context_->setObjectName(QStringLiteral("context"));
   context_->setEditable(true);
-  for (int k : {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024}) context_->addItem(QString::number(k * 1024));
+  for (int k : {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024})
+    context_->addItem(QString::number(k * 1024));
   context_->setCurrentText(QStringLiteral("4096"));
-  context_->lineEdit()->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[1-9][0-9]{0,12}")), this));
+  context_->lineEdit()->setValidator(new QRegularExpressionValidator(
+      QRegularExpression(QStringLiteral("[1-9][0-9]{0,12}")), this));
   context_->setToolTip(tr("Prefill length, and tokens cached at the decode step (--context)"));
   form->addRow(tr("Context"), context_);
   batch_ = new QSpinBox(this);
@@ -39,7 +41,8 @@ WhatIfBar::WhatIfBar(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Batch"), batch_);
   weights_ = dtype_box(this);
   weights_->setObjectName(QStringLiteral("weights"));
-  weights_->setToolTip(tr("Matmul weight dtype; fp8/int8/int4 quantize matmul weights only (--weights-dtype)"));
+  weights_->setToolTip(
+      tr("Matmul weight dtype; fp8/int8/int4 quantize matmul weights only (--weights-dtype)"));
   form->addRow(tr("Weights"), weights_);
   kv_ = dtype_box(this);
   kv_->setObjectName(QStringLiteral("kv"));
@@ -48,7 +51,8 @@ WhatIfBar::WhatIfBar(QWidget* parent) : QWidget(parent) {
   group_ = new QSpinBox(this);
   group_->setRange(0, 1 << 20);
   group_->setSpecialValueText(tr("no scales"));
-  group_->setToolTip(tr("Quantized weights carry one bf16 scale per this many weights (--quant-group-size)"));
+  group_->setToolTip(
+      tr("Quantized weights carry one bf16 scale per this many weights (--quant-group-size)"));
   form->addRow(tr("Quant group"), group_);
   hardware_ = new QComboBox(this);
   hardware_->setObjectName(QStringLiteral("hardware"));
@@ -60,10 +64,12 @@ WhatIfBar::WhatIfBar(QWidget* parent) : QWidget(parent) {
   connect(context_, &QComboBox::activated, this, [this](int) { Q_EMIT changed(); });
   connect(batch_, &QSpinBox::editingFinished, this, &WhatIfBar::changed);
   connect(batch_, &QSpinBox::valueChanged, this, [this](int) {
-    if (!batch_->hasFocus()) Q_EMIT changed();  // arrows and wheel; typing ends with editingFinished
+    if (!batch_->hasFocus())
+      Q_EMIT changed();  // arrows and wheel; typing ends with editingFinished
   });
   connect(group_, &QSpinBox::valueChanged, this, [this](int) { Q_EMIT changed(); });
-  for (QComboBox* box : {weights_, kv_, hardware_}) connect(box, &QComboBox::activated, this, [this](int) { Q_EMIT changed(); });
+  for (QComboBox* box : {weights_, kv_, hardware_})
+    connect(box, &QComboBox::activated, this, [this](int) { Q_EMIT changed(); });
 }
 
 AnalysisOptions WhatIfBar::options() const {
@@ -76,7 +82,9 @@ AnalysisOptions WhatIfBar::options() const {
   return o;
 }
 
-QString WhatIfBar::hardware() const { return hardware_->currentData().toString(); }
+QString WhatIfBar::hardware() const {
+  return hardware_->currentData().toString();
+}
 
 void WhatIfBar::set_hardware_names(const QStringList& names) {
   const QString current = hardware();
