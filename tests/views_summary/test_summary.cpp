@@ -53,6 +53,11 @@ BOOST_AUTO_TEST_CASE(memory_fit_rows_read_the_engines_memory_object) {
   j["memory"]["min_devices"] = 1;
   BOOST_TEST(cell(j, row("/memory", Format::MemoryFit)).display == "fits on one h100-sxm");
   BOOST_TEST(!cell(nlohmann::json::object(), row("/memory", Format::MemoryFit)).present);
+  // No hardware profile: the engine writes fits and min_devices as null.
+  j["memory"]["fits"] = nullptr;
+  j["memory"]["min_devices"] = nullptr;
+  BOOST_TEST(!cell(j, row("/memory", Format::MemoryFit)).present);
+  BOOST_TEST(cell(j, row("/memory/required_bytes", Format::Bytes)).present);
   j["warnings"] = {"context 200,000 is past max_position_embeddings 131,072", {{"message", "m"}}};
   BOOST_TEST(warnings(j).size() == 2u);
 }

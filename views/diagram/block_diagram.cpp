@@ -10,12 +10,12 @@ namespace {
 
 void add(Figures& f, const Op& op, bool prefill) {
   if (prefill) {
-    f.prefill_flops += op.flops;
+    f.prefill_flops += static_cast<uint64_t>(op.flops);
     f.kv_bytes_held += op.kv_bytes_held;
   } else {
     f.params += op.params;
     f.params_active += op.params_active;
-    f.decode_flops += op.flops;
+    f.decode_flops += static_cast<uint64_t>(op.flops);
   }
 }
 

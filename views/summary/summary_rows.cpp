@@ -86,12 +86,13 @@ Cell cell(const nlohmann::json& a, const Row& row) {
       c.exact = c.display;
       break;
     case Format::MemoryFit: {
-      if (!c.value.is_object() || !c.value.contains("fits")) {
+      // Without a hardware profile the engine writes "fits": null: nothing to say then.
+      if (!c.value.is_object() || !c.value.contains("fits") || !c.value["fits"].is_boolean()) {
         c.present = false;
         break;
       }
       const std::string hw = hardware_name(a);
-      const bool fits = c.value["fits"].is_boolean() && c.value["fits"].get<bool>();
+      const bool fits = c.value["fits"].get<bool>();
       const auto devices = c.value.value("min_devices", nlohmann::json());
       if (fits) {
         c.display = "fits on one " + hw;
