@@ -49,6 +49,7 @@ BOOST_AUTO_TEST_CASE(memory_fit_rows_read_the_engines_memory_object) {
   const Cell fit = cell(j, row("/memory", Format::MemoryFit));
   BOOST_TEST(fit.present);
   BOOST_TEST(fit.display == "needs 16 × h100-sxm");
+  BOOST_TEST(fit.exact == "1,342,177,280,000 B needed, 85,899,345,920 B per h100-sxm");
   j["memory"]["fits"] = true;
   j["memory"]["min_devices"] = 1;
   BOOST_TEST(cell(j, row("/memory", Format::MemoryFit)).display == "fits on one h100-sxm");

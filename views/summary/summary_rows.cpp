@@ -101,7 +101,11 @@ Cell cell(const nlohmann::json& a, const Row& row) {
       } else {
         c.display = "does not fit on " + hw;
       }
-      c.exact = c.value.dump();
+      const auto required = c.value.value("required_bytes", nlohmann::json());
+      const auto device = c.value.value("device_bytes", nlohmann::json());
+      c.exact = required.is_number() && device.is_number()
+                    ? exact_number(required) + " B needed, " + exact_number(device) + " B per " + hw
+                    : c.value.dump();
       break;
     }
   }
