@@ -11,6 +11,16 @@ packages=(
   libhwy-dev libsqlite3-dev libexpat1-dev
   libpcre2-dev libicu-dev
 )
+# The desktop app (archscope-studio) and its tests: Qt 6 widgets, the Vulkan loader and Dear ImGui
+# (libimgui-dev carries imgui_impl_vulkan), Mesa's lavapipe software Vulkan, Xvfb for the window
+# test, DejaVu (the font the views are laid out for); dpkg-dev, desktop-file-utils and appstream
+# for the Debian package and its test. ARCHSCOPE_WITH_GUI=0 leaves them out (CLI only).
+if [[ "${ARCHSCOPE_WITH_GUI:-1}" == "1" ]]; then
+  packages+=(
+    qt6-base-dev libimgui-dev libstb-dev libvulkan-dev mesa-vulkan-drivers
+    xvfb xauth fonts-dejavu-core dpkg-dev desktop-file-utils appstream
+  )
+fi
 # Optional extras: clang for the libFuzzer preset.
 if [[ "${ARCHSCOPE_WITH_FUZZ:-0}" == "1" ]]; then
   packages+=(clang libclang-rt-dev)

@@ -330,6 +330,14 @@ ModelConfig config_from_json(const json& j, const std::string& origin) {
   }
 }
 
+ModelConfig read_config_json(const json& j, const std::string& origin) {
+  try {
+    return read_model(j);
+  } catch (const Error& e) {
+    throw e.within(origin);
+  }
+}
+
 ModelConfig config_from_text(std::string_view text, const std::string& origin) {
   json j;
   try {

@@ -18,6 +18,10 @@ inline constexpr const char* kModelFormatTag = "archscope.model/1";
 // "qwen.json: attention.kv_heads: 3 does not divide heads 32". Unknown keys are errors with a
 // "did you mean" hint.
 ModelConfig config_from_json(const nlohmann::json& j, const std::string& origin = "");
+// Reads without validate(): every key and type is still checked, but rules between fields are
+// not, so an editor can open a file that breaks one and show where (validate() on the result
+// reports it as config_from_json would).
+ModelConfig read_config_json(const nlohmann::json& j, const std::string& origin = "");
 ModelConfig config_from_text(std::string_view text, const std::string& origin = "");
 ModelConfig load_config_file(const std::filesystem::path& path);
 

@@ -26,6 +26,8 @@ std::string base_name(Unit unit) {
     case Unit::Tokens: return "tokens";
     case Unit::TokensPerSecond: return "tokens/s";
     case Unit::Percent: return "%";
+    case Unit::Flops: return "FLOP";
+    case Unit::Params: return "params";
   }
   return "";
 }
@@ -60,7 +62,7 @@ DisplayUnit display_unit(Unit unit, double magnitude) {
         f *= 1000;
         ++i;
       }
-      const std::string sep = unit == Unit::Tokens && i > 0 ? " " : "";
+      const std::string sep = (unit == Unit::Tokens || unit == Unit::Params) && i > 0 ? " " : "";
       return {f, std::string(prefixes[i]) + sep + base_name(unit)};
     }
   }
@@ -162,6 +164,8 @@ std::string format_value(double v, Unit unit) {
     case Unit::Tokens: return text::grouped(static_cast<uint64_t>(std::llround(std::max(0.0, v)))) + " tokens";
     case Unit::TokensPerSecond: return text::fixed(v, v < 100 ? 2 : 1) + " tokens/s";
     case Unit::Percent: return text::fixed(v, 1) + "%";
+    case Unit::Flops: return text::si(v, "FLOP");
+    case Unit::Params: return text::si(v, "params");
     case Unit::Plain:
       return v == std::floor(v) && std::fabs(v) < 1e15 ? text::grouped_signed(static_cast<int64_t>(v)).substr(v > 0)
                                                        : text::fixed(v, 2);

@@ -18,6 +18,8 @@ enum class Unit {
   Tokens,          // token counts
   TokensPerSecond,
   Percent,         // values already in percent (0..100)
+  Flops,           // FLOP counts with decimal prefixes (GFLOP, TFLOP)
+  Params,          // parameter counts with decimal prefixes (M, G)
 };
 
 enum class Scale { Linear, Log };
