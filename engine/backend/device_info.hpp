@@ -18,4 +18,14 @@ struct DeviceInfo {
   int cores = 0;                   // logical CPUs for the CPU, multiprocessors for a GPU
 };
 
+// A device's limits measured in-process (`archscope bench` reports times against them): large
+// buffers (several times the last-level cache), random data, median of repeated timed runs.
+struct DeviceCeilings {
+  double read_gbs = 0;           // read-only streaming (max-abs reduction over fp32), 1e9 B/s
+  double copy_gbs = 0;           // device-to-device copy, bytes read + written
+  double bf16_gemm_tflops = 0;   // 8192^3 bf16 GEMM, fp32 accumulation (tensor cores)
+  double fp32_gemm_tflops = 0;   // 4096^3 fp32 GEMM without TF32
+  uint64_t buffer_bytes = 0;     // size of the streamed buffer
+};
+
 }  // namespace archscope

@@ -1,0 +1,291 @@
+// Split-K attention (flash-decoding): grid (token x head group, kv head, split). A block takes the
+// query heads of one GQA group that read one kv head (up to GR of them, so each K/V row is read
+// once for all of them) and one contiguous range of that token's visible keys. Its 4 warps walk
+// the range 32 keys at a time, one key per lane for the scores (q rows in shared memory, 16-byte
+// key loads), an online softmax per row, then the value rows with lanes over the value dims.
+// Warps merge in shared memory; with splits > 1 each split writes (o, max, sum) and a second
+// kernel merges the splits and adds the sink logit to the denominator (gpt-oss). All in fp32.
+#include <algorithm>
+
+#include "backend/op_params.hpp"
+#include "cuda/attention/attention_args.hpp"
+#include "cuda/attention/mask.cuh"
+#include "cuda/kernels/common.cuh"
+#include "cuda/kernels/kv_view.cuh"
+#include "cuda/kernels/launch.cuh"
+
+namespace archscope::cuda {
+
+namespace {
+
+constexpr int kWarps = 4;
+
+struct SplitParams {
+  AttentionArgs a;
+  KvView kv;
+  float* part;  // splits > 1: [T * Hq, splits, v_dim + 2]
+  DeviceErrors* err;
+  int64_t group, head_groups, splits, gr;
+};
+
+template <int DVL>
+struct Rows {
+  static constexpr int GR = DVL <= 2 ? 8 : DVL <= 4 ? 4 : DVL <= 8 ? 2 : 1;
+};
+
+template <class KT, int GR>
+__device__ __forceinline__ void scores(const KT* krow, const float* qs, int64_t dqk, int nr, float (&s)[GR]) {
+  constexpr int E = 16 / sizeof(KT);
+  const bool vec = dqk % E == 0 && reinterpret_cast<uintptr_t>(krow) % 16 == 0;
+  if (vec) {
+    for (int64_t c = 0; c < dqk; c += E) {
+      const uint4 raw = *reinterpret_cast<const uint4*>(krow + c);
+      const KT* kv = reinterpret_cast<const KT*>(&raw);
+#pragma unroll
+      for (int i = 0; i < E; ++i) {
+        const float kf = to_float(kv[i]);
+#pragma unroll
+        for (int r = 0; r < GR; ++r)
+          if (r < nr) s[r] = fmaf(qs[r * dqk + c + i], kf, s[r]);
+      }
+    }
+  } else {
+    for (int64_t c = 0; c < dqk; ++c) {
+      const float kf = to_float(krow[c]);
+#pragma unroll
+      for (int r = 0; r < GR; ++r)
+        if (r < nr) s[r] = fmaf(qs[r * dqk + c], kf, s[r]);
+    }
+  }
+}
+
+template <class KT, int DVL>
+__global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParams p) {
+  kernel_prologue();
+  constexpr int GR = Rows<DVL>::GR;
+  extern __shared__ float sm[];
+  const AttentionArgs& a = p.a;
+  const KvView& kv = p.kv;
+  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+  const int64_t t = blockIdx.x / p.head_groups, hg = blockIdx.x % p.head_groups, kvh = blockIdx.y, split = blockIdx.z;
+  const int64_t h0 = kvh * p.group + hg * p.gr;
+  const int nr = static_cast<int>(min(p.gr, p.group - hg * p.gr));
+  const int64_t dqk = kv.qk_dim, dv = kv.v_dim;
+  float* qs = sm;                        // [GR, dqk]
+  float* mbuf = sm + GR * dqk;           // [warps, GR, dv + 2]
+  const int64_t pos = a.qpos[t];
+  const bool pos_ok = pos >= 0 && pos < kv.length;
+  if (!pos_ok && threadIdx.x == 0 && split == 0 && hg == 0 && kvh == 0) report(p.err, DeviceCheck::AttentionPosition, pos, kv.length);
+  int64_t kb = 0, ke = 0;
+  if (pos_ok) {
+    const int64_t lo = first_key(a.mask, a.window, pos), span = pos - lo + 1;
+    const int64_t per = ((span + p.splits - 1) / p.splits + 31) / 32 * 32;
+    kb = min(pos + 1, lo + split * per);
+    ke = min(pos + 1, kb + per);
+  }
+  for (int64_t i = threadIdx.x; i < GR * dqk; i += blockDim.x) {
+    const int r = static_cast<int>(i / dqk);
+    qs[i] = r < nr ? a.q[(t * a.Hq + h0 + r) * dqk + i % dqk] : 0.0f;
+  }
+  __syncthreads();
+
+  float m[GR], l[GR], o[GR][DVL];
+#pragma unroll
+  for (int r = 0; r < GR; ++r) {
+    m[r] = -INFINITY;
+    l[r] = 0.0f;
+#pragma unroll
+    for (int i = 0; i < DVL; ++i) o[r][i] = 0.0f;
+  }
+  const KT* kbase = static_cast<const KT*>(kv.k) + kvh * dqk;
+  const KT* vbase = static_cast<const KT*>(kv.v) + kvh * dv;
+  for (int64_t tile = kb + warp * 32; tile < ke; tile += kWarps * 32) {
+    const int64_t j = tile + lane;
+    const int64_t slot = j < ke ? kv_slot(kv, j, p.err) : -1;
+    float s[GR];
+#pragma unroll
+    for (int r = 0; r < GR; ++r) s[r] = 0.0f;
+    if (slot >= 0) {
+      scores<KT, GR>(kbase + slot * kv.kv_heads * dqk, qs, dqk, nr, s);
+#pragma unroll
+      for (int r = 0; r < GR; ++r) {
+        s[r] *= a.scale;
+        if (a.softcap > 0.0f) s[r] = a.softcap * tanhf(s[r] / a.softcap);
+      }
+    }
+    float pr[GR];
+#pragma unroll
+    for (int r = 0; r < GR; ++r) {
+      const float mt = warp_max(slot >= 0 ? s[r] : -INFINITY);
+      const float mn = fmaxf(m[r], mt);
+      if (mn == -INFINITY) {
+        pr[r] = 0.0f;
+        continue;
+      }
+      const float alpha = expf(m[r] - mn);  // exp(-inf) = 0 on the first keys
+      pr[r] = slot >= 0 ? expf(s[r] - mn) : 0.0f;
+      l[r] = l[r] * alpha + warp_sum(pr[r]);
+#pragma unroll
+      for (int i = 0; i < DVL; ++i) o[r][i] *= alpha;
+      m[r] = mn;
+    }
+    const int keys = ke - tile < 32 ? static_cast<int>(ke - tile) : 32;
+    for (int jj = 0; jj < keys; ++jj) {
+      const long long sj = __shfl_sync(0xffffffffu, static_cast<long long>(slot), jj);
+      float pj[GR];
+#pragma unroll
+      for (int r = 0; r < GR; ++r) pj[r] = __shfl_sync(0xffffffffu, pr[r], jj);
+      if (sj < 0) continue;
+      const KT* vrow = vbase + sj * kv.kv_heads * dv;
+#pragma unroll
+      for (int i = 0; i < DVL; ++i) {
+        const int64_t d = lane + 32 * i;
+        if (d < dv) {
+          const float vv = to_float(vrow[d]);
+#pragma unroll
+          for (int r = 0; r < GR; ++r) o[r][i] = fmaf(pj[r], vv, o[r][i]);
+        }
+      }
+    }
+  }
+  // Merge the warps: each writes its (m, l, o) rows, then the block combines them.
+  const int64_t stride = dv + 2;
+#pragma unroll
+  for (int r = 0; r < GR; ++r) {
+    float* b = mbuf + (warp * GR + r) * stride;
+#pragma unroll
+    for (int i = 0; i < DVL; ++i)
+      if (lane + 32 * i < dv) b[lane + 32 * i] = o[r][i];
+    if (lane == 0) {
+      b[dv] = m[r];
+      b[dv + 1] = l[r];
+    }
+  }
+  __syncthreads();
+  for (int r = 0; r < nr; ++r) {
+    float M = -INFINITY;
+    for (int w = 0; w < kWarps; ++w) M = fmaxf(M, mbuf[(w * GR + r) * stride + dv]);
+    float wgt[kWarps], L = 0.0f;
+    for (int w = 0; w < kWarps; ++w) {
+      const float mw = mbuf[(w * GR + r) * stride + dv];
+      wgt[w] = mw == -INFINITY ? 0.0f : expf(mw - M);
+      L += wgt[w] * mbuf[(w * GR + r) * stride + dv + 1];
+    }
+    const int64_t h = h0 + r;
+    if (p.splits == 1) {
+      float f = 1.0f;
+      if (a.sinks) {  // the sink joins the denominator only
+        const float sk = a.sinks[h], M2 = fmaxf(M, sk);
+        f = M == -INFINITY ? 0.0f : expf(M - M2);
+        L = L * f + expf(sk - M2);
+      }
+      const float inv = L > 0.0f ? 1.0f / L : 0.0f;
+      for (int64_t d = threadIdx.x; d < dv; d += blockDim.x) {
+        float acc = 0.0f;
+        for (int w = 0; w < kWarps; ++w) acc += wgt[w] * mbuf[(w * GR + r) * stride + d];
+        a.out[(t * a.Hq + h) * dv + d] = acc * f * inv;
+      }
+    } else {
+      float* dst = p.part + ((t * a.Hq + h) * p.splits + split) * stride;
+      for (int64_t d = threadIdx.x; d < dv; d += blockDim.x) {
+        float acc = 0.0f;
+        for (int w = 0; w < kWarps; ++w) acc += wgt[w] * mbuf[(w * GR + r) * stride + d];
+        dst[d] = acc;
+      }
+      if (threadIdx.x == 0) {
+        dst[dv] = M;
+        dst[dv + 1] = L;
+      }
+    }
+  }
+}
+
+struct MergeParams {
+  const float* part;
+  const float* sinks;
+  float* out;
+  int64_t Hq, splits, dv;
+};
+
+__global__ void attention_merge_kernel(MergeParams p) {
+  kernel_prologue();
+  const int64_t row = blockIdx.x, stride = p.dv + 2;
+  const float* base = p.part + row * p.splits * stride;
+  float M = -INFINITY;
+  for (int64_t s = 0; s < p.splits; ++s) M = fmaxf(M, base[s * stride + p.dv]);
+  const float sk = p.sinks ? p.sinks[row % p.Hq] : -INFINITY;
+  const float M2 = fmaxf(M, sk);
+  float L = p.sinks ? expf(sk - M2) : 0.0f;
+  for (int64_t s = 0; s < p.splits; ++s) {
+    const float ms = base[s * stride + p.dv];
+    if (ms != -INFINITY) L += expf(ms - M2) * base[s * stride + p.dv + 1];
+  }
+  const float inv = L > 0.0f ? 1.0f / L : 0.0f;
+  for (int64_t d = threadIdx.x; d < p.dv; d += blockDim.x) {
+    float acc = 0.0f;
+    for (int64_t s = 0; s < p.splits; ++s) {
+      const float ms = base[s * stride + p.dv];
+      if (ms != -INFINITY) acc += expf(ms - M2) * base[s * stride + d];
+    }
+    p.out[row * p.dv + d] = acc * inv;
+  }
+}
+
+template <class KT, int DVL>
+void launch_split(CudaBackend& be, const SplitParams& p, dim3 grid, unsigned smem) {
+  allow_smem(attention_split_kernel<KT, DVL>, smem);
+  launch(be, attention_split_kernel<KT, DVL>, grid, dim3(kWarps * 32), smem, p);
+}
+
+template <class KT>
+void launch_split_typed(CudaBackend& be, SplitParams& p, int dvl, dim3 grid, int64_t dqk, int64_t dv) {
+  auto smem_for = [&](int gr) { return static_cast<unsigned>((gr * dqk + kWarps * gr * (dv + 2)) * sizeof(float)); };
+  switch (dvl) {
+    case 2: p.gr = std::min<int64_t>(Rows<2>::GR, p.gr); return launch_split<KT, 2>(be, p, grid, smem_for(Rows<2>::GR));
+    case 4: p.gr = std::min<int64_t>(Rows<4>::GR, p.gr); return launch_split<KT, 4>(be, p, grid, smem_for(Rows<4>::GR));
+    case 8: p.gr = std::min<int64_t>(Rows<8>::GR, p.gr); return launch_split<KT, 8>(be, p, grid, smem_for(Rows<8>::GR));
+    case 16: p.gr = 1; return launch_split<KT, 16>(be, p, grid, smem_for(1));
+    default: p.gr = 1; return launch_split<KT, 32>(be, p, grid, smem_for(1));
+  }
+}
+
+}  // namespace
+
+void attention_split(CudaBackend& be, const AttentionArgs& a, const KvView& kv) {
+  SplitParams p{};
+  p.a = a;
+  p.kv = kv;
+  p.err = be.device_errors();
+  p.group = a.Hq / kv.kv_heads;
+  const int64_t dv = kv.v_dim, dqk = kv.qk_dim;
+  const int dvl = dv <= 64 ? 2 : dv <= 128 ? 4 : dv <= 256 ? 8 : dv <= 512 ? 16 : 32;
+  const int64_t gr = dvl == 2 ? 8 : dvl == 4 ? 4 : dvl == 8 ? 2 : 1;
+  p.gr = std::min<int64_t>(gr, p.group);
+  p.head_groups = (p.group + p.gr - 1) / p.gr;
+  // Splits: enough blocks for two per multiprocessor, each with at least 128 keys. Sized from the
+  // block table's capacity rather than the length, so consecutive decode steps launch the same
+  // grid (and replay one CUDA graph) until the table grows.
+  int64_t span = kv.table_len * kv.block_size;
+  if (a.mask != static_cast<int>(AttentionMask::Causal)) span = std::min(span, a.window);
+  const int64_t blocks = a.T * p.head_groups * kv.kv_heads;
+  const int64_t want = (2 * be.sm_count() + blocks - 1) / blocks;
+  p.splits = std::max<int64_t>(1, std::min<int64_t>({want, span / 128, 64}));
+  std::shared_ptr<Buffer> part;
+  if (p.splits > 1) {
+    part = be.scratch(static_cast<size_t>(a.T * a.Hq * p.splits * (dv + 2)) * sizeof(float));
+    p.part = static_cast<float*>(part->handle());
+  }
+  const dim3 grid(static_cast<unsigned>(a.T * p.head_groups), static_cast<unsigned>(kv.kv_heads),
+                  static_cast<unsigned>(p.splits));
+  switch (kv.elem) {
+    case FElem::BF16: launch_split_typed<__nv_bfloat16>(be, p, dvl, grid, dqk, dv); break;
+    case FElem::F16: launch_split_typed<__half>(be, p, dvl, grid, dqk, dv); break;
+    default: launch_split_typed<float>(be, p, dvl, grid, dqk, dv); break;
+  }
+  if (p.splits > 1) {
+    MergeParams mp{p.part, a.sinks, a.out, a.Hq, p.splits, dv};
+    launch(be, attention_merge_kernel, dim3(static_cast<unsigned>(a.T * a.Hq)), dim3(dv >= 128 ? 128 : 64), 0, mp);
+  }
+}
+
+}  // namespace archscope::cuda

@@ -1,0 +1,176 @@
+#include "cuda/gemm/gemv.hpp"
+
+#include <algorithm>
+
+#include "cuda/kernels/common.cuh"
+#include "cuda/kernels/launch.cuh"
+
+namespace archscope::cuda {
+
+namespace {
+
+constexpr int kWarps = 8;
+constexpr int kUnroll = 4;  // 16-byte weight loads in flight per lane per pass
+
+struct GemvParams {
+  const float* x;
+  const void* w;
+  const float* bias;
+  float* out;
+  int64_t T, N, K;
+};
+
+template <class W>
+__device__ __forceinline__ void fma_chunk(const uint4& raw, const float* xk, float& acc);
+
+template <>
+__device__ __forceinline__ void fma_chunk<float>(const uint4& raw, const float* xk, float& acc) {
+  const float4 xv = *reinterpret_cast<const float4*>(xk);
+  acc = fmaf(__uint_as_float(raw.x), xv.x, acc);
+  acc = fmaf(__uint_as_float(raw.y), xv.y, acc);
+  acc = fmaf(__uint_as_float(raw.z), xv.z, acc);
+  acc = fmaf(__uint_as_float(raw.w), xv.w, acc);
+}
+
+__device__ __forceinline__ float lo_bf16(uint32_t u) { return __uint_as_float(u << 16); }
+__device__ __forceinline__ float hi_bf16(uint32_t u) { return __uint_as_float(u & 0xffff0000u); }
+
+template <>
+__device__ __forceinline__ void fma_chunk<__nv_bfloat16>(const uint4& raw, const float* xk, float& acc) {
+  const float4 a = *reinterpret_cast<const float4*>(xk), b = *reinterpret_cast<const float4*>(xk + 4);
+  acc = fmaf(lo_bf16(raw.x), a.x, acc);
+  acc = fmaf(hi_bf16(raw.x), a.y, acc);
+  acc = fmaf(lo_bf16(raw.y), a.z, acc);
+  acc = fmaf(hi_bf16(raw.y), a.w, acc);
+  acc = fmaf(lo_bf16(raw.z), b.x, acc);
+  acc = fmaf(hi_bf16(raw.z), b.y, acc);
+  acc = fmaf(lo_bf16(raw.w), b.z, acc);
+  acc = fmaf(hi_bf16(raw.w), b.w, acc);
+}
+
+template <>
+__device__ __forceinline__ void fma_chunk<__half>(const uint4& raw, const float* xk, float& acc) {
+  const float4 a = *reinterpret_cast<const float4*>(xk), b = *reinterpret_cast<const float4*>(xk + 4);
+  const __half2* h = reinterpret_cast<const __half2*>(&raw);
+  const float2 h0 = __half22float2(h[0]), h1 = __half22float2(h[1]), h2 = __half22float2(h[2]), h3 = __half22float2(h[3]);
+  acc = fmaf(h0.x, a.x, acc);
+  acc = fmaf(h0.y, a.y, acc);
+  acc = fmaf(h1.x, a.z, acc);
+  acc = fmaf(h1.y, a.w, acc);
+  acc = fmaf(h2.x, b.x, acc);
+  acc = fmaf(h2.y, b.y, acc);
+  acc = fmaf(h3.x, b.z, acc);
+  acc = fmaf(h3.y, b.w, acc);
+}
+
+__device__ __forceinline__ uint4 load_stream(const uint4* p) {
+  uint4 v;
+  asm volatile("ld.global.nc.L1::no_allocate.v4.u32 {%0, %1, %2, %3}, [%4];"
+               : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
+               : "l"(p));
+  return v;
+}
+
+// 16-byte path: K a multiple of the chunk and w, x 16-byte aligned (checked by the launcher).
+template <class W, int TT>
+__global__ void __launch_bounds__(kWarps * 32) gemv_vec_kernel(GemvParams p) {
+  constexpr int E = 16 / sizeof(W);  // weights per 16-byte chunk
+  const int lane = threadIdx.x & 31;
+  const int64_t n = static_cast<int64_t>(blockIdx.x) * kWarps + (threadIdx.x >> 5);
+  const uint4* wrow = reinterpret_cast<const uint4*>(static_cast<const W*>(p.w) + (n < p.N ? n : 0) * p.K);
+  const int64_t chunks = p.K / E;
+  // While the previous kernel drains (programmatic dependent launch), pull the lines of this
+  // warp's first pass into L2: L2 is the coherence point, so this can never serve stale data, and
+  // one pass per resident warp (a few MB in all) stays well inside L2.
+  if (n < p.N)
+    for (int64_t c = lane * 8; c < chunks && c < 32 * kUnroll; c += 32 * 8)
+      asm volatile("prefetch.global.L2 [%0];" ::"l"(wrow + c));
+  kernel_prologue();
+  if (n >= p.N) return;
+  float acc[TT];
+#pragma unroll
+  for (int t = 0; t < TT; ++t) acc[t] = 0.0f;
+  for (int64_t c0 = lane; c0 < chunks; c0 += 32 * kUnroll) {
+    uint4 wv[kUnroll];
+#pragma unroll
+    for (int u = 0; u < kUnroll; ++u) {
+      const int64_t c = c0 + u * 32;
+      wv[u] = c < chunks ? load_stream(wrow + c) : make_uint4(0, 0, 0, 0);
+    }
+#pragma unroll
+    for (int u = 0; u < kUnroll; ++u) {
+      const int64_t c = c0 + u * 32;
+      if (c < chunks) {
+#pragma unroll
+        for (int t = 0; t < TT; ++t)
+          if (t < p.T) fma_chunk<W>(wv[u], p.x + t * p.K + c * E, acc[t]);
+      }
+    }
+  }
+#pragma unroll
+  for (int t = 0; t < TT; ++t) {
+    if (t >= p.T) break;
+    const float s = warp_sum(acc[t]);
+    if (lane == 0) p.out[t * p.N + n] = s + (p.bias ? p.bias[n] : 0.0f);
+  }
+}
+
+// Any K and alignment: one element at a time, still a warp per row.
+template <class W>
+__global__ void __launch_bounds__(kWarps * 32) gemv_scalar_kernel(GemvParams p) {
+  kernel_prologue();
+  constexpr int TT = 4;
+  const int lane = threadIdx.x & 31;
+  const int64_t n = static_cast<int64_t>(blockIdx.x) * kWarps + (threadIdx.x >> 5);
+  if (n >= p.N) return;
+  const W* wrow = static_cast<const W*>(p.w) + n * p.K;
+  float acc[TT] = {0.0f, 0.0f, 0.0f, 0.0f};
+  for (int64_t k = lane; k < p.K; k += 32) {
+    const float wk = to_float(wrow[k]);
+#pragma unroll
+    for (int t = 0; t < TT; ++t)
+      if (t < p.T) acc[t] = fmaf(wk, p.x[t * p.K + k], acc[t]);
+  }
+#pragma unroll
+  for (int t = 0; t < TT; ++t) {
+    if (t >= p.T) break;
+    const float s = warp_sum(acc[t]);
+    if (lane == 0) p.out[t * p.N + n] = s + (p.bias ? p.bias[n] : 0.0f);
+  }
+}
+
+template <class W>
+void launch_typed(CudaBackend& be, const GemvArgs& a) {
+  constexpr int E = 16 / sizeof(W);
+  const bool vec = a.K % E == 0 && reinterpret_cast<uintptr_t>(a.w) % 16 == 0 && reinterpret_cast<uintptr_t>(a.x) % 16 == 0;
+  const dim3 grid(ceil_div(a.N, kWarps)), block(kWarps * 32);
+  const int tt_max = vec ? 8 : 4;
+  for (int64_t t0 = 0; t0 < a.T; t0 += tt_max) {
+    GemvParams p{};
+    p.x = a.x + t0 * a.K;
+    p.w = a.w;
+    p.bias = a.bias;
+    p.out = a.out + t0 * a.N;
+    p.T = std::min<int64_t>(tt_max, a.T - t0);
+    p.N = a.N;
+    p.K = a.K;
+    if (!vec) launch(be, gemv_scalar_kernel<W>, grid, block, 0, p);
+    else if (p.T == 1) launch(be, gemv_vec_kernel<W, 1>, grid, block, 0, p);
+    else if (p.T == 2) launch(be, gemv_vec_kernel<W, 2>, grid, block, 0, p);
+    else if (p.T <= 4) launch(be, gemv_vec_kernel<W, 4>, grid, block, 0, p);
+    else launch(be, gemv_vec_kernel<W, 8>, grid, block, 0, p);
+  }
+}
+
+}  // namespace
+
+void launch_gemv(CudaBackend& be, const GemvArgs& a) {
+  if (a.T == 0 || a.N == 0) return;
+  switch (a.we) {
+    case FElem::BF16: return launch_typed<__nv_bfloat16>(be, a);
+    case FElem::F16: return launch_typed<__half>(be, a);
+    default: return launch_typed<float>(be, a);
+  }
+}
+
+}  // namespace archscope::cuda

@@ -1,0 +1,229 @@
+// Benchmark of the CUDA engine on one model (default: the bench-1b preset; --model HF_DIR for a
+// checkpoint such as the one shared/tools/make_bench1b.py writes), run by hand or by
+// tests/gpu/run.sh, not part of ctest:
+//   bench_cuda [--preset NAME | --model DIR] [--weights bf16] [--kv bf16] [--json FILE] [--quick]
+// In one process, as `archscope bench` does on the CPU: the device's ceilings (read and copy
+// bandwidth, bf16 and fp32 GEMM rates: cuda/ceilings.cu), then generation runs through the same
+// loop as `archscope generate` (engine/generate/generation.hpp, greedy, random prompts), each
+// after a warm-up run of the same shape, reported against the analytic plan
+// (generate/bench_model.hpp): decode ms/token against the read floor (plan bytes per step / read
+// bandwidth), prefill against the bf16 GEMM rate. Runs:
+//   - decode at context 512, batch 1, 128 new tokens (the headline), and the same with each kernel
+//     variant switched (graphs off, pdl off, linear=cublas, attention=naive);
+//   - prefill of 512 and of 2048 tokens, and 2048 with attention=naive and with linear=gemv;
+//   - a batch sweep 1..64 (context 512) and a context sweep 512..32768 (batch 1).
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "backend/cuda_entry.hpp"
+#include "common/error.hpp"
+#include "config/model_config.hpp"
+#include "cuda/cuda_backend.hpp"
+#include "generate/bench_model.hpp"
+#include "generate/generation.hpp"
+#include "hf/hf_import.hpp"
+#include "kv/paged_kv_cache.hpp"
+#include "model/forward.hpp"
+#include "model/load.hpp"
+#include "presets/preset_catalog.hpp"
+
+using namespace archscope;
+
+namespace {
+
+// The forward pass over one cache as the generation loop's StepModel.
+class CacheStep final : public StepModel {
+ public:
+  CacheStep(Model& m, PagedKvCache& c, int64_t vocab) : model_(m), cache_(c), vocab_(vocab) {}
+  int64_t vocab_size() const override { return vocab_; }
+  int64_t add_sequence() override { return cache_.add_sequence(); }
+  void free_sequence(int64_t s) override { cache_.free_sequence(s); }
+  void prefill(int64_t seq, std::span<const int32_t> tokens, bool all_rows, std::vector<float>& logits) override {
+    logits = model_.forward_host(cache_, {{seq, std::vector<int32_t>(tokens.begin(), tokens.end())}},
+                                 all_rows ? LogitRows::All : LogitRows::LastPerSequence);
+  }
+  void decode(std::span<const int64_t> seqs, std::span<const int32_t> tokens, std::vector<float>& logits) override {
+    std::vector<SequenceStep> batch;
+    for (size_t i = 0; i < seqs.size(); ++i) batch.push_back({seqs[i], {tokens[i]}});
+    logits = model_.forward_host(cache_, batch);
+  }
+
+ private:
+  Model& model_;
+  PagedKvCache& cache_;
+  int64_t vocab_;
+};
+
+struct Options {
+  std::string preset = "bench-1b", model_dir, json_path;
+  Elem weights = Elem::BF16, kv = Elem::BF16;
+  bool quick = false;
+};
+
+Elem parse_elem(const std::string& s) {
+  if (s == "bf16") return Elem::BF16;
+  if (s == "fp16" || s == "f16") return Elem::F16;
+  if (s == "fp32" || s == "f32") return Elem::F32;
+  throw Error(ErrorKind::Validation, "--weights/--kv", "'" + s + "' is not fp32, bf16 or fp16");
+}
+
+DType dtype(Elem e) { return dtype_of(e); }
+
+struct Bench {
+  cuda::CudaBackend& be;
+  const ModelConfig& config;
+  Model& model;
+  Options opt;
+  DeviceCeilings ceil;
+
+  // One generation run of `batch` prompts of `prompt` tokens and `new_tokens` new ones, after a
+  // warm-up of the same shape; the numbers of the second.
+  nlohmann::json run(int64_t prompt, int64_t new_tokens, int64_t batch, const KernelChoices& k, const std::string& label) {
+    be.set_kernels(k);
+    KvCacheOptions co;
+    co.dtype = opt.kv;
+    co.block_size = 16;
+    co.max_sequences = batch;
+    co.max_tokens = batch * ((prompt + new_tokens + 15) / 16 * 16);
+    GenerationResult r;
+    for (int rep = 0; rep < 2; ++rep) {
+      PagedKvCache cache(be, config, co);
+      CacheStep step(model, cache, config.vocab_size);
+      GenerationRequest req;
+      for (int64_t b = 0; b < batch; ++b) {
+        req.prompts.emplace_back();
+        uint64_t x = 0x9e3779b97f4a7c15ull * static_cast<uint64_t>(b + 1 + rep * 1000);
+        for (int64_t i = 0; i < prompt; ++i) {
+          x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+          req.prompts.back().push_back(static_cast<int32_t>(x % static_cast<uint64_t>(config.vocab_size)));
+        }
+      }
+      req.new_tokens = new_tokens;
+      req.sampler.temperature = 0.0;
+      ProgressLine quiet(std::cerr, false, true);
+      r = generate_tokens(step, req, quiet, steady_seconds);
+    }
+    be.set_kernels(KernelChoices{});
+    BenchShape shape;
+    shape.prompt = prompt;
+    shape.new_tokens = std::max<int64_t>(1, new_tokens - 1);
+    shape.batch = batch;
+    shape.weights = dtype(opt.weights);
+    shape.kv = dtype(opt.kv);
+    const BenchModel plan = bench_model(config, shape);
+    nlohmann::json j;
+    j["label"] = label;
+    j["kernels"] = k.to_string();
+    j["prompt"] = prompt;
+    j["batch"] = batch;
+    j["prefill_tokens_per_s"] = static_cast<double>(r.prefill_tokens) / r.prefill_s;
+    j["prefill_s"] = r.prefill_s;
+    const double prefill_tflops = static_cast<double>(plan.prefill_flops) * static_cast<double>(batch) / r.prefill_s / 1e12;
+    j["prefill_tflops"] = prefill_tflops;
+    j["prefill_fraction_of_bf16_gemm"] = prefill_tflops / ceil.bf16_gemm_tflops;
+    if (r.decode_steps > 0) {
+      std::vector<double> s = r.step_s;
+      std::sort(s.begin(), s.end());
+      const double median_ms = 1e3 * s[s.size() / 2], mean_ms = 1e3 * r.decode_s / static_cast<double>(r.decode_steps);
+      const double floor_ms = 1e3 * plan.decode_bytes_read_per_step / (ceil.read_gbs * 1e9);
+      j["decode_steps"] = r.decode_steps;
+      j["decode_ms_per_step_median"] = median_ms;
+      j["decode_ms_per_step_mean"] = mean_ms;
+      j["decode_tokens_per_s"] = static_cast<double>(batch) / (median_ms * 1e-3);
+      j["plan_bytes_read_per_step"] = plan.decode_bytes_read_per_step;
+      j["decode_floor_ms"] = floor_ms;
+      j["fraction_of_read_floor"] = floor_ms / median_ms;
+    }
+    const cuda::QueueStats q = be.queue().stats();
+    j["queue"] = {{"graph_launches", q.graph_launches}, {"eager_launches", q.eager_launches}, {"graphs_built", q.graphs_built},
+                  {"node_updates", q.node_updates}};
+    std::fprintf(stdout, "%-34s prompt %6lld batch %3lld: prefill %9.0f tok/s (%6.1f TFLOP/s, %5.1f%% of GEMM)",
+                 label.c_str(), static_cast<long long>(prompt), static_cast<long long>(batch),
+                 j["prefill_tokens_per_s"].get<double>(), prefill_tflops, 100 * prefill_tflops / ceil.bf16_gemm_tflops);
+    if (r.decode_steps > 0)
+      std::fprintf(stdout, "; decode %.4f ms/step (mean %.4f), floor %.4f ms = %.1f%%", j["decode_ms_per_step_median"].get<double>(),
+                   j["decode_ms_per_step_mean"].get<double>(), j["decode_floor_ms"].get<double>(),
+                   100 * j["fraction_of_read_floor"].get<double>());
+    std::fprintf(stdout, "\n");
+    std::fflush(stdout);
+    return j;
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+      const std::string a = argv[i];
+      auto next = [&]() -> std::string {
+        if (i + 1 >= argc) throw Error(ErrorKind::Validation, a, "needs a value");
+        return argv[++i];
+      };
+      if (a == "--preset") o.preset = next();
+      else if (a == "--model") o.model_dir = next();
+      else if (a == "--weights") o.weights = parse_elem(next());
+      else if (a == "--kv") o.kv = parse_elem(next());
+      else if (a == "--json") o.json_path = next();
+      else if (a == "--quick") o.quick = true;
+      else throw Error(ErrorKind::Validation, a, "unknown option (see the header of engine/microbench/bench_cuda.cpp)");
+    }
+    ModelConfig config;
+    if (!o.model_dir.empty()) {
+      std::ifstream in(o.model_dir + "/config.json");
+      config = import_hf_config(nlohmann::json::parse(in), o.model_dir + "/config.json");
+    } else {
+      config = load_preset(o.preset);
+    }
+    cuda::CudaBackend be(0);
+    nlohmann::json out;
+    out["device"] = be.device_name();
+    out["model"] = o.model_dir.empty() ? o.preset : o.model_dir;
+    out["weights_dtype"] = to_string(o.weights);
+    out["kv_dtype"] = to_string(o.kv);
+    const DeviceCeilings c = cuda::measure_device_ceilings(be);
+    out["ceilings"] = {{"read_gbs", c.read_gbs}, {"copy_gbs", c.copy_gbs}, {"bf16_gemm_tflops", c.bf16_gemm_tflops},
+                       {"fp32_gemm_tflops", c.fp32_gemm_tflops}, {"buffer_bytes", c.buffer_bytes}};
+    std::printf("%s: read %.0f GB/s, copy %.0f GB/s, bf16 GEMM %.1f TFLOP/s, fp32 GEMM %.1f TFLOP/s\n", be.device_name().c_str(),
+                c.read_gbs, c.copy_gbs, c.bf16_gemm_tflops, c.fp32_gemm_tflops);
+    const double t0 = steady_seconds();
+    const ModelWeights w = o.model_dir.empty() ? random_weights(be, config, RandomInitOptions{.seed = 1}, o.weights)
+                                               : load_hf_weights(be, config, o.model_dir, o.weights);
+    be.synchronize(be.default_stream());
+    out["load_s"] = steady_seconds() - t0;
+    std::printf("weights loaded in %.1f s (%s)\n", out["load_s"].get<double>(), to_string(o.weights));
+    Model model(be, config, w);
+    Bench b{be, config, model, o, c};
+    const KernelChoices def;
+    auto variant = [](const char* text) { return parse_kernel_choices({text}); };
+    auto& runs = out["runs"];
+    runs.push_back(b.run(512, 129, 1, def, "decode ctx512 b1"));
+    runs.push_back(b.run(2048, 1, 1, def, "prefill 2048"));
+    if (!o.quick) {
+      runs.push_back(b.run(512, 129, 1, variant("graphs=off"), "decode graphs=off"));
+      runs.push_back(b.run(512, 129, 1, variant("pdl=off"), "decode pdl=off"));
+      runs.push_back(b.run(512, 129, 1, variant("linear=cublas"), "decode linear=cublas"));
+      runs.push_back(b.run(512, 129, 1, variant("attention=naive"), "decode attention=naive"));
+      runs.push_back(b.run(2048, 1, 1, variant("attention=naive"), "prefill 2048 attention=naive"));
+      runs.push_back(b.run(2048, 1, 1, variant("linear=gemv"), "prefill 2048 linear=gemv"));
+      for (int64_t bs : {2, 4, 8, 16, 32, 64}) runs.push_back(b.run(512, 33, bs, def, "batch sweep"));
+      for (int64_t ctx : {1024, 2048, 4096, 8192, 16384, 32768}) runs.push_back(b.run(ctx, 33, 1, def, "context sweep"));
+    }
+    const cuda::PoolStats ps = be.memory_stats();
+    out["device_memory"] = {{"reserved_bytes", ps.reserved_bytes}, {"peak_in_use_bytes", ps.peak_in_use_bytes}};
+    if (!o.json_path.empty()) std::ofstream(o.json_path) << out.dump(2) << "\n";
+    return 0;
+  } catch (const Error& e) {
+    std::fprintf(stderr, "bench_cuda: error: %s: %s\n", e.where().c_str(), e.message().c_str());
+    return e.kind() == ErrorKind::Validation ? 2 : 1;
+  }
+}
