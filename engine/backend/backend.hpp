@@ -32,6 +32,48 @@ class Backend {
 
   // ---- ops (one implementation file per op and backend)
 
+  // ---- memory ops
+
+  // out[:] = value. out F32, or I32 (value must then be an integer in int32 range).
+  virtual void fill(Stream& s, Tensor& out, float value) = 0;
+
+  // dst = src: same element type and numel (shapes may differ), any element type. dst must not
+  // overlap src unless it is src itself.
+  virtual void copy(Stream& s, const Tensor& src, Tensor& dst) = 0;
+
+  // out[r, :] = scale * row_scale[r] * x[r, :] (row_scale optional F32 [R], R = x.dim(0); 1 when
+  // absent). x, out F32 of equal shape; out may alias x. Scales token rows by their router weight
+  // (Llama 4 weights the expert input) or a whole tensor (Llama 4 attention temperature).
+  virtual void scale(Stream& s, const Tensor& x, float scale, const Tensor& row_scale,
+                     Tensor& out) = 0;
+
+  // out[index[r], :] += weight[r] * src[r, :] for every r: src F32 [R, W], index I32 [R] with
+  // values in [0, N), weight optional F32 [R] (1 when absent), out F32 [N, W]. Rows with the same
+  // index are all added (the MoE combine: k expert outputs per token); the order of those few
+  // additions is unspecified, so results may differ across backends by fp32 rounding of a k-term
+  // sum. src must not overlap out.
+  virtual void index_add(Stream& s, const Tensor& src, const Tensor& index, const Tensor& weight,
+                         Tensor& out) = 0;
+
+  // ---- MoE grouping (all on the device: no host round trip between router and experts)
+
+  // Groups the router's choices by expert. ids I32 [T, k] (values in [0, experts)), weights F32
+  // [T, k] -> the T*k slots sorted by expert, stably (within one expert in increasing t*k + j):
+  // token_of I32 [T*k] (the token row t of each slot), weight_of F32 [T*k] (its router weight),
+  // offsets I32 [experts + 1] (slots of expert e are [offsets[e], offsets[e+1]); offsets[0] = 0,
+  // offsets[experts] = T*k).
+  virtual void moe_group(Stream& s, const Tensor& ids, const Tensor& weights, int64_t experts,
+                         Tensor& token_of, Tensor& weight_of, Tensor& offsets) = 0;
+
+  // Per-expert linear over grouped rows: for each expert e, rows [offsets[e], offsets[e+1]) of x
+  // F32 [R, K] times w[e] ([E, N, K], F32/BF16/F16) transposed, plus bias[e] (optional F32
+  // [E, N]) -> out F32 [R, N]. offsets I32 [E + 1] as moe_group writes them (device memory: the
+  // host never reads the counts). out must not overlap x.
+  virtual void grouped_linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias,
+                              const Tensor& offsets, Tensor& out) = 0;
+
+  // ---- compute ops
+
   // out[t] = scale * table[ids[t]] + pos_table[positions[t]]  (pos part only if pos_table given).
   // ids, positions: I32 [T]; table [V, D] F32/BF16/F16; pos_table [P, D]; out F32 [T, D].
   virtual void embedding(Stream& s, const Tensor& ids, const Tensor& table, float scale,

@@ -166,7 +166,7 @@ Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batc
   }
   if (config_.logit_scale != 1.0) {
     OpScope op(st, last, "logit_scale");
-    backend_.softcap(s, logits, static_cast<float>(config_.logit_scale), 0.0f, logits);
+    backend_.scale(s, logits, static_cast<float>(config_.logit_scale), Tensor(), logits);
   }
   if (config_.final_softcap > 0.0) {
     OpScope op(st, last, "softcap");

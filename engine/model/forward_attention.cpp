@@ -84,7 +84,7 @@ Tensor attention_block(Step& st, const LayerSpec& spec, const AttentionWeights& 
         const double scale = std::log1p(std::floor((pos + 1.0) / tt.floor_scale)) * tt.attn_scale + 1.0;
         if (scale == 1.0) continue;
         Tensor row = q.slice_rows(t, 1);
-        st.be.softcap(st.s, row, static_cast<float>(scale), 0.0f, row);
+        st.be.scale(st.s, row, static_cast<float>(scale), Tensor(), row);
       }
     }
     const AttentionParams p = attention_params(st.c, spec);

@@ -116,7 +116,7 @@ Tensor moe_block(Step& st, int64_t layer, const MoeWeights& w, const Tensor& x) 
       if (m.weight_input)
         for (int64_t i = 0; i < n; ++i) {
           Tensor r = xe.slice_rows(i, 1);
-          st.be.softcap(st.s, r, sel[static_cast<size_t>(i)].second, 0.0f, r);
+          st.be.scale(st.s, r, sel[static_cast<size_t>(i)].second, Tensor(), r);
         }
       Tensor y = run_ffn(st, w.experts[static_cast<size_t>(e)], xe);
       for (int64_t i = 0; i < n; ++i) {

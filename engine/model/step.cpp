@@ -9,13 +9,11 @@ Tensor view(const Tensor& t, int64_t elem_offset, Shape shape) {
                 t.byte_offset() + static_cast<size_t>(elem_offset) * static_cast<size_t>(elem_bits(t.elem()) / 8));
 }
 
-void copy(Step& st, const Tensor& src, Tensor& dst) { st.be.softcap(st.s, src, 1.0f, 0.0f, dst); }
+void copy(Step& st, const Tensor& src, Tensor& dst) { st.be.copy(st.s, src, dst); }
 
 Tensor zeros(Step& st, Shape shape) {
   Tensor t = st.alloc(std::move(shape));
-  std::vector<float> host(static_cast<size_t>(t.numel()), 0.0f);
-  st.be.upload(st.s, host.data(), t);
-  st.be.synchronize(st.s);  // the host buffer dies here
+  st.be.fill(st.s, t, 0.0f);
   return t;
 }
 

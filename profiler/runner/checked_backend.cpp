@@ -10,6 +10,39 @@ std::vector<Tensor> CheckedBackend::take_outputs() {
   return out;
 }
 
+void CheckedBackend::fill(Stream& s, Tensor& out, float value) {
+  inner_.fill(s, out, value);
+  note(out);
+}
+
+void CheckedBackend::copy(Stream& s, const Tensor& src, Tensor& dst) {
+  inner_.copy(s, src, dst);
+  note(dst);
+}
+
+void CheckedBackend::scale(Stream& s, const Tensor& x, float scale, const Tensor& row_scale, Tensor& out) {
+  inner_.scale(s, x, scale, row_scale, out);
+  note(out);
+}
+
+void CheckedBackend::index_add(Stream& s, const Tensor& src, const Tensor& index, const Tensor& weight,
+                               Tensor& out) {
+  inner_.index_add(s, src, index, weight, out);
+  note(out);
+}
+
+// Its outputs are indices and the router's weights (checked when the router wrote them).
+void CheckedBackend::moe_group(Stream& s, const Tensor& ids, const Tensor& weights, int64_t experts,
+                               Tensor& token_of, Tensor& weight_of, Tensor& offsets) {
+  inner_.moe_group(s, ids, weights, experts, token_of, weight_of, offsets);
+}
+
+void CheckedBackend::grouped_linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias,
+                                    const Tensor& offsets, Tensor& out) {
+  inner_.grouped_linear(s, x, w, bias, offsets, out);
+  note(out);
+}
+
 void CheckedBackend::embedding(Stream& s, const Tensor& ids, const Tensor& table, float scale,
                                const Tensor& positions, const Tensor& pos_table, Tensor& out) {
   inner_.embedding(s, ids, table, scale, positions, pos_table, out);
