@@ -46,6 +46,15 @@ class CudaBackend final : public Backend {
   void upload(Stream& s, const void* host, Tensor& dst) override;
   void download(Stream& s, const Tensor& src, void* host) override;
 
+  void fill(Stream& s, Tensor& out, float value) override;
+  void copy(Stream& s, const Tensor& src, Tensor& dst) override;
+  void scale(Stream& s, const Tensor& x, float scale, const Tensor& row_scale, Tensor& out) override;
+  void index_add(Stream& s, const Tensor& src, const Tensor& index, const Tensor& weight, Tensor& out) override;
+  void moe_group(Stream& s, const Tensor& ids, const Tensor& weights, int64_t experts, Tensor& token_of,
+                 Tensor& weight_of, Tensor& offsets) override;
+  void grouped_linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& offsets,
+                      Tensor& out) override;
+
   void embedding(Stream& s, const Tensor& ids, const Tensor& table, float scale,
                  const Tensor& positions, const Tensor& pos_table, Tensor& out) override;
   void add(Stream& s, const Tensor& a, const Tensor& b, float scale, Tensor& out) override;

@@ -14,6 +14,7 @@ std::string device_check_op(DeviceCheck c) {
     case DeviceCheck::RouterExpert: return "cuda.router";
     case DeviceCheck::GroupExpert: return "cuda.moe_group";
     case DeviceCheck::IndexRow: return "cuda.index_add";
+    case DeviceCheck::GroupOffsets: return "cuda.grouped_linear";
     case DeviceCheck::None: break;
   }
   return "cuda";
@@ -32,6 +33,9 @@ std::string device_check_message(DeviceCheck c, long long value, long long bound
     case DeviceCheck::RouterExpert: return "router returned expert " + v + " of " + b;
     case DeviceCheck::GroupExpert: return "expert id " + v + " outside [0, " + b + ")";
     case DeviceCheck::IndexRow: return "row " + v + " outside [0, " + b + ")";
+    case DeviceCheck::GroupOffsets:
+      return "row " + v + " lies in no expert's range: offsets must run from 0 to the row count (" + b +
+             ") without decreasing";
     case DeviceCheck::None: break;
   }
   return "device check failed";

@@ -21,6 +21,7 @@ enum class DeviceCheck : int {
   RouterExpert,       // (internal) router produced an out-of-range id
   GroupExpert,        // expert id outside [0, experts) in moe_group / grouped_linear
   IndexRow,           // index_add row outside [0, rows)
+  GroupOffsets,       // grouped_linear: a row in no expert's [offsets[e], offsets[e+1])
 };
 
 struct DeviceErrors {  // plain data: lives in mapped pinned memory, zeroed with memset
