@@ -50,7 +50,7 @@ status=0
 run_suite() {  # name binary
   local name="$1" exe="$2" rc
   local t0=$SECONDS
-  "$exe" --log_level=message --report_level=short > "$out/$name.log" 2>&1
+  timeout "${SUITE_TIMEOUT:-300}" "$exe" --log_level=message --report_level=short > "$out/$name.log" 2>&1
   rc=$?
   [ $rc -ne 0 ] && [ $rc -ne 77 ] && status=1
   echo "$name: exit $rc in $((SECONDS - t0)) s: $(grep -E 'Test module|failure|error' "$out/$name.log" | tail -3 | tr '\n' ' ')" >> "$out/summary.txt"
@@ -58,11 +58,16 @@ run_suite() {  # name binary
 : > "$out/summary.txt"
 run_suite backend_cuda "$bin/test_backend_cuda"
 run_suite model_cuda "$bin/test_model_cuda"
+if [ -n "${MEMCHECK:-}" ]; then  # compute-sanitizer over the op suites named in MEMCHECK
+  timeout 200 compute-sanitizer --tool memcheck --print-limit 10 "$bin/test_backend_cuda" --run_test="$MEMCHECK" \
+    > "$out/memcheck.log" 2>&1
+  echo "memcheck ($MEMCHECK): exit $?: $(grep -E 'ERROR SUMMARY' "$out/memcheck.log" | tail -1)" >> "$out/summary.txt"
+fi
 
 if [ $bench -eq 1 ]; then
   args=(--json "$out/bench.json" $quick)
   [ -n "$bench_model" ] && args+=(--model "$bench_model")
-  "$bin/bench_cuda" "${args[@]}" > "$out/bench.log" 2>&1 || status=1
+  timeout "${BENCH_TIMEOUT:-300}" "$bin/bench_cuda" "${args[@]}" > "$out/bench.log" 2>&1 || status=1
   if [ -n "${LLAMA_BENCH:-}" ] && [ -n "${LLAMA_GGUF:-}" ]; then
     "$LLAMA_BENCH" -m "$LLAMA_GGUF" -ngl 99 -fa 1 -p 512,2048 -n 128 -r 5 -o json > "$out/llama-bench.json" 2> "$out/llama-bench.log" || status=1
     "$LLAMA_BENCH" -m "$LLAMA_GGUF" -ngl 99 -fa 1 -p 0 -n 128 -d 512 -r 5 -o json > "$out/llama-bench-d512.json" 2>> "$out/llama-bench.log" || status=1
