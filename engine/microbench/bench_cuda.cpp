@@ -17,6 +17,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -158,6 +159,132 @@ struct Bench {
   }
 };
 
+
+// Times every op of a step with CUDA events (graphs and pdl off, so each op is its own launches)
+// and the host time of each op call, summed over the layers: where a step's time goes.
+class OpTimes final : public ForwardObserver {
+ public:
+  explicit OpTimes(Backend& be) : be_(be) {}
+  void before(Stream& s, const OpEvent& e) override {
+    if (timers_.size() <= next_) timers_.push_back(be_.create_timer());
+    timers_[next_]->start(s);
+    host0_ = steady_seconds();
+  }
+  void after(Stream& s, const OpEvent& e) override {
+    const double host = steady_seconds() - host0_;
+    timers_[next_]->stop(s);
+    pending_.push_back({std::string(e.op) + (e.also ? std::string("+") + e.also : ""), next_, host});
+    ++next_;
+  }
+  // After the step's synchronisation: fold its timers into the totals.
+  void step_done() {
+    for (const auto& p : pending_) {
+      Row& r = rows_[p.name];
+      r.gpu_ms += timers_[p.timer]->elapsed_ms();
+      r.host_ms += 1e3 * p.host_s;
+      r.calls += 1;
+    }
+    pending_.clear();
+    next_ = 0;
+    ++steps_;
+  }
+  nlohmann::json report(const char* what) const {
+    std::vector<std::pair<std::string, Row>> v(rows_.begin(), rows_.end());
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second.gpu_ms > b.second.gpu_ms; });
+    nlohmann::json j = nlohmann::json::array();
+    double gpu = 0, host = 0;
+    for (const auto& [name, r] : v) gpu += r.gpu_ms, host += r.host_ms;
+    std::printf("%s: per step, GPU %.4f ms in ops, host %.4f ms in op calls\n", what, gpu / steps_, host / steps_);
+    for (const auto& [name, r] : v) {
+      std::printf("  %-28s %5.0f calls  GPU %8.4f ms  host %8.4f ms\n", name.c_str(), r.calls / steps_, r.gpu_ms / steps_,
+                  r.host_ms / steps_);
+      j.push_back({{"op", name}, {"calls_per_step", r.calls / steps_}, {"gpu_ms_per_step", r.gpu_ms / steps_},
+                   {"host_ms_per_step", r.host_ms / steps_}});
+    }
+    return j;
+  }
+
+ private:
+  struct Row {
+    double gpu_ms = 0, host_ms = 0, calls = 0;
+  };
+  struct Pending {
+    std::string name;
+    size_t timer;
+    double host_s;
+  };
+  Backend& be_;
+  std::vector<std::unique_ptr<Timer>> timers_;
+  std::vector<Pending> pending_;
+  std::map<std::string, Row> rows_;
+  size_t next_ = 0;
+  double host0_ = 0, steps_ = 0;
+};
+
+nlohmann::json diagnose(cuda::CudaBackend& be, const ModelConfig& config, Model& model, const Options& o) {
+  nlohmann::json j;
+  KvCacheOptions co;
+  co.dtype = o.kv;
+  co.block_size = 16;
+  co.max_sequences = 1;
+  co.max_tokens = 4096;
+  std::vector<int32_t> prompt(512);
+  for (size_t i = 0; i < prompt.size(); ++i) prompt[i] = static_cast<int32_t>((i * 7919) % static_cast<size_t>(config.vocab_size));
+  {
+    // Host enqueue time of a decode step against its wall time (default kernels, graphs on).
+    PagedKvCache cache(be, config, co);
+    const int64_t s = cache.add_sequence();
+    model.forward_host(cache, {{s, prompt}}, LogitRows::LastPerSequence);
+    std::vector<double> enq, total;
+    std::vector<float> host(static_cast<size_t>(config.vocab_size));
+    for (int step = 0; step < 24; ++step) {
+      const double t0 = steady_seconds();
+      Tensor logits = model.forward(cache, {{s, {static_cast<int32_t>(step + 1)}}});
+      const double t1 = steady_seconds();
+      be.download(be.default_stream(), logits, host.data());
+      be.synchronize(be.default_stream());
+      const double t2 = steady_seconds();
+      if (step >= 4) enq.push_back(1e3 * (t1 - t0)), total.push_back(1e3 * (t2 - t0));
+    }
+    std::sort(enq.begin(), enq.end());
+    std::sort(total.begin(), total.end());
+    j["decode_host_enqueue_ms_median"] = enq[enq.size() / 2];
+    j["decode_step_ms_median"] = total[total.size() / 2];
+    std::printf("decode step (graphs on): host enqueue %.4f ms of %.4f ms wall (median of 20)\n", enq[enq.size() / 2],
+                total[total.size() / 2]);
+  }
+  be.set_kernels(parse_kernel_choices({"graphs=off", "pdl=off"}));
+  {
+    PagedKvCache cache(be, config, co);
+    const int64_t s = cache.add_sequence();
+    model.forward_host(cache, {{s, prompt}}, LogitRows::LastPerSequence);
+    OpTimes times(be);
+    model.set_observer(&times);
+    for (int step = 0; step < 8; ++step) {
+      model.forward_host(cache, {{s, {static_cast<int32_t>(step + 1)}}});
+      times.step_done();
+    }
+    model.set_observer(nullptr);
+    j["decode_ops"] = times.report("decode ctx 512 (graphs off, pdl off)");
+  }
+  {
+    std::vector<int32_t> p2(2048);
+    for (size_t i = 0; i < p2.size(); ++i) p2[i] = static_cast<int32_t>((i * 104729) % static_cast<size_t>(config.vocab_size));
+    OpTimes times(be);
+    for (int rep = 0; rep < 2; ++rep) {
+      PagedKvCache cache(be, config, co);
+      const int64_t s = cache.add_sequence();
+      if (rep == 1) model.set_observer(&times);
+      model.forward_host(cache, {{s, p2}}, LogitRows::LastPerSequence);
+      model.set_observer(nullptr);
+    }
+    times.step_done();
+    j["prefill2048_ops"] = times.report("prefill 2048 (graphs off, pdl off)");
+  }
+  be.set_kernels(KernelChoices{});
+  return j;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -206,6 +333,7 @@ int main(int argc, char** argv) {
     const KernelChoices def;
     auto variant = [](const char* text) { return parse_kernel_choices({text}); };
     auto& runs = out["runs"];
+    out["diagnose"] = diagnose(be, config, model, o);
     runs.push_back(b.run(512, 129, 1, def, "decode ctx512 b1"));
     runs.push_back(b.run(2048, 1, 1, def, "prefill 2048"));
     if (!o.quick) {

@@ -43,7 +43,8 @@ BOOST_AUTO_TEST_CASE(rope_variants) {
           const double x1 = x[static_cast<size_t>(ia)], x2 = x[static_cast<size_t>(ib)];
           want[static_cast<size_t>(ia)] = x1 * co - x2 * si;
           want[static_cast<size_t>(ib)] = x2 * co + x1 * si;
-          bound[static_cast<size_t>(ia)] = bound[static_cast<size_t>(ib)] = 3 * kU32 * (std::fabs(x1 * co) + std::fabs(x2 * si));
+          bound[static_cast<size_t>(ia)] = 3 * kU32 * (std::fabs(x1 * co) + std::fabs(x2 * si));
+          bound[static_cast<size_t>(ib)] = 3 * kU32 * (std::fabs(x2 * co) + std::fabs(x1 * si));
         }
       }
     ARCHSCOPE_CHECK_BOUND(get(gpu(), tx), want, bound, "rope head_dim " << c.head_dim << " rot " << c.rot_offset << "+" << c.rot_dim);

@@ -59,7 +59,17 @@ __device__ __forceinline__ void scores(const KT* krow, const float* qs, int64_t 
   }
 }
 
-template <class KT, int DVL>
+// Pad of a staged row: 16 bytes, so 16-byte row reads of 8 consecutive lanes hit distinct banks.
+template <class KT>
+constexpr int64_t row_pad() {
+  return static_cast<int64_t>(16 / sizeof(KT));
+}
+
+// STAGED: each warp copies its tile's 32 key rows and 32 value rows into shared memory with
+// independent 16-byte loads (all in flight at once) before using them; otherwise every lane reads
+// its key row from global memory and the value rows are read four keys ahead (large head dims,
+// where the staged tiles would not fit).
+template <class KT, int DVL, bool STAGED>
 __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParams p) {
   kernel_prologue();
   constexpr int GR = Rows<DVL>::GR;
@@ -71,8 +81,13 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
   const int64_t h0 = kvh * p.group + hg * p.gr;
   const int nr = static_cast<int>(min(p.gr, p.group - hg * p.gr));
   const int64_t dqk = kv.qk_dim, dv = kv.v_dim;
-  float* qs = sm;                        // [GR, dqk]
-  float* mbuf = sm + GR * dqk;           // [warps, GR, dv + 2]
+  const int64_t kstr = dqk + row_pad<KT>(), vstr = dv + row_pad<KT>();
+  float* qs = sm;                  // [GR, dqk]
+  float* mbuf = sm + GR * dqk;     // [warps, GR, dv + 2]
+  // STAGED: per warp [32, kstr] keys then [32, vstr] values, 16-byte aligned.
+  KT* tiles = reinterpret_cast<KT*>((reinterpret_cast<uintptr_t>(mbuf + kWarps * GR * (dv + 2)) + 15) & ~uintptr_t{15});
+  KT* ks = tiles + warp * 32 * (kstr + vstr);
+  KT* vs = ks + 32 * kstr;
   const int64_t pos = a.qpos[t];
   const bool pos_ok = pos >= 0 && pos < kv.length;
   if (!pos_ok && threadIdx.x == 0 && split == 0 && hg == 0 && kvh == 0) report(p.err, DeviceCheck::AttentionPosition, pos, kv.length);
@@ -89,6 +104,8 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
   }
   __syncthreads();
 
+  constexpr int E = 16 / sizeof(KT);
+  const bool vec = dqk % E == 0 && dv % E == 0;  // pools are 256-byte aligned: rows are then 16-byte aligned
   float m[GR], l[GR], o[GR][DVL];
 #pragma unroll
   for (int r = 0; r < GR; ++r) {
@@ -99,14 +116,50 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
   }
   const KT* kbase = static_cast<const KT*>(kv.k) + kvh * dqk;
   const KT* vbase = static_cast<const KT*>(kv.v) + kvh * dv;
+  const int64_t kslot = kv.kv_heads * dqk, vslot = kv.kv_heads * dv;
   for (int64_t tile = kb + warp * 32; tile < ke; tile += kWarps * 32) {
     const int64_t j = tile + lane;
     const int64_t slot = j < ke ? kv_slot(kv, j, p.err) : -1;
+    const int keys = ke - tile < 32 ? static_cast<int>(ke - tile) : 32;
+    if (STAGED) {
+      // 32 key rows then 32 value rows, chunk c of row `key` by lane c % 32 (uniform trip counts).
+      if (vec) {
+        const int64_t kc = dqk / E, vc = dv / E;
+#pragma unroll 4
+        for (int64_t c = lane; c < 32 * kc; c += 32) {
+          const int key = static_cast<int>(c / kc);
+          const long long sk = __shfl_sync(0xffffffffu, static_cast<long long>(slot), key);
+          uint4 v = make_uint4(0, 0, 0, 0);
+          if (sk >= 0) v = *reinterpret_cast<const uint4*>(kbase + sk * kslot + (c % kc) * E);
+          *reinterpret_cast<uint4*>(ks + key * kstr + (c % kc) * E) = v;
+        }
+#pragma unroll 4
+        for (int64_t c = lane; c < 32 * vc; c += 32) {
+          const int key = static_cast<int>(c / vc);
+          const long long sk = __shfl_sync(0xffffffffu, static_cast<long long>(slot), key);
+          uint4 v = make_uint4(0, 0, 0, 0);
+          if (sk >= 0) v = *reinterpret_cast<const uint4*>(vbase + sk * vslot + (c % vc) * E);
+          *reinterpret_cast<uint4*>(vs + key * vstr + (c % vc) * E) = v;
+        }
+      } else {
+        for (int64_t c = lane; c < 32 * dqk; c += 32) {
+          const int key = static_cast<int>(c / dqk);
+          const long long sk = __shfl_sync(0xffffffffu, static_cast<long long>(slot), key);
+          ks[key * kstr + c % dqk] = sk >= 0 ? kbase[sk * kslot + c % dqk] : KT(0.0f);
+        }
+        for (int64_t c = lane; c < 32 * dv; c += 32) {
+          const int key = static_cast<int>(c / dv);
+          const long long sk = __shfl_sync(0xffffffffu, static_cast<long long>(slot), key);
+          vs[key * vstr + c % dv] = sk >= 0 ? vbase[sk * vslot + c % dv] : KT(0.0f);
+        }
+      }
+      __syncwarp();
+    }
     float s[GR];
 #pragma unroll
     for (int r = 0; r < GR; ++r) s[r] = 0.0f;
     if (slot >= 0) {
-      scores<KT, GR>(kbase + slot * kv.kv_heads * dqk, qs, dqk, nr, s);
+      scores<KT, GR>(STAGED ? ks + lane * kstr : kbase + slot * kslot, qs, dqk, nr, s);
 #pragma unroll
       for (int r = 0; r < GR; ++r) {
         s[r] *= a.scale;
@@ -129,21 +182,46 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
       for (int i = 0; i < DVL; ++i) o[r][i] *= alpha;
       m[r] = mn;
     }
-    const int keys = ke - tile < 32 ? static_cast<int>(ke - tile) : 32;
-    for (int jj = 0; jj < keys; ++jj) {
-      const long long sj = __shfl_sync(0xffffffffu, static_cast<long long>(slot), jj);
-      float pj[GR];
+    if (STAGED) {
+      for (int jj = 0; jj < keys; ++jj) {
+        float pj[GR];
 #pragma unroll
-      for (int r = 0; r < GR; ++r) pj[r] = __shfl_sync(0xffffffffu, pr[r], jj);
-      if (sj < 0) continue;
-      const KT* vrow = vbase + sj * kv.kv_heads * dv;
+        for (int r = 0; r < GR; ++r) pj[r] = __shfl_sync(0xffffffffu, pr[r], jj);
+        const KT* vrow = vs + jj * vstr;
 #pragma unroll
-      for (int i = 0; i < DVL; ++i) {
-        const int64_t d = lane + 32 * i;
-        if (d < dv) {
-          const float vv = to_float(vrow[d]);
+        for (int i = 0; i < DVL; ++i) {
+          const int64_t d = lane + 32 * i;
+          if (d < dv) {
+            const float vv = to_float(vrow[d]);
 #pragma unroll
-          for (int r = 0; r < GR; ++r) o[r][i] = fmaf(pj[r], vv, o[r][i]);
+            for (int r = 0; r < GR; ++r) o[r][i] = fmaf(pj[r], vv, o[r][i]);
+          }
+        }
+      }
+      __syncwarp();  // the next tile overwrites this warp's rows
+    } else {
+      for (int j0 = 0; j0 < keys; j0 += 4) {
+        float vv[4][DVL];  // four value rows in flight before their products
+#pragma unroll
+        for (int u = 0; u < 4; ++u) {
+          const int jj = j0 + u < keys ? j0 + u : j0;
+          const long long sj = __shfl_sync(0xffffffffu, static_cast<long long>(slot), jj);
+#pragma unroll
+          for (int i = 0; i < DVL; ++i) {
+            const int64_t d = lane + 32 * i;
+            vv[u][i] = (j0 + u < keys && sj >= 0 && d < dv) ? to_float(vbase[sj * vslot + d]) : 0.0f;
+          }
+        }
+#pragma unroll
+        for (int u = 0; u < 4; ++u) {
+          const int jj = j0 + u < keys ? j0 + u : j0;
+          float pj[GR];
+#pragma unroll
+          for (int r = 0; r < GR; ++r) pj[r] = j0 + u < keys ? __shfl_sync(0xffffffffu, pr[r], jj) : 0.0f;
+#pragma unroll
+          for (int i = 0; i < DVL; ++i)
+#pragma unroll
+            for (int r = 0; r < GR; ++r) o[r][i] = fmaf(pj[r], vv[u][i], o[r][i]);
         }
       }
     }
@@ -231,21 +309,30 @@ __global__ void attention_merge_kernel(MergeParams p) {
   }
 }
 
-template <class KT, int DVL>
+template <class KT, int DVL, bool STAGED>
 void launch_split(CudaBackend& be, const SplitParams& p, dim3 grid, unsigned smem) {
-  allow_smem(attention_split_kernel<KT, DVL>, smem);
-  launch(be, attention_split_kernel<KT, DVL>, grid, dim3(kWarps * 32), smem, p);
+  allow_smem(attention_split_kernel<KT, DVL, STAGED>, smem);
+  launch(be, attention_split_kernel<KT, DVL, STAGED>, grid, dim3(kWarps * 32), smem, p);
 }
+
+constexpr unsigned kMaxStagedSmem = 160 * 1024;
 
 template <class KT>
 void launch_split_typed(CudaBackend& be, SplitParams& p, int dvl, dim3 grid, int64_t dqk, int64_t dv) {
-  auto smem_for = [&](int gr) { return static_cast<unsigned>((gr * dqk + kWarps * gr * (dv + 2)) * sizeof(float)); };
+  auto smem_for = [&](int gr, bool staged) {
+    const int64_t tiles = staged ? kWarps * 32 * (dqk + dv + 2 * row_pad<KT>()) * static_cast<int64_t>(sizeof(KT)) : 0;
+    return static_cast<unsigned>((gr * dqk + kWarps * gr * (dv + 2)) * static_cast<int64_t>(sizeof(float)) + tiles + 16);
+  };
   switch (dvl) {
-    case 2: p.gr = std::min<int64_t>(Rows<2>::GR, p.gr); return launch_split<KT, 2>(be, p, grid, smem_for(Rows<2>::GR));
-    case 4: p.gr = std::min<int64_t>(Rows<4>::GR, p.gr); return launch_split<KT, 4>(be, p, grid, smem_for(Rows<4>::GR));
-    case 8: p.gr = std::min<int64_t>(Rows<8>::GR, p.gr); return launch_split<KT, 8>(be, p, grid, smem_for(Rows<8>::GR));
-    case 16: p.gr = 1; return launch_split<KT, 16>(be, p, grid, smem_for(1));
-    default: p.gr = 1; return launch_split<KT, 32>(be, p, grid, smem_for(1));
+    case 2: return launch_split<KT, 2, true>(be, p, grid, smem_for(Rows<2>::GR, true));
+    case 4:
+      if (smem_for(Rows<4>::GR, true) <= kMaxStagedSmem) return launch_split<KT, 4, true>(be, p, grid, smem_for(Rows<4>::GR, true));
+      return launch_split<KT, 4, false>(be, p, grid, smem_for(Rows<4>::GR, false));
+    case 8:
+      if (smem_for(Rows<8>::GR, true) <= kMaxStagedSmem) return launch_split<KT, 8, true>(be, p, grid, smem_for(Rows<8>::GR, true));
+      return launch_split<KT, 8, false>(be, p, grid, smem_for(Rows<8>::GR, false));
+    case 16: return launch_split<KT, 16, false>(be, p, grid, smem_for(1, false));
+    default: return launch_split<KT, 32, false>(be, p, grid, smem_for(1, false));
   }
 }
 

@@ -11,7 +11,7 @@ namespace archscope::cuda {
 namespace {
 
 constexpr int kWarps = 8;
-constexpr int kUnroll = 4;  // 16-byte weight loads in flight per lane per pass
+constexpr int kUnroll = 8;  // 16-byte weight loads in flight per lane per pass (a 2048-wide bf16 row)
 
 struct GemvParams {
   const float* x;

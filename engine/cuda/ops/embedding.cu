@@ -38,8 +38,9 @@ __global__ void embedding_kernel(EmbeddingParams p) {
   }
   float* y = p.out + t * p.D;
   for (int64_t i = threadIdx.x; i < p.D; i += blockDim.x) {
-    float v = p.scale * load_elem(p.table, p.te, id * p.D + i);
-    if (p.pos_table) v += load_elem(p.pos_table, p.pe, pos * p.D + i);
+    // Two roundings, no fused multiply-add: the CPU backend's result bit for bit.
+    float v = __fmul_rn(p.scale, load_elem(p.table, p.te, id * p.D + i));
+    if (p.pos_table) v = __fadd_rn(v, load_elem(p.pos_table, p.pe, pos * p.D + i));
     y[i] = v;
   }
 }
