@@ -1,5 +1,6 @@
 #include "cuda/cuda_backend.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -142,6 +143,19 @@ Tensor CudaBackend::alloc(Elem elem, Shape shape) {
 }
 
 std::shared_ptr<Buffer> CudaBackend::scratch(size_t bytes) { return std::make_shared<DeviceBuffer>(*this, pool_, bytes); }
+
+int* CudaBackend::zeroed_counters(size_t n) {
+  if (n > counters_n_) {
+    const size_t want = std::max<size_t>(n, 4096);
+    queue_->flush();  // kernels queued before use the old buffer, which stays alive until they ran
+    auto fresh = scratch(want * sizeof(int));
+    queue_->external_work();
+    check_cuda(cudaMemsetAsync(fresh->handle(), 0, want * sizeof(int), stream_), "cudaMemsetAsync");
+    counters_ = fresh;
+    counters_n_ = want;
+  }
+  return static_cast<int*>(counters_->handle());
+}
 
 void CudaBackend::check_errors() {
   // The device wrote through the mapping; read each field once through a volatile view.

@@ -97,6 +97,9 @@ class CudaBackend final : public Backend {
   void flush() { queue_->flush(); }
   // Device scratch of `bytes`, released when the returned buffer dies (stream-ordered reuse).
   std::shared_ptr<Buffer> scratch(size_t bytes);
+  // At least n ints of zeroed device memory that kernels leave zeroed after use (the split-K
+  // attention's completion counters); grown on demand, never shrunk.
+  int* zeroed_counters(size_t n);
 
  private:
   void check_errors();
@@ -113,6 +116,8 @@ class CudaBackend final : public Backend {
   DeviceErrors* errors_host_ = nullptr;  // mapped pinned memory
   DeviceErrors* errors_dev_ = nullptr;
   unsigned char* staging_ = nullptr;     // pinned host memory for small uploads
+  std::shared_ptr<Buffer> counters_;
+  size_t counters_n_ = 0;
   size_t staging_used_ = 0;
 };
 

@@ -112,31 +112,51 @@ __global__ void __launch_bounds__(128) attention_flash_tc_kernel(FlashParams p) 
   const KT* kbase = static_cast<const KT*>(kv.k) + kvh * D;
   const KT* vbase = static_cast<const KT*>(kv.v) + kvh * D;
 
-  for (long long kt = lo; kt <= hi; kt += BN) {
-    __syncthreads();  // the previous tile's readers are done
-    for (int idx = threadIdx.x; idx < BN * (D / 8); idx += blockDim.x) {
-      const int key = idx / (D / 8), c = idx % (D / 8);
-      const long long pos = kt + key;
-      uint4 v = make_uint4(0, 0, 0, 0);
-      if (pos <= hi) {
-        const int64_t slot = kv_slot(kv, pos, p.err);
-        if (slot >= 0) v = *reinterpret_cast<const uint4*>(kbase + slot * kv.kv_heads * D + c * 8);
-      }
-      *reinterpret_cast<uint4*>(&Ks[key * KP + c * 8]) = v;
+  // Software pipeline over key tiles: the next tile's slots (block-table lookups, one per key) and
+  // its K/V rows (NK 16-byte loads of each per thread) are fetched into registers while the
+  // current tile is computed from shared memory.
+  constexpr int NK = BN * (D / 8) / 128;
+  __shared__ int slots[2][BN];
+  uint4 kreg[NK], vreg[NK];
+  auto find_slots = [&](long long kt0, int buf) {
+    if (threadIdx.x < BN) {
+      const long long pos = kt0 + threadIdx.x;
+      slots[buf][threadIdx.x] = pos <= hi ? static_cast<int>(kv_slot(kv, pos, p.err)) : -1;
     }
-    for (int idx = threadIdx.x; idx < BN * (D / 8); idx += blockDim.x) {
-      const int key = idx % BN, c = idx / BN;
-      const long long pos = kt + key;
-      uint4 v = make_uint4(0, 0, 0, 0);
-      if (pos <= hi) {
-        const int64_t slot = kv_slot(kv, pos, p.err);
-        if (slot >= 0) v = *reinterpret_cast<const uint4*>(vbase + slot * kv.kv_heads * D + c * 8);
-      }
-      const KT* e = reinterpret_cast<const KT*>(&v);
+  };
+  auto fetch = [&](int buf) {
 #pragma unroll
-      for (int i = 0; i < 8; ++i) Vt[(c * 8 + i) * VP + key] = e[i];
+    for (int u = 0; u < NK; ++u) {
+      const int idx = threadIdx.x + 128 * u;
+      const int kk = idx / (D / 8), kc = idx % (D / 8), vk = idx % BN, vc = idx / BN;
+      const int ks_ = slots[buf][kk], vs_ = slots[buf][vk];
+      kreg[u] = ks_ >= 0 ? *reinterpret_cast<const uint4*>(kbase + static_cast<int64_t>(ks_) * kv.kv_heads * D + kc * 8)
+                         : make_uint4(0, 0, 0, 0);
+      vreg[u] = vs_ >= 0 ? *reinterpret_cast<const uint4*>(vbase + static_cast<int64_t>(vs_) * kv.kv_heads * D + vc * 8)
+                         : make_uint4(0, 0, 0, 0);
     }
+  };
+  if (lo <= hi) {
+    find_slots(lo, 0);
     __syncthreads();
+    fetch(0);
+  }
+  int it = 0;
+  for (long long kt = lo; kt <= hi; kt += BN, ++it) {
+    __syncthreads();  // the previous tile's readers are done
+#pragma unroll
+    for (int u = 0; u < NK; ++u) {
+      const int idx = threadIdx.x + 128 * u;
+      *reinterpret_cast<uint4*>(&Ks[(idx / (D / 8)) * KP + (idx % (D / 8)) * 8]) = kreg[u];
+      const KT* e = reinterpret_cast<const KT*>(&vreg[u]);
+      const int vk = idx % BN, vc = idx / BN;
+#pragma unroll
+      for (int i = 0; i < 8; ++i) Vt[(vc * 8 + i) * VP + vk] = e[i];
+    }
+    const bool more = kt + BN <= hi;
+    if (more) find_slots(kt + BN, (it + 1) & 1);
+    __syncthreads();
+    if (more) fetch((it + 1) & 1);
 
     float s[BN / 8][4];
 #pragma unroll

@@ -23,7 +23,8 @@ constexpr int kWarps = 4;
 struct SplitParams {
   AttentionArgs a;
   KvView kv;
-  float* part;  // splits > 1: [T * Hq, splits, v_dim + 2]
+  float* part;      // splits > 1: [T * Hq, splits, v_dim + 2]
+  int* counters;    // splits > 1: one per (blockIdx.x, blockIdx.y), zero between launches
   DeviceErrors* err;
   int64_t group, head_groups, splits, gr;
 };
@@ -124,22 +125,32 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
     if (STAGED) {
       // 32 key rows then 32 value rows, chunk c of row `key` by lane c % 32 (uniform trip counts).
       if (vec) {
-        const int64_t kc = dqk / E, vc = dv / E;
-#pragma unroll 4
-        for (int64_t c = lane; c < 32 * kc; c += 32) {
-          const int key = static_cast<int>(c / kc);
-          const long long sk = __shfl_sync(0xffffffffu, static_cast<long long>(slot), key);
-          uint4 v = make_uint4(0, 0, 0, 0);
-          if (sk >= 0) v = *reinterpret_cast<const uint4*>(kbase + sk * kslot + (c % kc) * E);
-          *reinterpret_cast<uint4*>(ks + key * kstr + (c % kc) * E) = v;
-        }
-#pragma unroll 4
-        for (int64_t c = lane; c < 32 * vc; c += 32) {
-          const int key = static_cast<int>(c / vc);
-          const long long sk = __shfl_sync(0xffffffffu, static_cast<long long>(slot), key);
-          uint4 v = make_uint4(0, 0, 0, 0);
-          if (sk >= 0) v = *reinterpret_cast<const uint4*>(vbase + sk * vslot + (c % vc) * E);
-          *reinterpret_cast<uint4*>(vs + key * vstr + (c % vc) * E) = v;
+        // Batches of 8 independent 16-byte loads per lane (keys then values), stored after the
+        // batch: one memory round trip per batch, none per chunk. 32-bit index math.
+        const int kc = static_cast<int>(dqk / E), vc = static_cast<int>(dv / E), total = kc + vc;
+        const int slot32 = static_cast<int>(slot);
+        for (int b = 0; b < total; b += 8) {
+          uint4 v[8];
+          int dst[8];
+#pragma unroll
+          for (int u = 0; u < 8; ++u) {
+            const int it = b + u;
+            const bool is_k = it < kc;
+            const int cc = lane + 32 * (is_k ? it : it - kc), per = is_k ? kc : vc;
+            const int key = cc / per, ch = cc % per;
+            const int sk = __shfl_sync(0xffffffffu, slot32, key);
+            v[u] = make_uint4(0, 0, 0, 0);
+            dst[u] = -1;
+            if (it < total) {
+              dst[u] = is_k ? key * static_cast<int>(kstr) + ch * E : static_cast<int>(32 * kstr) + key * static_cast<int>(vstr) + ch * E;
+              if (sk >= 0)
+                v[u] = *reinterpret_cast<const uint4*>((is_k ? kbase + static_cast<int64_t>(sk) * kslot
+                                                             : vbase + static_cast<int64_t>(sk) * vslot) + ch * E);
+            }
+          }
+#pragma unroll
+          for (int u = 0; u < 8; ++u)
+            if (dst[u] >= 0) *reinterpret_cast<uint4*>(ks + dst[u]) = v[u];
         }
       } else {
         for (int64_t c = lane; c < 32 * dqk; c += 32) {
@@ -276,36 +287,41 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
       }
     }
   }
-}
-
-struct MergeParams {
-  const float* part;
-  const float* sinks;
-  float* out;
-  int64_t Hq, splits, dv;
-};
-
-__global__ void attention_merge_kernel(MergeParams p) {
-  kernel_prologue();
-  const int64_t row = blockIdx.x, stride = p.dv + 2;
-  const float* base = p.part + row * p.splits * stride;
-  float M = -INFINITY;
-  for (int64_t s = 0; s < p.splits; ++s) M = fmaxf(M, base[s * stride + p.dv]);
-  const float sk = p.sinks ? p.sinks[row % p.Hq] : -INFINITY;
-  const float M2 = fmaxf(M, sk);
-  float L = p.sinks ? expf(sk - M2) : 0.0f;
-  for (int64_t s = 0; s < p.splits; ++s) {
-    const float ms = base[s * stride + p.dv];
-    if (ms != -INFINITY) L += expf(ms - M2) * base[s * stride + p.dv + 1];
+  if (p.splits == 1) return;
+  // The last split of this (token, heads, kv head) to finish merges all of them (the counter is
+  // left at zero for the next launch): rescale each split to the common max, sum, add the sink.
+  __shared__ int last;
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    __threadfence();
+    int* counter = p.counters + blockIdx.x * gridDim.y + blockIdx.y;
+    last = atomicAdd(counter, 1) == p.splits - 1;
+    if (last) *counter = 0;
   }
-  const float inv = L > 0.0f ? 1.0f / L : 0.0f;
-  for (int64_t d = threadIdx.x; d < p.dv; d += blockDim.x) {
-    float acc = 0.0f;
-    for (int64_t s = 0; s < p.splits; ++s) {
-      const float ms = base[s * stride + p.dv];
-      if (ms != -INFINITY) acc += expf(ms - M2) * base[s * stride + d];
+  __syncthreads();
+  if (!last) return;
+  __threadfence();
+  for (int r = 0; r < nr; ++r) {
+    const int64_t row = t * a.Hq + h0 + r;
+    const float* base = p.part + row * p.splits * stride;
+    float M = -INFINITY;
+    for (int64_t sp = 0; sp < p.splits; ++sp) M = fmaxf(M, __ldcg(base + sp * stride + dv));
+    const float sk = a.sinks ? a.sinks[h0 + r] : -INFINITY;
+    const float M2 = fmaxf(M, sk);
+    float L = a.sinks ? expf(sk - M2) : 0.0f;
+    for (int64_t sp = 0; sp < p.splits; ++sp) {
+      const float ms = __ldcg(base + sp * stride + dv);
+      if (ms != -INFINITY) L += expf(ms - M2) * __ldcg(base + sp * stride + dv + 1);
     }
-    p.out[row * p.dv + d] = acc * inv;
+    const float inv = L > 0.0f ? 1.0f / L : 0.0f;
+    for (int64_t d = threadIdx.x; d < dv; d += blockDim.x) {
+      float acc = 0.0f;
+      for (int64_t sp = 0; sp < p.splits; ++sp) {
+        const float ms = __ldcg(base + sp * stride + dv);
+        if (ms != -INFINITY) acc += expf(ms - M2) * __ldcg(base + sp * stride + d);
+      }
+      a.out[row * dv + d] = acc * inv;
+    }
   }
 }
 
@@ -349,18 +365,22 @@ void attention_split(CudaBackend& be, const AttentionArgs& a, const KvView& kv) 
   const int64_t gr = dvl == 2 ? 8 : dvl == 4 ? 4 : dvl == 8 ? 2 : 1;
   p.gr = std::min<int64_t>(gr, p.group);
   p.head_groups = (p.group + p.gr - 1) / p.gr;
-  // Splits: enough blocks for two per multiprocessor, each with at least 128 keys. Sized from the
-  // block table's capacity rather than the length, so consecutive decode steps launch the same
-  // grid (and replay one CUDA graph) until the table grows.
+  // Splits. Few (token, kv head) blocks (decode): one split per 128 visible keys, so each warp
+  // takes at most one tile of 32 and the kernel's latency is a handful of memory round trips
+  // whatever the context. Many (prefill on the fp32 path): enough for two blocks per SM. Sized
+  // from the block table's capacity rather than the length, so consecutive decode steps launch
+  // the same grid (and replay one CUDA graph) until the table grows.
   int64_t span = kv.table_len * kv.block_size;
   if (a.mask != static_cast<int>(AttentionMask::Causal)) span = std::min(span, a.window);
   const int64_t blocks = a.T * p.head_groups * kv.kv_heads;
   const int64_t want = (2 * be.sm_count() + blocks - 1) / blocks;
-  p.splits = std::max<int64_t>(1, std::min<int64_t>({want, span / 128, 64}));
+  p.splits = blocks < 2 * be.sm_count() ? std::max<int64_t>(1, std::min<int64_t>((span + 127) / 128, 1024))
+                                        : std::max<int64_t>(1, std::min<int64_t>({want, span / 128, 64}));
   std::shared_ptr<Buffer> part;
   if (p.splits > 1) {
     part = be.scratch(static_cast<size_t>(a.T * a.Hq * p.splits * (dv + 2)) * sizeof(float));
     p.part = static_cast<float*>(part->handle());
+    p.counters = be.zeroed_counters(static_cast<size_t>(a.T * p.head_groups * kv.kv_heads));
   }
   const dim3 grid(static_cast<unsigned>(a.T * p.head_groups), static_cast<unsigned>(kv.kv_heads),
                   static_cast<unsigned>(p.splits));
@@ -368,10 +388,6 @@ void attention_split(CudaBackend& be, const AttentionArgs& a, const KvView& kv) 
     case FElem::BF16: launch_split_typed<__nv_bfloat16>(be, p, dvl, grid, dqk, dv); break;
     case FElem::F16: launch_split_typed<__half>(be, p, dvl, grid, dqk, dv); break;
     default: launch_split_typed<float>(be, p, dvl, grid, dqk, dv); break;
-  }
-  if (p.splits > 1) {
-    MergeParams mp{p.part, a.sinks, a.out, a.Hq, p.splits, dv};
-    launch(be, attention_merge_kernel, dim3(static_cast<unsigned>(a.T * a.Hq)), dim3(dv >= 128 ? 128 : 64), 0, mp);
   }
 }
 

@@ -19,50 +19,72 @@ struct GemvParams {
   const float* bias;
   float* out;
   int64_t T, N, K;
+  int ks;  // warps per weight row (vector path)
 };
 
 // 16-byte path: K a multiple of the chunk and w, x 16-byte aligned (checked by the launcher).
+// A block is 8 warps; `ks` consecutive warps share one weight row, each taking every ks-th run of
+// 32 chunks, so every warp issues at most kUnroll loads per lane and then reduces: long rows
+// (the down projection, K = 8192) are split over 4 warps and stream in one round instead of four.
+// The ks partial sums of a row meet in shared memory.
 template <class W, int TT>
 __global__ void __launch_bounds__(kWarps * 32) gemv_vec_kernel(GemvParams p) {
   constexpr int E = 16 / sizeof(W);  // weights per 16-byte chunk
-  const int lane = threadIdx.x & 31;
-  const int64_t n = static_cast<int64_t>(blockIdx.x) * kWarps + (threadIdx.x >> 5);
+  __shared__ float partial[kWarps][TT];
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, ks = p.ks, slice = warp % ks;
+  const int64_t n = static_cast<int64_t>(blockIdx.x) * (kWarps / ks) + warp / ks;
   const uint4* wrow = reinterpret_cast<const uint4*>(static_cast<const W*>(p.w) + (n < p.N ? n : 0) * p.K);
   const int64_t chunks = p.K / E;
   // While the previous kernel drains (programmatic dependent launch), pull the lines of this
   // warp's first pass into L2: L2 is the coherence point, so this can never serve stale data, and
   // one pass per resident warp (a few MB in all) stays well inside L2.
-  if (n < p.N)
-    for (int64_t c = lane * 8; c < chunks && c < 32 * kUnroll; c += 32 * 8)
-      asm volatile("prefetch.global.L2 [%0];" ::"l"(wrow + c));
+  // Lane l takes line l % 4 (8 chunks) of this warp's run l / 4: the kUnroll runs of one pass.
+  {
+    const int64_t c = slice * 32 + static_cast<int64_t>(lane / 4) * 32 * ks + (lane % 4) * 8;
+    if (n < p.N && c < chunks) asm volatile("prefetch.global.L2 [%0];" ::"l"(wrow + c));
+  }
   kernel_prologue();
-  if (n >= p.N) return;
   float acc[TT];
 #pragma unroll
   for (int t = 0; t < TT; ++t) acc[t] = 0.0f;
-  for (int64_t c0 = lane; c0 < chunks; c0 += 32 * kUnroll) {
-    uint4 wv[kUnroll];
+  if (n < p.N) {
+    for (int64_t c0 = slice * 32 + lane; c0 < chunks; c0 += 32 * ks * kUnroll) {
+      uint4 wv[kUnroll];
 #pragma unroll
-    for (int u = 0; u < kUnroll; ++u) {
-      const int64_t c = c0 + u * 32;
-      wv[u] = c < chunks ? load_stream(wrow + c) : make_uint4(0, 0, 0, 0);
-    }
+      for (int u = 0; u < kUnroll; ++u) {
+        const int64_t c = c0 + u * 32 * ks;
+        wv[u] = c < chunks ? load_stream(wrow + c) : make_uint4(0, 0, 0, 0);
+      }
 #pragma unroll
-    for (int u = 0; u < kUnroll; ++u) {
-      const int64_t c = c0 + u * 32;
-      if (c < chunks) {
+      for (int u = 0; u < kUnroll; ++u) {
+        const int64_t c = c0 + u * 32 * ks;
+        if (c < chunks) {
 #pragma unroll
-        for (int t = 0; t < TT; ++t)
-          if (t < p.T) fma_chunk<W>(wv[u], p.x + t * p.K + c * E, acc[t]);
+          for (int t = 0; t < TT; ++t)
+            if (t < p.T) fma_chunk<W>(wv[u], p.x + t * p.K + c * E, acc[t]);
+        }
       }
     }
   }
 #pragma unroll
-  for (int t = 0; t < TT; ++t) {
-    if (t >= p.T) break;
-    const float s = warp_sum(acc[t]);
-    if (lane == 0) p.out[t * p.N + n] = s + (p.bias ? p.bias[n] : 0.0f);
+  for (int t = 0; t < TT; ++t) acc[t] = warp_sum(acc[t]);
+  if (ks > 1) {
+    if (lane == 0)
+#pragma unroll
+      for (int t = 0; t < TT; ++t) partial[warp][t] = acc[t];
+    __syncthreads();
+    if (slice != 0) return;
+#pragma unroll
+    for (int t = 0; t < TT; ++t) {
+      float sum = 0.0f;
+      for (int j = 0; j < ks; ++j) sum += partial[warp + j][t];
+      acc[t] = sum;
+    }
   }
+  if (n >= p.N || lane != 0) return;
+#pragma unroll
+  for (int t = 0; t < TT; ++t)
+    if (t < p.T) p.out[t * p.N + n] = acc[t] + (p.bias ? p.bias[n] : 0.0f);
 }
 
 // Any K and alignment: one element at a time, still a warp per row.
@@ -93,7 +115,11 @@ template <class W>
 void launch_typed(CudaBackend& be, const GemvArgs& a) {
   constexpr int E = 16 / sizeof(W);
   const bool vec = a.K % E == 0 && reinterpret_cast<uintptr_t>(a.w) % 16 == 0 && reinterpret_cast<uintptr_t>(a.x) % 16 == 0;
-  const dim3 grid(ceil_div(a.N, kWarps)), block(kWarps * 32);
+  // Warps per row: enough that each streams at most kUnroll chunks per lane (one round of loads).
+  const int64_t chunks = a.K / E;
+  int ks = 1;
+  while (vec && ks < kWarps && chunks > static_cast<int64_t>(32) * kUnroll * ks) ks *= 2;
+  const dim3 grid(ceil_div(a.N, vec ? kWarps / ks : kWarps)), block(kWarps * 32);
   const int tt_max = vec ? 8 : 4;
   for (int64_t t0 = 0; t0 < a.T; t0 += tt_max) {
     GemvParams p{};
@@ -104,6 +130,7 @@ void launch_typed(CudaBackend& be, const GemvArgs& a) {
     p.T = std::min<int64_t>(tt_max, a.T - t0);
     p.N = a.N;
     p.K = a.K;
+    p.ks = ks;
     if (!vec) launch(be, gemv_scalar_kernel<W>, grid, block, 0, p);
     else if (p.T == 1) launch(be, gemv_vec_kernel<W, 1>, grid, block, 0, p);
     else if (p.T == 2) launch(be, gemv_vec_kernel<W, 2>, grid, block, 0, p);
