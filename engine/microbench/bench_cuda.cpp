@@ -2,6 +2,7 @@
 // checkpoint such as the one shared/tools/make_bench1b.py writes), run by hand or by
 // tests/gpu/run.sh, not part of ctest:
 //   bench_cuda [--preset NAME | --model DIR] [--weights bf16] [--kv bf16] [--json FILE] [--quick]
+//              [--kernels-only [--only NAME]]
 // In one process, as `archscope bench` does on the CPU: the device's ceilings (read and copy
 // bandwidth, bf16 and fp32 GEMM rates: cuda/ceilings.cu), then generation runs through the same
 // loop as `archscope generate` (engine/generate/generation.hpp, greedy, random prompts), each
@@ -16,6 +17,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -67,6 +69,8 @@ struct Options {
   std::string preset = "bench-1b", model_dir, json_path;
   Elem weights = Elem::BF16, kv = Elem::BF16;
   bool quick = false;
+  bool kernels_only = false;  // the kernel microbenchmarks alone (no model)
+  std::string only;           // kernel microbenchmarks whose name contains this
 };
 
 Elem parse_elem(const std::string& s) {
@@ -221,6 +225,114 @@ class OpTimes final : public ForwardObserver {
   double host0_ = 0, steps_ = 0;
 };
 
+
+// Kernel microbenchmarks on bench-1b's shapes without a model (no weights to generate): each op
+// called 50 times back to back on random data and timed with CUDA events, eager (graphs off) and
+// as replayed graphs; GB/s counts the weight (or K/V) bytes each call must read.
+nlohmann::json kernel_bench(cuda::CudaBackend& be, const std::string& only) {
+  nlohmann::json j = nlohmann::json::array();
+  Stream& s = be.default_stream();
+  const int64_t chunk = 1 << 22;
+  std::vector<uint16_t> bits(static_cast<size_t>(chunk));
+  std::vector<float> f32(static_cast<size_t>(chunk));
+  uint64_t x = 88172645463325252ull;
+  for (int64_t i = 0; i < chunk; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    const float v = static_cast<float>(static_cast<int64_t>(x % 2000001) - 1000000) * 2e-8f;
+    f32[static_cast<size_t>(i)] = v;
+    uint32_t u;
+    std::memcpy(&u, &v, 4);
+    bits[static_cast<size_t>(i)] = static_cast<uint16_t>((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+  }
+  Tensor rb = be.alloc(Elem::BF16, {chunk}), rf = be.alloc(Elem::F32, {chunk});
+  be.upload(s, bits.data(), rb);
+  be.upload(s, f32.data(), rf);
+  be.synchronize(s);
+  auto random = [&](Elem e, Shape shape) {
+    Tensor t = be.alloc(e, shape);
+    const size_t bytes = t.bytes(), piece = e == Elem::BF16 ? rb.bytes() : rf.bytes();
+    for (size_t off = 0; off < bytes; off += piece)
+      be.queue().copy(static_cast<char*>(t.buffer()->handle()) + off, (e == Elem::BF16 ? rb : rf).buffer()->handle(),
+                      std::min(piece, bytes - off), cudaMemcpyDeviceToDevice);
+    return t;
+  };
+  auto time_calls = [&](const std::function<void()>& call, bool graphs) {
+    KernelChoices k;
+    k.graphs = graphs;
+    be.set_kernels(k);
+    auto timer = be.create_timer();
+    double us = 0;
+    for (int rep = 0; rep < 3; ++rep) {  // graphs: the second sighting builds, the third replays
+      be.synchronize(s);
+      timer->start(s);
+      for (int i = 0; i < 50; ++i) call();
+      timer->stop(s);
+      be.synchronize(s);
+      us = 1e3 * timer->elapsed_ms() / 50;
+    }
+    be.set_kernels(KernelChoices{});
+    return us;
+  };
+  auto row = [&](const std::string& name, double bytes, const std::function<void()>& call) {
+    if (!only.empty() && name.find(only) == std::string::npos) return;
+    const double eager = time_calls(call, false), graph = time_calls(call, true);
+    std::printf("  %-34s eager %8.2f us (%6.0f GB/s)   graph %8.2f us (%6.0f GB/s)\n", name.c_str(), eager,
+                bytes / (eager * 1e3), graph, bytes / (graph * 1e3));
+    j.push_back({{"kernel", name}, {"eager_us", eager}, {"graph_us", graph}, {"bytes", bytes}});
+  };
+  std::printf("kernel microbenchmarks (50 calls each):\n");
+  struct Lin {
+    const char* name;
+    int64_t n, k;
+  };
+  for (int64_t T : {1, 8})
+    for (const Lin& l : {Lin{"q/o 2048x2048", 2048, 2048}, Lin{"k/v 512x2048", 512, 2048}, Lin{"gate_up 16384x2048", 16384, 2048},
+                         Lin{"down 2048x8192", 2048, 8192}, Lin{"lm_head 32000x2048", 32000, 2048}}) {
+      Tensor w = random(Elem::BF16, {l.n, l.k}), xin = random(Elem::F32, {T, l.k}), out = be.alloc(Elem::F32, {T, l.n});
+      row(std::string("linear T=") + std::to_string(T) + " " + l.name, 2.0 * static_cast<double>(l.n * l.k),
+          [&] { be.linear(s, xin, w, Tensor(), out); });
+    }
+  for (int64_t ctx : {512, 4096, 32768}) {
+    const int64_t bs = 16, blocks = (ctx + bs - 1) / bs;
+    KvBlocks kv;
+    kv.k = random(Elem::BF16, {blocks, bs, 8, 64});
+    kv.v = random(Elem::BF16, {blocks, bs, 8, 64});
+    std::vector<int32_t> table(static_cast<size_t>(blocks));
+    for (int64_t i = 0; i < blocks; ++i) table[static_cast<size_t>(i)] = static_cast<int32_t>((i * 7) % blocks);
+    kv.block_table = be.alloc(Elem::I32, {blocks});
+    be.upload(s, table.data(), kv.block_table);
+    kv.block_size = bs;
+    kv.length = ctx;
+    const int32_t last = static_cast<int32_t>(ctx - 1);
+    Tensor pos = be.alloc(Elem::I32, {1});
+    be.upload(s, &last, pos);
+    be.synchronize(s);
+    Tensor q = random(Elem::F32, {1, 32, 64}), out = be.alloc(Elem::F32, {1, 32, 64});
+    row("attention decode ctx " + std::to_string(ctx), 2.0 * 2.0 * static_cast<double>(ctx * 8 * 64),
+        [&] { be.attention(s, q, pos, kv, Tensor(), out, AttentionParams{}); });
+  }
+  {
+    Tensor h = random(Elem::F32, {1, 2048}), o = be.alloc(Elem::F32, {1, 2048}), w = random(Elem::BF16, {2048});
+    NormParams np;
+    np.width = 2048;
+    np.eps = 1e-5f;
+    row("norm 1x2048", 3.0 * 2048 * 4, [&] { be.norm(s, h, w, Tensor(), o, np); });
+    row("add 1x2048", 3.0 * 2048 * 4, [&] { be.add(s, h, o, 1.0f, o); });
+    Tensor gu = random(Elem::F32, {1, 16384}), act = be.alloc(Elem::F32, {1, 8192});
+    row("glu 1x8192", 3.0 * 8192 * 4, [&] { be.glu(s, gu, act, GluParams{}); });
+    Tensor q3 = random(Elem::F32, {1, 32, 64}), cs = random(Elem::F32, {4096, 32}), sn = random(Elem::F32, {4096, 32});
+    const int32_t p0 = 100;
+    Tensor pos = be.alloc(Elem::I32, {1});
+    be.upload(s, &p0, pos);
+    be.synchronize(s);
+    RopeApplyParams rp;
+    rp.head_dim = 64;
+    rp.rot_dim = 64;
+    row("rope 1x32x64", 2.0 * 2048 * 4, [&] { be.rope(s, q3, pos, cs, sn, rp); });
+  }
+  return j;
+}
+
 nlohmann::json diagnose(cuda::CudaBackend& be, const ModelConfig& config, Model& model, const Options& o) {
   nlohmann::json j;
   KvCacheOptions co;
@@ -302,6 +414,8 @@ int main(int argc, char** argv) {
       else if (a == "--kv") o.kv = parse_elem(next());
       else if (a == "--json") o.json_path = next();
       else if (a == "--quick") o.quick = true;
+      else if (a == "--kernels-only") o.kernels_only = true;
+      else if (a == "--only") o.only = next();
       else throw Error(ErrorKind::Validation, a, "unknown option (see the header of engine/microbench/bench_cuda.cpp)");
     }
     ModelConfig config;
@@ -322,6 +436,11 @@ int main(int argc, char** argv) {
                        {"fp32_gemm_tflops", c.fp32_gemm_tflops}, {"buffer_bytes", c.buffer_bytes}};
     std::printf("%s: read %.0f GB/s, copy %.0f GB/s, bf16 GEMM %.1f TFLOP/s, fp32 GEMM %.1f TFLOP/s\n", be.device_name().c_str(),
                 c.read_gbs, c.copy_gbs, c.bf16_gemm_tflops, c.fp32_gemm_tflops);
+    out["kernels"] = kernel_bench(be, o.only);
+    if (o.kernels_only) {
+      if (!o.json_path.empty()) std::ofstream(o.json_path) << out.dump(2) << "\n";
+      return 0;
+    }
     const double t0 = steady_seconds();
     const ModelWeights w = o.model_dir.empty() ? random_weights(be, config, RandomInitOptions{.seed = 1}, o.weights)
                                                : load_hf_weights(be, config, o.model_dir, o.weights);

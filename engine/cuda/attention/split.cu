@@ -31,7 +31,9 @@ struct SplitParams {
 
 template <int DVL>
 struct Rows {
-  static constexpr int GR = DVL <= 2 ? 8 : DVL <= 4 ? 4 : DVL <= 8 ? 2 : 1;
+  // Query rows per block: 4 for head dims up to 128 (bench-1b's GQA group, so no predicated-off
+  // rows; a group of 8 takes two blocks, which also doubles the parallelism of a decode step).
+  static constexpr int GR = DVL <= 4 ? 4 : DVL <= 8 ? 2 : 1;
 };
 
 template <class KT, int GR>
@@ -86,7 +88,8 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
   float* qs = sm;                  // [GR, dqk]
   float* mbuf = sm + GR * dqk;     // [warps, GR, dv + 2]
   // STAGED: per warp [32, kstr] keys then [32, vstr] values, 16-byte aligned.
-  KT* tiles = reinterpret_cast<KT*>((reinterpret_cast<uintptr_t>(mbuf + kWarps * GR * (dv + 2)) + 15) & ~uintptr_t{15});
+  const int64_t mb = kWarps * GR * (dv + 2) > p.splits ? kWarps * GR * (dv + 2) : p.splits;
+  KT* tiles = reinterpret_cast<KT*>((reinterpret_cast<uintptr_t>(mbuf + mb) + 15) & ~uintptr_t{15});
   KT* ks = tiles + warp * 32 * (kstr + vstr);
   KT* vs = ks + 32 * kstr;
   const int64_t pos = a.qpos[t];
@@ -301,27 +304,35 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
   __syncthreads();
   if (!last) return;
   __threadfence();
+  // Merge in parallel: threads over splits for the maxima and sums (block reductions), then
+  // threads over value dims, each summing its column over the splits with independent loads.
+  float* wsplit = mbuf;  // reuse: [splits] weights (the block's own partials are written out)
+  __shared__ float red[32];
   for (int r = 0; r < nr; ++r) {
     const int64_t row = t * a.Hq + h0 + r;
     const float* base = p.part + row * p.splits * stride;
-    float M = -INFINITY;
-    for (int64_t sp = 0; sp < p.splits; ++sp) M = fmaxf(M, __ldcg(base + sp * stride + dv));
+    float mx = -INFINITY;
+    for (int64_t sp = threadIdx.x; sp < p.splits; sp += blockDim.x) mx = fmaxf(mx, __ldcg(base + sp * stride + dv));
+    const float M = block_max(mx, red);
     const float sk = a.sinks ? a.sinks[h0 + r] : -INFINITY;
     const float M2 = fmaxf(M, sk);
-    float L = a.sinks ? expf(sk - M2) : 0.0f;
-    for (int64_t sp = 0; sp < p.splits; ++sp) {
+    float part_l = 0.0f;
+    for (int64_t sp = threadIdx.x; sp < p.splits; sp += blockDim.x) {
       const float ms = __ldcg(base + sp * stride + dv);
-      if (ms != -INFINITY) L += expf(ms - M2) * __ldcg(base + sp * stride + dv + 1);
+      const float w = ms == -INFINITY ? 0.0f : expf(ms - M2);
+      wsplit[sp] = w;
+      part_l += w * __ldcg(base + sp * stride + dv + 1);
     }
+    float L = block_sum(part_l, red);  // its barrier also publishes wsplit
+    if (a.sinks) L += expf(sk - M2);
     const float inv = L > 0.0f ? 1.0f / L : 0.0f;
     for (int64_t d = threadIdx.x; d < dv; d += blockDim.x) {
       float acc = 0.0f;
-      for (int64_t sp = 0; sp < p.splits; ++sp) {
-        const float ms = __ldcg(base + sp * stride + dv);
-        if (ms != -INFINITY) acc += expf(ms - M2) * __ldcg(base + sp * stride + d);
-      }
+#pragma unroll 8
+      for (int64_t sp = 0; sp < p.splits; ++sp) acc = fmaf(wsplit[sp], __ldcg(base + sp * stride + d), acc);
       a.out[row * dv + d] = acc * inv;
     }
+    __syncthreads();  // wsplit is rewritten for the next row
   }
 }
 
@@ -337,7 +348,8 @@ template <class KT>
 void launch_split_typed(CudaBackend& be, SplitParams& p, int dvl, dim3 grid, int64_t dqk, int64_t dv) {
   auto smem_for = [&](int gr, bool staged) {
     const int64_t tiles = staged ? kWarps * 32 * (dqk + dv + 2 * row_pad<KT>()) * static_cast<int64_t>(sizeof(KT)) : 0;
-    return static_cast<unsigned>((gr * dqk + kWarps * gr * (dv + 2)) * static_cast<int64_t>(sizeof(float)) + tiles + 16);
+    const int64_t mb = std::max<int64_t>(kWarps * gr * (dv + 2), p.splits);  // warp merge or split weights
+    return static_cast<unsigned>((gr * dqk + mb) * static_cast<int64_t>(sizeof(float)) + tiles + 16);
   };
   switch (dvl) {
     case 2: return launch_split<KT, 2, true>(be, p, grid, smem_for(Rows<2>::GR, true));
@@ -362,7 +374,7 @@ void attention_split(CudaBackend& be, const AttentionArgs& a, const KvView& kv) 
   p.group = a.Hq / kv.kv_heads;
   const int64_t dv = kv.v_dim, dqk = kv.qk_dim;
   const int dvl = dv <= 64 ? 2 : dv <= 128 ? 4 : dv <= 256 ? 8 : dv <= 512 ? 16 : 32;
-  const int64_t gr = dvl == 2 ? 8 : dvl == 4 ? 4 : dvl == 8 ? 2 : 1;
+  const int64_t gr = dvl <= 4 ? 4 : dvl == 8 ? 2 : 1;
   p.gr = std::min<int64_t>(gr, p.group);
   p.head_groups = (p.group + p.gr - 1) / p.gr;
   // Splits. Few (token, kv head) blocks (decode): one split per 128 visible keys, so each warp

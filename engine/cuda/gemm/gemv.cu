@@ -1,6 +1,9 @@
 #include "cuda/gemm/gemv.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <string>
+#include <type_traits>
 
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/weight_chunk.cuh"
@@ -19,7 +22,8 @@ struct GemvParams {
   const float* bias;
   float* out;
   int64_t T, N, K;
-  int ks;  // warps per weight row (vector path)
+  int ks;      // warps per weight row (vector path)
+  int x_smem;  // stage x in shared memory (vector path)
 };
 
 // 16-byte path: K a multiple of the chunk and w, x 16-byte aligned (checked by the launcher).
@@ -44,6 +48,16 @@ __global__ void __launch_bounds__(kWarps * 32) gemv_vec_kernel(GemvParams p) {
     if (n < p.N && c < chunks) asm volatile("prefetch.global.L2 [%0];" ::"l"(wrow + c));
   }
   kernel_prologue();
+  // With x_smem the block first copies its token rows of x to shared memory (one pass over
+  // T * K floats), so the per-chunk activation reads are shared loads rather than L1 lookups.
+  extern __shared__ float4 xsm4[];
+  const float* xb = p.x;
+  if (p.x_smem) {
+    const float4* src = reinterpret_cast<const float4*>(p.x);
+    for (int64_t i = threadIdx.x; i < p.T * p.K / 4; i += blockDim.x) xsm4[i] = src[i];
+    __syncthreads();
+    xb = reinterpret_cast<const float*>(xsm4);
+  }
   float acc[TT];
 #pragma unroll
   for (int t = 0; t < TT; ++t) acc[t] = 0.0f;
@@ -61,7 +75,7 @@ __global__ void __launch_bounds__(kWarps * 32) gemv_vec_kernel(GemvParams p) {
         if (c < chunks) {
 #pragma unroll
           for (int t = 0; t < TT; ++t)
-            if (t < p.T) fma_chunk<W>(wv[u], p.x + t * p.K + c * E, acc[t]);
+            if (t < p.T) fma_chunk<W>(wv[u], xb + t * p.K + c * E, acc[t]);
         }
       }
     }
@@ -111,6 +125,16 @@ __global__ void __launch_bounds__(kWarps * 32) gemv_scalar_kernel(GemvParams p) 
   }
 }
 
+// Experiment switch for the benchmark (ARCHSCOPE_GEMV_X=smem): activations from shared memory
+// instead of through L1. Default: through L1.
+bool x_in_smem() {
+  static const bool on = [] {
+    const char* v = std::getenv("ARCHSCOPE_GEMV_X");
+    return v && std::string(v) == "smem";
+  }();
+  return on;
+}
+
 template <class W>
 void launch_typed(CudaBackend& be, const GemvArgs& a) {
   constexpr int E = 16 / sizeof(W);
@@ -131,11 +155,26 @@ void launch_typed(CudaBackend& be, const GemvArgs& a) {
     p.N = a.N;
     p.K = a.K;
     p.ks = ks;
+    const size_t xbytes = static_cast<size_t>(p.T * p.K) * sizeof(float);
+    p.x_smem = vec && x_in_smem() && xbytes <= 96 * 1024;
+    const unsigned smem = p.x_smem ? static_cast<unsigned>(xbytes) : 0;
+    if (p.x_smem) {
+      static bool raised[3][4] = {};
+      const int tt = p.T == 1 ? 0 : p.T == 2 ? 1 : p.T <= 4 ? 2 : 3;
+      const int wi = sizeof(W) == 4 ? 0 : std::is_same_v<W, __half> ? 1 : 2;
+      if (!raised[wi][tt]) {
+        raised[wi][tt] = true;
+        if (tt == 0) allow_smem(gemv_vec_kernel<W, 1>, 96 * 1024);
+        if (tt == 1) allow_smem(gemv_vec_kernel<W, 2>, 96 * 1024);
+        if (tt == 2) allow_smem(gemv_vec_kernel<W, 4>, 96 * 1024);
+        if (tt == 3) allow_smem(gemv_vec_kernel<W, 8>, 96 * 1024);
+      }
+    }
     if (!vec) launch(be, gemv_scalar_kernel<W>, grid, block, 0, p);
-    else if (p.T == 1) launch(be, gemv_vec_kernel<W, 1>, grid, block, 0, p);
-    else if (p.T == 2) launch(be, gemv_vec_kernel<W, 2>, grid, block, 0, p);
-    else if (p.T <= 4) launch(be, gemv_vec_kernel<W, 4>, grid, block, 0, p);
-    else launch(be, gemv_vec_kernel<W, 8>, grid, block, 0, p);
+    else if (p.T == 1) launch(be, gemv_vec_kernel<W, 1>, grid, block, smem, p);
+    else if (p.T == 2) launch(be, gemv_vec_kernel<W, 2>, grid, block, smem, p);
+    else if (p.T <= 4) launch(be, gemv_vec_kernel<W, 4>, grid, block, smem, p);
+    else launch(be, gemv_vec_kernel<W, 8>, grid, block, smem, p);
   }
 }
 
