@@ -25,6 +25,9 @@ struct AttentionArgs {
 // Split-K over the keys (flash-decoding) with fp32 math on any pool type and head sizes: used for
 // decode, for fp32 pools and for head sizes the tensor-core kernel does not take.
 void attention_split(CudaBackend& be, const AttentionArgs& a, const KvView& kv);
+// Decode (up to 8 query tokens) with qk_dim == v_dim in {32, 64, 128}: one warp per query head,
+// 32-key splits merged by the last block. Returns false when it does not apply.
+bool attention_decode(CudaBackend& be, const AttentionArgs& a, const KvView& kv);
 // Tensor-core (mma.sync bf16/fp16, fp32 accumulation) flash attention for prefill over bf16/fp16
 // pools with qk_dim == v_dim in {64, 128}. Returns false when it does not apply.
 bool attention_flash_tc(CudaBackend& be, const AttentionArgs& a, const KvView& kv);

@@ -4,8 +4,10 @@
 // weighted sum of v; GQA/MQA by head groups; qk_dim and v_dim may differ (MLA). Kernel choice
 // `attention` (backend/kernel_choices.hpp):
 //   flash / auto: prefill (16+ queries) over bf16/fp16 pools with head dim 64 or 128 runs the
-//     tensor-core kernel (attention/flash_tc.cu); everything else the split-K flash-decoding
-//     kernel in fp32 (attention/split.cu), which also serves fp32 pools exactly.
+//     tensor-core kernel (attention/flash_tc.cu); up to 8 queries with head dim 32/64/128 the
+//     decode kernel (attention/decode.cu, one warp per query head, 32-key splits); everything
+//     else the general split-K kernel (attention/split.cu). All but the tensor-core kernel in
+//     fp32, which serves fp32 pools exactly.
 //   naive: attention/naive.cu.
 #include "cuda/attention/attention_args.hpp"
 #include "cuda/check.hpp"
@@ -51,6 +53,7 @@ void CudaBackend::attention(Stream& s, const Tensor& q, const Tensor& q_position
   const AttentionKernel choice = kernels().attention;
   if (choice == AttentionKernel::Naive) return attention_naive(be, a, v);
   if (a.T >= 16 && attention_flash_tc(be, a, v)) return;
+  if (a.T <= 8 && attention_decode(be, a, v)) return;
   attention_split(be, a, v);
 }
 

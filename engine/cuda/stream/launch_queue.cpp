@@ -72,7 +72,7 @@ void LaunchQueue::pushed() {
     count_ = 0;
     return;
   }
-  if (count_ == kSegment) launch_segment();
+  if (count_ == kSegment || (segment_ == 0 && count_ == kFirstSegment)) launch_segment();
 }
 
 void LaunchQueue::copy(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind) {

@@ -58,6 +58,9 @@ struct QueueStats {
 class LaunchQueue {
  public:
   static constexpr size_t kSegment = 64;
+  // The first segment after a synchronisation is short, so the device starts on a step while the
+  // host is still recording the rest of it.
+  static constexpr size_t kFirstSegment = 16;
 
   LaunchQueue(cudaStream_t stream, QueueOptions options);
   ~LaunchQueue();
