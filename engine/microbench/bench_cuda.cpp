@@ -312,6 +312,27 @@ nlohmann::json kernel_bench(cuda::CudaBackend& be, const std::string& only) {
         [&] { be.attention(s, q, pos, kv, Tensor(), out, AttentionParams{}); });
   }
   {
+    // Prefill attention: 2048 queries of a fresh sequence (causal), bench-1b's heads.
+    const int64_t T = 2048, bs = 16, blocks = T / bs;
+    KvBlocks kv;
+    kv.k = random(Elem::BF16, {blocks, bs, 8, 64});
+    kv.v = random(Elem::BF16, {blocks, bs, 8, 64});
+    std::vector<int32_t> table(static_cast<size_t>(blocks)), pos(static_cast<size_t>(T));
+    for (int64_t i = 0; i < blocks; ++i) table[static_cast<size_t>(i)] = static_cast<int32_t>(i);
+    for (int64_t i = 0; i < T; ++i) pos[static_cast<size_t>(i)] = static_cast<int32_t>(i);
+    kv.block_table = be.alloc(Elem::I32, {blocks});
+    be.upload(s, table.data(), kv.block_table);
+    kv.block_size = bs;
+    kv.length = T;
+    Tensor tp = be.alloc(Elem::I32, {T});
+    be.upload(s, pos.data(), tp);
+    be.synchronize(s);
+    Tensor q = random(Elem::F32, {T, 32, 64}), out = be.alloc(Elem::F32, {T, 32, 64});
+    // bytes column: FLOPs / 1000 here (causal: 4 * T^2 / 2 * 64 * 32), so "GB/s" reads TFLOP/s.
+    row("attention prefill 2048 (TFLOP/s)", 4.0 * T * T / 2 * 64 * 32 / 1e3,
+        [&] { be.attention(s, q, tp, kv, Tensor(), out, AttentionParams{}); });
+  }
+  {
     Tensor h = random(Elem::F32, {1, 2048}), o = be.alloc(Elem::F32, {1, 2048}), w = random(Elem::BF16, {2048});
     NormParams np;
     np.width = 2048;
