@@ -69,12 +69,15 @@ if [ $bench -eq 1 ]; then
   [ -n "$bench_model" ] && args+=(--model "$bench_model")
   timeout "${BENCH_TIMEOUT:-300}" "$bin/bench_cuda" "${args[@]}" > "$out/bench.log" 2>&1 || status=1
   if [ -n "${LLAMA_BENCH:-}" ] && [ -n "${LLAMA_GGUF:-}" ]; then
-    "$LLAMA_BENCH" -m "$LLAMA_GGUF" -ngl 99 -fa 1 -p 512,2048 -n 128 -r 5 -o json > "$out/llama-bench.json" 2> "$out/llama-bench.log" || status=1
-    "$LLAMA_BENCH" -m "$LLAMA_GGUF" -ngl 99 -fa 1 -p 0 -n 128 -d 512 -r 5 -o json > "$out/llama-bench-d512.json" 2>> "$out/llama-bench.log" || status=1
+    # The peer in the same call: prefill 512 and 2048, decode 128 tokens at depth 0 and 512.
+    { timeout 200 "$LLAMA_BENCH" -m "$LLAMA_GGUF" -ngl 99 -fa 1 -p 512,2048 -n 128 -r 5 -o md
+      timeout 120 "$LLAMA_BENCH" -m "$LLAMA_GGUF" -ngl 99 -fa 1 -p 0 -n 128 -d 512 -r 5 -o md; } \
+      > "$out/llama.txt" 2>&1 || status=1
   fi
 fi
 
 echo "== summary"
 cat "$out/summary.txt"
 [ -f "$out/bench.log" ] && cat "$out/bench.log"
+[ -f "$out/llama.txt" ] && grep -E "^\|" "$out/llama.txt"
 exit $status

@@ -83,6 +83,15 @@ __global__ void __launch_bounds__(128) attention_flash_tc_kernel(FlashParams p) 
     lo = min(lo, __shfl_xor_sync(0xffffffffu, lo, o));
     hi = max(hi, __shfl_xor_sync(0xffffffffu, hi, o));
   }
+  // A key tile needs no mask for this warp when every one of its 16 rows is valid and sees the
+  // whole tile: most tiles of a long prefill. Warp-uniform, so the branch below does not diverge.
+  int all_valid = posA >= 0 && posB >= 0, wmin_pos = static_cast<int>(min(posA, posB)),
+      wmax_first = static_cast<int>(max(loA, loB));
+  for (int o = 16; o > 0; o >>= 1) {
+    all_valid &= __shfl_xor_sync(0xffffffffu, all_valid, o);
+    wmin_pos = min(wmin_pos, __shfl_xor_sync(0xffffffffu, wmin_pos, o));
+    wmax_first = max(wmax_first, __shfl_xor_sync(0xffffffffu, wmax_first, o));
+  }
   if (lane == 0) range_lo[warp] = lo, range_hi[warp] = hi;
   __syncthreads();
   lo = min(min(range_lo[0], range_lo[1]), min(range_lo[2], range_lo[3]));
@@ -172,20 +181,35 @@ __global__ void __launch_bounds__(128) attention_flash_tc_kernel(FlashParams p) 
     }
     // Scale, soft-cap and mask; row maxima over the quad that holds the row.
     float tmA = -INFINITY, tmB = -INFINITY;
+    const bool unmasked = all_valid && kt >= wmax_first && kt + BN - 1 <= wmin_pos;
+    if (unmasked) {
 #pragma unroll
-    for (int n = 0; n < BN / 8; ++n)
+      for (int n = 0; n < BN / 8; ++n)
 #pragma unroll
-      for (int e = 0; e < 4; ++e) {
-        const long long key = kt + n * 8 + 2 * tq + (e & 1);
-        const bool rowA = e < 2;
-        const int64_t pos = rowA ? posA : posB, first = rowA ? loA : loB;
-        float v = s[n][e] * a.scale;
-        if (a.softcap > 0.0f) v = a.softcap * tanhf(v / a.softcap);
-        v = pos >= 0 && key >= first && key <= pos ? v : -INFINITY;
-        s[n][e] = v;
-        if (rowA) tmA = fmaxf(tmA, v);
-        else tmB = fmaxf(tmB, v);
-      }
+        for (int e = 0; e < 4; ++e) {
+          float v = s[n][e] * a.scale;
+          if (a.softcap > 0.0f) v = a.softcap * tanhf(v / a.softcap);
+          s[n][e] = v;
+          if (e < 2) tmA = fmaxf(tmA, v);
+          else tmB = fmaxf(tmB, v);
+        }
+    } else {
+      const int pA = static_cast<int>(posA), pB = static_cast<int>(posB), fA = static_cast<int>(loA), fB = static_cast<int>(loB);
+#pragma unroll
+      for (int n = 0; n < BN / 8; ++n)
+#pragma unroll
+        for (int e = 0; e < 4; ++e) {
+          const int key = static_cast<int>(kt) + n * 8 + 2 * tq + (e & 1);
+          const bool rowA = e < 2;
+          const int pos = rowA ? pA : pB, first = rowA ? fA : fB;
+          float v = s[n][e] * a.scale;
+          if (a.softcap > 0.0f) v = a.softcap * tanhf(v / a.softcap);
+          v = pos >= 0 && key >= first && key <= pos ? v : -INFINITY;
+          s[n][e] = v;
+          if (rowA) tmA = fmaxf(tmA, v);
+          else tmB = fmaxf(tmB, v);
+        }
+    }
     tmA = fmaxf(tmA, __shfl_xor_sync(0xffffffffu, tmA, 1));
     tmA = fmaxf(tmA, __shfl_xor_sync(0xffffffffu, tmA, 2));
     tmB = fmaxf(tmB, __shfl_xor_sync(0xffffffffu, tmB, 1));
@@ -262,6 +286,7 @@ bool attention_flash_tc(CudaBackend& be, const AttentionArgs& a, const KvView& k
   if (kv.elem == FElem::F32 || kv.v_dim != D || (D != 64 && D != 128)) return false;
   // 16-byte rows of K/V and 8-byte q pairs: the pools come from the allocator (256-byte aligned)
   // and a row is D elements, so only q needs a check.
+  if (kv.table_len * kv.block_size >= (int64_t{1} << 30)) return false;  // positions fit an int
   if (reinterpret_cast<uintptr_t>(a.q) % 8 != 0 || reinterpret_cast<uintptr_t>(kv.k) % 16 != 0 ||
       reinterpret_cast<uintptr_t>(kv.v) % 16 != 0 || reinterpret_cast<uintptr_t>(a.out) % 8 != 0)
     return false;
