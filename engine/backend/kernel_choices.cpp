@@ -19,8 +19,12 @@ bool KernelChoices::is_default() const {
 }
 
 std::string KernelChoices::to_string() const {
-  const char* a = attention == AttentionKernel::Flash ? "flash" : attention == AttentionKernel::Naive ? "naive" : "auto";
-  const char* l = linear == LinearKernel::Cublas ? "cublas" : linear == LinearKernel::Gemv ? "gemv" : "auto";
+  const char* a = attention == AttentionKernel::Flash   ? "flash"
+                  : attention == AttentionKernel::Naive ? "naive"
+                                                        : "auto";
+  const char* l = linear == LinearKernel::Cublas ? "cublas"
+                  : linear == LinearKernel::Gemv ? "gemv"
+                                                 : "auto";
   return std::string("attention=") + a + ",linear=" + l + ",graphs=" + (graphs ? "on" : "off") +
          ",pdl=" + (pdl ? "on" : "off");
 }
@@ -32,15 +36,25 @@ void apply_kernel_choice(KernelChoices& c, const std::string& text) {
                 "'" + text + "' is not NAME=VARIANT (names: attention, linear, graphs, pdl)");
   const std::string name = text.substr(0, eq), value = text.substr(eq + 1);
   if (name == "attention") {
-    if (value == "auto") c.attention = AttentionKernel::Auto;
-    else if (value == "flash") c.attention = AttentionKernel::Flash;
-    else if (value == "naive") c.attention = AttentionKernel::Naive;
-    else throw Error(ErrorKind::Validation, "--kernel", "attention=" + value + ": expected auto, flash or naive");
+    if (value == "auto")
+      c.attention = AttentionKernel::Auto;
+    else if (value == "flash")
+      c.attention = AttentionKernel::Flash;
+    else if (value == "naive")
+      c.attention = AttentionKernel::Naive;
+    else
+      throw Error(ErrorKind::Validation, "--kernel",
+                  "attention=" + value + ": expected auto, flash or naive");
   } else if (name == "linear") {
-    if (value == "auto") c.linear = LinearKernel::Auto;
-    else if (value == "cublas") c.linear = LinearKernel::Cublas;
-    else if (value == "gemv") c.linear = LinearKernel::Gemv;
-    else throw Error(ErrorKind::Validation, "--kernel", "linear=" + value + ": expected auto, cublas or gemv");
+    if (value == "auto")
+      c.linear = LinearKernel::Auto;
+    else if (value == "cublas")
+      c.linear = LinearKernel::Cublas;
+    else if (value == "gemv")
+      c.linear = LinearKernel::Gemv;
+    else
+      throw Error(ErrorKind::Validation, "--kernel",
+                  "linear=" + value + ": expected auto, cublas or gemv");
   } else if (name == "graphs") {
     c.graphs = on_off(name, value);
   } else if (name == "pdl") {

@@ -22,22 +22,28 @@ namespace archscope::cuda {
 namespace {
 
 void ck(cudaError_t e, const char* what) {
-  if (e != cudaSuccess) throw Error(ErrorKind::Internal, "cuda.ceilings", std::string(what) + ": " + cudaGetErrorString(e));
+  if (e != cudaSuccess)
+    throw Error(ErrorKind::Internal, "cuda.ceilings",
+                std::string(what) + ": " + cudaGetErrorString(e));
 }
 void ck(cublasStatus_t s, const char* what) {
-  if (s != CUBLAS_STATUS_SUCCESS) throw Error(ErrorKind::Internal, "cuda.ceilings", std::string(what) + ": cuBLAS status " + std::to_string(s));
+  if (s != CUBLAS_STATUS_SUCCESS)
+    throw Error(ErrorKind::Internal, "cuda.ceilings",
+                std::string(what) + ": cuBLAS status " + std::to_string(s));
 }
 
 // Values in [-1, 1) from a hash of the index, as raw words of the buffer's type.
 __global__ void fill_random_f32(float* p, size_t n, uint32_t seed) {
-  for (size_t i = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += static_cast<size_t>(gridDim.x) * blockDim.x) {
+  for (size_t i = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n;
+       i += static_cast<size_t>(gridDim.x) * blockDim.x) {
     uint32_t x = static_cast<uint32_t>(i) * 2654435761u ^ seed ^ static_cast<uint32_t>(i >> 32);
     x ^= x >> 16, x *= 0x7feb352du, x ^= x >> 15, x *= 0x846ca68bu, x ^= x >> 16;
     p[i] = static_cast<float>(x) * (2.0f / 4294967296.0f) - 1.0f;
   }
 }
 __global__ void fill_random_bf16(__nv_bfloat16* p, size_t n, uint32_t seed) {
-  for (size_t i = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += static_cast<size_t>(gridDim.x) * blockDim.x) {
+  for (size_t i = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n;
+       i += static_cast<size_t>(gridDim.x) * blockDim.x) {
     uint32_t x = static_cast<uint32_t>(i) * 2654435761u ^ seed;
     x ^= x >> 16, x *= 0x7feb352du, x ^= x >> 15, x *= 0x846ca68bu, x ^= x >> 16;
     p[i] = __float2bfloat16_rn(static_cast<float>(x) * (2.0f / 4294967296.0f) - 1.0f);
@@ -46,7 +52,8 @@ __global__ void fill_random_bf16(__nv_bfloat16* p, size_t n, uint32_t seed) {
 
 __global__ void amax_kernel(const uint4* p, size_t n, float* out) {
   float m = 0.0f;
-  for (size_t i = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += static_cast<size_t>(gridDim.x) * blockDim.x) {
+  for (size_t i = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n;
+       i += static_cast<size_t>(gridDim.x) * blockDim.x) {
     const uint4 v = p[i];
     m = fmaxf(m, fmaxf(fmaxf(fabsf(__uint_as_float(v.x)), fabsf(__uint_as_float(v.y))),
                        fmaxf(fabsf(__uint_as_float(v.z)), fabsf(__uint_as_float(v.w)))));
@@ -79,19 +86,26 @@ double median_ms(cudaStream_t s, F&& run) {
 
 double gemm_tflops(CudaBackend& be, cudaDataType_t type, int64_t n) {
   const size_t elem = type == CUDA_R_32F ? 4 : 2;
-  auto a = be.scratch(static_cast<size_t>(n * n) * elem), b = be.scratch(static_cast<size_t>(n * n) * elem);
+  auto a = be.scratch(static_cast<size_t>(n * n) * elem),
+       b = be.scratch(static_cast<size_t>(n * n) * elem);
   auto c = be.scratch(static_cast<size_t>(n * n) * elem);
   auto ws = be.scratch(32 << 20);
   cudaStream_t s = be.stream();
   for (auto* buf : {&a, &b}) {
-    if (type == CUDA_R_32F) fill_random_f32<<<1024, 256, 0, s>>>(static_cast<float*>((*buf)->handle()), static_cast<size_t>(n * n), 7);
-    else fill_random_bf16<<<1024, 256, 0, s>>>(static_cast<__nv_bfloat16*>((*buf)->handle()), static_cast<size_t>(n * n), 9);
+    if (type == CUDA_R_32F)
+      fill_random_f32<<<1024, 256, 0, s>>>(static_cast<float*>((*buf)->handle()),
+                                           static_cast<size_t>(n * n), 7);
+    else
+      fill_random_bf16<<<1024, 256, 0, s>>>(static_cast<__nv_bfloat16*>((*buf)->handle()),
+                                            static_cast<size_t>(n * n), 9);
   }
   ck(cudaGetLastError(), "fill");
   cublasLtHandle_t h;
   ck(cublasLtCreate(&h), "cublasLtCreate");
   cublasLtMatmulDesc_t d;
-  ck(cublasLtMatmulDescCreate(&d, type == CUDA_R_32F ? CUBLAS_COMPUTE_32F_PEDANTIC : CUBLAS_COMPUTE_32F, CUDA_R_32F), "desc");
+  ck(cublasLtMatmulDescCreate(
+         &d, type == CUDA_R_32F ? CUBLAS_COMPUTE_32F_PEDANTIC : CUBLAS_COMPUTE_32F, CUDA_R_32F),
+     "desc");
   const cublasOperation_t t = CUBLAS_OP_T, nt = CUBLAS_OP_N;
   cublasLtMatmulDescSetAttribute(d, CUBLASLT_MATMUL_DESC_TRANSA, &t, sizeof t);
   cublasLtMatmulDescSetAttribute(d, CUBLASLT_MATMUL_DESC_TRANSB, &nt, sizeof nt);
@@ -102,15 +116,17 @@ double gemm_tflops(CudaBackend& be, cudaDataType_t type, int64_t n) {
   cublasLtMatmulPreference_t pref;
   ck(cublasLtMatmulPreferenceCreate(&pref), "pref");
   const uint64_t wsb = 32 << 20;
-  cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &wsb, sizeof wsb);
+  cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &wsb,
+                                       sizeof wsb);
   cublasLtMatmulHeuristicResult_t res{};
   int found = 0;
   ck(cublasLtMatmulAlgoGetHeuristic(h, d, la, lb, lc, lc, pref, 1, &res, &found), "heuristic");
-  if (found == 0) throw Error(ErrorKind::Internal, "cuda.ceilings", "no cuBLASLt algorithm for the GEMM ceiling");
+  if (found == 0)
+    throw Error(ErrorKind::Internal, "cuda.ceilings", "no cuBLASLt algorithm for the GEMM ceiling");
   const float one = 1.0f, zero = 0.0f;
   const double ms = median_ms(s, [&] {
-    ck(cublasLtMatmul(h, d, &one, a->handle(), la, b->handle(), lb, &zero, c->handle(), lc, c->handle(), lc, &res.algo,
-                      ws->handle(), wsb, s),
+    ck(cublasLtMatmul(h, d, &one, a->handle(), la, b->handle(), lb, &zero, c->handle(), lc,
+                      c->handle(), lc, &res.algo, ws->handle(), wsb, s),
        "cublasLtMatmul");
   });
   cublasLtMatmulPreferenceDestroy(pref);
@@ -119,7 +135,8 @@ double gemm_tflops(CudaBackend& be, cudaDataType_t type, int64_t n) {
   cublasLtMatrixLayoutDestroy(lc);
   cublasLtMatmulDescDestroy(d);
   cublasLtDestroy(h);
-  return 2.0 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n) / (ms * 1e-3) / 1e12;
+  return 2.0 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n) /
+         (ms * 1e-3) / 1e12;
 }
 
 }  // namespace
@@ -137,13 +154,16 @@ DeviceCeilings measure_device_ceilings(CudaBackend& be) {
     ck(cudaGetLastError(), "fill");
     const unsigned blocks = static_cast<unsigned>(be.sm_count() * 8);
     const double ms = median_ms(s, [&] {
-      amax_kernel<<<blocks, 512, 0, s>>>(static_cast<const uint4*>(buf->handle()), bytes / 16, static_cast<float*>(out->handle()));
+      amax_kernel<<<blocks, 512, 0, s>>>(static_cast<const uint4*>(buf->handle()), bytes / 16,
+                                         static_cast<float*>(out->handle()));
     });
     ck(cudaGetLastError(), "amax");
     c.read_gbs = static_cast<double>(bytes) / (ms * 1e-3) / 1e9;
     const size_t half = bytes / 2;
     const double cms = median_ms(s, [&] {
-      ck(cudaMemcpyAsync(static_cast<char*>(buf->handle()) + half, buf->handle(), half, cudaMemcpyDeviceToDevice, s), "copy");
+      ck(cudaMemcpyAsync(static_cast<char*>(buf->handle()) + half, buf->handle(), half,
+                         cudaMemcpyDeviceToDevice, s),
+         "copy");
     });
     c.copy_gbs = 2.0 * static_cast<double>(half) / (cms * 1e-3) / 1e9;
   }
@@ -160,7 +180,9 @@ namespace archscope::cuda_entry {
 
 DeviceCeilings measure_ceilings(Backend& backend) {
   auto* be = dynamic_cast<cuda::CudaBackend*>(&backend);
-  if (!be) throw Error(ErrorKind::Unsupported, "bench", std::string("no device ceilings for the ") + backend.name() + " backend");
+  if (!be)
+    throw Error(ErrorKind::Unsupported, "bench",
+                std::string("no device ceilings for the ") + backend.name() + " backend");
   return cuda::measure_device_ceilings(*be);
 }
 

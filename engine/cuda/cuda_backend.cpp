@@ -12,11 +12,13 @@ namespace archscope::cuda {
 
 namespace {
 
-constexpr size_t kStagingBytes = 4 << 20;    // pinned bounce buffer for small uploads
-constexpr size_t kStagedUploadMax = 256 << 10;  // larger uploads go straight from the caller's memory
+constexpr size_t kStagingBytes = 4 << 20;  // pinned bounce buffer for small uploads
+constexpr size_t kStagedUploadMax = 256
+                                    << 10;  // larger uploads go straight from the caller's memory
 
 void check_cuda(cudaError_t e, const char* what) {
-  if (e != cudaSuccess) throw Error(ErrorKind::Internal, "cuda", std::string(what) + ": " + cudaGetErrorString(e));
+  if (e != cudaSuccess)
+    throw Error(ErrorKind::Internal, "cuda", std::string(what) + ": " + cudaGetErrorString(e));
 }
 
 class DeviceBuffer final : public Buffer {
@@ -62,7 +64,8 @@ class CudaTimer final : public Timer {
     if (!stopped_) throw Error(ErrorKind::Internal, "cuda.timer", "elapsed_ms() before stop()");
     const cudaError_t q = cudaEventQuery(stop_);
     if (q == cudaErrorNotReady)
-      throw Error(ErrorKind::Internal, "cuda.timer", "elapsed_ms() before the stream was synchronised past stop()");
+      throw Error(ErrorKind::Internal, "cuda.timer",
+                  "elapsed_ms() before the stream was synchronised past stop()");
     check_cuda(q, "cudaEventQuery");
     float ms = 0.0f;
     check_cuda(cudaEventElapsedTime(&ms, start_, stop_), "cudaEventElapsedTime");
@@ -77,7 +80,9 @@ class CudaTimer final : public Timer {
 
 }  // namespace
 
-Backend& CudaStream::backend() const { return backend_; }
+Backend& CudaStream::backend() const {
+  return backend_;
+}
 
 CudaBackend& cuda_of(Backend& self, Stream& s, const char* op) {
   if (&s.backend() != &self) fail(op, "stream belongs to another backend");
@@ -93,14 +98,15 @@ CudaBackend::CudaBackend(int device, const KernelChoices& kernels)
   }
   if (device < 0 || device >= count)
     throw Error(ErrorKind::Validation, "--backend",
-                "cuda:" + std::to_string(device) + " does not exist (" + std::to_string(count) + " device(s))");
+                "cuda:" + std::to_string(device) + " does not exist (" + std::to_string(count) +
+                    " device(s))");
   check_cuda(cudaSetDevice(device), "cudaSetDevice");
   cudaDeviceProp prop{};
   check_cuda(cudaGetDeviceProperties(&prop, device), "cudaGetDeviceProperties");
   if (prop.major < 8)
     throw Error(ErrorKind::Unsupported, "--backend",
-                std::string(prop.name) + " (compute " + std::to_string(prop.major) + "." + std::to_string(prop.minor) +
-                    "): this build's kernels are compiled for sm_90");
+                std::string(prop.name) + " (compute " + std::to_string(prop.major) + "." +
+                    std::to_string(prop.minor) + "): this build's kernels are compiled for sm_90");
   sm_count_ = prop.multiProcessorCount;
   device_name_ = prop.name;
   check_cuda(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
@@ -109,12 +115,15 @@ CudaBackend::CudaBackend(int device, const KernelChoices& kernels)
     cudaStreamSynchronize(stream_);
   });
   queue_ = std::make_unique<LaunchQueue>(stream_, QueueOptions{kernels.graphs, kernels.pdl});
-  check_cuda(cudaHostAlloc(reinterpret_cast<void**>(&errors_host_), sizeof(DeviceErrors), cudaHostAllocMapped),
+  check_cuda(cudaHostAlloc(reinterpret_cast<void**>(&errors_host_), sizeof(DeviceErrors),
+                           cudaHostAllocMapped),
              "cudaHostAlloc");
   std::memset(errors_host_, 0, sizeof(DeviceErrors));
   check_cuda(cudaHostGetDevicePointer(reinterpret_cast<void**>(&errors_dev_), errors_host_, 0),
              "cudaHostGetDevicePointer");
-  check_cuda(cudaHostAlloc(reinterpret_cast<void**>(&staging_), kStagingBytes, cudaHostAllocDefault), "cudaHostAlloc");
+  check_cuda(
+      cudaHostAlloc(reinterpret_cast<void**>(&staging_), kStagingBytes, cudaHostAllocDefault),
+      "cudaHostAlloc");
   gemm_ = std::make_unique<LtGemm>(*this);
 }
 
@@ -139,10 +148,13 @@ void CudaBackend::set_kernels(const KernelChoices& k) {
 
 Tensor CudaBackend::alloc(Elem elem, Shape shape) {
   Tensor probe(nullptr, elem, shape);  // validates dims and gives the byte count
-  return Tensor(std::make_shared<DeviceBuffer>(*this, pool_, probe.bytes()), elem, std::move(shape));
+  return Tensor(std::make_shared<DeviceBuffer>(*this, pool_, probe.bytes()), elem,
+                std::move(shape));
 }
 
-std::shared_ptr<Buffer> CudaBackend::scratch(size_t bytes) { return std::make_shared<DeviceBuffer>(*this, pool_, bytes); }
+std::shared_ptr<Buffer> CudaBackend::scratch(size_t bytes) {
+  return std::make_shared<DeviceBuffer>(*this, pool_, bytes);
+}
 
 int* CudaBackend::zeroed_counters(size_t n) {
   if (n > counters_n_) {
@@ -178,7 +190,9 @@ void CudaBackend::synchronize(Stream& s) {
   check_errors();
 }
 
-std::unique_ptr<Timer> CudaBackend::create_timer() { return std::make_unique<CudaTimer>(*this); }
+std::unique_ptr<Timer> CudaBackend::create_timer() {
+  return std::make_unique<CudaTimer>(*this);
+}
 
 void CudaBackend::upload(Stream& s, const void* host, Tensor& dst) {
   cuda_of(*this, s, "upload");
@@ -201,7 +215,8 @@ void CudaBackend::upload(Stream& s, const void* host, Tensor& dst) {
   // returns once the source has been read.
   queue_->flush();
   queue_->external_work();
-  check_cuda(cudaMemcpyAsync(dptr(dst), host, n, cudaMemcpyHostToDevice, stream_), "cudaMemcpyAsync");
+  check_cuda(cudaMemcpyAsync(dptr(dst), host, n, cudaMemcpyHostToDevice, stream_),
+             "cudaMemcpyAsync");
 }
 
 void CudaBackend::download(Stream& s, const Tensor& src, void* host) {
@@ -210,7 +225,8 @@ void CudaBackend::download(Stream& s, const Tensor& src, void* host) {
   if (src.bytes() == 0) return;
   queue_->flush();
   queue_->external_work();
-  check_cuda(cudaMemcpyAsync(host, dptr(src), src.bytes(), cudaMemcpyDeviceToHost, stream_), "cudaMemcpyAsync");
+  check_cuda(cudaMemcpyAsync(host, dptr(src), src.bytes(), cudaMemcpyDeviceToHost, stream_),
+             "cudaMemcpyAsync");
 }
 
 }  // namespace archscope::cuda

@@ -48,12 +48,14 @@ class CudaBackend final : public Backend {
 
   void fill(Stream& s, Tensor& out, float value) override;
   void copy(Stream& s, const Tensor& src, Tensor& dst) override;
-  void scale(Stream& s, const Tensor& x, float scale, const Tensor& row_scale, Tensor& out) override;
-  void index_add(Stream& s, const Tensor& src, const Tensor& index, const Tensor& weight, Tensor& out) override;
-  void moe_group(Stream& s, const Tensor& ids, const Tensor& weights, int64_t experts, Tensor& token_of,
-                 Tensor& weight_of, Tensor& offsets) override;
-  void grouped_linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& offsets,
-                      Tensor& out) override;
+  void scale(Stream& s, const Tensor& x, float scale, const Tensor& row_scale,
+             Tensor& out) override;
+  void index_add(Stream& s, const Tensor& src, const Tensor& index, const Tensor& weight,
+                 Tensor& out) override;
+  void moe_group(Stream& s, const Tensor& ids, const Tensor& weights, int64_t experts,
+                 Tensor& token_of, Tensor& weight_of, Tensor& offsets) override;
+  void grouped_linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias,
+                      const Tensor& offsets, Tensor& out) override;
 
   void embedding(Stream& s, const Tensor& ids, const Tensor& table, float scale,
                  const Tensor& positions, const Tensor& pos_table, Tensor& out) override;
@@ -63,7 +65,8 @@ class CudaBackend final : public Backend {
             const NormParams& p) override;
   void gated_rms_norm(Stream& s, const Tensor& x, const Tensor& z, const Tensor& weight, float eps,
                       int64_t width, Tensor& out) override;
-  void linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& out) override;
+  void linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias,
+              Tensor& out) override;
   void rope(Stream& s, Tensor& x, const Tensor& positions, const Tensor& cos, const Tensor& sin,
             const RopeApplyParams& p) override;
   void kv_store(Stream& s, const Tensor& k_new, const Tensor& v_new, const Tensor& positions,
@@ -115,7 +118,7 @@ class CudaBackend final : public Backend {
   std::unique_ptr<LtGemm> gemm_;
   DeviceErrors* errors_host_ = nullptr;  // mapped pinned memory
   DeviceErrors* errors_dev_ = nullptr;
-  unsigned char* staging_ = nullptr;     // pinned host memory for small uploads
+  unsigned char* staging_ = nullptr;  // pinned host memory for small uploads
   std::shared_ptr<Buffer> counters_;
   size_t counters_n_ = 0;
   size_t staging_used_ = 0;

@@ -10,7 +10,9 @@
 
 namespace archscope::cuda_entry {
 
-bool compiled() { return true; }
+bool compiled() {
+  return true;
+}
 
 std::vector<DeviceInfo> devices() {
   std::vector<DeviceInfo> out;
@@ -45,7 +47,9 @@ std::vector<DeviceInfo> devices() {
   return out;
 }
 
-std::unique_ptr<Backend> make(int index) { return make(index, KernelChoices{}); }
+std::unique_ptr<Backend> make(int index) {
+  return make(index, KernelChoices{});
+}
 
 std::unique_ptr<Backend> make(int index, const KernelChoices& kernels) {
   return std::make_unique<cuda::CudaBackend>(index, kernels);

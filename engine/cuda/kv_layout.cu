@@ -8,12 +8,16 @@ KvView kv_view(const KvBlocks& kv, const char* op) {
   check_float(kv.k, op, "kv.k");
   check_float(kv.v, op, "kv.v");
   const int32_t* table = in_i32(kv.block_table, op, "kv.block_table");
-  require(kv.k.rank() == 4 && kv.v.rank() == 4, op, "k/v pools must be [blocks, block_size, kv_heads, dim]");
-  require_f(kv.k.dim(0) == kv.v.dim(0) && kv.k.dim(1) == kv.v.dim(1) && kv.k.dim(2) == kv.v.dim(2), op, [&] {
-    return "k and v pools disagree: " + shape_string(kv.k.shape()) + " vs " + shape_string(kv.v.shape());
-  });
+  require(kv.k.rank() == 4 && kv.v.rank() == 4, op,
+          "k/v pools must be [blocks, block_size, kv_heads, dim]");
+  require_f(kv.k.dim(0) == kv.v.dim(0) && kv.k.dim(1) == kv.v.dim(1) && kv.k.dim(2) == kv.v.dim(2),
+            op, [&] {
+              return "k and v pools disagree: " + shape_string(kv.k.shape()) + " vs " +
+                     shape_string(kv.v.shape());
+            });
   require(kv.k.elem() == kv.v.elem(), op, "k and v pools must share one element type");
-  require(kv.block_size == kv.k.dim(1) && kv.block_size > 0, op, "block_size differs from the pools");
+  require(kv.block_size == kv.k.dim(1) && kv.block_size > 0, op,
+          "block_size differs from the pools");
   require(kv.block_table.rank() == 1, op, "block_table must be 1-D");
   KvView v{};
   v.k = dptr(kv.k);

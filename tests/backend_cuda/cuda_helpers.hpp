@@ -3,9 +3,8 @@
 // stored numbers, and the bound check: |got - want| <= bound per element, NaN never passes.
 #pragma once
 
-#include <boost/test/unit_test.hpp>
-
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -26,7 +25,9 @@ inline constexpr double kUF16 = 0.00048828125;          // 2^-11
 // Probabilistic accumulation bound (Higham & Mary): a sum of n rounded terms errs by at most
 // lambda * sqrt(n) * u * sum|terms| except with probability ~2 exp(-lambda^2 / 2); lambda = 6
 // puts that below 1e-7 per element.
-inline double accum(double n) { return 6.0 * std::sqrt(std::max(1.0, n)) * kU32; }
+inline double accum(double n) {
+  return 6.0 * std::sqrt(std::max(1.0, n)) * kU32;
+}
 
 // One CUDA backend for the whole module, created and destroyed by Boost.Test's global fixture
 // (main.cpp) so it goes away before the CUDA runtime unloads at exit.
@@ -38,7 +39,9 @@ struct GpuFixture {
     return be;
   }
 };
-inline cuda::CudaBackend& gpu() { return *GpuFixture::instance(); }
+inline cuda::CudaBackend& gpu() {
+  return *GpuFixture::instance();
+}
 inline cpu::CpuBackend& host() {
   static cpu::CpuBackend be(2);
   return be;
@@ -85,7 +88,9 @@ inline Tensor put(Backend& be, Elem elem, const Shape& shape, std::vector<float>
   be.synchronize(be.default_stream());  // `bits` dies here
   return t;
 }
-inline Tensor put_f32(Backend& be, const Shape& shape, std::vector<float> v) { return put(be, Elem::F32, shape, v); }
+inline Tensor put_f32(Backend& be, const Shape& shape, std::vector<float> v) {
+  return put(be, Elem::F32, shape, v);
+}
 inline Tensor put_i32(Backend& be, const Shape& shape, const std::vector<int32_t>& v) {
   BOOST_REQUIRE_EQUAL(count(shape), static_cast<int64_t>(v.size()));
   Tensor t = be.alloc(Elem::I32, shape);
@@ -107,7 +112,8 @@ std::vector<T> get(Backend& be, const Tensor& t) {
 }
 
 // Largest |got - want| / bound (<= 1 passes); NaN or a missing element gives 1e30.
-inline double worst_ratio(const std::vector<float>& got, const std::vector<double>& want, const std::vector<double>& bound) {
+inline double worst_ratio(const std::vector<float>& got, const std::vector<double>& want,
+                          const std::vector<double>& bound) {
   BOOST_REQUIRE_EQUAL(got.size(), want.size());
   BOOST_REQUIRE_EQUAL(got.size(), bound.size());
   double w = 0.0;
@@ -119,13 +125,15 @@ inline double worst_ratio(const std::vector<float>& got, const std::vector<doubl
   return w;
 }
 
-#define ARCHSCOPE_CHECK_BOUND(got, want, bound, what)                                        \
-  do {                                                                                     \
-    const double ratio_ = ::archscope::test::worst_ratio((got), (want), (bound));            \
-    BOOST_TEST_MESSAGE(what << ": worst error / bound = " << ratio_);                      \
-    BOOST_TEST(ratio_ <= 1.0, what << ": worst error / bound = " << ratio_);               \
+#define ARCHSCOPE_CHECK_BOUND(got, want, bound, what)                             \
+  do {                                                                            \
+    const double ratio_ = ::archscope::test::worst_ratio((got), (want), (bound)); \
+    BOOST_TEST_MESSAGE(what << ": worst error / bound = " << ratio_);             \
+    BOOST_TEST(ratio_ <= 1.0, what << ": worst error / bound = " << ratio_);      \
   } while (0)
 
-inline const char* name(Elem e) { return to_string(e); }
+inline const char* name(Elem e) {
+  return to_string(e);
+}
 
 }  // namespace archscope::test

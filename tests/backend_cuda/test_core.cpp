@@ -1,7 +1,6 @@
 // The CUDA backend's memory, copies, timers, device-side index checks and graph replay.
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
-
 #include <numeric>
 
 #include "common/error.hpp"
@@ -36,7 +35,8 @@ BOOST_AUTO_TEST_CASE(many_staged_uploads_before_a_sync_keep_their_data) {
     gpu().upload(gpu().default_stream(), vs.back().data(), ts.back());
   }
   gpu().synchronize(gpu().default_stream());
-  for (int i = 0; i < 40; ++i) BOOST_TEST(get(gpu(), ts[static_cast<size_t>(i)]) == vs[static_cast<size_t>(i)]);
+  for (int i = 0; i < 40; ++i)
+    BOOST_TEST(get(gpu(), ts[static_cast<size_t>(i)]) == vs[static_cast<size_t>(i)]);
 }
 
 BOOST_AUTO_TEST_CASE(timer_measures_enqueued_work) {
@@ -71,7 +71,8 @@ BOOST_AUTO_TEST_CASE(bad_token_id_is_reported_at_synchronize_and_the_backend_rec
     BOOST_FAIL("no error for token id 12 of 10");
   } catch (const Error& e) {
     BOOST_TEST((e.kind() == ErrorKind::Validation));
-    BOOST_TEST(std::string(e.what()).find("token id 12 outside [0, 10)") != std::string::npos, e.what());
+    BOOST_TEST(std::string(e.what()).find("token id 12 outside [0, 10)") != std::string::npos,
+               e.what());
   }
   Tensor ok = put_i32(gpu(), {2}, {0, 9});
   Tensor out2 = gpu().alloc(Elem::F32, {2, 4});
@@ -99,7 +100,8 @@ void replay_steps(bool graphs) {
       const float scale = 0.001f * static_cast<float>(step + 1) * static_cast<float>(i % 7 + 1);
       gpu().softcap(s, x, 1.0f, 0.0f, y);
       gpu().add(s, y, x, scale, x);
-      for (auto& w : want) w = static_cast<double>(static_cast<float>(w) + scale * static_cast<float>(w));
+      for (auto& w : want)
+        w = static_cast<double>(static_cast<float>(w) + scale * static_cast<float>(w));
     }
     const std::vector<float> got = get(gpu(), x);
     std::vector<double> bound(want.size());
@@ -107,14 +109,21 @@ void replay_steps(bool graphs) {
     ARCHSCOPE_CHECK_BOUND(got, want, bound, "step " << step << (graphs ? " (graphs)" : " (eager)"));
   }
   const cuda::QueueStats after = gpu().queue().stats();
-  BOOST_TEST_MESSAGE("graph launches " << after.graph_launches - before.graph_launches << ", node updates "
+  BOOST_TEST_MESSAGE("graph launches " << after.graph_launches - before.graph_launches
+                                       << ", node updates "
                                        << after.node_updates - before.node_updates);
-  if (graphs) BOOST_TEST(after.graph_launches > before.graph_launches);
-  else BOOST_TEST(after.graph_launches == before.graph_launches);
+  if (graphs)
+    BOOST_TEST(after.graph_launches > before.graph_launches);
+  else
+    BOOST_TEST(after.graph_launches == before.graph_launches);
 }
 
-BOOST_AUTO_TEST_CASE(repeated_steps_replay_as_graphs_with_updated_parameters) { replay_steps(true); }
-BOOST_AUTO_TEST_CASE(repeated_steps_without_graphs) { replay_steps(false); }
+BOOST_AUTO_TEST_CASE(repeated_steps_replay_as_graphs_with_updated_parameters) {
+  replay_steps(true);
+}
+BOOST_AUTO_TEST_CASE(repeated_steps_without_graphs) {
+  replay_steps(false);
+}
 
 BOOST_AUTO_TEST_CASE(pool_gives_the_same_addresses_to_an_identical_step) {
   auto step = [] {

@@ -11,14 +11,21 @@ using namespace archscope::test;
 
 namespace {
 
-double sig(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+double sig(double x) {
+  return 1.0 / (1.0 + std::exp(-x));
+}
 double act(Activation a, double x) {
   switch (a) {
-    case Activation::GeluTanh: return 0.5 * x * (1.0 + std::tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
-    case Activation::GeluExact: return 0.5 * x * (1.0 + std::erf(x * 0.7071067811865476));
-    case Activation::Relu: return x > 0 ? x : 0;
-    case Activation::Silu: return x * sig(x);
-    case Activation::Sigmoid: return sig(x);
+    case Activation::GeluTanh:
+      return 0.5 * x * (1.0 + std::tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
+    case Activation::GeluExact:
+      return 0.5 * x * (1.0 + std::erf(x * 0.7071067811865476));
+    case Activation::Relu:
+      return x > 0 ? x : 0;
+    case Activation::Silu:
+      return x * sig(x);
+    case Activation::Sigmoid:
+      return sig(x);
   }
   return 0;
 }
@@ -51,7 +58,8 @@ BOOST_AUTO_TEST_CASE(activations) {
   const int64_t n = 20011;
   Rng r(5);
   std::vector<float> x = r.uniform(static_cast<size_t>(n), -8.0f, 8.0f);
-  for (Activation a : {Activation::GeluTanh, Activation::GeluExact, Activation::Relu, Activation::Silu, Activation::Sigmoid}) {
+  for (Activation a : {Activation::GeluTanh, Activation::GeluExact, Activation::Relu,
+                       Activation::Silu, Activation::Sigmoid}) {
     Tensor tx = put_f32(gpu(), {n}, x), out = poisoned(gpu(), {n});
     gpu().activation(s, tx, out, a);
     gpu().activation(s, tx, tx, a);  // in place
@@ -61,7 +69,8 @@ BOOST_AUTO_TEST_CASE(activations) {
       bound[i] = 16 * kU32 * (std::fabs(want[i]) + std::fabs(x[i]));
     }
     ARCHSCOPE_CHECK_BOUND(get(gpu(), out), want, bound, "activation " << static_cast<int>(a));
-    ARCHSCOPE_CHECK_BOUND(get(gpu(), tx), want, bound, "activation in place " << static_cast<int>(a));
+    ARCHSCOPE_CHECK_BOUND(get(gpu(), tx), want, bound,
+                          "activation in place " << static_cast<int>(a));
   }
 }
 
@@ -70,7 +79,8 @@ BOOST_AUTO_TEST_CASE(glu_kinds_and_layouts) {
   const int64_t T = 13, F = 257;
   Rng r(6);
   std::vector<float> x = r.uniform(static_cast<size_t>(T * 2 * F), -9.0f, 9.0f);
-  for (GluKind k : {GluKind::SwiGlu, GluKind::GeGluTanh, GluKind::GeGluExact, GluKind::SwiGluClamped})
+  for (GluKind k :
+       {GluKind::SwiGlu, GluKind::GeGluTanh, GluKind::GeGluExact, GluKind::SwiGluClamped})
     for (GluLayout l : {GluLayout::Halves, GluLayout::Interleaved}) {
       GluParams p;
       p.kind = k;
@@ -84,18 +94,24 @@ BOOST_AUTO_TEST_CASE(glu_kinds_and_layouts) {
           double g = l == GluLayout::Interleaved ? row[2 * f] : row[f];
           double u = l == GluLayout::Interleaved ? row[2 * f + 1] : row[F + f];
           double y;
-          if (k == GluKind::SwiGlu) y = act(Activation::Silu, g) * u;
-          else if (k == GluKind::GeGluTanh) y = act(Activation::GeluTanh, g) * u;
-          else if (k == GluKind::GeGluExact) y = act(Activation::GeluExact, g) * u;
+          if (k == GluKind::SwiGlu)
+            y = act(Activation::Silu, g) * u;
+          else if (k == GluKind::GeGluTanh)
+            y = act(Activation::GeluTanh, g) * u;
+          else if (k == GluKind::GeGluExact)
+            y = act(Activation::GeluExact, g) * u;
           else {
             g = std::min(g, static_cast<double>(p.limit));
             u = std::clamp(u, -static_cast<double>(p.limit), static_cast<double>(p.limit));
             y = (u + 1.0) * (g * sig(g * static_cast<double>(p.alpha)));
           }
           want[static_cast<size_t>(t * F + f)] = y;
-          bound[static_cast<size_t>(t * F + f)] = 16 * kU32 * (std::fabs(y) + std::fabs(g * u) + std::fabs(g));
+          bound[static_cast<size_t>(t * F + f)] =
+              16 * kU32 * (std::fabs(y) + std::fabs(g * u) + std::fabs(g));
         }
-      ARCHSCOPE_CHECK_BOUND(get(gpu(), out), want, bound, "glu kind " << static_cast<int>(k) << " layout " << static_cast<int>(l));
+      ARCHSCOPE_CHECK_BOUND(
+          get(gpu(), out), want, bound,
+          "glu kind " << static_cast<int>(k) << " layout " << static_cast<int>(l));
     }
 }
 
@@ -103,7 +119,8 @@ BOOST_AUTO_TEST_CASE(sigmoid_gate_per_element_and_per_row) {
   Stream& s = gpu().default_stream();
   const int64_t T = 9, W = 301;
   Rng r(7);
-  std::vector<float> x = r.uniform(static_cast<size_t>(T * W), -3, 3), g = r.uniform(static_cast<size_t>(T * W), -6, 6);
+  std::vector<float> x = r.uniform(static_cast<size_t>(T * W), -3, 3),
+                     g = r.uniform(static_cast<size_t>(T * W), -6, 6);
   std::vector<float> gr(g.begin(), g.begin() + T);
   for (bool per_row : {false, true}) {
     Tensor tx = put_f32(gpu(), {T, W}, x);

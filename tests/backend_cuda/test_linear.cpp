@@ -20,29 +20,35 @@ void check_linear(LinearKernel kernel, Elem we, int64_t T, int64_t N, int64_t K,
   KernelScope scope(k);
   Stream& s = gpu().default_stream();
   Rng r(static_cast<uint64_t>(T * 1000003 + N * 1009 + K));
-  std::vector<float> x = r.uniform(static_cast<size_t>(T * K), -2, 2), w = r.uniform(static_cast<size_t>(N * K));
+  std::vector<float> x = r.uniform(static_cast<size_t>(T * K), -2, 2),
+                     w = r.uniform(static_cast<size_t>(N * K));
   std::vector<float> b = r.uniform(static_cast<size_t>(N));
   Tensor tx = put_f32(gpu(), {T, K}, x), tw = put(gpu(), we, {N, K}, w);
   Tensor tb = with_bias ? put_f32(gpu(), {N}, b) : Tensor();
   Tensor out = poisoned(gpu(), {T, N});
   gpu().linear(s, tx, tw, tb, out);
-  const bool tensor_cores = we != Elem::F32 && (kernel == LinearKernel::Cublas || (kernel == LinearKernel::Auto && T > 8));
+  const bool tensor_cores = we != Elem::F32 && (kernel == LinearKernel::Cublas ||
+                                                (kernel == LinearKernel::Auto && T > 8));
   const double u_in = !tensor_cores ? 0.0 : we == Elem::BF16 ? kUBf16 : kUF16;
   std::vector<double> want(static_cast<size_t>(T * N)), bound(want.size());
   for (int64_t t = 0; t < T; ++t)
     for (int64_t n = 0; n < N; ++n) {
-      double y = with_bias ? b[static_cast<size_t>(n)] : 0.0, S = with_bias ? std::fabs(b[static_cast<size_t>(n)]) : 0.0;
+      double y = with_bias ? b[static_cast<size_t>(n)] : 0.0,
+             S = with_bias ? std::fabs(b[static_cast<size_t>(n)]) : 0.0;
       for (int64_t i = 0; i < K; ++i) {
-        const double p = static_cast<double>(x[static_cast<size_t>(t * K + i)]) * w[static_cast<size_t>(n * K + i)];
+        const double p = static_cast<double>(x[static_cast<size_t>(t * K + i)]) *
+                         w[static_cast<size_t>(n * K + i)];
         y += p;
         S += std::fabs(p);
       }
       want[static_cast<size_t>(t * N + n)] = y;
-      bound[static_cast<size_t>(t * N + n)] = (u_in + accum(static_cast<double>(K) + 1)) * S + 1e-30;
+      bound[static_cast<size_t>(t * N + n)] =
+          (u_in + accum(static_cast<double>(K) + 1)) * S + 1e-30;
     }
   ARCHSCOPE_CHECK_BOUND(get(gpu(), out), want, bound,
-                        "linear kernel " << static_cast<int>(kernel) << " " << name(we) << " T=" << T << " N=" << N
-                                         << " K=" << K << (with_bias ? " +bias" : ""));
+                        "linear kernel " << static_cast<int>(kernel) << " " << name(we)
+                                         << " T=" << T << " N=" << N << " K=" << K
+                                         << (with_bias ? " +bias" : ""));
 }
 
 }  // namespace
@@ -54,7 +60,8 @@ BOOST_AUTO_TEST_CASE(all_dtypes_shapes_and_kernels) {
     for (LinearKernel kern : {LinearKernel::Auto, LinearKernel::Gemv, LinearKernel::Cublas})
       for (int64_t T : {1, 3, 8, 9, 33, 130})
         for (auto [N, K] : {std::pair<int64_t, int64_t>{5, 7}, {64, 64}, {129, 200}, {300, 2048}}) {
-          if (kern == LinearKernel::Gemv && T > 33 && K > 64) continue;  // slow and covered at T = 33
+          if (kern == LinearKernel::Gemv && T > 33 && K > 64)
+            continue;  // slow and covered at T = 33
           check_linear(kern, we, T, N, K, (T + N) % 2 == 1);
         }
 }
@@ -72,7 +79,8 @@ BOOST_AUTO_TEST_CASE(misaligned_views_use_the_scalar_path) {
   Stream& s = gpu().default_stream();
   const int64_t T = 2, N = 33, K = 64;
   Rng r(4);
-  std::vector<float> xs = r.uniform(static_cast<size_t>(T * K + 1)), w = r.uniform(static_cast<size_t>(N * K));
+  std::vector<float> xs = r.uniform(static_cast<size_t>(T * K + 1)),
+                     w = r.uniform(static_cast<size_t>(N * K));
   Tensor big = put_f32(gpu(), {T * K + 1}, xs);
   Tensor x(big.buffer(), Elem::F32, {T, K}, sizeof(float));
   Tensor tw = put(gpu(), Elem::BF16, {N, K}, w), out = poisoned(gpu(), {T, N});
@@ -82,7 +90,8 @@ BOOST_AUTO_TEST_CASE(misaligned_views_use_the_scalar_path) {
     for (int64_t n = 0; n < N; ++n) {
       double y = 0, S = 0;
       for (int64_t i = 0; i < K; ++i) {
-        const double p = static_cast<double>(xs[static_cast<size_t>(1 + t * K + i)]) * w[static_cast<size_t>(n * K + i)];
+        const double p = static_cast<double>(xs[static_cast<size_t>(1 + t * K + i)]) *
+                         w[static_cast<size_t>(n * K + i)];
         y += p;
         S += std::fabs(p);
       }

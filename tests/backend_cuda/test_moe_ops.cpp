@@ -4,7 +4,6 @@
 // the grouped pipeline end to end: route, group, run experts, combine.
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
-
 #include <numeric>
 
 #include "common/error.hpp"
@@ -52,19 +51,22 @@ BOOST_AUTO_TEST_CASE(index_add_combines_rows) {
   Stream& s = gpu().default_stream();
   const int64_t R = 40, W = 300, N = 11;
   Rng r(5);
-  std::vector<float> src = r.uniform(static_cast<size_t>(R * W)), w = r.uniform(static_cast<size_t>(R));
+  std::vector<float> src = r.uniform(static_cast<size_t>(R * W)),
+                     w = r.uniform(static_cast<size_t>(R));
   std::vector<float> base = r.uniform(static_cast<size_t>(N * W));
   std::vector<int32_t> idx(static_cast<size_t>(R));
   for (auto& v : idx) v = r.index(static_cast<int32_t>(N));
   Tensor out = put_f32(gpu(), {N, W}, base);
-  gpu().index_add(s, put_f32(gpu(), {R, W}, src), put_i32(gpu(), {R}, idx), put_f32(gpu(), {R}, w), out);
+  gpu().index_add(s, put_f32(gpu(), {R, W}, src), put_i32(gpu(), {R}, idx), put_f32(gpu(), {R}, w),
+                  out);
   std::vector<double> want(base.begin(), base.end()), mag(base.size()), bound(base.size());
   std::vector<int> k(static_cast<size_t>(N), 1);
   for (size_t i = 0; i < base.size(); ++i) mag[i] = std::fabs(base[i]);
   for (int64_t row = 0; row < R; ++row) {
     ++k[static_cast<size_t>(idx[static_cast<size_t>(row)])];
     for (int64_t c = 0; c < W; ++c) {
-      const double t = static_cast<double>(w[static_cast<size_t>(row)]) * src[static_cast<size_t>(row * W + c)];
+      const double t =
+          static_cast<double>(w[static_cast<size_t>(row)]) * src[static_cast<size_t>(row * W + c)];
       want[static_cast<size_t>(idx[static_cast<size_t>(row)] * W + c)] += t;
       mag[static_cast<size_t>(idx[static_cast<size_t>(row)] * W + c)] += std::fabs(t);
     }
@@ -72,12 +74,16 @@ BOOST_AUTO_TEST_CASE(index_add_combines_rows) {
   for (size_t i = 0; i < bound.size(); ++i) bound[i] = (k[i / W] + 1) * kU32 * mag[i] + 1e-30;
   ARCHSCOPE_CHECK_BOUND(get(gpu(), out), want, bound, "index_add");
   Tensor bad = put_i32(gpu(), {1}, {11});
-  gpu().index_add(s, put_f32(gpu(), {1, W}, std::vector<float>(static_cast<size_t>(W), 1.0f)), bad, Tensor(), out);
+  gpu().index_add(s, put_f32(gpu(), {1, W}, std::vector<float>(static_cast<size_t>(W), 1.0f)), bad,
+                  Tensor(), out);
   BOOST_CHECK_THROW(gpu().synchronize(s), Error);
 }
 
 BOOST_AUTO_TEST_CASE(moe_group_matches_the_cpu_order) {
-  for (auto [T, k, E] : {std::tuple<int64_t, int64_t, int64_t>{1, 8, 128}, {37, 2, 8}, {300, 6, 64}, {2048, 8, 384}}) {
+  for (auto [T, k, E] : {std::tuple<int64_t, int64_t, int64_t>{1, 8, 128},
+                         {37, 2, 8},
+                         {300, 6, 64},
+                         {2048, 8, 384}}) {
     Rng r(static_cast<uint64_t>(T * k + E));
     std::vector<int32_t> ids(static_cast<size_t>(T * k));
     for (int64_t t = 0; t < T; ++t)  // k distinct experts per token, skewed towards low ids
@@ -85,16 +91,20 @@ BOOST_AUTO_TEST_CASE(moe_group_matches_the_cpu_order) {
         int32_t e;
         bool dup;
         do {
-          e = std::min<int32_t>(static_cast<int32_t>(E - 1), r.index(static_cast<int32_t>(E)) / (j % 2 + 1));
+          e = std::min<int32_t>(static_cast<int32_t>(E - 1),
+                                r.index(static_cast<int32_t>(E)) / (j % 2 + 1));
           dup = false;
           for (int64_t i = 0; i < j; ++i) dup = dup || ids[static_cast<size_t>(t * k + i)] == e;
         } while (dup);
         ids[static_cast<size_t>(t * k + j)] = e;
       }
     std::vector<float> w = r.uniform(static_cast<size_t>(T * k));
-    auto run = [&](Backend& be, std::vector<int32_t>& tok, std::vector<float>& wo, std::vector<int32_t>& off) {
-      Tensor a = be.alloc(Elem::I32, {T * k}), b = be.alloc(Elem::F32, {T * k}), c = be.alloc(Elem::I32, {E + 1});
-      be.moe_group(be.default_stream(), put_i32(be, {T, k}, ids), put_f32(be, {T, k}, w), E, a, b, c);
+    auto run = [&](Backend& be, std::vector<int32_t>& tok, std::vector<float>& wo,
+                   std::vector<int32_t>& off) {
+      Tensor a = be.alloc(Elem::I32, {T * k}), b = be.alloc(Elem::F32, {T * k}),
+             c = be.alloc(Elem::I32, {E + 1});
+      be.moe_group(be.default_stream(), put_i32(be, {T, k}, ids), put_f32(be, {T, k}, w), E, a, b,
+                   c);
       tok = get<int32_t>(be, a);
       wo = get(be, b);
       off = get<int32_t>(be, c);
@@ -111,31 +121,38 @@ BOOST_AUTO_TEST_CASE(moe_group_matches_the_cpu_order) {
 
 BOOST_AUTO_TEST_CASE(grouped_linear_against_float64) {
   for (Elem we : {Elem::F32, Elem::BF16, Elem::F16})
-    for (auto [E, N, K] : {std::tuple<int64_t, int64_t, int64_t>{4, 33, 64}, {16, 96, 130}, {3, 8, 7}}) {
+    for (auto [E, N, K] :
+         {std::tuple<int64_t, int64_t, int64_t>{4, 33, 64}, {16, 96, 130}, {3, 8, 7}}) {
       Stream& s = gpu().default_stream();
       Rng r(static_cast<uint64_t>(E * N + K) + static_cast<uint64_t>(we));
       std::vector<int32_t> off = {0};
-      for (int64_t e = 0; e < E; ++e) off.push_back(off.back() + (e % 3 == 1 ? 0 : r.index(13)));  // empty experts too
+      for (int64_t e = 0; e < E; ++e)
+        off.push_back(off.back() + (e % 3 == 1 ? 0 : r.index(13)));  // empty experts too
       const int64_t R = off.back();
-      std::vector<float> x = r.uniform(static_cast<size_t>(R * K)), w = r.uniform(static_cast<size_t>(E * N * K));
+      std::vector<float> x = r.uniform(static_cast<size_t>(R * K)),
+                         w = r.uniform(static_cast<size_t>(E * N * K));
       std::vector<float> b = r.uniform(static_cast<size_t>(E * N));
       Tensor out = poisoned(gpu(), {R, N});
-      gpu().grouped_linear(s, put_f32(gpu(), {R, K}, x), put(gpu(), we, {E, N, K}, w), put_f32(gpu(), {E, N}, b),
-                           put_i32(gpu(), {E + 1}, off), out);
+      gpu().grouped_linear(s, put_f32(gpu(), {R, K}, x), put(gpu(), we, {E, N, K}, w),
+                           put_f32(gpu(), {E, N}, b), put_i32(gpu(), {E + 1}, off), out);
       std::vector<double> want(static_cast<size_t>(R * N)), bound(want.size());
       for (int64_t e = 0; e < E; ++e)
-        for (int64_t row = off[static_cast<size_t>(e)]; row < off[static_cast<size_t>(e) + 1]; ++row)
+        for (int64_t row = off[static_cast<size_t>(e)]; row < off[static_cast<size_t>(e) + 1];
+             ++row)
           for (int64_t n = 0; n < N; ++n) {
             double y = b[static_cast<size_t>(e * N + n)], S = std::fabs(y);
             for (int64_t i = 0; i < K; ++i) {
-              const double p = static_cast<double>(x[static_cast<size_t>(row * K + i)]) * w[static_cast<size_t>((e * N + n) * K + i)];
+              const double p = static_cast<double>(x[static_cast<size_t>(row * K + i)]) *
+                               w[static_cast<size_t>((e * N + n) * K + i)];
               y += p;
               S += std::fabs(p);
             }
             want[static_cast<size_t>(row * N + n)] = y;
             bound[static_cast<size_t>(row * N + n)] = accum(static_cast<double>(K) + 1) * S + 1e-30;
           }
-      ARCHSCOPE_CHECK_BOUND(get(gpu(), out), want, bound, "grouped_linear " << name(we) << " E=" << E << " N=" << N << " K=" << K);
+      ARCHSCOPE_CHECK_BOUND(
+          get(gpu(), out), want, bound,
+          "grouped_linear " << name(we) << " E=" << E << " N=" << N << " K=" << K);
     }
 }
 

@@ -20,8 +20,10 @@ BOOST_AUTO_TEST_CASE(row_norms_all_kinds) {
         const int64_t rows = 5;
         Rng r(static_cast<uint64_t>(W) * 31 + static_cast<uint64_t>(op));
         std::vector<float> x = r.uniform(static_cast<size_t>(rows * W), -2, 2);
-        for (size_t i = 0; i < x.size(); ++i) x[i] += op == NormOp::Layer ? 30.0f : 0.0f;  // a large mean
-        std::vector<float> w = r.uniform(static_cast<size_t>(W), 0.5, 1.5), b = r.uniform(static_cast<size_t>(W));
+        for (size_t i = 0; i < x.size(); ++i)
+          x[i] += op == NormOp::Layer ? 30.0f : 0.0f;  // a large mean
+        std::vector<float> w = r.uniform(static_cast<size_t>(W), 0.5, 1.5),
+                           b = r.uniform(static_cast<size_t>(W));
         NormParams p;
         p.op = op;
         p.eps = 1e-5f;
@@ -43,17 +45,27 @@ BOOST_AUTO_TEST_CASE(row_norms_all_kinds) {
           const double denom = op == NormOp::L2 ? ss : ss / static_cast<double>(W);
           const double inv = 1.0 / std::sqrt(denom + static_cast<double>(p.eps));
           for (int64_t i = 0; i < W; ++i) {
-            const double wv = op == NormOp::L2 ? 1.0 : op == NormOp::RmsPlusOne ? 1.0 + w[static_cast<size_t>(i)] : w[static_cast<size_t>(i)];
-            const double y = (xr[i] - mean) * inv * wv + (op == NormOp::Layer ? b[static_cast<size_t>(i)] : 0.0);
+            const double wv = op == NormOp::L2           ? 1.0
+                              : op == NormOp::RmsPlusOne ? 1.0 + w[static_cast<size_t>(i)]
+                                                         : w[static_cast<size_t>(i)];
+            const double y =
+                (xr[i] - mean) * inv * wv + (op == NormOp::Layer ? b[static_cast<size_t>(i)] : 0.0);
             want[static_cast<size_t>(row * W + i)] = y;
             // LayerNorm: x - mean in fp32 loses u * |x| (the float mean is exact to u * |mean|).
-            const double lost = op == NormOp::Layer ? 2 * kU32 * (std::fabs(xr[i]) + std::fabs(mean)) * inv * std::fabs(wv) : 0.0;
+            const double lost =
+                op == NormOp::Layer
+                    ? 2 * kU32 * (std::fabs(xr[i]) + std::fabs(mean)) * inv * std::fabs(wv)
+                    : 0.0;
             bound[static_cast<size_t>(row * W + i)] =
-                (accum(static_cast<double>(W)) + 8 * kU32) * (std::fabs(y) + std::fabs((xr[i] - mean) * inv * wv)) + lost + 1e-30;
+                (accum(static_cast<double>(W)) + 8 * kU32) *
+                    (std::fabs(y) + std::fabs((xr[i] - mean) * inv * wv)) +
+                lost + 1e-30;
           }
         }
-        ARCHSCOPE_CHECK_BOUND(get(gpu(), out), want, bound, "norm op " << static_cast<int>(op) << " W=" << W << " " << name(we));
-        ARCHSCOPE_CHECK_BOUND(get(gpu(), tx), want, bound, "norm in place op " << static_cast<int>(op) << " W=" << W);
+        ARCHSCOPE_CHECK_BOUND(get(gpu(), out), want, bound,
+                              "norm op " << static_cast<int>(op) << " W=" << W << " " << name(we));
+        ARCHSCOPE_CHECK_BOUND(get(gpu(), tx), want, bound,
+                              "norm in place op " << static_cast<int>(op) << " W=" << W);
       }
 }
 
@@ -62,18 +74,23 @@ BOOST_AUTO_TEST_CASE(gated_rms_norm_per_head) {
   const int64_t rows = 12, W = 96;
   for (Elem we : {Elem::F32, Elem::BF16}) {
     Rng r(11);
-    std::vector<float> x = r.uniform(static_cast<size_t>(rows * W)), z = r.uniform(static_cast<size_t>(rows * W), -4, 4);
+    std::vector<float> x = r.uniform(static_cast<size_t>(rows * W)),
+                       z = r.uniform(static_cast<size_t>(rows * W), -4, 4);
     std::vector<float> w = r.uniform(static_cast<size_t>(W), 0.5, 1.5);
-    Tensor tx = put_f32(gpu(), {rows, W}, x), tz = put_f32(gpu(), {rows, W}, z), tw = put(gpu(), we, {W}, w);
+    Tensor tx = put_f32(gpu(), {rows, W}, x), tz = put_f32(gpu(), {rows, W}, z),
+           tw = put(gpu(), we, {W}, w);
     gpu().gated_rms_norm(s, tx, tz, tw, 1e-6f, W, tx);
     std::vector<double> want(x.size()), bound(x.size());
     for (int64_t row = 0; row < rows; ++row) {
       double ss = 0;
-      for (int64_t i = 0; i < W; ++i) ss += static_cast<double>(x[static_cast<size_t>(row * W + i)]) * x[static_cast<size_t>(row * W + i)];
+      for (int64_t i = 0; i < W; ++i)
+        ss += static_cast<double>(x[static_cast<size_t>(row * W + i)]) *
+              x[static_cast<size_t>(row * W + i)];
       const double inv = 1.0 / std::sqrt(ss / static_cast<double>(W) + 1e-6);
       for (int64_t i = 0; i < W; ++i) {
         const size_t k = static_cast<size_t>(row * W + i);
-        const double y = w[static_cast<size_t>(i)] * (x[k] * inv) * (z[k] / (1.0 + std::exp(-static_cast<double>(z[k]))));
+        const double y = w[static_cast<size_t>(i)] * (x[k] * inv) *
+                         (z[k] / (1.0 + std::exp(-static_cast<double>(z[k]))));
         want[k] = y;
         bound[k] = (accum(static_cast<double>(W)) + 12 * kU32) * std::fabs(y) + 1e-30;
       }

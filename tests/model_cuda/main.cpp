@@ -4,7 +4,6 @@
 #define BOOST_TEST_DYN_LINK
 #define BOOST_TEST_NO_MAIN
 #include <boost/test/unit_test.hpp>
-
 #include <cstdio>
 
 #include "backend/cuda_entry.hpp"

@@ -86,7 +86,8 @@ inline Recipes run_recipes(Backend& be, const ModelConfig& c, Elem weights, Elem
     const int64_t s = cache.add_sequence();
     size_t at = 0;
     for (size_t n : {10u, 15u, 12u}) {
-      const auto l = model.forward_host(cache, {{s, std::vector<int32_t>(p.begin() + at, p.begin() + at + n)}});
+      const auto l = model.forward_host(
+          cache, {{s, std::vector<int32_t>(p.begin() + at, p.begin() + at + n)}});
       r.chunked.insert(r.chunked.end(), l.begin(), l.end());
       at += n;
     }
@@ -94,11 +95,13 @@ inline Recipes run_recipes(Backend& be, const ModelConfig& c, Elem weights, Elem
   {
     PagedKvCache cache(be, c, cache_options(kv));
     const int64_t a = cache.add_sequence(), b = cache.add_sequence(), d = cache.add_sequence();
-    const auto pa = prompt(23, c.vocab_size, 11), pb = prompt(9, c.vocab_size, 12), pd = prompt(31, c.vocab_size, 13);
+    const auto pa = prompt(23, c.vocab_size, 11), pb = prompt(9, c.vocab_size, 12),
+               pd = prompt(31, c.vocab_size, 13);
     r.batched = model.forward_host(cache, {{a, pa}, {b, pb}, {d, pd}});
     const auto next = prompt(12, c.vocab_size, 14);
     for (size_t step = 0; step < 4; ++step) {
-      const auto l = model.forward_host(cache, {{a, {next[3 * step]}}, {b, {next[3 * step + 1]}}, {d, {next[3 * step + 2]}}});
+      const auto l = model.forward_host(
+          cache, {{a, {next[3 * step]}}, {b, {next[3 * step + 1]}}, {d, {next[3 * step + 2]}}});
       r.batched.insert(r.batched.end(), l.begin(), l.end());
     }
   }

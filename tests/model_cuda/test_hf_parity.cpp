@@ -15,10 +15,10 @@ using namespace archscope::test;
 
 namespace {
 
-const char* const kFamilies[] = {"llama",       "mistral", "mixtral",     "qwen3",    "qwen3_moe",
-                                 "qwen3_next",  "gemma3_text", "olmo2",   "deepseek_v3", "gpt_oss",
-                                 "smollm3",     "glm4_moe", "llama4_text", "gpt2",    "gemma3_softcap",
-                                 "gemma2"};
+const char* const kFamilies[] = {"llama",       "mistral",    "mixtral",        "qwen3",
+                                 "qwen3_moe",   "qwen3_next", "gemma3_text",    "olmo2",
+                                 "deepseek_v3", "gpt_oss",    "smollm3",        "glm4_moe",
+                                 "llama4_text", "gpt2",       "gemma3_softcap", "gemma2"};
 
 }  // namespace
 
@@ -43,7 +43,9 @@ BOOST_DATA_TEST_CASE(full_forward_and_decode, boost::unit_test::data::make(kFami
     std::vector<int32_t> prompt(f.tokens.begin(), f.tokens.begin() + f.decode_from);
     inc = rel_diff(model.forward_host(cache, {{seq, prompt}}), f, 0);
     for (int64_t t = f.decode_from; t < T; ++t)
-      inc = std::max(inc, rel_diff(model.forward_host(cache, {{seq, {f.tokens[static_cast<size_t>(t)]}}}), f, t));
+      inc = std::max(
+          inc,
+          rel_diff(model.forward_host(cache, {{seq, {f.tokens[static_cast<size_t>(t)]}}}), f, t));
   }
   {
     PagedKvCache cache(be, f.config, small_cache());
@@ -55,7 +57,8 @@ BOOST_DATA_TEST_CASE(full_forward_and_decode, boost::unit_test::data::make(kFami
       at += n;
     }
   }
-  BOOST_TEST_MESSAGE(family << " on CUDA: full " << full << ", prefill+decode " << inc << ", chunked prefill " << chunked);
+  BOOST_TEST_MESSAGE(family << " on CUDA: full " << full << ", prefill+decode " << inc
+                            << ", chunked prefill " << chunked);
   BOOST_TEST(full <= 1e-4);
   BOOST_TEST(inc <= 1e-4);
   BOOST_TEST(chunked <= 1e-4);

@@ -29,11 +29,13 @@ cpu::CpuBackend& host() {
   return be;
 }
 
-void compare(const std::string& preset, const Recipes& got, const Recipes& want, double bound, const char* what) {
+void compare(const std::string& preset, const Recipes& got, const Recipes& want, double bound,
+             const char* what) {
   const double f = rel_diff(got.full, want.full), d = rel_diff(got.decode, want.decode);
   const double c = rel_diff(got.chunked, want.chunked), b = rel_diff(got.batched, want.batched);
-  BOOST_TEST_MESSAGE(preset << " " << what << ": full " << f << ", prefill+decode " << d << ", chunked " << c
-                            << ", batched " << b << " (bound " << bound << ")");
+  BOOST_TEST_MESSAGE(preset << " " << what << ": full " << f << ", prefill+decode " << d
+                            << ", chunked " << c << ", batched " << b << " (bound " << bound
+                            << ")");
   BOOST_TEST(f <= bound, preset << " " << what << " full " << f);
   BOOST_TEST(d <= bound, preset << " " << what << " prefill+decode " << d);
   BOOST_TEST(c <= bound, preset << " " << what << " chunked " << c);
@@ -47,18 +49,20 @@ BOOST_AUTO_TEST_SUITE(cuda_minis)
 BOOST_DATA_TEST_CASE(cuda_matches_cpu, boost::unit_test::data::make(mini_presets()), preset) {
   const ModelConfig c = load_preset(preset, ARCHSCOPE_PRESETS);
   cuda::CudaBackend gpu(0);
-  compare(preset, run_recipes(gpu, c, Elem::F32, Elem::F32), run_recipes(host(), c, Elem::F32, Elem::F32), 1e-5, "fp32");
+  compare(preset, run_recipes(gpu, c, Elem::F32, Elem::F32),
+          run_recipes(host(), c, Elem::F32, Elem::F32), 1e-5, "fp32");
   {
     KernelChoices k;
     k.linear = LinearKernel::Gemv;
     gpu.set_kernels(k);
-    compare(preset, run_recipes(gpu, c, Elem::BF16, Elem::F32), run_recipes(host(), c, Elem::BF16, Elem::F32), 1e-5,
-            "bf16 weights, gemv");
+    compare(preset, run_recipes(gpu, c, Elem::BF16, Elem::F32),
+            run_recipes(host(), c, Elem::BF16, Elem::F32), 1e-5, "bf16 weights, gemv");
     gpu.set_kernels(KernelChoices{});
   }
   if (!c.moe.experts) {
     const double bound = 4.0 * std::sqrt(6.0 * static_cast<double>(c.n_layers) + 2.0) / 256.0;
-    compare(preset, run_recipes(gpu, c, Elem::BF16, Elem::BF16), run_recipes(host(), c, Elem::BF16, Elem::BF16), bound,
+    compare(preset, run_recipes(gpu, c, Elem::BF16, Elem::BF16),
+            run_recipes(host(), c, Elem::BF16, Elem::BF16), bound,
             "bf16 weights + KV, tensor cores");
   }
 }

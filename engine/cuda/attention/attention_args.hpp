@@ -12,12 +12,12 @@ class CudaBackend;
 struct KvView;
 
 struct AttentionArgs {
-  const float* q = nullptr;        // [T, Hq, qk_dim]
-  const int32_t* qpos = nullptr;   // [T]
-  const float* sinks = nullptr;    // [Hq] or null
-  float* out = nullptr;            // [T, Hq, v_dim]
+  const float* q = nullptr;       // [T, Hq, qk_dim]
+  const int32_t* qpos = nullptr;  // [T]
+  const float* sinks = nullptr;   // [Hq] or null
+  float* out = nullptr;           // [T, Hq, v_dim]
   int64_t T = 0, Hq = 0;
-  int mask = 0;                    // AttentionMask
+  int mask = 0;  // AttentionMask
   int64_t window = 0;
   float scale = 0.0f, softcap = 0.0f;
 };

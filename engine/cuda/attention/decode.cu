@@ -41,12 +41,14 @@ __global__ void __launch_bounds__(kRows * 32) attention_decode_kernel(DecodePara
   const AttentionArgs& a = p.a;
   const KvView& kv = p.kv;
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, nthreads = blockDim.x;
-  const int sp = blockIdx.x, kvh = blockIdx.y / p.head_groups, hg = blockIdx.y % p.head_groups, t = blockIdx.z;
+  const int sp = blockIdx.x, kvh = blockIdx.y / p.head_groups, hg = blockIdx.y % p.head_groups,
+            t = blockIdx.z;
   const int h = kvh * p.group + hg * p.rows + warp;  // this warp's query head
   const bool row_ok = hg * p.rows + warp < p.group;
   const int pos = a.qpos[t];
   const bool pos_ok = pos >= 0 && pos < kv.length;
-  if (!pos_ok && threadIdx.x == 0 && sp == 0 && blockIdx.y == 0) report(p.err, DeviceCheck::AttentionPosition, pos, kv.length);
+  if (!pos_ok && threadIdx.x == 0 && sp == 0 && blockIdx.y == 0)
+    report(p.err, DeviceCheck::AttentionPosition, pos, kv.length);
   int kb = 0, ke = 0;
   if (pos_ok) {
     const int lo = static_cast<int>(first_key(a.mask, a.window, pos));
@@ -54,7 +56,8 @@ __global__ void __launch_bounds__(kRows * 32) attention_decode_kernel(DecodePara
     ke = min(pos + 1, kb + p.kps);
   }
   if (row_ok)
-    for (int d = lane; d < D; d += 32) qs[warp][d] = a.q[(static_cast<int64_t>(t) * a.Hq + h) * D + d];
+    for (int d = lane; d < D; d += 32)
+      qs[warp][d] = a.q[(static_cast<int64_t>(t) * a.Hq + h) * D + d];
   const KT* kbase = static_cast<const KT*>(kv.k) + static_cast<int64_t>(kvh) * D;
   const KT* vbase = static_cast<const KT*>(kv.v) + static_cast<int64_t>(kvh) * D;
   const int64_t slot_stride = kv.kv_heads * D;
@@ -71,7 +74,8 @@ __global__ void __launch_bounds__(kRows * 32) attention_decode_kernel(DecodePara
       uint4 v = make_uint4(0, 0, 0, 0);
       if (key < keys) {
         const int64_t slot = kv_slot(kv, tile + key, p.err);
-        if (slot >= 0) v = *reinterpret_cast<const uint4*>((is_v ? vbase : kbase) + slot * slot_stride + ch * E);
+        if (slot >= 0)
+          v = *reinterpret_cast<const uint4*>((is_v ? vbase : kbase) + slot * slot_stride + ch * E);
       }
       *reinterpret_cast<uint4*>((is_v ? vs : ks) + key * STR + ch * E) = v;
     }
@@ -158,7 +162,8 @@ __global__ void __launch_bounds__(kRows * 32) attention_decode_kernel(DecodePara
     const float ms = __ldcg(base + s2 * (D + 2) + D);
     const float w = ms == -INFINITY ? 0.0f : expf(ms - M2);
 #pragma unroll
-    for (int i = 0; i < DL; ++i) acc[i] = fmaf(w, __ldcg(base + s2 * (D + 2) + lane + 32 * i), acc[i]);
+    for (int i = 0; i < DL; ++i)
+      acc[i] = fmaf(w, __ldcg(base + s2 * (D + 2) + lane + 32 * i), acc[i]);
   }
 #pragma unroll
   for (int i = 0; i < DL; ++i) a.out[row * D + lane + 32 * i] = acc[i] * inv;
@@ -167,7 +172,8 @@ __global__ void __launch_bounds__(kRows * 32) attention_decode_kernel(DecodePara
 template <class KT, int D>
 void launch_decode(CudaBackend& be, const DecodeParams& p) {
   launch(be, attention_decode_kernel<KT, D>,
-         dim3(static_cast<unsigned>(p.splits), static_cast<unsigned>(p.kv.kv_heads * p.head_groups), static_cast<unsigned>(p.a.T)),
+         dim3(static_cast<unsigned>(p.splits), static_cast<unsigned>(p.kv.kv_heads * p.head_groups),
+              static_cast<unsigned>(p.a.T)),
          dim3(static_cast<unsigned>(32 * p.rows)), 0, p);
 }
 
@@ -176,7 +182,8 @@ void launch_decode(CudaBackend& be, const DecodeParams& p) {
 bool attention_decode(CudaBackend& be, const AttentionArgs& a, const KvView& kv) {
   const int64_t D = kv.qk_dim;
   if (kv.v_dim != D || (D != 32 && D != 64 && D != 128) || a.T > 8) return false;
-  if (reinterpret_cast<uintptr_t>(kv.k) % 16 != 0 || reinterpret_cast<uintptr_t>(kv.v) % 16 != 0) return false;
+  if (reinterpret_cast<uintptr_t>(kv.k) % 16 != 0 || reinterpret_cast<uintptr_t>(kv.v) % 16 != 0)
+    return false;
   if (kv.table_len * kv.block_size > (int64_t{1} << 30)) return false;  // positions fit an int
   DecodeParams p{};
   p.a = a;
@@ -201,19 +208,28 @@ bool attention_decode(CudaBackend& be, const AttentionArgs& a, const KvView& kv)
   }
   switch (kv.elem) {
     case FElem::BF16:
-      if (D == 32) launch_decode<__nv_bfloat16, 32>(be, p);
-      else if (D == 64) launch_decode<__nv_bfloat16, 64>(be, p);
-      else launch_decode<__nv_bfloat16, 128>(be, p);
+      if (D == 32)
+        launch_decode<__nv_bfloat16, 32>(be, p);
+      else if (D == 64)
+        launch_decode<__nv_bfloat16, 64>(be, p);
+      else
+        launch_decode<__nv_bfloat16, 128>(be, p);
       break;
     case FElem::F16:
-      if (D == 32) launch_decode<__half, 32>(be, p);
-      else if (D == 64) launch_decode<__half, 64>(be, p);
-      else launch_decode<__half, 128>(be, p);
+      if (D == 32)
+        launch_decode<__half, 32>(be, p);
+      else if (D == 64)
+        launch_decode<__half, 64>(be, p);
+      else
+        launch_decode<__half, 128>(be, p);
       break;
     default:
-      if (D == 32) launch_decode<float, 32>(be, p);
-      else if (D == 64) launch_decode<float, 64>(be, p);
-      else launch_decode<float, 128>(be, p);
+      if (D == 32)
+        launch_decode<float, 32>(be, p);
+      else if (D == 64)
+        launch_decode<float, 64>(be, p);
+      else
+        launch_decode<float, 128>(be, p);
       break;
   }
   return true;

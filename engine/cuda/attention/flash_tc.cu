@@ -28,26 +28,39 @@ struct FlashParams {
   int64_t group;
 };
 
-template <class KT> __device__ __forceinline__ uint32_t pack2(float lo, float hi);
-template <> __device__ __forceinline__ uint32_t pack2<__nv_bfloat16>(float lo, float hi) {
+template <class KT>
+__device__ __forceinline__ uint32_t pack2(float lo, float hi);
+template <>
+__device__ __forceinline__ uint32_t pack2<__nv_bfloat16>(float lo, float hi) {
   __nv_bfloat162 v = __floats2bfloat162_rn(lo, hi);
   return *reinterpret_cast<uint32_t*>(&v);
 }
-template <> __device__ __forceinline__ uint32_t pack2<__half>(float lo, float hi) {
+template <>
+__device__ __forceinline__ uint32_t pack2<__half>(float lo, float hi) {
   __half2 v = __floats2half2_rn(lo, hi);
   return *reinterpret_cast<uint32_t*>(&v);
 }
 
-template <class KT> __device__ __forceinline__ void mma16816(float (&c)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1);
-template <> __device__ __forceinline__ void mma16816<__nv_bfloat16>(float (&c)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
-  asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};"
-               : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
-               : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+template <class KT>
+__device__ __forceinline__ void mma16816(float (&c)[4], const uint32_t (&a)[4], uint32_t b0,
+                                         uint32_t b1);
+template <>
+__device__ __forceinline__ void mma16816<__nv_bfloat16>(float (&c)[4], const uint32_t (&a)[4],
+                                                        uint32_t b0, uint32_t b1) {
+  asm volatile(
+      "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
+      "{%0,%1,%2,%3};"
+      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
 }
-template <> __device__ __forceinline__ void mma16816<__half>(float (&c)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
-  asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};"
-               : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
-               : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+template <>
+__device__ __forceinline__ void mma16816<__half>(float (&c)[4], const uint32_t (&a)[4], uint32_t b0,
+                                                 uint32_t b1) {
+  asm volatile(
+      "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
+      "{%0,%1,%2,%3};"
+      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
 }
 
 template <class KT, int D>
@@ -77,8 +90,10 @@ __global__ void __launch_bounds__(128) attention_flash_tc_kernel(FlashParams p) 
   const int64_t loB = posB >= 0 ? first_key(a.mask, a.window, posB) : 0;
   // The block's key range: the union of its rows' visible ranges.
   long long lo = 0x7fffffffffffffffll, hi = -1;
-  if (posA >= 0) lo = min(lo, static_cast<long long>(loA)), hi = max(hi, static_cast<long long>(posA));
-  if (posB >= 0) lo = min(lo, static_cast<long long>(loB)), hi = max(hi, static_cast<long long>(posB));
+  if (posA >= 0)
+    lo = min(lo, static_cast<long long>(loA)), hi = max(hi, static_cast<long long>(posA));
+  if (posB >= 0)
+    lo = min(lo, static_cast<long long>(loB)), hi = max(hi, static_cast<long long>(posB));
   for (int o = 16; o > 0; o >>= 1) {
     lo = min(lo, __shfl_xor_sync(0xffffffffu, lo, o));
     hi = max(hi, __shfl_xor_sync(0xffffffffu, hi, o));
@@ -141,9 +156,11 @@ __global__ void __launch_bounds__(128) attention_flash_tc_kernel(FlashParams p) 
       const int idx = threadIdx.x + 128 * u;
       const int kk = idx / (D / 8), kc = idx % (D / 8), vk = idx % BN, vc = idx / BN;
       const int ks_ = slots[buf][kk], vs_ = slots[buf][vk];
-      kreg[u] = ks_ >= 0 ? *reinterpret_cast<const uint4*>(kbase + static_cast<int64_t>(ks_) * kv.kv_heads * D + kc * 8)
+      kreg[u] = ks_ >= 0 ? *reinterpret_cast<const uint4*>(
+                               kbase + static_cast<int64_t>(ks_) * kv.kv_heads * D + kc * 8)
                          : make_uint4(0, 0, 0, 0);
-      vreg[u] = vs_ >= 0 ? *reinterpret_cast<const uint4*>(vbase + static_cast<int64_t>(vs_) * kv.kv_heads * D + vc * 8)
+      vreg[u] = vs_ >= 0 ? *reinterpret_cast<const uint4*>(
+                               vbase + static_cast<int64_t>(vs_) * kv.kv_heads * D + vc * 8)
                          : make_uint4(0, 0, 0, 0);
     }
   };
@@ -176,7 +193,8 @@ __global__ void __launch_bounds__(128) attention_flash_tc_kernel(FlashParams p) 
 #pragma unroll
       for (int ks = 0; ks < DK; ++ks) {
         const KT* kr = &Ks[(n * 8 + g) * KP + ks * 16 + 2 * tq];
-        mma16816<KT>(s[n], qa[ks], *reinterpret_cast<const uint32_t*>(kr), *reinterpret_cast<const uint32_t*>(kr + 8));
+        mma16816<KT>(s[n], qa[ks], *reinterpret_cast<const uint32_t*>(kr),
+                     *reinterpret_cast<const uint32_t*>(kr + 8));
       }
     }
     // Scale, soft-cap and mask; row maxima over the quad that holds the row.
@@ -190,11 +208,14 @@ __global__ void __launch_bounds__(128) attention_flash_tc_kernel(FlashParams p) 
           float v = s[n][e] * a.scale;
           if (a.softcap > 0.0f) v = a.softcap * tanhf(v / a.softcap);
           s[n][e] = v;
-          if (e < 2) tmA = fmaxf(tmA, v);
-          else tmB = fmaxf(tmB, v);
+          if (e < 2)
+            tmA = fmaxf(tmA, v);
+          else
+            tmB = fmaxf(tmB, v);
         }
     } else {
-      const int pA = static_cast<int>(posA), pB = static_cast<int>(posB), fA = static_cast<int>(loA), fB = static_cast<int>(loB);
+      const int pA = static_cast<int>(posA), pB = static_cast<int>(posB),
+                fA = static_cast<int>(loA), fB = static_cast<int>(loB);
 #pragma unroll
       for (int n = 0; n < BN / 8; ++n)
 #pragma unroll
@@ -206,8 +227,10 @@ __global__ void __launch_bounds__(128) attention_flash_tc_kernel(FlashParams p) 
           if (a.softcap > 0.0f) v = a.softcap * tanhf(v / a.softcap);
           v = pos >= 0 && key >= first && key <= pos ? v : -INFINITY;
           s[n][e] = v;
-          if (rowA) tmA = fmaxf(tmA, v);
-          else tmB = fmaxf(tmB, v);
+          if (rowA)
+            tmA = fmaxf(tmA, v);
+          else
+            tmB = fmaxf(tmB, v);
         }
     }
     tmA = fmaxf(tmA, __shfl_xor_sync(0xffffffffu, tmA, 1));
@@ -215,7 +238,8 @@ __global__ void __launch_bounds__(128) attention_flash_tc_kernel(FlashParams p) 
     tmB = fmaxf(tmB, __shfl_xor_sync(0xffffffffu, tmB, 1));
     tmB = fmaxf(tmB, __shfl_xor_sync(0xffffffffu, tmB, 2));
     const float nA = fmaxf(mA, tmA), nB = fmaxf(mB, tmB);
-    const float alA = nA == -INFINITY ? 1.0f : __expf(mA - nA), alB = nB == -INFINITY ? 1.0f : __expf(mB - nB);
+    const float alA = nA == -INFINITY ? 1.0f : __expf(mA - nA),
+                alB = nB == -INFINITY ? 1.0f : __expf(mB - nB);
     float sumA = 0.0f, sumB = 0.0f;
 #pragma unroll
     for (int n = 0; n < BN / 8; ++n) {
@@ -239,12 +263,14 @@ __global__ void __launch_bounds__(128) attention_flash_tc_kernel(FlashParams p) 
     }
 #pragma unroll
     for (int j = 0; j < BN / 16; ++j) {
-      const uint32_t pa[4] = {pack2<KT>(s[2 * j][0], s[2 * j][1]), pack2<KT>(s[2 * j][2], s[2 * j][3]),
-                              pack2<KT>(s[2 * j + 1][0], s[2 * j + 1][1]), pack2<KT>(s[2 * j + 1][2], s[2 * j + 1][3])};
+      const uint32_t pa[4] = {
+          pack2<KT>(s[2 * j][0], s[2 * j][1]), pack2<KT>(s[2 * j][2], s[2 * j][3]),
+          pack2<KT>(s[2 * j + 1][0], s[2 * j + 1][1]), pack2<KT>(s[2 * j + 1][2], s[2 * j + 1][3])};
 #pragma unroll
       for (int n = 0; n < DN; ++n) {
         const KT* vr = &Vt[(n * 8 + g) * VP + j * 16 + 2 * tq];
-        mma16816<KT>(o[n], pa, *reinterpret_cast<const uint32_t*>(vr), *reinterpret_cast<const uint32_t*>(vr + 8));
+        mma16816<KT>(o[n], pa, *reinterpret_cast<const uint32_t*>(vr),
+                     *reinterpret_cast<const uint32_t*>(vr + 8));
       }
     }
   }
@@ -265,18 +291,21 @@ __global__ void __launch_bounds__(128) attention_flash_tc_kernel(FlashParams p) 
   if (rA < a.T) {
     float* y = a.out + (rA * a.Hq + h) * D;
 #pragma unroll
-    for (int n = 0; n < DN; ++n) *reinterpret_cast<float2*>(y + n * 8 + 2 * tq) = make_float2(o[n][0] * iA, o[n][1] * iA);
+    for (int n = 0; n < DN; ++n)
+      *reinterpret_cast<float2*>(y + n * 8 + 2 * tq) = make_float2(o[n][0] * iA, o[n][1] * iA);
   }
   if (rB < a.T) {
     float* y = a.out + (rB * a.Hq + h) * D;
 #pragma unroll
-    for (int n = 0; n < DN; ++n) *reinterpret_cast<float2*>(y + n * 8 + 2 * tq) = make_float2(o[n][2] * iB, o[n][3] * iB);
+    for (int n = 0; n < DN; ++n)
+      *reinterpret_cast<float2*>(y + n * 8 + 2 * tq) = make_float2(o[n][2] * iB, o[n][3] * iB);
   }
 }
 
 template <class KT, int D>
 void launch_tc(CudaBackend& be, const FlashParams& p) {
-  launch(be, attention_flash_tc_kernel<KT, D>, dim3(ceil_div(p.a.T, BM), static_cast<unsigned>(p.a.Hq)), dim3(128), 0, p);
+  launch(be, attention_flash_tc_kernel<KT, D>,
+         dim3(ceil_div(p.a.T, BM), static_cast<unsigned>(p.a.Hq)), dim3(128), 0, p);
 }
 
 }  // namespace
@@ -296,11 +325,15 @@ bool attention_flash_tc(CudaBackend& be, const AttentionArgs& a, const KvView& k
   p.err = be.device_errors();
   p.group = a.Hq / kv.kv_heads;
   if (kv.elem == FElem::BF16) {
-    if (D == 64) launch_tc<__nv_bfloat16, 64>(be, p);
-    else launch_tc<__nv_bfloat16, 128>(be, p);
+    if (D == 64)
+      launch_tc<__nv_bfloat16, 64>(be, p);
+    else
+      launch_tc<__nv_bfloat16, 128>(be, p);
   } else {
-    if (D == 64) launch_tc<__half, 64>(be, p);
-    else launch_tc<__half, 128>(be, p);
+    if (D == 64)
+      launch_tc<__half, 64>(be, p);
+    else
+      launch_tc<__half, 128>(be, p);
   }
   return true;
 }

@@ -8,7 +8,8 @@
 namespace archscope::cuda {
 
 __device__ __forceinline__ int64_t first_key(int mask, int64_t window, int64_t pos) {
-  if (mask == static_cast<int>(AttentionMask::Sliding)) return pos - window + 1 > 0 ? pos - window + 1 : 0;
+  if (mask == static_cast<int>(AttentionMask::Sliding))
+    return pos - window + 1 > 0 ? pos - window + 1 : 0;
   if (mask == static_cast<int>(AttentionMask::Chunked)) return pos / window * window;
   return 0;
 }

@@ -30,8 +30,8 @@ __global__ void attention_naive_kernel(NaiveParams p) {
   const AttentionArgs& a = p.a;
   const KvView& kv = p.kv;
   const int64_t t = blockIdx.x, h = blockIdx.y, kvh = h / p.group, dqk = kv.qk_dim, dv = kv.v_dim;
-  float* qs = sm;          // [dqk]
-  float* sc = sm + dqk;    // [visible keys]
+  float* qs = sm;        // [dqk]
+  float* sc = sm + dqk;  // [visible keys]
   const int64_t pos = a.qpos[t];
   float* y = a.out + (t * a.Hq + h) * dv;
   if (pos < 0 || pos >= kv.length) {
@@ -72,7 +72,8 @@ __global__ void attention_naive_kernel(NaiveParams p) {
     for (int64_t j = 0; j < n; ++j) {
       if (sc[j] == 0.0f) continue;
       const int64_t slot = kv_slot(kv, lo + j, p.err);
-      if (slot >= 0) acc = fmaf(sc[j], load_elem(kv.v, kv.elem, (slot * kv.kv_heads + kvh) * dv + d), acc);
+      if (slot >= 0)
+        acc = fmaf(sc[j], load_elem(kv.v, kv.elem, (slot * kv.kv_heads + kvh) * dv + d), acc);
     }
     y[d] = acc * inv;
   }
@@ -86,16 +87,18 @@ void attention_naive(CudaBackend& be, const AttentionArgs& a, const KvView& kv) 
   const size_t smem = static_cast<size_t>(kv.qk_dim + span) * sizeof(float);
   if (smem > 200 * 1024)
     throw Error(ErrorKind::Unsupported, "cuda.attention",
-                "attention=naive keeps every score of a row in shared memory: at most ~50k visible keys, this "
-                "call has " + std::to_string(span));
+                "attention=naive keeps every score of a row in shared memory: at most ~50k visible "
+                "keys, this "
+                "call has " +
+                    std::to_string(span));
   NaiveParams p{};
   p.a = a;
   p.kv = kv;
   p.err = be.device_errors();
   p.group = a.Hq / kv.kv_heads;
   allow_smem(attention_naive_kernel, static_cast<unsigned>(smem));
-  launch(be, attention_naive_kernel, dim3(static_cast<unsigned>(a.T), static_cast<unsigned>(a.Hq)), dim3(128),
-         static_cast<unsigned>(smem), p);
+  launch(be, attention_naive_kernel, dim3(static_cast<unsigned>(a.T), static_cast<unsigned>(a.Hq)),
+         dim3(128), static_cast<unsigned>(smem), p);
 }
 
 }  // namespace archscope::cuda

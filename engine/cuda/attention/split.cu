@@ -23,8 +23,8 @@ constexpr int kWarps = 4;
 struct SplitParams {
   AttentionArgs a;
   KvView kv;
-  float* part;      // splits > 1: [T * Hq, splits, v_dim + 2]
-  int* counters;    // splits > 1: one per (blockIdx.x, blockIdx.y), zero between launches
+  float* part;    // splits > 1: [T * Hq, splits, v_dim + 2]
+  int* counters;  // splits > 1: one per (blockIdx.x, blockIdx.y), zero between launches
   DeviceErrors* err;
   int64_t group, head_groups, splits, gr;
 };
@@ -37,7 +37,8 @@ struct Rows {
 };
 
 template <class KT, int GR>
-__device__ __forceinline__ void scores(const KT* krow, const float* qs, int64_t dqk, int nr, float (&s)[GR]) {
+__device__ __forceinline__ void scores(const KT* krow, const float* qs, int64_t dqk, int nr,
+                                       float (&s)[GR]) {
   constexpr int E = 16 / sizeof(KT);
   const bool vec = dqk % E == 0 && reinterpret_cast<uintptr_t>(krow) % 16 == 0;
   if (vec) {
@@ -80,13 +81,14 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
   const AttentionArgs& a = p.a;
   const KvView& kv = p.kv;
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
-  const int64_t t = blockIdx.x / p.head_groups, hg = blockIdx.x % p.head_groups, kvh = blockIdx.y, split = blockIdx.z;
+  const int64_t t = blockIdx.x / p.head_groups, hg = blockIdx.x % p.head_groups, kvh = blockIdx.y,
+                split = blockIdx.z;
   const int64_t h0 = kvh * p.group + hg * p.gr;
   const int nr = static_cast<int>(min(p.gr, p.group - hg * p.gr));
   const int64_t dqk = kv.qk_dim, dv = kv.v_dim;
   const int64_t kstr = dqk + row_pad<KT>(), vstr = dv + row_pad<KT>();
-  float* qs = sm;                  // [GR, dqk]
-  float* mbuf = sm + GR * dqk;     // [warps, GR, dv + 2]
+  float* qs = sm;               // [GR, dqk]
+  float* mbuf = sm + GR * dqk;  // [warps, GR, dv + 2]
   // STAGED: per warp [32, kstr] keys then [32, vstr] values, 16-byte aligned.
   const int64_t mb = kWarps * GR * (dv + 2) > p.splits ? kWarps * GR * (dv + 2) : p.splits;
   KT* tiles = reinterpret_cast<KT*>((reinterpret_cast<uintptr_t>(mbuf + mb) + 15) & ~uintptr_t{15});
@@ -94,7 +96,8 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
   KT* vs = ks + 32 * kstr;
   const int64_t pos = a.qpos[t];
   const bool pos_ok = pos >= 0 && pos < kv.length;
-  if (!pos_ok && threadIdx.x == 0 && split == 0 && hg == 0 && kvh == 0) report(p.err, DeviceCheck::AttentionPosition, pos, kv.length);
+  if (!pos_ok && threadIdx.x == 0 && split == 0 && hg == 0 && kvh == 0)
+    report(p.err, DeviceCheck::AttentionPosition, pos, kv.length);
   int64_t kb = 0, ke = 0;
   if (pos_ok) {
     const int64_t lo = first_key(a.mask, a.window, pos), span = pos - lo + 1;
@@ -109,7 +112,8 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
   __syncthreads();
 
   constexpr int E = 16 / sizeof(KT);
-  const bool vec = dqk % E == 0 && dv % E == 0;  // pools are 256-byte aligned: rows are then 16-byte aligned
+  const bool vec =
+      dqk % E == 0 && dv % E == 0;  // pools are 256-byte aligned: rows are then 16-byte aligned
   float m[GR], l[GR], o[GR][DVL];
 #pragma unroll
   for (int r = 0; r < GR; ++r) {
@@ -145,10 +149,13 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
             v[u] = make_uint4(0, 0, 0, 0);
             dst[u] = -1;
             if (it < total) {
-              dst[u] = is_k ? key * static_cast<int>(kstr) + ch * E : static_cast<int>(32 * kstr) + key * static_cast<int>(vstr) + ch * E;
+              dst[u] = is_k ? key * static_cast<int>(kstr) + ch * E
+                            : static_cast<int>(32 * kstr) + key * static_cast<int>(vstr) + ch * E;
               if (sk >= 0)
-                v[u] = *reinterpret_cast<const uint4*>((is_k ? kbase + static_cast<int64_t>(sk) * kslot
-                                                             : vbase + static_cast<int64_t>(sk) * vslot) + ch * E);
+                v[u] = *reinterpret_cast<const uint4*>(
+                    (is_k ? kbase + static_cast<int64_t>(sk) * kslot
+                          : vbase + static_cast<int64_t>(sk) * vslot) +
+                    ch * E);
             }
           }
 #pragma unroll
@@ -223,7 +230,8 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
 #pragma unroll
           for (int i = 0; i < DVL; ++i) {
             const int64_t d = lane + 32 * i;
-            vv[u][i] = (j0 + u < keys && sj >= 0 && d < dv) ? to_float(vbase[sj * vslot + d]) : 0.0f;
+            vv[u][i] =
+                (j0 + u < keys && sj >= 0 && d < dv) ? to_float(vbase[sj * vslot + d]) : 0.0f;
           }
         }
 #pragma unroll
@@ -231,7 +239,8 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
           const int jj = j0 + u < keys ? j0 + u : j0;
           float pj[GR];
 #pragma unroll
-          for (int r = 0; r < GR; ++r) pj[r] = j0 + u < keys ? __shfl_sync(0xffffffffu, pr[r], jj) : 0.0f;
+          for (int r = 0; r < GR; ++r)
+            pj[r] = j0 + u < keys ? __shfl_sync(0xffffffffu, pr[r], jj) : 0.0f;
 #pragma unroll
           for (int i = 0; i < DVL; ++i)
 #pragma unroll
@@ -312,7 +321,8 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
     const int64_t row = t * a.Hq + h0 + r;
     const float* base = p.part + row * p.splits * stride;
     float mx = -INFINITY;
-    for (int64_t sp = threadIdx.x; sp < p.splits; sp += blockDim.x) mx = fmaxf(mx, __ldcg(base + sp * stride + dv));
+    for (int64_t sp = threadIdx.x; sp < p.splits; sp += blockDim.x)
+      mx = fmaxf(mx, __ldcg(base + sp * stride + dv));
     const float M = block_max(mx, red);
     const float sk = a.sinks ? a.sinks[h0 + r] : -INFINITY;
     const float M2 = fmaxf(M, sk);
@@ -329,7 +339,8 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
     for (int64_t d = threadIdx.x; d < dv; d += blockDim.x) {
       float acc = 0.0f;
 #pragma unroll 8
-      for (int64_t sp = 0; sp < p.splits; ++sp) acc = fmaf(wsplit[sp], __ldcg(base + sp * stride + d), acc);
+      for (int64_t sp = 0; sp < p.splits; ++sp)
+        acc = fmaf(wsplit[sp], __ldcg(base + sp * stride + d), acc);
       a.out[row * dv + d] = acc * inv;
     }
     __syncthreads();  // wsplit is rewritten for the next row
@@ -345,22 +356,32 @@ void launch_split(CudaBackend& be, const SplitParams& p, dim3 grid, unsigned sme
 constexpr unsigned kMaxStagedSmem = 160 * 1024;
 
 template <class KT>
-void launch_split_typed(CudaBackend& be, SplitParams& p, int dvl, dim3 grid, int64_t dqk, int64_t dv) {
+void launch_split_typed(CudaBackend& be, SplitParams& p, int dvl, dim3 grid, int64_t dqk,
+                        int64_t dv) {
   auto smem_for = [&](int gr, bool staged) {
-    const int64_t tiles = staged ? kWarps * 32 * (dqk + dv + 2 * row_pad<KT>()) * static_cast<int64_t>(sizeof(KT)) : 0;
-    const int64_t mb = std::max<int64_t>(kWarps * gr * (dv + 2), p.splits);  // warp merge or split weights
-    return static_cast<unsigned>((gr * dqk + mb) * static_cast<int64_t>(sizeof(float)) + tiles + 16);
+    const int64_t tiles =
+        staged ? kWarps * 32 * (dqk + dv + 2 * row_pad<KT>()) * static_cast<int64_t>(sizeof(KT))
+               : 0;
+    const int64_t mb =
+        std::max<int64_t>(kWarps * gr * (dv + 2), p.splits);  // warp merge or split weights
+    return static_cast<unsigned>((gr * dqk + mb) * static_cast<int64_t>(sizeof(float)) + tiles +
+                                 16);
   };
   switch (dvl) {
-    case 2: return launch_split<KT, 2, true>(be, p, grid, smem_for(Rows<2>::GR, true));
+    case 2:
+      return launch_split<KT, 2, true>(be, p, grid, smem_for(Rows<2>::GR, true));
     case 4:
-      if (smem_for(Rows<4>::GR, true) <= kMaxStagedSmem) return launch_split<KT, 4, true>(be, p, grid, smem_for(Rows<4>::GR, true));
+      if (smem_for(Rows<4>::GR, true) <= kMaxStagedSmem)
+        return launch_split<KT, 4, true>(be, p, grid, smem_for(Rows<4>::GR, true));
       return launch_split<KT, 4, false>(be, p, grid, smem_for(Rows<4>::GR, false));
     case 8:
-      if (smem_for(Rows<8>::GR, true) <= kMaxStagedSmem) return launch_split<KT, 8, true>(be, p, grid, smem_for(Rows<8>::GR, true));
+      if (smem_for(Rows<8>::GR, true) <= kMaxStagedSmem)
+        return launch_split<KT, 8, true>(be, p, grid, smem_for(Rows<8>::GR, true));
       return launch_split<KT, 8, false>(be, p, grid, smem_for(Rows<8>::GR, false));
-    case 16: return launch_split<KT, 16, false>(be, p, grid, smem_for(1, false));
-    default: return launch_split<KT, 32, false>(be, p, grid, smem_for(1, false));
+    case 16:
+      return launch_split<KT, 16, false>(be, p, grid, smem_for(1, false));
+    default:
+      return launch_split<KT, 32, false>(be, p, grid, smem_for(1, false));
   }
 }
 
@@ -386,8 +407,9 @@ void attention_split(CudaBackend& be, const AttentionArgs& a, const KvView& kv) 
   if (a.mask != static_cast<int>(AttentionMask::Causal)) span = std::min(span, a.window);
   const int64_t blocks = a.T * p.head_groups * kv.kv_heads;
   const int64_t want = (2 * be.sm_count() + blocks - 1) / blocks;
-  p.splits = blocks < 2 * be.sm_count() ? std::max<int64_t>(1, std::min<int64_t>((span + 127) / 128, 1024))
-                                        : std::max<int64_t>(1, std::min<int64_t>({want, span / 128, 64}));
+  p.splits = blocks < 2 * be.sm_count()
+                 ? std::max<int64_t>(1, std::min<int64_t>((span + 127) / 128, 1024))
+                 : std::max<int64_t>(1, std::min<int64_t>({want, span / 128, 64}));
   std::shared_ptr<Buffer> part;
   if (p.splits > 1) {
     part = be.scratch(static_cast<size_t>(a.T * a.Hq * p.splits * (dv + 2)) * sizeof(float));
@@ -397,9 +419,15 @@ void attention_split(CudaBackend& be, const AttentionArgs& a, const KvView& kv) 
   const dim3 grid(static_cast<unsigned>(a.T * p.head_groups), static_cast<unsigned>(kv.kv_heads),
                   static_cast<unsigned>(p.splits));
   switch (kv.elem) {
-    case FElem::BF16: launch_split_typed<__nv_bfloat16>(be, p, dvl, grid, dqk, dv); break;
-    case FElem::F16: launch_split_typed<__half>(be, p, dvl, grid, dqk, dv); break;
-    default: launch_split_typed<float>(be, p, dvl, grid, dqk, dv); break;
+    case FElem::BF16:
+      launch_split_typed<__nv_bfloat16>(be, p, dvl, grid, dqk, dv);
+      break;
+    case FElem::F16:
+      launch_split_typed<__half>(be, p, dvl, grid, dqk, dv);
+      break;
+    default:
+      launch_split_typed<float>(be, p, dvl, grid, dqk, dv);
+      break;
   }
 }
 

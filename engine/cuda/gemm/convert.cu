@@ -1,5 +1,4 @@
 #include "cuda/gemm/convert.hpp"
-
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/elementwise.cuh"
 #include "cuda/kernels/launch.cuh"
@@ -52,7 +51,7 @@ __global__ void rows_to_f16_kernel(F16Params p) {
   // 2^e with m / 2^e in [2^13, 2^14): scaled values stay below 2^14 < 65504.
   int e = 0;
   if (m > 0.0f && isfinite(m)) {
-    frexpf(m, &e);  // m = f * 2^e, f in [0.5, 1)
+    frexpf(m, &e);                    // m = f * 2^e, f in [0.5, 1)
     e = max(-100, min(100, e - 14));  // tiny rows: a bounded scale-up, never an infinite one
   }
   const float inv = ldexpf(1.0f, -e);
@@ -70,7 +69,8 @@ struct ScaleParams {
 __global__ void scale_rows_kernel(ScaleParams p) {
   kernel_prologue();
   const int64_t n = p.T * p.N, stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
-  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) {
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n;
+       i += stride) {
     const float v = p.y[i] * p.scales[i / p.N];
     p.y[i] = p.bias ? v + p.bias[i % p.N] : v;
   }
@@ -83,12 +83,14 @@ void convert_to_bf16(CudaBackend& be, const float* x, void* out, int64_t n) {
   launch(be, to_bf16_kernel, dim3(elementwise_grid(n / 4 + 1, be.sm_count())), dim3(256), 0, p);
 }
 
-void convert_rows_to_f16(CudaBackend& be, const float* x, void* out, float* scales, int64_t T, int64_t K) {
+void convert_rows_to_f16(CudaBackend& be, const float* x, void* out, float* scales, int64_t T,
+                         int64_t K) {
   F16Params p{x, static_cast<__half*>(out), scales, K};
   launch(be, rows_to_f16_kernel, dim3(static_cast<unsigned>(T)), dim3(256), 0, p);
 }
 
-void scale_rows_add_bias(CudaBackend& be, float* y, const float* scales, const float* bias, int64_t T, int64_t N) {
+void scale_rows_add_bias(CudaBackend& be, float* y, const float* scales, const float* bias,
+                         int64_t T, int64_t N) {
   ScaleParams p{y, scales, bias, T, N};
   launch(be, scale_rows_kernel, dim3(elementwise_grid(T * N, be.sm_count())), dim3(256), 0, p);
 }

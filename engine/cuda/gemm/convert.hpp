@@ -13,8 +13,10 @@ class CudaBackend;
 
 void convert_to_bf16(CudaBackend& be, const float* x, void* out, int64_t n);
 // out: T x K fp16, scales: T floats (the factor the GEMM rows must be multiplied by).
-void convert_rows_to_f16(CudaBackend& be, const float* x, void* out, float* scales, int64_t T, int64_t K);
+void convert_rows_to_f16(CudaBackend& be, const float* x, void* out, float* scales, int64_t T,
+                         int64_t K);
 // y[t, :] = y[t, :] * scales[t] (+ bias).
-void scale_rows_add_bias(CudaBackend& be, float* y, const float* scales, const float* bias, int64_t T, int64_t N);
+void scale_rows_add_bias(CudaBackend& be, float* y, const float* scales, const float* bias,
+                         int64_t T, int64_t N);
 
 }  // namespace archscope::cuda

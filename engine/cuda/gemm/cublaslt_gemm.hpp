@@ -28,8 +28,8 @@ class LtGemm {
 
   // a: x as `type` [T, K] row-major, b: w as `type` [N, K] row-major, out fp32 [T, N].
   // Returns false when cuBLASLt has no algorithm for the shape (the caller falls back).
-  bool matmul(cudaDataType_t type, const void* x, const void* w, const float* bias, float* out, int64_t T,
-              int64_t N, int64_t K);
+  bool matmul(cudaDataType_t type, const void* x, const void* w, const float* bias, float* out,
+              int64_t T, int64_t N, int64_t K);
 
  private:
   struct Plan {
@@ -39,8 +39,8 @@ class LtGemm {
     bool ok = false;
   };
   using Key = std::tuple<int, int64_t, int64_t, int64_t, bool, int, int, int, int>;
-  Plan& plan(cudaDataType_t type, int64_t T, int64_t N, int64_t K, bool bias, int align_x, int align_w,
-             int align_out, int align_bias);
+  Plan& plan(cudaDataType_t type, int64_t T, int64_t N, int64_t K, bool bias, int align_x,
+             int align_w, int align_out, int align_bias);
 
   CudaBackend& backend_;
   cublasLtHandle_t handle_ = nullptr;

@@ -1,20 +1,20 @@
-#include "cuda/gemm/gemv.hpp"
-
 #include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <type_traits>
 
+#include "cuda/gemm/gemv.hpp"
 #include "cuda/kernels/common.cuh"
-#include "cuda/kernels/weight_chunk.cuh"
 #include "cuda/kernels/launch.cuh"
+#include "cuda/kernels/weight_chunk.cuh"
 
 namespace archscope::cuda {
 
 namespace {
 
 constexpr int kWarps = 8;
-constexpr int kUnroll = 8;  // 16-byte weight loads in flight per lane per pass (a 2048-wide bf16 row)
+constexpr int kUnroll =
+    8;  // 16-byte weight loads in flight per lane per pass (a 2048-wide bf16 row)
 
 struct GemvParams {
   const float* x;
@@ -37,7 +37,8 @@ __global__ void __launch_bounds__(kWarps * 32) gemv_vec_kernel(GemvParams p) {
   __shared__ float partial[kWarps][TT];
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, ks = p.ks, slice = warp % ks;
   const int64_t n = static_cast<int64_t>(blockIdx.x) * (kWarps / ks) + warp / ks;
-  const uint4* wrow = reinterpret_cast<const uint4*>(static_cast<const W*>(p.w) + (n < p.N ? n : 0) * p.K);
+  const uint4* wrow =
+      reinterpret_cast<const uint4*>(static_cast<const W*>(p.w) + (n < p.N ? n : 0) * p.K);
   const int64_t chunks = p.K / E;
   // While the previous kernel drains (programmatic dependent launch), pull the lines of this
   // warp's first pass into L2: L2 is the coherence point, so this can never serve stale data, and
@@ -138,7 +139,8 @@ bool x_in_smem() {
 template <class W>
 void launch_typed(CudaBackend& be, const GemvArgs& a) {
   constexpr int E = 16 / sizeof(W);
-  const bool vec = a.K % E == 0 && reinterpret_cast<uintptr_t>(a.w) % 16 == 0 && reinterpret_cast<uintptr_t>(a.x) % 16 == 0;
+  const bool vec = a.K % E == 0 && reinterpret_cast<uintptr_t>(a.w) % 16 == 0 &&
+                   reinterpret_cast<uintptr_t>(a.x) % 16 == 0;
   // Warps per row: enough that each streams at most kUnroll chunks per lane (one round of loads).
   const int64_t chunks = a.K / E;
   int ks = 1;
@@ -170,11 +172,16 @@ void launch_typed(CudaBackend& be, const GemvArgs& a) {
         if (tt == 3) allow_smem(gemv_vec_kernel<W, 8>, 96 * 1024);
       }
     }
-    if (!vec) launch(be, gemv_scalar_kernel<W>, grid, block, 0, p);
-    else if (p.T == 1) launch(be, gemv_vec_kernel<W, 1>, grid, block, smem, p);
-    else if (p.T == 2) launch(be, gemv_vec_kernel<W, 2>, grid, block, smem, p);
-    else if (p.T <= 4) launch(be, gemv_vec_kernel<W, 4>, grid, block, smem, p);
-    else launch(be, gemv_vec_kernel<W, 8>, grid, block, smem, p);
+    if (!vec)
+      launch(be, gemv_scalar_kernel<W>, grid, block, 0, p);
+    else if (p.T == 1)
+      launch(be, gemv_vec_kernel<W, 1>, grid, block, smem, p);
+    else if (p.T == 2)
+      launch(be, gemv_vec_kernel<W, 2>, grid, block, smem, p);
+    else if (p.T <= 4)
+      launch(be, gemv_vec_kernel<W, 4>, grid, block, smem, p);
+    else
+      launch(be, gemv_vec_kernel<W, 8>, grid, block, smem, p);
   }
 }
 
@@ -183,9 +190,12 @@ void launch_typed(CudaBackend& be, const GemvArgs& a) {
 void launch_gemv(CudaBackend& be, const GemvArgs& a) {
   if (a.T == 0 || a.N == 0) return;
   switch (a.we) {
-    case FElem::BF16: return launch_typed<__nv_bfloat16>(be, a);
-    case FElem::F16: return launch_typed<__half>(be, a);
-    default: return launch_typed<float>(be, a);
+    case FElem::BF16:
+      return launch_typed<__nv_bfloat16>(be, a);
+    case FElem::F16:
+      return launch_typed<__half>(be, a);
+    default:
+      return launch_typed<float>(be, a);
   }
 }
 

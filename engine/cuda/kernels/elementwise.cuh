@@ -9,7 +9,8 @@ namespace archscope::cuda {
 
 inline unsigned elementwise_grid(int64_t n, int sms) {
   const int64_t blocks = (n + 255) / 256;
-  return static_cast<unsigned>(std::max<int64_t>(1, std::min<int64_t>(blocks, static_cast<int64_t>(sms) * 8)));
+  return static_cast<unsigned>(
+      std::max<int64_t>(1, std::min<int64_t>(blocks, static_cast<int64_t>(sms) * 8)));
 }
 
 }  // namespace archscope::cuda

@@ -26,7 +26,9 @@ void launch(CudaBackend& be, void (*f)(P), dim3 grid, dim3 block, unsigned smem,
 // Raises a kernel's dynamic shared memory limit once (needed above 48 KiB).
 template <class P>
 void allow_smem(void (*f)(P), unsigned bytes) {
-  if (bytes > 48 * 1024) cudaFuncSetAttribute(reinterpret_cast<const void*>(f), cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes));
+  if (bytes > 48 * 1024)
+    cudaFuncSetAttribute(reinterpret_cast<const void*>(f),
+                         cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes));
 }
 
 }  // namespace archscope::cuda

@@ -22,12 +22,18 @@ __device__ __forceinline__ void fma_chunk<float>(const uint4& raw, const float* 
   acc = fmaf(__uint_as_float(raw.w), xv.w, acc);
 }
 
-__device__ __forceinline__ float lo_bf16(uint32_t u) { return __uint_as_float(u << 16); }
-__device__ __forceinline__ float hi_bf16(uint32_t u) { return __uint_as_float(u & 0xffff0000u); }
+__device__ __forceinline__ float lo_bf16(uint32_t u) {
+  return __uint_as_float(u << 16);
+}
+__device__ __forceinline__ float hi_bf16(uint32_t u) {
+  return __uint_as_float(u & 0xffff0000u);
+}
 
 template <>
-__device__ __forceinline__ void fma_chunk<__nv_bfloat16>(const uint4& raw, const float* xk, float& acc) {
-  const float4 a = *reinterpret_cast<const float4*>(xk), b = *reinterpret_cast<const float4*>(xk + 4);
+__device__ __forceinline__ void fma_chunk<__nv_bfloat16>(const uint4& raw, const float* xk,
+                                                         float& acc) {
+  const float4 a = *reinterpret_cast<const float4*>(xk),
+               b = *reinterpret_cast<const float4*>(xk + 4);
   acc = fmaf(lo_bf16(raw.x), a.x, acc);
   acc = fmaf(hi_bf16(raw.x), a.y, acc);
   acc = fmaf(lo_bf16(raw.y), a.z, acc);
@@ -40,9 +46,11 @@ __device__ __forceinline__ void fma_chunk<__nv_bfloat16>(const uint4& raw, const
 
 template <>
 __device__ __forceinline__ void fma_chunk<__half>(const uint4& raw, const float* xk, float& acc) {
-  const float4 a = *reinterpret_cast<const float4*>(xk), b = *reinterpret_cast<const float4*>(xk + 4);
+  const float4 a = *reinterpret_cast<const float4*>(xk),
+               b = *reinterpret_cast<const float4*>(xk + 4);
   const __half2* h = reinterpret_cast<const __half2*>(&raw);
-  const float2 h0 = __half22float2(h[0]), h1 = __half22float2(h[1]), h2 = __half22float2(h[2]), h3 = __half22float2(h[3]);
+  const float2 h0 = __half22float2(h[0]), h1 = __half22float2(h[1]), h2 = __half22float2(h[2]),
+               h3 = __half22float2(h[3]);
   acc = fmaf(h0.x, a.x, acc);
   acc = fmaf(h0.y, a.y, acc);
   acc = fmaf(h1.x, a.z, acc);
@@ -56,8 +64,8 @@ __device__ __forceinline__ void fma_chunk<__half>(const uint4& raw, const float*
 __device__ __forceinline__ uint4 load_stream(const uint4* p) {
   uint4 v;
   asm("ld.global.nc.L1::no_allocate.v4.u32 {%0, %1, %2, %3}, [%4];"
-               : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
-               : "l"(p));
+      : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
+      : "l"(p));
   return v;
 }
 

@@ -10,12 +10,14 @@ namespace archscope::cuda {
 
 namespace {
 constexpr size_t kAlign = 256;
-constexpr size_t kSmallLimit = 1 << 20;     // requests up to 1 MiB share 2 MiB segments
+constexpr size_t kSmallLimit = 1 << 20;  // requests up to 1 MiB share 2 MiB segments
 constexpr size_t kSmallSegment = 2 << 20;
-constexpr size_t kLargeGranule = 2 << 20;   // large segments are whole 2 MiB pages
-constexpr size_t kMidSegment = 20 << 20;    // requests of 1..10 MiB share 20 MiB segments
+constexpr size_t kLargeGranule = 2 << 20;  // large segments are whole 2 MiB pages
+constexpr size_t kMidSegment = 20 << 20;   // requests of 1..10 MiB share 20 MiB segments
 
-size_t round_up(size_t n, size_t m) { return (n + m - 1) / m * m; }
+size_t round_up(size_t n, size_t m) {
+  return (n + m - 1) / m * m;
+}
 }  // namespace
 
 DevicePool::DevicePool(std::function<void()> drain) : drain_(std::move(drain)) {}
@@ -48,8 +50,9 @@ DevicePool::Block* DevicePool::new_segment(size_t size, bool small) {
       cudaMemGetInfo(&free_b, &total_b);
       throw Error(ErrorKind::Resource, "cuda.alloc",
                   "cannot allocate " + std::to_string(size) + " bytes of device memory (" +
-                      std::to_string(free_b >> 20) + " MiB free of " + std::to_string(total_b >> 20) +
-                      " MiB; pool holds " + std::to_string(stats_.reserved_bytes >> 20) + " MiB)");
+                      std::to_string(free_b >> 20) + " MiB free of " +
+                      std::to_string(total_b >> 20) + " MiB; pool holds " +
+                      std::to_string(stats_.reserved_bytes >> 20) + " MiB)");
     }
   }
   auto* b = new Block;
@@ -77,7 +80,9 @@ void* DevicePool::allocate(size_t bytes) {
     b = *it;
     set.erase(it);
   } else {
-    const size_t seg = small ? kSmallSegment : size < (10u << 20) ? kMidSegment : round_up(size, kLargeGranule);
+    const size_t seg = small                ? kSmallSegment
+                       : size < (10u << 20) ? kMidSegment
+                                            : round_up(size, kLargeGranule);
     b = new_segment(seg, small);
   }
   // Split off the remainder when it is worth keeping (any for small blocks, >= 1 MiB for large).
@@ -97,7 +102,8 @@ void* DevicePool::allocate(size_t bytes) {
   b->free = false;
   live_[b->ptr] = b;
   stats_.in_use_bytes += b->size;
-  if (stats_.in_use_bytes > stats_.peak_in_use_bytes) stats_.peak_in_use_bytes = stats_.in_use_bytes;
+  if (stats_.in_use_bytes > stats_.peak_in_use_bytes)
+    stats_.peak_in_use_bytes = stats_.in_use_bytes;
   return b->ptr;
 }
 

@@ -18,15 +18,26 @@ struct ActivationParams {
 __global__ void activation_kernel(ActivationParams p) {
   kernel_prologue();
   const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
-  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < p.n; i += stride) {
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < p.n;
+       i += stride) {
     const float v = p.x[i];
     float y = v;
     switch (static_cast<Activation>(p.kind)) {
-      case Activation::GeluTanh: y = gelu_tanh(v); break;
-      case Activation::GeluExact: y = gelu_exact(v); break;
-      case Activation::Relu: y = relu(v); break;
-      case Activation::Silu: y = silu(v); break;
-      case Activation::Sigmoid: y = sigmoid(v); break;
+      case Activation::GeluTanh:
+        y = gelu_tanh(v);
+        break;
+      case Activation::GeluExact:
+        y = gelu_exact(v);
+        break;
+      case Activation::Relu:
+        y = relu(v);
+        break;
+      case Activation::Silu:
+        y = silu(v);
+        break;
+      case Activation::Sigmoid:
+        y = sigmoid(v);
+        break;
     }
     p.out[i] = y;
   }

@@ -22,11 +22,14 @@ __global__ void add_kernel(AddParams p) {
   const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
   const int64_t i0 = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   const bool vec = (reinterpret_cast<uintptr_t>(p.a) | reinterpret_cast<uintptr_t>(p.b) |
-                    reinterpret_cast<uintptr_t>(p.out)) % 16 == 0;
+                    reinterpret_cast<uintptr_t>(p.out)) %
+                       16 ==
+                   0;
   if (vec) {
     const int64_t n4 = p.n / 4;
     for (int64_t i = i0; i < n4; i += stride) {
-      const float4 x = reinterpret_cast<const float4*>(p.a)[i], y = reinterpret_cast<const float4*>(p.b)[i];
+      const float4 x = reinterpret_cast<const float4*>(p.a)[i],
+                   y = reinterpret_cast<const float4*>(p.b)[i];
       reinterpret_cast<float4*>(p.out)[i] = make_float4(x.x + p.scale * y.x, x.y + p.scale * y.y,
                                                         x.z + p.scale * y.z, x.w + p.scale * y.w);
     }
@@ -45,11 +48,13 @@ void CudaBackend::add(Stream& s, const Tensor& a, const Tensor& b, float scale, 
   p.b = in_f32(b, op, "b");
   p.out = out_f32(out, op, "out");
   require_f(a.numel() == b.numel() && a.numel() == out.numel(), op, [&] {
-    return "sizes differ: " + shape_string(a.shape()) + ", " + shape_string(b.shape()) + ", " + shape_string(out.shape());
+    return "sizes differ: " + shape_string(a.shape()) + ", " + shape_string(b.shape()) + ", " +
+           shape_string(out.shape());
   });
   p.n = a.numel();
   p.scale = scale;
-  launch(be, add_kernel, dim3(std::max(1u, std::min(ceil_div(p.n / 4 + 1, 256), 4096u))), dim3(256), 0, p);
+  launch(be, add_kernel, dim3(std::max(1u, std::min(ceil_div(p.n / 4 + 1, 256), 4096u))), dim3(256),
+         0, p);
 }
 
 }  // namespace archscope::cuda

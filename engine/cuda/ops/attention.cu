@@ -17,8 +17,9 @@
 
 namespace archscope::cuda {
 
-void CudaBackend::attention(Stream& s, const Tensor& q, const Tensor& q_positions, const KvBlocks& kv,
-                            const Tensor& sinks, Tensor& out, const AttentionParams& ap) {
+void CudaBackend::attention(Stream& s, const Tensor& q, const Tensor& q_positions,
+                            const KvBlocks& kv, const Tensor& sinks, Tensor& out,
+                            const AttentionParams& ap) {
   const char* op = "attention";
   CudaBackend& be = cuda_of(*this, s, op);
   AttentionArgs a;
@@ -43,7 +44,8 @@ void CudaBackend::attention(Stream& s, const Tensor& q, const Tensor& q_position
     a.sinks = in_f32(sinks, op, "sinks");
     check_shape(sinks, {a.Hq}, op, "sinks");
   }
-  require(ap.mask == AttentionMask::Causal || ap.window > 0, op, "sliding/chunked attention needs window > 0");
+  require(ap.mask == AttentionMask::Causal || ap.window > 0, op,
+          "sliding/chunked attention needs window > 0");
   check_no_overlap(out, q, op, "out must not overlap q");
   if (a.T == 0) return;
   a.mask = static_cast<int>(ap.mask);

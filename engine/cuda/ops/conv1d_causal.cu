@@ -22,7 +22,8 @@ struct ConvParams {
   FElem we;
 };
 
-__device__ __forceinline__ float conv_input(const ConvParams& p, const float* st, int64_t c, int64_t j) {
+__device__ __forceinline__ float conv_input(const ConvParams& p, const float* st, int64_t c,
+                                            int64_t j) {
   return j < p.K - 1 ? st[j] : p.x[(j - (p.K - 1)) * p.C + c];
 }
 
@@ -33,15 +34,16 @@ __global__ void conv1d_causal_kernel(ConvParams p) {
   float* st = p.state + c * (p.K - 1);
   for (int64_t t = 0; t < p.T; ++t) {
     float acc = p.bias ? p.bias[c] : 0.0f;
-    for (int64_t i = 0; i < p.K; ++i) acc += load_elem(p.w, p.we, c * p.K + i) * conv_input(p, st, c, t + i);
+    for (int64_t i = 0; i < p.K; ++i)
+      acc += load_elem(p.w, p.we, c * p.K + i) * conv_input(p, st, c, t + i);
     p.out[t * p.C + c] = p.silu_after ? silu(acc) : acc;
   }
   for (int64_t i = 0; i < p.K - 1; ++i) st[i] = conv_input(p, st, c, p.T + i);
 }
 }  // namespace
 
-void CudaBackend::conv1d_causal(Stream& s, const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& state,
-                                bool silu_after, Tensor& out) {
+void CudaBackend::conv1d_causal(Stream& s, const Tensor& x, const Tensor& weight,
+                                const Tensor& bias, Tensor& state, bool silu_after, Tensor& out) {
   const char* op = "conv1d_causal";
   CudaBackend& be = cuda_of(*this, s, op);
   ConvParams p{};

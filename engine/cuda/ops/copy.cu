@@ -10,10 +10,12 @@ void CudaBackend::copy(Stream& s, const Tensor& src, Tensor& dst) {
   CudaBackend& be = cuda_of(*this, s, op);
   check_owned(src, op, "src");
   check_owned(dst, op, "dst");
-  require_f(src.elem() == dst.elem(), op,
-            [&] { return std::string("src is ") + to_string(src.elem()) + ", dst " + to_string(dst.elem()); });
-  require_f(src.numel() == dst.numel(), op,
-            [&] { return "sizes differ: " + shape_string(src.shape()) + " vs " + shape_string(dst.shape()); });
+  require_f(src.elem() == dst.elem(), op, [&] {
+    return std::string("src is ") + to_string(src.elem()) + ", dst " + to_string(dst.elem());
+  });
+  require_f(src.numel() == dst.numel(), op, [&] {
+    return "sizes differ: " + shape_string(src.shape()) + " vs " + shape_string(dst.shape());
+  });
   const bool same = src.buffer() == dst.buffer() && src.byte_offset() == dst.byte_offset();
   if (same || src.bytes() == 0) return;
   check_no_overlap(dst, src, op, "dst overlaps src");

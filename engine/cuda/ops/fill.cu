@@ -22,7 +22,9 @@ __global__ void fill_kernel(FillParams p) {
   kernel_prologue();
   const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
   uint32_t* y = static_cast<uint32_t*>(p.out);
-  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < p.n; i += stride) y[i] = p.bits;
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < p.n;
+       i += stride)
+    y[i] = p.bits;
 }
 }  // namespace
 
@@ -32,7 +34,8 @@ void CudaBackend::fill(Stream& s, Tensor& out, float value) {
   check_owned(out, op, "out");
   FillParams p{};
   if (out.elem() == Elem::I32) {
-    require(std::nearbyint(value) == value && value >= static_cast<float>(std::numeric_limits<int32_t>::min()) &&
+    require(std::nearbyint(value) == value &&
+                value >= static_cast<float>(std::numeric_limits<int32_t>::min()) &&
                 value <= static_cast<float>(std::numeric_limits<int32_t>::max()) - 128.0f,
             op, "value is not an int32 for an I32 tensor");
     const int32_t v = static_cast<int32_t>(value);

@@ -30,15 +30,17 @@ struct DeltaParams {
 };
 
 // torch.nn.functional.softplus with beta 1, threshold 20.
-__device__ __forceinline__ float softplus(float x) { return x > 20.0f ? x : log1pf(expf(x)); }
+__device__ __forceinline__ float softplus(float x) {
+  return x > 20.0f ? x : log1pf(expf(x));
+}
 
 __global__ void gated_delta_kernel(DeltaParams p) {
   kernel_prologue();
   extern __shared__ float sm[];
   const int64_t h = blockIdx.x, dk = p.dk, dv = p.dv;
-  float* S = sm;               // [dk, dv]
-  float* qn = S + dk * dv;     // [dk]
-  float* kn = qn + dk;         // [dk]
+  float* S = sm;            // [dk, dv]
+  float* qn = S + dk * dv;  // [dk]
+  float* kn = qn + dk;      // [dk]
   __shared__ float red[32];
   float* Sg = p.state + h * dk * dv;
   for (int64_t i = threadIdx.x; i < dk * dv; i += blockDim.x) S[i] = Sg[i];
@@ -86,8 +88,9 @@ __global__ void gated_delta_kernel(DeltaParams p) {
 }
 }  // namespace
 
-void CudaBackend::gated_delta(Stream& s, const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& a,
-                              const Tensor& b, const Tensor& a_log, const Tensor& dt_bias, Tensor& state, Tensor& out) {
+void CudaBackend::gated_delta(Stream& s, const Tensor& q, const Tensor& k, const Tensor& v,
+                              const Tensor& a, const Tensor& b, const Tensor& a_log,
+                              const Tensor& dt_bias, Tensor& state, Tensor& out) {
   const char* op = "gated_delta";
   CudaBackend& be = cuda_of(*this, s, op);
   DeltaParams p{};
@@ -116,11 +119,13 @@ void CudaBackend::gated_delta(Stream& s, const Tensor& q, const Tensor& k, const
   check_shape(out, {p.T, p.Hv, p.dv}, op, "out");
   const size_t smem = static_cast<size_t>(p.dk * p.dv + 2 * p.dk) * sizeof(float);
   if (smem > 220 * 1024 || p.dv > 1024)
-    throw Error(ErrorKind::Unsupported, "cuda.gated_delta", "state of " + std::to_string(p.dk) + " x " +
-                                                                std::to_string(p.dv) + " does not fit one block");
+    throw Error(ErrorKind::Unsupported, "cuda.gated_delta",
+                "state of " + std::to_string(p.dk) + " x " + std::to_string(p.dv) +
+                    " does not fit one block");
   allow_smem(gated_delta_kernel, static_cast<unsigned>(smem));
   const unsigned threads = static_cast<unsigned>(std::max<int64_t>(32, (p.dv + 31) / 32 * 32));
-  launch(be, gated_delta_kernel, dim3(static_cast<unsigned>(p.Hv)), dim3(threads), static_cast<unsigned>(smem), p);
+  launch(be, gated_delta_kernel, dim3(static_cast<unsigned>(p.Hv)), dim3(threads),
+         static_cast<unsigned>(smem), p);
 }
 
 }  // namespace archscope::cuda

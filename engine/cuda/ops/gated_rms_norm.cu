@@ -35,8 +35,8 @@ __global__ void gated_rms_norm_kernel(GatedNormParams p) {
 }
 }  // namespace
 
-void CudaBackend::gated_rms_norm(Stream& s, const Tensor& x, const Tensor& z, const Tensor& weight, float eps,
-                                 int64_t width, Tensor& out) {
+void CudaBackend::gated_rms_norm(Stream& s, const Tensor& x, const Tensor& z, const Tensor& weight,
+                                 float eps, int64_t width, Tensor& out) {
   const char* op = "gated_rms_norm";
   CudaBackend& be = cuda_of(*this, s, op);
   GatedNormParams p{};
@@ -48,13 +48,15 @@ void CudaBackend::gated_rms_norm(Stream& s, const Tensor& x, const Tensor& z, co
   require(z.numel() == x.numel() && out.numel() == x.numel(), op, "x, z and out sizes differ");
   require(weight.numel() == width, op, "weight must have width elements");
   require(out.buffer() != x.buffer() || out.byte_offset() == x.byte_offset() ||
-              out.byte_offset() >= x.byte_offset() + x.bytes() || x.byte_offset() >= out.byte_offset() + out.bytes(),
+              out.byte_offset() >= x.byte_offset() + x.bytes() ||
+              x.byte_offset() >= out.byte_offset() + out.bytes(),
           op, "out must be x or not overlap it");
   p.w = dptr(weight);
   p.we = felem(weight.elem());
   p.width = width;
   p.eps = eps;
-  launch(be, gated_rms_norm_kernel, dim3(static_cast<unsigned>(x.numel() / width)), dim3(norm_block(width)), 0, p);
+  launch(be, gated_rms_norm_kernel, dim3(static_cast<unsigned>(x.numel() / width)),
+         dim3(norm_block(width)), 0, p);
 }
 
 }  // namespace archscope::cuda

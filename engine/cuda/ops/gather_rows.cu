@@ -22,7 +22,8 @@ __global__ void gather_rows_kernel(GatherParams p) {
     if (threadIdx.x == 0) report(p.err, DeviceCheck::GatherRow, r, p.n);
     return;
   }
-  for (int64_t c = threadIdx.x; c < p.width; c += blockDim.x) p.out[i * p.width + c] = p.x[r * p.width + c];
+  for (int64_t c = threadIdx.x; c < p.width; c += blockDim.x)
+    p.out[i * p.width + c] = p.x[r * p.width + c];
 }
 }  // namespace
 
@@ -38,7 +39,8 @@ void CudaBackend::gather_rows(Stream& s, const Tensor& x, const Tensor& rows, Te
   const int64_t r = rows.dim(0);
   p.width = p.n == 0 ? 0 : x.numel() / p.n;
   require_f(out.numel() == r * p.width && (out.rank() == 0 || out.dim(0) == r), op, [&] {
-    return "out " + shape_string(out.shape()) + " does not hold " + std::to_string(r) + " rows of " + std::to_string(p.width);
+    return "out " + shape_string(out.shape()) + " does not hold " + std::to_string(r) +
+           " rows of " + std::to_string(p.width);
   });
   // Distinct buffers only: a row copied onto a row another block still reads would race.
   check_no_overlap(out, x, op, "out must not overlap x");

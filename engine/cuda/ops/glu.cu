@@ -21,21 +21,28 @@ struct GluKernelParams {
 __global__ void glu_kernel(GluKernelParams p) {
   kernel_prologue();
   const int64_t n = p.T * p.F, stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
-  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) {
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n;
+       i += stride) {
     const int64_t t = i / p.F, f = i % p.F;
     const float* row = p.x + t * 2 * p.F;
     float g = p.interleaved ? row[2 * f] : row[f];
     float u = p.interleaved ? row[2 * f + 1] : row[p.F + f];
     float y;
     switch (static_cast<GluKind>(p.kind)) {
-      case GluKind::GeGluTanh: y = gelu_tanh(g) * u; break;
-      case GluKind::GeGluExact: y = gelu_exact(g) * u; break;
+      case GluKind::GeGluTanh:
+        y = gelu_tanh(g) * u;
+        break;
+      case GluKind::GeGluExact:
+        y = gelu_exact(g) * u;
+        break;
       case GluKind::SwiGluClamped:
         g = fminf(g, p.limit);
         u = fminf(fmaxf(u, -p.limit), p.limit);
         y = (u + 1.0f) * (g * sigmoid(g * p.alpha));
         break;
-      default: y = silu(g) * u; break;
+      default:
+        y = silu(g) * u;
+        break;
     }
     p.out[i] = y;
   }

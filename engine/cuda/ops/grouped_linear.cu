@@ -31,7 +31,8 @@ __global__ void __launch_bounds__(kWarps * 32) grouped_linear_kernel(GroupedPara
   kernel_prologue();
   __shared__ int expert[kRows];
   const int lane = threadIdx.x & 31;
-  const int64_t r0 = static_cast<int64_t>(blockIdx.y) * kRows, n = static_cast<int64_t>(blockIdx.x) * kWarps + (threadIdx.x >> 5);
+  const int64_t r0 = static_cast<int64_t>(blockIdx.y) * kRows,
+                n = static_cast<int64_t>(blockIdx.x) * kWarps + (threadIdx.x >> 5);
   if (threadIdx.x < kRows) {
     const int64_t r = r0 + threadIdx.x;
     int e = -1;
@@ -39,11 +40,15 @@ __global__ void __launch_bounds__(kWarps * 32) grouped_linear_kernel(GroupedPara
       int64_t lo = 0, hi = p.E;  // the last e with offsets[e] <= r, then check r < offsets[e + 1]
       while (hi - lo > 1) {
         const int64_t mid = (lo + hi) / 2;
-        if (p.offsets[mid] <= r) lo = mid;
-        else hi = mid;
+        if (p.offsets[mid] <= r)
+          lo = mid;
+        else
+          hi = mid;
       }
-      if (p.offsets[lo] <= r && r < p.offsets[lo + 1]) e = static_cast<int>(lo);
-      else report(p.err, DeviceCheck::GroupOffsets, r, p.R);
+      if (p.offsets[lo] <= r && r < p.offsets[lo + 1])
+        e = static_cast<int>(lo);
+      else
+        report(p.err, DeviceCheck::GroupOffsets, r, p.R);
     }
     expert[threadIdx.x] = e;
   }
@@ -82,21 +87,24 @@ __global__ void __launch_bounds__(kWarps * 32) grouped_linear_kernel(GroupedPara
   for (int j = 0; j < kRows; ++j) {
     const float v = warp_sum(acc[j]);
     if (lane == 0 && expert[j] >= 0)
-      p.out[(r0 + j) * p.N + n] = v + (p.bias ? p.bias[static_cast<int64_t>(expert[j]) * p.N + n] : 0.0f);
+      p.out[(r0 + j) * p.N + n] =
+          v + (p.bias ? p.bias[static_cast<int64_t>(expert[j]) * p.N + n] : 0.0f);
   }
 }
 
 template <class W>
 void launch_grouped(CudaBackend& be, const GroupedParams& p, bool vec) {
   const dim3 grid(ceil_div(p.N, kWarps), ceil_div(p.R, kRows)), block(kWarps * 32);
-  if (vec) launch(be, grouped_linear_kernel<W, true>, grid, block, 0, p);
-  else launch(be, grouped_linear_kernel<W, false>, grid, block, 0, p);
+  if (vec)
+    launch(be, grouped_linear_kernel<W, true>, grid, block, 0, p);
+  else
+    launch(be, grouped_linear_kernel<W, false>, grid, block, 0, p);
 }
 
 }  // namespace
 
-void CudaBackend::grouped_linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& offsets,
-                                 Tensor& out) {
+void CudaBackend::grouped_linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias,
+                                 const Tensor& offsets, Tensor& out) {
   const char* op = "grouped_linear";
   CudaBackend& be = cuda_of(*this, s, op);
   GroupedParams p{};
@@ -107,7 +115,9 @@ void CudaBackend::grouped_linear(Stream& s, const Tensor& x, const Tensor& w, co
   p.K = x.dim(1);
   p.E = w.dim(0);
   p.N = w.dim(1);
-  require_f(w.dim(2) == p.K, op, [&] { return "w " + shape_string(w.shape()) + " does not match x " + shape_string(x.shape()); });
+  require_f(w.dim(2) == p.K, op, [&] {
+    return "w " + shape_string(w.shape()) + " does not match x " + shape_string(x.shape());
+  });
   p.out = out_f32(out, op, "out");
   check_shape(out, {p.R, p.N}, op, "out");
   if (bias.defined()) {
@@ -121,12 +131,16 @@ void CudaBackend::grouped_linear(Stream& s, const Tensor& x, const Tensor& w, co
   p.w = dptr(w);
   p.err = be.device_errors();
   const size_t wb = static_cast<size_t>(elem_bits(w.elem()) / 8);
-  const bool vec = p.K % static_cast<int64_t>(16 / wb) == 0 && reinterpret_cast<uintptr_t>(p.w) % 16 == 0 &&
+  const bool vec = p.K % static_cast<int64_t>(16 / wb) == 0 &&
+                   reinterpret_cast<uintptr_t>(p.w) % 16 == 0 &&
                    reinterpret_cast<uintptr_t>(p.x) % 16 == 0;
   switch (w.elem()) {
-    case Elem::BF16: return launch_grouped<__nv_bfloat16>(be, p, vec);
-    case Elem::F16: return launch_grouped<__half>(be, p, vec);
-    default: return launch_grouped<float>(be, p, vec);
+    case Elem::BF16:
+      return launch_grouped<__nv_bfloat16>(be, p, vec);
+    case Elem::F16:
+      return launch_grouped<__half>(be, p, vec);
+    default:
+      return launch_grouped<float>(be, p, vec);
   }
 }
 

@@ -25,11 +25,13 @@ __global__ void index_add_kernel(IndexAddParams p) {
     return;
   }
   const float f = p.weight ? p.weight[r] : 1.0f;
-  for (int64_t i = threadIdx.x; i < p.W; i += blockDim.x) atomicAdd(p.out + dst * p.W + i, f * p.src[r * p.W + i]);
+  for (int64_t i = threadIdx.x; i < p.W; i += blockDim.x)
+    atomicAdd(p.out + dst * p.W + i, f * p.src[r * p.W + i]);
 }
 }  // namespace
 
-void CudaBackend::index_add(Stream& s, const Tensor& src, const Tensor& index, const Tensor& weight, Tensor& out) {
+void CudaBackend::index_add(Stream& s, const Tensor& src, const Tensor& index, const Tensor& weight,
+                            Tensor& out) {
   const char* op = "index_add";
   CudaBackend& be = cuda_of(*this, s, op);
   IndexAddParams p{};
@@ -41,7 +43,8 @@ void CudaBackend::index_add(Stream& s, const Tensor& src, const Tensor& index, c
   p.W = src.dim(1);
   p.N = out.dim(0);
   require_f(out.dim(1) == p.W, op, [&] {
-    return "out " + shape_string(out.shape()) + " and src " + shape_string(src.shape()) + " differ in width";
+    return "out " + shape_string(out.shape()) + " and src " + shape_string(src.shape()) +
+           " differ in width";
   });
   check_shape(index, {R}, op, "index");
   if (weight.defined()) {

@@ -24,19 +24,23 @@ __global__ void kv_store_kernel(KvStoreParams p) {
   kernel_prologue();
   const int64_t kw = p.kv.kv_heads * p.kv.qk_dim, vw = p.kv.kv_heads * p.kv.v_dim, row = kw + vw;
   const int64_t n = p.T * row, stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
-  for (int64_t j = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; j < n; j += stride) {
+  for (int64_t j = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; j < n;
+       j += stride) {
     const int64_t t = j / row, c = j % row;
     const int64_t slot = kv_slot(p.kv, p.pos[t], p.err);
     if (slot < 0) continue;
     // A token's heads are contiguous in the pool: element c of its k (or v) row.
-    if (c < kw) store_elem(const_cast<void*>(p.kv.k), p.kv.elem, slot * kw + c, p.k_new[t * kw + c]);
-    else store_elem(const_cast<void*>(p.kv.v), p.kv.elem, slot * vw + (c - kw), p.v_new[t * vw + (c - kw)]);
+    if (c < kw)
+      store_elem(const_cast<void*>(p.kv.k), p.kv.elem, slot * kw + c, p.k_new[t * kw + c]);
+    else
+      store_elem(const_cast<void*>(p.kv.v), p.kv.elem, slot * vw + (c - kw),
+                 p.v_new[t * vw + (c - kw)]);
   }
 }
 }  // namespace
 
-void CudaBackend::kv_store(Stream& s, const Tensor& k_new, const Tensor& v_new, const Tensor& positions,
-                           const KvBlocks& kv) {
+void CudaBackend::kv_store(Stream& s, const Tensor& k_new, const Tensor& v_new,
+                           const Tensor& positions, const KvBlocks& kv) {
   const char* op = "kv_store";
   CudaBackend& be = cuda_of(*this, s, op);
   KvStoreParams p{};

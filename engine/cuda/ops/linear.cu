@@ -21,14 +21,17 @@ namespace {
 constexpr int64_t kGemvMaxRows = 8;
 }
 
-void CudaBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& out) {
+void CudaBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias,
+                         Tensor& out) {
   const char* op = "linear";
   CudaBackend& be = cuda_of(*this, s, op);
   const float* xp = in_f32(x, op, "x");
   check_float(w, op, "w");
   require(x.rank() == 2 && w.rank() == 2, op, "x and w must be 2-D");
   const int64_t T = x.dim(0), K = x.dim(1), N = w.dim(0);
-  require_f(w.dim(1) == K, op, [&] { return "w " + shape_string(w.shape()) + " does not match x " + shape_string(x.shape()); });
+  require_f(w.dim(1) == K, op, [&] {
+    return "w " + shape_string(w.shape()) + " does not match x " + shape_string(x.shape());
+  });
   float* yp = out_f32(out, op, "out");
   check_shape(out, {T, N}, op, "out");
   const float* bp = nullptr;
@@ -49,7 +52,8 @@ void CudaBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tens
   g.K = K;
   g.we = felem(w.elem());
   const LinearKernel choice = kernels().linear;
-  const bool use_gemv = choice == LinearKernel::Gemv || (choice == LinearKernel::Auto && T <= kGemvMaxRows) || K == 0;
+  const bool use_gemv =
+      choice == LinearKernel::Gemv || (choice == LinearKernel::Auto && T <= kGemvMaxRows) || K == 0;
   if (use_gemv) return launch_gemv(be, g);
 
   if (w.elem() == Elem::F32) {
@@ -66,7 +70,8 @@ void CudaBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tens
   auto sc = scratch(static_cast<size_t>(T) * sizeof(float));
   float* scales = static_cast<float*>(sc->handle());
   convert_rows_to_f16(be, xp, xs->handle(), scales, T, K);
-  if (!gemm().matmul(CUDA_R_16F, xs->handle(), g.w, nullptr, yp, T, N, K)) return launch_gemv(be, g);
+  if (!gemm().matmul(CUDA_R_16F, xs->handle(), g.w, nullptr, yp, T, N, K))
+    return launch_gemv(be, g);
   scale_rows_add_bias(be, yp, scales, bp, T, N);
 }
 

@@ -29,7 +29,8 @@ __global__ void moe_count_kernel(CountParams p) {
   for (int64_t i = threadIdx.x; i < p.n; i += blockDim.x) {
     const int32_t id = p.ids[i];
     c += id == e;
-    if (e == 0 && (id < 0 || id >= p.experts)) report(p.err, DeviceCheck::GroupExpert, id, p.experts);
+    if (e == 0 && (id < 0 || id >= p.experts))
+      report(p.err, DeviceCheck::GroupExpert, id, p.experts);
   }
   c = block_sum(c, red);
   if (threadIdx.x == 0) p.counts[e] = c;
@@ -82,8 +83,8 @@ __global__ void moe_place_kernel(PlaceParams p) {
 
 }  // namespace
 
-void CudaBackend::moe_group(Stream& s, const Tensor& ids, const Tensor& weights, int64_t experts, Tensor& token_of,
-                            Tensor& weight_of, Tensor& offsets) {
+void CudaBackend::moe_group(Stream& s, const Tensor& ids, const Tensor& weights, int64_t experts,
+                            Tensor& token_of, Tensor& weight_of, Tensor& offsets) {
   const char* op = "moe_group";
   CudaBackend& be = cuda_of(*this, s, op);
   const int32_t* idp = in_i32(ids, op, "ids");

@@ -56,18 +56,21 @@ __global__ void norm_kernel(NormKernelParams p) {
 }
 }  // namespace
 
-unsigned norm_block(int64_t width) { return width >= 2048 ? 512 : width >= 256 ? 256 : static_cast<unsigned>((width + 31) / 32 * 32); }
+unsigned norm_block(int64_t width) {
+  return width >= 2048 ? 512 : width >= 256 ? 256 : static_cast<unsigned>((width + 31) / 32 * 32);
+}
 
-void CudaBackend::norm(Stream& s, const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& out,
-                       const NormParams& np) {
+void CudaBackend::norm(Stream& s, const Tensor& x, const Tensor& weight, const Tensor& bias,
+                       Tensor& out, const NormParams& np) {
   const char* op = "norm";
   CudaBackend& be = cuda_of(*this, s, op);
   NormKernelParams p{};
   p.x = in_f32(x, op, "x");
   p.out = out_f32(out, op, "out");
   const int64_t W = np.width;
-  require_f(W > 0 && x.numel() % W == 0, op,
-            [&] { return "width " + std::to_string(W) + " does not divide " + shape_string(x.shape()); });
+  require_f(W > 0 && x.numel() % W == 0, op, [&] {
+    return "width " + std::to_string(W) + " does not divide " + shape_string(x.shape());
+  });
   require(out.numel() == x.numel(), op, "out size differs from x");
   const bool need_w = np.op == NormOp::RmsPlusOne || np.op == NormOp::Layer;
   require(!need_w || weight.defined(), op, "this norm needs a weight");
@@ -88,7 +91,8 @@ void CudaBackend::norm(Stream& s, const Tensor& x, const Tensor& weight, const T
   // Rows are disjoint and each element is read and written by one thread, but a partial overlap
   // (out shifted against x) would let one row's writes reach another's reads.
   require(out.buffer() != x.buffer() || out.byte_offset() == x.byte_offset() ||
-              out.byte_offset() >= x.byte_offset() + x.bytes() || x.byte_offset() >= out.byte_offset() + out.bytes(),
+              out.byte_offset() >= x.byte_offset() + x.bytes() ||
+              x.byte_offset() >= out.byte_offset() + out.bytes(),
           op, "out must be x or not overlap it");
   p.width = W;
   p.eps = np.eps;

@@ -23,7 +23,8 @@ struct RopeParams {
 __global__ void rope_kernel(RopeParams p) {
   kernel_prologue();
   const int64_t n = p.T * p.H * p.half, stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
-  for (int64_t j = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; j < n; j += stride) {
+  for (int64_t j = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; j < n;
+       j += stride) {
     const int64_t i = j % p.half, r = j / p.half, t = r / p.H;
     const int64_t pos = p.pos[t];
     if (pos < 0 || pos >= p.P) {
@@ -41,8 +42,8 @@ __global__ void rope_kernel(RopeParams p) {
 }
 }  // namespace
 
-void CudaBackend::rope(Stream& s, Tensor& x, const Tensor& positions, const Tensor& cos, const Tensor& sin,
-                       const RopeApplyParams& rp) {
+void CudaBackend::rope(Stream& s, Tensor& x, const Tensor& positions, const Tensor& cos,
+                       const Tensor& sin, const RopeApplyParams& rp) {
   const char* op = "rope";
   CudaBackend& be = cuda_of(*this, s, op);
   RopeParams p{};
@@ -51,8 +52,9 @@ void CudaBackend::rope(Stream& s, Tensor& x, const Tensor& positions, const Tens
   p.cos = in_f32(cos, op, "cos");
   p.sin = in_f32(sin, op, "sin");
   require(x.rank() == 3 && x.dim(2) == rp.head_dim, op, "x must be [T, heads, head_dim]");
-  require(rp.rot_dim > 0 && rp.rot_dim % 2 == 0 && rp.rot_offset >= 0 && rp.rot_offset + rp.rot_dim <= rp.head_dim, op,
-          "rotated span outside the head");
+  require(rp.rot_dim > 0 && rp.rot_dim % 2 == 0 && rp.rot_offset >= 0 &&
+              rp.rot_offset + rp.rot_dim <= rp.head_dim,
+          op, "rotated span outside the head");
   p.T = x.dim(0);
   p.H = x.dim(1);
   p.half = rp.rot_dim / 2;
@@ -64,7 +66,8 @@ void CudaBackend::rope(Stream& s, Tensor& x, const Tensor& positions, const Tens
   p.rot_offset = rp.rot_offset;
   p.interleaved = rp.interleaved;
   p.err = be.device_errors();
-  launch(be, rope_kernel, dim3(elementwise_grid(p.T * p.H * p.half, be.sm_count())), dim3(256), 0, p);
+  launch(be, rope_kernel, dim3(elementwise_grid(p.T * p.H * p.half, be.sm_count())), dim3(256), 0,
+         p);
 }
 
 }  // namespace archscope::cuda

@@ -29,15 +29,18 @@ struct RouterKernelParams {
 };
 
 // (value, id) order of the selection: higher value first, then lower id.
-__device__ __forceinline__ bool better(float v, int i, float bv, int bi) { return v > bv || (v == bv && i < bi); }
+__device__ __forceinline__ bool better(float v, int i, float bv, int bi) {
+  return v > bv || (v == bv && i < bi);
+}
 
 __global__ void router_kernel(RouterKernelParams p) {
   kernel_prologue();
   extern __shared__ float sm[];
-  float* score = sm;           // [E]
-  float* choice = sm + p.E;    // [E]; selected or ineligible experts are set to -inf... tracked apart:
+  float* score = sm;  // [E]
+  float* choice =
+      sm + p.E;  // [E]; selected or ineligible experts are set to -inf... tracked apart:
   int* state = reinterpret_cast<int*>(sm + 2 * p.E);  // [E]: 1 eligible, 0 not, -1 taken
-  int* order = state + p.E;    // [K]
+  int* order = state + p.E;                           // [K]
   __shared__ float red[32];
   const int64_t t = blockIdx.x;
   const float* l = p.logits + t * p.E;
@@ -141,8 +144,8 @@ __global__ void router_kernel(RouterKernelParams p) {
 }
 }  // namespace
 
-void CudaBackend::router(Stream& s, const Tensor& logits, const Tensor& bias, Tensor& ids, Tensor& weights,
-                         const RouterParams& rp) {
+void CudaBackend::router(Stream& s, const Tensor& logits, const Tensor& bias, Tensor& ids,
+                         Tensor& weights, const RouterParams& rp) {
   const char* op = "router";
   CudaBackend& be = cuda_of(*this, s, op);
   RouterKernelParams p{};
@@ -160,18 +163,25 @@ void CudaBackend::router(Stream& s, const Tensor& logits, const Tensor& bias, Te
     check_shape(bias, {p.E}, op, "bias");
   }
   require(rp.groups >= 1 && p.E % rp.groups == 0, op, "groups must divide the experts");
-  require(rp.top_groups >= 1 && rp.top_groups <= rp.groups, op, "top_groups must be in [1, groups]");
-  require(p.K >= 1 && p.K <= rp.top_groups * (p.E / rp.groups), op, "top_k exceeds the eligible experts");
-  if (rp.groups > 64) throw Error(ErrorKind::Unsupported, "cuda.router", "more than 64 expert groups");
-  const size_t smem = static_cast<size_t>(p.E) * (2 * sizeof(float) + sizeof(int)) + static_cast<size_t>(p.K) * sizeof(int);
-  if (smem > 200 * 1024) throw Error(ErrorKind::Unsupported, "cuda.router", "too many experts for one block's shared memory");
+  require(rp.top_groups >= 1 && rp.top_groups <= rp.groups, op,
+          "top_groups must be in [1, groups]");
+  require(p.K >= 1 && p.K <= rp.top_groups * (p.E / rp.groups), op,
+          "top_k exceeds the eligible experts");
+  if (rp.groups > 64)
+    throw Error(ErrorKind::Unsupported, "cuda.router", "more than 64 expert groups");
+  const size_t smem = static_cast<size_t>(p.E) * (2 * sizeof(float) + sizeof(int)) +
+                      static_cast<size_t>(p.K) * sizeof(int);
+  if (smem > 200 * 1024)
+    throw Error(ErrorKind::Unsupported, "cuda.router",
+                "too many experts for one block's shared memory");
   p.groups = rp.groups;
   p.top_groups = rp.top_groups;
   p.sigmoid_score = rp.score == RouterScore::Sigmoid;
   p.renormalize = rp.renormalize;
   p.routed_scaling = rp.routed_scaling;
   allow_smem(router_kernel, static_cast<unsigned>(smem));
-  launch(be, router_kernel, dim3(static_cast<unsigned>(T)), dim3(kRouterThreads), static_cast<unsigned>(smem), p);
+  launch(be, router_kernel, dim3(static_cast<unsigned>(T)), dim3(kRouterThreads),
+         static_cast<unsigned>(smem), p);
 }
 
 }  // namespace archscope::cuda

@@ -19,21 +19,24 @@ struct ScaleParams {
 __global__ void scale_kernel(ScaleParams p) {
   kernel_prologue();
   const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
-  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < p.n; i += stride) {
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < p.n;
+       i += stride) {
     const float f = p.row_scale ? p.scale * p.row_scale[i / p.width] : p.scale;
     p.out[i] = f * p.x[i];
   }
 }
 }  // namespace
 
-void CudaBackend::scale(Stream& s, const Tensor& x, float scale, const Tensor& row_scale, Tensor& out) {
+void CudaBackend::scale(Stream& s, const Tensor& x, float scale, const Tensor& row_scale,
+                        Tensor& out) {
   const char* op = "scale";
   CudaBackend& be = cuda_of(*this, s, op);
   ScaleParams p{};
   p.x = in_f32(x, op, "x");
   p.out = out_f32(out, op, "out");
-  require_f(out.shape() == x.shape(), op,
-            [&] { return "out " + shape_string(out.shape()) + " differs from x " + shape_string(x.shape()); });
+  require_f(out.shape() == x.shape(), op, [&] {
+    return "out " + shape_string(out.shape()) + " differs from x " + shape_string(x.shape());
+  });
   p.n = x.numel();
   p.width = 1;
   if (row_scale.defined()) {

@@ -20,7 +20,8 @@ struct GateParams {
 __global__ void sigmoid_gate_kernel(GateParams p) {
   kernel_prologue();
   const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
-  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < p.n; i += stride)
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < p.n;
+       i += stride)
     p.out[i] = p.x[i] * sigmoid(p.per_row ? p.gate[i / p.width] : p.gate[i]);
 }
 }  // namespace
@@ -32,7 +33,8 @@ void CudaBackend::sigmoid_gate(Stream& s, const Tensor& x, const Tensor& gate, T
   p.x = in_f32(x, op, "x");
   p.gate = in_f32(gate, op, "gate");
   p.out = out_f32(out, op, "out");
-  require(x.rank() == 2 && gate.rank() == 2 && gate.dim(0) == x.dim(0) && (gate.dim(1) == x.dim(1) || gate.dim(1) == 1),
+  require(x.rank() == 2 && gate.rank() == 2 && gate.dim(0) == x.dim(0) &&
+              (gate.dim(1) == x.dim(1) || gate.dim(1) == 1),
           op, "gate must be [T, W] or [T, 1] for x [T, W]");
   require(out.numel() == x.numel(), op, "out size differs from x");
   p.n = x.numel();

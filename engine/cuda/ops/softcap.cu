@@ -18,7 +18,8 @@ struct SoftcapParams {
 __global__ void softcap_kernel(SoftcapParams p) {
   kernel_prologue();
   const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
-  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < p.n; i += stride)
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < p.n;
+       i += stride)
     p.out[i] = p.cap > 0.0f ? p.cap * tanhf(p.scale * p.x[i] / p.cap) : p.scale * p.x[i];
 }
 }  // namespace

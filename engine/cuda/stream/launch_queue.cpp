@@ -18,12 +18,14 @@ void check(const char* what, cudaError_t e) {
 bool same_params(const LaunchRecord& a, const LaunchRecord& b) {
   switch (a.kind) {
     case LaunchRecord::Kind::Kernel:
-      return a.func == b.func && a.grid.x == b.grid.x && a.grid.y == b.grid.y && a.grid.z == b.grid.z &&
-             a.block.x == b.block.x && a.block.y == b.block.y && a.block.z == b.block.z && a.smem == b.smem &&
-             a.param_bytes == b.param_bytes && std::memcmp(a.params, b.params, a.param_bytes) == 0;
+      return a.func == b.func && a.grid.x == b.grid.x && a.grid.y == b.grid.y &&
+             a.grid.z == b.grid.z && a.block.x == b.block.x && a.block.y == b.block.y &&
+             a.block.z == b.block.z && a.smem == b.smem && a.param_bytes == b.param_bytes &&
+             std::memcmp(a.params, b.params, a.param_bytes) == 0;
     case LaunchRecord::Kind::Copy:
       return a.dst == b.dst && a.src == b.src && a.bytes == b.bytes && a.copy_kind == b.copy_kind;
-    case LaunchRecord::Kind::Event: return a.event == b.event;
+    case LaunchRecord::Kind::Event:
+      return a.event == b.event;
   }
   return false;
 }
@@ -62,7 +64,9 @@ void LaunchQueue::destroy(Graph& g) {
   g.graph = nullptr;
 }
 
-LaunchRecord& LaunchQueue::next() { return pending_[count_]; }
+LaunchRecord& LaunchQueue::next() {
+  return pending_[count_];
+}
 
 void LaunchQueue::pushed() {
   ++count_;
@@ -183,9 +187,12 @@ std::unique_ptr<LaunchQueue::Graph> LaunchQueue::build_graph(const LaunchRecord*
         break;
       }
       case LaunchRecord::Kind::Copy:
-        e = cudaGraphAddMemcpyNode1D(&node, g->graph, &prev, ndeps, x.dst, x.src, x.bytes, x.copy_kind);
+        e = cudaGraphAddMemcpyNode1D(&node, g->graph, &prev, ndeps, x.dst, x.src, x.bytes,
+                                     x.copy_kind);
         break;
-      case LaunchRecord::Kind::Event: e = cudaGraphAddEventRecordNode(&node, g->graph, &prev, ndeps, x.event); break;
+      case LaunchRecord::Kind::Event:
+        e = cudaGraphAddEventRecordNode(&node, g->graph, &prev, ndeps, x.event);
+        break;
     }
     if (e == cudaSuccess && programmatic) {
       cudaGraphEdgeData edge{};
@@ -225,9 +232,12 @@ bool LaunchQueue::launch_graph(Graph& g, const LaunchRecord* r, size_t n) {
         break;
       }
       case LaunchRecord::Kind::Copy:
-        e = cudaGraphExecMemcpyNodeSetParams1D(g.exec, g.nodes[i], r[i].dst, r[i].src, r[i].bytes, r[i].copy_kind);
+        e = cudaGraphExecMemcpyNodeSetParams1D(g.exec, g.nodes[i], r[i].dst, r[i].src, r[i].bytes,
+                                               r[i].copy_kind);
         break;
-      case LaunchRecord::Kind::Event: e = cudaGraphExecEventRecordNodeSetEvent(g.exec, g.nodes[i], r[i].event); break;
+      case LaunchRecord::Kind::Event:
+        e = cudaGraphExecEventRecordNodeSetEvent(g.exec, g.nodes[i], r[i].event);
+        break;
     }
     if (e != cudaSuccess) {
       cudaGetLastError();
@@ -255,7 +265,8 @@ void LaunchQueue::launch_segment() {
   auto it = graphs_.find(key);
   if (it != graphs_.end()) {
     Graph& g = *it->second;
-    if (g.last.size() == n && g.pdl == options_.pdl && same_structure(g.last.data(), r, n) && launch_graph(g, r, n))
+    if (g.last.size() == n && g.pdl == options_.pdl && same_structure(g.last.data(), r, n) &&
+        launch_graph(g, r, n))
       return;
     destroy(g);
     graphs_.erase(it);

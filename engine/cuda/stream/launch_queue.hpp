@@ -122,7 +122,8 @@ class LaunchQueue {
   std::vector<LaunchRecord> pending_;
   size_t count_ = 0;
   uint64_t segment_ = 0;
-  bool prev_kernel_ = false;  // the last eager launch was one of our kernels (pdl may follow)  // index of the next segment since the last step boundary
+  bool prev_kernel_ = false;  // the last eager launch was one of our kernels (pdl may follow)  //
+                              // index of the next segment since the last step boundary
   std::unordered_map<uint64_t, std::unique_ptr<Graph>> graphs_;
   std::unordered_map<uint64_t, int> seen_;
   QueueStats stats_;
