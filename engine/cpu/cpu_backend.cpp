@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "cpu/check.hpp"
+#include "cpu/simd/target_override.hpp"
 
 namespace archscope::cpu {
 
@@ -56,7 +57,9 @@ class CpuTimer final : public Timer {
 
 Backend& CpuStream::backend() const { return backend_; }
 
-CpuBackend::CpuBackend(int threads) : pool_(threads), stream_(*this) {}
+CpuBackend::CpuBackend(int threads) : pool_(threads), stream_(*this) {
+  apply_cpu_target_override();  // ARCHSCOPE_CPU_TARGET, before any kernel is dispatched
+}
 
 Tensor CpuBackend::alloc(Elem elem, Shape shape) {
   Tensor probe(nullptr, elem, shape);  // validates dims and gives the byte count

@@ -1,7 +1,8 @@
-// Shared by kv_store and attention: validates a KvBlocks view once and maps a token position of the
-// sequence to its slot in the block pools.
+// Shared by kv_store and attention: maps a token position of the sequence to its slot in the block
+// pools of a KvBlocks view whose contract (backend/op_contracts.hpp) and ownership are checked.
 #pragma once
 
+#include "backend/op_contracts.hpp"
 #include "backend/op_params.hpp"
 
 namespace archscope::cpu {
@@ -15,7 +16,9 @@ struct KvLayout {
   Elem k_elem = Elem::F32, v_elem = Elem::F32;
 
   // Element offset of (position, kv head) in the k / v pool.
-  int64_t slot(int64_t pos) const { return static_cast<int64_t>(table[pos / block_size]) * block_size + pos % block_size; }
+  int64_t slot(int64_t pos) const {
+    return static_cast<int64_t>(table[pos / block_size]) * block_size + pos % block_size;
+  }
   char* k_row(int64_t pos, int64_t head) const {
     return k + static_cast<size_t>((slot(pos) * kv_heads + head) * qk_dim) * k_elem_bytes;
   }
@@ -24,7 +27,7 @@ struct KvLayout {
   }
 };
 
-// Checks shapes, element types and every block-table entry that covers positions [0, upto).
-KvLayout kv_layout(const KvBlocks& kv, int64_t upto, const char* op);
+// Checks every block-table entry that covers positions [0, upto) and returns the host layout.
+KvLayout kv_layout(const KvBlocks& kv, const contract::KvDims& d, int64_t upto, const char* op);
 
 }  // namespace archscope::cpu

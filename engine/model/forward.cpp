@@ -98,7 +98,8 @@ Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batc
   const int64_t d = config_.d_model;
   Tensor h = st.alloc({st.rows, d});
   {
-    OpScope op(st, -1, "embedding");
+    // Learned positions (GPT-2) are added by the same op: it runs the plan's "positions" too.
+    OpScope op(st, -1, "embedding", weights_.positions.defined() ? "positions" : nullptr);
     backend_.embedding(s, id_t, weights_.embedding, static_cast<float>(config_.embedding_scale), st.positions,
                        weights_.positions, h);
   }

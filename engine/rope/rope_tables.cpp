@@ -23,11 +23,11 @@ std::vector<double> default_inv_freq(double theta, int64_t dim) {
 }
 
 // Llama 3.1: keep high frequencies, divide low ones by factor, blend in between by wavelength.
-// Llama 4 Scout ships low_freq_factor == high_freq_factor: no blend band then (transformers'
-// blend divides by zero, but its mask selects the blend only at a wavelength exactly equal to
-// both bounds, which no frequency of a real head dim hits; such a one is kept unchanged here).
 void apply_llama3(std::vector<double>& f, const RopeScaling& s) {
   if (s.original_max_position <= 0) invalid("scaling.original_max_position", "llama3 needs the original context");
+  // low == high (Llama 4 Maverick: 1 and 1) leaves no band to blend: every frequency is kept or
+  // divided, as transformers' _compute_llama3_parameters does (its blend is never selected).
+  if (s.high_freq_factor < s.low_freq_factor) invalid("scaling.high_freq_factor", "must not be below low_freq_factor");
   const double old_len = static_cast<double>(s.original_max_position);
   const double low_wavelen = old_len / s.low_freq_factor;
   const double high_wavelen = old_len / s.high_freq_factor;
@@ -38,7 +38,7 @@ void apply_llama3(std::vector<double>& f, const RopeScaling& s) {
       v /= s.factor;
       continue;
     }
-    if (s.high_freq_factor == s.low_freq_factor) continue;
+    if (s.high_freq_factor == s.low_freq_factor) continue;  // wavelen == the one boundary: kept
     const double smooth = (old_len / wavelen - s.low_freq_factor) / (s.high_freq_factor - s.low_freq_factor);
     v = (1.0 - smooth) * v / s.factor + smooth * v;
   }

@@ -18,9 +18,11 @@ namespace {
 constexpr int kPid = 1;
 constexpr int kStepsTid = 0;
 
-// Layer -1 (prologue) is track 1, so tracks sort in execution order.
+// Layer -1 (prologue) is track 1, so tracks sort in execution order; the steps' `other` spans
+// (time outside every op) get a track of their own after the last layer.
+constexpr int kOtherTid = 1 << 20;
 int layer_tid(int32_t layer) {
-  return layer + 2;
+  return layer == kStepLayer ? kOtherTid : layer + 2;
 }
 
 double us(int64_t ns) {
@@ -38,6 +40,7 @@ std::optional<int64_t> config_layers(const std::string& config_json) {
 }
 
 std::string track_name(int32_t layer, std::optional<int64_t> n_layers) {
+  if (layer == kStepLayer) return "outside ops";
   if (layer < 0) return "prologue";
   if (n_layers && layer == *n_layers) return "epilogue";
   return "layer " + std::to_string(layer);

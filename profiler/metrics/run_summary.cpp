@@ -18,7 +18,7 @@ void add_span(PhaseTimes& t, const SpanRecord& s) {
   t.span_ns += s.duration_ns;
   t.flops += s.flops;
   t.bytes += s.bytes;
-  t.layer_ns[s.layer] += s.duration_ns;
+  if (!is_other(s)) t.layer_ns[s.layer] += s.duration_ns;  // `other` belongs to no layer
   t.kind_ns[s.kind] += s.duration_ns;
 }
 

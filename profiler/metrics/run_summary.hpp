@@ -32,8 +32,8 @@ struct PhaseTimes {
   uint64_t bytes = 0;
   double gflop_per_s = 0;  // flops / span_ns: the phase's achieved rate over op time
   double gb_per_s = 0;
-  std::map<int32_t, int64_t> layer_ns;     // layer -1: prologue, n_layers: epilogue
-  std::map<std::string, int64_t> kind_ns;  // by OpKind name ("matmul", "attention", ...)
+  std::map<int32_t, int64_t> layer_ns;     // layer -1: prologue, n_layers: epilogue; no `other`
+  std::map<std::string, int64_t> kind_ns;  // by OpKind name ("matmul", "attention", ...), "other"
 };
 
 // Where a NaN/Inf first appeared: the earliest (step, layer) whose ActivationRecord is not

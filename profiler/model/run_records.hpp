@@ -53,6 +53,15 @@ struct SpanRecord {
   uint64_t bytes = 0;  // predicted bytes read + written
 };
 
+// The span that accounts for a step's time outside every op span: the host work between ops and
+// the profiler's own checks. One per step (when spans are recorded), so a step's spans sum to its
+// wall time. It belongs to no layer (layer kStepLayer; per-layer views leave it out, per-kind views
+// show it as kind "other"), has no FLOPs or bytes, starts at the step's start and lasts the sum of
+// the step's gaps, which lie between the op spans.
+inline constexpr int32_t kStepLayer = -2;
+inline constexpr const char* kOtherOp = "other";
+inline bool is_other(const SpanRecord& s) { return s.layer == kStepLayer && s.op == kOtherOp; }
+
 // One prefill or decode step, with the KV-cache sample taken at its end.
 struct StepRecord {
   int64_t step = 0;

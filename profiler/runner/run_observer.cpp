@@ -17,7 +17,7 @@ void RunObserver::begin_step(Stream& s) {
 }
 
 void RunObserver::end_step(Stream& s) {
-  if (options_.spans) op_clock_.mark(s);
+  if (options_.spans) step_end_mark_ = op_clock_.mark(s);
   step_clock_.mark(s);
 }
 
@@ -29,11 +29,13 @@ StepObservation RunObserver::take_step() {
     const std::vector<int64_t> marks = op_clock_.collect();
     const int64_t origin = marks[step_begin_mark_];
     current_.ops.reserve(pending_.size());
+    current_.outside_ops_ns = marks[step_end_mark_] - origin;
     for (Pending& p : pending_) {
       // Op times are placed relative to the step start of the step clock, so span starts and
       // step starts share one origin.
       p.op.start_ns = current_.start_ns + (marks[p.begin] - origin);
       p.op.duration_ns = marks[p.end] - marks[p.begin];
+      current_.outside_ops_ns -= p.op.duration_ns;
       current_.ops.push_back(p.op);
     }
   }

@@ -52,6 +52,9 @@ struct StepObservation {
   int64_t start_ns = 0;
   int64_t duration_ns = 0;
   std::vector<TimedOp> ops;
+  // With spans on: the step's time on the op clock outside every op (its first to last mark,
+  // minus the ops), which becomes the step's `other` span.
+  int64_t outside_ops_ns = 0;
   std::map<int32_t, std::vector<int64_t>> tokens_per_expert;  // MoE layer -> counts
   std::vector<LayerActivation> activations;
   std::map<int32_t, std::string> first_bad_op;  // layer -> first op with a non-finite output
@@ -85,7 +88,7 @@ class RunObserver final : public ForwardObserver {
   int64_t experts_;
   SegmentClock step_clock_;  // marks at step boundaries only: exact step times
   SegmentClock op_clock_;    // marks at step boundaries and every op boundary
-  size_t step_begin_mark_ = 0;
+  size_t step_begin_mark_ = 0, step_end_mark_ = 0;
   std::vector<Pending> pending_;
   StepObservation current_;
   std::vector<float> scratch_;

@@ -41,6 +41,17 @@ StepRecords step_records(const StepMeta& meta, const StepObservation& obs, const
     s.bytes = c.bytes;
     r.spans.push_back(std::move(s));
   }
+  if (!obs.ops.empty()) {  // spans were recorded: the time outside them as the step's `other` span
+    SpanRecord o;
+    o.step = meta.step;
+    o.phase = meta.phase;
+    o.layer = kStepLayer;
+    o.op = kOtherOp;
+    o.kind = kOtherOp;
+    o.start_ns = obs.start_ns;
+    o.duration_ns = obs.outside_ops_ns;
+    r.spans.push_back(std::move(o));
+  }
   for (const auto& [layer, counts] : obs.tokens_per_expert) r.expert_counts.push_back({meta.step, layer, counts});
   for (const LayerActivation& a : obs.activations) {
     ActivationRecord rec{meta.step, a.layer, a.rms, a.finite, {}};

@@ -15,9 +15,10 @@ std::vector<LayerTime> RunStore::layer_times(int64_t run_id) {
   ReadScope read(impl_->db);
   require_run(run_id);
   sql::Statement st(impl_->db, std::string("SELECT layer, phase, SUM(total_ns), SUM(n_spans) FROM span_blocks"
-                                           " WHERE run_id = ? GROUP BY layer, phase ORDER BY layer, ") +
+                                           " WHERE run_id = ? AND layer != ? GROUP BY layer, phase ORDER BY layer, ") +
                                    kPhaseOrder);
   st.bind(1, run_id);
+  st.bind(2, static_cast<int64_t>(kStepLayer));  // the step's `other` span belongs to no layer
   std::vector<LayerTime> out;
   while (st.step()) {
     out.push_back({static_cast<int32_t>(st.column_int(0)), phase_of(st.column_text(1)),

@@ -189,12 +189,8 @@ BOOST_AUTO_TEST_CASE(bad_input_is_one_line_and_exit_2) {
   for (const auto& p : {malformed, bad_kv, bad_topk, bad_window, wrong_type, unknown_key, unsupported}) fs::remove(p);
 }
 
-BOOST_AUTO_TEST_CASE(help_tells_every_command) {
-  const auto r = run_cli({"--help"});
-  BOOST_TEST(r.exit_code == 0);
-  for (const char* cmd : {"analyze", "presets", "hardware", "diff-config", "import-hf"}) {
-    BOOST_TEST(r.out.find(cmd) != std::string::npos);
-  }
+// Every command's help is checked in test_help.cpp; these are the options analyze must offer.
+BOOST_AUTO_TEST_CASE(analyze_help_lists_its_options) {
   const auto a = run_cli({"analyze", "--help"});
   BOOST_TEST(a.exit_code == 0);
   for (const char* opt : {"--preset", "--config", "--hf-config", "--context", "--batch",

@@ -141,6 +141,28 @@ BOOST_AUTO_TEST_CASE(tracks_are_named_and_ordered) {
   BOOST_TEST(saw_layer2);
 }
 
+BOOST_AUTO_TEST_CASE(the_time_outside_ops_has_its_own_last_track) {
+  RunData d = sample_run();
+  SpanRecord o = span(0, Phase::Prefill, kStepLayer, kOtherOp, kOtherOp, d.steps[0].start_ns, 1234, 0, 0);
+  d.spans.push_back(o);
+  const json trace = chrome_trace(d);
+  int64_t tid = -1, max_other_tid = 0;
+  for (const json& e : events_with(trace, "M")) {
+    if (e.at("name") != "thread_name") continue;
+    if (e.at("args").at("name") == "outside ops") tid = e.at("tid");
+    else max_other_tid = std::max<int64_t>(max_other_tid, e.at("tid"));
+  }
+  BOOST_TEST(tid > max_other_tid);  // after the epilogue, never on the steps track
+  int spans_there = 0;
+  for (const json& e : events_with(trace, "X"))
+    if (e.at("tid") == tid) {
+      ++spans_there;
+      BOOST_TEST(e.at("name") == "other");
+      BOOST_TEST(e.at("dur").get<double>() == 1.234);
+    }
+  BOOST_TEST(spans_there == 1);
+}
+
 BOOST_AUTO_TEST_CASE(span_events_carry_times_in_microseconds_and_args) {
   const json trace = chrome_trace(sample_run());
   const json* q = nullptr;

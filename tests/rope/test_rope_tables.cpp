@@ -94,6 +94,27 @@ BOOST_AUTO_TEST_CASE(llama3_piecewise_by_wavelength) {
   BOOST_TEST(f.inv_freq[63] == std::pow(500000.0, -126.0 / 128) / 8, tt::tolerance(1e-12));  // lowest: / factor
 }
 
+BOOST_AUTO_TEST_CASE(llama3_without_a_blend_band) {
+  // Llama 4 Maverick / the llama4 presets: low_freq_factor = high_freq_factor = 1, factor 16,
+  // original 8192. transformers keeps wavelengths below 8192 and divides the longer ones by 16.
+  Rope r = make(500000, RopeScalingKind::Llama3, 16);
+  r.scaling.low_freq_factor = 1;
+  r.scaling.high_freq_factor = 1;
+  r.scaling.original_max_position = 8192;
+  const auto f = rope_frequencies(r, 128, 131072);
+  int kept = 0, divided = 0;
+  for (int64_t i = 0; i < 64; ++i) {
+    const double b = base_freq(500000, 128, i);
+    const bool keep = 2 * std::numbers::pi / b < 8192.0;
+    (keep ? kept : divided)++;
+    BOOST_TEST(f.inv_freq[i] == (keep ? b : b / 16), tt::tolerance(1e-12));
+  }
+  BOOST_TEST(kept > 0);
+  BOOST_TEST(divided > 0);
+  r.scaling.high_freq_factor = 0.5;  // below low: no wavelength order, refused
+  BOOST_CHECK_THROW(rope_frequencies(r, 128, 131072), Error);
+}
+
 BOOST_AUTO_TEST_CASE(yarn_gpt_oss_truncate_false) {
   Rope r = make(150000, RopeScalingKind::Yarn, 32);
   r.scaling.original_max_position = 4096;

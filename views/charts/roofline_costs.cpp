@@ -21,7 +21,7 @@ OpCost& group(std::vector<OpCost>& costs, const std::string& label) {
 std::vector<OpCost> measured_costs_by_kind(const std::vector<prof::SpanRecord>& spans, prof::Phase phase) {
   std::vector<OpCost> costs;
   for (const prof::SpanRecord& s : spans) {
-    if (s.phase != phase) continue;
+    if (s.phase != phase || prof::is_other(s)) continue;  // no FLOPs or bytes: no roofline point
     OpCost& c = group(costs, s.kind);
     c.flops += s.flops;
     c.bytes += s.bytes;

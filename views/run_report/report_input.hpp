@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "export/run_data.hpp"
 #include "model/run_records.hpp"
 #include "plan/analysis.hpp"
 #include "plan/hardware.hpp"
@@ -15,7 +16,7 @@
 namespace archscope::views {
 
 // Time per layer and op kind. Layers in execution order, labelled as the summaries label them
-// ("embed", "0", "1", ..., "head").
+// ("embed", "0", "1", ..., "head"), then "other": the steps' time outside every op (kind "other").
 struct LayerKindTimes {
   std::vector<std::string> layers;
   std::vector<std::string> kinds;
@@ -54,5 +55,11 @@ struct ReportRun {
 
 // The hardware to draw the roofline against, if any.
 const HardwareProfile* report_hardware(const ReportRun& run);
+
+// A run's report input from its records, every summary figure through the profiler's metrics
+// (prof::summarize, prof::expert_load_cumulative) and the plan's analysis of the run's own shape
+// (prefill of the prompt, decode at that context). Error(Parse) when the stored configuration is
+// not valid JSON.
+ReportRun make_report_run(prof::RunData data, const std::optional<HardwareProfile>& hardware);
 
 }  // namespace archscope::views

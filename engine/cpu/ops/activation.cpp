@@ -8,9 +8,11 @@ namespace archscope::cpu {
 void CpuBackend::activation(Stream& s, const Tensor& x, Tensor& out, Activation a) {
   const char* op = "activation";
   check_stream(*this, s, op);
-  const float* xp = in_f32(x, op, "x");
-  float* yp = out_f32(out, op, "out");
-  require(out.numel() == x.numel(), op, "out size differs from x");
+  contract::check_activation(x, out);
+  check_cpu(x, op, "x");
+  check_cpu(out, op, "out");
+  const float* xp = host<const float>(x);
+  float* yp = host<float>(out);
   pool_.parallel_for(x.numel(), 1 << 13, [&](int64_t i0, int64_t i1) {
     for (int64_t i = i0; i < i1; ++i) {
       const float v = xp[i];

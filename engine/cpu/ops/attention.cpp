@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include "cpu/check.hpp"
@@ -27,30 +28,19 @@ void CpuBackend::attention(Stream& s, const Tensor& q, const Tensor& q_positions
                            const Tensor& sinks, Tensor& out, const AttentionParams& p) {
   const char* op = "attention";
   check_stream(*this, s, op);
-  const float* qp = in_f32(q, op, "q");
-  const int32_t* pos = in_i32(q_positions, op, "q_positions");
-  float* yp = out_f32(out, op, "out");
-  require(q.rank() == 3, op, "q must be [T, heads, qk_dim]");
-  const int64_t T = q.dim(0), Hq = q.dim(1), Dqk = q.dim(2);
-  check_shape(q_positions, {T}, op, "q_positions");
-  require(kv.length >= 0, op, "negative kv length");
-  const KvLayout l = kv_layout(kv, kv.length, op);
-  require(l.qk_dim == Dqk, op, "q head dim differs from the k pool");
-  require(l.kv_heads > 0 && Hq % l.kv_heads == 0, op, "kv heads do not divide query heads");
-  check_shape(out, {T, Hq, l.v_dim}, op, "out");
-  const float* sk = nullptr;
-  if (sinks.defined()) {
-    sk = in_f32(sinks, op, "sinks");
-    check_shape(sinks, {Hq}, op, "sinks");
-  }
-  require(p.mask == AttentionMask::Causal || p.window > 0, op, "sliding/chunked attention needs window > 0");
-  // Every query must see its own key, so its position must already be in the cache.
-  for (int64_t t = 0; t < T; ++t)
-    require(pos[t] >= 0 && pos[t] < kv.length, op,
-            "query position " + std::to_string(pos[t]) + " not in the cache of " + std::to_string(kv.length));
-  require(out.buffer() != q.buffer() || out.byte_offset() >= q.byte_offset() + q.bytes() ||
-              q.byte_offset() >= out.byte_offset() + out.bytes(),
-          op, "out must not overlap q");
+  const contract::AttentionDims d = contract::check_attention(q, q_positions, kv, sinks, out, p);
+  check_cpu(q, op, "q");
+  check_cpu(q_positions, op, "q_positions");
+  check_cpu(kv, op);
+  check_cpu_optional(sinks, op, "sinks");
+  check_cpu(out, op, "out");
+  const int64_t T = d.tokens, Hq = d.q_heads, Dqk = d.qk_dim;
+  const float* qp = host<const float>(q);
+  const int32_t* pos = host<const int32_t>(q_positions);
+  float* yp = host<float>(out);
+  const float* sk = host_or_null<const float>(sinks);
+  contract::check_query_positions(std::span(pos, static_cast<size_t>(T)), kv.length, op);
+  const KvLayout l = kv_layout(kv, d.kv, kv.length, op);
   if (T == 0) return;
 
   const float scale = p.scale != 0.0f ? p.scale : 1.0f / std::sqrt(static_cast<float>(Dqk));

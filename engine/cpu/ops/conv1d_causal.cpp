@@ -14,23 +14,17 @@ void CpuBackend::conv1d_causal(Stream& s, const Tensor& x, const Tensor& weight,
                                Tensor& state, bool silu_after, Tensor& out) {
   const char* op = "conv1d_causal";
   check_stream(*this, s, op);
-  const float* xp = in_f32(x, op, "x");
-  check_float(weight, op, "weight");
-  float* sp = out_f32(state, op, "state");
-  float* yp = out_f32(out, op, "out");
-  require(x.rank() == 2 && weight.rank() == 2, op, "x must be [T, C], weight [C, K]");
-  const int64_t T = x.dim(0), C = x.dim(1), K = weight.dim(1);
-  require(weight.dim(0) == C && K >= 1, op, "weight must be [C, K]");
-  check_shape(state, {C, K - 1}, op, "state");
-  check_shape(out, {T, C}, op, "out");
-  const float* bp = nullptr;
-  if (bias.defined()) {
-    bp = in_f32(bias, op, "bias");
-    check_shape(bias, {C}, op, "bias");
-  }
-  require(out.buffer() != x.buffer() || out.byte_offset() >= x.byte_offset() + x.bytes() ||
-              x.byte_offset() >= out.byte_offset() + out.bytes(),
-          op, "out must not overlap x");
+  const contract::ConvDims d = contract::check_conv1d_causal(x, weight, bias, state, out);
+  check_cpu(x, op, "x");
+  check_cpu(weight, op, "weight");
+  check_cpu_optional(bias, op, "bias");
+  check_cpu(state, op, "state");
+  check_cpu(out, op, "out");
+  const int64_t T = d.tokens, C = d.channels, K = d.taps;
+  const float* xp = host<const float>(x);
+  float* sp = host<float>(state);
+  float* yp = host<float>(out);
+  const float* bp = host_or_null<const float>(bias);
   const void* wp = raw(weight);
   const Elem we = weight.elem();
   pool_.parallel_for(C, 64, [&](int64_t c0, int64_t c1) {

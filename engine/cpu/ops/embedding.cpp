@@ -1,5 +1,7 @@
 // Token embedding gather with scale (Gemma: sqrt(d_model)) and an optional learned absolute
 // position table (GPT-2), both read in their stored dtype and widened to fp32.
+#include <span>
+
 #include "cpu/check.hpp"
 #include "cpu/cpu_backend.hpp"
 
@@ -9,26 +11,22 @@ void CpuBackend::embedding(Stream& s, const Tensor& ids, const Tensor& table, fl
                            const Tensor& positions, const Tensor& pos_table, Tensor& out) {
   const char* op = "embedding";
   check_stream(*this, s, op);
-  const int32_t* idp = in_i32(ids, op, "ids");
-  check_float(table, op, "table");
-  require(ids.rank() == 1 && table.rank() == 2, op, "ids must be [T], table [V, D]");
-  const int64_t T = ids.dim(0), V = table.dim(0), D = table.dim(1);
-  float* yp = out_f32(out, op, "out");
-  check_shape(out, {T, D}, op, "out");
+  const contract::EmbeddingDims d = contract::check_embedding(ids, table, positions, pos_table, out);
+  check_cpu(ids, op, "ids");
+  check_cpu(table, op, "table");
+  check_cpu(out, op, "out");
+  const int64_t T = d.tokens, D = d.width;
+  const int32_t* idp = host<const int32_t>(ids);
+  float* yp = host<float>(out);
   const int32_t* pp = nullptr;
-  int64_t P = 0;
   if (pos_table.defined()) {
-    check_float(pos_table, op, "pos_table");
-    pp = in_i32(positions, op, "positions");
-    check_shape(positions, {T}, op, "positions");
-    require(pos_table.rank() == 2 && pos_table.dim(1) == D, op, "pos_table must be [P, D]");
-    P = pos_table.dim(0);
+    check_cpu(positions, op, "positions");
+    check_cpu(pos_table, op, "pos_table");
+    pp = host<const int32_t>(positions);
   }
   // Validate every index before touching memory, so a bad id is an error, not a stray read.
-  for (int64_t t = 0; t < T; ++t) {
-    require(idp[t] >= 0 && idp[t] < V, op, "token id " + std::to_string(idp[t]) + " outside [0, " + std::to_string(V) + ")");
-    if (pp) require(pp[t] >= 0 && pp[t] < P, op, "position " + std::to_string(pp[t]) + " outside [0, " + std::to_string(P) + ")");
-  }
+  contract::check_indices(std::span(idp, static_cast<size_t>(T)), d.vocab, op, "token id");
+  if (pp) contract::check_indices(std::span(pp, static_cast<size_t>(T)), d.positions, op, "position");
   const void* tb = raw(table);
   const void* pb = pp ? raw(pos_table) : nullptr;
   pool_.parallel_for(T, 1, [&](int64_t b, int64_t e) {

@@ -12,16 +12,16 @@ void CpuBackend::gated_rms_norm(Stream& s, const Tensor& x, const Tensor& z, con
                                 float eps, int64_t width, Tensor& out) {
   const char* op = "gated_rms_norm";
   check_stream(*this, s, op);
-  const float* xp = in_f32(x, op, "x");
-  const float* zp = in_f32(z, op, "z");
-  float* yp = out_f32(out, op, "out");
-  check_float(weight, op, "weight");
-  require(width > 0 && x.numel() % width == 0, op, "width does not divide x");
-  require(z.numel() == x.numel() && out.numel() == x.numel(), op, "x, z and out sizes differ");
-  require(weight.numel() == width, op, "weight must have width elements");
+  const int64_t rows = contract::check_gated_rms_norm(x, z, weight, width, out);
+  check_cpu(x, op, "x");
+  check_cpu(z, op, "z");
+  check_cpu(weight, op, "weight");
+  check_cpu(out, op, "out");
+  const float* xp = host<const float>(x);
+  const float* zp = host<const float>(z);
+  float* yp = host<float>(out);
   const void* wp = raw(weight);
   const Elem we = weight.elem();
-  const int64_t rows = x.numel() / width;
   pool_.parallel_for(rows, std::max<int64_t>(1, 4096 / width), [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       const float* xr = xp + r * width;

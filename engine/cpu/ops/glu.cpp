@@ -13,14 +13,12 @@ namespace archscope::cpu {
 void CpuBackend::glu(Stream& s, const Tensor& gate_up, Tensor& out, const GluParams& p) {
   const char* op = "glu";
   check_stream(*this, s, op);
-  const float* xp = in_f32(gate_up, op, "gate_up");
-  float* yp = out_f32(out, op, "out");
-  require(gate_up.rank() == 2 && gate_up.dim(1) % 2 == 0, op, "gate_up must be [T, 2F]");
-  const int64_t T = gate_up.dim(0), F = gate_up.dim(1) / 2;
-  check_shape(out, {T, F}, op, "out");
-  require(out.buffer() != gate_up.buffer() || out.byte_offset() >= gate_up.byte_offset() + gate_up.bytes() ||
-              gate_up.byte_offset() >= out.byte_offset() + out.bytes(),
-          op, "out must not overlap gate_up");
+  const contract::GluDims d = contract::check_glu(gate_up, out);
+  check_cpu(gate_up, op, "gate_up");
+  check_cpu(out, op, "out");
+  const int64_t T = d.tokens, F = d.width;
+  const float* xp = host<const float>(gate_up);
+  float* yp = host<float>(out);
   const bool inter = p.layout == GluLayout::Interleaved;
   pool_.parallel_for(T * F, 1 << 13, [&](int64_t i0, int64_t i1) {
     for (int64_t i = i0; i < i1; ++i) {

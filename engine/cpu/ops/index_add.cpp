@@ -2,6 +2,7 @@
 // outputs). Source rows are visited in order, so on the CPU each output row's additions happen in
 // increasing r; threads split the columns, which keeps rows with equal index in one thread.
 #include <algorithm>
+#include <span>
 
 #include "cpu/check.hpp"
 #include "cpu/cpu_backend.hpp"
@@ -11,24 +12,17 @@ namespace archscope::cpu {
 void CpuBackend::index_add(Stream& s, const Tensor& src, const Tensor& index, const Tensor& weight, Tensor& out) {
   const char* op = "index_add";
   check_stream(*this, s, op);
-  const float* sp = in_f32(src, op, "src");
-  const int32_t* ip = in_i32(index, op, "index");
-  float* yp = out_f32(out, op, "out");
-  require(src.rank() == 2 && out.rank() == 2, op, "src and out must be 2-D");
-  const int64_t R = src.dim(0), W = src.dim(1), N = out.dim(0);
-  require(out.dim(1) == W, op, "out " + shape_string(out.shape()) + " and src " + shape_string(src.shape()) +
-                                   " differ in width");
-  check_shape(index, {R}, op, "index");
-  const float* wp = nullptr;
-  if (weight.defined()) {
-    wp = in_f32(weight, op, "weight");
-    check_shape(weight, {R}, op, "weight");
-  }
-  require(src.buffer() != out.buffer() || src.byte_offset() + src.bytes() <= out.byte_offset() ||
-              out.byte_offset() + out.bytes() <= src.byte_offset(),
-          op, "src overlaps out");
-  for (int64_t r = 0; r < R; ++r)
-    require(ip[r] >= 0 && ip[r] < N, op, "index " + std::to_string(ip[r]) + " outside [0, " + std::to_string(N) + ")");
+  const contract::IndexAddDims d = contract::check_index_add(src, index, weight, out);
+  check_cpu(src, op, "src");
+  check_cpu(index, op, "index");
+  check_cpu_optional(weight, op, "weight");
+  check_cpu(out, op, "out");
+  const int64_t R = d.rows, W = d.width;
+  const float* sp = host<const float>(src);
+  const int32_t* ip = host<const int32_t>(index);
+  float* yp = host<float>(out);
+  const float* wp = host_or_null<const float>(weight);
+  contract::check_indices(std::span(ip, static_cast<size_t>(R)), d.out_rows, op, "index");
   // Columns in chunks of 64 floats (a cache line's worth of 16 lanes, four times) per task.
   const int64_t chunks = (W + 63) / 64;
   pool_.parallel_for(chunks, std::max<int64_t>(1, 64 / std::max<int64_t>(1, R)), [&](int64_t c0, int64_t c1) {

@@ -1,6 +1,7 @@
 // Writes new keys/values into the paged pools, converting fp32 activations to the cache dtype
 // (round to nearest even for bf16/fp16).
 #include <cstring>
+#include <span>
 
 #include "cpu/check.hpp"
 #include "cpu/cpu_backend.hpp"
@@ -24,20 +25,20 @@ void CpuBackend::kv_store(Stream& s, const Tensor& k_new, const Tensor& v_new,
                           const Tensor& positions, const KvBlocks& kv) {
   const char* op = "kv_store";
   check_stream(*this, s, op);
-  const float* kp = in_f32(k_new, op, "k_new");
-  const float* vp = in_f32(v_new, op, "v_new");
-  const int32_t* pos = in_i32(positions, op, "positions");
-  require(k_new.rank() == 3 && v_new.rank() == 3, op, "k_new/v_new must be [T, kv_heads, dim]");
+  // The positions' values bound the part of the block table the contract checks, so they are
+  // read (from host memory) before the contract runs; the contract checks their tensor first.
+  contract::check_elem(positions, Elem::I32, op, "positions");
+  check_cpu(positions, op, "positions");
+  const int32_t* pos = host<const int32_t>(positions);
+  const int64_t upto = contract::check_store_positions(std::span(pos, static_cast<size_t>(positions.numel())), op);
+  const contract::KvDims d = contract::check_kv_store(k_new, v_new, positions, kv, upto);
+  check_cpu(k_new, op, "k_new");
+  check_cpu(v_new, op, "v_new");
+  check_cpu(kv, op);
   const int64_t T = k_new.dim(0);
-  check_shape(positions, {T}, op, "positions");
-  int64_t upto = 0;
-  for (int64_t t = 0; t < T; ++t) {
-    require(pos[t] >= 0, op, "negative position");
-    upto = std::max<int64_t>(upto, pos[t] + 1);
-  }
-  const KvLayout l = kv_layout(kv, upto, op);
-  check_shape(k_new, {T, l.kv_heads, l.qk_dim}, op, "k_new");
-  check_shape(v_new, {T, l.kv_heads, l.v_dim}, op, "v_new");
+  const float* kp = host<const float>(k_new);
+  const float* vp = host<const float>(v_new);
+  const KvLayout l = kv_layout(kv, d, upto, op);
   for (int64_t t = 0; t < T; ++t) {
     // A token's heads are contiguous in the pool, so one row write per token.
     store_row(kp + t * l.kv_heads * l.qk_dim, l.k_row(pos[t], 0), l.k_elem, l.kv_heads * l.qk_dim);

@@ -11,7 +11,7 @@
 //   (activation-sized, freed on return); each thread takes panels of up to kGemmNC rows of W,
 //   widens them kGemmKC columns at a time into a per-thread scratch (256 KiB, reused: never an
 //   fp32 copy of the weights) and runs a 6 x 32 register-blocked micro-kernel. No BLAS threads.
-// Checked against the float64 reference in tests/backend_cpu/test_linear.cpp.
+// Checked against the float64 reference on every SIMD target in tests/backend_ops/test_linear.cpp.
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
@@ -70,21 +70,15 @@ float* w_scratch(size_t floats) {
 void CpuBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& out) {
   const char* op = "linear";
   check_stream(*this, s, op);
-  const float* xp = in_f32(x, op, "x");
-  check_float(w, op, "w");
-  require(x.rank() == 2 && w.rank() == 2, op, "x and w must be 2-D");
-  const int64_t T = x.dim(0), K = x.dim(1), N = w.dim(0);
-  require(w.dim(1) == K, op, "w " + shape_string(w.shape()) + " does not match x " + shape_string(x.shape()));
-  float* yp = out_f32(out, op, "out");
-  check_shape(out, {T, N}, op, "out");
-  const float* bp = nullptr;
-  if (bias.defined()) {
-    bp = in_f32(bias, op, "bias");
-    check_shape(bias, {N}, op, "bias");
-  }
-  require(out.buffer() != x.buffer() || out.byte_offset() >= x.byte_offset() + x.bytes() ||
-              x.byte_offset() >= out.byte_offset() + out.bytes(),
-          op, "out must not overlap x");
+  const contract::LinearDims d = contract::check_linear(x, w, bias, out);
+  check_cpu(x, op, "x");
+  check_cpu(w, op, "w");
+  check_cpu_optional(bias, op, "bias");
+  check_cpu(out, op, "out");
+  const int64_t T = d.tokens, K = d.in, N = d.out;
+  const float* xp = host<const float>(x);
+  float* yp = host<float>(out);
+  const float* bp = host_or_null<const float>(bias);
   if (T == 0 || N == 0) return;
 
   const char* wbase = static_cast<const char*>(raw(w));

@@ -14,30 +14,18 @@ void CpuBackend::norm(Stream& s, const Tensor& x, const Tensor& weight, const Te
                       Tensor& out, const NormParams& p) {
   const char* op = "norm";
   check_stream(*this, s, op);
-  const float* xp = in_f32(x, op, "x");
-  float* yp = out_f32(out, op, "out");
+  const int64_t rows = contract::check_norm(x, weight, bias, out, p);
+  check_cpu(x, op, "x");
+  check_cpu_optional(weight, op, "weight");
+  check_cpu_optional(bias, op, "bias");
+  check_cpu(out, op, "out");
   const int64_t W = p.width;
-  require(W > 0 && x.numel() % W == 0, op, "width " + std::to_string(W) + " does not divide " + shape_string(x.shape()));
-  require(out.numel() == x.numel(), op, "out size differs from x");
-  const bool need_w = p.op == NormOp::RmsPlusOne || p.op == NormOp::Layer;
-  require(!need_w || weight.defined(), op, "this norm needs a weight");
-  require(p.op != NormOp::L2 || !weight.defined(), op, "the L2 norm takes no weight");
-  require(p.op == NormOp::Layer || !bias.defined(), op, "only LayerNorm takes a bias");
-  const void* wp = nullptr;
-  const void* bp = nullptr;
-  if (weight.defined()) {
-    check_float(weight, op, "weight");
-    require(weight.numel() == W, op, "weight must have width elements");
-    wp = raw(weight);
-  }
-  if (bias.defined()) {
-    check_float(bias, op, "bias");
-    require(bias.numel() == W, op, "bias must have width elements");
-    bp = raw(bias);
-  }
+  const float* xp = host<const float>(x);
+  float* yp = host<float>(out);
+  const void* wp = host_or_null<const void>(weight);
+  const void* bp = host_or_null<const void>(bias);
   const Elem we = weight.defined() ? weight.elem() : Elem::F32;
   const Elem be = bias.defined() ? bias.elem() : Elem::F32;
-  const int64_t rows = x.numel() / W;
   pool_.parallel_for(rows, std::max<int64_t>(1, 4096 / W), [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       const float* xr = xp + r * W;

@@ -23,22 +23,17 @@ void CpuBackend::router(Stream& s, const Tensor& logits, const Tensor& bias, Ten
                         Tensor& weights, const RouterParams& p) {
   const char* op = "router";
   check_stream(*this, s, op);
-  const float* lp = in_f32(logits, op, "logits");
-  require(logits.rank() == 2, op, "logits must be [T, experts]");
-  const int64_t T = logits.dim(0), E = logits.dim(1), K = p.top_k;
-  int32_t* ip = out_i32(ids, op, "ids");
-  float* wp = out_f32(weights, op, "weights");
-  check_shape(ids, {T, K}, op, "ids");
-  check_shape(weights, {T, K}, op, "weights");
-  const float* bp = nullptr;
-  if (bias.defined()) {
-    bp = in_f32(bias, op, "bias");
-    check_shape(bias, {E}, op, "bias");
-  }
-  require(p.groups >= 1 && E % p.groups == 0, op, "groups must divide the experts");
-  require(p.top_groups >= 1 && p.top_groups <= p.groups, op, "top_groups must be in [1, groups]");
+  const contract::RouterDims d = contract::check_router(logits, bias, ids, weights, p);
+  check_cpu(logits, op, "logits");
+  check_cpu_optional(bias, op, "bias");
+  check_cpu(ids, op, "ids");
+  check_cpu(weights, op, "weights");
+  const int64_t T = d.tokens, E = d.experts, K = p.top_k;
+  const float* lp = host<const float>(logits);
+  int32_t* ip = host<int32_t>(ids);
+  float* wp = host<float>(weights);
+  const float* bp = host_or_null<const float>(bias);
   const int64_t per_group = E / p.groups;
-  require(K >= 1 && K <= p.top_groups * per_group, op, "top_k exceeds the eligible experts");
 
   pool_.parallel_for(T, 4, [&](int64_t t0, int64_t t1) {
     std::vector<float> score(static_cast<size_t>(E)), choice(static_cast<size_t>(E));

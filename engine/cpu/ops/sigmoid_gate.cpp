@@ -9,13 +9,13 @@ namespace archscope::cpu {
 void CpuBackend::sigmoid_gate(Stream& s, const Tensor& x, const Tensor& gate, Tensor& out) {
   const char* op = "sigmoid_gate";
   check_stream(*this, s, op);
-  const float* xp = in_f32(x, op, "x");
-  const float* gp = in_f32(gate, op, "gate");
-  float* yp = out_f32(out, op, "out");
-  require(x.rank() == 2 && gate.rank() == 2 && gate.dim(0) == x.dim(0) &&
-              (gate.dim(1) == x.dim(1) || gate.dim(1) == 1),
-          op, "gate must be [T, W] or [T, 1] for x [T, W]");
-  require(out.numel() == x.numel(), op, "out size differs from x");
+  contract::check_sigmoid_gate(x, gate, out);
+  check_cpu(x, op, "x");
+  check_cpu(gate, op, "gate");
+  check_cpu(out, op, "out");
+  const float* xp = host<const float>(x);
+  const float* gp = host<const float>(gate);
+  float* yp = host<float>(out);
   const int64_t W = x.dim(1);
   const bool per_row = gate.dim(1) == 1 && W != 1;
   pool_.parallel_for(x.numel(), 1 << 13, [&](int64_t i0, int64_t i1) {
