@@ -20,6 +20,7 @@ bool KernelChoices::is_default() const {
 
 std::string KernelChoices::to_string() const {
   const char* a = attention == AttentionKernel::Flash   ? "flash"
+                  : attention == AttentionKernel::Fp32  ? "fp32"
                   : attention == AttentionKernel::Naive ? "naive"
                                                         : "auto";
   const char* l = linear == LinearKernel::Cublas ? "cublas"
@@ -40,11 +41,13 @@ void apply_kernel_choice(KernelChoices& c, const std::string& text) {
       c.attention = AttentionKernel::Auto;
     else if (value == "flash")
       c.attention = AttentionKernel::Flash;
+    else if (value == "fp32")
+      c.attention = AttentionKernel::Fp32;
     else if (value == "naive")
       c.attention = AttentionKernel::Naive;
     else
       throw Error(ErrorKind::Validation, "--kernel",
-                  "attention=" + value + ": expected auto, flash or naive");
+                  "attention=" + value + ": expected auto, flash, fp32 or naive");
   } else if (name == "linear") {
     if (value == "auto")
       c.linear = LinearKernel::Auto;

@@ -1,9 +1,11 @@
 // Kernel variants a backend can be asked to use (`--kernel NAME=VARIANT`, repeatable), recorded
 // with a run so two runs can show what a kernel choice is worth. The documented list:
-//   attention = auto | flash | naive   auto: flash. flash: tiled online-softmax kernels (tensor
+//   attention = auto | flash | fp32 | naive
+//                                      auto: flash. flash: tiled online-softmax kernels (tensor
 //                                      cores for bf16/fp16 K/V prefill with head dim 64 or 128,
-//                                      split-K flash-decoding otherwise). naive: one block per
-//                                      query row and head, all scores materialised.
+//                                      split-K flash-decoding otherwise). fp32: flash without the
+//                                      tensor cores (fp32 arithmetic on every pool type). naive:
+//                                      one block per query row and head, all scores materialised.
 //   linear    = auto | cublas | gemv   auto: gemv up to 8 token rows, cuBLASLt above. gemv: the
 //                                      weight-streaming kernel for every row count (fp32
 //                                      arithmetic on any weight dtype). cublas: cuBLASLt for every
@@ -19,7 +21,7 @@
 
 namespace archscope {
 
-enum class AttentionKernel { Auto, Flash, Naive };
+enum class AttentionKernel { Auto, Flash, Fp32, Naive };
 enum class LinearKernel { Auto, Cublas, Gemv };
 
 struct KernelChoices {

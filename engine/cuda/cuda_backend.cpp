@@ -174,10 +174,10 @@ void CudaBackend::check_errors() {
   const volatile DeviceErrors* v = errors_host_;
   const int code = v->code;
   if (code == 0) return;
-  const long long value = v->value, bound = v->bound;
+  const long long value = v->value, bound = v->bound, extra = v->extra;
   std::memset(errors_host_, 0, sizeof(DeviceErrors));
   const auto c = static_cast<DeviceCheck>(code);
-  throw Error(ErrorKind::Validation, device_check_op(c), device_check_message(c, value, bound));
+  throw Error(ErrorKind::Validation, device_check_op(c), device_check_message(c, value, bound, extra));
 }
 
 void CudaBackend::synchronize(Stream& s) {

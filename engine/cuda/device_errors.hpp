@@ -9,19 +9,25 @@
 
 namespace archscope::cuda {
 
+// The messages and op names are those of the backend-neutral contracts
+// (backend/op_contracts.hpp), so both backends refuse a bad index with the same Error; the CUDA
+// backend raises it at the next synchronize() instead of in the call.
 enum class DeviceCheck : int {
   None = 0,
-  EmbeddingId,        // token id outside [0, vocab)
-  EmbeddingPosition,  // position outside the position table
-  GatherRow,          // row index outside [0, rows)
-  RopePosition,       // position outside the cos/sin tables
-  KvPosition,         // position negative or beyond the block table
-  KvBlock,            // block-table entry outside the pool
-  AttentionPosition,  // query position outside [0, length)
-  RouterExpert,       // (internal) router produced an out-of-range id
-  GroupExpert,        // expert id outside [0, experts) in moe_group / grouped_linear
-  IndexRow,           // index_add row outside [0, rows)
-  GroupOffsets,       // grouped_linear: a row in no expert's [offsets[e], offsets[e+1])
+  EmbeddingId,          // token id outside [0, vocab)
+  EmbeddingPosition,    // position outside the position table
+  GatherRow,            // row index outside [0, rows)
+  RopePosition,         // position outside the cos/sin tables
+  KvStorePosition,      // kv_store: position beyond the block table
+  KvStoreNegative,      // kv_store: negative position
+  KvStoreBlock,         // kv_store: block-table entry outside the pool (extra: the entry's index)
+  AttentionKvPosition,  // attention: a key position beyond the block table
+  AttentionKvBlock,     // attention: block-table entry outside the pool (extra: its index)
+  AttentionPosition,    // query position outside [0, length)
+  GroupExpert,          // moe_group: expert id outside [0, experts)
+  IndexRow,             // index_add: index outside [0, rows)
+  GroupOffsetsEnds,     // grouped_linear: offsets do not run from 0 to the rows (extra: rows)
+  GroupOffsetsDecrease, // grouped_linear: offsets decrease at expert `value`
 };
 
 struct DeviceErrors {  // plain data: lives in mapped pinned memory, zeroed with memset
@@ -29,10 +35,11 @@ struct DeviceErrors {  // plain data: lives in mapped pinned memory, zeroed with
   int reserved;
   long long value;
   long long bound;
+  long long extra;
 };
 
-// "cuda.embedding", "token id 70000 outside [0, 32000)".
+// "embedding", "token id 70000 outside [0, 32000)".
 std::string device_check_op(DeviceCheck c);
-std::string device_check_message(DeviceCheck c, long long value, long long bound);
+std::string device_check_message(DeviceCheck c, long long value, long long bound, long long extra);
 
 }  // namespace archscope::cuda

@@ -1,3 +1,5 @@
+#include <string>
+
 #include "cuda/check.hpp"
 #include "cuda/kernels/kv_view.cuh"
 #include "cuda/kv_layout.hpp"
@@ -15,7 +17,6 @@ KvView kv_view(const KvBlocks& kv, const char* op) {
               return "k and v pools disagree: " + shape_string(kv.k.shape()) + " vs " +
                      shape_string(kv.v.shape());
             });
-  require(kv.k.elem() == kv.v.elem(), op, "k and v pools must share one element type");
   require(kv.block_size == kv.k.dim(1) && kv.block_size > 0, op,
           "block_size differs from the pools");
   require(kv.block_table.rank() == 1, op, "block_table must be 1-D");
@@ -31,6 +32,8 @@ KvView kv_view(const KvBlocks& kv, const char* op) {
   v.v_dim = kv.v.dim(3);
   v.length = kv.length;
   v.elem = felem(kv.k.elem());
+  v.velem = felem(kv.v.elem());
+  v.for_attention = std::string(op) == "attention";
   return v;
 }
 

@@ -73,7 +73,7 @@ __global__ void attention_naive_kernel(NaiveParams p) {
       if (sc[j] == 0.0f) continue;
       const int64_t slot = kv_slot(kv, lo + j, p.err);
       if (slot >= 0)
-        acc = fmaf(sc[j], load_elem(kv.v, kv.elem, (slot * kv.kv_heads + kvh) * dv + d), acc);
+        acc = fmaf(sc[j], load_elem(kv.v, kv.velem, (slot * kv.kv_heads + kvh) * dv + d), acc);
     }
     y[d] = acc * inv;
   }

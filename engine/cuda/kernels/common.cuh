@@ -96,10 +96,11 @@ __device__ __forceinline__ float block_max(float v, float* scratch) {
 // and throws (Validation) naming the op, the index and the bound. The offending access is
 // skipped, so a bad id never reads or writes out of bounds.
 __device__ __forceinline__ void report(DeviceErrors* e, DeviceCheck check, int64_t value,
-                                       int64_t bound) {
+                                       int64_t bound, int64_t extra = 0) {
   if (atomicCAS(&e->code, 0, static_cast<int>(check)) == 0) {
     e->value = static_cast<long long>(value);
     e->bound = static_cast<long long>(bound);
+    e->extra = static_cast<long long>(extra);
     __threadfence_system();
   }
 }

@@ -1,4 +1,5 @@
 // Elementwise activations (dense GELU/ReLU FFNs, sigmoid gates); out may alias x.
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/activation_math.cuh"
 #include "cuda/kernels/common.cuh"
@@ -47,6 +48,7 @@ __global__ void activation_kernel(ActivationParams p) {
 void CudaBackend::activation(Stream& s, const Tensor& x, Tensor& out, Activation a) {
   const char* op = "activation";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_activation(x, out);
   ActivationParams p{};
   p.x = in_f32(x, op, "x");
   p.out = out_f32(out, op, "out");

@@ -2,6 +2,7 @@
 // Elementwise, so out may alias a or b.
 #include <algorithm>
 
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/launch.cuh"
@@ -43,6 +44,7 @@ __global__ void add_kernel(AddParams p) {
 void CudaBackend::add(Stream& s, const Tensor& a, const Tensor& b, float scale, Tensor& out) {
   const char* op = "add";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_add(a, b, out);
   AddParams p{};
   p.a = in_f32(a, op, "a");
   p.b = in_f32(b, op, "b");

@@ -8,8 +8,10 @@
 //     decode kernel (attention/decode.cu, one warp per query head, 32-key splits); everything
 //     else the general split-K kernel (attention/split.cu). All but the tensor-core kernel in
 //     fp32, which serves fp32 pools exactly.
+//   fp32: the same without the tensor-core kernel (fp32 arithmetic for every pool type).
 //   naive: attention/naive.cu.
 #include "cuda/attention/attention_args.hpp"
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/kv_view.cuh"
 #include "cuda/kernels/launch.cuh"
@@ -22,6 +24,7 @@ void CudaBackend::attention(Stream& s, const Tensor& q, const Tensor& q_position
                             const AttentionParams& ap) {
   const char* op = "attention";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_attention(q, q_positions, kv, sinks, out, ap);
   AttentionArgs a;
   a.q = in_f32(q, op, "q");
   a.qpos = in_i32(q_positions, op, "q_positions");
@@ -53,8 +56,10 @@ void CudaBackend::attention(Stream& s, const Tensor& q, const Tensor& q_position
   a.scale = ap.scale != 0.0f ? ap.scale : 1.0f / sqrtf(static_cast<float>(Dqk));
   a.softcap = ap.softcap;
   const AttentionKernel choice = kernels().attention;
-  if (choice == AttentionKernel::Naive) return attention_naive(be, a, v);
-  if (a.T >= 16 && attention_flash_tc(be, a, v)) return;
+  // Pools of two element types (the contract allows it): only the naive kernel reads each pool in
+  // its own type.
+  if (choice == AttentionKernel::Naive || v.elem != v.velem) return attention_naive(be, a, v);
+  if (choice != AttentionKernel::Fp32 && a.T >= 16 && attention_flash_tc(be, a, v)) return;
   if (a.T <= 8 && attention_decode(be, a, v)) return;
   attention_split(be, a, v);
 }

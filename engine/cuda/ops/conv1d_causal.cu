@@ -3,6 +3,7 @@
 // new tokens; out[t, c] = sum_i w[c, i] * in[t + i, c] (+ bias), SiLU after; the state keeps the
 // last K-1 inputs. One thread per channel walks the tokens in order, reading inputs straight from
 // the state and x (no window copy), then shifts the state (ascending, so it reads before writing).
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/activation_math.cuh"
 #include "cuda/kernels/common.cuh"
@@ -46,6 +47,7 @@ void CudaBackend::conv1d_causal(Stream& s, const Tensor& x, const Tensor& weight
                                 const Tensor& bias, Tensor& state, bool silu_after, Tensor& out) {
   const char* op = "conv1d_causal";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_conv1d_causal(x, weight, bias, state, out);
   ConvParams p{};
   p.x = in_f32(x, op, "x");
   check_float(weight, op, "weight");

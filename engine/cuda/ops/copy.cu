@@ -1,5 +1,6 @@
 // dst = src byte for byte (any element type, equal numel): a device-to-device copy recorded in the
 // launch queue, so it replays inside a step's CUDA graph like a kernel.
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/cuda_backend.hpp"
 
@@ -8,6 +9,7 @@ namespace archscope::cuda {
 void CudaBackend::copy(Stream& s, const Tensor& src, Tensor& dst) {
   const char* op = "copy";
   CudaBackend& be = cuda_of(*this, s, op);
+  if (contract::check_copy(src, dst)) return;  // dst is src itself
   check_owned(src, op, "src");
   check_owned(dst, op, "dst");
   require_f(src.elem() == dst.elem(), op, [&] {

@@ -1,6 +1,7 @@
 // Token embedding gather with scale (Gemma: sqrt(d_model)) and an optional learned absolute
 // position table (GPT-2), read in their stored dtype and widened to fp32. One block per token; a
 // token id or position out of range is reported (device_errors.hpp) and its row left unwritten.
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/launch.cuh"
@@ -50,6 +51,7 @@ void CudaBackend::embedding(Stream& s, const Tensor& ids, const Tensor& table, f
                             const Tensor& positions, const Tensor& pos_table, Tensor& out) {
   const char* op = "embedding";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_embedding(ids, table, positions, pos_table, out);
   EmbeddingParams p{};
   p.ids = in_i32(ids, op, "ids");
   check_float(table, op, "table");

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <limits>
 
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/elementwise.cuh"
@@ -31,6 +32,7 @@ __global__ void fill_kernel(FillParams p) {
 void CudaBackend::fill(Stream& s, Tensor& out, float value) {
   const char* op = "fill";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_fill(out, value);
   check_owned(out, op, "out");
   FillParams p{};
   if (out.elem() == Elem::I32) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "common/error.hpp"
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/activation_math.cuh"
 #include "cuda/kernels/common.cuh"
@@ -93,6 +94,7 @@ void CudaBackend::gated_delta(Stream& s, const Tensor& q, const Tensor& k, const
                               const Tensor& dt_bias, Tensor& state, Tensor& out) {
   const char* op = "gated_delta";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_gated_delta(q, k, v, a, b, a_log, dt_bias, state, out);
   DeltaParams p{};
   p.q = in_f32(q, op, "q");
   p.k = in_f32(k, op, "k");

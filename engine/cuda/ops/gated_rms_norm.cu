@@ -1,5 +1,6 @@
 // Qwen3-Next's gated RMSNorm on the linear-attention output: w * (x / rms(x)) * silu(z), per value
 // head (width = head_v_dim), the weight used as is. One block per row; out may alias x.
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/launch.cuh"
@@ -39,6 +40,7 @@ void CudaBackend::gated_rms_norm(Stream& s, const Tensor& x, const Tensor& z, co
                                  float eps, int64_t width, Tensor& out) {
   const char* op = "gated_rms_norm";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_gated_rms_norm(x, z, weight, width, out);
   GatedNormParams p{};
   p.x = in_f32(x, op, "x");
   p.z = in_f32(z, op, "z");

@@ -1,5 +1,6 @@
 // out[i] = x[rows[i]]: selects rows of an activation tensor (the last position of each sequence
 // before the LM head). One block per selected row; a bad row index is reported, not read.
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/launch.cuh"
@@ -30,6 +31,7 @@ __global__ void gather_rows_kernel(GatherParams p) {
 void CudaBackend::gather_rows(Stream& s, const Tensor& x, const Tensor& rows, Tensor& out) {
   const char* op = "gather_rows";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_gather_rows(x, rows, out);
   GatherParams p{};
   p.x = in_f32(x, op, "x");
   p.rows = in_i32(rows, op, "rows");

@@ -1,6 +1,7 @@
 // Gated linear units over a fused gate/up projection [T, 2F] -> [T, F]. SwiGluClamped is
 // gpt-oss's: gate = min(gate, limit); up = clamp(up, -limit, limit);
 // out = (up + 1) * gate * sigmoid(alpha * gate). gpt-oss interleaves gate/up columns.
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/activation_math.cuh"
 #include "cuda/kernels/common.cuh"
@@ -52,6 +53,7 @@ __global__ void glu_kernel(GluKernelParams p) {
 void CudaBackend::glu(Stream& s, const Tensor& gate_up, Tensor& out, const GluParams& gp) {
   const char* op = "glu";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_glu(gate_up, out);
   GluKernelParams p{};
   p.x = in_f32(gate_up, op, "gate_up");
   p.out = out_f32(out, op, "out");

@@ -5,6 +5,7 @@
 // the tile that use it (16-byte loads, fp32 arithmetic: the gemv kernel's inner loop). Decode
 // (T*k rows, mostly one per expert) reads every chosen expert once; a prefill tile of rows sorted
 // by expert mostly shares one. A row outside every range is reported and left unwritten.
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/launch.cuh"
@@ -45,12 +46,22 @@ __global__ void __launch_bounds__(kWarps * 32) grouped_linear_kernel(GroupedPara
         else
           hi = mid;
       }
-      if (p.offsets[lo] <= r && r < p.offsets[lo + 1])
-        e = static_cast<int>(lo);
-      else
-        report(p.err, DeviceCheck::GroupOffsets, r, p.R);
+      if (p.offsets[lo] <= r && r < p.offsets[lo + 1]) e = static_cast<int>(lo);  // else: bad offsets
     }
     expert[threadIdx.x] = e;
+  }
+  // The first block checks the offsets as the contract states them (the rows it cannot place
+  // were skipped above, so bad offsets never index out of bounds).
+  if (blockIdx.x == 0 && blockIdx.y == 0 && threadIdx.x == 0) {
+    if (p.offsets[0] != 0 || p.offsets[p.E] != p.R) {
+      report(p.err, DeviceCheck::GroupOffsetsEnds, p.offsets[0], p.offsets[p.E], p.R);
+    } else {
+      for (int64_t e = 0; e < p.E; ++e)
+        if (p.offsets[e] > p.offsets[e + 1]) {
+          report(p.err, DeviceCheck::GroupOffsetsDecrease, e, 0);
+          break;
+        }
+    }
   }
   __syncthreads();
   if (n >= p.N) return;
@@ -107,6 +118,7 @@ void CudaBackend::grouped_linear(Stream& s, const Tensor& x, const Tensor& w, co
                                  const Tensor& offsets, Tensor& out) {
   const char* op = "grouped_linear";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_grouped_linear(x, w, bias, offsets, out);
   GroupedParams p{};
   p.x = in_f32(x, op, "x");
   check_float(w, op, "w");

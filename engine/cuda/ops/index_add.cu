@@ -1,6 +1,7 @@
 // out[index[r], :] += weight[r] * src[r, :]: the MoE combine. One block per source row adds with
 // fp32 atomics, so rows sharing an index add in an unspecified order (the contract allows fp32
 // rounding differences of a k-term sum). An index outside [0, N) is reported and skipped.
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/launch.cuh"
@@ -34,6 +35,7 @@ void CudaBackend::index_add(Stream& s, const Tensor& src, const Tensor& index, c
                             Tensor& out) {
   const char* op = "index_add";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_index_add(src, index, weight, out);
   IndexAddParams p{};
   p.src = in_f32(src, op, "src");
   p.index = in_i32(index, op, "index");

@@ -1,6 +1,7 @@
 // Writes new keys/values [T, kv_heads, dim] (fp32) into the paged pools at their positions,
 // rounding to the pool's element type (nearest even for bf16/fp16). One thread per element; a
 // position beyond the block table or a table entry outside the pool is reported, not written.
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/elementwise.cuh"
@@ -33,7 +34,7 @@ __global__ void kv_store_kernel(KvStoreParams p) {
     if (c < kw)
       store_elem(const_cast<void*>(p.kv.k), p.kv.elem, slot * kw + c, p.k_new[t * kw + c]);
     else
-      store_elem(const_cast<void*>(p.kv.v), p.kv.elem, slot * vw + (c - kw),
+      store_elem(const_cast<void*>(p.kv.v), p.kv.velem, slot * vw + (c - kw),
                  p.v_new[t * vw + (c - kw)]);
   }
 }
@@ -43,6 +44,7 @@ void CudaBackend::kv_store(Stream& s, const Tensor& k_new, const Tensor& v_new,
                            const Tensor& positions, const KvBlocks& kv) {
   const char* op = "kv_store";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_kv_store(k_new, v_new, positions, kv, 0);  // positions: checked on the device
   KvStoreParams p{};
   p.k_new = in_f32(k_new, op, "k_new");
   p.v_new = in_f32(v_new, op, "v_new");

@@ -9,6 +9,7 @@
 //   u_bf16 = 2^-8 (the rounding of x; w is already bf16). fp16 weights: x scaled per row by a
 //   power of two and rounded to fp16 (u = 2^-11), gemm/convert.hpp.
 #include "common/error.hpp"
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/gemm/convert.hpp"
 #include "cuda/gemm/cublaslt_gemm.hpp"
@@ -25,6 +26,7 @@ void CudaBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tens
                          Tensor& out) {
   const char* op = "linear";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_linear(x, w, bias, out);
   const float* xp = in_f32(x, op, "x");
   check_float(w, op, "w");
   require(x.rank() == 2 && w.rank() == 2, op, "x and w must be 2-D");

@@ -4,6 +4,7 @@
 // offset), then walks the slots in order with a block-wide prefix count of its own, so slots of
 // one expert keep their increasing t*k + j order. The ids are read once per expert; they are a
 // few KB, served from L2.
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/launch.cuh"
@@ -87,6 +88,7 @@ void CudaBackend::moe_group(Stream& s, const Tensor& ids, const Tensor& weights,
                             Tensor& token_of, Tensor& weight_of, Tensor& offsets) {
   const char* op = "moe_group";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_moe_group(ids, weights, experts, token_of, weight_of, offsets);
   const int32_t* idp = in_i32(ids, op, "ids");
   const float* wp = in_f32(weights, op, "weights");
   require(ids.rank() == 2, op, "ids must be [T, k]");

@@ -2,6 +2,7 @@
 // LayerNorm with or without bias (mean and variance in float64, as the CPU backend: they cancel
 // badly in fp32 for rows with a large mean), and the true L2 norm x / sqrt(sum x^2 + eps). One
 // block per row; each thread writes only elements it read, so out may alias x.
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/launch.cuh"
@@ -64,6 +65,7 @@ void CudaBackend::norm(Stream& s, const Tensor& x, const Tensor& weight, const T
                        Tensor& out, const NormParams& np) {
   const char* op = "norm";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_norm(x, weight, bias, out, np);
   NormKernelParams p{};
   p.x = in_f32(x, op, "x");
   p.out = out_f32(out, op, "out");

@@ -2,6 +2,7 @@
 // (i, i + rot_dim/2) or, interleaved, (2i, 2i + 1) of the span [rot_offset, rot_offset + rot_dim)
 // rotate by the position's angle; the rest passes through. One thread per pair; a position outside
 // the tables is reported and its row left as is.
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/elementwise.cuh"
@@ -46,6 +47,7 @@ void CudaBackend::rope(Stream& s, Tensor& x, const Tensor& positions, const Tens
                        const Tensor& sin, const RopeApplyParams& rp) {
   const char* op = "rope";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_rope(x, positions, cos, sin, rp);
   RopeParams p{};
   p.x = out_f32(x, op, "x");
   p.pos = in_i32(positions, op, "positions");

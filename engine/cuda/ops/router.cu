@@ -8,6 +8,7 @@
 // One block per token with scores in shared memory; group ranking and the final weights run on
 // one thread in the CPU's order, so the sums are the CPU's sums.
 #include "common/error.hpp"
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/activation_math.cuh"
 #include "cuda/kernels/common.cuh"
@@ -148,6 +149,7 @@ void CudaBackend::router(Stream& s, const Tensor& logits, const Tensor& bias, Te
                          Tensor& weights, const RouterParams& rp) {
   const char* op = "router";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_router(logits, bias, ids, weights, rp);
   RouterKernelParams p{};
   p.logits = in_f32(logits, op, "logits");
   require(logits.rank() == 2, op, "logits must be [T, experts]");

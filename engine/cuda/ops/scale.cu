@@ -1,5 +1,6 @@
 // out[r, :] = scale * row_scale[r] * x[r, :] (row_scale optional): a whole-tensor scale or a
 // per-row one (router weights on an expert's input rows). Elementwise; out may alias x.
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/elementwise.cuh"
@@ -31,6 +32,7 @@ void CudaBackend::scale(Stream& s, const Tensor& x, float scale, const Tensor& r
                         Tensor& out) {
   const char* op = "scale";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_scale(x, row_scale, out);
   ScaleParams p{};
   p.x = in_f32(x, op, "x");
   p.out = out_f32(out, op, "out");

@@ -1,5 +1,6 @@
 // out = x * sigmoid(gate): Qwen3-Next's attention output gate (gate per element) and its shared
 // expert gate (one gate logit per row, broadcast). out may alias x.
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/activation_math.cuh"
 #include "cuda/kernels/common.cuh"
@@ -29,6 +30,7 @@ __global__ void sigmoid_gate_kernel(GateParams p) {
 void CudaBackend::sigmoid_gate(Stream& s, const Tensor& x, const Tensor& gate, Tensor& out) {
   const char* op = "sigmoid_gate";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_sigmoid_gate(x, gate, out);
   GateParams p{};
   p.x = in_f32(x, op, "x");
   p.gate = in_f32(gate, op, "gate");

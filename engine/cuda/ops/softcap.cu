@@ -1,5 +1,6 @@
 // Final logit scale and soft-cap (Gemma 2/3, Grok): cap * tanh(scale * x / cap), or scale * x
 // when cap == 0. Elementwise; out may alias x.
+#include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/elementwise.cuh"
@@ -27,6 +28,7 @@ __global__ void softcap_kernel(SoftcapParams p) {
 void CudaBackend::softcap(Stream& s, const Tensor& x, float scale, float cap, Tensor& out) {
   const char* op = "softcap";
   CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_softcap(x, cap, out);
   SoftcapParams p{};
   p.x = in_f32(x, op, "x");
   p.out = out_f32(out, op, "out");
