@@ -8,6 +8,7 @@
 
 #include "backend/backend.hpp"
 #include "backend/device_info.hpp"
+#include "backend/kernel_choices.hpp"
 
 namespace archscope::cuda_entry {
 
@@ -18,5 +19,10 @@ std::vector<DeviceInfo> devices();
 // A CUDA backend on device `index`. Throws Error(Unsupported, "--backend", ...) when the build
 // has no CUDA or no device exists, Error(Validation, "--backend", ...) for an index out of range.
 std::unique_ptr<Backend> make(int index);
+// The same with kernel variants (`--kernel`, backend/kernel_choices.hpp).
+std::unique_ptr<Backend> make(int index, const KernelChoices& kernels);
+// Measures the limits of the device behind `backend` (one made by make()); throws
+// Error(Unsupported) for any other backend. Takes about a second and ~5 GiB of device memory.
+DeviceCeilings measure_ceilings(Backend& backend);
 
 }  // namespace archscope::cuda_entry

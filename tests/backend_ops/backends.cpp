@@ -4,6 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "backend/cuda_entry.hpp"
 #include "cpu/cpu_backend.hpp"
 #include "cpu/simd/target_override.hpp"
 
@@ -32,9 +33,18 @@ std::vector<BackendUnderTest> cpu_backends() {
 }
 
 std::vector<BackendUnderTest> device_backends() {
-  // The CUDA backend registers here when it is built: one entry per device of
-  // cuda_entry::devices() (engine/backend/cuda_entry.hpp), made by cuda_entry::make(index).
-  return {};
+  std::vector<BackendUnderTest> out;
+#ifdef ARCHSCOPE_WITH_CUDA
+  // One entry per CUDA device, with the kernels that do fp32 arithmetic (the weight-streaming
+  // linear, attention without tensor cores), so the suite's fp32 bounds apply; the tensor-core
+  // paths are held to their own bounds in tests/backend_cuda.
+  KernelChoices exact;
+  exact.linear = LinearKernel::Gemv;
+  exact.attention = AttentionKernel::Fp32;
+  for (const DeviceInfo& d : cuda_entry::devices())
+    out.push_back({d.spec, [i = d.index, exact] { return cuda_entry::make(i, exact); }, 0});
+#endif
+  return out;
 }
 
 std::vector<BackendUnderTest> backends_under_test() {

@@ -1,0 +1,43 @@
+// Kernel variants a backend can be asked to use (`--kernel NAME=VARIANT`, repeatable), recorded
+// with a run so two runs can show what a kernel choice is worth. The documented list:
+//   attention = auto | flash | fp32 | naive
+//                                      auto: flash. flash: tiled online-softmax kernels (tensor
+//                                      cores for bf16/fp16 K/V prefill with head dim 64 or 128,
+//                                      split-K flash-decoding otherwise). fp32: flash without the
+//                                      tensor cores (fp32 arithmetic on every pool type). naive:
+//                                      one block per query row and head, all scores materialised.
+//   linear    = auto | cublas | gemv   auto: gemv up to 8 token rows, cuBLASLt above. gemv: the
+//                                      weight-streaming kernel for every row count (fp32
+//                                      arithmetic on any weight dtype). cublas: cuBLASLt for every
+//                                      row count (bf16/fp16 weights: tensor cores on activations
+//                                      rounded to the weight type; fp32: plain fp32, no TF32).
+//   graphs    = on | off               replay repeated launch sequences as CUDA graphs.
+//   pdl       = on | off               programmatic dependent launch between kernels.
+// The CPU backend has one kernel per op and accepts only the defaults.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace archscope {
+
+enum class AttentionKernel { Auto, Flash, Fp32, Naive };
+enum class LinearKernel { Auto, Cublas, Gemv };
+
+struct KernelChoices {
+  AttentionKernel attention = AttentionKernel::Auto;
+  LinearKernel linear = LinearKernel::Auto;
+  bool graphs = true;
+  bool pdl = true;
+
+  bool is_default() const;
+  // "attention=auto,linear=auto,graphs=on,pdl=on": what a run records.
+  std::string to_string() const;
+};
+
+// Applies one "NAME=VARIANT" to `choices`. Throws Error(Validation, "--kernel", ...) naming the
+// valid names or variants.
+void apply_kernel_choice(KernelChoices& choices, const std::string& text);
+KernelChoices parse_kernel_choices(const std::vector<std::string>& texts);
+
+}  // namespace archscope

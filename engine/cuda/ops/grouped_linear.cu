@@ -1,0 +1,159 @@
+// Per-expert linear over rows grouped by moe_group, with the group offsets in device memory:
+// out[r] = x[r] . w[e(r)]^T (+ bias[e(r)]) where e(r) is the expert whose [offsets[e],
+// offsets[e+1]) holds r. Grid (8 outputs per block, tiles of 8 rows); each block finds its rows'
+// experts by binary search, and each warp streams one weight row of an expert once for all rows of
+// the tile that use it (16-byte loads, fp32 arithmetic: the gemv kernel's inner loop). Decode
+// (T*k rows, mostly one per expert) reads every chosen expert once; a prefill tile of rows sorted
+// by expert mostly shares one. A row outside every range is reported and left unwritten.
+#include "backend/op_contracts.hpp"
+#include "cuda/check.hpp"
+#include "cuda/kernels/common.cuh"
+#include "cuda/kernels/launch.cuh"
+#include "cuda/kernels/weight_chunk.cuh"
+
+namespace archscope::cuda {
+
+namespace {
+
+constexpr int kWarps = 8, kRows = 8;
+
+struct GroupedParams {
+  const float* x;
+  const void* w;
+  const float* bias;
+  const int32_t* offsets;
+  float* out;
+  DeviceErrors* err;
+  int64_t R, N, K, E;
+};
+
+template <class W, bool VEC>
+__global__ void __launch_bounds__(kWarps * 32) grouped_linear_kernel(GroupedParams p) {
+  kernel_prologue();
+  __shared__ int expert[kRows];
+  const int lane = threadIdx.x & 31;
+  const int64_t r0 = static_cast<int64_t>(blockIdx.y) * kRows,
+                n = static_cast<int64_t>(blockIdx.x) * kWarps + (threadIdx.x >> 5);
+  if (threadIdx.x < kRows) {
+    const int64_t r = r0 + threadIdx.x;
+    int e = -1;
+    if (r < p.R) {
+      int64_t lo = 0, hi = p.E;  // the last e with offsets[e] <= r, then check r < offsets[e + 1]
+      while (hi - lo > 1) {
+        const int64_t mid = (lo + hi) / 2;
+        if (p.offsets[mid] <= r)
+          lo = mid;
+        else
+          hi = mid;
+      }
+      if (p.offsets[lo] <= r && r < p.offsets[lo + 1]) e = static_cast<int>(lo);  // else: bad offsets
+    }
+    expert[threadIdx.x] = e;
+  }
+  // The first block checks the offsets as the contract states them (the rows it cannot place
+  // were skipped above, so bad offsets never index out of bounds).
+  if (blockIdx.x == 0 && blockIdx.y == 0 && threadIdx.x == 0) {
+    if (p.offsets[0] != 0 || p.offsets[p.E] != p.R) {
+      report(p.err, DeviceCheck::GroupOffsetsEnds, p.offsets[0], p.offsets[p.E], p.R);
+    } else {
+      for (int64_t e = 0; e < p.E; ++e)
+        if (p.offsets[e] > p.offsets[e + 1]) {
+          report(p.err, DeviceCheck::GroupOffsetsDecrease, e, 0);
+          break;
+        }
+    }
+  }
+  __syncthreads();
+  if (n >= p.N) return;
+  float acc[kRows];
+#pragma unroll
+  for (int j = 0; j < kRows; ++j) acc[j] = 0.0f;
+  constexpr int EC = 16 / sizeof(W);
+  for (int ga = 0; ga < kRows;) {
+    const int e = expert[ga];
+    int gb = ga + 1;
+    while (gb < kRows && expert[gb] == e) ++gb;
+    if (e >= 0) {
+      const W* wrow = static_cast<const W*>(p.w) + (static_cast<int64_t>(e) * p.N + n) * p.K;
+      if (VEC) {
+        const uint4* wv = reinterpret_cast<const uint4*>(wrow);
+        for (int64_t c = lane; c < p.K / EC; c += 32) {
+          const uint4 raw = wv[c];
+#pragma unroll
+          for (int j = 0; j < kRows; ++j)
+            if (j >= ga && j < gb) fma_chunk<W>(raw, p.x + (r0 + j) * p.K + c * EC, acc[j]);
+        }
+      } else {
+        for (int64_t c = lane; c < p.K; c += 32) {
+          const float wk = to_float(wrow[c]);
+#pragma unroll
+          for (int j = 0; j < kRows; ++j)
+            if (j >= ga && j < gb) acc[j] = fmaf(wk, p.x[(r0 + j) * p.K + c], acc[j]);
+        }
+      }
+    }
+    ga = gb;
+  }
+#pragma unroll
+  for (int j = 0; j < kRows; ++j) {
+    const float v = warp_sum(acc[j]);
+    if (lane == 0 && expert[j] >= 0)
+      p.out[(r0 + j) * p.N + n] =
+          v + (p.bias ? p.bias[static_cast<int64_t>(expert[j]) * p.N + n] : 0.0f);
+  }
+}
+
+template <class W>
+void launch_grouped(CudaBackend& be, const GroupedParams& p, bool vec) {
+  const dim3 grid(ceil_div(p.N, kWarps), ceil_div(p.R, kRows)), block(kWarps * 32);
+  if (vec)
+    launch(be, grouped_linear_kernel<W, true>, grid, block, 0, p);
+  else
+    launch(be, grouped_linear_kernel<W, false>, grid, block, 0, p);
+}
+
+}  // namespace
+
+void CudaBackend::grouped_linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias,
+                                 const Tensor& offsets, Tensor& out) {
+  const char* op = "grouped_linear";
+  CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_grouped_linear(x, w, bias, offsets, out);
+  GroupedParams p{};
+  p.x = in_f32(x, op, "x");
+  check_float(w, op, "w");
+  require(x.rank() == 2 && w.rank() == 3, op, "x must be [R, K] and w [E, N, K]");
+  p.R = x.dim(0);
+  p.K = x.dim(1);
+  p.E = w.dim(0);
+  p.N = w.dim(1);
+  require_f(w.dim(2) == p.K, op, [&] {
+    return "w " + shape_string(w.shape()) + " does not match x " + shape_string(x.shape());
+  });
+  p.out = out_f32(out, op, "out");
+  check_shape(out, {p.R, p.N}, op, "out");
+  if (bias.defined()) {
+    p.bias = in_f32(bias, op, "bias");
+    check_shape(bias, {p.E, p.N}, op, "bias");
+  }
+  p.offsets = in_i32(offsets, op, "offsets");
+  check_shape(offsets, {p.E + 1}, op, "offsets");
+  check_no_overlap(out, x, op, "out must not overlap x");
+  if (p.R == 0 || p.N == 0) return;
+  p.w = dptr(w);
+  p.err = be.device_errors();
+  const size_t wb = static_cast<size_t>(elem_bits(w.elem()) / 8);
+  const bool vec = p.K % static_cast<int64_t>(16 / wb) == 0 &&
+                   reinterpret_cast<uintptr_t>(p.w) % 16 == 0 &&
+                   reinterpret_cast<uintptr_t>(p.x) % 16 == 0;
+  switch (w.elem()) {
+    case Elem::BF16:
+      return launch_grouped<__nv_bfloat16>(be, p, vec);
+    case Elem::F16:
+      return launch_grouped<__half>(be, p, vec);
+    default:
+      return launch_grouped<float>(be, p, vec);
+  }
+}
+
+}  // namespace archscope::cuda

@@ -1,0 +1,80 @@
+// out[T, N] = x[T, K] . w[N, K]^T (+ bias). Two paths (kernel choice `linear`, see
+// backend/kernel_choices.hpp):
+// - gemv (auto for T <= 8: decode and small batches): gemm/gemv.cu streams the weights once with
+//   16-byte loads in fp32 arithmetic, so any weight dtype agrees with the CPU backend to fp32
+//   rounding;
+// - cublas (auto for T > 8: prefill, large batches): cuBLASLt. fp32 weights: plain fp32 (no
+//   TF32). bf16 weights: x rounded to bf16, tensor cores, fp32 accumulation: per output the error
+//   against the exact product is at most u_bf16 * sum|x_k w_k| + gamma_K * sum|x_k w_k| with
+//   u_bf16 = 2^-8 (the rounding of x; w is already bf16). fp16 weights: x scaled per row by a
+//   power of two and rounded to fp16 (u = 2^-11), gemm/convert.hpp.
+#include "common/error.hpp"
+#include "backend/op_contracts.hpp"
+#include "cuda/check.hpp"
+#include "cuda/gemm/convert.hpp"
+#include "cuda/gemm/cublaslt_gemm.hpp"
+#include "cuda/gemm/gemv.hpp"
+#include "cuda/kernels/launch.cuh"
+
+namespace archscope::cuda {
+
+namespace {
+constexpr int64_t kGemvMaxRows = 8;
+}
+
+void CudaBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias,
+                         Tensor& out) {
+  const char* op = "linear";
+  CudaBackend& be = cuda_of(*this, s, op);
+  contract::check_linear(x, w, bias, out);
+  const float* xp = in_f32(x, op, "x");
+  check_float(w, op, "w");
+  require(x.rank() == 2 && w.rank() == 2, op, "x and w must be 2-D");
+  const int64_t T = x.dim(0), K = x.dim(1), N = w.dim(0);
+  require_f(w.dim(1) == K, op, [&] {
+    return "w " + shape_string(w.shape()) + " does not match x " + shape_string(x.shape());
+  });
+  float* yp = out_f32(out, op, "out");
+  check_shape(out, {T, N}, op, "out");
+  const float* bp = nullptr;
+  if (bias.defined()) {
+    bp = in_f32(bias, op, "bias");
+    check_shape(bias, {N}, op, "bias");
+  }
+  check_no_overlap(out, x, op, "out must not overlap x");
+  if (T == 0 || N == 0) return;
+
+  GemvArgs g;
+  g.x = xp;
+  g.w = dptr(w);
+  g.bias = bp;
+  g.out = yp;
+  g.T = T;
+  g.N = N;
+  g.K = K;
+  g.we = felem(w.elem());
+  const LinearKernel choice = kernels().linear;
+  const bool use_gemv =
+      choice == LinearKernel::Gemv || (choice == LinearKernel::Auto && T <= kGemvMaxRows) || K == 0;
+  if (use_gemv) return launch_gemv(be, g);
+
+  if (w.elem() == Elem::F32) {
+    if (!gemm().matmul(CUDA_R_32F, xp, g.w, bp, yp, T, N, K)) launch_gemv(be, g);
+    return;
+  }
+  if (w.elem() == Elem::BF16) {
+    auto xs = scratch(static_cast<size_t>(T * K) * 2);
+    convert_to_bf16(be, xp, xs->handle(), T * K);
+    if (!gemm().matmul(CUDA_R_16BF, xs->handle(), g.w, bp, yp, T, N, K)) launch_gemv(be, g);
+    return;
+  }
+  auto xs = scratch(static_cast<size_t>(T * K) * 2);
+  auto sc = scratch(static_cast<size_t>(T) * sizeof(float));
+  float* scales = static_cast<float*>(sc->handle());
+  convert_rows_to_f16(be, xp, xs->handle(), scales, T, K);
+  if (!gemm().matmul(CUDA_R_16F, xs->handle(), g.w, nullptr, yp, T, N, K))
+    return launch_gemv(be, g);
+  scale_rows_add_bias(be, yp, scales, bp, T, N);
+}
+
+}  // namespace archscope::cuda

@@ -1,0 +1,132 @@
+// The work of one CUDA stream, recorded before it is launched. Ops append kernel launches (one
+// POD parameter struct each), host-to-device copies from pinned staging and event records; the
+// queue launches them in segments of up to kSegment records:
+//  - eagerly (cudaLaunchKernelEx per record), the first time a segment is seen, or with graphs off;
+//  - as a CUDA graph once the same segment (same position since the last synchronisation, same
+//    sequence of kernels and copies) comes again: the graph of the previous step is reused and
+//    only the nodes whose parameters changed (a cache length, a position-dependent grid) are
+//    re-set, then the whole segment is one cudaGraphLaunch.
+// So a decode step, which repeats the same launches at the same addresses (memory/device_pool.hpp
+// keeps them stable), replays as a handful of graph launches with no change to the model code,
+// and the host records the next segment while the device runs the current one.
+//
+// Kernels may be launched with programmatic dependent launch (pdl): the next kernel's blocks are
+// scheduled while the current one drains; every kernel of this backend begins with
+// griddep_wait() (kernels/launch.cuh), so it reads nothing before its predecessor has finished.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <type_traits>
+#include <unordered_map>
+#include <vector>
+
+namespace archscope::cuda {
+
+inline constexpr size_t kMaxParamBytes = 448;
+
+struct LaunchRecord {
+  enum class Kind : uint8_t { Kernel, Copy, Event };
+  Kind kind = Kind::Kernel;
+  // Kernel
+  const void* func = nullptr;
+  dim3 grid, block;
+  unsigned smem = 0;
+  uint16_t param_bytes = 0;
+  alignas(16) unsigned char params[kMaxParamBytes];
+  // Copy (host pinned -> device, or device -> device)
+  void* dst = nullptr;
+  const void* src = nullptr;
+  size_t bytes = 0;
+  cudaMemcpyKind copy_kind = cudaMemcpyDeviceToDevice;
+  // Event
+  cudaEvent_t event = nullptr;
+};
+
+struct QueueOptions {
+  bool graphs = true;  // replay repeated segments as CUDA graphs
+  bool pdl = true;     // programmatic dependent launch between consecutive kernels
+};
+
+struct QueueStats {
+  uint64_t records = 0, eager_launches = 0, graph_launches = 0, graphs_built = 0, node_updates = 0;
+};
+
+class LaunchQueue {
+ public:
+  static constexpr size_t kSegment = 64;
+  // The first segment after a synchronisation is short, so the device starts on a step while the
+  // host is still recording the rest of it.
+  static constexpr size_t kFirstSegment = 16;
+
+  LaunchQueue(cudaStream_t stream, QueueOptions options);
+  ~LaunchQueue();
+  LaunchQueue(const LaunchQueue&) = delete;
+  LaunchQueue& operator=(const LaunchQueue&) = delete;
+
+  template <class P>
+  void kernel(void (*f)(P), dim3 grid, dim3 block, unsigned smem, const P& params) {
+    static_assert(sizeof(P) <= kMaxParamBytes, "kernel parameter struct too large");
+    static_assert(std::is_trivially_copyable_v<P>, "kernel parameters must be trivially copyable");
+    if (grid.x == 0 || grid.y == 0 || grid.z == 0) return;
+    LaunchRecord& r = next();
+    r.kind = LaunchRecord::Kind::Kernel;
+    r.func = reinterpret_cast<const void*>(f);
+    r.grid = grid;
+    r.block = block;
+    r.smem = smem;
+    r.param_bytes = static_cast<uint16_t>(sizeof(P));
+    std::memcpy(r.params, &params, sizeof(P));
+    pushed();
+  }
+  void copy(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind);
+  void event(cudaEvent_t e);
+
+  // Launches everything recorded so far (the stream then holds it, in order).
+  void flush();
+  // Work enqueued on the stream outside the queue (a cuBLAS call): the next kernel must not
+  // overlap it through programmatic dependent launch.
+  void external_work() { prev_kernel_ = false; }
+  // Called after the stream was synchronised: the next segment is again segment 0 of a step.
+  void step_boundary();
+
+  cudaStream_t stream() const { return stream_; }
+  const QueueOptions& options() const { return options_; }
+  void set_options(const QueueOptions& o) { options_ = o; }
+  const QueueStats& stats() const { return stats_; }
+
+ private:
+  struct Graph {
+    cudaGraph_t graph = nullptr;
+    cudaGraphExec_t exec = nullptr;
+    std::vector<cudaGraphNode_t> nodes;
+    std::vector<LaunchRecord> last;  // parameters the exec currently holds
+    bool pdl = false;
+  };
+
+  LaunchRecord& next();
+  void pushed();
+  void launch_segment();
+  void launch_eager(const LaunchRecord* r, size_t n);
+  bool launch_graph(Graph& g, const LaunchRecord* r, size_t n);
+  std::unique_ptr<Graph> build_graph(const LaunchRecord* r, size_t n);
+  static uint64_t structure_hash(const LaunchRecord* r, size_t n, uint64_t segment);
+  static bool same_structure(const LaunchRecord* a, const LaunchRecord* b, size_t n);
+  void destroy(Graph& g);
+
+  cudaStream_t stream_;
+  QueueOptions options_;
+  std::vector<LaunchRecord> pending_;
+  size_t count_ = 0;
+  uint64_t segment_ = 0;
+  bool prev_kernel_ = false;  // the last eager launch was one of our kernels (pdl may follow)  //
+                              // index of the next segment since the last step boundary
+  std::unordered_map<uint64_t, std::unique_ptr<Graph>> graphs_;
+  std::unordered_map<uint64_t, int> seen_;
+  QueueStats stats_;
+};
+
+}  // namespace archscope::cuda
