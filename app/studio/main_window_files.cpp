@@ -48,7 +48,10 @@ ModelConfig read_model_file(const std::string& path, bool lenient = false) {
   }
   if (j.is_object() && j.contains("format"))
     return lenient ? read_config_json(j, path) : config_from_json(j, path);
-  return import_hf_config(j, path);
+  // A Hugging Face config.json: named as `import-hf` names it (the directory or file name).
+  ModelConfig config = import_hf_config(j, std::filesystem::path(path).filename().string());
+  name_imported_model(config, j, path);
+  return config;
 }
 
 QString error_text(const Error& e) {

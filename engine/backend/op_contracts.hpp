@@ -58,6 +58,20 @@ struct GroupedLinearDims {
 GroupedLinearDims check_grouped_linear(const Tensor& x, const Tensor& w, const Tensor& bias,
                                        const Tensor& offsets, const Tensor& out);
 
+// Layout ops and the per-head linear (op_contracts_layout.cpp).
+struct ConcatDims {
+  int64_t rows, mid, a_mid, b_mid, a_width, b_width;  // out [rows, mid, a_width + b_width]
+};
+ConcatDims check_concat_last(const Tensor& a, const Tensor& b, const Tensor& out);
+struct SliceDims {
+  int64_t rows, width;  // rows of x's last dim, and that dim
+};
+SliceDims check_slice_last(const Tensor& x, int64_t offset, int64_t width, const Tensor& out);
+struct HeadLinearDims {
+  int64_t tokens, heads, in, out;
+};
+HeadLinearDims check_head_linear(const Tensor& x, const Tensor& w, const Tensor& out);
+
 struct EmbeddingDims {
   int64_t tokens, vocab, width, positions;
 };  // positions: 0 without pos_table

@@ -56,6 +56,9 @@ class CudaBackend final : public Backend {
                  Tensor& token_of, Tensor& weight_of, Tensor& offsets) override;
   void grouped_linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias,
                       const Tensor& offsets, Tensor& out) override;
+  void concat_last(Stream& s, const Tensor& a, const Tensor& b, Tensor& out) override;
+  void slice_last(Stream& s, const Tensor& x, int64_t offset, int64_t width, Tensor& out) override;
+  void head_linear(Stream& s, const Tensor& x, const Tensor& w, Tensor& out) override;
 
   void embedding(Stream& s, const Tensor& ids, const Tensor& table, float scale,
                  const Tensor& positions, const Tensor& pos_table, Tensor& out) override;

@@ -182,7 +182,7 @@ struct Bench {
 class OpTimes final : public ForwardObserver {
  public:
   explicit OpTimes(Backend& be) : be_(be) {}
-  void before(Stream& s, const OpEvent& e) override {
+  void before(Stream& s, const OpEvent& /*e*/) override {
     if (timers_.size() <= next_) timers_.push_back(be_.create_timer());
     timers_[next_]->start(s);
     host0_ = steady_seconds();

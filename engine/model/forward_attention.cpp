@@ -24,24 +24,21 @@ AttentionParams attention_params(const ModelConfig& c, const LayerSpec& spec) {
 namespace {
 
 // A contiguous stand-in for the paged cache of one layer, holding positions [0, tokens) at the
-// cache's dtype and block size (identity block table), so kv_store rounds the keys exactly as the
-// cache would and attention reads them the same way. One per sequence of the step, overwritten by
-// each windowed layer in turn (every softmax layer has the same K/V width).
+// cache's dtype in one block (the step's single-block table, filled on the device: no upload
+// inside a layer), so kv_store rounds the keys exactly as the cache would and attention reads them
+// the same way. One per sequence of the step, overwritten by each windowed layer in turn (every
+// softmax layer has the same K/V width).
 KvBlocks staged_keys(Step& st, size_t seq_index, int64_t tokens) {
   if (st.staged.size() < st.seqs.size()) st.staged.resize(st.seqs.size());
   if (st.staged[seq_index].k.defined()) return st.staged[seq_index];  // the step's earlier layer's
   const AttentionConfig& a = st.c.attention;
   const KvCacheOptions& o = st.cache.options();
-  const int64_t blocks = (tokens + o.block_size - 1) / o.block_size;
+  const int64_t rows = std::max<int64_t>(1, tokens);
   KvBlocks& kv = st.staged[seq_index];
-  kv.k = st.be.alloc(o.dtype, {blocks, o.block_size, a.kv_heads, a.head_dim});
-  kv.v = st.be.alloc(o.dtype, {blocks, o.block_size, a.kv_heads, a.head_dim});
-  std::vector<int32_t> identity(static_cast<size_t>(blocks));
-  for (int64_t b = 0; b < blocks; ++b) identity[static_cast<size_t>(b)] = static_cast<int32_t>(b);
-  kv.block_table = st.be.alloc(Elem::I32, {blocks});
-  st.be.upload(st.s, identity.data(), kv.block_table);
-  st.be.synchronize(st.s);  // the host table dies here
-  kv.block_size = o.block_size;
+  kv.k = st.be.alloc(o.dtype, {1, rows, a.kv_heads, a.head_dim});
+  kv.v = st.be.alloc(o.dtype, {1, rows, a.kv_heads, a.head_dim});
+  kv.block_table = st.single_block_table();
+  kv.block_size = rows;
   kv.length = tokens;
   return kv;
 }

@@ -42,6 +42,18 @@ Expected ref_linear(const Floats& x, const Floats& w, const Floats& b, int64_t T
   return y;
 }
 
+Expected ref_head_linear(const Floats& x, const Floats& w, int64_t T, int64_t H, int64_t K,
+                         int64_t N) {
+  Expected y;
+  for (int64_t t = 0; t < T; ++t)
+    for (int64_t h = 0; h < H; ++h) {
+      const auto xr = tracked(x, static_cast<size_t>((t * H + h) * K), static_cast<size_t>(K));
+      for (int64_t n = 0; n < N; ++n)
+        y.push(dot(xr, tracked(w, static_cast<size_t>((h * N + n) * K), static_cast<size_t>(K))));
+    }
+  return y;
+}
+
 Expected ref_add(const Floats& a, const Floats& b, float scale) {
   Expected y;
   for (size_t i = 0; i < a.size(); ++i) y.push(stored(a[i]) + stored(scale) * stored(b[i]));

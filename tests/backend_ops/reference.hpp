@@ -18,6 +18,9 @@ using Ints = std::vector<int32_t>;
 // y[t][n] = sum_k x[t][k] w[n][k] (+ b[n]); b empty for no bias.
 Expected ref_linear(const Floats& x, const Floats& w, const Floats& b, int64_t T, int64_t K,
                     int64_t N);
+// y[t][h][n] = sum_k x[t][h][k] w[h][n][k]: one [N, K] matrix per head.
+Expected ref_head_linear(const Floats& x, const Floats& w, int64_t T, int64_t H, int64_t K,
+                         int64_t N);
 Expected ref_add(const Floats& a, const Floats& b, float scale);
 Expected ref_embedding(const Floats& table, const Ints& ids, float scale, const Floats& pos_table,
                        const Ints& positions, int64_t D);

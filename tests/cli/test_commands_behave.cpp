@@ -344,7 +344,8 @@ BOOST_AUTO_TEST_CASE(ctrl_c_in_a_long_prefill_interrupts_it) {
   int status = 0;
   waitpid(pid, &status, 0);
   BOOST_TEST_REQUIRE(signalled, seen);
-  BOOST_TEST(WIFEXITED(status));
+  BOOST_TEST(WIFEXITED(status), "killed by signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0)
+                                                    << "; output: " << seen);
   BOOST_TEST(WEXITSTATUS(status) == 130);
   const json shown = json::parse(run_cli({"runs", "show", "1", "--json", "--db", db}).out);
   BOOST_TEST(shown.at("status") == "interrupted");

@@ -6,7 +6,7 @@
 // - Packed GEMM (prefill of a continuing chunk): each head's rows of x are packed once, then one
 //   task per (head, block of weight rows) runs the register-blocked kernel of simd/gemm.
 // Results land in the [T, H, N] layout directly (row stride H * N). Checked against the float64
-// reference in tests/backend_cpu/test_head_linear.cpp.
+// reference in tests/backend_ops/test_head_linear.cpp.
 #include <algorithm>
 
 #include "cpu/check.hpp"
@@ -27,17 +27,13 @@ constexpr int64_t kGemmNC = 256;      // most weight rows per GEMM task
 void CpuBackend::head_linear(Stream& s, const Tensor& x, const Tensor& w, Tensor& out) {
   const char* op = "head_linear";
   check_stream(*this, s, op);
-  const float* xp = in_f32(x, op, "x");
-  check_float(w, op, "w");
-  require(x.rank() == 3 && w.rank() == 3, op, "x must be [T, H, K] and w [H, N, K]");
-  const int64_t T = x.dim(0), H = x.dim(1), K = x.dim(2), N = w.dim(1);
-  if (!(w.dim(0) == H && w.dim(2) == K))
-    fail(op, "w " + shape_string(w.shape()) + " does not match x " + shape_string(x.shape()));
-  float* yp = out_f32(out, op, "out");
-  check_shape(out, {T, H, N}, op, "out");
-  require(out.buffer() != x.buffer() || out.byte_offset() >= x.byte_offset() + x.bytes() ||
-              x.byte_offset() >= out.byte_offset() + out.bytes(),
-          op, "out must not overlap x");
+  const contract::HeadLinearDims d = contract::check_head_linear(x, w, out);
+  check_cpu(x, op, "x");
+  check_cpu(w, op, "w");
+  check_cpu(out, op, "out");
+  const float* xp = host<const float>(x);
+  float* yp = host<float>(out);
+  const int64_t T = d.tokens, H = d.heads, K = d.in, N = d.out;
   if (T == 0 || H == 0 || N == 0) return;
   if (K == 0) {
     std::fill(yp, yp + T * H * N, 0.0f);
