@@ -10,7 +10,7 @@ build="${1:-$root/build}"
 dest="${2:-$root/.devcarry/gpu}"
 rm -rf "$dest"
 mkdir -p "$dest/bin" "$dest/lib"
-for b in test_backend_cuda test_model_cuda bench_cuda; do
+for b in test_backend_cuda test_model_cuda test_backend_ops bench_cuda; do
   cp "$build/bin/$b" "$dest/bin/"
   strip "$dest/bin/$b"
 done
