@@ -31,6 +31,7 @@ namespace {
 struct BenchOptions {
   ModelSource source;
   std::string backend = "cpu";
+  std::vector<std::string> kernels;
   int64_t prompt = 512;
   int64_t new_tokens = 128;
   int64_t batch = 1;
@@ -135,7 +136,7 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
   nlohmann::json j;
   j["model"] = config.name;
   j["source"] = o.source.describe();
-  j["backend"] = parse_backend_spec(o.backend).text();
+  j["backend"] = parse_backend_spec(o.backend, o.kernels).description();
   j["weights_dtype"] = o.weights_dtype;
   j["kv_dtype"] = "fp32";
   j["threads"] = threads;
@@ -245,7 +246,7 @@ void print_text(const nlohmann::json& j) {
 }
 
 int run_bench(const BenchOptions& o) {
-  const BackendSpec backend = backend_spec(o.backend);  // before the model is loaded
+  const BackendSpec backend = backend_spec(o.backend, o.kernels);  // before the model is loaded
   const ModelConfig config = load_model_config(o.source);
   if (o.threads < 0) throw Error(ErrorKind::Validation, "--threads", "must be at least 1");
   if (o.warmup < 0) throw Error(ErrorKind::Validation, "--warmup", "must be 0 or more");
@@ -284,6 +285,7 @@ Command add_bench_command(CLI::App& root) {
   sub->add_option("--new", options->new_tokens, "Decode steps")->capture_default_str();
   sub->add_option("--batch", options->batch, "Sequences decoded together")->capture_default_str();
   add_backend_option(*sub, options->backend);
+  add_kernel_option(*sub, options->kernels);
   sub->add_option("--threads", options->threads, "CPU threads (default: one per logical CPU)");
   sub->add_option("--seed", options->seed, "Seed of random weights and prompts");
   sub->add_option("--weights-dtype", options->weights_dtype, kWeightsDtypeHelp)

@@ -30,6 +30,7 @@ namespace {
 struct GenerateOptions {
   ModelSource source;
   std::string backend = "cpu";
+  std::vector<std::string> kernels;
   int64_t prompt_tokens = 0;
   std::string tokens;
   int64_t new_tokens = 0;
@@ -80,7 +81,7 @@ std::vector<std::vector<int32_t>> make_prompts(const GenerateOptions& o, int64_t
 }
 
 int run_generate(const GenerateOptions& o) {
-  const BackendSpec backend = backend_spec(o.backend);  // before the model is loaded
+  const BackendSpec backend = backend_spec(o.backend, o.kernels);  // before the model is loaded
   const ModelConfig config = load_model_config(o.source);
   if (o.batch < 0) throw Error(ErrorKind::Validation, "--batch", "must be at least 1");
   const auto text = load_text_prompt(o.text, o.prompt_given, o.source.model_dir, config.vocab_size);
@@ -178,6 +179,7 @@ Command add_generate_command(CLI::App& root) {
   sub->add_option("--batch", options->batch,
                   "Sequences (default: one per prompt; prompts repeat cyclically to fill the batch)");
   add_backend_option(*sub, options->backend);
+  add_kernel_option(*sub, options->kernels);
   sub->add_option("--threads", options->threads, "CPU threads (default: one per logical CPU)");
   sub->add_option("--seed", options->seed, "Seed of random weights, random prompts and sampling");
   sub->add_option("--temperature", options->temperature, "Softmax temperature; 0 = greedy")

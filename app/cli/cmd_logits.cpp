@@ -23,6 +23,7 @@ namespace {
 struct LogitsOptions {
   ModelSource source;
   std::string backend = "cpu";
+  std::vector<std::string> kernels;
   std::string tokens;
   std::string out;
   std::optional<int64_t> decode_from;  // absent: the whole sequence is one prefill
@@ -32,7 +33,7 @@ struct LogitsOptions {
 };
 
 int run_logits(const LogitsOptions& o) {
-  const BackendSpec backend = backend_spec(o.backend);  // before the model is loaded
+  const BackendSpec backend = backend_spec(o.backend, o.kernels);  // before the model is loaded
   const ModelConfig config = load_model_config(o.source);
   const std::vector<int32_t> tokens = parse_token_list(o.tokens);
   check_token_ids(tokens, config.vocab_size, "--tokens");
@@ -82,6 +83,7 @@ Command add_logits_command(CLI::App& root) {
   sub->add_option("--decode-from", options->decode_from,
                   "Prefill the first K tokens, then feed the rest one at a time through the KV cache");
   add_backend_option(*sub, options->backend);
+  add_kernel_option(*sub, options->kernels);
   sub->add_option("--threads", options->threads, "CPU threads (default: one per logical CPU)");
   sub->add_option("--seed", options->seed, "Seed of the random weights of --preset / --config models");
   sub->add_option("--weights-dtype", options->weights_dtype, kWeightsDtypeHelp)

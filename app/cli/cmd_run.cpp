@@ -35,6 +35,7 @@ namespace {
 struct RunCommandOptions {
   ModelSource source;
   std::string backend = "cpu";
+  std::vector<std::string> kernels;
   std::string prompt = "128";  // a token count, or a text prompt (text_prompt.hpp)
   TextPromptOptions text;
   int64_t new_tokens = 32;
@@ -65,7 +66,7 @@ void on_sigint(int) {
 }
 
 int run_profiled(const RunCommandOptions& o) {
-  const BackendSpec backend = backend_spec(o.backend);  // before the store or the model is opened
+  const BackendSpec backend = backend_spec(o.backend, o.kernels);  // before the store or the model is opened
   const ModelConfig config = load_model_config(o.source);
   prof::RunOptions ro;
   ro.backend = backend;
@@ -173,6 +174,7 @@ Command add_run_command(CLI::App& root) {
   CLI::App* sub = root.add_subcommand("run", "Profile prefill and decode on the engine and store the run");
   add_model_source(*sub, o->source, /*with_model_dir=*/true);
   add_backend_option(*sub, o->backend);
+  add_kernel_option(*sub, o->kernels);
   sub->add_option("--prompt", o->prompt,
                   "N: a prompt of N random token ids per sequence; any other value: a text prompt, "
                   "tokenized with the model's tokenizer, generation stopping at EOS, the text printed at "

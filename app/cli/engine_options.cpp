@@ -14,8 +14,17 @@ void add_backend_option(CLI::App& app, std::string& value) {
       ->capture_default_str();
 }
 
-BackendSpec backend_spec(const std::string& value) {
-  const BackendSpec spec = parse_backend_spec(value, "--backend");
+void add_kernel_option(CLI::App& app, std::vector<std::string>& values) {
+  app.add_option(
+         "--kernel", values,
+         "Kernel variant NAME=VARIANT of the cuda backend, repeatable: attention=auto|flash|"
+         "fp32|naive, linear=auto|cublas|gemv, graphs=on|off, pdl=on|off (docs/cuda-notes.md "
+         "says what each does); recorded with a run")
+      ->take_all();
+}
+
+BackendSpec backend_spec(const std::string& value, const std::vector<std::string>& kernels) {
+  const BackendSpec spec = parse_backend_spec(value, kernels);
   device_of(spec);
   return spec;
 }

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 #include "registry/registry.hpp"
 
@@ -21,10 +22,12 @@ std::string default_weights_dtype();
 
 // Adds --backend (default "cpu") to `app`, storing the raw text in `value`.
 void add_backend_option(CLI::App& app, std::string& value);
+// Adds --kernel NAME=VARIANT (repeatable) to `app`: the kernel variants of the CUDA backend.
+void add_kernel_option(CLI::App& app, std::vector<std::string>& values);
 
 // parse_backend_spec with errors located at --backend, and the device checked to exist here (a
 // CUDA request without the CUDA backend or a device fails now, before any file or model is
 // touched, in one line).
-BackendSpec backend_spec(const std::string& value);
+BackendSpec backend_spec(const std::string& value, const std::vector<std::string>& kernels = {});
 
 }  // namespace archscope::cli

@@ -31,6 +31,7 @@ struct KernelChoices {
   bool pdl = true;
 
   bool is_default() const;
+  bool operator==(const KernelChoices&) const = default;
   // "attention=auto,linear=auto,graphs=on,pdl=on": what a run records.
   std::string to_string() const;
 };

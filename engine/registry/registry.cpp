@@ -62,6 +62,20 @@ std::string BackendSpec::text() const {
   return "cuda:" + std::to_string(index);
 }
 
+std::string BackendSpec::description() const {
+  return kernels.is_default() ? text() : text() + " " + kernels.to_string();
+}
+
+BackendSpec parse_backend_spec(const std::string& text, const std::vector<std::string>& kernels) {
+  BackendSpec spec = parse_backend_spec(text, "--backend");
+  spec.kernels = parse_kernel_choices(kernels);
+  if (spec.kind == BackendKind::Cpu && !spec.kernels.is_default())
+    throw Error(ErrorKind::Validation, "--kernel",
+                "the cpu backend has one kernel per op; " + spec.kernels.to_string() +
+                    " applies to cuda only");
+  return spec;
+}
+
 BackendSpec parse_backend_spec(const std::string& text, const std::string& option) {
   if (text == "cpu") return {BackendKind::Cpu, 0};
   if (text == "cuda") return {BackendKind::Cuda, 0};
@@ -113,7 +127,7 @@ std::unique_ptr<Backend> make_backend(const BackendSpec& spec, const BackendOpti
     return std::make_unique<cpu::CpuBackend>(options.threads);
   }
   cuda_device(spec.index);  // the errors above, before the CUDA side is asked
-  return cuda_entry::make(spec.index);
+  return cuda_entry::make(spec.index, spec.kernels);
 }
 
 }  // namespace archscope

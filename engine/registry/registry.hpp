@@ -10,6 +10,7 @@
 
 #include "backend/backend.hpp"
 #include "backend/device_info.hpp"
+#include "backend/kernel_choices.hpp"
 
 namespace archscope {
 
@@ -21,15 +22,24 @@ const char* to_string(BackendKind kind);  // "cpu", "cuda"
 struct BackendSpec {
   BackendKind kind = BackendKind::Cpu;
   int index = 0;  // device ordinal; always 0 for the CPU
+  // Kernel variants (`--kernel`, backend/kernel_choices.hpp); the CPU takes only the defaults.
+  KernelChoices kernels{};
 
-  // Canonical text: "cpu" or "cuda:N" (what runs record and `devices` lists as spec).
+  // Canonical text: "cpu" or "cuda:N" (what `devices` lists as spec).
   std::string text() const;
+  // text() plus the kernel variants when they are not the defaults: what a run records as its
+  // backend ("cuda:0 attention=naive,linear=auto,graphs=on,pdl=on"), so two runs show what a
+  // kernel choice is worth.
+  std::string description() const;
   bool operator==(const BackendSpec&) const = default;
 };
 
 // Parses a --backend value. Throws Error(Validation, option) naming the value and what is accepted
 // ("cpu", "cuda", "cuda:N" with N a non-negative integer).
 BackendSpec parse_backend_spec(const std::string& text, const std::string& option = "--backend");
+// The same with the --kernel values (each NAME=VARIANT) applied. A non-default choice for the CPU
+// backend is refused: Error(Validation, "--kernel") (it has one kernel per op).
+BackendSpec parse_backend_spec(const std::string& text, const std::vector<std::string>& kernels);
 
 struct BackendOptions {
   int threads = 0;  // CPU compute threads; 0: one per logical CPU

@@ -87,7 +87,7 @@ ProfiledRun::ProfiledRun(const ModelConfig& config, const RunOptions& options)
   info_.name = options_.name.empty() ? config_.name + " " + info_.started_at : options_.name;
   info_.model = config_.name;
   info_.config_json = config_to_json(config_).dump();
-  info_.backend = options_.backend.text();
+  info_.backend = options_.backend.description();
   info_.device = options_.backend.kind == BackendKind::Cpu
                      ? env_.cpu_model + ", " + std::to_string(env_.threads) + " threads"
                      : device_of(options_.backend).name;

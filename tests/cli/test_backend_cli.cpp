@@ -121,6 +121,29 @@ BOOST_AUTO_TEST_CASE(an_unknown_backend_is_one_line_naming_it) {
   }
 }
 
+// --kernel is parsed on every engine command: a bad name or variant, and any non-default choice
+// for the CPU backend (one kernel per op), is one line naming --kernel, before the model loads.
+BOOST_AUTO_TEST_CASE(kernel_choices_are_checked_on_every_engine_command) {
+  for (const auto& args : engine_commands()) {
+    for (const std::vector<std::string>& bad :
+         {std::vector<std::string>{"--kernel", "attention=warp"},
+          std::vector<std::string>{"--kernel", "nosuch=on"},
+          std::vector<std::string>{"--kernel", "linear"},
+          std::vector<std::string>{"--kernel", "linear=gemv"}}) {
+      const CliResult r = run_cli(with(args, bad));
+      BOOST_TEST(r.exit_code == 2, args[0] << " " << bad[1]);
+      BOOST_TEST(is_one_line(r.err), r.err);
+      BOOST_TEST(r.err.rfind("archscope: error: --kernel: ", 0) == 0u, r.err);
+    }
+    // The defaults are accepted on the CPU.
+    const CliResult ok =
+        run_cli(with(args, {"--kernel", "attention=auto", "--kernel", "graphs=on"}));
+    BOOST_TEST(ok.exit_code == 0, args[0] << ": " << ok.err);
+  }
+  fs::remove(scratch().dir / "l.npy");  // later cases check that refused commands write nothing
+  fs::remove(scratch().dir / "runs.db");
+}
+
 BOOST_AUTO_TEST_CASE(cuda_without_a_gpu_is_one_line_exit_2) {
   if (has_gpu()) return;
   fs::remove(scratch().dir / "runs.db");

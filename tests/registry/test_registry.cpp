@@ -60,6 +60,23 @@ BOOST_AUTO_TEST_CASE(specs_parse_and_print) {
   BOOST_TEST(parse_backend_spec("cuda:12").text() == "cuda:12");
 }
 
+BOOST_AUTO_TEST_CASE(kernel_choices_travel_with_the_spec) {
+  const BackendSpec s = parse_backend_spec("cuda:1", {"attention=naive", "linear=gemv", "pdl=off"});
+  BOOST_TEST(s.index == 1);
+  BOOST_TEST((s.kernels.attention == AttentionKernel::Naive));
+  BOOST_TEST((s.kernels.linear == LinearKernel::Gemv));
+  BOOST_TEST(!s.kernels.pdl);
+  BOOST_TEST(s.kernels.graphs);
+  BOOST_TEST(s.description() == "cuda:1 " + s.kernels.to_string());
+  BOOST_TEST(parse_backend_spec("cuda", std::vector<std::string>{}).description() == "cuda:0");
+  BOOST_TEST(parse_backend_spec("cpu", std::vector<std::string>{"linear=auto"}).description() ==
+             "cpu");
+  const Error e =
+      error_of([] { parse_backend_spec("cpu", std::vector<std::string>{"attention=flash"}); });
+  BOOST_TEST(e.where() == "--kernel");
+  BOOST_TEST(e.kind() == ErrorKind::Validation);
+}
+
 BOOST_AUTO_TEST_CASE(bad_specs_name_the_option_and_value) {
   for (const char* bad :
        {"gpu", "", "CPU", "cuda:", "cuda:-1", "cuda:x", "cuda:1x", "cuda:0:1", "cpu:0"}) {
