@@ -122,11 +122,13 @@ HF_FIXTURE(gpt2_512)
 HF_FIXTURE(components_a)
 HF_FIXTURE(components_b)
 HF_FIXTURE(components_c)
+HF_FIXTURE(components_d)
+HF_FIXTURE(components_e)
 
 BOOST_AUTO_TEST_CASE(every_fixture_is_listed) {
   size_t dirs = 0;
   for (const auto& entry : fs::directory_iterator(kDir)) dirs += entry.is_directory() ? 1 : 0;
-  BOOST_TEST(dirs == 18u);
+  BOOST_TEST(dirs == 20u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

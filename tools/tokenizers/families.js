@@ -309,4 +309,49 @@ module.exports = {
     added_from_vocab: true,
     added: [],
   },
+  components_d: {
+    what: 'coverage configuration: NFKC normalizer (alone); Split with Removed (string, not inverted); '
+        + 'ByteLevel with add_prefix_space and its regex; a BOS + EOS template; a normalized added token '
+        + 'whose content NFKC changes',
+    merges: 1500,
+    short_cases: true,
+    train: 'header',
+    header: {
+      normalizer: { type: 'NFKC' },
+      pre_tokenizer: { type: 'Sequence', pretokenizers: [
+        { type: 'Split', pattern: { String: '\n' }, behavior: 'Removed', invert: false },
+        byteLevel(true, true, true)] },
+      post_processor: { type: 'TemplateProcessing',
+        single: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } },
+                 { SpecialToken: { id: '</s>', type_id: 0 } }],
+        pair: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } },
+               { SpecialToken: { id: '</s>', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } },
+               { SpecialToken: { id: '</s>', type_id: 1 } }],
+        special_tokens: { '<s>': { id: '<s>', ids: ['@<s>'], tokens: ['<s>'] },
+                          '</s>': { id: '</s>', ids: ['@</s>'], tokens: ['</s>'] } } },
+      decoder: byteLevel(true, true, true),
+      model: bpe({}),
+    },
+    // 'ﬁle' (U+FB01 ligature) is matched as its NFKC form 'file' in normalized text.
+    added: [token('<s>', true), token('</s>', true), token('\ufb01le', false, { normalized: true })],
+  },
+  components_e: {
+    what: 'coverage configuration: Metaspace pre-tokenizer with prepend_scheme "never" (split); '
+        + 'ByteFallback then a Metaspace decoder with prepend_scheme "first", then Fuse',
+    merges: 1500,
+    short_cases: true,
+    train: { kind: 'bytefallback', normalizer: null,
+             pre_tokenizer: { type: 'Metaspace', replacement: '\u2581', prepend_scheme: 'always', split: true } },
+    header: {
+      normalizer: null,
+      pre_tokenizer: { type: 'Metaspace', replacement: '\u2581', prepend_scheme: 'never', split: true },
+      post_processor: template('<s>'),
+      decoder: { type: 'Sequence', decoders: [{ type: 'ByteFallback' },
+        { type: 'Metaspace', replacement: '\u2581', prepend_scheme: 'first', split: true }, { type: 'Fuse' }] },
+      model: bpe({ unk_token: '<unk>', fuse_unk: true, byte_fallback: true }),
+    },
+    in_vocab: ['<unk>', '<s>', '</s>'],
+    added_from_vocab: true,
+    added: [],
+  },
 };

@@ -32,6 +32,9 @@ const OUT = arg('--out', path.join(__dirname, '../../tests/fixtures/tokenizers')
 const STDLIB = arg('--stdlib', '/usr/lib/python3.11');
 // More random strings than the committed fixtures hold, for a local stress run.
 const RANDOM = Number(arg('--random', '150'));
+// --only a,b: write just these fixtures (and not errors.json), leaving the others as they are.
+const ONLY = arg('--only', null) ? arg('--only').split(',') : null;
+const wanted = (name) => ONLY === null || ONLY.includes(name);
 const { Tokenizer } = require(HF_PATH);
 const HF_VERSION = JSON.parse(fs.readFileSync(path.join(HF_PATH, 'package.json'), 'utf8')).version;
 
@@ -189,13 +192,15 @@ async function writeErrorCases() {
 
 async function main() {
   fs.mkdirSync(OUT, { recursive: true });
-  await writeErrorCases();
+  if (ONLY === null) await writeErrorCases();
   for (const [name, file] of Object.entries(REAL)) {
+    if (!wanted(name)) continue;
     const json = JSON.parse(fs.readFileSync(path.join(REAL_DIR, file), 'utf8'));
     await writeFixture(name, json, `published file ${file} (see README.md)`);
   }
   const files = trainingFiles();
   for (const [name, fam] of Object.entries(FAMILIES)) {
+    if (!wanted(name)) continue;
     const what = fam.what.startsWith('coverage') ? fam.what : `${fam.what}: published header`;
     await writeFixture(name, buildFamily(fam, files), `${what}, vocabulary trained by HF BpeTrainer`, fam.short_cases);
   }
