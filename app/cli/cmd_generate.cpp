@@ -111,12 +111,17 @@ int run_generate(const GenerateOptions& o) {
   std::unique_ptr<StepModel> model = open_engine_model(config, eo, o.source.describe());
 
   // A text prompt with one sequence streams its text to stdout as it is produced.
+  // The prefill line comes first (on_token starts after it); then the text is the progress, and
+  // stderr stays quiet until the summary, which follows the text's final newline.
+  ProgressLine progress(std::cerr, stderr_is_terminal(), o.json);
   std::optional<TextPrinter> printer;
   if (text && request.prompts.size() == 1 && !o.json) {
     printer.emplace(*text->tokenizer, std::cout);
-    request.on_token = [&printer](size_t, int32_t token) { printer->add(token); };
+    request.on_token = [&printer, &progress](size_t, int32_t token) {
+      progress.set_quiet();
+      printer->add(token);
+    };
   }
-  ProgressLine progress(std::cerr, stderr_is_terminal(), o.json);
   const GenerationResult r = generate_tokens(*model, request, progress, steady_seconds);
   const int64_t decoded = r.decode_tokens;
   const auto text_of = [&](size_t i) {
@@ -134,7 +139,10 @@ int run_generate(const GenerateOptions& o) {
     std::cout << j.dump(2) << '\n';
     return 0;
   }
-  if (printer) std::cout << '\n';
+  if (printer) {
+    printer->finish();
+    std::cout << '\n' << std::flush;
+  }
   for (size_t i = 0; i < r.generated.size() && !printer; ++i) {
     if (text) {
       std::cout << "sequence " << i << ": " << text_of(i) << '\n';

@@ -61,4 +61,9 @@ void TextPrinter::add(int32_t token) {
   }
 }
 
+void TextPrinter::finish() {
+  out_ << stream_.finish();
+  out_.flush();
+}
+
 }  // namespace archscope::cli

@@ -48,6 +48,9 @@ class TextPrinter {
   TextPrinter(const tok::Tokenizer& tokenizer, std::ostream& out)
       : stream_(tokenizer, /*skip_special=*/true), out_(out) {}
   void add(int32_t token);
+  // Writes what is still held back (an incomplete character at the end comes out as U+FFFD, as in
+  // the decoded text of --json).
+  void finish();
 
  private:
   tok::DecodeStream stream_;

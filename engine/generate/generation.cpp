@@ -54,11 +54,14 @@ GenerationResult generate_tokens(StepModel& model, const GenerationRequest& requ
   result.generated.assign(batch, {});
   result.stopped.assign(batch, false);
   for (const auto& p : request.prompts) result.prefill_tokens += static_cast<int64_t>(p.size());
-  const auto emit = [&](size_t i, int32_t token) {
+  const auto record = [&](size_t i, int32_t token) {
     result.generated[i].push_back(token);
-    if (request.on_token) request.on_token(i, token);
     const auto& stop = request.stop_ids;
     if (std::find(stop.begin(), stop.end(), token) != stop.end()) result.stopped[i] = true;
+  };
+  const auto emit = [&](size_t i, int32_t token) {
+    record(i, token);
+    if (request.on_token) request.on_token(i, token);
   };
 
   // Prefill: one pass per prompt (their lengths differ); its last row gives the first new token.
@@ -68,7 +71,7 @@ GenerationResult generate_tokens(StepModel& model, const GenerationRequest& requ
   int64_t done = 0;
   for (size_t i = 0; i < batch; ++i) {
     model.prefill(seqs[i], request.prompts[i], /*all_rows=*/false, logits);
-    emit(i, samplers[i].sample(std::span(logits).first(static_cast<size_t>(vocab))));
+    record(i, samplers[i].sample(std::span(logits).first(static_cast<size_t>(vocab))));
     done += static_cast<int64_t>(request.prompts[i].size());
     progress.update("prefill", done, result.prefill_tokens, now() - t0);
   }
@@ -77,6 +80,11 @@ GenerationResult generate_tokens(StepModel& model, const GenerationRequest& requ
   const double m1 = machine_busy_cpu_seconds();
   if (m0 >= 0 && m1 >= 0) result.prefill_machine_cpu_s = m1 - m0;
   progress.finish("prefill", result.prefill_tokens, result.prefill_tokens, result.prefill_s);
+  // The first tokens are reported once the prefill line is finished, so that text printed from
+  // on_token never shares a line with it.
+  if (request.on_token) {
+    for (size_t i = 0; i < batch; ++i) request.on_token(i, result.generated[i].front());
+  }
 
   // Decode: every sequence still running advances by the token it sampled last, all in one step.
   const int64_t decode_total = (request.new_tokens - 1) * static_cast<int64_t>(batch);

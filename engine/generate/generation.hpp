@@ -20,7 +20,9 @@ struct GenerationRequest {
   SamplerOptions sampler;
   // A sequence ends after it generates one of these (the model's EOS ids); empty: never early.
   std::vector<int32_t> stop_ids;
-  // Called with (sequence, token) for every token as soon as it is chosen, in generation order.
+  // Called with (sequence, token) for every token in generation order: the first token of each
+  // sequence once the whole prefill has finished (after its progress line), the others as soon as
+  // they are chosen.
   std::function<void(size_t, int32_t)> on_token;
 };
 

@@ -22,6 +22,10 @@ class ProgressLine {
   // Ends the phase: the last state stays on screen, followed by a newline.
   void finish(const std::string& phase, int64_t tokens, int64_t total, double seconds);
 
+  // From now on print nothing (update and finish alike): the CLI calls it once generated text
+  // starts streaming to the same terminal, where a redrawn line would overwrite the text.
+  void set_quiet() { quiet_ = true; }
+
   static std::string format(const std::string& phase, int64_t tokens, int64_t total,
                             double seconds);
 

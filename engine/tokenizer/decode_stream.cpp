@@ -35,4 +35,17 @@ std::optional<std::string> DecodeStream::step(uint32_t id) {
   return fresh;
 }
 
+std::string DecodeStream::finish() {
+  std::string rest;
+  if (!ids_.empty()) {
+    const std::string text = tokenizer_->decode(ids_, skip_special_);
+    if (text.size() > prefix_.size() && text.compare(0, prefix_.size(), prefix_) == 0)
+      rest = text.substr(prefix_.size());
+  }
+  ids_.clear();
+  prefix_.clear();
+  prefix_index_ = 0;
+  return rest;
+}
+
 }  // namespace archscope::tok

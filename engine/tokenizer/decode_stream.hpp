@@ -3,7 +3,7 @@
 // incomplete UTF-8 sequence (a byte-fallback or byte-level token in the middle of a character) is
 // held back until the following ids complete it. This is HF tokenizers' DecodeStream
 // (tokenizer/mod.rs step_decode_stream), so the chunks concatenate to what decode() gives for the
-// whole sequence whenever that ends in complete characters.
+// whole sequence whenever that ends in complete characters; finish() adds what is left.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +23,11 @@ class DecodeStream {
   // The text `id` completes, or nullopt when it needs more ids. Throws what Tokenizer::decode
   // throws for an id with no token.
   std::optional<std::string> step(uint32_t id);
+
+  // Ends the stream: the text of the ids still held back (an incomplete character decodes to
+  // U+FFFD, as decode() gives it), so that the chunks and this concatenate to decode() of the
+  // whole sequence. The stream is empty afterwards.
+  std::string finish();
 
  private:
   const Tokenizer* tokenizer_;

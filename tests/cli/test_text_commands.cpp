@@ -131,7 +131,11 @@ BOOST_AUTO_TEST_CASE(generate_from_a_text_prompt) {
                                   "--new-tokens", "6", "--temperature", "0"});
   BOOST_TEST(text.exit_code == 0, text.err);
   BOOST_TEST(text.out == s.at("text").get<std::string>() + "\n");
-  BOOST_TEST(text.err.find("prefill") != std::string::npos);  // progress and summary on stderr
+  BOOST_TEST(text.err.find("prefill: ") != std::string::npos);  // progress and summary on stderr
+  // While the text streams, no decode progress line is drawn (on a terminal it would overwrite
+  // the text); the summary follows the text's newline.
+  BOOST_TEST(text.err.find("decode: ") == std::string::npos, text.err);
+  BOOST_TEST(text.err.find("decode 5 tokens") != std::string::npos, text.err);
 }
 
 BOOST_AUTO_TEST_CASE(generation_stops_at_eos) {

@@ -191,4 +191,45 @@ BOOST_AUTO_TEST_CASE(all_sequences_stopped_ends_decoding) {
                     Error);  // not a token id
 }
 
+// Text printed from on_token must not land on the prefill progress line: the first tokens are
+// reported only after that line is finished (newline written), every later one as chosen.
+BOOST_AUTO_TEST_CASE(first_tokens_are_reported_after_the_prefill_line) {
+  SumModel model(97);
+  GenerationRequest req;
+  req.prompts = {{5, 6, 7}, {1}};
+  req.new_tokens = 3;
+  req.sampler.temperature = 0.0;
+  std::ostringstream err;
+  ProgressLine progress(err, /*terminal=*/true);
+  std::vector<std::string> err_at_token;
+  req.on_token = [&](size_t, int32_t) { err_at_token.push_back(err.str()); };
+  generate_tokens(model, req, progress, FakeClock{});
+  BOOST_TEST_REQUIRE(err_at_token.size() == 6u);
+  for (size_t k = 0; k < 2; ++k) {
+    const std::string& e = err_at_token[k];
+    BOOST_TEST(e.find("prefill: 4/4 tokens") != std::string::npos, e);
+    BOOST_TEST(e.back() == '\n', e);  // the line is ended before any text can follow
+    BOOST_TEST(e.find("decode") == std::string::npos, e);
+  }
+}
+
+// After set_quiet() (the CLI calls it once text streams to the terminal) nothing is drawn.
+BOOST_AUTO_TEST_CASE(quiet_progress_draws_nothing_more) {
+  SumModel model(97);
+  GenerationRequest req;
+  req.prompts = {{5, 6, 7}};
+  req.new_tokens = 4;
+  req.sampler.temperature = 0.0;
+  std::ostringstream err;
+  ProgressLine progress(err, /*terminal=*/true);
+  size_t at_first = 0;
+  req.on_token = [&](size_t, int32_t) {
+    if (at_first == 0) at_first = err.str().size();
+    progress.set_quiet();
+  };
+  generate_tokens(model, req, progress, FakeClock{});
+  BOOST_TEST(at_first > 0u);
+  BOOST_TEST(err.str().size() == at_first, err.str());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -41,6 +41,8 @@ void check_streams(const std::string& name) {
       BOOST_TEST(all == hf, name << ": stream \"" << all.substr(0, 80) << "\" vs HF \""
                                  << hf.substr(0, 80) << "\"");
     }
+    // finish() releases what was held back: the whole text is HF's decode, U+FFFD included.
+    BOOST_TEST(all + stream.finish() == hf, name << ": stream + finish vs HF decode");
     ++checked;
   }
   BOOST_TEST(checked > 100);
@@ -72,6 +74,26 @@ BOOST_AUTO_TEST_CASE(incomplete_character_is_held_back) {
   const auto done = stream.step(ids[2]);
   BOOST_TEST_REQUIRE(done.has_value());
   BOOST_TEST(*done == "\xE2\x82\xAC");
+  BOOST_TEST(stream.finish().empty());
+}
+
+// A sequence that ends inside a character (generation cut off by --new-tokens): finish() gives
+// the held-back bytes as decode() gives them, one U+FFFD per byte for byte fallback.
+BOOST_AUTO_TEST_CASE(finish_releases_an_incomplete_character) {
+  const Tokenizer t =
+      Tokenizer::from_file(archscope::test::tokenizer_fixtures() / "gemma3" / "tokenizer.json");
+  const std::vector<uint32_t> ids = t.encode("a\xE2\x82\xAC").ids;
+  BOOST_TEST_REQUIRE(ids.size() == 4u);  // a <0xE2> <0x82> <0xAC>
+  DecodeStream stream(t);
+  std::string all;
+  for (size_t i = 0; i < 3; ++i) {
+    if (auto chunk = stream.step(ids[i])) all += *chunk;
+  }
+  BOOST_TEST(all == "a");
+  const std::string rest = stream.finish();
+  BOOST_TEST(rest == "\xEF\xBF\xBD\xEF\xBF\xBD");
+  BOOST_TEST(all + rest == t.decode({ids.begin(), ids.begin() + 3}));
+  BOOST_TEST(stream.finish().empty());  // the stream is empty afterwards
 }
 
 BOOST_AUTO_TEST_SUITE_END()
