@@ -99,6 +99,18 @@ int run_profiled(const RunCommandOptions& o) {
   ro.observe.activations = ro.observe.op_checks = o.checks == "on";
   ro.stop = [] { return prof::store::interrupt_requested(); };
 
+  // The live view; with a text prompt it shows sequence 0's text as the last pass generates it.
+  std::optional<TerminalView> view;
+  if (!o.json) view.emplace(std::cout, ::isatty(STDOUT_FILENO) == 1);
+  std::optional<tok::DecodeStream> stream;
+  if (text && view) {
+    stream.emplace(*text->tokenizer, /*skip_special=*/true);
+    ro.on_token = [&stream, &view](size_t seq, int32_t token) {
+      if (seq != 0) return;
+      if (auto chunk = stream->step(static_cast<uint32_t>(token))) view->append_text(*chunk);
+    };
+  }
+
   prof::validate_run_options(ro);  // bad options fail before the database is opened or created
   prof::store::RunStore store = open_run_store(o.db);  // a bad --db fails before the model loads
   prof::ProfiledRun run(config, ro);
@@ -112,10 +124,8 @@ int run_profiled(const RunCommandOptions& o) {
   struct sigaction previous {};
   sigaction(SIGINT, &sa, &previous);
 
-  std::optional<TerminalView> view;
   std::optional<prof::SubscriberThread> view_thread;
-  if (!o.json) {
-    view.emplace(std::cout, ::isatty(STDOUT_FILENO) == 1);
+  if (view) {
     view_thread.emplace(recorded.channel(), "terminal", kViewQueue,
                         [&view](const prof::Event& e) { view->on_event(e); });
   }
@@ -175,10 +185,12 @@ Command add_run_command(CLI::App& root) {
   add_model_source(*sub, o->source, /*with_model_dir=*/true);
   add_backend_option(*sub, o->backend);
   add_kernel_option(*sub, o->kernels);
-  sub->add_option("--prompt", o->prompt,
-                  "N: a prompt of N random token ids per sequence; any other value: a text prompt, "
-                  "tokenized with the model's tokenizer, generation stopping at EOS, the text printed at "
-                  "the end (for a text of digits only use --prompt-file)")
+  sub->add_option(
+         "--prompt", o->prompt,
+         "N: a prompt of N random token ids per sequence; any other value: a text prompt, "
+         "tokenized with the model's tokenizer, generation stopping at EOS, the text shown in the "
+         "live view as it is generated (on a terminal) and printed at the end (for a text of "
+         "digits only use --prompt-file)")
       ->capture_default_str();
   add_text_prompt_options(*sub, o->text);
   sub->add_option("--new", o->new_tokens, "Decode steps")->capture_default_str();

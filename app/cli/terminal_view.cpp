@@ -20,6 +20,38 @@ std::string fmt(const char* f, double v) {
 
 constexpr int kBarWidth = 30;
 constexpr int kMaxLayerRows = 24;  // beyond this, the slowest layers only
+constexpr size_t kTextLines = 4;   // generated text: its last lines, each at most kTextWidth
+constexpr size_t kTextWidth = 72;  // code points, so a frame line never wraps on 80 columns
+
+// The last `lines` lines of `text`, control characters shown as spaces, each line cut to its
+// last kTextWidth code points (a frame line must not wrap: the redraw counts lines).
+std::vector<std::string> text_tail(const std::string& text, size_t lines) {
+  std::vector<std::string> out(1);
+  std::vector<size_t> widths(1, 0);
+  for (const char c : text) {
+    if (c == '\n') {
+      out.emplace_back();
+      widths.push_back(0);
+      continue;
+    }
+    const auto u = static_cast<unsigned char>(c);
+    out.back() += u < 0x20 || u == 0x7F ? ' ' : c;
+    if ((u & 0xC0) != 0x80) ++widths.back();
+  }
+  if (out.size() > lines) {
+    out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(lines));
+    widths.erase(widths.begin(), widths.end() - static_cast<std::ptrdiff_t>(lines));
+  }
+  for (size_t i = 0; i < out.size(); ++i) {
+    size_t cut = 0;  // byte offset after dropping the first (width - kTextWidth + 1) code points
+    for (size_t drop = widths[i] > kTextWidth ? widths[i] - kTextWidth + 1 : 0; drop > 0; --drop) {
+      do ++cut;
+      while (cut < out[i].size() && (static_cast<unsigned char>(out[i][cut]) & 0xC0) == 0x80);
+    }
+    if (cut > 0) out[i] = "\u2026" + out[i].substr(cut);  // …
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -46,6 +78,13 @@ std::string TerminalView::frame() const {
   const views::live::LiveState& s = fold_.state();
   std::ostringstream f;
   f << progress_line() << "\n";
+  {
+    const std::lock_guard<std::mutex> lock(text_mutex_);
+    if (!text_.empty()) {
+      f << "text:\n";
+      for (const std::string& line : text_tail(text_, kTextLines)) f << "  " << line << "\n";
+    }
+  }
   if (s.in_flight) {
     const prof::StepProgress& p = *s.in_flight;
     f << (p.warmup ? "warm-up pass " + std::to_string(p.pass + 1) + ": " : std::string())
@@ -101,6 +140,11 @@ void TerminalView::draw(bool force) {
   if (drawn_lines_ > lines) out_ << "\x1b[" << (drawn_lines_ - lines) << "A";
   drawn_lines_ = lines;
   out_.flush();
+}
+
+void TerminalView::append_text(const std::string& chunk) {
+  const std::lock_guard<std::mutex> lock(text_mutex_);
+  text_ += chunk;
 }
 
 void TerminalView::on_step() {

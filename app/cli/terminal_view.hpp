@@ -2,11 +2,13 @@
 // views/live folds from the run's events. On a terminal: a progress bar, tokens/s and step time,
 // the in-flight step's layers, and the last step's time per layer, redrawn in place with ANSI
 // cursor moves at most ten times a second. Otherwise plain lines that read well in a log: the
-// prefill, decode progress at every tenth of the steps, and the outcome.
+// prefill, decode progress at every tenth of the steps, and the outcome. With a text prompt the
+// terminal frame also shows the last lines of the text generated so far.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <ostream>
 #include <string>
 
@@ -20,6 +22,11 @@ class TerminalView {
   TerminalView(std::ostream& out, bool terminal);
 
   void on_event(const prof::Event& e);
+
+  // Text of the first sequence as it is generated (complete UTF-8 only); safe to call from the
+  // run's thread while the view thread draws. Shown on a terminal, ignored in plain mode (the
+  // caller prints the whole text at the end).
+  void append_text(const std::string& chunk);
 
   // The block drawn on a terminal for the current state (exposed for tests).
   std::string frame() const;
@@ -37,6 +44,8 @@ class TerminalView {
   std::chrono::steady_clock::time_point last_draw_{};
   std::chrono::steady_clock::time_point last_progress_{};
   int64_t last_plain_decile_ = -1;
+  mutable std::mutex text_mutex_;
+  std::string text_;
 };
 
 }  // namespace archscope::cli

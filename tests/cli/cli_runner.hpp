@@ -2,10 +2,12 @@
 // stdout and stderr captured separately. CLI tests check behaviour end to end through it.
 #pragma once
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -61,6 +63,45 @@ inline CliResult run_cli(const std::vector<std::string>& args) {
   result.out = read_all(out_path);
   result.err = read_all(err_path);
   fs::remove_all(dir);
+  return result;
+}
+
+// Runs ARCHSCOPE_CLI with stdout and stderr on a pseudo-terminal, as in a user's terminal (so
+// isatty() holds and live views redraw in place); returns what the terminal received, both
+// streams in the order written (the terminal turns "\n" into "\r\n"), in `out`.
+inline CliResult run_cli_on_terminal(const std::vector<std::string>& args) {
+  CliResult result;
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+  if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) return result;
+  const std::string slave = ::ptsname(master);
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setsid();
+    const int fd = ::open(slave.c_str(), O_RDWR);
+    if (fd < 0 || ::dup2(fd, STDOUT_FILENO) < 0 || ::dup2(fd, STDERR_FILENO) < 0) ::_exit(127);
+    ::close(master);
+    std::vector<char*> argv;
+    std::string exe = ARCHSCOPE_CLI;
+    argv.push_back(exe.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(exe.c_str(), argv.data());
+    ::_exit(127);
+  }
+  char buf[4096];
+  for (;;) {  // until the child's side closes (EIO on Linux)
+    const ssize_t n = ::read(master, buf, sizeof buf);
+    if (n <= 0) break;
+    result.out.append(buf, static_cast<size_t>(n));
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(master);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
 }
 

@@ -20,6 +20,7 @@ using archscope::test::CliResult;
 using archscope::test::is_one_line;
 using archscope::test::read_all;
 using archscope::test::run_cli;
+using archscope::test::run_cli_on_terminal;
 namespace fs = std::filesystem;
 
 namespace {
@@ -167,6 +168,46 @@ BOOST_AUTO_TEST_CASE(generation_stops_at_eos) {
   BOOST_TEST(r.at("ids") == nlohmann::json::array({first}));
   BOOST_TEST(r.at("prompt_ids") == hf_ids("Hello world"));
   BOOST_TEST(r.at("status") == "complete");
+}
+
+// On a terminal (stdout and stderr both on it): the prefill line is finished before the text
+// starts, no decode progress is redrawn over the text, and the summary comes after its newline.
+BOOST_AUTO_TEST_CASE(generate_streams_text_on_a_terminal) {
+  const fs::path dir = model_dir("gpt2", "tty");
+  const std::vector<std::string> args = {"generate", "--model",       dir.string(),
+                                         "--prompt", "Hello world",   "--new-tokens",
+                                         "6",        "--temperature", "0"};
+  const CliResult piped = run_cli(args);
+  BOOST_TEST_REQUIRE(piped.exit_code == 0, piped.err);
+  std::string text =
+      piped.out.substr(0, piped.out.size() - 1);  // the text, as the terminal shows it
+  for (size_t at = 0; (at = text.find('\n', at)) != std::string::npos; at += 2)
+    text.insert(at, "\r");
+  const CliResult tty = run_cli_on_terminal(args);
+  BOOST_TEST_REQUIRE(tty.exit_code == 0, tty.out);
+  const size_t prefill_end = tty.out.find("\x1b[K\r\n");
+  const size_t text_at = tty.out.find(text, prefill_end);
+  BOOST_TEST_REQUIRE(prefill_end != std::string::npos, tty.out);
+  BOOST_TEST(tty.out.rfind("prefill: ", prefill_end) != std::string::npos, tty.out);
+  BOOST_TEST(text_at == prefill_end + 5, tty.out);
+  BOOST_TEST(tty.out.find("decode: ") == std::string::npos, tty.out);
+  BOOST_TEST(tty.out.find("\r\nprefill ", text_at) != std::string::npos, tty.out);
+  BOOST_TEST(tty.out.find("decode 5 tokens", text_at) != std::string::npos, tty.out);
+}
+
+// `run` on a terminal: the live frame shows the text as the last pass generates it (plain mode,
+// into a pipe, prints it at the end only).
+BOOST_AUTO_TEST_CASE(run_shows_text_in_the_live_view_on_a_terminal) {
+  const fs::path dir = model_dir("gpt2", "tty_run");
+  const std::string db = (scratch().dir / "tty_runs.db").string();
+  const std::vector<std::string> args = {
+      "run", "--model", dir.string(), "--prompt", "Hello world", "--new", "6", "--db", db};
+  const CliResult piped = run_cli(args);
+  BOOST_TEST_REQUIRE(piped.exit_code == 0, piped.err);
+  BOOST_TEST(piped.out.find("text:") == std::string::npos, piped.out);
+  const CliResult tty = run_cli_on_terminal(args);
+  BOOST_TEST_REQUIRE(tty.exit_code == 0, tty.out);
+  BOOST_TEST(tty.out.find("\x1b[2Ktext:\r\n\x1b[2K  ") != std::string::npos, tty.out);
 }
 
 BOOST_AUTO_TEST_CASE(perplexity_matches_transformers_logits) {
