@@ -142,7 +142,8 @@ int main(int argc, char** argv) {
   const QCommandLineOption paths(
       QStringLiteral("paths"),
       QStringLiteral(
-          "Print where presets, explain texts, user presets and settings live, then exit."));
+          "Print where presets, explain texts, trained models, user presets and settings live, "
+          "then exit."));
   const QCommandLineOption startup(
       QStringLiteral("startup-time"),
       QStringLiteral("Print how long the window took to show, then exit."));
@@ -155,9 +156,10 @@ int main(int argc, char** argv) {
       QStringLiteral("[file]"));
   cli.process(app);
   if (cli.isSet(paths)) {
-    std::printf("presets: %s\nexplain texts: %s\nuser presets: %s\nsettings: %s\n",
-                preset_dir().c_str(), explain_dir().c_str(), user_preset_dir().c_str(),
-                qPrintable(QSettings().fileName()));
+    std::printf(
+        "presets: %s\nexplain texts: %s\ntrained models: %s\nuser presets: %s\nsettings: %s\n",
+        preset_dir().c_str(), explain_dir().c_str(), models_dir().c_str(),
+        user_preset_dir().c_str(), qPrintable(QSettings().fileName()));
     return 0;
   }
   QString file = cli.value(config);

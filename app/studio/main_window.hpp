@@ -41,9 +41,11 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  // Opening: an archscope model file or a Hugging Face config.json (told apart by "format").
-  // Failures are shown to the user (and returned false); nothing is lost.
-  bool open_file(const QString& path);
+  // Opening: an archscope model file or a Hugging Face config.json (told apart by "format"; the
+  // latter is imported: the document has no file until saved as archscope). `name`, when given,
+  // names the configuration (a trained checkpoint by its folder). Failures are shown to the user
+  // (and returned false); nothing is lost.
+  bool open_file(const QString& path, const QString& name = {});
   bool open_preset(const QString& name);
   bool import_hf(const QString& path);
   bool save_to(const QString& path);
