@@ -50,6 +50,12 @@ class MainWindow : public QMainWindow {
   bool import_hf(const QString& path);
   bool save_to(const QString& path);
   bool save_as_preset(const QString& name);
+  // File ▸ Export without the dialog: the analysis by extension (.html, .md with its SVG figures
+  // next to it, .json: the writers of `archscope analyze --out`), the diagram, or the comparison's
+  // diagrams, as .svg or .png (2×). False, with last_error(), when there is nothing to export or
+  // the file cannot be written.
+  bool export_report_to(const QString& path);
+  bool export_diagram_to(const QString& path, bool comparison = false);
   // Compares the given model files (2 to 4) side by side.
   void compare_files(const QStringList& paths);
   void add_to_compare(const QString& label, const ModelConfig& config);

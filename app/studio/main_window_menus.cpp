@@ -51,6 +51,8 @@ void MainWindow::build_menus() {
                      [this] { export_diagram(QStringLiteral("png")); });
   exports->addAction(tr("&Comparison diagrams as SVG…"), this,
                      [this] { export_diagram(QStringLiteral("compare-svg")); });
+  exports->addAction(tr("Comparison diagrams as P&NG…"), this,
+                     [this] { export_diagram(QStringLiteral("compare-png")); });
   file->addSeparator();
   file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
