@@ -59,6 +59,8 @@ class MainWindow : public QMainWindow {
   // Compares the given model files (2 to 4) side by side.
   void compare_files(const QStringList& paths);
   void add_to_compare(const QString& label, const ModelConfig& config);
+  // Adds a model file, a Hugging Face config.json or a checkpoint folder to the comparison.
+  bool add_file_to_compare(const QString& path);
   void clear_compare();
 
   StudioDocument& document() { return *document_; }

@@ -241,16 +241,25 @@ void MainWindow::dropEvent(QDropEvent* event) {
       urls.front().toLocalFile());  // archscope model or HF config.json, told apart by content
 }
 
+namespace {
+// A model file to compare, or a checkpoint folder (its config.json), with the label it gets: the
+// file's stem, or the folder's name for a checkpoint ("stdlib-moe-6m", not "config").
+std::pair<QString, QString> compare_source(const QString& path) {
+  QFileInfo file(path);
+  if (file.isDir()) file = QFileInfo(QDir(path).filePath(QStringLiteral("config.json")));
+  const QString label = file.fileName() == QStringLiteral("config.json")
+                            ? file.absoluteDir().dirName()
+                            : file.completeBaseName();
+  return {file.filePath(), label};
+}
+}  // namespace
+
 void MainWindow::compare_files(const QStringList& paths) {
   compare_entries_.clear();
   for (const QString& p : paths.mid(0, 4)) {
     try {
-      // A checkpoint's config.json is labelled by its folder ("stdlib-moe-6m", not "config").
-      const QFileInfo file(p);
-      const QString label = file.fileName() == QStringLiteral("config.json")
-                                ? file.absoluteDir().dirName()
-                                : file.completeBaseName();
-      compare_entries_.push_back({label, read_model_file(p.toStdString())});
+      const auto [file, label] = compare_source(p);
+      compare_entries_.push_back({label, read_model_file(file.toStdString())});
     } catch (const Error& e) {
       last_error_ = error_text(e);
       if (interactive_) QMessageBox::warning(this, tr("Cannot compare"), last_error_);
@@ -258,6 +267,18 @@ void MainWindow::compare_files(const QStringList& paths) {
   }
   show_page(QStringLiteral("compare"));
   request_compare();
+}
+
+bool MainWindow::add_file_to_compare(const QString& path) {
+  try {
+    const auto [file, label] = compare_source(path);
+    add_to_compare(label, read_model_file(file.toStdString()));
+    return true;
+  } catch (const Error& e) {
+    last_error_ = error_text(e);
+    if (interactive_) QMessageBox::warning(this, tr("Cannot compare"), last_error_);
+    return false;
+  }
 }
 
 void MainWindow::add_to_compare(const QString& label, const ModelConfig& config) {

@@ -141,6 +141,9 @@ void MainWindow::add_recent(const QString& path) {
   files.prepend(abs);
   while (files.size() > kMaxRecent) files.removeLast();
   settings.setValue(QStringLiteral("recent_files"), files);
+  // What the next start opens when given nothing: also an imported config.json, which the
+  // document does not keep as its path.
+  settings.setValue(QStringLiteral("last_file"), abs);
   update_recent_menu();
 }
 

@@ -1,7 +1,8 @@
 // The presets browser as a user meets it: searching by family shows the family's presets, the
 // trained demo checkpoint is offered ("Trained models") and opens as the configuration of its
 // config.json under its own name, a Hugging Face config.json is imported rather than edited in
-// place (Save never overwrites it), and two rows selected and compared land on the Compare page.
+// place (Save never overwrites it), two rows selected and compared land on the Compare page, and
+// files of either kind and checkpoint folders can be compared.
 #include <QAbstractItemModel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -158,6 +159,30 @@ BOOST_AUTO_TEST_CASE(two_rows_compared_from_the_page) {
   for (int c = 1; c < 3; ++c) labels << m.headerData(c, Qt::Horizontal).toString();
   labels.sort();
   BOOST_TEST(labels.join(',').toStdString() == "deepseek-v3,stdlib-moe-6m");
+}
+
+BOOST_AUTO_TEST_CASE(files_of_either_kind_and_checkpoint_folders_are_compared) {
+  test::Window t;
+  BOOST_REQUIRE(t.w.open_preset("qwen3-30b-a3b"));
+  BOOST_REQUIRE(t.w.wait_until_idle());
+  t.w.add_to_compare(QStringLiteral("qwen3-30b-a3b"), t.w.document().config());
+  // A checkpoint folder (its config.json) and a Hugging Face config.json: both import as
+  // `import-hf` does.
+  BOOST_REQUIRE_MESSAGE(t.w.add_file_to_compare(QString::fromStdString(kDemo.string())),
+                        t.w.last_error().toStdString());
+  BOOST_REQUIRE(
+      t.w.add_file_to_compare(QStringLiteral(ARCHSCOPE_FIXTURES "/hf_configs/gemma3-27b.json")));
+  BOOST_REQUIRE(t.w.wait_until_idle());
+  const studio::CompareModel& m = t.w.compare_model();
+  BOOST_REQUIRE(m.columnCount() == 4);
+  BOOST_TEST(m.headerData(2, Qt::Horizontal).toString().toStdString() == "stdlib-moe-6m");
+  BOOST_TEST(m.headerData(3, Qt::Horizontal).toString().toStdString() == "gemma3-27b");
+  // Something that is neither: refused with its file named, the comparison kept.
+  BOOST_TEST(!t.w.add_file_to_compare(QStringLiteral(ARCHSCOPE_FIXTURES "/../CMakeLists.txt")));
+  BOOST_TEST(t.w.last_error().contains(QStringLiteral("CMakeLists.txt")));
+  BOOST_TEST(!t.w.add_file_to_compare(QStringLiteral(ARCHSCOPE_FIXTURES "/no-such-model")));
+  BOOST_REQUIRE(t.w.wait_until_idle());
+  BOOST_TEST(t.w.compare_model().columnCount() == 4);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
