@@ -259,4 +259,64 @@ BOOST_AUTO_TEST_CASE(kv_cache_and_early_exit_numbers) {
   BOOST_TEST(e.at("flops_exit").number == (e.at("flops_full").number - head) / 2 + head);
 }
 
+BOOST_AUTO_TEST_CASE(rope_norm_and_glu_numbers_from_the_model_cards) {
+  // Llama 3 8B: RoPE θ 500,000 on all 128 dimensions, Llama 3 scaling (factor 8 from 8,192).
+  const Analysis llama = analysis("llama3-8b");
+  const Variables r = topic_variables("rope", llama);
+  BOOST_TEST(r.at("theta").number == 500000);
+  BOOST_TEST(r.at("rope_dims").number == 128);
+  BOOST_TEST(r.at("n_rope").number == 32);
+  // Llama 4 Scout: every fourth of its 48 layers has no positions (iRoPE).
+  const Variables scout = topic_variables("rope", analysis("llama4-scout"));
+  BOOST_TEST(scout.at("n_nope").number == 12);
+  BOOST_TEST(scout.at("n_rope").number == 36);
+  // DeepSeek-V3: MLA rotates only the 64 decoupled RoPE dimensions.
+  const Variables ds = topic_variables("rope", analysis("deepseek-v3"));
+  BOOST_TEST(ds.at("is_mla").truthy);
+  BOOST_TEST(ds.at("rope_dims").number == 64);
+
+  // Qwen3-8B: QK-norm is one RMSNorm weight of head_dim 128 for q and one for k in each of 36
+  // layers.
+  const Variables qwen = topic_variables("norms", analysis("qwen3-8b"));
+  BOOST_TEST(qwen.at("has_qk_norm").truthy);
+  BOOST_TEST(qwen.at("qk_norm_params").number == 36.0 * 2 * 128);
+  BOOST_TEST(qwen.at("is_pre").truthy);
+  BOOST_TEST(topic_variables("norms", analysis("gemma3-27b")).at("is_sandwich").truthy);
+  // Llama 3 8B: 2 norms per layer and a final one, d_model 4,096 each.
+  const Variables n = topic_variables("norms", llama);
+  BOOST_TEST(n.at("norm_params").number == (2.0 * 32 + 1) * 4096);
+  BOOST_TEST(n.at("norms_per_layer").number == 2);
+
+  // SwiGLU 14,336 wide on d_model 4,096: ratio 3.5, three matrices, a plain FFN of the same size
+  // would be 21,504 wide.
+  const Variables g = topic_variables("glu", llama);
+  BOOST_TEST(g.at("ffn_ratio").number == 3.5);
+  BOOST_TEST(g.at("matrices").number == 3);
+  BOOST_TEST(g.at("ungated_width").number == 21504);
+  BOOST_TEST(g.at("dense_ffn_params").number == 32.0 * 3 * 4096 * 14336);
+  BOOST_TEST(topic_variables("glu", analysis("gemma3-27b")).at("is_geglu").truthy);
+}
+
+BOOST_AUTO_TEST_CASE(flash_attention_speculative_and_batching_numbers) {
+  // Llama 3 8B at 4,096 tokens: an unfused kernel would write 32 heads × 4,096² bf16 scores per
+  // layer (1 GiB), written and read back in each of 32 layers.
+  const Analysis llama = analysis("llama3-8b", 4096, true);
+  const Variables f = topic_variables("flash-attention", llama);
+  BOOST_TEST(f.at("scores_per_layer").number == 32.0 * 4096 * 4096 * 2);
+  BOOST_TEST(f.at("softmax_layers").number == 32);
+  BOOST_TEST(f.at("scores_traffic").number == 2 * 32 * 32.0 * 4096 * 4096 * 2);
+  // Leviathan et al. 2023, eq. 1 with α = 0.7, γ = 4: (1 − 0.7⁵) / 0.3 tokens per verification.
+  const Variables sp = topic_variables("speculative-decoding", llama);
+  BOOST_TEST(sp.at("expected_tokens").number == (1 - std::pow(0.7, 5)) / 0.3,
+             boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(sp.at("memory_bound").truthy);  // batch 1 decode on an H100
+  // Batching: the KV held grows with the batch, 128 KiB × 4,096 tokens per sequence.
+  const Variables b = topic_variables("batching", llama);
+  BOOST_TEST(b.at("kv_b1").number == 131072.0 * 4096);
+  BOOST_TEST(b.at("kv_b8").number == 8 * 131072.0 * 4096);
+  BOOST_TEST(b.at("kv_b64").number == 64 * 131072.0 * 4096);
+  BOOST_TEST(b.at("tps_b64").number > b.at("tps_b8").number);
+  BOOST_TEST(b.at("tps_b8").number > b.at("tps_b1").number);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
