@@ -2,12 +2,16 @@
 // trained demo checkpoint is offered ("Trained models") and opens as the configuration of its
 // config.json under its own name, a Hugging Face config.json is imported rather than edited in
 // place (Save never overwrites it), two rows selected and compared land on the Compare page, and
-// files of either kind and checkpoint folders can be compared.
+// files of either kind and checkpoint folders can be compared, and the Explain panel follows the
+// field focused and the block clicked.
 #include <QAbstractItemModel>
+#include <QApplication>
+#include <QFocusEvent>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTreeView>
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 
@@ -17,6 +21,8 @@
 #include "models/studio_document.hpp"
 #include "studio/qt_fixture.hpp"
 #include "studio/studio_support.hpp"
+#include "widgets/diagram_widget.hpp"
+#include "widgets/explain_panel.hpp"
 #include "widgets/presets_page.hpp"
 
 using namespace archscope;
@@ -183,6 +189,38 @@ BOOST_AUTO_TEST_CASE(files_of_either_kind_and_checkpoint_folders_are_compared) {
   BOOST_TEST(!t.w.add_file_to_compare(QStringLiteral(ARCHSCOPE_FIXTURES "/no-such-model")));
   BOOST_REQUIRE(t.w.wait_until_idle());
   BOOST_TEST(t.w.compare_model().columnCount() == 4);
+}
+
+BOOST_AUTO_TEST_CASE(explain_follows_the_field_and_the_block_with_the_models_numbers) {
+  test::Window t;
+  BOOST_REQUIRE(t.w.open_file(QString::fromStdString((kDemo / "config.json").string()),
+                              QStringLiteral("stdlib-moe-6m")));
+  BOOST_REQUIRE(t.w.wait_until_idle());
+  // Focusing the top-k field explains MoE routing with the checkpoint's own numbers (its
+  // config.json: 8 experts of width 192, 2 per token, in 4 layers).
+  t.w.show_page(QStringLiteral("editor"));
+  QWidget* top_k = t.w.editor().form().editor("moe.top_k");
+  BOOST_REQUIRE(top_k);
+  QFocusEvent focus(QEvent::FocusIn, Qt::TabFocusReason);
+  QApplication::sendEvent(top_k, &focus);
+  BOOST_REQUIRE(t.w.wait_until_idle());
+  BOOST_TEST(t.w.explain().topic().toStdString() == "moe-routing");
+  const std::string md = t.w.explain().markdown().toStdString();
+  BOOST_TEST(md.find("4 layers by 8 experts (d_ff 192") != std::string::npos, md);
+  BOOST_TEST(md.find("**2 per token**") != std::string::npos, md);
+  // Clicking the embedding block of the diagram explains weight tying (the head is tied).
+  t.w.show_page(QStringLiteral("diagram"));
+  QApplication::processEvents();
+  const auto& layout = t.w.diagram().layouts().at(0);
+  const auto embedding = std::find_if(layout.boxes.begin(), layout.boxes.end(),
+                                      [](const auto& b) { return b.id == "embedding"; });
+  BOOST_REQUIRE(embedding != layout.boxes.end());
+  const double margin = 8;  // DiagramWidget's margin at zoom 1
+  QTest::mouseClick(&t.w.diagram(), Qt::LeftButton, Qt::NoModifier,
+                    QPoint(static_cast<int>(margin + embedding->x + embedding->w / 2),
+                           static_cast<int>(margin + embedding->y + embedding->h / 2)));
+  BOOST_REQUIRE(t.w.wait_until_idle());
+  BOOST_TEST(t.w.explain().topic().toStdString() == "weight-tying");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
