@@ -15,6 +15,8 @@
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 
+#include "cli/cli_runner.hpp"
+#include "common/dtype.hpp"
 #include "hf/hf_import.hpp"
 #include "models/compare_model.hpp"
 #include "models/preset_model.hpp"
@@ -24,6 +26,8 @@
 #include "widgets/diagram_widget.hpp"
 #include "widgets/explain_panel.hpp"
 #include "widgets/presets_page.hpp"
+#include "widgets/summary_panel.hpp"
+#include "widgets/whatif_bar.hpp"
 
 using namespace archscope;
 using studio::PresetModel;
@@ -126,6 +130,36 @@ BOOST_AUTO_TEST_CASE(the_trained_demo_model_is_offered_and_opens) {
   BOOST_TEST(t.w.document().display_name().toStdString() == "stdlib-moe-6m");
   BOOST_TEST(t.w.tabs().currentIndex() == 1);  // the editor
   BOOST_TEST(test::summary_value(t.w, "/params/total", summary::Format::Params) == "6564608");
+  // Every summary figure is the CLI's for the same config.json and what-if settings.
+  const AnalysisOptions o = t.w.summary().whatif().options();
+  std::vector<std::string> args = {"analyze",
+                                   "--hf-config",
+                                   (kDemo / "config.json").string(),
+                                   "--context",
+                                   std::to_string(o.context),
+                                   "--batch",
+                                   std::to_string(o.batch),
+                                   "--json"};
+  if (!t.w.summary().whatif().hardware().isEmpty()) {
+    args.push_back("--hardware");
+    args.push_back(t.w.summary().whatif().hardware().toStdString());
+  }
+  args.push_back("--weights-dtype");
+  args.push_back(to_string(o.weights));
+  args.push_back("--kv-dtype");
+  args.push_back(to_string(o.kv));
+  const test::CliResult cli = test::run_cli(args);
+  BOOST_REQUIRE_MESSAGE(cli.exit_code == 0, cli.err);
+  const nlohmann::json j = nlohmann::json::parse(cli.out);
+  const studio::SummaryModel& m = t.w.summary_model();
+  BOOST_TEST(m.rowCount() >= 10);
+  for (int i = 0; i < m.rowCount(); ++i) {
+    const std::string pointer =
+        m.index(i, 0).data(studio::SummaryModel::PointerRole).toString().toStdString();
+    BOOST_TEST(m.index(i, 0).data(studio::SummaryModel::JsonRole).toString().toStdString() ==
+                   j.at(nlohmann::json::json_pointer(pointer)).dump(),
+               pointer);
+  }
   // Not a file of the document: Save must never turn the checkpoint's config.json into an
   // archscope file.
   BOOST_TEST(t.w.document().path().isEmpty());
