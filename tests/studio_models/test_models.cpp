@@ -1,6 +1,7 @@
 // The studio's Qt item models under QAbstractItemModelTester, and their figures against the real
 // `archscope analyze --json` for the same inputs.
 #include <QAbstractItemModelTester>
+#include <QSortFilterProxyModel>
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
@@ -82,6 +83,24 @@ BOOST_AUTO_TEST_CASE(preset_tree) {
     BOOST_TEST(i.data(PresetModel::PathRole).toString().endsWith(QStringLiteral("/config.json")));
   }
   BOOST_TEST(!model.index(2, 0).data().toString().startsWith(QStringLiteral("Trained")));
+  {
+    // Sorted by name as the browser sorts it, the groups keep that order even when a family's
+    // name sorts before them ("Alpha" < "My presets" < "Trained models").
+    auto with_alpha = rows;
+    summary::PresetRow alpha = with_alpha.front();
+    alpha.family = "Alpha";
+    alpha.user = alpha.trained = false;
+    with_alpha.push_back(alpha);
+    PresetModel sorted_model;
+    sorted_model.set_rows(with_alpha);
+    QSortFilterProxyModel proxy;
+    proxy.setSourceModel(&sorted_model);
+    proxy.setSortRole(PresetModel::SortRole);
+    proxy.sort(PresetModel::Name, Qt::AscendingOrder);
+    BOOST_TEST(proxy.index(0, 0).data().toString().toStdString() == "My presets (1)");
+    BOOST_TEST(proxy.index(1, 0).data().toString().startsWith(QStringLiteral("Trained models")));
+    BOOST_TEST(proxy.index(2, 0).data().toString().toStdString() == "Alpha (1)");
+  }
   bool found = false;
   for (int g = 0; g < model.rowCount(); ++g) {
     const QModelIndex family = model.index(g, 0);

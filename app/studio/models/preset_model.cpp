@@ -95,7 +95,9 @@ QVariant PresetModel::data(const QModelIndex& index, int role) const {
     if (index.column() != Name) return {};
     if (role == Qt::DisplayRole)
       return QStringLiteral("%1 (%2)").arg(g.title).arg(g.presets.size());
-    if (role == SortRole) return g.title;
+    // Groups sort in the model's order (the user's, the trained, then families by name), not by
+    // title: a family named "Alpha" must not come before "My presets".
+    if (role == SortRole) return QStringLiteral("%1").arg(index.row(), 6, 10, QLatin1Char('0'));
     return {};
   }
   const summary::PresetRow* r = row_at(index);
