@@ -1,5 +1,6 @@
 # Installation layout and the Debian package (cpack -G DEB): the CLI, the desktop app, presets and
-# hardware profiles, the explain texts, and the desktop integration (entry, icon, AppStream).
+# hardware profiles, the explain texts, the trained demo model, and the desktop integration
+# (entry, icon, AppStream).
 # Executables find their data at <exe>/../share/archscope (engine/presets/preset_dir.hpp).
 include(GNUInstallDirs)
 
@@ -7,6 +8,8 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/presets/ DESTINATION ${CMAKE_INSTALL_DAT
         FILES_MATCHING PATTERN "*.json")
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/assets/explain DESTINATION ${CMAKE_INSTALL_DATADIR}/archscope
         FILES_MATCHING PATTERN "*.md")
+# The trained demo checkpoint(s): the studio's presets browser offers them ("Trained models").
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/assets/models DESTINATION ${CMAKE_INSTALL_DATADIR}/archscope)
 if(ARCHSCOPE_HAVE_GUI)
   set(desktop ${PROJECT_SOURCE_DIR}/packaging/desktop)
   install(FILES ${desktop}/io.github.archscope.Studio.desktop DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)

@@ -30,7 +30,9 @@ if [[ $(id -u) -eq 0 ]]; then dpkg --no-act -i "$deb" >/dev/null || fail "dpkg -
 root="$work/root"
 dpkg -x "$deb" "$root"
 need=(usr/bin/archscope usr/share/archscope/presets/deepseek-v3.json usr/share/archscope/presets/hardware/h100-sxm.json
-      usr/share/archscope/explain/attention-heads.md)
+      usr/share/archscope/explain/attention-heads.md usr/share/archscope/models/stdlib-moe-6m/config.json
+      usr/share/archscope/models/stdlib-moe-6m/model.safetensors usr/share/archscope/models/stdlib-moe-6m/tokenizer.json
+      usr/share/archscope/models/stdlib-moe-6m/README.md)
 studio=0
 if [[ -e "$root/usr/bin/archscope-studio" ]]; then
   studio=1
@@ -63,6 +65,7 @@ if [[ $studio -eq 1 ]]; then
            "$root/usr/bin/archscope-studio" --paths)"
   echo "$paths" | grep -q "explain texts: $root/usr/share/archscope/explain" || fail "studio does not use its installed explain texts: $paths"
   echo "$paths" | grep -q "^presets: $root/usr/share/archscope/presets" || fail "studio does not use its installed presets: $paths"
+  echo "$paths" | grep -q "^trained models: $root/usr/share/archscope/models" || fail "studio does not use its installed models: $paths"
   env -u ARCHSCOPE_PRESET_DIR -u ARCHSCOPE_ASSET_DIR HOME="$work" XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" \
     "$root/usr/bin/archscope-studio" --screenshot "$work/shots" --preset only-in-package --view diagram >/dev/null 2>"$work/studio.log" \
     || { cat "$work/studio.log" >&2; fail "studio --screenshot from the package"; }

@@ -8,16 +8,26 @@
 
 namespace archscope::studio {
 
-std::filesystem::path explain_dir() {
+namespace {
+std::filesystem::path asset_dir(const char* sub) {
   const QString env = qEnvironmentVariable("ARCHSCOPE_ASSET_DIR");
-  if (!env.isEmpty()) return std::filesystem::path(env.toStdString()) / "explain";
+  if (!env.isEmpty()) return std::filesystem::path(env.toStdString()) / sub;
   const std::filesystem::path exe = executable_dir();
   if (!exe.empty()) {
-    const auto installed = exe / ".." / "share" / "archscope" / "explain";
+    const auto installed = exe / ".." / "share" / "archscope" / sub;
     std::error_code ec;
     if (std::filesystem::is_directory(installed, ec)) return installed.lexically_normal();
   }
-  return std::filesystem::path(ARCHSCOPE_SOURCE_ASSET_DIR) / "explain";
+  return std::filesystem::path(ARCHSCOPE_SOURCE_ASSET_DIR) / sub;
+}
+}  // namespace
+
+std::filesystem::path explain_dir() {
+  return asset_dir("explain");
+}
+
+std::filesystem::path models_dir() {
+  return asset_dir("models");
 }
 
 std::filesystem::path user_preset_dir() {

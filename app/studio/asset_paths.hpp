@@ -1,6 +1,6 @@
-// Where the studio finds its data and keeps the user's: the explain texts next to the presets
-// (source tree in a build, <prefix>/share/archscope/ once installed, or $ARCHSCOPE_ASSET_DIR),
-// and the XDG folders for the user's presets and the settings.
+// Where the studio finds its data and keeps the user's: the explain texts and the trained models
+// next to the presets (source tree in a build, <prefix>/share/archscope/ once installed, or
+// $ARCHSCOPE_ASSET_DIR), and the XDG folders for the user's presets and the settings.
 #pragma once
 
 #include <QString>
@@ -11,6 +11,8 @@ namespace archscope::studio {
 // $ARCHSCOPE_ASSET_DIR/explain when set; else <exe>/../share/archscope/explain when it exists;
 // else the source tree's assets/explain.
 std::filesystem::path explain_dir();
+// The same for the trained checkpoints the presets browser offers (assets/models/<name>/).
+std::filesystem::path models_dir();
 // $XDG_DATA_HOME/archscope/presets (~/.local/share/archscope/presets): "Save as preset" writes
 // here.
 std::filesystem::path user_preset_dir();

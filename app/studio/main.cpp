@@ -12,7 +12,6 @@
 
 #include "asset_paths.hpp"
 #include "common/version.hpp"
-#include "config/config_json.hpp"
 #include "live/layer_chart_panel.hpp"
 #include "main_window.hpp"
 #include "models/studio_document.hpp"
@@ -37,7 +36,8 @@ bool has_flag(int argc, char** argv, const char* flag) {
   return false;
 }
 
-// A --compare value: a preset name or a model file.
+// A --compare value: a preset name, a model file, a Hugging Face config.json or a checkpoint
+// folder.
 QString compare_path(const QString& value) {
   if (QFileInfo::exists(value)) return value;
   return QString::fromStdString((preset_dir() / (value.toStdString() + ".json")).string());
@@ -103,7 +103,8 @@ int main(int argc, char** argv) {
   const QCommandLineOption compare(
       QStringLiteral("compare"),
       QStringLiteral(
-          "Compare the open configuration with a preset NAME or FILE (repeat for up to 3)."),
+          "Compare the open configuration with a preset NAME or a FILE: a model file, a Hugging "
+          "Face config.json or a checkpoint folder (repeat for up to 3)."),
       QStringLiteral("NAME|FILE"));
   const QCommandLineOption screenshot(
       QStringLiteral("screenshot"),
@@ -142,7 +143,8 @@ int main(int argc, char** argv) {
   const QCommandLineOption paths(
       QStringLiteral("paths"),
       QStringLiteral(
-          "Print where presets, explain texts, user presets and settings live, then exit."));
+          "Print where presets, explain texts, trained models, user presets and settings live, "
+          "then exit."));
   const QCommandLineOption startup(
       QStringLiteral("startup-time"),
       QStringLiteral("Print how long the window took to show, then exit."));
@@ -155,9 +157,10 @@ int main(int argc, char** argv) {
       QStringLiteral("[file]"));
   cli.process(app);
   if (cli.isSet(paths)) {
-    std::printf("presets: %s\nexplain texts: %s\nuser presets: %s\nsettings: %s\n",
-                preset_dir().c_str(), explain_dir().c_str(), user_preset_dir().c_str(),
-                qPrintable(QSettings().fileName()));
+    std::printf(
+        "presets: %s\nexplain texts: %s\ntrained models: %s\nuser presets: %s\nsettings: %s\n",
+        preset_dir().c_str(), explain_dir().c_str(), models_dir().c_str(),
+        user_preset_dir().c_str(), qPrintable(QSettings().fileName()));
     return 0;
   }
   QString file = cli.value(config);
@@ -233,10 +236,9 @@ int main(int argc, char** argv) {
     window.wait_until_idle();
     window.add_to_compare(window.document().display_name(), window.document().config());
     for (const QString& p : paths.mid(0, 3)) {
-      try {
-        window.add_to_compare(QFileInfo(p).completeBaseName(), load_config_file(p.toStdString()));
-      } catch (const Error& e) {
-        std::fprintf(stderr, "archscope-studio: error: --compare: %s\n", e.what());
+      if (!window.add_file_to_compare(p)) {
+        std::fprintf(stderr, "archscope-studio: error: --compare: %s\n",
+                     qPrintable(window.last_error()));
         return 2;
       }
     }
@@ -248,8 +250,12 @@ int main(int argc, char** argv) {
     o.view = cli.value(view);
     if (cli.isSet(size)) {
       const QStringList wh = cli.value(size).split('x');
-      if (wh.size() == 2 && wh[0].toInt() > 0 && wh[1].toInt() > 0)
-        o.size = QSize(wh[0].toInt(), wh[1].toInt());
+      if (wh.size() != 2 || wh[0].toInt() <= 0 || wh[1].toInt() <= 0) {
+        std::fprintf(stderr, "archscope-studio: error: --size: expected WIDTHxHEIGHT, got '%s'\n",
+                     qPrintable(cli.value(size)));
+        return 2;
+      }
+      o.size = QSize(wh[0].toInt(), wh[1].toInt());
     }
     return take_screenshots(window, o);
   }

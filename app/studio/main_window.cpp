@@ -91,6 +91,10 @@ void MainWindow::build_pages() {
   connect(presets_, &PresetsPage::openRequested, this, [this](const QString& path) {
     if (open_file(path)) show_page(QStringLiteral("editor"));
   });
+  connect(presets_, &PresetsPage::openModelRequested, this,
+          [this](const QString& config, const QString& name) {
+            if (open_file(config, name)) show_page(QStringLiteral("editor"));
+          });
   connect(presets_, &PresetsPage::compareRequested, this, &MainWindow::compare_files);
   connect(compare_, &ComparePage::clearRequested, this, &MainWindow::clear_compare);
   connect(compare_, &ComparePage::addCurrentRequested, this, [this] {
@@ -192,6 +196,7 @@ void MainWindow::load_presets() {
     } catch (const Error& e) {
       failure = e.what();
     }
+    for (auto& r : summary::load_model_rows(models_dir())) rows.push_back(std::move(r));
     for (auto& r : summary::load_preset_rows(user_preset_dir(), true)) rows.push_back(std::move(r));
     QMetaObject::invokeMethod(qApp, [self, rows = std::move(rows), failure]() mutable {
       if (!self) return;

@@ -41,16 +41,26 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  // Opening: an archscope model file or a Hugging Face config.json (told apart by "format").
-  // Failures are shown to the user (and returned false); nothing is lost.
-  bool open_file(const QString& path);
+  // Opening: an archscope model file or a Hugging Face config.json (told apart by "format"; the
+  // latter is imported: the document has no file until saved as archscope). `name`, when given,
+  // names the configuration (a trained checkpoint by its folder). Failures are shown to the user
+  // (and returned false); nothing is lost.
+  bool open_file(const QString& path, const QString& name = {});
   bool open_preset(const QString& name);
   bool import_hf(const QString& path);
   bool save_to(const QString& path);
   bool save_as_preset(const QString& name);
+  // File ▸ Export without the dialog: the analysis by extension (.html, .md with its SVG figures
+  // next to it, .json: the writers of `archscope analyze --out`), the diagram, or the comparison's
+  // diagrams, as .svg or .png (2×). False, with last_error(), when there is nothing to export or
+  // the file cannot be written.
+  bool export_report_to(const QString& path);
+  bool export_diagram_to(const QString& path, bool comparison = false);
   // Compares the given model files (2 to 4) side by side.
   void compare_files(const QStringList& paths);
   void add_to_compare(const QString& label, const ModelConfig& config);
+  // Adds a model file, a Hugging Face config.json or a checkpoint folder to the comparison.
+  bool add_file_to_compare(const QString& path);
   void clear_compare();
 
   StudioDocument& document() { return *document_; }

@@ -34,8 +34,8 @@ namespace {
 // An archscope model file has "format": "archscope.model/1"; anything else is taken for a Hugging
 // Face config.json. Both readers name the file and field of the first problem. With `lenient`, an
 // archscope file that reads but breaks a rule between fields opens anyway, so the editor can show
-// the rule at its field and the user fix it.
-ModelConfig read_model_file(const std::string& path, bool lenient = false) {
+// the rule at its field and the user fix it. `hf` (when given) tells which of the two it was.
+ModelConfig read_model_file(const std::string& path, bool lenient = false, bool* hf = nullptr) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorKind::Io, path, "cannot open for reading");
   std::ostringstream text;
@@ -46,8 +46,9 @@ ModelConfig read_model_file(const std::string& path, bool lenient = false) {
   } catch (const Error& e) {
     throw e.within(path);
   }
-  if (j.is_object() && j.contains("format"))
-    return lenient ? read_config_json(j, path) : config_from_json(j, path);
+  const bool archscope_file = j.is_object() && j.contains("format");
+  if (hf) *hf = !archscope_file;
+  if (archscope_file) return lenient ? read_config_json(j, path) : config_from_json(j, path);
   // A Hugging Face config.json: named as `import-hf` names it (the directory or file name).
   ModelConfig config = import_hf_config(j, std::filesystem::path(path).filename().string());
   name_imported_model(config, j, path);
@@ -60,11 +61,15 @@ QString error_text(const Error& e) {
 
 }  // namespace
 
-bool MainWindow::open_file(const QString& path) {
+bool MainWindow::open_file(const QString& path, const QString& name) {
   if (!confirm_discard()) return false;
   try {
-    ModelConfig config = read_model_file(path.toStdString(), /*lenient=*/true);
-    document_->open(std::move(config), path);
+    bool hf = false;
+    ModelConfig config = read_model_file(path.toStdString(), /*lenient=*/true, &hf);
+    if (!name.isEmpty()) config.name = name.toStdString();
+    // A Hugging Face config.json is imported, not edited in place: Save asks where to write the
+    // archscope file instead of overwriting the checkpoint's config.json with another format.
+    document_->open(std::move(config), hf ? QString() : path);
     add_recent(path);
     return true;
   } catch (const Error& e) {
@@ -236,12 +241,25 @@ void MainWindow::dropEvent(QDropEvent* event) {
       urls.front().toLocalFile());  // archscope model or HF config.json, told apart by content
 }
 
+namespace {
+// A model file to compare, or a checkpoint folder (its config.json), with the label it gets: the
+// file's stem, or the folder's name for a checkpoint ("stdlib-moe-6m", not "config").
+std::pair<QString, QString> compare_source(const QString& path) {
+  QFileInfo file(path);
+  if (file.isDir()) file = QFileInfo(QDir(path).filePath(QStringLiteral("config.json")));
+  const QString label = file.fileName() == QStringLiteral("config.json")
+                            ? file.absoluteDir().dirName()
+                            : file.completeBaseName();
+  return {file.filePath(), label};
+}
+}  // namespace
+
 void MainWindow::compare_files(const QStringList& paths) {
   compare_entries_.clear();
   for (const QString& p : paths.mid(0, 4)) {
     try {
-      compare_entries_.push_back(
-          {QFileInfo(p).completeBaseName(), read_model_file(p.toStdString())});
+      const auto [file, label] = compare_source(p);
+      compare_entries_.push_back({label, read_model_file(file.toStdString())});
     } catch (const Error& e) {
       last_error_ = error_text(e);
       if (interactive_) QMessageBox::warning(this, tr("Cannot compare"), last_error_);
@@ -249,6 +267,18 @@ void MainWindow::compare_files(const QStringList& paths) {
   }
   show_page(QStringLiteral("compare"));
   request_compare();
+}
+
+bool MainWindow::add_file_to_compare(const QString& path) {
+  try {
+    const auto [file, label] = compare_source(path);
+    add_to_compare(label, read_model_file(file.toStdString()));
+    return true;
+  } catch (const Error& e) {
+    last_error_ = error_text(e);
+    if (interactive_) QMessageBox::warning(this, tr("Cannot compare"), last_error_);
+    return false;
+  }
 }
 
 void MainWindow::add_to_compare(const QString& label, const ModelConfig& config) {

@@ -51,6 +51,8 @@ void MainWindow::build_menus() {
                      [this] { export_diagram(QStringLiteral("png")); });
   exports->addAction(tr("&Comparison diagrams as SVG…"), this,
                      [this] { export_diagram(QStringLiteral("compare-svg")); });
+  exports->addAction(tr("Comparison diagrams as P&NG…"), this,
+                     [this] { export_diagram(QStringLiteral("compare-png")); });
   file->addSeparator();
   file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
@@ -139,6 +141,9 @@ void MainWindow::add_recent(const QString& path) {
   files.prepend(abs);
   while (files.size() > kMaxRecent) files.removeLast();
   settings.setValue(QStringLiteral("recent_files"), files);
+  // What the next start opens when given nothing: also an imported config.json, which the
+  // document does not keep as its path.
+  settings.setValue(QStringLiteral("last_file"), abs);
   update_recent_menu();
 }
 

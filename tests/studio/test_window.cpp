@@ -3,6 +3,7 @@
 // of every view that are not blank, drag and drop of a Hugging Face config.json, a saved preset,
 // and the layout remembered across sessions.
 #include <QDropEvent>
+#include <QFileInfo>
 #include <QMimeData>
 #include <QSettings>
 #include <QSignalSpy>
@@ -156,6 +157,27 @@ BOOST_AUTO_TEST_CASE(save_as_preset_lists_it_under_my_presets) {
   BOOST_TEST(std::filesystem::exists(studio::user_preset_dir() / "qwen3-8b-24-layers.json"));
   BOOST_TEST(t.w.preset_model().index(0, 0).data().toString().toStdString() == "My presets (1)");
   BOOST_TEST(!t.w.save_as_preset(QStringLiteral("../escape")));
+}
+
+BOOST_AUTO_TEST_CASE(opened_files_are_recent_and_the_last_one_reopens) {
+  test::Window t;
+  const QString hf = QFileInfo(QStringLiteral(ARCHSCOPE_FIXTURES "/hf_configs/gemma3-27b.json"))
+                         .absoluteFilePath();
+  const QString demo =
+      QFileInfo(QStringLiteral(ARCHSCOPE_SOURCE_DIR "/assets/models/stdlib-moe-6m/config.json"))
+          .absoluteFilePath();
+  BOOST_REQUIRE(t.w.open_file(hf));
+  BOOST_REQUIRE(t.w.open_file(demo, QStringLiteral("stdlib-moe-6m")));
+  const QStringList recent = QSettings().value(QStringLiteral("recent_files")).toStringList();
+  BOOST_REQUIRE(recent.size() >= 2);
+  BOOST_TEST(recent[0].toStdString() == demo.toStdString());
+  BOOST_TEST(recent[1].toStdString() == hf.toStdString());
+  BOOST_TEST(QSettings().value(QStringLiteral("last_file")).toString().toStdString() ==
+             demo.toStdString());
+  BOOST_REQUIRE(t.w.open_file(hf));  // opened again: first, once
+  const QStringList again = QSettings().value(QStringLiteral("recent_files")).toStringList();
+  BOOST_TEST(again[0].toStdString() == hf.toStdString());
+  BOOST_TEST(again.count(hf) == 1);
 }
 
 BOOST_AUTO_TEST_CASE(layout_and_what_if_are_remembered) {

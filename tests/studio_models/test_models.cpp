@@ -1,6 +1,7 @@
 // The studio's Qt item models under QAbstractItemModelTester, and their figures against the real
 // `archscope analyze --json` for the same inputs.
 #include <QAbstractItemModelTester>
+#include <QSortFilterProxyModel>
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
@@ -63,10 +64,43 @@ BOOST_AUTO_TEST_CASE(preset_tree) {
   broken.user = true;
   broken.error = "broken.json: d_model: must be positive, got -4";
   rows.push_back(broken);
+  auto trained =
+      summary::load_model_rows(std::filesystem::path(ARCHSCOPE_SOURCE_DIR) / "assets" / "models");
+  BOOST_REQUIRE(!trained.empty());
+  const size_t n_trained = trained.size();
+  for (auto& r : trained) rows.push_back(std::move(r));
   model.set_rows(rows);
-  BOOST_TEST(model.preset_count() == static_cast<int>(shipped + 1));
-  // "My presets" first, then families in order; every preset under its family.
+  BOOST_TEST(model.preset_count() == static_cast<int>(shipped + 1 + n_trained));
+  // "My presets" first, the trained checkpoints next, then families in order; every preset under
+  // its family.
   BOOST_TEST(model.index(0, 0).data().toString().toStdString() == "My presets (1)");
+  const QModelIndex trained_group = model.index(1, 0);
+  BOOST_TEST(trained_group.data().toString().toStdString() ==
+             "Trained models (" + std::to_string(n_trained) + ")");
+  for (int r = 0; r < model.rowCount(trained_group); ++r) {
+    const QModelIndex i = model.index(r, 0, trained_group);
+    BOOST_TEST(i.data(PresetModel::TrainedRole).toBool());
+    BOOST_TEST(i.data(PresetModel::PathRole).toString().endsWith(QStringLiteral("/config.json")));
+  }
+  BOOST_TEST(!model.index(2, 0).data().toString().startsWith(QStringLiteral("Trained")));
+  {
+    // Sorted by name as the browser sorts it, the groups keep that order even when a family's
+    // name sorts before them ("Alpha" < "My presets" < "Trained models").
+    auto with_alpha = rows;
+    summary::PresetRow alpha = with_alpha.front();
+    alpha.family = "Alpha";
+    alpha.user = alpha.trained = false;
+    with_alpha.push_back(alpha);
+    PresetModel sorted_model;
+    sorted_model.set_rows(with_alpha);
+    QSortFilterProxyModel proxy;
+    proxy.setSourceModel(&sorted_model);
+    proxy.setSortRole(PresetModel::SortRole);
+    proxy.sort(PresetModel::Name, Qt::AscendingOrder);
+    BOOST_TEST(proxy.index(0, 0).data().toString().toStdString() == "My presets (1)");
+    BOOST_TEST(proxy.index(1, 0).data().toString().startsWith(QStringLiteral("Trained models")));
+    BOOST_TEST(proxy.index(2, 0).data().toString().toStdString() == "Alpha (1)");
+  }
   bool found = false;
   for (int g = 0; g < model.rowCount(); ++g) {
     const QModelIndex family = model.index(g, 0);

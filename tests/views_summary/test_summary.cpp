@@ -1,5 +1,6 @@
 // The summary rows over analyze --json, the preset rows (a broken file is a row with its error),
-// and the per-edit analysis job (errors come back, never thrown).
+// the trained checkpoints' rows, and the per-edit analysis job (errors come back, never thrown).
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
@@ -107,6 +108,59 @@ BOOST_AUTO_TEST_CASE(preset_rows_keep_broken_files_as_rows) {
   BOOST_TEST(rows[1].user);
   BOOST_TEST(rows[1].description == "dense · GQA · 36 layers · d_model 4,096 · 40k context");
   BOOST_TEST(load_preset_rows(dir / "missing", true).empty());
+}
+
+BOOST_AUTO_TEST_CASE(trained_checkpoints_are_rows_with_their_readme_line) {
+  // The shipped demo model: its figures are the checkpoint's (training-report.json counts
+  // 6,564,608 parameters with torch), its name the folder's, its line the README's title.
+  const auto shipped =
+      load_model_rows(std::filesystem::path(ARCHSCOPE_SOURCE_DIR) / "assets" / "models");
+  const auto demo = std::find_if(shipped.begin(), shipped.end(),
+                                 [](const PresetRow& r) { return r.name == "stdlib-moe-6m"; });
+  BOOST_REQUIRE(demo != shipped.end());
+  BOOST_TEST(demo->error == "");
+  BOOST_TEST(demo->trained);
+  BOOST_TEST(!demo->user);
+  BOOST_TEST(demo->path.filename() == "config.json");
+  BOOST_TEST(demo->params_total == 6564608u);
+  // Active: 8 experts of 3 × 256 × 192 per layer, 2 of them used: 6,564,608 − 4 × 6 × 147,456.
+  BOOST_TEST(demo->params_active == 6564608u - 4u * 6u * 147456u);
+  // 2 (K, V) × 4 layers × 2 KV heads × 64 × 2 bytes (bf16).
+  BOOST_TEST(demo->kv_bytes_per_token == 2u * 4 * 2 * 64 * 2);
+  BOOST_TEST(demo->description ==
+             "Run a real trained MoE: archscope's trained demo model · MoE 8 × top-2 · GQA · "
+             "4 layers · d_model 256 · 1k context");
+  BOOST_TEST(demo->source.find("README.md") != std::string::npos);
+
+  // A folder is a checkpoint when it has config.json and model.safetensors; one whose
+  // config.json does not import is a row with its error; a missing folder has no rows.
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("archscope-models-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "broken");
+  std::filesystem::create_directories(dir / "no-weights");
+  std::ofstream(dir / "broken" / "config.json")
+      << "{\"model_type\": \"llama\", \"hidden_size\": -1}";
+  std::ofstream(dir / "broken" / "model.safetensors") << "x";
+  std::ofstream(dir / "no-weights" / "config.json") << "{}";
+  const auto rows = load_model_rows(dir);
+  BOOST_TEST(load_model_rows(dir / "missing").empty());
+  std::filesystem::remove_all(dir);
+  BOOST_REQUIRE(rows.size() == 1u);
+  BOOST_TEST(rows[0].name == "broken");
+  BOOST_TEST(rows[0].trained);
+  BOOST_TEST(rows[0].error.find("config.json") != std::string::npos, rows[0].error);
+}
+
+BOOST_AUTO_TEST_CASE(readme_titles) {
+  const auto file =
+      std::filesystem::temp_directory_path() / ("archscope-readme-" + std::to_string(::getpid()));
+  std::ofstream(file) << "\n# tiny-moe: a tiny test model\r\n\nText.\n";
+  BOOST_TEST(readme_title(file, "tiny-moe") == "a tiny test model");
+  BOOST_TEST(readme_title(file, "other") == "tiny-moe: a tiny test model");
+  std::ofstream(file) << "No title here\n# late: title\n";
+  BOOST_TEST(readme_title(file, "late") == "");
+  std::filesystem::remove(file);
+  BOOST_TEST(readme_title(file, "gone") == "");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

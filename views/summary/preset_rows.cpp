@@ -1,10 +1,12 @@
 #include "summary/preset_rows.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 
 #include "common/error.hpp"
 #include "config/config_json.hpp"
+#include "hf/hf_import.hpp"
 #include "plan/analysis.hpp"
 #include "presets/named_files.hpp"
 #include "report/text_format.hpp"
@@ -49,6 +51,68 @@ std::string describe_architecture(const ModelConfig& c) {
   return s;
 }
 
+namespace {
+// The figures every row shows, from the configuration's own analysis.
+void fill_figures(PresetRow& row, const ModelConfig& c) {
+  row.family = c.family;
+  AnalysisOptions o;
+  o.context = 1;  // parameters do not depend on the context; KV per token is separate
+  const Analysis a = summarize(c, o);
+  row.params_total = a.params.total;
+  row.params_active = a.params.active;
+  row.kv_bytes_per_token = a.kv.bytes_per_token;
+  row.description = describe_architecture(c);
+}
+}  // namespace
+
+std::string readme_title(const std::filesystem::path& readme, const std::string& name) {
+  std::ifstream in(readme);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    if (line.rfind("# ", 0) != 0) return "";  // the first line with text is not a title
+    std::string title = line.substr(2);
+    if (title.rfind(name + ":", 0) == 0) title = title.substr(name.size() + 1);
+    const size_t first = title.find_first_not_of(' ');
+    return first == std::string::npos ? "" : title.substr(first);
+  }
+  return "";
+}
+
+std::vector<PresetRow> load_model_rows(const std::filesystem::path& dir) {
+  std::vector<PresetRow> rows;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return rows;
+  std::vector<std::filesystem::path> folders;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const auto& p = entry.path();
+    if (entry.is_directory(ec) && std::filesystem::is_regular_file(p / "config.json", ec) &&
+        std::filesystem::is_regular_file(p / "model.safetensors", ec))
+      folders.push_back(p);
+  }
+  std::sort(folders.begin(), folders.end());
+  for (const auto& folder : folders) {
+    PresetRow row;
+    row.name = folder.filename().string();
+    row.path = folder / "config.json";
+    row.trained = true;
+    row.source = (folder / "README.md").string();
+    try {
+      ModelConfig c = import_hf_config_file(row.path);
+      fill_figures(row, c);
+      const std::string what =
+          c.moe.experts > 0 ? "Run a real trained MoE" : "Run a real trained model";
+      const std::string title = readme_title(folder / "README.md", row.name);
+      row.description = what + (title.empty() ? "" : ": " + title) + " · " + row.description;
+    } catch (const Error& e) {
+      row.error = e.what();
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 std::vector<PresetRow> load_preset_rows(const std::filesystem::path& dir, bool user) {
   std::vector<PresetRow> rows;
   std::vector<std::string> names;
@@ -64,15 +128,8 @@ std::vector<PresetRow> load_preset_rows(const std::filesystem::path& dir, bool u
     row.user = user;
     try {
       const ModelConfig c = load_config_file(row.path);
-      row.family = c.family;
       row.source = c.source;
-      AnalysisOptions o;
-      o.context = 1;  // parameters do not depend on the context; KV per token is separate
-      const Analysis a = summarize(c, o);
-      row.params_total = a.params.total;
-      row.params_active = a.params.active;
-      row.kv_bytes_per_token = a.kv.bytes_per_token;
-      row.description = describe_architecture(c);
+      fill_figures(row, c);
     } catch (const Error& e) {
       row.error = e.what();
     }

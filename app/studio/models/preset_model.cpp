@@ -23,10 +23,12 @@ void PresetModel::set_rows(std::vector<summary::PresetRow> rows) {
   beginResetModel();
   groups_.clear();
   std::map<QString, std::vector<summary::PresetRow>> by_family;
-  std::vector<summary::PresetRow> user;
+  std::vector<summary::PresetRow> user, trained;
   for (auto& r : rows) {
     if (r.user) {
       user.push_back(std::move(r));
+    } else if (r.trained) {
+      trained.push_back(std::move(r));
     } else {
       by_family[r.family.empty() ? QStringLiteral("(unreadable)")
                                  : QString::fromStdString(r.family)]
@@ -34,6 +36,9 @@ void PresetModel::set_rows(std::vector<summary::PresetRow> rows) {
     }
   }
   if (!user.empty()) groups_.push_back({tr("My presets"), std::move(user)});
+  // Real weights right after the user's own: the way to see expert load, perplexity and
+  // quantization error that mean something.
+  if (!trained.empty()) groups_.push_back({tr("Trained models"), std::move(trained)});
   for (auto& [family, presets] : by_family) groups_.push_back({family, std::move(presets)});
   endResetModel();
 }
@@ -90,7 +95,9 @@ QVariant PresetModel::data(const QModelIndex& index, int role) const {
     if (index.column() != Name) return {};
     if (role == Qt::DisplayRole)
       return QStringLiteral("%1 (%2)").arg(g.title).arg(g.presets.size());
-    if (role == SortRole) return g.title;
+    // Groups sort in the model's order (the user's, the trained, then families by name), not by
+    // title: a family named "Alpha" must not come before "My presets".
+    if (role == SortRole) return QStringLiteral("%1").arg(index.row(), 6, 10, QLatin1Char('0'));
     return {};
   }
   const summary::PresetRow* r = row_at(index);
@@ -150,6 +157,8 @@ QVariant PresetModel::data(const QModelIndex& index, int role) const {
       return QString::fromStdString(r->path.string());
     case NameRole:
       return QString::fromStdString(r->name);
+    case TrainedRole:
+      return r->trained;
     default:
       return {};
   }

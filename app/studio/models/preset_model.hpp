@@ -1,6 +1,6 @@
-// The presets browser's data: presets grouped by family (a two-level tree), with parameter counts,
-// KV per token, description and source per preset. No widgets; tested under
-// QAbstractItemModelTester.
+// The presets browser's data: presets grouped by family (a two-level tree; the user's presets and
+// the trained checkpoints first), with parameter counts, KV per token, description and source per
+// preset. No widgets; tested under QAbstractItemModelTester.
 #pragma once
 
 #include <QAbstractItemModel>
@@ -17,6 +17,8 @@ class PresetModel : public QAbstractItemModel {
   static constexpr int PathRole = Qt::UserRole + 1;  // the preset file (QString), presets only
   static constexpr int SortRole = Qt::UserRole + 2;  // numbers as numbers
   static constexpr int NameRole = Qt::UserRole + 3;  // the preset name, presets only
+  // true for a trained checkpoint (PathRole is its config.json), presets only
+  static constexpr int TrainedRole = Qt::UserRole + 4;
 
   explicit PresetModel(QObject* parent = nullptr);
   void set_rows(std::vector<summary::PresetRow> rows);

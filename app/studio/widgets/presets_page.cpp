@@ -32,6 +32,8 @@ PresetsPage::PresetsPage(PresetModel& model, QWidget* parent) : QWidget(parent),
   proxy_ = new QSortFilterProxyModel(this);
   proxy_->setSourceModel(&model_);
   proxy_->setRecursiveFilteringEnabled(true);
+  // A search that matches a family ("glm4.5") shows its presets, whose names need not match.
+  proxy_->setAutoAcceptChildRows(true);
   proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
   proxy_->setFilterKeyColumn(-1);  // any column: name, family, description, source
   proxy_->setSortRole(PresetModel::SortRole);
@@ -54,10 +56,7 @@ PresetsPage::PresetsPage(PresetModel& model, QWidget* parent) : QWidget(parent),
     proxy_->setFilterFixedString(text);
     if (!text.isEmpty()) view_->expandAll();
   });
-  connect(view_, &QTreeView::doubleClicked, this, [this](const QModelIndex& index) {
-    const QString path = index.siblingAtColumn(0).data(PresetModel::PathRole).toString();
-    if (!path.isEmpty()) Q_EMIT openRequested(path);
-  });
+  connect(view_, &QTreeView::doubleClicked, this, &PresetsPage::open_index);
   connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
           &PresetsPage::update_buttons);
   connect(&model_, &QAbstractItemModel::modelReset, this, [this] {
@@ -66,12 +65,24 @@ PresetsPage::PresetsPage(PresetModel& model, QWidget* parent) : QWidget(parent),
     update_buttons();
   });
   connect(open_, &QPushButton::clicked, this, [this] {
-    const QStringList paths = selected_paths();
-    if (!paths.isEmpty()) Q_EMIT openRequested(paths.front());
+    const QModelIndexList rows = view_->selectionModel()->selectedRows(0);
+    for (const QModelIndex& i : rows)
+      if (!i.data(PresetModel::PathRole).toString().isEmpty()) return open_index(i);
   });
   connect(compare_, &QPushButton::clicked, this,
           [this] { Q_EMIT compareRequested(selected_paths()); });
   update_buttons();
+}
+
+void PresetsPage::open_index(const QModelIndex& index) {
+  const QModelIndex first = index.siblingAtColumn(0);
+  const QString path = first.data(PresetModel::PathRole).toString();
+  if (path.isEmpty()) return;  // a family row
+  if (first.data(PresetModel::TrainedRole).toBool()) {
+    Q_EMIT openModelRequested(path, first.data(PresetModel::NameRole).toString());
+  } else {
+    Q_EMIT openRequested(path);
+  }
 }
 
 QStringList PresetsPage::selected_paths() const {

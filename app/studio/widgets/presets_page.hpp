@@ -26,10 +26,13 @@ class PresetsPage : public QWidget {
 
  Q_SIGNALS:
   void openRequested(const QString& path);
+  // A trained checkpoint's config.json, to open under the checkpoint's name.
+  void openModelRequested(const QString& config, const QString& name);
   void compareRequested(const QStringList& paths);
 
  private:
   void update_buttons();
+  void open_index(const QModelIndex& index);
   PresetModel& model_;
   QSortFilterProxyModel* proxy_ = nullptr;
   QLineEdit* search_ = nullptr;
