@@ -31,6 +31,12 @@ HardwareProfile load_hardware(std::string_view name, const std::filesystem::path
 
 std::vector<HardwareProfile> list_hardware() { return list_hardware(hardware_dir(preset_dir())); }
 HardwareProfile load_hardware(std::string_view name) {
+  // A path (what `archscope hardware --measure --out FILE` writes) rather than a catalog name.
+  const std::string_view json_ext = ".json";
+  const bool path_like = name.find('/') != std::string_view::npos ||
+                         (name.size() > json_ext.size() &&
+                          name.substr(name.size() - json_ext.size()) == json_ext);
+  if (path_like) return load_hardware_file(std::filesystem::path(name));
   return load_hardware(name, hardware_dir(preset_dir()));
 }
 

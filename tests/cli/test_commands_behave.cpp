@@ -330,6 +330,11 @@ BOOST_AUTO_TEST_CASE(bench_medians_over_repeats_per_step_and_per_token) {
                      t.out);
   // Printed to 2 and 3 decimals: equal up to that rounding (a per-step figure would be 3x off).
   BOOST_TEST(std::abs(token * 3 - step) <= 0.005 + 3 * 0.0005, t.out);
+  // The prefill's ceilings beside our own kernel's rate.
+  BOOST_TEST(t.out.find("prefill ceilings fp32 (not archscope's kernels): OpenBLAS sgemm ") !=
+                 std::string::npos,
+             t.out);
+  BOOST_TEST(t.out.find("theoretical FMA peak ") != std::string::npos, t.out);
   BOOST_TEST(std::abs(tps * token / 1000.0 - 1.0) <= 0.0005 / token + 0.05 / tps, t.out);
 }
 
