@@ -1,5 +1,6 @@
 // `archscope presets` and `archscope hardware`: what the catalog holds; `hardware --measure`
 // measures the host into a profile file that --hardware accepts.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -58,7 +59,13 @@ int measure_hardware(const MeasureOptions& o) {
   if (!(o.seconds > 0) || o.seconds > 600)
     throw Error(ErrorKind::Validation, "--seconds", "must be above 0 and at most 600");
   if (o.threads < 0) throw Error(ErrorKind::Validation, "--threads", "must be at least 1");
-  if (!o.out.empty()) check_output_file(o.out, o.force, "--out");
+  if (!o.out.empty()) {
+    check_output_file(o.out, o.force, "--out");
+    const std::filesystem::path dir = std::filesystem::path(o.out).parent_path();
+    if (!dir.empty() && !std::filesystem::is_directory(dir))  // before minutes of measuring
+      throw Error(ErrorKind::Validation, "--out",
+                  "directory '" + dir.string() + "' does not exist");
+  }
   std::cerr << "measuring read bandwidth, FP32 GEMM (archscope's kernel, OpenBLAS) for about "
             << text::fixed(3 * o.seconds, 1) << " s...\n";
   const HostProfileMeasurement m =

@@ -75,6 +75,17 @@ BOOST_AUTO_TEST_CASE(measures_the_host_into_a_profile_that_hardware_reads) {
   BOOST_TEST(again.err.find("--force") != std::string::npos, again.err);
   BOOST_TEST(read_all(out) == before);
   BOOST_TEST(run_cli({"hardware", "--out", out}).exit_code == 2);
+  // A directory that does not exist is bad input, named before anything is measured; so is a
+  // profile file --hardware cannot open.
+  const CliResult nodir =
+      run_cli({"hardware", "--measure", "--out", (dir / "no" / "such" / "host.json").string()});
+  BOOST_TEST(nodir.exit_code == 2);
+  BOOST_TEST(nodir.err.find("--out: directory") != std::string::npos, nodir.err);
+  const CliResult missing = run_cli(
+      {"analyze", "--preset", "llama3-mini", "--hardware", (dir / "missing.json").string()});
+  BOOST_TEST(missing.exit_code == 2);
+  BOOST_TEST(is_one_line(missing.err), missing.err);
+  BOOST_TEST(missing.err.find("--hardware") != std::string::npos, missing.err);
   fs::remove_all(dir);
 }
 
