@@ -297,6 +297,31 @@ BOOST_AUTO_TEST_CASE(ms_per_step_and_per_token_at_batch_2_and_3) {
   }
 }
 
+// generate at batch 2 and 3 prints both: per token is the decode time over the tokens decoded,
+// per step that time over the steps, a batch's worth of tokens each.
+BOOST_AUTO_TEST_CASE(generate_prints_ms_per_step_and_per_token) {
+  for (const char* tokens : {"3,1,4,1;9,2,6", "3,1,4;9,2,6;5,3,5"}) {
+    const CliResult r = run_cli({"generate", "--preset", "llama3-mini", "--tokens", tokens,
+                                 "--new-tokens", "6", "--temperature", "0", "--threads", "1"});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    const size_t at = r.out.find("decode ");
+    BOOST_TEST_REQUIRE(at != std::string::npos, r.out);
+    long long decoded = 0;
+    double s = 0, tps = 0, step = 0, token = 0;
+    int batch = 0;
+    BOOST_TEST_REQUIRE(std::sscanf(r.out.c_str() + at,
+                                   "decode %lld tokens in %lf s (%lf tokens/s, %lf ms/step, %lf "
+                                   "ms/token, batch %d)",
+                                   &decoded, &s, &tps, &step, &token, &batch) == 6,
+                       r.out);
+    const std::string list = tokens;
+    BOOST_TEST(batch == 1 + std::count(list.begin(), list.end(), ';'));
+    // Printed to 3 decimals of a second, 2 of ms/step and 3 of ms/token.
+    BOOST_TEST(std::abs(token * decoded - 1e3 * s) <= 0.0005 * decoded + 0.5, r.out);
+    BOOST_TEST(std::abs(token * batch - step) <= 0.005 + batch * 0.0005, r.out);
+  }
+}
+
 // bench at batch 2 with three timed repeats: per token is per step over the batch, tokens/s its
 // inverse, the step figure the median of the repeats' own figures.
 BOOST_AUTO_TEST_CASE(bench_medians_over_repeats_per_step_and_per_token) {
