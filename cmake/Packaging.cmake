@@ -34,9 +34,11 @@ set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Library dependencies come from dpkg-shlibdeps on the installed binaries (Qt, Vulkan loader,
 # SQLite, Highway, stb, libstdc++); a Vulkan driver and the font the views are laid out for are
-# recommended: without a driver the ImGui views say so and the rest works.
+# recommended: without a driver the ImGui views say so and the rest works. OpenBLAS is dlopened by
+# `bench` and `hardware --measure` for an independent GEMM ceiling (absent: that figure is n/a).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "mesa-vulkan-drivers | vulkan-icd, fonts-dejavu-core")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
+    "mesa-vulkan-drivers | vulkan-icd, fonts-dejavu-core, libopenblas0-pthread | libopenblas0")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)

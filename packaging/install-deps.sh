@@ -4,12 +4,14 @@
 set -euo pipefail
 
 # Required: compiler, build tools, JSON, CLI parsing, tests, SIMD dispatch for the CPU engine,
-# SQLite for the run store, expat for the report tests, PCRE2 and ICU for the tokenizers.
+# SQLite for the run store, expat for the report tests, PCRE2 and ICU for the tokenizers,
+# OpenBLAS (loaded at run time, not linked) for the independent GEMM ceiling of `archscope bench`
+# and `archscope hardware --measure`.
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   nlohmann-json3-dev libcli11-dev libboost-test-dev
   libhwy-dev libsqlite3-dev libexpat1-dev
-  libpcre2-dev libicu-dev
+  libpcre2-dev libicu-dev libopenblas0-pthread
 )
 # The desktop app (archscope-studio) and its tests: Qt 6 widgets, the Vulkan loader and Dear ImGui
 # (libimgui-dev carries imgui_impl_vulkan), Mesa's lavapipe software Vulkan, Xvfb for the window

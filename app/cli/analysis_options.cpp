@@ -21,7 +21,8 @@ void add_analysis_flags(CLI::App& app, AnalysisFlags& flags) {
                  "0 leaves scales out of the byte counts")
       ->capture_default_str();
   app.add_option("--hardware", flags.hardware,
-                 "Hardware profile for the roofline estimate (archscope hardware lists them)");
+                 "Hardware profile for the roofline estimate: a name (archscope hardware lists them) or a "
+                 "profile file (archscope hardware --measure --out FILE writes one)");
 }
 
 namespace {

@@ -1,20 +1,22 @@
 // `archscope bench`: times prefill and decode of a model on this machine and, in the same run,
 // measures the machine's limits (sustained read bandwidth, FP32 GEMM rate) so the result says how
 // close the engine gets: decode against the bytes-per-step floor of the analytic plan, prefill
-// against the GEMM peak, peak RSS against weights + KV cache. The generation runs --warmup times
-// untimed, then --repeat times; figures are medians over the repeats.
+// against the GEMM peak, peak RSS against weights + KV cache. The prefill also gets ceilings none
+// of archscope's kernels take part in: OpenBLAS's sgemm measured in the same run (when Debian's
+// libopenblas0 is installed) and the CPU's theoretical FP32 FMA peak (engine/presets/cpu_peak). The
+// generation runs --warmup times untimed, then --repeat times; figures are medians over the
+// repeats.
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "cli/engine_options.hpp"
 #include "cli/commands.hpp"
+#include "cli/engine_options.hpp"
 #include "cli/model_source.hpp"
 #include "common/error.hpp"
 #include "generate/bench_model.hpp"
@@ -22,6 +24,8 @@
 #include "generate/generation.hpp"
 #include "generate/host_load.hpp"
 #include "generate/memory_budget.hpp"
+#include "presets/blas_gemm.hpp"
+#include "presets/cpu_peak.hpp"
 #include "presets/measure_host.hpp"
 #include "report/text_format.hpp"
 
@@ -52,6 +56,8 @@ struct Measured {
   bool run_peak_separate = false;  // whether the reset worked
   double read_gbs = 0;
   double gemm_tflops = 0;
+  BlasGemmRate openblas;
+  CpuPeak cpu;
 };
 
 Measured measure(const BenchOptions& o, const ModelConfig& config, const EngineModelOptions& eo,
@@ -92,6 +98,9 @@ Measured measure(const BenchOptions& o, const ModelConfig& config, const EngineM
   // capability (each is already a best-of-runs), which a competing process can only lower.
   m.read_gbs = std::max(m.read_gbs, measure_read_bandwidth(host));
   m.gemm_tflops = std::max(m.gemm_tflops, measure_fp32_gemm_peak(host));
+  // After the run only: OpenBLAS's worker threads spin for a while after a call.
+  m.openblas = measure_openblas_sgemm(threads, host.min_seconds);
+  m.cpu = host_cpu_peak();
   return m;
 }
 
@@ -169,9 +178,37 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
       {"fraction_of_roofline", floor_ms / decode_ms},
       {"cpu_utilization", r.decode_cpu_s / (r.decode_s * threads)},
       {"other_processes_cores", other_cores(r.decode_machine_cpu_s, r.decode_cpu_s, r.decode_s)}};
+  const double fma_peak = m.cpu.tflops();
+  j["prefill"]["fraction_of_openblas_sgemm"] =
+      m.openblas.available ? nlohmann::json(prefill_flops_s / (m.openblas.tflops * 1e12))
+                           : nlohmann::json(nullptr);
+  j["prefill"]["fraction_of_fma_peak"] =
+      fma_peak > 0 ? nlohmann::json(prefill_flops_s / (fma_peak * 1e12)) : nlohmann::json(nullptr);
   j["roofline"] = {
       {"read_gbs", m.read_gbs},
       {"gemm_peak_tflops", m.gemm_tflops},
+      {"openblas_sgemm_tflops",
+       m.openblas.available ? nlohmann::json(m.openblas.tflops) : nlohmann::json(nullptr)},
+      {"openblas", m.openblas.available ? m.openblas.library : m.openblas.reason},
+      {"fma_peak_tflops", fma_peak > 0 ? nlohmann::json(fma_peak) : nlohmann::json(nullptr)},
+      // A kernel above the peak at the reported clock means the part runs faster than reported
+      // (a VM's "cpu MHz" is the nominal clock; boost is higher): the least clock that explains it.
+      {"clock_at_least_ghz",
+       fma_peak > 0 && m.gemm_tflops > fma_peak
+           ? nlohmann::json(m.gemm_tflops * 1e3 /
+                            (m.cpu.flops_per_cycle_per_core * m.cpu.physical_cores))
+           : nlohmann::json(nullptr)},
+      {"cpu",
+       {{"model_name", describe_host().cpu_model},
+        {"vendor", m.cpu.vendor},
+        {"family", m.cpu.family},
+        {"model", m.cpu.model},
+        {"microarchitecture", m.cpu.microarchitecture},
+        {"fp32_flops_per_cycle_per_core", m.cpu.flops_per_cycle_per_core},
+        {"flops_source", m.cpu.flops_source},
+        {"physical_cores", m.cpu.physical_cores},
+        {"ghz", m.cpu.ghz},
+        {"clock_source", m.cpu.clock_source}}},
       {"decode_floor_ms_per_step", floor_ms},
       {"decode_floor_ms_per_token", floor_ms / batch},
       {"prefill_floor_s", static_cast<double>(plan.prefill_flops) / (m.gemm_tflops * 1e12)}};
@@ -218,6 +255,39 @@ void print_text(const nlohmann::json& j) {
                 100 * p["cpu_utilization"].get<double>(),
                 cores_text(p["other_processes_cores"].get<double>()).c_str());
   std::puts(line);
+  const auto& cpu = f["cpu"];
+  std::string ceilings = "prefill ceilings fp32 (not archscope's kernels): OpenBLAS sgemm ";
+  if (f["openblas_sgemm_tflops"].is_null()) {
+    ceilings += "n/a (" + f["openblas"].get<std::string>() + ")";
+  } else {
+    std::snprintf(line, sizeof line, "%.3f TFLOP/s (prefill %.1f%% of it)",
+                  f["openblas_sgemm_tflops"].get<double>(),
+                  100 * p["fraction_of_openblas_sgemm"].get<double>());
+    ceilings += line;
+  }
+  ceilings += "; theoretical FMA peak ";
+  if (f["fma_peak_tflops"].is_null()) {
+    ceilings += "n/a (no per-cycle figure for " + cpu["vendor"].get<std::string>() + " family " +
+                std::to_string(cpu["family"].get<int>()) + " model " +
+                std::to_string(cpu["model"].get<int>()) + ")";
+  } else {
+    std::snprintf(line, sizeof line,
+                  "%.3f TFLOP/s (prefill %.1f%% of it; %s: %d FLOP/cycle x %d cores x %.2f GHz "
+                  "as reported)",
+                  f["fma_peak_tflops"].get<double>(), 100 * p["fraction_of_fma_peak"].get<double>(),
+                  cpu["microarchitecture"].get<std::string>().c_str(),
+                  cpu["fp32_flops_per_cycle_per_core"].get<int>(), cpu["physical_cores"].get<int>(),
+                  cpu["ghz"].get<double>());
+    ceilings += line;
+    if (!f["clock_at_least_ghz"].is_null()) {
+      std::snprintf(line, sizeof line,
+                    "; below the GEMM peak measured above, so the cores run at >= %.2f GHz, "
+                    "above the reported clock",
+                    f["clock_at_least_ghz"].get<double>());
+      ceilings += line;
+    }
+  }
+  std::puts(("         " + ceilings).c_str());
   std::snprintf(
       line, sizeof line,
       "decode   %lld steps: %.2f ms/step, %.3f ms/token (step median %.2f), %.1f tokens/s; floor "
@@ -230,18 +300,19 @@ void print_text(const nlohmann::json& j) {
       100 * d["fraction_of_roofline"].get<double>(), 100 * d["cpu_utilization"].get<double>(),
       cores_text(d["other_processes_cores"].get<double>()).c_str());
   std::puts(line);
-  std::snprintf(line, sizeof line,
-                "memory   peak RSS %s = %.1f%% of weights %s + KV %s (load peak %s, resident "
-                "after load %s, run peak %s)",
-                text::binary_bytes(static_cast<double>(m["peak_rss_bytes"].get<uint64_t>())).c_str(),
-                100 * m["peak_over_weights_plus_kv"].get<double>(),
-                text::binary_bytes(static_cast<double>(m["weights_bytes"].get<uint64_t>())).c_str(),
-                text::binary_bytes(static_cast<double>(m["kv_bytes"].get<uint64_t>())).c_str(),
-                text::binary_bytes(static_cast<double>(m["load_peak_rss_bytes"].get<uint64_t>())).c_str(),
-                text::binary_bytes(static_cast<double>(m["rss_after_load_bytes"].get<uint64_t>())).c_str(),
-                m.contains("run_peak_rss_bytes")
-                    ? text::binary_bytes(static_cast<double>(m["run_peak_rss_bytes"].get<uint64_t>())).c_str()
-                    : "not separable");
+  std::snprintf(
+      line, sizeof line,
+      "memory   peak RSS %s = %.1f%% of weights %s + KV %s (load peak %s, resident "
+      "after load %s, run peak %s)",
+      text::binary_bytes(static_cast<double>(m["peak_rss_bytes"].get<uint64_t>())).c_str(),
+      100 * m["peak_over_weights_plus_kv"].get<double>(),
+      text::binary_bytes(static_cast<double>(m["weights_bytes"].get<uint64_t>())).c_str(),
+      text::binary_bytes(static_cast<double>(m["kv_bytes"].get<uint64_t>())).c_str(),
+      text::binary_bytes(static_cast<double>(m["load_peak_rss_bytes"].get<uint64_t>())).c_str(),
+      text::binary_bytes(static_cast<double>(m["rss_after_load_bytes"].get<uint64_t>())).c_str(),
+      m.contains("run_peak_rss_bytes")
+          ? text::binary_bytes(static_cast<double>(m["run_peak_rss_bytes"].get<uint64_t>())).c_str()
+          : "not separable");
   std::puts(line);
 }
 
@@ -251,8 +322,9 @@ int run_bench(const BenchOptions& o) {
   if (o.threads < 0) throw Error(ErrorKind::Validation, "--threads", "must be at least 1");
   if (o.warmup < 0) throw Error(ErrorKind::Validation, "--warmup", "must be 0 or more");
   if (o.repeat < 1) throw Error(ErrorKind::Validation, "--repeat", "must be at least 1");
-  const int threads =
-      o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = o.threads > 0
+                          ? o.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   EngineModelOptions eo;
   eo.backend = backend;
   eo.hf_dir = o.source.model_dir;
@@ -262,9 +334,12 @@ int run_bench(const BenchOptions& o) {
   eo.max_sequences = o.batch;
   eo.max_tokens = o.prompt + o.new_tokens + 1;
   // Validates --prompt / --new / --batch before anything is allocated.
-  const BenchModel plan = bench_model(
-      config, {.prompt = o.prompt, .new_tokens = o.new_tokens, .batch = o.batch,
-               .weights = dtype_of(eo.weights), .kv = DType::F32, .activations = DType::F32});
+  const BenchModel plan = bench_model(config, {.prompt = o.prompt,
+                                               .new_tokens = o.new_tokens,
+                                               .batch = o.batch,
+                                               .weights = dtype_of(eo.weights),
+                                               .kv = DType::F32,
+                                               .activations = DType::F32});
   const Measured m = measure(o, config, eo, threads);
   const nlohmann::json j = report(o, config, threads, plan, m);
   if (o.json) {

@@ -155,12 +155,13 @@ int run_generate(const GenerateOptions& o) {
   char line[256];
   std::snprintf(line, sizeof line,
                 "prefill %lld tokens in %.3f s (%.1f tokens/s); decode %lld tokens in %.3f s "
-                "(%.1f tokens/s, %.2f ms/step, batch %zu)",
+                "(%.1f tokens/s, %.2f ms/step, %.3f ms/token, batch %zu)",
                 static_cast<long long>(r.prefill_tokens), r.prefill_s,
                 r.prefill_s > 0 ? static_cast<double>(r.prefill_tokens) / r.prefill_s : 0.0,
                 static_cast<long long>(decoded), r.decode_s,
                 r.decode_s > 0 ? static_cast<double>(decoded) / r.decode_s : 0.0,
                 r.decode_steps > 0 ? 1e3 * r.decode_s / static_cast<double>(r.decode_steps) : 0.0,
+                decoded > 0 ? 1e3 * r.decode_s / static_cast<double>(decoded) : 0.0,
                 r.generated.size());
   (text ? std::cerr : std::cout) << line << '\n';  // with a text prompt stdout holds only the text
   return 0;

@@ -79,7 +79,7 @@ Command add_report_command(CLI::App& root) {
   CLI::App* sub = root.add_subcommand("report", "Write stored runs as an HTML or Markdown report");
   sub->add_option("ids", o->ids, "Run ids (the first is the baseline of comparisons)")->required();
   sub->add_option("--out", o->out, "report.html or report.md (figures next to it)")->required();
-  sub->add_option("--hardware", o->hardware, "Hardware profile for the roofline (archscope hardware lists them)");
+  sub->add_option("--hardware", o->hardware, "Hardware profile for the roofline: a name (archscope hardware lists them) or a profile file");
   add_db_option(*sub, o->db);
   add_force_flag(*sub, o->force);
   return {sub, [o] { return run_report(*o); }};

@@ -24,7 +24,8 @@ std::vector<HardwareProfile> list_hardware(const std::filesystem::path& hw_dir);
 // (archscope hardware lists them)").
 HardwareProfile load_hardware(std::string_view name, const std::filesystem::path& hw_dir);
 
-// The same against hardware_dir(preset_dir()).
+// The same against hardware_dir(preset_dir()). A `name` with a '/' or ending in ".json" is a
+// profile file (load_hardware_file), e.g. one `archscope hardware --measure --out` wrote.
 std::vector<HardwareProfile> list_hardware();
 HardwareProfile load_hardware(std::string_view name);
 

@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -215,6 +217,8 @@ BOOST_AUTO_TEST_CASE(a_failure_of_the_machine_exits_1) {
 BOOST_AUTO_TEST_CASE(ms_per_step_and_per_token_at_batch_2_and_3) {
   Dir d;
   const std::string db = d / "runs.db";
+  std::vector<std::string> ids;
+  std::vector<double> step_means;  // from the exported step durations, per run
   for (const int batch : {2, 3}) {
     const CliResult r =
         run_cli({"run", "--preset", "llama3-mini", "--prompt", "6", "--new", "5", "--batch",
@@ -251,6 +255,70 @@ BOOST_AUTO_TEST_CASE(ms_per_step_and_per_token_at_batch_2_and_3) {
                tt::tolerance(1e-9));
     const std::string text = run_cli({"runs", "show", id, "--db", db}).out;
     BOOST_TEST(text.find("ms/token at batch " + std::to_string(batch)) != std::string::npos, text);
+    ids.push_back(id);
+    step_means.push_back(mean);
+  }
+  // compare (JSON) and report (Markdown) of the batch-2 and batch-3 runs: per step the stored
+  // step time, per token that over each run's own batch.
+  const json c = json::parse(run_cli({"compare", ids[0], ids[1], "--json", "--db", db}).out);
+  const auto figure = [&](const std::string& key) {
+    for (const json& f : c.at("figures"))
+      if (f.at("key") == key) return f.at("values");
+    BOOST_FAIL("compare has no figure " << key);
+    return json();
+  };
+  const char fmt[] = "%.3f ms";
+  std::string report_cells[2][2];
+  for (size_t i = 0; i < 2; ++i) {
+    const double batch = 2.0 + static_cast<double>(i);
+    BOOST_TEST(c.at("runs")[i].at("batch") == batch);
+    BOOST_TEST(figure("decode_ms_per_step_mean")[i].get<double>() == step_means[i],
+               tt::tolerance(1e-9));
+    BOOST_TEST(figure("decode_ms_per_token_mean")[i].get<double>() == step_means[i] / batch,
+               tt::tolerance(1e-9));
+    char cell[32];
+    std::snprintf(cell, sizeof cell, fmt, step_means[i]);
+    report_cells[0][i] = cell;
+    std::snprintf(cell, sizeof cell, fmt, step_means[i] / batch);
+    report_cells[1][i] = cell;
+  }
+  BOOST_TEST_REQUIRE(
+      run_cli({"report", ids[0], ids[1], "--out", d / "r.md", "--db", db}).exit_code == 0);
+  const std::string md = read_all(d / "r.md");
+  const char* rows[2] = {"| decode time per step, mean ", "| decode time per token, mean "};
+  for (int r = 0; r < 2; ++r) {
+    const size_t at = md.find(rows[r]);
+    BOOST_TEST_REQUIRE(at != std::string::npos, rows[r]);
+    const std::string line = md.substr(at, md.find('\n', at) - at);
+    const size_t first = line.find(report_cells[r][0]);
+    BOOST_TEST(first != std::string::npos, line << " lacks " << report_cells[r][0]);
+    BOOST_TEST(line.find(report_cells[r][1], first + 1) != std::string::npos,
+               line << " lacks " << report_cells[r][1]);
+  }
+}
+
+// generate at batch 2 and 3 prints both: per token is the decode time over the tokens decoded,
+// per step that time over the steps, a batch's worth of tokens each.
+BOOST_AUTO_TEST_CASE(generate_prints_ms_per_step_and_per_token) {
+  for (const char* tokens : {"3,1,4,1;9,2,6", "3,1,4;9,2,6;5,3,5"}) {
+    const CliResult r = run_cli({"generate", "--preset", "llama3-mini", "--tokens", tokens,
+                                 "--new-tokens", "6", "--temperature", "0", "--threads", "1"});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    const size_t at = r.out.find("decode ");
+    BOOST_TEST_REQUIRE(at != std::string::npos, r.out);
+    long long decoded = 0;
+    double s = 0, tps = 0, step = 0, token = 0;
+    int batch = 0;
+    BOOST_TEST_REQUIRE(std::sscanf(r.out.c_str() + at,
+                                   "decode %lld tokens in %lf s (%lf tokens/s, %lf ms/step, %lf "
+                                   "ms/token, batch %d)",
+                                   &decoded, &s, &tps, &step, &token, &batch) == 6,
+                       r.out);
+    const std::string list = tokens;
+    BOOST_TEST(batch == 1 + std::count(list.begin(), list.end(), ';'));
+    // Printed to 3 decimals of a second, 2 of ms/step and 3 of ms/token.
+    BOOST_TEST(std::abs(token * decoded - 1e3 * s) <= 0.0005 * decoded + 0.5, r.out);
+    BOOST_TEST(std::abs(token * batch - step) <= 0.005 + batch * 0.0005, r.out);
   }
 }
 
@@ -273,6 +341,26 @@ BOOST_AUTO_TEST_CASE(bench_medians_over_repeats_per_step_and_per_token) {
   BOOST_TEST(dec.at("tokens_per_s").get<double>() * dec.at("ms_per_token").get<double>() == 1000.0,
              tt::tolerance(1e-9));
   BOOST_TEST(j.at("prefill").at("seconds_per_repeat").size() == 3u);
+  // The text at batch 3: "decode   N steps: S ms/step, T ms/token (step median M), R tokens/s".
+  const CliResult t = run_cli({"bench", "--preset", "llama3-mini", "--prompt", "8", "--new", "4",
+                               "--batch", "3", "--threads", "1", "--warmup", "0"});
+  BOOST_TEST_REQUIRE(t.exit_code == 0, t.err);
+  const size_t at = t.out.find("decode   4 steps: ");
+  BOOST_TEST_REQUIRE(at != std::string::npos, t.out);
+  double step = 0, token = 0, median = 0, tps = 0;
+  BOOST_TEST_REQUIRE(std::sscanf(t.out.c_str() + at,
+                                 "decode   4 steps: %lf ms/step, %lf ms/token (step median %lf), "
+                                 "%lf tokens/s",
+                                 &step, &token, &median, &tps) == 4,
+                     t.out);
+  // Printed to 2 and 3 decimals: equal up to that rounding (a per-step figure would be 3x off).
+  BOOST_TEST(std::abs(token * 3 - step) <= 0.005 + 3 * 0.0005, t.out);
+  // The prefill's ceilings beside our own kernel's rate.
+  BOOST_TEST(t.out.find("prefill ceilings fp32 (not archscope's kernels): OpenBLAS sgemm ") !=
+                 std::string::npos,
+             t.out);
+  BOOST_TEST(t.out.find("theoretical FMA peak ") != std::string::npos, t.out);
+  BOOST_TEST(std::abs(tps * token / 1000.0 - 1.0) <= 0.0005 / token + 0.05 / tps, t.out);
 }
 
 BOOST_AUTO_TEST_CASE(warmup_repeat_and_checks_do_what_help_says) {
@@ -386,6 +474,27 @@ BOOST_AUTO_TEST_CASE(sizes_in_human_units_and_one_number_style) {
     BOOST_TEST(diff.find(figure) != std::string::npos, figure);
   }
   BOOST_TEST(diff.find("FLOP") != std::string::npos);
+  // Sizes with their exact bytes beside them, as analyze's totals give them: Llama 3 8B's
+  // 8,030,261,248 parameters (model card) at 2 bytes each; counts grouped as analyze groups them.
+  BOOST_TEST(diff.find("14.96 GiB (16,060,522,496 B)") != std::string::npos, diff);
+  BOOST_TEST(analyze.find("16,060,522,496 B") != std::string::npos);
+  BOOST_TEST(diff.find("8,192") != std::string::npos, diff);  // max_context of llama3-8b
+  BOOST_TEST(diff.find(" 8192 ") == std::string::npos, diff);
+  // KV per token is qualified as analyze qualifies it once a side has sliding windows: Gemma 3
+  // 27B stores 496 KiB per token at first (62 layers x 16 KV heads x 128 x 2 x bf16), 80 KiB
+  // once its 1,024-token windows are full (the 10 global layers only).
+  const std::string windowed = run_cli({"diff-config", "llama3-8b", "gemma3-27b"}).out;
+  const std::string gemma = run_cli({"analyze", "--preset", "gemma3-27b"}).out;
+  for (const char* figure : {"KV cache per token, first tokens", "KV cache per token, windows full",
+                             "496.00 KiB (507,904 B)", "80.00 KiB (81,920 B)"}) {
+    BOOST_TEST(windowed.find(figure) != std::string::npos, figure << " in " << windowed);
+    const std::string human = std::string(figure).substr(0, std::string(figure).find(" ("));
+    BOOST_TEST(gemma.find(human) != std::string::npos, human);
+  }
+  const json windowed_json =
+      json::parse(run_cli({"diff-config", "llama3-8b", "gemma3-27b", "--json"}).out);
+  BOOST_TEST(windowed_json.at("figures").at("kv_cache.bytes_per_token_steady").at("b") == 81920.0);
+  BOOST_TEST(windowed_json.at("figures").at("kv_cache.bytes_per_token_steady").at("a") == 131072.0);
   // Stored runs: KiB / MiB with the exact bytes beside them, never a bare byte count.
   Dir d;
   const std::string db = d / "runs.db";

@@ -3,18 +3,17 @@
 // prefill and through the KV cache) and on tiny presets, plus the bad-input paths (exit code 2,
 // exactly one line on stderr).
 #define BOOST_TEST_DYN_LINK
-#include <boost/test/unit_test.hpp>
-
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/cli_runner.hpp"
 #include "io/npy.hpp"
@@ -60,10 +59,12 @@ std::string fixture(const std::string& family) {
 }
 
 std::string fixture_tokens(const std::string& family, int& decode_from) {
-  const nlohmann::json j = nlohmann::json::parse(read_all(fs::path(fixture(family)) / "tokens.json"));
+  const nlohmann::json j =
+      nlohmann::json::parse(read_all(fs::path(fixture(family)) / "tokens.json"));
   decode_from = j.at("decode_from").get<int>();
   std::string list;
-  for (const auto& t : j.at("tokens")) list += (list.empty() ? "" : ",") + std::to_string(t.get<int>());
+  for (const auto& t : j.at("tokens"))
+    list += (list.empty() ? "" : ",") + std::to_string(t.get<int>());
   return list;
 }
 
@@ -74,8 +75,9 @@ void check_fixture(const std::string& family, bool through_cache) {
   const std::string tokens = fixture_tokens(family, decode_from);
   const fs::path out = scratch().dir / (family + (through_cache ? "-decode.npy" : "-prefill.npy"));
   // fp32 weights: the fixtures' own dtype (the default, bf16, would round them).
-  std::vector<std::string> args = {"logits", "--model", fixture(family), "--tokens", tokens,
-                                   "--out", out.string(), "--threads", "2", "--weights-dtype", "fp32"};
+  std::vector<std::string> args = {"logits", "--model",         fixture(family), "--tokens",
+                                   tokens,   "--out",           out.string(),    "--threads",
+                                   "2",      "--weights-dtype", "fp32"};
   if (through_cache) {
     args.push_back("--decode-from");
     args.push_back(std::to_string(decode_from));
@@ -127,9 +129,9 @@ BOOST_AUTO_TEST_CASE(logits_of_a_preset_are_seeded_and_cache_consistent) {
   const auto logits = [](const std::string& seed, const std::string& name,
                          std::vector<std::string> extra = {}) {
     const fs::path out = scratch().dir / name;
-    std::vector<std::string> args = {"logits", "--preset", "llama3-mini", "--tokens",
-                                     "5,17,300,2,999,41", "--threads", "2", "--seed", seed,
-                                     "--out", out.string()};
+    std::vector<std::string> args = {
+        "logits", "--preset", "llama3-mini", "--tokens", "5,17,300,2,999,41", "--threads",
+        "2",      "--seed",   seed,          "--out",    out.string()};
     args.insert(args.end(), extra.begin(), extra.end());
     const CliResult r = run(args);
     BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
@@ -162,8 +164,9 @@ std::vector<int> generated_ids(const std::string& out, int index) {
 }
 
 BOOST_AUTO_TEST_CASE(generate_runs_a_batch_of_different_lengths) {
-  const CliResult r = run({"generate", "--preset", "llama3-mini", "--tokens", "1,2,3;40,50;7,8,9,10,11",
-                           "--new-tokens", "5", "--temperature", "0", "--threads", "2"});
+  const CliResult r =
+      run({"generate", "--preset", "llama3-mini", "--tokens", "1,2,3;40,50;7,8,9,10,11",
+           "--new-tokens", "5", "--temperature", "0", "--threads", "2"});
   BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
   for (int s = 0; s < 3; ++s) {
     const auto ids = generated_ids(r.out, s);
@@ -222,6 +225,46 @@ BOOST_AUTO_TEST_CASE(bench_reports_measurements_and_roofline) {
              boost::test_tools::tolerance(1e-9));
   BOOST_TEST(j.at("memory").at("peak_rss_bytes").get<uint64_t>() > 0u);
   BOOST_TEST(j.at("memory").at("weights_bytes").get<uint64_t>() > 0u);
+  // Ceilings no archscope kernel takes part in: Debian's OpenBLAS sgemm measured in this run
+  // (packaging/install-deps.sh installs libopenblas0-pthread) and, for a CPU the per-cycle table
+  // knows, the theoretical FMA peak = FLOP/cycle x cores x clock.
+  const nlohmann::json& roof = j.at("roofline");
+  BOOST_TEST_REQUIRE(roof.at("openblas_sgemm_tflops").is_number(), roof.at("openblas"));
+  BOOST_TEST(roof.at("openblas").get<std::string>().find("libopenblas") != std::string::npos);
+  BOOST_TEST(roof.at("openblas_sgemm_tflops").get<double>() > 0.0);
+  BOOST_TEST(j.at("prefill").at("fraction_of_openblas_sgemm").get<double>() ==
+                 j.at("prefill").at("tflops_per_s").get<double>() /
+                     roof.at("openblas_sgemm_tflops").get<double>(),
+             boost::test_tools::tolerance(1e-9));
+  const nlohmann::json& cpu = roof.at("cpu");
+  std::ifstream info("/proc/cpuinfo");
+  std::string model_name = "unknown";
+  for (std::string line; std::getline(info, line);)
+    if (line.rfind("model name", 0) == 0) {
+      model_name = line.substr(line.find_first_not_of(" \t", line.find(':') + 1));
+      break;
+    }
+  BOOST_TEST(cpu.at("model_name") == model_name);
+  if (cpu.at("fp32_flops_per_cycle_per_core").get<int>() > 0) {
+    BOOST_TEST(roof.at("fma_peak_tflops").get<double>() ==
+                   cpu.at("fp32_flops_per_cycle_per_core").get<int>() *
+                       cpu.at("physical_cores").get<int>() * cpu.at("ghz").get<double>() / 1e3,
+               boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(j.at("prefill").at("fraction_of_fma_peak").get<double>() > 0.0);
+    // A measured rate above the peak at the reported clock is explained by the least clock.
+    const double gemm = roof.at("gemm_peak_tflops").get<double>();
+    if (gemm > roof.at("fma_peak_tflops").get<double>())
+      BOOST_TEST(roof.at("clock_at_least_ghz").get<double>() ==
+                     gemm * 1e3 /
+                         (cpu.at("fp32_flops_per_cycle_per_core").get<int>() *
+                          cpu.at("physical_cores").get<int>()),
+                 boost::test_tools::tolerance(1e-9));
+    else
+      BOOST_TEST(roof.at("clock_at_least_ghz").is_null());
+  } else {
+    BOOST_TEST(roof.at("fma_peak_tflops").is_null());
+    BOOST_TEST(j.at("prefill").at("fraction_of_fma_peak").is_null());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_is_one_line_and_exit_code_2) {
@@ -231,28 +274,33 @@ BOOST_AUTO_TEST_CASE(bad_input_is_one_line_and_exit_code_2) {
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   };
-  expect_one_line_error(logits({"--tokens", "1,2,1024"}),
-                        "--tokens: token id 1024 at position 2 is outside the vocabulary [0, 1024)");
-  expect_one_line_error(logits({"--tokens", "1,x,3"}), "--tokens: 'x' at position 1 is not an integer token id");
+  expect_one_line_error(
+      logits({"--tokens", "1,2,1024"}),
+      "--tokens: token id 1024 at position 2 is outside the vocabulary [0, 1024)");
+  expect_one_line_error(logits({"--tokens", "1,x,3"}),
+                        "--tokens: 'x' at position 1 is not an integer token id");
   expect_one_line_error(logits({"--tokens", "1,,3"}), "empty token id at position 1");
   expect_one_line_error(logits({"--tokens", "1,2", "--decode-from", "3"}), "--decode-from");
   expect_one_line_error(logits({"--tokens", "1,2", "--weights-dtype", "int8"}), "--weights-dtype");
-  expect_one_line_error({"logits", "--model", "/nonexistent/model-dir", "--tokens", "1,2", "--out", out},
-                        "/nonexistent/model-dir");
-  expect_one_line_error({"generate", "--preset", "llama3-mini", "--tokens", "1,2;3,5000", "--new-tokens", "2"},
-                        "--tokens (sequence 1): token id 5000 at position 1");
-  expect_one_line_error({"generate", "--preset", "llama3-mini", "--prompt-tokens", "4", "--new-tokens", "2",
-                         "--top-p", "1.5"},
+  expect_one_line_error(
+      {"logits", "--model", "/nonexistent/model-dir", "--tokens", "1,2", "--out", out},
+      "/nonexistent/model-dir");
+  expect_one_line_error(
+      {"generate", "--preset", "llama3-mini", "--tokens", "1,2;3,5000", "--new-tokens", "2"},
+      "--tokens (sequence 1): token id 5000 at position 1");
+  expect_one_line_error({"generate", "--preset", "llama3-mini", "--prompt-tokens", "4",
+                         "--new-tokens", "2", "--top-p", "1.5"},
                         "--top-p");
-  expect_one_line_error({"bench", "--preset", "llama3-mini", "--prompt", "0", "--new", "2"}, "--prompt");
+  expect_one_line_error({"bench", "--preset", "llama3-mini", "--prompt", "0", "--new", "2"},
+                        "--prompt");
   BOOST_TEST(!fs::exists(out));
 }
 
 BOOST_AUTO_TEST_CASE(a_model_too_large_for_memory_is_refused_before_allocating) {
   // DeepSeek-V3 at bf16 is over a terabyte: refused from the plan's byte count before anything
   // is allocated.
-  expect_one_line_error({"generate", "--preset", "deepseek-v3", "--prompt-tokens", "4", "--new-tokens",
-                         "2", "--weights-dtype", "bf16"},
+  expect_one_line_error({"generate", "--preset", "deepseek-v3", "--prompt-tokens", "4",
+                         "--new-tokens", "2", "--weights-dtype", "bf16"},
                         "MemAvailable");
 }
 

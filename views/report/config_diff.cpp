@@ -16,10 +16,12 @@ void diff_tree(const nlohmann::json* a, const nlohmann::json* b, const std::stri
   if (a && b && a->is_object() && b->is_object()) {
     for (const auto& [key, value] : a->items()) {
       const auto it = b->find(key);
-      diff_tree(&value, it == b->end() ? nullptr : &*it, path.empty() ? key : path + "." + key, rows);
+      diff_tree(&value, it == b->end() ? nullptr : &*it, path.empty() ? key : path + "." + key,
+                rows);
     }
     for (const auto& [key, value] : b->items()) {
-      if (!a->contains(key)) diff_tree(nullptr, &value, path.empty() ? key : path + "." + key, rows);
+      if (!a->contains(key))
+        diff_tree(nullptr, &value, path.empty() ? key : path + "." + key, rows);
     }
     return;
   }
@@ -28,18 +30,30 @@ void diff_tree(const nlohmann::json* a, const nlohmann::json* b, const std::stri
   rows.push_back(std::move(row));
 }
 
-// Long values (sources, explicit per-layer patterns) are cut for the terminal; --json has them whole.
-std::string cell(const std::string& v) { return text::truncate(v, 60); }
+// Long values (sources, explicit per-layer patterns) are cut for the terminal; --json has them
+// whole. Integers are grouped as analyze prints counts ("8,192"); other values stay JSON text.
+std::string cell(const std::string& v) {
+  const bool integer =
+      !v.empty() && v.size() <= 19 &&
+      v.find_first_not_of("0123456789", v[0] == '-' ? 1 : 0) == std::string::npos && v != "-";
+  if (!integer) return text::truncate(v, 60);
+  if (v[0] == '-') return "-" + text::grouped(std::stoull(v.substr(1)));
+  return text::grouped(std::stoull(v));
+}
 
 // How a figure is printed: the same formatter `analyze` uses for it (views/report/text_format).
 enum class Style { Params, Bytes, Flops };
 
-// The analytic figures compared, each with its JSON name.
+// The analytic figures compared, each with its JSON name. `windowed` rows are qualified (and the
+// steady row shown) only when a side has sliding-window or chunked layers, as analyze does.
+enum class Shown { Always, Windowed };
 struct Figure {
   const char* key;
   const char* label;
   Style style;
   double (*get)(const Analysis&);
+  Shown shown = Shown::Always;
+  const char* windowed_label = nullptr;  // the label when either side has windowed layers
 };
 
 const Figure kFigures[] = {
@@ -52,7 +66,10 @@ const Figure kFigures[] = {
     {"weights_bytes", "weights", Style::Bytes,
      [](const Analysis& a) { return double(a.weights_bytes); }},
     {"kv_cache.bytes_per_token", "KV cache per token", Style::Bytes,
-     [](const Analysis& a) { return double(a.kv.bytes_per_token); }},
+     [](const Analysis& a) { return double(a.kv.bytes_per_token); }, Shown::Always,
+     "KV cache per token, first tokens"},
+    {"kv_cache.bytes_per_token_steady", "KV cache per token, windows full", Style::Bytes,
+     [](const Analysis& a) { return double(a.kv.bytes_per_token_steady); }, Shown::Windowed},
     {"kv_cache.bytes_at_context", "KV cache at context", Style::Bytes,
      [](const Analysis& a) { return double(a.kv.bytes_at_context); }},
     {"flops.prefill_per_token", "FLOPs per token, prefill", Style::Flops,
@@ -61,12 +78,13 @@ const Figure kFigures[] = {
      [](const Analysis& a) { return a.flops.decode_per_token; }},
 };
 
-std::string show(double v, Style style) {
+// A side's value: sizes with their exact bytes as analyze gives them; a delta in human units only.
+std::string show(double v, Style style, bool exact = false) {
   switch (style) {
     case Style::Params:
       return text::params_short(static_cast<uint64_t>(v));
     case Style::Bytes:
-      return text::binary_bytes(v);
+      return exact ? text::bytes_exact(static_cast<uint64_t>(v)) : text::binary_bytes(v);
     case Style::Flops:
       return text::si(v, "FLOP");
   }
@@ -103,7 +121,8 @@ std::string render_config_diff_text(const ConfigDiffInput& in) {
     if (!in.all_fields && !r.differs) continue;
     const std::string mark = r.differs ? "* " : "  ";
     if (r.differs) {
-      fields.add({bold + mark + r.path + reset, bold + cell(r.a) + reset, bold + cell(r.b) + reset});
+      fields.add(
+          {bold + mark + r.path + reset, bold + cell(r.a) + reset, bold + cell(r.b) + reset});
     } else {
       fields.add({mark + r.path, cell(r.a), cell(r.b)});
     }
@@ -119,11 +138,13 @@ std::string render_config_diff_text(const ConfigDiffInput& in) {
       << " tokens, batch " << a.options.batch << ", weights " << to_string(a.options.weights)
       << ", KV " << to_string(a.options.kv) << ")\n";
   text::Table figures({"figure", "A", "B", "delta", "B/A"});
+  const bool windowed = in.a->kv.steady_after_tokens > 0 || in.b->kv.steady_after_tokens > 0;
   for (const Figure& f : kFigures) {
+    if (f.shown == Shown::Windowed && !windowed) continue;
     const double va = f.get(*in.a), vb = f.get(*in.b);
     const std::string delta = (vb >= va ? "+" : "-") + show(vb >= va ? vb - va : va - vb, f.style);
-    figures.add(
-        {f.label, show(va, f.style), show(vb, f.style), va == vb ? "0" : delta, ratio(va, vb)});
+    figures.add({windowed && f.windowed_label ? f.windowed_label : f.label, show(va, f.style, true),
+                 show(vb, f.style, true), va == vb ? "0" : delta, ratio(va, vb)});
   }
   figures.render(out, "  ");
   return out.str();
