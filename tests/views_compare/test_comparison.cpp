@@ -185,3 +185,21 @@ BOOST_AUTO_TEST_CASE(a_run_without_decode_steps_has_missing_decode_figures) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(comparison_backend)
+
+// Two runs that differ only in their kernel variants: the backend (as the run recorded it) is a
+// column of the comparison, in text and JSON, so the figures' changes can be attributed to it.
+BOOST_AUTO_TEST_CASE(the_backend_with_its_kernel_variants_is_shown) {
+  RunFigures a = run(1, false, 1, 4, 1, 2000000, {0, 1, 2}, 100000);
+  RunFigures b = run(2, false, 1, 4, 1, 3000000, {0, 1, 2}, 100000);
+  a.run.backend = "cuda:0";
+  b.run.backend = "cuda:0 attention=naive,linear=auto,graphs=on,pdl=on";
+  const Comparison c = compare_runs({a, b});
+  BOOST_TEST(c.runs[1].backend == b.run.backend);
+  const std::string text = render_comparison_text(c);
+  BOOST_TEST(text.find("attention=naive") != std::string::npos, text);
+  BOOST_TEST(comparison_json(c).at("runs")[1].at("backend") == b.run.backend);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -177,7 +177,7 @@ Comparison compare_runs(const std::vector<RunFigures>& runs) {
     const prof::RunInfo& i = r.run;
     c.runs.push_back({i.id, i.name, i.model, prof::to_string(i.status), i.weights_dtype, i.device,
                       i.batch, i.prompt_tokens, i.new_tokens, r.summary.passes, i.warmup,
-                      i.checks});
+                      i.checks, i.backend});
   }
   for (const FigureDef& f : figure_defs()) {
     Row row{f.key, f.label, f.unit, f.better, {}, {}};

@@ -68,6 +68,7 @@ struct RunColumn {
   std::string name, model, status, weights_dtype, device;
   int64_t batch = 0, prompt = 0, new_tokens = 0, passes = 0, warmup = 0;
   bool checks = true;
+  std::string backend;  // "cuda:0", with the kernel variants when not the defaults
 };
 
 struct Comparison {
