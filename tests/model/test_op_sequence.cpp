@@ -127,11 +127,6 @@ void check_model(const ModelConfig& c, const ModelWeights& w, Backend& be,
     }
 }
 
-const char* const kFamilies[] = {"llama",       "mistral",    "mixtral",        "qwen3",
-                                 "qwen3_moe",   "qwen3_next", "gemma3_text",    "olmo2",
-                                 "deepseek_v3", "gpt_oss",    "smollm3",        "glm4_moe",
-                                 "llama4_text", "gpt2",       "gemma3_softcap", "gemma2"};
-
 std::vector<std::string> mini_presets() {
   std::vector<std::string> out;
   for (const std::string& n : preset_names(ARCHSCOPE_PRESETS))
@@ -143,7 +138,8 @@ std::vector<std::string> mini_presets() {
 
 BOOST_AUTO_TEST_SUITE(op_sequence)
 
-BOOST_DATA_TEST_CASE(hf_families_run_the_plan, boost::unit_test::data::make(kFamilies), family) {
+BOOST_DATA_TEST_CASE(hf_families_run_the_plan, boost::unit_test::data::make(kHfFixtureFamilies),
+                     family) {
   const Fixture f = load_fixture(family);
   cpu::CpuBackend be(2);
   const ModelWeights w = load_hf_weights(be, f.config, fixture_dir(family), Elem::F32);

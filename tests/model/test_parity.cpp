@@ -10,21 +10,10 @@
 using namespace archscope;
 using namespace archscope::test;
 
-namespace {
-
-// gpt2: learned positions, LayerNorm with bias, fused c_attn, GELU MLP with biases, tied head.
-// gemma3_softcap: gemma3_text with a final logit soft-cap that bites (and an attention cap that HF's
-// Gemma 3 ignores); gemma2: both soft-caps applied.
-const char* const kFamilies[] = {"llama",       "mistral", "mixtral",     "qwen3",    "qwen3_moe",
-                                 "qwen3_next",  "gemma3_text", "olmo2",   "deepseek_v3", "gpt_oss",
-                                 "smollm3",     "glm4_moe", "llama4_text", "gpt2",    "gemma3_softcap",
-                                 "gemma2"};
-
-}  // namespace
-
 BOOST_AUTO_TEST_SUITE(hf_parity)
 
-BOOST_DATA_TEST_CASE(full_forward_and_decode, boost::unit_test::data::make(kFamilies), family) {
+BOOST_DATA_TEST_CASE(full_forward_and_decode, boost::unit_test::data::make(kHfFixtureFamilies),
+                     family) {
   const Fixture f = load_fixture(family);
   cpu::CpuBackend be(2);
   const ModelWeights w = load_hf_weights(be, f.config, fixture_dir(family), Elem::F32);
@@ -44,7 +33,9 @@ BOOST_DATA_TEST_CASE(full_forward_and_decode, boost::unit_test::data::make(kFami
     std::vector<int32_t> prompt(f.tokens.begin(), f.tokens.begin() + f.decode_from);
     inc = rel_diff(model.forward_host(cache, {{seq, prompt}}), f, 0);
     for (int64_t t = f.decode_from; t < T; ++t)
-      inc = std::max(inc, rel_diff(model.forward_host(cache, {{seq, {f.tokens[static_cast<size_t>(t)]}}}), f, t));
+      inc = std::max(
+          inc,
+          rel_diff(model.forward_host(cache, {{seq, {f.tokens[static_cast<size_t>(t)]}}}), f, t));
   }
   double chunked = 0.0;
   {
@@ -60,8 +51,9 @@ BOOST_DATA_TEST_CASE(full_forward_and_decode, boost::unit_test::data::make(kFami
       at += n;
     }
   }
-  BOOST_TEST_MESSAGE(family << ": full " << full << ", prefill+decode " << inc << ", chunked prefill " << chunked
-                            << " (relative to max |ref| " << f.max_ref << ")");
+  BOOST_TEST_MESSAGE(family << ": full " << full << ", prefill+decode " << inc
+                            << ", chunked prefill " << chunked << " (relative to max |ref| "
+                            << f.max_ref << ")");
   BOOST_TEST(full <= kParityTolerance);
   BOOST_TEST(inc <= kParityTolerance);
   BOOST_TEST(chunked <= kParityTolerance);

@@ -13,18 +13,10 @@
 using namespace archscope;
 using namespace archscope::test;
 
-namespace {
-
-const char* const kFamilies[] = {"llama",       "mistral",    "mixtral",        "qwen3",
-                                 "qwen3_moe",   "qwen3_next", "gemma3_text",    "olmo2",
-                                 "deepseek_v3", "gpt_oss",    "smollm3",        "glm4_moe",
-                                 "llama4_text", "gpt2",       "gemma3_softcap", "gemma2"};
-
-}  // namespace
-
 BOOST_AUTO_TEST_SUITE(cuda_hf_parity)
 
-BOOST_DATA_TEST_CASE(full_forward_and_decode, boost::unit_test::data::make(kFamilies), family) {
+BOOST_DATA_TEST_CASE(full_forward_and_decode, boost::unit_test::data::make(kHfFixtureFamilies),
+                     family) {
   const Fixture f = load_fixture(family);
   cuda::CudaBackend be(0);
   const ModelWeights w = load_hf_weights(be, f.config, fixture_dir(family), Elem::F32);
