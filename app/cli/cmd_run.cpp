@@ -24,6 +24,7 @@
 #include "events/subscriber_thread.hpp"
 #include "export/record_json.hpp"
 #include "generate/engine_model.hpp"
+#include "gpu/gpu_tracer.hpp"
 #include "runner/profiled_run.hpp"
 #include "session/recorded_run.hpp"
 #include "store/interrupt.hpp"
@@ -50,8 +51,25 @@ struct RunCommandOptions {
   int64_t repeat = 1;
   std::string checks = "on";
   bool no_spans = false;
+  std::string cupti = "auto";
   bool json = false;
 };
+
+// --cupti: auto is on for a CUDA backend with spans where this build has CUPTI, else off; on
+// where it cannot work is an error rather than a run without the records asked for.
+bool cupti_wanted(const std::string& mode, const BackendSpec& backend, bool spans) {
+  if (mode != "auto" && mode != "on" && mode != "off")
+    throw Error(ErrorKind::Validation, "--cupti", "'" + mode + "' is none of auto, on, off");
+  const bool cuda = backend.kind == BackendKind::Cuda;
+  if (mode == "auto") return cuda && spans && prof::gpu::cupti_compiled();
+  if (mode == "off") return false;
+  if (!cuda)
+    throw Error(ErrorKind::Validation, "--cupti", "on needs --backend cuda (CUPTI traces CUDA kernels)");
+  if (!spans) throw Error(ErrorKind::Validation, "--cupti", "on needs op spans (drop --no-spans)");
+  if (!prof::gpu::cupti_compiled())
+    throw Error(ErrorKind::Unsupported, "--cupti", prof::gpu::cupti_absent_reason());
+  return true;
+}
 
 constexpr size_t kViewQueue = 256;  // the view may drop: it says so
 
@@ -94,6 +112,7 @@ int run_profiled(const RunCommandOptions& o) {
   ro.warmup = o.warmup;
   ro.repeat = o.repeat;
   ro.observe.spans = !o.no_spans;
+  ro.cupti = cupti_wanted(o.cupti, backend, ro.observe.spans);
   if (o.checks != "on" && o.checks != "off")
     throw Error(ErrorKind::Validation, "--checks", "'" + o.checks + "' is neither on nor off");
   ro.observe.activations = ro.observe.op_checks = o.checks == "on";
@@ -219,6 +238,14 @@ Command add_run_command(CLI::App& root) {
       ->capture_default_str();
   add_db_option(*sub, o->db);
   sub->add_flag("--no-spans", o->no_spans, "Do not time individual ops (steps are still timed)");
+  sub->add_option("--cupti", o->cupti,
+                  "CUDA kernel records: auto (default: on with --backend cuda where this build has "
+                  "CUPTI), on, off. On, op spans come from the kernels CUPTI records for each op "
+                  "(no per-op events) and every kernel, copy and memset is stored with its op and "
+                  "layer (`kernels` table, report's kernels section, GPU track of the trace); "
+                  "off, op spans come from CUDA events around each op (docs/profiling.md has the "
+                  "cost of both)")
+      ->capture_default_str();
   sub->add_flag("--json", o->json, "Print one JSON object with run_id and the summary at the end");
   return {sub, [o] { return run_profiled(*o); }};
 }

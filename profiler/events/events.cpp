@@ -22,6 +22,7 @@ const char* event_name(const Event& e) {
                         [](const RunFinished&) { return "run_finished"; },
                         [](const RunFailed&) { return "run_failed"; },
                         [](const Dropped&) { return "dropped"; },
+                        [](const KernelBatch&) { return "kernel_batch"; },
                     },
                     e);
 }

@@ -13,6 +13,7 @@
 
 #include "events/environment.hpp"
 #include "metrics/run_summary.hpp"
+#include "model/kernel_records.hpp"
 #include "model/run_records.hpp"
 
 namespace archscope::prof {
@@ -38,6 +39,13 @@ struct ExpertCounts {
 
 struct Activations {
   std::vector<ActivationRecord> activations;
+};
+
+// The device activity of one step joined to its ops, and the device memory after it (CUDA runs
+// with CUPTI on; published before the step's StepFinished).
+struct KernelBatch {
+  std::vector<KernelRecord> kernels;
+  std::vector<StepMemoryRecord> memory;
 };
 
 // Progress inside a long step or a warm-up pass, published at most every 100 ms (a short step
@@ -77,10 +85,10 @@ struct Dropped {
 };
 
 using Event = std::variant<RunStarted, SpanBatch, StepFinished, ExpertCounts, Activations,
-                           StepProgress, RunFinished, RunFailed, Dropped>;
+                           StepProgress, RunFinished, RunFailed, Dropped, KernelBatch>;
 
 // "run_started", "span_batch", "step_finished", "expert_counts", "activations", "step_progress",
-// "run_finished", "run_failed", "dropped".
+// "run_finished", "run_failed", "dropped", "kernel_batch".
 const char* event_name(const Event& e);
 
 // RunFinished and RunFailed: never dropped by the channel.

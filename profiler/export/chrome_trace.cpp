@@ -21,6 +21,8 @@ constexpr int kStepsTid = 0;
 // Layer -1 (prologue) is track 1, so tracks sort in execution order; the steps' `other` spans
 // (time outside every op) get a track of their own after the last layer.
 constexpr int kOtherTid = 1 << 20;
+// The device's own timeline (CUPTI kernel records) below all op tracks.
+constexpr int kGpuTid = kOtherTid + 1;
 int layer_tid(int32_t layer) {
   return layer == kStepLayer ? kOtherTid : layer + 2;
 }
@@ -100,6 +102,7 @@ json chrome_trace(const RunData& data) {
   std::set<int32_t> layers;
   for (const SpanRecord& s : data.spans) layers.insert(s.layer);
   for (int32_t layer : layers) name_track(events, layer_tid(layer), track_name(layer, n_layers));
+  if (!data.kernels.empty()) name_track(events, kGpuTid, "GPU (kernels, copies)");
 
   for (size_t i : order_by_start(data.steps)) {
     const StepRecord& st = data.steps[i];
@@ -141,6 +144,43 @@ json chrome_trace(const RunData& data) {
                         {"bytes", s.bytes},
                         {"gflop_per_s", r.gflop_per_s},
                         {"gb_per_s", r.gb_per_s}}}});
+  }
+
+  for (size_t i : order_by_start(data.kernels)) {
+    const KernelRecord& k = data.kernels[i];
+    check_times(k.start_ns, k.duration_ns, "kernels[" + std::to_string(i) + "]");
+    json args = {{"step", k.step}, {"layer", k.layer}, {"op", k.op}, {"kind", to_string(k.kind)}};
+    if (k.kind == ActivityKind::Kernel) {
+      args["grid"] = {k.grid[0], k.grid[1], k.grid[2]};
+      args["block"] = {k.block[0], k.block[1], k.block[2]};
+      args["registers"] = k.registers;
+      args["shared_bytes"] = k.shared_bytes;
+    } else {
+      args["bytes"] = k.bytes;
+    }
+    events.push_back({{"name", k.name},
+                      {"cat", to_string(k.kind)},
+                      {"ph", "X"},
+                      {"ts", us(k.start_ns)},
+                      {"dur", us(k.duration_ns)},
+                      {"pid", kPid},
+                      {"tid", kGpuTid},
+                      {"args", std::move(args)}});
+  }
+  // Device memory after each step, on the step's end like the KV samples.
+  for (const StepMemoryRecord& m : data.step_memory) {
+    auto st = std::find_if(data.steps.begin(), data.steps.end(),
+                           [&](const StepRecord& s) { return s.step == m.step; });
+    if (st == data.steps.end()) continue;
+    events.push_back({{"name", "device_memory"},
+                      {"ph", "C"},
+                      {"ts", us(st->start_ns + st->duration_ns)},
+                      {"pid", kPid},
+                      {"tid", kStepsTid},
+                      {"args",
+                       {{"allocator_in_use_bytes", m.allocator_in_use_bytes},
+                        {"allocator_reserved_bytes", m.allocator_reserved_bytes},
+                        {"device_used_bytes", m.device_used_bytes}}}});
   }
 
   // KV samples are taken at the end of each step, so that is where the counter changes.

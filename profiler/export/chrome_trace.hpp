@@ -11,7 +11,11 @@
 // (doubles, so nanosecond spans survive), args {step, phase, layer, op, flops, bytes,
 // gflop_per_s, gb_per_s}. "M" events name the process and tracks and fix their order; "C"
 // counter events at the end of each step plot KV-cache bytes ("kv_cache": used, allocated;
-// "kv_used_by_kind": one series per cache kind). Events of a track are in ts order.
+// "kv_used_by_kind": one series per cache kind). Runs traced with CUPTI add the track "GPU
+// (kernels, copies)" below the op tracks: one "X" event per kernel / memcpy / memset (name = the
+// demangled kernel name, cat = kind, args {step, layer, op, kind, grid, block, registers,
+// shared_bytes} or {..., bytes}), and a "device_memory" counter at each step's end. Events of a
+// track are in ts order.
 #pragma once
 
 #include <iosfwd>

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "model/kernel_records.hpp"
 #include "model/run_records.hpp"
 
 namespace archscope::prof {
@@ -14,6 +15,8 @@ struct RunData {
   std::vector<SpanRecord> spans;
   std::vector<ExpertCountRecord> expert_counts;
   std::vector<ActivationRecord> activations;
+  std::vector<KernelRecord> kernels;  // CUDA runs with CUPTI on (model/kernel_records.hpp)
+  std::vector<StepMemoryRecord> step_memory;
 };
 
 }  // namespace archscope::prof

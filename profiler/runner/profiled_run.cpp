@@ -126,7 +126,14 @@ RunResult ProfiledRun::run(EventChannel& channel) {
 
   CheckedBackend& be = model_->backend();
   Model& model = model_->model();
-  RunObserver observer(be, options_.observe, config_.moe.experts);
+  // The tracer starts before the first forward pass, so every CUDA graph is built under it.
+  std::unique_ptr<gpu::GpuTracer> tracer;
+  ObserverOptions observe = options_.observe;
+  if (options_.cupti && observe.spans) {
+    tracer = gpu::make_gpu_tracer(be.inner());
+    observe.tracer = tracer.get();
+  }
+  RunObserver observer(be, observe, config_.moe.experts);
   PassControl control(channel, options_.stop);
   model.set_observer(&observer);
   model.set_control(&control);
@@ -248,6 +255,17 @@ void ProfiledRun::run_pass(Pass& pass, EventChannel& channel, RunObserver& obser
       if (options_.observe.spans) channel.publish(SpanBatch{rec.spans});
       if (!rec.expert_counts.empty()) channel.publish(ExpertCounts{rec.expert_counts});
       if (!rec.activations.empty()) channel.publish(Activations{rec.activations});
+      if (!obs.kernels.empty() || obs.memory) {
+        KernelBatch kb{obs.kernels, {}};
+        for (KernelRecord& k : kb.kernels) k.step = step;
+        if (obs.memory) {
+          kb.memory.push_back(*obs.memory);
+          kb.memory.back().step = step;
+        }
+        data.kernels.insert(data.kernels.end(), kb.kernels.begin(), kb.kernels.end());
+        data.step_memory.insert(data.step_memory.end(), kb.memory.begin(), kb.memory.end());
+        channel.publish(std::move(kb));
+      }
       channel.publish(StepFinished{rec.step});
       data.steps.push_back(std::move(rec.step));
       data.spans.insert(data.spans.end(), rec.spans.begin(), rec.spans.end());

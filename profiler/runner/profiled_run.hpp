@@ -53,7 +53,10 @@ struct RunOptions {
   int64_t warmup = 0;  // unrecorded passes before the measured ones
   int64_t repeat = 1;  // measured (recorded) passes, >= 1
   // observe.activations and observe.op_checks are the numeric checks (`run --checks on|off`).
-  ObserverOptions observe;
+  ObserverOptions observe;  // its tracer is set by run() when `cupti` is on
+  // CUPTI kernel records and GPU spans from them (CUDA backend, spans on; gpu/gpu_tracer.hpp).
+  // On with a backend CUPTI cannot trace, or in a build without CUPTI: Error(Unsupported).
+  bool cupti = false;
   std::function<bool()> stop;  // polled before every op and after each step; may be empty
   // A given prompt (a tokenized text) for every sequence instead of random ids; `prompt` must be
   // its length. The run then ends early once every sequence has produced one of `stop_ids` (EOS).

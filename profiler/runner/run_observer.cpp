@@ -1,5 +1,6 @@
 #include "runner/run_observer.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "runner/tensor_check.hpp"
@@ -14,11 +15,11 @@ RunObserver::RunObserver(CheckedBackend& backend, const ObserverOptions& options
 void RunObserver::begin_step(Stream& s) {
   routed_.clear();  // left over only if the previous step threw
   step_clock_.mark(s);
-  if (options_.spans) step_begin_mark_ = op_clock_.mark(s);
+  if (options_.spans && !options_.tracer) step_begin_mark_ = op_clock_.mark(s);
 }
 
 void RunObserver::end_step(Stream& s) {
-  if (options_.spans) step_end_mark_ = op_clock_.mark(s);
+  if (options_.spans && !options_.tracer) step_end_mark_ = op_clock_.mark(s);
   step_clock_.mark(s);
   // Enqueued after the step's last mark; the caller's synchronize completes them.
   for (Routed& r : routed_) {
@@ -31,7 +32,22 @@ StepObservation RunObserver::take_step() {
   const std::vector<int64_t> steps = step_clock_.collect();  // [..., begin, end]
   current_.start_ns = steps[steps.size() - 2];
   current_.duration_ns = steps.back() - current_.start_ns;
-  if (options_.spans) {
+  if (options_.spans && options_.tracer) {
+    idents_.clear();
+    for (const Pending& p : pending_) idents_.push_back({p.op.layer, p.op.op});
+    gpu::JoinedStep j = options_.tracer->take_step(0, idents_, current_.start_ns);
+    current_.ops.reserve(pending_.size());
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      TimedOp op = pending_[i].op;
+      op.start_ns = j.ops[i].start_ns;
+      op.duration_ns = j.ops[i].duration_ns;
+      current_.ops.push_back(op);
+    }
+    current_.outside_ops_ns = std::max<int64_t>(0, current_.duration_ns - j.ops_total_ns);
+    current_.kernels = std::move(j.kernels);
+    current_.unattributed_kernels = j.unattributed_kernels;
+    current_.memory = options_.tracer->memory(0);
+  } else if (options_.spans) {
     const std::vector<int64_t> marks = op_clock_.collect();
     const int64_t origin = marks[step_begin_mark_];
     current_.ops.reserve(pending_.size());
@@ -65,12 +81,18 @@ void RunObserver::before(Stream& s, const OpEvent& e) {
   p.op.layer = static_cast<int32_t>(e.layer);
   p.op.op = e.op;
   p.op.also = e.also;
-  p.begin = op_clock_.mark(s);
+  if (options_.tracer)
+    options_.tracer->begin_op(pending_.size() + 1);  // the op's tag: its ordinal + 1
+  else
+    p.begin = op_clock_.mark(s);
   pending_.push_back(p);
 }
 
 void RunObserver::after(Stream& s, const OpEvent& e) {
-  if (options_.spans) pending_.back().end = op_clock_.mark(s);
+  if (options_.spans && options_.tracer)
+    options_.tracer->end_op();
+  else if (options_.spans)
+    pending_.back().end = op_clock_.mark(s);
   if (options_.op_checks) check_outputs(s, e);  // after the mark: not charged to the op
 }
 

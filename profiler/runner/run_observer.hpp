@@ -17,7 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "gpu/gpu_tracer.hpp"
 #include "model/forward.hpp"
+#include "model/kernel_records.hpp"
 #include "runner/checked_backend.hpp"
 #include "runner/segment_clock.hpp"
 
@@ -27,6 +29,10 @@ struct ObserverOptions {
   bool spans = true;        // time every op
   bool activations = true;  // residual RMS / finiteness after every layer
   bool op_checks = true;    // find the op where a NaN/Inf appeared (reads every op's output back)
+  // With spans on: op times from the device activity this tracer joins to the ops (CUPTI kernel
+  // records) instead of a timer chain, and the step's kernels and device memory recorded. Not
+  // owned; nullptr: timer-chain spans, no kernel records.
+  gpu::GpuTracer* tracer = nullptr;
 };
 
 struct TimedOp {
@@ -61,6 +67,11 @@ struct StepObservation {
   std::vector<LayerActivation> activations;
   std::map<int32_t, std::string> first_bad_op;  // layer -> first op with a non-finite output
   std::optional<BadSite> first_bad;
+  // With a tracer: the step's device activity (step numbers 0; the runner sets them), the kernels
+  // no op launched, and the device memory after the step.
+  std::vector<KernelRecord> kernels;
+  int64_t unattributed_kernels = 0;
+  std::optional<StepMemoryRecord> memory;
 };
 
 class RunObserver final : public ForwardObserver {
@@ -92,6 +103,7 @@ class RunObserver final : public ForwardObserver {
   SegmentClock op_clock_;    // marks at step boundaries and every op boundary
   size_t step_begin_mark_ = 0, step_end_mark_ = 0;
   std::vector<Pending> pending_;
+  std::vector<gpu::OpIdent> idents_;  // pending_'s ops, for the tracer's join
   // A MoE layer's selection: the device tensor until end_step, then its host copy.
   struct Routed {
     int32_t layer = 0;

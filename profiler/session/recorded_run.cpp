@@ -10,7 +10,7 @@ namespace archscope::prof::session {
 
 namespace {
 
-constexpr size_t kWriterQueue = 1 << 14;  // events; a step is at most five
+constexpr size_t kWriterQueue = 1 << 14;  // events; a step is at most six
 
 // The SQLite subscriber: records into the run's writer, the final status at the terminal event.
 SubscriberThread::Callback store_writer(std::shared_ptr<store::RunWriter> w) {
@@ -25,6 +25,9 @@ SubscriberThread::Callback store_writer(std::shared_ptr<store::RunWriter> w) {
       for (const auto& r : x->counts) w->add(r);
     } else if (const auto* a = std::get_if<Activations>(&e)) {
       for (const auto& r : a->activations) w->add(r);
+    } else if (const auto* k = std::get_if<KernelBatch>(&e)) {
+      for (const auto& r : k->kernels) w->add(r);
+      for (const auto& r : k->memory) w->add(r);
     } else if (std::get_if<RunFinished>(&e)) {
       w->finish(RunStatus::Complete);
     } else if (const auto* f = std::get_if<RunFailed>(&e)) {

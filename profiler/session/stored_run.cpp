@@ -13,6 +13,8 @@ RunData load_run_data(store::RunStore& store, int64_t id) {
   d.spans = store.load_spans(id);
   d.expert_counts = store.load_expert_counts(id);
   d.activations = store.load_activations(id);
+  d.kernels = store.load_kernels(id);
+  d.step_memory = store.load_step_memory(id);
   return d;
 }
 

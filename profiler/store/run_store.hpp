@@ -79,6 +79,10 @@ class RunStore {
   std::vector<StepRecord> load_steps(int64_t run_id, const StepRange& steps = {});
   std::vector<ExpertCountRecord> load_expert_counts(int64_t run_id, const StepRange& steps = {});
   std::vector<ActivationRecord> load_activations(int64_t run_id, const StepRange& steps = {});
+  // Device activity and memory (schema 3; an older file read as it is has none): kernels in step
+  // and start order.
+  std::vector<KernelRecord> load_kernels(int64_t run_id, const StepRange& steps = {});
+  std::vector<StepMemoryRecord> load_step_memory(int64_t run_id, const StepRange& steps = {});
 
   // Holds one read transaction: every load made while it lives sees the same committed state,
   // whatever writers commit meanwhile. Only reads may be made through the store while it lives.

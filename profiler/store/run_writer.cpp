@@ -28,6 +28,10 @@ RunWriter::RunWriter(RunWriter&& o) noexcept
       steps_(std::move(o.steps_)),
       experts_(std::move(o.experts_)),
       activations_(std::move(o.activations_)),
+      kernels_(std::move(o.kernels_)),
+      memory_(std::move(o.memory_)),
+      kernel_step_(o.kernel_step_),
+      kernel_seq_(o.kernel_seq_),
       buffered_(o.buffered_),
       committed_(o.committed_),
       last_commit_(o.last_commit_),
@@ -65,6 +69,18 @@ bool RunWriter::add(const ExpertCountRecord& r) {
 bool RunWriter::add(const ActivationRecord& r) {
   if (closed_) return false;
   activations_.push_back(r);
+  return after_add();
+}
+
+bool RunWriter::add(const KernelRecord& r) {
+  if (closed_) return false;
+  kernels_.push_back(r);
+  return after_add();
+}
+
+bool RunWriter::add(const StepMemoryRecord& r) {
+  if (closed_) return false;
+  memory_.push_back(r);
   return after_add();
 }
 
@@ -113,6 +129,8 @@ void RunWriter::commit_buffer(std::optional<RunStatus> final_status, const std::
       w.steps_.clear();
       w.experts_.clear();
       w.activations_.clear();
+      w.kernels_.clear();
+      w.memory_.clear();
       w.buffered_ = 0;
       w.last_commit_ = std::chrono::steady_clock::now();
     }
@@ -133,6 +151,14 @@ void RunWriter::commit_buffer(std::optional<RunStatus> final_status, const std::
   st_->insert_spans(run_id_, spans_);
   for (const ExpertCountRecord& r : experts_) st_->insert(run_id_, r);
   for (const ActivationRecord& r : activations_) st_->insert(run_id_, r);
+  for (const KernelRecord& r : kernels_) {
+    if (r.step != kernel_step_) {
+      kernel_step_ = r.step;
+      kernel_seq_ = 0;
+    }
+    st_->insert(run_id_, r, kernel_seq_++);
+  }
+  for (const StepMemoryRecord& r : memory_) st_->insert(run_id_, r);
   if (final_status && !update_run_status(st_->db, run_id_, *final_status, failure)) {
     throw Error(ErrorKind::NotFound, st_->db.path(),
                 "run " + std::to_string(run_id_) + " was deleted while being written");

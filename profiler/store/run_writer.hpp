@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/kernel_records.hpp"
 #include "model/run_records.hpp"
 
 namespace archscope::prof::store {
@@ -37,6 +38,8 @@ class RunWriter {
   bool add(const StepRecord& r);
   bool add(const ExpertCountRecord& r);
   bool add(const ActivationRecord& r);
+  bool add(const KernelRecord& r);  // in the step's start order
+  bool add(const StepMemoryRecord& r);
 
   void flush();  // commit the buffer now (e.g. at the end of each step)
   // Flushes and sets the run's final status. After an interrupt was honoured the run stays
@@ -59,6 +62,9 @@ class RunWriter {
   std::vector<StepRecord> steps_;
   std::vector<ExpertCountRecord> experts_;
   std::vector<ActivationRecord> activations_;
+  std::vector<KernelRecord> kernels_;
+  std::vector<StepMemoryRecord> memory_;
+  int64_t kernel_step_ = -1, kernel_seq_ = 0;  // the position of the next kernel in its step
   size_t buffered_ = 0;
   int64_t committed_ = 0;
   std::chrono::steady_clock::time_point last_commit_;

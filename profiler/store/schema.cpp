@@ -132,9 +132,44 @@ ALTER TABLE runs ADD COLUMN checks INTEGER NOT NULL DEFAULT 1 CHECK (checks IN (
 ALTER TABLE runs ADD COLUMN prefill_chunk INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 3: device activity of CUDA runs traced with CUPTI (docs/profiling.md, "Kernel records").
+// kernels: one row per kernel, memcpy or memset of a recorded step, joined to the op and layer that
+// launched it (layer -2 / op 'other' when none did), on the run's clock. step_memory: the device
+// memory after each step (the backend allocator's in-use and reserved bytes; cudaMemGetInfo's used
+// and total for the whole device). Older runs have neither: they were not traced.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE kernels (
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  step INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  layer INTEGER NOT NULL,
+  op TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('kernel', 'memcpy', 'memset')),
+  name TEXT NOT NULL,
+  grid_x INTEGER NOT NULL, grid_y INTEGER NOT NULL, grid_z INTEGER NOT NULL,
+  block_x INTEGER NOT NULL, block_y INTEGER NOT NULL, block_z INTEGER NOT NULL,
+  registers INTEGER NOT NULL,
+  shared_bytes INTEGER NOT NULL,
+  start_ns INTEGER NOT NULL,
+  duration_ns INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  PRIMARY KEY (run_id, step, seq)
+) WITHOUT ROWID;
+CREATE TABLE step_memory (
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  step INTEGER NOT NULL,
+  allocator_in_use_bytes INTEGER NOT NULL,
+  allocator_reserved_bytes INTEGER NOT NULL,
+  device_used_bytes INTEGER NOT NULL,
+  device_total_bytes INTEGER NOT NULL,
+  PRIMARY KEY (run_id, step)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "runs, steps, step_kv, span_ops, span_blocks, spans view, expert_counts, activations", kV1},
     {2, "runs.warmup_passes, runs.measured_passes, runs.checks, runs.prefill_chunk", kV2},
+    {3, "kernels, step_memory", kV3},
 };
 
 }  // namespace

@@ -25,7 +25,15 @@ StoreStatements::StoreStatements(sql::Db& d)
              " VALUES (?, ?, ?, ?, ?)"),
       activation(d,
                  "INSERT INTO activations (run_id, step, layer, rms, finite, first_bad_op)"
-                 " VALUES (?, ?, ?, ?, ?, ?)") {}
+                 " VALUES (?, ?, ?, ?, ?, ?)"),
+      kernel(d,
+             "INSERT INTO kernels (run_id, step, seq, layer, op, kind, name, grid_x, grid_y, grid_z,"
+             " block_x, block_y, block_z, registers, shared_bytes, start_ns, duration_ns, bytes)"
+             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+      step_memory(d,
+                  "INSERT INTO step_memory (run_id, step, allocator_in_use_bytes,"
+                  " allocator_reserved_bytes, device_used_bytes, device_total_bytes)"
+                  " VALUES (?, ?, ?, ?, ?, ?)") {}
 
 int64_t StoreStatements::op_id(const std::string& op, const std::string& kind) {
   auto key = std::make_pair(op, kind);
@@ -120,6 +128,38 @@ void StoreStatements::insert(int64_t run_id, const ActivationRecord& r) {
     activation.bind(4, r.rms);
   }
   activation.bind(5, int64_t{r.finite ? 1 : 0}).bind(6, std::string_view(r.first_bad_op)).run();
+}
+
+void StoreStatements::insert(int64_t run_id, const KernelRecord& r, int64_t seq) {
+  kernel.bind(1, run_id)
+      .bind(2, r.step)
+      .bind(3, seq)
+      .bind(4, int64_t{r.layer})
+      .bind(5, std::string_view(r.op))
+      .bind(6, std::string_view(to_string(r.kind)))
+      .bind(7, std::string_view(r.name))
+      .bind(8, int64_t{r.grid[0]})
+      .bind(9, int64_t{r.grid[1]})
+      .bind(10, int64_t{r.grid[2]})
+      .bind(11, int64_t{r.block[0]})
+      .bind(12, int64_t{r.block[1]})
+      .bind(13, int64_t{r.block[2]})
+      .bind(14, int64_t{r.registers})
+      .bind(15, r.shared_bytes)
+      .bind(16, r.start_ns)
+      .bind(17, r.duration_ns)
+      .bind(18, to_sql(r.bytes))
+      .run();
+}
+
+void StoreStatements::insert(int64_t run_id, const StepMemoryRecord& r) {
+  step_memory.bind(1, run_id)
+      .bind(2, r.step)
+      .bind(3, to_sql(r.allocator_in_use_bytes))
+      .bind(4, to_sql(r.allocator_reserved_bytes))
+      .bind(5, to_sql(r.device_used_bytes))
+      .bind(6, to_sql(r.device_total_bytes))
+      .run();
 }
 
 }  // namespace archscope::prof::store

@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "model/kernel_records.hpp"
 #include "model/run_records.hpp"
 #include "store/sqlite_db.hpp"
 
@@ -22,6 +23,9 @@ struct StoreStatements {
   void insert(int64_t run_id, const StepRecord& r);  // and its kv_used_by_kind rows
   void insert(int64_t run_id, const ExpertCountRecord& r);
   void insert(int64_t run_id, const ActivationRecord& r);
+  // seq: the record's position in its step (kernels' primary key with run and step).
+  void insert(int64_t run_id, const KernelRecord& r, int64_t seq);
+  void insert(int64_t run_id, const StepMemoryRecord& r);
 
   // After a rolled-back transaction: span_ops ids cached during it may not exist.
   void forget_ops() { op_ids.clear(); }
@@ -34,6 +38,8 @@ struct StoreStatements {
   sql::Statement step_kv;
   sql::Statement expert;
   sql::Statement activation;
+  sql::Statement kernel;
+  sql::Statement step_memory;
 
  private:
   int64_t op_id(const std::string& op, const std::string& kind);

@@ -1,6 +1,7 @@
 #include "run_report/html_report.hpp"
 
 #include "run_report/report_figures.hpp"
+#include "run_report/kernel_section.hpp"
 #include "run_report/report_tables.hpp"
 #include "svg/xml_text.hpp"
 
@@ -63,6 +64,11 @@ void write_run(std::string& out, const ReportRun& run, size_t index) {
     write_table(out, layer_table(run));
     write_table(out, kind_table(run));
   }
+  if (!run.records.kernels.empty()) {
+    out += "<h3>Kernels</h3>\n";
+    write_table(out, kernel_table(run));
+  }
+  if (!run.records.step_memory.empty()) write_table(out, device_memory_table(run));
   if (!run.records.activations.empty()) {
     const TableData numerics = numerics_table(run);
     if (numerics.rows.empty())

@@ -5,6 +5,7 @@
 
 #include "common/error.hpp"
 #include "run_report/report_figures.hpp"
+#include "run_report/kernel_section.hpp"
 #include "run_report/report_tables.hpp"
 #include "svg/svg_builder.hpp"
 
@@ -85,6 +86,11 @@ MarkdownReport render_run_report_markdown(const std::vector<ReportRun>& runs, co
       write_table(md, layer_table(run));
       write_table(md, kind_table(run));
     }
+    if (!run.records.kernels.empty()) {
+      md += "### Kernels\n\n";
+      write_table(md, kernel_table(run));
+    }
+    if (!run.records.step_memory.empty()) write_table(md, device_memory_table(run));
     if (!run.records.activations.empty()) {
       const TableData numerics = numerics_table(run);
       if (numerics.rows.empty())

@@ -4,6 +4,7 @@
 #include "charts/heatmap.hpp"
 #include "charts/line_chart.hpp"
 #include "charts/roofline_chart.hpp"
+#include "run_report/kernel_section.hpp"
 #include "charts/share_chart.hpp"
 #include "svg/chart_svg.hpp"
 
@@ -55,6 +56,24 @@ void add_roofline(const ReportRun& run, prof::Phase phase, std::vector<Figure>& 
                                                     hw->memory_bandwidth, to_string(dtype), measured, predicted))});
 }
 
+// Measured kernel points (decode, kernel_section.hpp's split) against the same roof as the
+// decode roofline of op kinds.
+void add_kernel_roofline(const ReportRun& run, std::vector<Figure>& out) {
+  const HardwareProfile* hw = report_hardware(run);
+  if (!hw || run.records.kernels.empty()) return;
+  const auto measured = kernel_roofline_costs(run);
+  if (measured.empty()) return;
+  DType dtype = DType::BF16;
+  if (run.analysis)
+    dtype = charts::dominant_compute_dtype(run.analysis->decode, *hw);
+  else if (auto parsed = parse_dtype(run.info.weights_dtype))
+    dtype = effective_compute_dtype(*hw, *parsed);
+  if (!(hw->peak(dtype) > 0) || !(hw->memory_bandwidth > 0)) return;
+  out.push_back({"roofline-kernels", "Roofline of the decode kernels (measured, CUPTI) on " + hw->name,
+                 svg::to_svg(charts::roofline_chart("Roofline: decode kernels on " + hw->name, hw->peak(dtype),
+                                                    hw->memory_bandwidth, to_string(dtype), measured, {}))});
+}
+
 }  // namespace
 
 std::vector<Figure> run_figures(const ReportRun& run) {
@@ -73,6 +92,7 @@ std::vector<Figure> run_figures(const ReportRun& run) {
                                                       run.summary.expert_tokens))});
   add_roofline(run, prof::Phase::Prefill, out);
   add_roofline(run, prof::Phase::Decode, out);
+  add_kernel_roofline(run, out);
   return out;
 }
 

@@ -106,6 +106,8 @@ ReportRun make_report_run(prof::RunData d, const std::optional<HardwareProfile>&
   r.records.steps = std::move(d.steps);
   r.records.expert_counts = std::move(d.expert_counts);
   r.records.activations = std::move(d.activations);
+  r.records.kernels = std::move(d.kernels);
+  r.records.step_memory = std::move(d.step_memory);
   return r;
 }
 

@@ -45,6 +45,8 @@ struct RunRecords {
   std::vector<prof::StepRecord> steps;
   std::vector<prof::ExpertCountRecord> expert_counts;
   std::vector<prof::ActivationRecord> activations;
+  std::vector<prof::KernelRecord> kernels;  // CUDA runs traced with CUPTI
+  std::vector<prof::StepMemoryRecord> step_memory;
 };
 
 struct ReportRun {

@@ -65,7 +65,16 @@ void LaunchQueue::destroy(Graph& g) {
 }
 
 LaunchRecord& LaunchQueue::next() {
-  return pending_[count_];
+  LaunchRecord& r = pending_[count_];
+  r.tag = tag_;
+  return r;
+}
+
+void LaunchQueue::set_observer(LaunchObserver* o) {
+  observer_ = o;
+  if (!o) return;
+  for (auto& [key, g] : graphs_)
+    for (size_t i = 0; i < g->nodes.size(); ++i) o->graph_node(g->nodes[i], g->last[i].tag);
 }
 
 void LaunchQueue::pushed() {
@@ -110,6 +119,7 @@ void LaunchQueue::launch_eager(const LaunchRecord* r, size_t n) {
   bool& prev_kernel = prev_kernel_;
   for (size_t i = 0; i < n; ++i) {
     const LaunchRecord& x = r[i];
+    if (observer_) observer_->launching(x.tag);
     switch (x.kind) {
       case LaunchRecord::Kind::Kernel: {
         cudaLaunchConfig_t cfg{};
@@ -139,6 +149,7 @@ void LaunchQueue::launch_eager(const LaunchRecord* r, size_t n) {
         prev_kernel = false;
         break;
     }
+    if (observer_) observer_->launched();
   }
 }
 
@@ -207,6 +218,7 @@ std::unique_ptr<LaunchQueue::Graph> LaunchQueue::build_graph(const LaunchRecord*
       return nullptr;
     }
     g->nodes.push_back(node);
+    if (observer_) observer_->graph_node(node, x.tag);
     prev = node;
     prev_kernel = x.kind == LaunchRecord::Kind::Kernel;
   }
@@ -222,6 +234,10 @@ std::unique_ptr<LaunchQueue::Graph> LaunchQueue::build_graph(const LaunchRecord*
 
 bool LaunchQueue::launch_graph(Graph& g, const LaunchRecord* r, size_t n) {
   for (size_t i = 0; i < n; ++i) {
+    if (r[i].tag != g.last[i].tag) {  // the same node now runs for another op
+      if (observer_) observer_->graph_node(g.nodes[i], r[i].tag);
+      g.last[i].tag = r[i].tag;
+    }
     if (same_params(r[i], g.last[i])) continue;
     cudaError_t e = cudaSuccess;
     switch (r[i].kind) {

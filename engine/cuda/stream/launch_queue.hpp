@@ -24,6 +24,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cuda/stream/launch_observer.hpp"
+
 namespace archscope::cuda {
 
 inline constexpr size_t kMaxParamBytes = 448;
@@ -44,6 +46,8 @@ struct LaunchRecord {
   cudaMemcpyKind copy_kind = cudaMemcpyDeviceToDevice;
   // Event
   cudaEvent_t event = nullptr;
+  // The queue's tag when the record was made (set_tag); only a LaunchObserver reads it.
+  uint64_t tag = 0;
 };
 
 struct QueueOptions {
@@ -93,6 +97,13 @@ class LaunchQueue {
   // Called after the stream was synchronised: the next segment is again segment 0 of a step.
   void step_boundary();
 
+  // Tags the records made from now on (launch_observer.hpp); 0: untagged.
+  void set_tag(uint64_t tag) { tag_ = tag; }
+  uint64_t tag() const { return tag_; }
+  // Reports launches and graph nodes to `o` (nullptr: to nobody). Setting one announces the nodes
+  // of the graphs built so far with the tags they hold.
+  void set_observer(LaunchObserver* o);
+
   cudaStream_t stream() const { return stream_; }
   const QueueOptions& options() const { return options_; }
   void set_options(const QueueOptions& o) { options_ = o; }
@@ -127,6 +138,8 @@ class LaunchQueue {
   std::unordered_map<uint64_t, std::unique_ptr<Graph>> graphs_;
   std::unordered_map<uint64_t, int> seen_;
   QueueStats stats_;
+  uint64_t tag_ = 0;
+  LaunchObserver* observer_ = nullptr;
 };
 
 }  // namespace archscope::cuda

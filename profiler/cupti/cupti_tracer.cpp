@@ -1,0 +1,117 @@
+// The GpuTracer of a CUDA backend, on CUPTI: op windows and launch-queue records tagged through
+// external correlation ids, graph nodes through their CUPTI node ids (gpu/activity_join.hpp has
+// the rules), device memory from the backend's pool and cudaMemGetInfo.
+#include <cuda_runtime.h>
+
+#include <utility>
+
+#include "common/error.hpp"
+#include "cuda/cuda_backend.hpp"
+#include "cupti/cupti_activity.hpp"
+#include "gpu/gpu_tracer.hpp"
+
+namespace archscope::prof::gpu {
+
+namespace {
+
+bool g_tracer_alive = false;
+
+class CuptiTracer final : public GpuTracer, public cuda::LaunchObserver {
+ public:
+  explicit CuptiTracer(cuda::CudaBackend& be) : be_(be) {
+    if (g_tracer_alive)
+      throw Error(ErrorKind::Internal, "--cupti", "one CUPTI tracer at a time per process");
+    be_.flush();
+    cupti::start_collection();
+    g_tracer_alive = true;
+    be_.queue().set_observer(this);
+  }
+  ~CuptiTracer() override {
+    be_.queue().set_observer(nullptr);
+    be_.queue().set_tag(0);
+    while (open_ops_ > 0) end_op();
+    cupti::stop_collection();
+    g_tracer_alive = false;
+  }
+
+  void begin_op(uint64_t tag) override {
+    be_.queue().set_tag(tag);
+    cupti::push_correlation(CorrelationKind::OpWindow, tag);
+    ++open_ops_;
+  }
+  void end_op() override {
+    if (open_ops_ == 0) return;
+    cupti::pop_correlation(CorrelationKind::OpWindow);
+    --open_ops_;
+    be_.queue().set_tag(0);
+  }
+
+  JoinedStep take_step(int64_t step, std::span<const OpIdent> ops, int64_t step_start_ns) override {
+    while (open_ops_ > 0) end_op();  // an op that threw never closed its window
+    cupti::flush();
+    cupti::ActivityStore& s = cupti::activity_store();
+    std::vector<RawActivity> acts;
+    std::vector<ExternalCorrelation> corrs;
+    std::lock_guard<std::mutex> lock(s.mutex);
+    acts.swap(s.activities);
+    corrs.swap(s.correlations);
+    return join_step(step, acts, corrs, s.nodes, ops, step_start_ns);
+  }
+
+  StepMemoryRecord memory(int64_t step) override {
+    StepMemoryRecord m;
+    m.step = step;
+    const cuda::PoolStats p = be_.memory_stats();
+    m.allocator_in_use_bytes = p.in_use_bytes;
+    m.allocator_reserved_bytes = p.reserved_bytes;
+    size_t free = 0, total = 0;
+    if (cudaMemGetInfo(&free, &total) == cudaSuccess) {
+      m.device_total_bytes = total;
+      m.device_used_bytes = total - free;
+    } else {
+      cudaGetLastError();
+    }
+    return m;
+  }
+
+  uint64_t dropped() const override {
+    cupti::ActivityStore& s = cupti::activity_store();
+    std::lock_guard<std::mutex> lock(s.mutex);
+    return s.dropped;
+  }
+
+  // cuda::LaunchObserver: every eager launch carries its record's tag (0 included, so that a
+  // record made outside every op is not charged to the op window it happens to be launched in).
+  void launching(uint64_t tag) override { cupti::push_correlation(CorrelationKind::Launch, tag); }
+  void launched() override { cupti::pop_correlation(CorrelationKind::Launch); }
+  void graph_node(cudaGraphNode_t node, uint64_t tag) override {
+    const uint64_t id = cupti::graph_node_id(node);
+    if (id == 0) return;
+    cupti::ActivityStore& s = cupti::activity_store();
+    std::lock_guard<std::mutex> lock(s.mutex);
+    s.nodes.node_tag[id] = tag;
+  }
+
+ private:
+  cuda::CudaBackend& be_;
+  int open_ops_ = 0;
+};
+
+}  // namespace
+
+bool cupti_compiled() {
+  return true;
+}
+std::string cupti_absent_reason() {
+  return {};
+}
+
+std::unique_ptr<GpuTracer> make_gpu_tracer(Backend& backend) {
+  auto* cuda = dynamic_cast<cuda::CudaBackend*>(&backend);
+  if (!cuda)
+    throw Error(ErrorKind::Unsupported, "--cupti",
+                std::string("CUPTI traces the CUDA backend, not ") + backend.name());
+  return std::make_unique<CuptiTracer>(*cuda);
+}
+
+}  // namespace archscope::prof::gpu
