@@ -10,10 +10,13 @@ build="${1:-$root/build}"
 dest="${2:-$root/.devcarry/gpu}"
 rm -rf "$dest"
 mkdir -p "$dest/bin" "$dest/lib"
-for b in test_backend_cuda test_model_cuda test_backend_ops bench_cuda; do
+for b in test_backend_cuda test_model_cuda test_backend_ops bench_cuda test_prof_cuda; do
+  [ -f "$build/bin/$b" ] || continue  # test_prof_cuda: built where CUDA is (it skips without CUPTI)
   cp "$build/bin/$b" "$dest/bin/"
   strip "$dest/bin/$b"
 done
+# CUPTI of this toolkit: the collector was compiled against its record layouts.
+if [ -f /usr/local/cuda/lib64/libcupti.so.13 ]; then cp -L /usr/local/cuda/lib64/libcupti.so.13 "$dest/lib/"; fi
 for l in libhwy.so.1 libboost_unit_test_framework.so.1.74.0; do
   cp -L "/lib/x86_64-linux-gnu/$l" "$dest/lib/"
 done

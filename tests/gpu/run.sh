@@ -41,7 +41,7 @@ else
   if [ ! -d "$build" ]; then
     cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release || exit 1
   fi
-  cmake --build "$build" --target test_backend_cuda test_model_cuda bench_cuda || exit 1
+  cmake --build "$build" --target test_backend_cuda test_model_cuda test_prof_cuda bench_cuda || exit 1
   bin="$build/bin"
 fi
 
@@ -58,6 +58,7 @@ run_suite() {  # name binary
 : > "$out/summary.txt"
 run_suite backend_cuda "$bin/test_backend_cuda"
 run_suite model_cuda "$bin/test_model_cuda"
+if [ -x "$bin/test_prof_cuda" ]; then run_suite prof_cuda "$bin/test_prof_cuda"; fi  # CUPTI kernel records
 if [ -n "${MEMCHECK:-}" ]; then  # compute-sanitizer over the op suites named in MEMCHECK
   timeout 200 compute-sanitizer --tool memcheck --print-limit 10 "$bin/test_backend_cuda" --run_test="$MEMCHECK" \
     > "$out/memcheck.log" 2>&1

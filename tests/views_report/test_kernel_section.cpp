@@ -21,20 +21,25 @@ HardwareProfile cpu() {
   return load_hardware_file(std::string(ARCHSCOPE_PRESETS) + "/hardware/cpu-generic.json");
 }
 
-prof::KernelRecord kernel(int64_t step, int32_t layer, const std::string& op,
-                          const std::string& name, int64_t duration_ns) {
+prof::KernelRecord kernel(int64_t step, int32_t layer, const std::string& op, const std::string& name,
+                          int64_t start_ns, int64_t duration_ns) {
   prof::KernelRecord k;
   k.step = step;
   k.layer = layer;
   k.op = op;
   k.name = name;
+  k.start_ns = start_ns;
   k.duration_ns = duration_ns;
   return k;
 }
 
+const std::string kK1 = "void archscope::cuda::(anonymous namespace)::k1<4>(archscope::cuda::P)";
+
 // The sample run with q_proj of layer 0 given a known plan cost (8 MB, 4 MFLOP) in every decode
-// step, and kernels in the first two decode steps: step a runs k1 (3 µs) and k2 (1 µs), step b
-// runs k1 (2 µs). Also a readback no op launched, and a kernel of an op without a span.
+// step, and kernels in the first two decode steps: step a runs k1 for 3 µs, then k2, which
+// starts 0.5 µs before k1 ends (programmatic dependent launch) and ends 1 µs after it: exclusive
+// 1 µs. Step b runs k1 for 2 µs. Also a readback no op launched, and a kernel of an op without a
+// span.
 ReportRun run_with_kernels() {
   prof::RunData d = sample::real_run();
   std::vector<int64_t> decode;
@@ -50,14 +55,11 @@ ReportRun run_with_kernels() {
     }
   BOOST_REQUIRE(found == sample::kDecodeSteps);
   const int64_t a = decode[0], b = decode[1];
-  d.kernels = {
-      kernel(a, 0, "q_proj",
-             "void archscope::cuda::(anonymous namespace)::k1<4>(archscope::cuda::P)", 3000),
-      kernel(a, 0, "q_proj", "k2", 1000),
-      kernel(b, 0, "q_proj",
-             "void archscope::cuda::(anonymous namespace)::k1<4>(archscope::cuda::P)", 2000),
-      kernel(b, prof::kStepLayer, prof::kOtherOp, "memcpy DtoH", 500),
-      kernel(b, 0, "no_such_op", "k3", 700)};
+  d.kernels = {kernel(a, 0, "q_proj", kK1, 10'000, 3000),
+               kernel(a, 0, "q_proj", "k2", 12'500, 1500),
+               kernel(b, 0, "q_proj", kK1, 20'000, 2000),
+               kernel(b, prof::kStepLayer, prof::kOtherOp, "memcpy DtoH", 22'000, 500),
+               kernel(b, 0, "no_such_op", "k3", 22'500, 700)};
   d.kernels[3].kind = prof::ActivityKind::Memcpy;
   d.step_memory = {{a, 100 << 20, 128 << 20, uint64_t{3} << 30, uint64_t{141} << 30},
                    {b, 90 << 20, 128 << 20, uint64_t{2} << 30, uint64_t{141} << 30}};
@@ -67,6 +69,13 @@ ReportRun run_with_kernels() {
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(run_report_kernels)
+
+BOOST_AUTO_TEST_CASE(exclusive_time_cuts_the_overlap) {
+  const ReportRun run = run_with_kernels();
+  const std::vector<int64_t> e = exclusive_ns(run.records.kernels);
+  const std::vector<int64_t> want = {3000, 1000, 2000, 500, 700};
+  BOOST_TEST(e == want, boost::test_tools::per_element());
+}
 
 BOOST_AUTO_TEST_CASE(cost_split_by_device_time) {
   const ReportRun run = run_with_kernels();

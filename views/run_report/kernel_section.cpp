@@ -1,6 +1,7 @@
 #include "run_report/kernel_section.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <map>
 #include <set>
 #include <tuple>
@@ -41,6 +42,23 @@ int64_t decode_steps(const ReportRun& run) {
 
 }  // namespace
 
+std::vector<int64_t> exclusive_ns(const std::vector<prof::KernelRecord>& kernels) {
+  std::map<int64_t, std::vector<size_t>> by_step;
+  for (size_t i = 0; i < kernels.size(); ++i) by_step[kernels[i].step].push_back(i);
+  std::vector<int64_t> out(kernels.size(), 0);
+  for (auto& [step, idx] : by_step) {
+    std::stable_sort(idx.begin(), idx.end(),
+                     [&](size_t a, size_t b) { return kernels[a].start_ns < kernels[b].start_ns; });
+    int64_t busy_until = INT64_MIN;
+    for (size_t i : idx) {
+      const int64_t end = kernels[i].start_ns + kernels[i].duration_ns;
+      out[i] = std::max<int64_t>(0, end - std::max(kernels[i].start_ns, busy_until));
+      busy_until = std::max(busy_until, end);
+    }
+  }
+  return out;
+}
+
 std::vector<KernelStat> decode_kernel_stats(const ReportRun& run) {
   std::set<int64_t> decode;
   for (const prof::StepRecord& s : run.records.steps)
@@ -48,19 +66,24 @@ std::vector<KernelStat> decode_kernel_stats(const ReportRun& run) {
   std::map<Key, const prof::SpanRecord*> spans;
   for (const prof::SpanRecord& s : run.records.spans)
     if (s.phase == prof::Phase::Decode && !prof::is_other(s)) spans[{s.step, s.layer, s.op}] = &s;
+  const std::vector<prof::KernelRecord>& kernels = run.records.kernels;
+  const std::vector<int64_t> excl = exclusive_ns(kernels);
   // Device time of each op instance: the denominator of the split.
   std::map<Key, double> instance_seconds;
-  for (const prof::KernelRecord& k : run.records.kernels)
+  for (size_t i = 0; i < kernels.size(); ++i) {
+    const prof::KernelRecord& k = kernels[i];
     if (decode.count(k.step) && spans.count({k.step, k.layer, k.op}))
-      instance_seconds[{k.step, k.layer, k.op}] += static_cast<double>(k.duration_ns) * 1e-9;
+      instance_seconds[{k.step, k.layer, k.op}] += static_cast<double>(excl[i]) * 1e-9;
+  }
 
   std::map<std::pair<std::string, std::string>, KernelStat> by_kernel;
   std::map<std::string, double> op_seconds;
-  for (const prof::KernelRecord& k : run.records.kernels) {
+  for (size_t i = 0; i < kernels.size(); ++i) {
+    const prof::KernelRecord& k = kernels[i];
     const Key key{k.step, k.layer, k.op};
     auto span = spans.find(key);
     if (!decode.count(k.step) || span == spans.end()) continue;
-    const double t = static_cast<double>(k.duration_ns) * 1e-9;
+    const double t = static_cast<double>(excl[i]) * 1e-9;
     const double total = instance_seconds[key];
     const double share = total > 0 ? t / total : 0;
     KernelStat& st = by_kernel[{k.op, k.name}];

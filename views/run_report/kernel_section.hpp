@@ -9,6 +9,12 @@
 // op's own achieved rate when the op runs them in a fixed ratio, and the split only says how much
 // of the op's time, and hence of its cost, each kernel carries. The plan does not say which of an
 // op's kernels moves which bytes, and this split invents nothing beyond that.
+//
+// A kernel's time here is its exclusive time: the part of its CUPTI interval after every activity
+// of the step that started before it has ended. With programmatic dependent launch a kernel starts
+// while its predecessor drains and waits in griddepcontrol.wait; CUPTI's interval includes that
+// wait (on bench-1b decode the raw durations sum to twice the step time), the exclusive times sum
+// to the device's busy time.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +40,9 @@ struct KernelStat {
 // (largest first) and within an op kernels by time. Activities of layer -2 / op "other" (the
 // readbacks no op launched) and of ops without a span in the same step are left out.
 std::vector<KernelStat> decode_kernel_stats(const ReportRun& run);
+
+// Exclusive time of each record (above), per step, in the records' order.
+std::vector<int64_t> exclusive_ns(const std::vector<prof::KernelRecord>& kernels);
 
 // The top `per_op` kernels of each op: op, kernel, launches per decode step, µs per step, share of
 // the op's device time, GB/s, TFLOP/s.
