@@ -84,6 +84,8 @@ void on_sigint(int) {
 }
 
 int run_profiled(const RunCommandOptions& o) {
+  // --cupti first: its refusals do not depend on the machine (backend_spec checks the device).
+  const bool cupti = cupti_wanted(o.cupti, parse_backend_spec(o.backend, o.kernels), !o.no_spans);
   const BackendSpec backend = backend_spec(o.backend, o.kernels);  // before the store or the model is opened
   const ModelConfig config = load_model_config(o.source);
   prof::RunOptions ro;
@@ -112,7 +114,8 @@ int run_profiled(const RunCommandOptions& o) {
   ro.warmup = o.warmup;
   ro.repeat = o.repeat;
   ro.observe.spans = !o.no_spans;
-  ro.cupti = cupti_wanted(o.cupti, backend, ro.observe.spans);
+  ro.cupti = cupti;
+  ro.cupti_optional = o.cupti == "auto";
   if (o.checks != "on" && o.checks != "off")
     throw Error(ErrorKind::Validation, "--checks", "'" + o.checks + "' is neither on nor off");
   ro.observe.activations = ro.observe.op_checks = o.checks == "on";
@@ -162,6 +165,9 @@ int run_profiled(const RunCommandOptions& o) {
   if (result->writer_dropped > 0)
     std::cerr << "archscope: warning: the database writer missed " << result->writer_dropped
               << " events of run " << id << "\n";
+  if (!result->result.cupti_unavailable.empty())
+    std::cerr << "archscope: warning: no kernel records (CUPTI: " << result->result.cupti_unavailable
+              << "); op spans were timed with CUDA events\n";
 
   const prof::RunData& d = result->result.data;
   if (o.json) {

@@ -130,8 +130,13 @@ RunResult ProfiledRun::run(EventChannel& channel) {
   std::unique_ptr<gpu::GpuTracer> tracer;
   ObserverOptions observe = options_.observe;
   if (options_.cupti && observe.spans) {
-    tracer = gpu::make_gpu_tracer(be.inner());
-    observe.tracer = tracer.get();
+    try {
+      tracer = gpu::make_gpu_tracer(be.inner());
+      observe.tracer = tracer.get();
+    } catch (const Error& e) {
+      if (!options_.cupti_optional || e.kind() != ErrorKind::Unsupported) throw;
+      result.cupti_unavailable = e.message();
+    }
   }
   RunObserver observer(be, observe, config_.moe.experts);
   PassControl control(channel, options_.stop);

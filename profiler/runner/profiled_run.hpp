@@ -57,6 +57,9 @@ struct RunOptions {
   // CUPTI kernel records and GPU spans from them (CUDA backend, spans on; gpu/gpu_tracer.hpp).
   // On with a backend CUPTI cannot trace, or in a build without CUPTI: Error(Unsupported).
   bool cupti = false;
+  // With `cupti` on: where CUPTI refuses to start (another profiler holds it, no permission), run
+  // with event-timed spans instead of failing, and say why in RunResult::cupti_unavailable.
+  bool cupti_optional = false;
   std::function<bool()> stop;  // polled before every op and after each step; may be empty
   // A given prompt (a tokenized text) for every sequence instead of random ids; `prompt` must be
   // its length. The run then ends early once every sequence has produced one of `stop_ids` (EOS).
@@ -70,6 +73,7 @@ struct RunResult {
   std::vector<std::vector<int32_t>> generated;  // greedy tokens per sequence, one per step
   RunSummary summary;
   std::optional<NanSite> nan;  // where a non-finite value first appeared (failed runs)
+  std::string cupti_unavailable;  // why CUPTI was asked for (optionally) and not used; else empty
 };
 
 class ProfiledRun {
