@@ -131,9 +131,12 @@ void CUPTIAPI on_resource(void* /*user*/, CUpti_CallbackDomain domain, CUpti_Cal
 // correlation kind on the stack), so API records are enabled too and dropped when parsed: without
 // them no eager launch can be joined to its op (measured on the H200: every kernel of an eager run
 // was unattributed, while graph-launched ones, joined through their node ids, all were).
-constexpr CUpti_ActivityKind kKinds[] = {
-    CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL,    CUPTI_ACTIVITY_KIND_MEMCPY,  CUPTI_ACTIVITY_KIND_MEMSET,
-    CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION, CUPTI_ACTIVITY_KIND_RUNTIME, CUPTI_ACTIVITY_KIND_DRIVER};
+constexpr CUpti_ActivityKind kKinds[] = {CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL,
+                                         CUPTI_ACTIVITY_KIND_MEMCPY,
+                                         CUPTI_ACTIVITY_KIND_MEMSET,
+                                         CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION,
+                                         CUPTI_ACTIVITY_KIND_RUNTIME,
+                                         CUPTI_ACTIVITY_KIND_DRIVER};
 
 bool g_registered = false;
 CUpti_SubscriberHandle g_subscriber = nullptr;

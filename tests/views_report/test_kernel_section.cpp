@@ -21,8 +21,8 @@ HardwareProfile cpu() {
   return load_hardware_file(std::string(ARCHSCOPE_PRESETS) + "/hardware/cpu-generic.json");
 }
 
-prof::KernelRecord kernel(int64_t step, int32_t layer, const std::string& op, const std::string& name,
-                          int64_t start_ns, int64_t duration_ns) {
+prof::KernelRecord kernel(int64_t step, int32_t layer, const std::string& op,
+                          const std::string& name, int64_t start_ns, int64_t duration_ns) {
   prof::KernelRecord k;
   k.step = step;
   k.layer = layer;
