@@ -57,7 +57,9 @@ std::vector<quant::Format> parse_schemes(const std::string& text) {
       if (g == f) throw Error(ErrorKind::Validation, "--schemes", "'" + part + "' is listed twice");
     out.push_back(f);
   }
-  if (out.empty()) throw Error(ErrorKind::Validation, "--schemes", "name at least one of " + quant::format_names());
+  if (out.empty())
+    throw Error(ErrorKind::Validation, "--schemes",
+                "name at least one of " + quant::format_names());
   return out;
 }
 
@@ -70,14 +72,15 @@ std::string db_text(double v) {
 }
 
 void print_text(const quant::EvalResult& r, const std::string& tokens_from) {
-  std::printf("%s: %lld tokens teacher forced (%s), source %s", r.model.c_str(), static_cast<long long>(r.tokens),
-              tokens_from.c_str(), r.source_dtype.c_str());
+  std::printf("%s: %lld tokens teacher forced (%s), source %s", r.model.c_str(),
+              static_cast<long long>(r.tokens), tokens_from.c_str(), r.source_dtype.c_str());
   if (r.source_perplexity) std::printf(", perplexity %.4f", *r.source_perplexity);
-  std::printf("\n\n%-18s %8s %12s %11s %11s %7s %10s\n", "scheme", "bits/w", "total bytes", "mean KL", "max KL",
-              "top-1", "perplexity");
+  std::printf("\n\n%-18s %8s %12s %11s %11s %7s %10s\n", "scheme", "bits/w", "total bytes",
+              "mean KL", "max KL", "top-1", "perplexity");
   for (const quant::SchemeResult& s : r.schemes) {
     std::printf("%-18s %8.4f %12llu %11.4g %11.4g %6.2f%% ", s.scheme.c_str(), s.bits_per_weight,
-                static_cast<unsigned long long>(s.total_bytes), s.kl_mean, s.kl_max, 100 * s.top1_agreement);
+                static_cast<unsigned long long>(s.total_bytes), s.kl_mean, s.kl_max,
+                100 * s.top1_agreement);
     if (s.perplexity) {
       std::printf("%10.4f\n", *s.perplexity);
     } else {
@@ -85,8 +88,10 @@ void print_text(const quant::EvalResult& r, const std::string& tokens_from) {
     }
   }
   const int64_t L = r.layers();
-  std::printf("\nper layer: weight SQNR of the layer's quantized tensors (dB) / residual stream rel. L2 error\n%-6s",
-              "layer");
+  std::printf(
+      "\nper layer: weight SQNR of the layer's quantized tensors (dB) / residual stream rel. L2 "
+      "error\n%-6s",
+      "layer");
   for (const quant::SchemeResult& s : r.schemes) std::printf(" %22s", s.scheme.c_str());
   std::printf("\n");
   std::vector<std::vector<double>> sqnr;
@@ -96,17 +101,21 @@ void print_text(const quant::EvalResult& r, const std::string& tokens_from) {
     for (size_t i = 0; i < r.schemes.size(); ++i) {
       const auto& e = r.schemes[i].layer_rel_l2;
       char cell[64];
-      std::snprintf(cell, sizeof cell, "%s / %.3g", db_text(sqnr[i][static_cast<size_t>(l)]).c_str(),
+      std::snprintf(cell, sizeof cell, "%s / %.3g",
+                    db_text(sqnr[i][static_cast<size_t>(l)]).c_str(),
                     static_cast<size_t>(l) < e.size() ? e[static_cast<size_t>(l)] : 0.0);
       std::printf(" %22s", cell);
     }
     std::printf("\n");
   }
-  std::printf("\nactivation outliers of the source run (per-channel absmax of each linear's input)\n");
-  std::printf("%-6s %-22s %8s %10s %10s %8s\n", "layer", "op", "channels", "absmax", "median", "ratio");
+  std::printf(
+      "\nactivation outliers of the source run (per-channel absmax of each linear's input)\n");
+  std::printf("%-6s %-22s %8s %10s %10s %8s\n", "layer", "op", "channels", "absmax", "median",
+              "ratio");
   for (const quant::ActivationOutlier& o : r.outliers)
-    std::printf("%-6lld %-22s %8lld %10.4g %10.4g %8.1f\n", static_cast<long long>(o.layer), o.op.c_str(),
-                static_cast<long long>(o.channels), o.absmax, o.median_absmax, o.ratio());
+    std::printf("%-6lld %-22s %8lld %10.4g %10.4g %8.1f\n", static_cast<long long>(o.layer),
+                o.op.c_str(), static_cast<long long>(o.channels), o.absmax, o.median_absmax,
+                o.ratio());
 }
 
 int run_quant(const QuantOptions& o) {
@@ -114,8 +123,11 @@ int run_quant(const QuantOptions& o) {
   const std::vector<quant::Format> schemes = parse_schemes(o.schemes);
   if (o.threads < 0) throw Error(ErrorKind::Validation, "--threads", "must be at least 1");
   const ModelConfig config = load_model_config(o.source);
-  const int given = (!o.tokens.empty() ? 1 : 0) + (!o.prompt_file.empty() ? 1 : 0) + (o.prompt > 0 ? 1 : 0);
-  if (given > 1) throw Error(ErrorKind::Validation, "--tokens", "give one of --tokens, --prompt-file, --prompt N");
+  const int given =
+      (!o.tokens.empty() ? 1 : 0) + (!o.prompt_file.empty() ? 1 : 0) + (o.prompt > 0 ? 1 : 0);
+  if (given > 1)
+    throw Error(ErrorKind::Validation, "--tokens",
+                "give one of --tokens, --prompt-file, --prompt N");
   if (o.prompt < 0) throw Error(ErrorKind::Validation, "--prompt", "must be at least 2");
   std::vector<int32_t> tokens;
   std::string from;
@@ -132,7 +144,8 @@ int run_quant(const QuantOptions& o) {
   } else {
     const int64_t n = o.prompt > 0 ? o.prompt : 128;
     SplitMix64 rng(o.seed ^ 0x7175616e74ULL);  // "quant": ids apart from the weights' stream
-    for (int64_t i = 0; i < n; ++i) tokens.push_back(static_cast<int32_t>(rng.next() % static_cast<uint64_t>(config.vocab_size)));
+    for (int64_t i = 0; i < n; ++i)
+      tokens.push_back(static_cast<int32_t>(rng.next() % static_cast<uint64_t>(config.vocab_size)));
     from = std::to_string(n) + " random ids";
   }
   if (config.max_context > 0 && static_cast<int64_t>(tokens.size()) > config.max_context) {
@@ -153,9 +166,9 @@ int run_quant(const QuantOptions& o) {
   eo.threads = o.threads;
   eo.schemes = schemes;
   eo.perplexity = !o.source.model_dir.empty() && !o.prompt_file.empty();
-  const quant::EvalResult result = quant_eval::evaluate(config, eo, tokens, [](const std::string& line) {
-    std::cerr << "archscope quant: " << line << "\n";
-  });
+  const quant::EvalResult result = quant_eval::evaluate(
+      config, eo, tokens,
+      [](const std::string& line) { std::cerr << "archscope quant: " << line << "\n"; });
 
   const prof::RunEnvironment env = prof::capture_environment(o.threads);
   prof::RunInfo info;
@@ -164,8 +177,9 @@ int run_quant(const QuantOptions& o) {
   info.model = config.name;
   info.config_json = config_to_json(config).dump();
   info.backend = backend.description();
-  info.device = backend.kind == BackendKind::Cpu ? env.cpu_model + ", " + std::to_string(env.threads) + " threads"
-                                                 : device_of(backend).name;
+  info.device = backend.kind == BackendKind::Cpu
+                    ? env.cpu_model + ", " + std::to_string(env.threads) + " threads"
+                    : device_of(backend).name;
   info.weights_dtype = "fp32";
   info.weights_quant = o.schemes == "all" ? quant::format_names() : o.schemes;
   for (char& c : info.weights_quant)
@@ -195,8 +209,8 @@ int run_quant(const QuantOptions& o) {
   } else {
     print_text(result, from);
   }
-  std::cerr << "stored as run " << id << " in " << store.path().string() << " (archscope report " << id
-            << " --out report.html shows it)\n";
+  std::cerr << "stored as run " << id << " in " << store.path().string() << " (archscope report "
+            << id << " --out report.html shows it)\n";
   return 0;
 }
 
@@ -204,26 +218,30 @@ int run_quant(const QuantOptions& o) {
 
 Command add_quant_command(CLI::App& root) {
   auto o = std::make_shared<QuantOptions>();
-  CLI::App* sub = root.add_subcommand(
-      "quant",
-      "Measure weight quantization error: the source model and each scheme on the same tokens (weight SQNR per "
-      "tensor, residual error per layer, logit KL / top-1 / perplexity, activation outliers); stored as a run");
+  CLI::App* sub = root.add_subcommand("quant",
+                                      "Measure weight quantization error: the source model and "
+                                      "each scheme on the same tokens (weight SQNR per "
+                                      "tensor, residual error per layer, logit KL / top-1 / "
+                                      "perplexity, activation outliers); stored as a run");
   add_model_source(*sub, o->source, /*with_model_dir=*/true);
   sub->add_option("--schemes", o->schemes,
                   "Comma-separated weight schemes, or all: " + quant::format_names() +
                       " (weight-only, block linear weights; docs/quantization.md)")
       ->required();
   sub->add_option("--tokens", o->tokens, "Token ids to run, comma separated: \"1,2,3\"");
-  sub->add_option("--prompt-file", o->prompt_file,
-                  "A text, tokenized with the model's tokenizer (cut to the model's context); with --model "
-                  "the perplexity of every model on it is reported")
+  sub->add_option(
+         "--prompt-file", o->prompt_file,
+         "A text, tokenized with the model's tokenizer (cut to the model's context); with --model "
+         "the perplexity of every model on it is reported")
       ->check(CLI::ExistingFile);
-  sub->add_option("--tokenizer", o->tokenizer, "tokenizer.json for --prompt-file (default: the one beside --model)")
+  sub->add_option("--tokenizer", o->tokenizer,
+                  "tokenizer.json for --prompt-file (default: the one beside --model)")
       ->check(CLI::ExistingFile);
   sub->add_option("--prompt", o->prompt, "N seeded random token ids (the default: 128)");
   add_backend_option(*sub, o->backend);
   sub->add_option("--threads", o->threads, "CPU threads (default: one per logical CPU)");
-  sub->add_option("--seed", o->seed, "Seed of the random weights of --preset / --config models and of --prompt ids");
+  sub->add_option("--seed", o->seed,
+                  "Seed of the random weights of --preset / --config models and of --prompt ids");
   sub->add_option("--name", o->name, "Name of the stored run (default: \"quant <model> <time>\")");
   add_db_option(*sub, o->db);
   sub->add_flag("--json", o->json, "Print one JSON object (schemes[] with tensors[], outliers[])");

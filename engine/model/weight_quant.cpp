@@ -40,10 +40,12 @@ int64_t layer_of_tensor(const std::string& name) {
   return v;
 }
 
-void quantize_matrix(quant::Format scheme, std::span<float> w, int64_t N, int64_t K, QuantizedTensor& record) {
+void quantize_matrix(quant::Format scheme, std::span<float> w, int64_t N, int64_t K,
+                     QuantizedTensor& record) {
   if (static_cast<int64_t>(w.size()) != N * K)
-    throw Error(ErrorKind::Internal, record.name, "quantizing " + std::to_string(w.size()) + " values as [" +
-                                                      std::to_string(N) + ", " + std::to_string(K) + "]");
+    throw Error(ErrorKind::Internal, record.name,
+                "quantizing " + std::to_string(w.size()) + " values as [" + std::to_string(N) +
+                    ", " + std::to_string(K) + "]");
   const std::vector<float> q = quant::fake_quantize(scheme, w, N, K);
   double signal = 0, noise = 0;
   for (size_t i = 0; i < w.size(); ++i) {

@@ -23,18 +23,19 @@
 namespace archscope {
 
 struct QuantizedTensor {
-  std::string name;        // the builder's (HF-layout) tensor name, e.g. "layers.0.self_attn.q_proj.weight"
-  int64_t layer = -1;      // from "layers.<i>."; -1 outside the layers
+  std::string
+      name;  // the builder's (HF-layout) tensor name, e.g. "layers.0.self_attn.q_proj.weight"
+  int64_t layer = -1;  // from "layers.<i>."; -1 outside the layers
   int64_t elements = 0;
-  double signal = 0;       // Σ w²
-  double noise = 0;        // Σ (w − ŵ)²
+  double signal = 0;          // Σ w²
+  double noise = 0;           // Σ (w − ŵ)²
   uint64_t storage_bits = 0;  // values + every scale and zero point, partial blocks whole
   // 10·log10(signal / noise) dB; +inf when ŵ = w exactly, NaN for an all-zero tensor.
   double sqnr_db() const;
 };
 
 struct WeightQuantization {
-  std::optional<quant::Format> scheme;  // absent: every weight at the source precision
+  std::optional<quant::Format> scheme;   // absent: every weight at the source precision
   std::vector<QuantizedTensor> tensors;  // in load order
   int64_t quantized_elements() const;
   uint64_t quantized_bits() const;
@@ -47,6 +48,7 @@ int64_t layer_of_tensor(const std::string& name);
 
 // ŵ of the [N, K] matrix w into w, with its statistics added to `record` (name and layer set by
 // the caller; several calls accumulate, e.g. one per expert of a fused tensor).
-void quantize_matrix(quant::Format scheme, std::span<float> w, int64_t N, int64_t K, QuantizedTensor& record);
+void quantize_matrix(quant::Format scheme, std::span<float> w, int64_t N, int64_t K,
+                     QuantizedTensor& record);
 
 }  // namespace archscope

@@ -13,7 +13,8 @@ double TensorError::sqnr_db() const {
 }
 
 std::vector<double> layer_sqnr_db(const SchemeResult& s, int64_t layers) {
-  std::vector<double> signal(static_cast<size_t>(std::max<int64_t>(layers, 0)), 0.0), noise = signal;
+  std::vector<double> signal(static_cast<size_t>(std::max<int64_t>(layers, 0)), 0.0),
+      noise = signal;
   std::vector<bool> any(signal.size(), false);
   for (const TensorError& t : s.tensors) {
     if (t.layer < 0 || t.layer >= layers) continue;

@@ -22,16 +22,17 @@ struct TensorError {
 };
 
 struct SchemeResult {
-  std::string scheme;          // "q8_0", ...
-  double bits_per_weight = 0;  // over the quantized tensors, scales and zero points included
+  std::string scheme;            // "q8_0", ...
+  double bits_per_weight = 0;    // over the quantized tensors, scales and zero points included
   uint64_t quantized_bytes = 0;  // the quantized tensors packed (bits rounded up once)
   uint64_t total_bytes = 0;      // + every other tensor at 16 bits (bf16, the source precision)
   std::vector<TensorError> tensors;
-  std::vector<double> layer_rel_l2;  // per layer: ‖h_q − h_src‖₂ / ‖h_src‖₂ of the residual stream after it
+  std::vector<double>
+      layer_rel_l2;  // per layer: ‖h_q − h_src‖₂ / ‖h_src‖₂ of the residual stream after it
   double kl_mean = 0;  // KL(P_src || P_q) per position, natural log, float64
   double kl_max = 0;
   int64_t kl_max_position = -1;
-  double top1_agreement = 0;  // fraction of positions whose argmax agrees with the source's
+  double top1_agreement = 0;         // fraction of positions whose argmax agrees with the source's
   std::optional<double> perplexity;  // with a trained model and a text
 };
 
@@ -39,7 +40,8 @@ struct SchemeResult {
 // the largest channel against the median channel says how far outliers stand out.
 struct ActivationOutlier {
   int64_t layer = 0;
-  std::string op;  // the plan's op name ("q_proj", "experts", ...), "@K" added when one op has two input widths
+  std::string op;  // the plan's op name ("q_proj", "experts", ...), "@K" added when one op has two
+                   // input widths
   int64_t channels = 0;
   double absmax = 0;
   double median_absmax = 0;
@@ -52,13 +54,13 @@ std::vector<double> layer_sqnr_db(const SchemeResult& s, int64_t layers);
 
 struct EvalResult {
   std::string model;
-  int64_t tokens = 0;       // teacher-forced positions (every one scored for KL / top-1)
-  std::string source_dtype;  // what the source run computed with ("fp32")
+  int64_t tokens = 0;         // teacher-forced positions (every one scored for KL / top-1)
+  std::string source_dtype;   // what the source run computed with ("fp32")
   uint64_t source_bytes = 0;  // every weight at 16 bits
   std::optional<double> source_perplexity;
   std::vector<SchemeResult> schemes;
   std::vector<ActivationOutlier> outliers;  // layer, then op order of the forward pass
-  int64_t layers() const;  // transformer layers the schemes' figures cover
+  int64_t layers() const;                   // transformer layers the schemes' figures cover
 };
 
 }  // namespace archscope::quant

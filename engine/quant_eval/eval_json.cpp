@@ -34,8 +34,10 @@ nlohmann::json to_json(const quant::EvalResult& r) {
                       {"layer_rel_l2", s.layer_rel_l2}};
     js["tensors"] = nlohmann::json::array();
     for (const quant::TensorError& t : s.tensors)
-      js["tensors"].push_back(
-          {{"name", t.name}, {"layer", t.layer}, {"elements", t.elements}, {"sqnr_db", finite_or_null(t.sqnr_db())}});
+      js["tensors"].push_back({{"name", t.name},
+                               {"layer", t.layer},
+                               {"elements", t.elements},
+                               {"sqnr_db", finite_or_null(t.sqnr_db())}});
     j["schemes"].push_back(std::move(js));
   }
   j["outliers"] = nlohmann::json::array();

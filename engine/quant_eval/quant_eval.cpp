@@ -33,14 +33,15 @@ int64_t argmax(const float* x, int64_t n) {
 }
 
 struct ModelRun {
-  std::vector<float> logits;                   // [T, vocab]
-  std::vector<std::vector<float>> residuals;   // per layer [T * d]
+  std::vector<float> logits;                  // [T, vocab]
+  std::vector<std::vector<float>> residuals;  // per layer [T * d]
   std::vector<quant::ActivationOutlier> outliers;
   WeightQuantization quantization;
 };
 
-ModelRun run_model(const ModelConfig& config, const EvalOptions& o, const std::vector<int32_t>& tokens,
-                   std::optional<quant::Format> scheme, bool outliers) {
+ModelRun run_model(const ModelConfig& config, const EvalOptions& o,
+                   const std::vector<int32_t>& tokens, std::optional<quant::Format> scheme,
+                   bool outliers) {
   ModelStackOptions so;
   so.backend = o.backend;
   so.threads = o.threads;
@@ -52,11 +53,12 @@ ModelRun run_model(const ModelConfig& config, const EvalOptions& o, const std::v
   so.max_tokens = static_cast<int64_t>(tokens.size());
   so.max_step_tokens = 0;  // one prefill of every token
   ActivationProbe* probe = nullptr;
-  ModelStack stack(config, so, scheme ? quant::to_string(*scheme) : "source model", [&probe](Backend& device) {
-    auto p = std::make_unique<ActivationProbe>(device);
-    probe = p.get();
-    return p;
-  });
+  ModelStack stack(config, so, scheme ? quant::to_string(*scheme) : "source model",
+                   [&probe](Backend& device) {
+                     auto p = std::make_unique<ActivationProbe>(device);
+                     probe = p.get();
+                     return p;
+                   });
   probe->set_record_outliers(outliers);
   stack.model().set_observer(probe);
   const int64_t seq = stack.cache().add_sequence();
@@ -81,7 +83,8 @@ double relative_l2(const std::vector<float>& ref, const std::vector<float>& x) {
 
 }  // namespace
 
-LogitComparison compare_logits(const std::vector<float>& source, const std::vector<float>& test, int64_t vocab) {
+LogitComparison compare_logits(const std::vector<float>& source, const std::vector<float>& test,
+                               int64_t vocab) {
   if (vocab < 1 || source.size() != test.size() || source.size() % static_cast<size_t>(vocab) != 0)
     throw Error(ErrorKind::Internal, "quant", "logit sets of different shapes");
   const int64_t rows = static_cast<int64_t>(source.size()) / vocab;
@@ -114,10 +117,12 @@ LogitComparison compare_logits(const std::vector<float>& source, const std::vect
   return c;
 }
 
-double teacher_forced_perplexity(const std::vector<float>& logits, const std::vector<int32_t>& tokens, int64_t vocab) {
+double teacher_forced_perplexity(const std::vector<float>& logits,
+                                 const std::vector<int32_t>& tokens, int64_t vocab) {
   const int64_t T = static_cast<int64_t>(tokens.size());
   if (T < 2 || static_cast<int64_t>(logits.size()) != T * vocab)
-    throw Error(ErrorKind::Internal, "quant", "perplexity needs [T, vocab] logits of T >= 2 tokens");
+    throw Error(ErrorKind::Internal, "quant",
+                "perplexity needs [T, vocab] logits of T >= 2 tokens");
   std::vector<double> lp;
   double nll = 0;
   for (int64_t t = 0; t + 1 < T; ++t) {
@@ -127,17 +132,22 @@ double teacher_forced_perplexity(const std::vector<float>& logits, const std::ve
   return std::exp(nll / static_cast<double>(T - 1));
 }
 
-quant::EvalResult evaluate(const ModelConfig& config, const EvalOptions& o, const std::vector<int32_t>& tokens,
+quant::EvalResult evaluate(const ModelConfig& config, const EvalOptions& o,
+                           const std::vector<int32_t>& tokens,
                            const std::function<void(const std::string&)>& progress) {
-  if (o.schemes.empty()) throw Error(ErrorKind::Validation, "--schemes", "name at least one scheme");
+  if (o.schemes.empty())
+    throw Error(ErrorKind::Validation, "--schemes", "name at least one scheme");
   const int64_t T = static_cast<int64_t>(tokens.size());
-  if (T < 2) throw Error(ErrorKind::Validation, "tokens", "the measurement needs at least 2 tokens");
+  if (T < 2)
+    throw Error(ErrorKind::Validation, "tokens", "the measurement needs at least 2 tokens");
   if (config.max_context > 0 && T > config.max_context)
     throw Error(ErrorKind::Validation, "tokens",
-                std::to_string(T) + " tokens exceed the model's context of " + std::to_string(config.max_context));
+                std::to_string(T) + " tokens exceed the model's context of " +
+                    std::to_string(config.max_context));
   for (int32_t t : tokens)
     if (t < 0 || t >= config.vocab_size)
-      throw Error(ErrorKind::Validation, "tokens", "id " + std::to_string(t) + " is outside the vocabulary");
+      throw Error(ErrorKind::Validation, "tokens",
+                  "id " + std::to_string(t) + " is outside the vocabulary");
   const auto say = [&](const std::string& s) {
     if (progress) progress(s);
   };
@@ -152,15 +162,16 @@ quant::EvalResult evaluate(const ModelConfig& config, const EvalOptions& o, cons
   result.tokens = T;
   result.source_dtype = "fp32";
   result.source_bytes = params * 2;
-  say("source model: " + std::to_string(T) + " tokens teacher forced, activation outliers recorded");
+  say("source model: " + std::to_string(T) +
+      " tokens teacher forced, activation outliers recorded");
   const ModelRun src = run_model(config, o, tokens, std::nullopt, /*outliers=*/true);
   result.outliers = src.outliers;
   if (o.perplexity) result.source_perplexity = teacher_forced_perplexity(src.logits, tokens, V);
   int64_t done = 0;
   for (quant::Format f : o.schemes) {
     ++done;
-    say(std::string(quant::to_string(f)) + " (" + std::to_string(done) + " of " + std::to_string(o.schemes.size()) +
-        "): quantizing the weights and running the same tokens");
+    say(std::string(quant::to_string(f)) + " (" + std::to_string(done) + " of " +
+        std::to_string(o.schemes.size()) + "): quantizing the weights and running the same tokens");
     const ModelRun q = run_model(config, o, tokens, f, /*outliers=*/false);
     quant::SchemeResult s;
     s.scheme = quant::to_string(f);

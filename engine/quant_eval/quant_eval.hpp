@@ -27,7 +27,7 @@ struct EvalOptions {
   uint64_t seed = 0;             // random weights
   int threads = 0;               // 0: one per logical CPU
   std::vector<quant::Format> schemes;
-  bool perplexity = false;       // a trained model on a text: report perplexity per model
+  bool perplexity = false;  // a trained model on a text: report perplexity per model
 };
 
 // Teacher-forced logit statistics of `test` against `source`, both [T, vocab] row-major, in
@@ -38,14 +38,17 @@ struct LogitComparison {
   int64_t kl_max_position = -1;
   double top1_agreement = 0;
 };
-LogitComparison compare_logits(const std::vector<float>& source, const std::vector<float>& test, int64_t vocab);
+LogitComparison compare_logits(const std::vector<float>& source, const std::vector<float>& test,
+                               int64_t vocab);
 // exp(mean over t < T-1 of −log softmax(logits[t])[tokens[t+1]]), float64. T >= 2.
-double teacher_forced_perplexity(const std::vector<float>& logits, const std::vector<int32_t>& tokens, int64_t vocab);
+double teacher_forced_perplexity(const std::vector<float>& logits,
+                                 const std::vector<int32_t>& tokens, int64_t vocab);
 
 // Progress lines ("source model", "q8_0 (2 of 3)") go to `progress`. Throws what loading and the
 // forward pass throw; Error(Validation, "--schemes") without schemes, Error(Validation, "tokens")
 // for fewer than 2 tokens or more than the model's context.
-quant::EvalResult evaluate(const ModelConfig& config, const EvalOptions& options, const std::vector<int32_t>& tokens,
+quant::EvalResult evaluate(const ModelConfig& config, const EvalOptions& options,
+                           const std::vector<int32_t>& tokens,
                            const std::function<void(const std::string&)>& progress = {});
 
 }  // namespace archscope::quant_eval

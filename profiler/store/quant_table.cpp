@@ -33,53 +33,74 @@ void save_quant_result(RunStore& store, int64_t run_id, const quant::EvalResult&
     sql::Statement st(db, "SELECT 1 FROM quant_evals WHERE run_id = ?");
     st.bind(1, run_id);
     if (st.step())
-      throw Error(ErrorKind::Validation, impl.path.string(), "run " + std::to_string(run_id) + " has a quant result");
+      throw Error(ErrorKind::Validation, impl.path.string(),
+                  "run " + std::to_string(run_id) + " has a quant result");
   }
   {
-    sql::Statement st(db,
-                      "INSERT INTO quant_evals (run_id, tokens, source_dtype, source_bytes, source_perplexity)"
-                      " VALUES (?, ?, ?, ?, ?)");
+    sql::Statement st(
+        db,
+        "INSERT INTO quant_evals (run_id, tokens, source_dtype, source_bytes, source_perplexity)"
+        " VALUES (?, ?, ?, ?, ?)");
     st.bind(1, run_id).bind(2, r.tokens).bind(3, std::string_view(r.source_dtype));
     st.bind(4, static_cast<int64_t>(r.source_bytes));
     bind_optional(st, 5, r.source_perplexity);
     st.run();
   }
-  sql::Statement scheme(db,
-                        "INSERT INTO quant_schemes (run_id, position, scheme, bits_per_weight, quantized_bytes,"
-                        " total_bytes, kl_mean, kl_max, kl_max_position, top1_agreement, perplexity)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  sql::Statement tensor(db,
-                        "INSERT INTO quant_tensors (run_id, scheme, position, name, layer, elements, signal, noise)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  sql::Statement layer(db, "INSERT INTO quant_layers (run_id, scheme, layer, rel_l2) VALUES (?, ?, ?, ?)");
+  sql::Statement scheme(
+      db,
+      "INSERT INTO quant_schemes (run_id, position, scheme, bits_per_weight, quantized_bytes,"
+      " total_bytes, kl_mean, kl_max, kl_max_position, top1_agreement, perplexity)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  sql::Statement tensor(
+      db,
+      "INSERT INTO quant_tensors (run_id, scheme, position, name, layer, elements, signal, noise)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  sql::Statement layer(
+      db, "INSERT INTO quant_layers (run_id, scheme, layer, rel_l2) VALUES (?, ?, ?, ?)");
   int64_t position = 0;
   for (const quant::SchemeResult& s : r.schemes) {
     const std::string_view name(s.scheme);
     scheme.bind(1, run_id).bind(2, position++).bind(3, name).bind(4, s.bits_per_weight);
-    scheme.bind(5, static_cast<int64_t>(s.quantized_bytes)).bind(6, static_cast<int64_t>(s.total_bytes));
-    scheme.bind(7, s.kl_mean).bind(8, s.kl_max).bind(9, s.kl_max_position).bind(10, s.top1_agreement);
+    scheme.bind(5, static_cast<int64_t>(s.quantized_bytes))
+        .bind(6, static_cast<int64_t>(s.total_bytes));
+    scheme.bind(7, s.kl_mean)
+        .bind(8, s.kl_max)
+        .bind(9, s.kl_max_position)
+        .bind(10, s.top1_agreement);
     bind_optional(scheme, 11, s.perplexity);
     scheme.run();
     scheme.reset();
     int64_t at = 0;
     for (const quant::TensorError& t : s.tensors) {
-      tensor.bind(1, run_id).bind(2, name).bind(3, at++).bind(4, std::string_view(t.name)).bind(5, t.layer);
+      tensor.bind(1, run_id)
+          .bind(2, name)
+          .bind(3, at++)
+          .bind(4, std::string_view(t.name))
+          .bind(5, t.layer);
       tensor.bind(6, t.elements).bind(7, t.signal).bind(8, t.noise);
       tensor.run();
       tensor.reset();
     }
     for (size_t l = 0; l < s.layer_rel_l2.size(); ++l) {
-      layer.bind(1, run_id).bind(2, name).bind(3, static_cast<int64_t>(l)).bind(4, s.layer_rel_l2[l]);
+      layer.bind(1, run_id)
+          .bind(2, name)
+          .bind(3, static_cast<int64_t>(l))
+          .bind(4, s.layer_rel_l2[l]);
       layer.run();
       layer.reset();
     }
   }
-  sql::Statement outlier(db,
-                         "INSERT INTO quant_outliers (run_id, position, layer, op, channels, absmax, median_absmax)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?)");
+  sql::Statement outlier(
+      db,
+      "INSERT INTO quant_outliers (run_id, position, layer, op, channels, absmax, median_absmax)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?)");
   int64_t at = 0;
   for (const quant::ActivationOutlier& o : r.outliers) {
-    outlier.bind(1, run_id).bind(2, at++).bind(3, o.layer).bind(4, std::string_view(o.op)).bind(5, o.channels);
+    outlier.bind(1, run_id)
+        .bind(2, at++)
+        .bind(3, o.layer)
+        .bind(4, std::string_view(o.op))
+        .bind(5, o.channels);
     outlier.bind(6, o.absmax).bind(7, o.median_absmax);
     outlier.run();
     outlier.reset();
@@ -96,9 +117,10 @@ std::optional<quant::EvalResult> load_quant_result(RunStore& store, int64_t run_
   ReadScope scope(db);
   quant::EvalResult r;
   {
-    sql::Statement st(db,
-                      "SELECT e.tokens, e.source_dtype, e.source_bytes, e.source_perplexity, r.model"
-                      " FROM quant_evals AS e JOIN runs AS r ON r.id = e.run_id WHERE e.run_id = ?");
+    sql::Statement st(
+        db,
+        "SELECT e.tokens, e.source_dtype, e.source_bytes, e.source_perplexity, r.model"
+        " FROM quant_evals AS e JOIN runs AS r ON r.id = e.run_id WHERE e.run_id = ?");
     st.bind(1, run_id);
     if (!st.step()) return std::nullopt;
     r.tokens = st.column_int(0);
@@ -109,10 +131,11 @@ std::optional<quant::EvalResult> load_quant_result(RunStore& store, int64_t run_
   }
   std::map<std::string, size_t> index;
   {
-    sql::Statement st(db,
-                      "SELECT scheme, bits_per_weight, quantized_bytes, total_bytes, kl_mean, kl_max,"
-                      " kl_max_position, top1_agreement, perplexity FROM quant_schemes WHERE run_id = ?"
-                      " ORDER BY position");
+    sql::Statement st(
+        db,
+        "SELECT scheme, bits_per_weight, quantized_bytes, total_bytes, kl_mean, kl_max,"
+        " kl_max_position, top1_agreement, perplexity FROM quant_schemes WHERE run_id = ?"
+        " ORDER BY position");
     st.bind(1, run_id);
     while (st.step()) {
       quant::SchemeResult s;
@@ -130,19 +153,23 @@ std::optional<quant::EvalResult> load_quant_result(RunStore& store, int64_t run_
     }
   }
   {
-    sql::Statement st(db,
-                      "SELECT scheme, name, layer, elements, signal, noise FROM quant_tensors WHERE run_id = ?"
-                      " ORDER BY scheme, position");
+    sql::Statement st(
+        db,
+        "SELECT scheme, name, layer, elements, signal, noise FROM quant_tensors WHERE run_id = ?"
+        " ORDER BY scheme, position");
     st.bind(1, run_id);
     while (st.step()) {
       auto it = index.find(st.column_text(0));
       if (it == index.end()) continue;
-      r.schemes[it->second].tensors.push_back(
-          {st.column_text(1), st.column_int(2), st.column_int(3), st.column_double(4), st.column_double(5)});
+      r.schemes[it->second].tensors.push_back({st.column_text(1), st.column_int(2),
+                                               st.column_int(3), st.column_double(4),
+                                               st.column_double(5)});
     }
   }
   {
-    sql::Statement st(db, "SELECT scheme, layer, rel_l2 FROM quant_layers WHERE run_id = ? ORDER BY scheme, layer");
+    sql::Statement st(
+        db,
+        "SELECT scheme, layer, rel_l2 FROM quant_layers WHERE run_id = ? ORDER BY scheme, layer");
     st.bind(1, run_id);
     while (st.step()) {
       auto it = index.find(st.column_text(0));
@@ -155,13 +182,14 @@ std::optional<quant::EvalResult> load_quant_result(RunStore& store, int64_t run_
     }
   }
   {
-    sql::Statement st(db,
-                      "SELECT layer, op, channels, absmax, median_absmax FROM quant_outliers WHERE run_id = ?"
-                      " ORDER BY position");
+    sql::Statement st(
+        db,
+        "SELECT layer, op, channels, absmax, median_absmax FROM quant_outliers WHERE run_id = ?"
+        " ORDER BY position");
     st.bind(1, run_id);
     while (st.step())
-      r.outliers.push_back({st.column_int(0), st.column_text(1), st.column_int(2), st.column_double(3),
-                            st.column_double(4)});
+      r.outliers.push_back({st.column_int(0), st.column_text(1), st.column_int(2),
+                            st.column_double(3), st.column_double(4)});
   }
   return r;
 }

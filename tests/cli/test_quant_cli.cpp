@@ -5,19 +5,18 @@
 // logit KL / top-1 of `quant --json` against a float64 computation from the two models' logits
 // (written by `logits`); perplexity against `archscope perplexity` on the same text.
 #define BOOST_TEST_DYN_LINK
-#include <boost/test/unit_test.hpp>
-
 #include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/cli_runner.hpp"
 #include "io/npy.hpp"
@@ -50,7 +49,8 @@ std::vector<float> ref_q8_0(const std::vector<float>& w, int64_t N, int64_t K) {
       for (int64_t i = 0; i < n; ++i) amax = std::max(amax, std::fabs(x[i]));
       const float d = amax / 127.0f, id = d != 0.0f ? 1.0f / d : 0.0f;
       const float dh = static_cast<float>(static_cast<_Float16>(d));
-      for (int64_t i = 0; i < n; ++i) y[static_cast<size_t>(r * K + b + i)] = std::roundf(x[i] * id) * dh;
+      for (int64_t i = 0; i < n; ++i)
+        y[static_cast<size_t>(r * K + b + i)] = std::roundf(x[i] * id) * dh;
     }
   return y;
 }
@@ -64,7 +64,10 @@ bool quantized_by_the_issue(const std::string& name) {
 }
 
 // A safetensors file of F32 tensors (header: JSON of dtype, shape, data_offsets).
-void write_safetensors(const fs::path& path, const std::vector<std::pair<std::string, std::pair<std::vector<int64_t>, std::vector<float>>>>& tensors) {
+void write_safetensors(
+    const fs::path& path,
+    const std::vector<std::pair<std::string, std::pair<std::vector<int64_t>, std::vector<float>>>>&
+        tensors) {
   json h = json::object();
   size_t offset = 0;
   for (const auto& [name, t] : tensors) {
@@ -78,7 +81,9 @@ void write_safetensors(const fs::path& path, const std::vector<std::pair<std::st
   const uint64_t n = header.size();
   out.write(reinterpret_cast<const char*>(&n), 8);
   out << header;
-  for (const auto& [name, t] : tensors) out.write(reinterpret_cast<const char*>(t.second.data()), static_cast<std::streamsize>(t.second.size() * 4));
+  for (const auto& [name, t] : tensors)
+    out.write(reinterpret_cast<const char*>(t.second.data()),
+              static_cast<std::streamsize>(t.second.size() * 4));
 }
 
 double kl_row(const float* p, const float* q, int64_t V, bool& same_argmax) {
@@ -125,30 +130,31 @@ BOOST_AUTO_TEST_CASE(q8_0_logits_equal_a_checkpoint_of_dequantized_weights) {
   write_safetensors(dq / "model.safetensors", tensors);
 
   const std::string a = (s.dir / "a.npy").string(), b = (s.dir / "b.npy").string();
-  const CliResult q = run_cli({"logits", "--model", kModel.string(), "--tokens", kTokens, "--weights-quant", "q8_0",
-                               "--threads", "1", "--out", a});
+  const CliResult q = run_cli({"logits", "--model", kModel.string(), "--tokens", kTokens,
+                               "--weights-quant", "q8_0", "--threads", "1", "--out", a});
   BOOST_REQUIRE_MESSAGE(q.exit_code == 0, q.err);
   BOOST_TEST(q.err.find("q8_0 on 112 tensors") != std::string::npos, q.err);
   BOOST_TEST(q.err.find("8.5000 bits/weight") != std::string::npos, q.err);
-  const CliResult r = run_cli({"logits", "--model", dq.string(), "--tokens", kTokens, "--weights-dtype", "fp32",
-                               "--threads", "1", "--out", b});
+  const CliResult r = run_cli({"logits", "--model", dq.string(), "--tokens", kTokens,
+                               "--weights-dtype", "fp32", "--threads", "1", "--out", b});
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   const auto la = archscope::read_npy(a), lb = archscope::read_npy(b);
   BOOST_REQUIRE(la.data.size() == lb.data.size());
   BOOST_TEST(std::memcmp(la.data.data(), lb.data.data(), la.data.size() * 4) == 0);
   // And the scheme changes something: the source model at fp32 differs.
   const std::string c = (s.dir / "c.npy").string();
-  BOOST_REQUIRE(run_cli({"logits", "--model", kModel.string(), "--tokens", kTokens, "--weights-dtype", "fp32",
-                         "--threads", "1", "--out", c})
+  BOOST_REQUIRE(run_cli({"logits", "--model", kModel.string(), "--tokens", kTokens,
+                         "--weights-dtype", "fp32", "--threads", "1", "--out", c})
                     .exit_code == 0);
   BOOST_TEST(archscope::read_npy(c).data != la.data);
 }
 
 BOOST_AUTO_TEST_CASE(unknown_scheme_is_one_line_listing_the_valid_ones) {
   for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"logits", "--model", kModel.string(), "--tokens", "1,2", "--out", "/tmp/x.npy",
-                                 "--weights-quant", "q3_k"},
-        {"generate", "--preset", "llama3-mini", "--prompt-tokens", "2", "--new-tokens", "1", "--weights-quant", "q3_k"},
+       {std::vector<std::string>{"logits", "--model", kModel.string(), "--tokens", "1,2", "--out",
+                                 "/tmp/x.npy", "--weights-quant", "q3_k"},
+        {"generate", "--preset", "llama3-mini", "--prompt-tokens", "2", "--new-tokens", "1",
+         "--weights-quant", "q3_k"},
         {"bench", "--preset", "llama3-mini", "--weights-quant", "q3_k"},
         {"analyze", "--preset", "llama3-mini", "--weights-quant", "q3_k"},
         {"quant", "--preset", "llama3-mini", "--schemes", "q8_0,q3_k"}}) {
@@ -156,12 +162,15 @@ BOOST_AUTO_TEST_CASE(unknown_scheme_is_one_line_listing_the_valid_ones) {
     BOOST_TEST_CONTEXT(args[0]) {
       BOOST_TEST(r.exit_code == 2);
       BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-      BOOST_TEST(r.err.find("q8_0|q4_0|int4-g128|int8-channel|fp8-e4m3-channel|fp8-e4m3-block128|nf4|mxfp4") !=
-                 std::string::npos, r.err);
+      BOOST_TEST(
+          r.err.find(
+              "q8_0|q4_0|int4-g128|int8-channel|fp8-e4m3-channel|fp8-e4m3-block128|nf4|mxfp4") !=
+              std::string::npos,
+          r.err);
     }
   }
-  const CliResult r = run_cli({"logits", "--preset", "llama3-mini", "--tokens", "1,2", "--out", "/tmp/x.npy",
-                               "--weights-quant", "q8_0", "--weights-dtype", "bf16"});
+  const CliResult r = run_cli({"logits", "--preset", "llama3-mini", "--tokens", "1,2", "--out",
+                               "/tmp/x.npy", "--weights-quant", "q8_0", "--weights-dtype", "bf16"});
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(r.err.find("--weights-dtype") != std::string::npos);
 }
@@ -169,24 +178,24 @@ BOOST_AUTO_TEST_CASE(unknown_scheme_is_one_line_listing_the_valid_ones) {
 BOOST_AUTO_TEST_CASE(quant_kl_top1_and_perplexity_against_independent_references) {
   Scratch s;
   const std::string db = (s.dir / "runs.db").string();
-  const CliResult q = run_cli({"quant", "--model", kModel.string(), "--schemes", "q4_0,mxfp4", "--tokens", kTokens,
-                               "--threads", "1", "--db", db, "--json"});
+  const CliResult q = run_cli({"quant", "--model", kModel.string(), "--schemes", "q4_0,mxfp4",
+                               "--tokens", kTokens, "--threads", "1", "--db", db, "--json"});
   BOOST_REQUIRE_MESSAGE(q.exit_code == 0, q.err);
   BOOST_TEST(q.err.find("q4_0 (1 of 2)") != std::string::npos);  // progress on stderr
   const json j = json::parse(q.out);
   BOOST_TEST(j["tokens"].get<int>() == 16);
   BOOST_REQUIRE(j["schemes"].size() == 2u);
   const std::string src = (s.dir / "src.npy").string();
-  BOOST_REQUIRE(run_cli({"logits", "--model", kModel.string(), "--tokens", kTokens, "--weights-dtype", "fp32",
-                         "--threads", "1", "--out", src})
+  BOOST_REQUIRE(run_cli({"logits", "--model", kModel.string(), "--tokens", kTokens,
+                         "--weights-dtype", "fp32", "--threads", "1", "--out", src})
                     .exit_code == 0);
   const auto ls = archscope::read_npy(src);
   const int64_t V = ls.shape[1], T = ls.shape[0];
   for (const json& sc : j["schemes"]) {
     const std::string name = sc["scheme"];
     const std::string out = (s.dir / (name + ".npy")).string();
-    BOOST_REQUIRE(run_cli({"logits", "--model", kModel.string(), "--tokens", kTokens, "--weights-quant", name,
-                           "--threads", "1", "--out", out})
+    BOOST_REQUIRE(run_cli({"logits", "--model", kModel.string(), "--tokens", kTokens,
+                           "--weights-quant", name, "--threads", "1", "--out", out})
                       .exit_code == 0);
     const auto lq = archscope::read_npy(out);
     double sum = 0, mx = 0;
@@ -199,7 +208,8 @@ BOOST_AUTO_TEST_CASE(quant_kl_top1_and_perplexity_against_independent_references
       agree += same;
     }
     BOOST_TEST_CONTEXT(name) {
-      BOOST_TEST(sc["kl_mean"].get<double>() == sum / static_cast<double>(T), boost::test_tools::tolerance(1e-9));
+      BOOST_TEST(sc["kl_mean"].get<double>() == sum / static_cast<double>(T),
+                 boost::test_tools::tolerance(1e-9));
       BOOST_TEST(sc["kl_max"].get<double>() == mx, boost::test_tools::tolerance(1e-9));
       BOOST_TEST(sc["top1_agreement"].get<double>() == agree / static_cast<double>(T));
       BOOST_TEST(sc["kl_mean"].get<double>() > 0.0);
@@ -212,11 +222,13 @@ BOOST_AUTO_TEST_CASE(quant_kl_top1_and_perplexity_against_independent_references
   BOOST_TEST(j["schemes"][0]["bits_per_weight"].get<double>() == 4.5);
   BOOST_TEST(j["schemes"][1]["bits_per_weight"].get<double>() == 4.25);
   // Stored as a run; runs show names the schemes, the report has the section.
-  const CliResult show = run_cli({"runs", "show", std::to_string(j["run_id"].get<int>()), "--db", db});
+  const CliResult show =
+      run_cli({"runs", "show", std::to_string(j["run_id"].get<int>()), "--db", db});
   BOOST_TEST(show.exit_code == 0);
   BOOST_TEST(show.out.find("q4_0,mxfp4") != std::string::npos, show.out);
   const std::string html = (s.dir / "r.html").string();
-  const CliResult rep = run_cli({"report", std::to_string(j["run_id"].get<int>()), "--db", db, "--out", html});
+  const CliResult rep =
+      run_cli({"report", std::to_string(j["run_id"].get<int>()), "--db", db, "--out", html});
   BOOST_REQUIRE_MESSAGE(rep.exit_code == 0, rep.err);
   const std::string page = read_all(html);
   BOOST_TEST(page.find("Quantization") != std::string::npos);
@@ -224,22 +236,26 @@ BOOST_AUTO_TEST_CASE(quant_kl_top1_and_perplexity_against_independent_references
 
   // A text: perplexity per model, against `archscope perplexity` (one window over the text).
   const fs::path text = s.dir / "snippet.py";
-  std::ofstream(text) << "import os\n\n\ndef read_lines(path):\n    with open(path) as f:\n        return "
-                         "[line.rstrip() for line in f]\n\n\nclass Counter:\n    def __init__(self):\n        "
-                         "self.count = 0\n\n    def add(self, n=1):\n        self.count += n\n        return "
-                         "self.count\n";
-  const CliResult t = run_cli({"quant", "--model", kModel.string(), "--schemes", "q4_0", "--prompt-file",
-                               text.string(), "--threads", "1", "--db", db, "--json"});
+  std::ofstream(text)
+      << "import os\n\n\ndef read_lines(path):\n    with open(path) as f:\n        return "
+         "[line.rstrip() for line in f]\n\n\nclass Counter:\n    def __init__(self):\n        "
+         "self.count = 0\n\n    def add(self, n=1):\n        self.count += n\n        return "
+         "self.count\n";
+  const CliResult t =
+      run_cli({"quant", "--model", kModel.string(), "--schemes", "q4_0", "--prompt-file",
+               text.string(), "--threads", "1", "--db", db, "--json"});
   BOOST_REQUIRE_MESSAGE(t.exit_code == 0, t.err);
   const json jt = json::parse(t.out);
-  const CliResult p0 = run_cli({"perplexity", "--model", kModel.string(), "--text-file", text.string(), "--context",
-                                "1024", "--threads", "1", "--json"});
-  const CliResult p1 = run_cli({"perplexity", "--model", kModel.string(), "--text-file", text.string(), "--context",
-                                "1024", "--weights-quant", "q4_0", "--threads", "1", "--json"});
+  const CliResult p0 = run_cli({"perplexity", "--model", kModel.string(), "--text-file",
+                                text.string(), "--context", "1024", "--threads", "1", "--json"});
+  const CliResult p1 =
+      run_cli({"perplexity", "--model", kModel.string(), "--text-file", text.string(), "--context",
+               "1024", "--weights-quant", "q4_0", "--threads", "1", "--json"});
   BOOST_REQUIRE_MESSAGE(p0.exit_code == 0 && p1.exit_code == 0, p0.err + p1.err);
   const json j0 = json::parse(p0.out), j1 = json::parse(p1.out);
   BOOST_REQUIRE(j0["windows"].get<int>() == 1);
-  BOOST_TEST(jt["source_perplexity"].get<double>() == j0["perplexity"].get<double>(), boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(jt["source_perplexity"].get<double>() == j0["perplexity"].get<double>(),
+             boost::test_tools::tolerance(1e-9));
   BOOST_TEST(jt["schemes"][0]["perplexity"].get<double>() == j1["perplexity"].get<double>(),
              boost::test_tools::tolerance(1e-9));
   BOOST_TEST(j1["weights_quant"]["bits_per_weight"].get<double>() == 4.5);

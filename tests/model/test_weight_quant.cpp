@@ -6,15 +6,16 @@
 // _Float16, round to nearest even) and the storage arithmetic of issue 12's definitions.
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
-
 #include <cmath>
+#include <functional>
 #include <map>
 
-#include "parity_support.hpp"
 #include "common/error.hpp"
 #include "model/load.hpp"
 #include "model/random_source.hpp"
+#include "parity_support.hpp"
 #include "presets/preset_catalog.hpp"
+#include "weights/safetensors.hpp"
 
 using namespace archscope;
 using namespace archscope::test;
@@ -40,13 +41,15 @@ std::vector<float> ref_q8_0(const std::vector<float>& w, int64_t N, int64_t K) {
       for (int64_t i = 0; i < n; ++i) amax = std::max(amax, std::fabs(x[i]));
       const float d = amax / 127.0f, id = d != 0.0f ? 1.0f / d : 0.0f;
       const float dh = static_cast<float>(static_cast<_Float16>(d));
-      for (int64_t i = 0; i < n; ++i) y[static_cast<size_t>(r * K + b + i)] = std::roundf(x[i] * id) * dh;
+      for (int64_t i = 0; i < n; ++i)
+        y[static_cast<size_t>(r * K + b + i)] = std::roundf(x[i] * id) * dh;
     }
   return y;
 }
 
 // The source values of a matrix exactly as the builder asks for them.
-std::vector<float> source(RandomWeightSource& s, const std::string& name, int64_t rows, int64_t cols) {
+std::vector<float> source(RandomWeightSource& s, const std::string& name, int64_t rows,
+                          int64_t cols) {
   TensorRequest r;
   r.name = name;
   r.shape = {rows, cols};
@@ -55,7 +58,8 @@ std::vector<float> source(RandomWeightSource& s, const std::string& name, int64_
   return s.read(r);
 }
 
-std::vector<float> rows_of(const std::vector<float>& m, int64_t cols, int64_t begin, int64_t count) {
+std::vector<float> rows_of(const std::vector<float>& m, int64_t cols, int64_t begin,
+                           int64_t count) {
   return {m.begin() + begin * cols, m.begin() + (begin + count) * cols};
 }
 
@@ -71,7 +75,8 @@ const QuantizedTensor& record(const WeightQuantization& q, const std::string& na
 BOOST_AUTO_TEST_SUITE(model_weight_quant)
 
 BOOST_AUTO_TEST_CASE(block_linear_weights_quantized_along_k_the_rest_exact) {
-  const ModelConfig c = load_preset("deepseek-v3-mini");  // MLA, a dense layer, routed + shared experts
+  const ModelConfig c =
+      load_preset("deepseek-v3-mini");  // MLA, a dense layer, routed + shared experts
   cpu::CpuBackend be(1);
   RandomInitOptions o;
   o.seed = 11;
@@ -107,17 +112,21 @@ BOOST_AUTO_TEST_CASE(block_linear_weights_quantized_along_k_the_rest_exact) {
   // Plain projections: ŵ of the checkpoint tensor [N, K] with blocks along K (d_model).
   const auto o_src = source(gen, p + "o_proj.weight", d, h * v);
   BOOST_TEST(host(be, lq.attn.o) == ref_q8_0(o_src, d, h * v));
-  BOOST_TEST(host(be, lq.attn.q_a) == ref_q8_0(source(gen, p + "q_a_proj.weight", m.q_lora_rank, d), m.q_lora_rank, d));
+  BOOST_TEST(host(be, lq.attn.q_a) ==
+             ref_q8_0(source(gen, p + "q_a_proj.weight", m.q_lora_rank, d), m.q_lora_rank, d));
   // kv_a_proj_with_mqa quantized whole, then split into its latent and rotary rows.
-  const auto kv_a = ref_q8_0(source(gen, p + "kv_a_proj_with_mqa.weight", L + rope, d), L + rope, d);
+  const auto kv_a =
+      ref_q8_0(source(gen, p + "kv_a_proj_with_mqa.weight", L + rope, d), L + rope, d);
   BOOST_TEST(host(be, lq.attn.kv_a_latent) == rows_of(kv_a, d, 0, L));
   BOOST_TEST(host(be, lq.attn.kv_a_rope) == rows_of(kv_a, d, L, rope));
   // kv_b_proj quantized as the checkpoint tensor [h * (nope + v), L]; the split matrices and the
   // absorbed per-head W_uk^T carry exactly its dequantized values.
-  const auto kv_b = ref_q8_0(source(gen, p + "kv_b_proj.weight", h * (nope + v), L), h * (nope + v), L);
+  const auto kv_b =
+      ref_q8_0(source(gen, p + "kv_b_proj.weight", h * (nope + v), L), h * (nope + v), L);
   std::vector<float> k_rows, v_rows, uk_t;
   for (int64_t i = 0; i < h; ++i) {
-    const auto kr = rows_of(kv_b, L, i * (nope + v), nope), vr = rows_of(kv_b, L, i * (nope + v) + nope, v);
+    const auto kr = rows_of(kv_b, L, i * (nope + v), nope),
+               vr = rows_of(kv_b, L, i * (nope + v) + nope, v);
     k_rows.insert(k_rows.end(), kr.begin(), kr.end());
     v_rows.insert(v_rows.end(), vr.begin(), vr.end());
     for (int64_t l = 0; l < L; ++l)
@@ -128,7 +137,8 @@ BOOST_AUTO_TEST_CASE(block_linear_weights_quantized_along_k_the_rest_exact) {
   BOOST_TEST(host(be, lq.attn.absorb_q) == uk_t);
 
   // Routed expert 3's slices of the stacked tensors, and the shared experts' [gate; up].
-  const int64_t E = c.moe.experts, f = c.moe.expert_d_ff, sf = c.moe.shared_d_ff * c.moe.shared_experts;
+  const int64_t E = c.moe.experts, f = c.moe.expert_d_ff,
+                sf = c.moe.shared_d_ff * c.moe.shared_experts;
   const std::string ex = "layers.1.mlp.experts.3.";
   const auto gu = host(be, lq.moe.experts.gate_up);
   std::vector<float> want = ref_q8_0(source(gen, ex + "gate_proj.weight", f, d), f, d);
@@ -186,7 +196,9 @@ BOOST_AUTO_TEST_CASE(storage_bits_from_the_definitions_with_partial_blocks) {
     shapes.push_back({d, h * m.v_head_dim});
     const int64_t n_ffn = s.moe ? c.moe.experts + 1 : 1;
     for (int64_t e = 0; e < n_ffn; ++e) {
-      const int64_t f = !s.moe ? c.ffn.d_ff : e < c.moe.experts ? c.moe.expert_d_ff : c.moe.shared_d_ff;
+      const int64_t f = !s.moe              ? c.ffn.d_ff
+                        : e < c.moe.experts ? c.moe.expert_d_ff
+                                            : c.moe.shared_d_ff;
       shapes.push_back({f, d});
       shapes.push_back({f, d});
       shapes.push_back({d, f});
@@ -198,12 +210,18 @@ BOOST_AUTO_TEST_CASE(storage_bits_from_the_definitions_with_partial_blocks) {
     std::function<int64_t(int64_t, int64_t)> bits;  // of one [N, K] matrix
   };
   const std::vector<Case> cases = {
-      {quant::Format::Q8_0, [&](int64_t N, int64_t K) { return N * (8 * K + 16 * ceil_div(K, 32)); }},
-      {quant::Format::Q4_0, [&](int64_t N, int64_t K) { return N * (4 * K + 16 * ceil_div(K, 32)); }},
-      {quant::Format::Int4G128, [&](int64_t N, int64_t K) { return N * (4 * K + (16 + 4) * ceil_div(K, 128)); }},
-      {quant::Format::Nf4, [&](int64_t N, int64_t K) { return N * (4 * K + 32 * ceil_div(K, 64)); }},
-      {quant::Format::Mxfp4, [&](int64_t N, int64_t K) { return N * (4 * K + 8 * ceil_div(K, 32)); }},
+      {quant::Format::Q8_0,
+       [&](int64_t N, int64_t K) { return N * (8 * K + 16 * ceil_div(K, 32)); }},
+      {quant::Format::Q4_0,
+       [&](int64_t N, int64_t K) { return N * (4 * K + 16 * ceil_div(K, 32)); }},
+      {quant::Format::Int4G128,
+       [&](int64_t N, int64_t K) { return N * (4 * K + (16 + 4) * ceil_div(K, 128)); }},
+      {quant::Format::Nf4,
+       [&](int64_t N, int64_t K) { return N * (4 * K + 32 * ceil_div(K, 64)); }},
+      {quant::Format::Mxfp4,
+       [&](int64_t N, int64_t K) { return N * (4 * K + 8 * ceil_div(K, 32)); }},
       {quant::Format::Int8Channel, [&](int64_t N, int64_t K) { return N * (8 * K + 32); }},
+      {quant::Format::Fp8E4M3Channel, [&](int64_t N, int64_t K) { return N * (8 * K + 32); }},
       {quant::Format::Fp8E4M3Block128,
        [&](int64_t N, int64_t K) { return 8 * N * K + 32 * ceil_div(N, 128) * ceil_div(K, 128); }},
   };
@@ -214,9 +232,50 @@ BOOST_AUTO_TEST_CASE(storage_bits_from_the_definitions_with_partial_blocks) {
     BOOST_TEST_CONTEXT(quant::to_string(k.f)) {
       BOOST_TEST(w.quantization.quantized_elements() == n);
       BOOST_TEST(static_cast<int64_t>(w.quantization.quantized_bits()) == bits);
-      BOOST_TEST(w.quantization.bits_per_weight() == static_cast<double>(bits) / static_cast<double>(n));
+      BOOST_TEST(w.quantization.bits_per_weight() ==
+                 static_cast<double>(bits) / static_cast<double>(n));
     }
   }
+}
+
+// gpt-oss's fused experts gate_up_proj [E, d, 2F] / down_proj [E, F, d] are x @ W: each expert's
+// W^T [2F, d] / [d, F] is the matrix the layer applies, quantized with blocks along its K (d / F),
+// and the whole fused tensor is one record; the router and the biases stay exact.
+BOOST_AUTO_TEST_CASE(fused_experts_quantized_per_expert_along_k) {
+  const Fixture f = load_fixture("gpt_oss");
+  cpu::CpuBackend be(1);
+  const ModelWeights src = load_hf_weights(be, f.config, fixture_dir("gpt_oss"), Elem::F32);
+  const ModelWeights q = load_hf_weights(be, f.config, fixture_dir("gpt_oss"), Elem::F32, quant::Format::Q8_0);
+  const SafetensorsModel st(fixture_dir("gpt_oss"));
+  int64_t layer = 0;
+  for (const LayerSpec& s : expand_layers(f.config))
+    if (s.moe) {
+      layer = s.index;
+      break;
+    }
+  const int64_t E = f.config.moe.experts, F = f.config.moe.expert_d_ff, d = f.config.d_model;
+  const std::string p = "model.layers." + std::to_string(layer) + ".mlp.experts.";
+  const TensorView& gu_view = st.get(p + "gate_up_proj");
+  std::vector<float> gu(static_cast<size_t>(gu_view.numel()));
+  convert_to_f32(gu_view, gu.data(), gu.size());
+  const auto stacked = host(be, q.layers[static_cast<size_t>(layer)].moe.experts.gate_up);
+  for (int64_t e = 0; e < E; ++e) {
+    std::vector<float> wt(static_cast<size_t>(2 * F * d));  // expert e's [d, 2F] transposed
+    for (int64_t r = 0; r < d; ++r)
+      for (int64_t c = 0; c < 2 * F; ++c)
+        wt[static_cast<size_t>(c * d + r)] = gu[static_cast<size_t>((e * d + r) * 2 * F + c)];
+    BOOST_TEST(std::vector<float>(stacked.begin() + e * 2 * F * d, stacked.begin() + (e + 1) * 2 * F * d) ==
+                   ref_q8_0(wt, 2 * F, d),
+               "expert " << e);
+  }
+  const QuantizedTensor& r = record(q.quantization, "layers." + std::to_string(layer) + ".mlp.experts.gate_up_proj");
+  BOOST_TEST(r.elements == E * 2 * F * d);
+  const LayerWeights& lq = q.layers[static_cast<size_t>(layer)];
+  const LayerWeights& ls = src.layers[static_cast<size_t>(layer)];
+  BOOST_TEST(host(be, lq.moe.router) == host(be, ls.moe.router));
+  BOOST_TEST(host(be, lq.moe.experts.gate_up_bias) == host(be, ls.moe.experts.gate_up_bias));
+  BOOST_TEST(host(be, lq.attn.sinks) == host(be, ls.attn.sinks));
+  BOOST_TEST(host(be, lq.moe.experts.gate_up) != host(be, ls.moe.experts.gate_up));
 }
 
 BOOST_AUTO_TEST_CASE(scheme_needs_fp32_storage) {

@@ -30,7 +30,9 @@ Plan decode(const ModelConfig& c, std::optional<quant::Format> f, DType weights 
   return build_plan(c, o);
 }
 
-uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+uint64_t ceil_div(uint64_t a, uint64_t b) {
+  return (a + b - 1) / b;
+}
 
 }  // namespace
 
@@ -50,7 +52,8 @@ BOOST_AUTO_TEST_CASE(q4_0_and_int4_g128_bytes_by_hand) {
   // int4-g128: per row K/2 bytes of values plus 20 bits (fp16 scale + 4-bit zero) per group of
   // 128; down's K = 64 is one partial group that still pays a whole one.
   const uint64_t gate_bits = 64 * (128 * 4 + 20), down_bits = 128 * (64 * 4 + 20);
-  BOOST_TEST(op(g128, 0, "experts").param_bytes == 8u * (2 * ceil_div(gate_bits, 8) + ceil_div(down_bits, 8)));
+  BOOST_TEST(op(g128, 0, "experts").param_bytes ==
+             8u * (2 * ceil_div(gate_bits, 8) + ceil_div(down_bits, 8)));
   // The router, norms, embedding and LM head are as without a scheme.
   BOOST_TEST(op(q4, 0, "router").param_bytes == op(bf, 0, "router").param_bytes);
   BOOST_TEST(op(q4, 0, "input_norm").param_bytes == op(bf, 0, "input_norm").param_bytes);
@@ -84,7 +87,8 @@ BOOST_AUTO_TEST_CASE(analysis_weights_bytes_and_refusals) {
   o.weights_quant.reset();
   const Analysis b = summarize(c, o, std::nullopt);
   BOOST_TEST(q.weights_bytes < b.weights_bytes);
-  BOOST_CHECK_THROW(decode(c, quant::Format::Q8_0, DType::INT4), Error);  // a scheme takes a float dtype
+  BOOST_CHECK_THROW(decode(c, quant::Format::Q8_0, DType::INT4),
+                    Error);  // a scheme takes a float dtype
 }
 
 BOOST_AUTO_TEST_SUITE_END()

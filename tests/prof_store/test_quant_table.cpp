@@ -3,7 +3,6 @@
 // deletes its rows.
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
-
 #include <cmath>
 #include <limits>
 
@@ -45,7 +44,8 @@ quant::EvalResult sample_result() {
   b.perplexity.reset();
   b.layer_rel_l2 = {0.1, 0.2};
   r.schemes = {a, b};
-  r.outliers = {{0, "q_proj", 64, 4.0, 2.0}, {0, "experts@64", 64, 30.0, 3.0}, {1, "o_proj", 64, 1.0, 0.5}};
+  r.outliers = {
+      {0, "q_proj", 64, 4.0, 2.0}, {0, "experts@64", 64, 30.0, 3.0}, {1, "o_proj", 64, 1.0, 0.5}};
   return r;
 }
 
@@ -59,17 +59,22 @@ BOOST_AUTO_TEST_CASE(version_2_file_migrates_and_keeps_its_runs) {
   {
     RawDb raw(path);
     for (const store::Migration& m : store::migrations())
-      if (m.to_version < store::kWeightsQuantVersion) BOOST_REQUIRE(raw.exec(std::string(m.sql)) == SQLITE_OK);
+      if (m.to_version < store::kWeightsQuantVersion)
+        BOOST_REQUIRE(raw.exec(std::string(m.sql)) == SQLITE_OK);
     BOOST_REQUIRE(raw.exec("PRAGMA application_id = " + std::to_string(store::kApplicationId) +
-                           "; PRAGMA user_version = " + std::to_string(store::kWeightsQuantVersion - 1)) ==
-                  SQLITE_OK);
-    BOOST_REQUIRE(raw.exec(
-        "INSERT INTO runs (id, name, started_at, model, config_json, backend, device, weights_dtype,"
-        " kv_dtype, batch, prompt_tokens, new_tokens, threads, version, git_revision, status,"
-        " failure, writer_pid, writer_host, writer_boot_id, writer_start_ticks, warmup_passes,"
-        " measured_passes, checks, prefill_chunk) VALUES (7, 'old', '2026-01-01T00:00:00Z', 'm', '{}',"
-        " 'cpu', 'd', 'bf16', 'fp32', 1, 4, 2, 1, '0.1.0', 'r', 'complete', '', 1, 'h', 'b', 0, 1, 2, 1,"
-        " 64)") == SQLITE_OK);
+                           "; PRAGMA user_version = " +
+                           std::to_string(store::kWeightsQuantVersion - 1)) == SQLITE_OK);
+    BOOST_REQUIRE(
+        raw.exec(
+            "INSERT INTO runs (id, name, started_at, model, config_json, backend, device, "
+            "weights_dtype,"
+            " kv_dtype, batch, prompt_tokens, new_tokens, threads, version, git_revision, status,"
+            " failure, writer_pid, writer_host, writer_boot_id, writer_start_ticks, warmup_passes,"
+            " measured_passes, checks, prefill_chunk) VALUES (7, 'old', '2026-01-01T00:00:00Z', "
+            "'m', '{}',"
+            " 'cpu', 'd', 'bf16', 'fp32', 1, 4, 2, 1, '0.1.0', 'r', 'complete', '', 1, 'h', 'b', "
+            "0, 1, 2, 1,"
+            " 64)") == SQLITE_OK);
   }
   {
     // Read-only, the old file is read as it is: no quant tables, so no result.
@@ -124,7 +129,8 @@ BOOST_AUTO_TEST_CASE(result_round_trips_and_goes_with_its_run) {
   BOOST_TEST(!out->schemes[1].perplexity.has_value());
   BOOST_REQUIRE(a.tensors.size() == 2u);
   BOOST_TEST(a.tensors[0].name == "layers.0.self_attn.q_proj.weight");
-  BOOST_TEST(a.tensors[0].sqnr_db() == 10 * std::log10(2.0 / 1e-4), boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(a.tensors[0].sqnr_db() == 10 * std::log10(2.0 / 1e-4),
+             boost::test_tools::tolerance(1e-12));
   BOOST_TEST(std::isinf(a.tensors[1].sqnr_db()));
   BOOST_TEST(out->schemes[1].layer_rel_l2 == std::vector<double>({0.1, 0.2}));
   BOOST_REQUIRE(out->outliers.size() == 3u);
@@ -132,7 +138,8 @@ BOOST_AUTO_TEST_CASE(result_round_trips_and_goes_with_its_run) {
   BOOST_TEST(out->outliers[1].ratio() == 10.0);
   s.delete_run(id);
   RawDb raw(path);
-  for (const char* t : {"quant_evals", "quant_schemes", "quant_tensors", "quant_layers", "quant_outliers"})
+  for (const char* t :
+       {"quant_evals", "quant_schemes", "quant_tensors", "quant_layers", "quant_outliers"})
     BOOST_TEST(raw.integer(std::string("SELECT count(*) FROM ") + t) == 0);
 }
 

@@ -2,10 +2,9 @@
 // well-formed HTML / SVG with a table row per scheme and layer, the three charts with a marker
 // per scheme and layer, and the Pareto front worked out by hand for a chosen set of schemes.
 #define BOOST_TEST_DYN_LINK
-#include <boost/test/unit_test.hpp>
-
 #include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
 #include <filesystem>
 
 #include "charts/quant_charts.hpp"
@@ -23,7 +22,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-quant::SchemeResult scheme(const std::string& name, double bits, double kl, std::vector<double> rel) {
+quant::SchemeResult scheme(const std::string& name, double bits, double kl,
+                           std::vector<double> rel) {
   quant::SchemeResult s;
   s.scheme = name;
   s.bits_per_weight = bits;
@@ -32,7 +32,8 @@ quant::SchemeResult scheme(const std::string& name, double bits, double kl, std:
   s.top1_agreement = 1.0 - kl;
   s.layer_rel_l2 = std::move(rel);
   for (int64_t l = 0; l < static_cast<int64_t>(s.layer_rel_l2.size()); ++l)
-    s.tensors.push_back({"layers." + std::to_string(l) + ".self_attn.q_proj.weight", l, 100, 1.0, kl});
+    s.tensors.push_back(
+        {"layers." + std::to_string(l) + ".self_attn.q_proj.weight", l, 100, 1.0, kl});
   return s;
 }
 
@@ -44,10 +45,13 @@ quant::EvalResult sample() {
   r.source_perplexity = 8.0;
   // q4_0 is beaten by nf4 (same bits, lower KL); every other one is on the front: int4-g128 has
   // the fewest bits, mxfp4, nf4 and q8_0 each the lowest KL at their bits or fewer.
-  r.schemes = {scheme("q8_0", 8.5, 1e-4, {0.01, 0.02, 0.03}), scheme("q4_0", 4.5, 3e-2, {0.1, 0.2, 0.3}),
-               scheme("nf4", 4.5, 2e-2, {0.09, 0.18, 0.27}), scheme("int4-g128", 4.15625, 5e-2, {0.1, 0.2, 0.4}),
+  r.schemes = {scheme("q8_0", 8.5, 1e-4, {0.01, 0.02, 0.03}),
+               scheme("q4_0", 4.5, 3e-2, {0.1, 0.2, 0.3}),
+               scheme("nf4", 4.5, 2e-2, {0.09, 0.18, 0.27}),
+               scheme("int4-g128", 4.15625, 5e-2, {0.1, 0.2, 0.4}),
                scheme("mxfp4", 4.25, 4e-2, {0.12, 0.22, 0.33})};
-  r.outliers = {{0, "q_proj", 8, 4.0, 2.0}, {0, "experts@8", 8, 30.0, 3.0}, {1, "o_proj", 8, 1.0, 0.5}};
+  r.outliers = {
+      {0, "q_proj", 8, 4.0, 2.0}, {0, "experts@8", 8, 30.0, 3.0}, {1, "o_proj", 8, 1.0, 0.5}};
   return r;
 }
 
@@ -62,7 +66,8 @@ BOOST_AUTO_TEST_CASE(pareto_front_by_hand) {
 }
 
 BOOST_AUTO_TEST_CASE(section_renders_from_a_stored_result) {
-  const fs::path db = fs::temp_directory_path() / ("archscope-quantreport-" + std::to_string(::getpid()) + ".db");
+  const fs::path db =
+      fs::temp_directory_path() / ("archscope-quantreport-" + std::to_string(::getpid()) + ".db");
   fs::remove(db);
   ReportRun run;
   {
@@ -95,9 +100,9 @@ BOOST_AUTO_TEST_CASE(section_renders_from_a_stored_result) {
   BOOST_TEST(tables[0].rows.size() == 5u);
   BOOST_TEST(tables[0].rows[3][0] == "int4-g128");
   BOOST_TEST(tables[0].rows[3][1] == "4.1562");
-  BOOST_TEST(tables[1].rows.size() == 3u);  // layers
+  BOOST_TEST(tables[1].rows.size() == 3u);            // layers
   BOOST_TEST(tables[1].rows[0][1] == "40.0 / 0.01");  // q8_0: 10·log10(1 / 1e-4) dB
-  BOOST_TEST(tables[2].rows.size() == 2u);  // the worst input per layer
+  BOOST_TEST(tables[2].rows.size() == 2u);            // the worst input per layer
   BOOST_TEST(tables[2].rows[0][1] == "experts@8");
   const MarkdownReport md = render_run_report_markdown({run}, "q");
   BOOST_TEST(md.figures.size() == 3u);

@@ -8,7 +8,8 @@ namespace archscope::charts {
 
 namespace {
 
-Axis value_axis(const std::string& title, const std::vector<LineSeries>& series, bool log_if_positive) {
+Axis value_axis(const std::string& title, const std::vector<LineSeries>& series,
+                bool log_if_positive) {
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (const LineSeries& s : series)
     for (const Point& p : s.points) lo = std::min(lo, p.y), hi = std::max(hi, p.y);
@@ -18,7 +19,8 @@ Axis value_axis(const std::string& title, const std::vector<LineSeries>& series,
 }
 
 Axis layer_axis(int64_t layers) {
-  return linear_axis("layer", 0, static_cast<double>(std::max<int64_t>(layers - 1, 1)), Unit::Plain);
+  return linear_axis("layer", 0, static_cast<double>(std::max<int64_t>(layers - 1, 1)),
+                     Unit::Plain);
 }
 
 }  // namespace
@@ -83,10 +85,12 @@ LineChart quant_pareto_chart(const quant::EvalResult& r) {
     hi = std::max(hi, s.bits_per_weight);
   }
   LineSeries front{"Pareto front", static_cast<int>(r.schemes.size()), true, {}};
-  for (size_t i : pareto_front(r)) front.points.push_back({r.schemes[i].bits_per_weight, r.schemes[i].kl_mean});
+  for (size_t i : pareto_front(r))
+    front.points.push_back({r.schemes[i].bits_per_weight, r.schemes[i].kl_mean});
   if (front.points.size() > 1) c.series.push_back(std::move(front));
   if (!std::isfinite(lo)) lo = 0, hi = 16;
-  c.x = linear_axis("bits per weight (scales included)", std::floor(lo) - 0.5, std::ceil(hi) + 0.5, Unit::Plain);
+  c.x = linear_axis("bits per weight (scales included)", std::floor(lo) - 0.5, std::ceil(hi) + 0.5,
+                    Unit::Plain);
   c.y = value_axis("mean KL(source || scheme), nats", c.series, true);
   return c;
 }

@@ -29,18 +29,24 @@ std::string db_cell(double v) {
 std::vector<TableData> quant_tables(const quant::EvalResult& r) {
   std::vector<TableData> out;
   TableData s;
-  s.caption = "Quantization: " + std::to_string(r.tokens) + " tokens teacher forced against the " + r.source_dtype +
-              " source" + (r.source_perplexity ? " (perplexity " + fmt("%.4f", *r.source_perplexity) + ")" : "");
-  s.header = {"scheme", "bits / weight", "total bytes", "mean KL", "max KL", "top-1 agreement", "perplexity"};
+  s.caption =
+      "Quantization: " + std::to_string(r.tokens) + " tokens teacher forced against the " +
+      r.source_dtype + " source" +
+      (r.source_perplexity ? " (perplexity " + fmt("%.4f", *r.source_perplexity) + ")" : "");
+  s.header = {"scheme", "bits / weight",   "total bytes", "mean KL",
+              "max KL", "top-1 agreement", "perplexity"};
   for (const quant::SchemeResult& q : r.schemes)
-    s.rows.push_back({q.scheme, fmt("%.4f", q.bits_per_weight), std::to_string(q.total_bytes), fmt("%.4g", q.kl_mean),
-                      fmt("%.4g", q.kl_max), fmt("%.2f%%", 100 * q.top1_agreement),
+    s.rows.push_back({q.scheme, fmt("%.4f", q.bits_per_weight), std::to_string(q.total_bytes),
+                      fmt("%.4g", q.kl_mean), fmt("%.4g", q.kl_max),
+                      fmt("%.2f%%", 100 * q.top1_agreement),
                       q.perplexity ? fmt("%.4f", *q.perplexity) : "-"});
   out.push_back(std::move(s));
 
   const int64_t L = r.layers();
   TableData l;
-  l.caption = "Per layer: weight SQNR of the layer's quantized tensors (dB) / residual stream relative L2 error";
+  l.caption =
+      "Per layer: weight SQNR of the layer's quantized tensors (dB) / residual stream relative L2 "
+      "error";
   l.header = {"layer"};
   for (const quant::SchemeResult& q : r.schemes) l.header.push_back(q.scheme);
   std::vector<std::vector<double>> db;
@@ -50,7 +56,8 @@ std::vector<TableData> quant_tables(const quant::EvalResult& r) {
     for (size_t k = 0; k < r.schemes.size(); ++k) {
       const auto& e = r.schemes[k].layer_rel_l2;
       row.push_back(db_cell(db[k][static_cast<size_t>(i)]) + " / " +
-                    (static_cast<size_t>(i) < e.size() ? fmt("%.3g", e[static_cast<size_t>(i)]) : std::string("-")));
+                    (static_cast<size_t>(i) < e.size() ? fmt("%.3g", e[static_cast<size_t>(i)])
+                                                       : std::string("-")));
     }
     l.rows.push_back(std::move(row));
   }
@@ -58,8 +65,10 @@ std::vector<TableData> quant_tables(const quant::EvalResult& r) {
 
   if (!r.outliers.empty()) {
     TableData o;
-    o.caption = "Activation outliers of the source run: per layer, the linear input whose largest channel stands "
-                "out most from its median channel";
+    o.caption =
+        "Activation outliers of the source run: per layer, the linear input whose largest channel "
+        "stands "
+        "out most from its median channel";
     o.header = {"layer", "op", "channels", "absmax", "median channel absmax", "ratio"};
     o.align = "llrrrr";
     int64_t layer = -1;
@@ -67,7 +76,8 @@ std::vector<TableData> quant_tables(const quant::EvalResult& r) {
     auto flush = [&] {
       if (worst)
         o.rows.push_back({std::to_string(worst->layer), worst->op, std::to_string(worst->channels),
-                          fmt("%.4g", worst->absmax), fmt("%.4g", worst->median_absmax), fmt("%.1f", worst->ratio())});
+                          fmt("%.4g", worst->absmax), fmt("%.4g", worst->median_absmax),
+                          fmt("%.1f", worst->ratio())});
     };
     for (const quant::ActivationOutlier& a : r.outliers) {
       if (a.layer != layer) {
@@ -87,13 +97,17 @@ std::vector<TableData> quant_tables(const quant::EvalResult& r) {
 std::vector<Figure> quant_figures(const quant::EvalResult& r) {
   std::vector<Figure> f;
   if (r.schemes.empty()) return f;
-  f.push_back({"quant-pareto", "Mean KL divergence of the logits against bits per weight; the dashed line joins the "
-                               "schemes no other one beats on both",
-               svg::to_svg(charts::quant_pareto_chart(r))});
-  f.push_back({"quant-depth", "Relative L2 error of the residual stream after each layer: how the error grows "
-                              "through depth",
+  f.push_back(
+      {"quant-pareto",
+       "Mean KL divergence of the logits against bits per weight; the dashed line joins the "
+       "schemes no other one beats on both",
+       svg::to_svg(charts::quant_pareto_chart(r))});
+  f.push_back({"quant-depth",
+               "Relative L2 error of the residual stream after each layer: how the error grows "
+               "through depth",
                svg::to_svg(charts::quant_depth_chart(r))});
-  f.push_back({"quant-sqnr", "Weight SQNR per layer and scheme", svg::to_svg(charts::quant_sqnr_chart(r))});
+  f.push_back(
+      {"quant-sqnr", "Weight SQNR per layer and scheme", svg::to_svg(charts::quant_sqnr_chart(r))});
   return f;
 }
 
