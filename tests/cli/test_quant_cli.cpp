@@ -261,4 +261,22 @@ BOOST_AUTO_TEST_CASE(quant_kl_top1_and_perplexity_against_independent_references
   BOOST_TEST(j1["weights_quant"]["bits_per_weight"].get<double>() == 4.5);
 }
 
+// `run --weights-quant` stores the scheme with the run; runs show and compare print it.
+BOOST_AUTO_TEST_CASE(run_records_the_scheme) {
+  Scratch s;
+  const std::string db = (s.dir / "runs.db").string();
+  const CliResult r = run_cli({"run", "--preset", "llama3-mini", "--weights-quant", "nf4", "--prompt", "4", "--new",
+                               "2", "--threads", "1", "--db", db, "--json"});
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const std::string id = std::to_string(json::parse(r.out)["run_id"].get<int>());
+  const CliResult show = run_cli({"runs", "show", id, "--db", db, "--json"});
+  BOOST_REQUIRE(show.exit_code == 0);
+  const json j = json::parse(show.out);
+  BOOST_TEST(j["weights_quant"].get<std::string>() == "nf4");
+  BOOST_TEST(j["weights_dtype"].get<std::string>() == "fp32");
+  const CliResult cmp = run_cli({"compare", id, id, "--db", db});
+  BOOST_REQUIRE(cmp.exit_code == 0);
+  BOOST_TEST(cmp.out.find("nf4 (fp32)") != std::string::npos, cmp.out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
