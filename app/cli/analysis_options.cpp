@@ -20,6 +20,14 @@ void add_analysis_flags(CLI::App& app, AnalysisFlags& flags) {
                  "Quantized weights (fp8/int8/int4) carry one bf16 scale per this many weights; "
                  "0 leaves scales out of the byte counts")
       ->capture_default_str();
+  app.add_option("--weights-quant", flags.weights_quant,
+                 "Count the block linear weights (attention, linear-attention, FFN and expert projections) in "
+                 "weight scheme SCHEME: " + quant::format_names() +
+                     ", each [N, K] matrix at the scheme's exact storage (values, scales and zero points, a "
+                     "partial last block a whole block; docs/quantization.md); every other weight at "
+                     "--weights-dtype. The roofline reads these bytes. Replaces the generic --weights-dtype "
+                     "int8/int4/fp8 + --quant-group-size estimate")
+      ->option_text("SCHEME");
   app.add_option("--hardware", flags.hardware,
                  "Hardware profile for the roofline estimate: a name (archscope hardware lists them) or a "
                  "profile file (archscope hardware --measure --out FILE writes one)");
@@ -50,6 +58,14 @@ AnalysisOptions analysis_options(const AnalysisFlags& flags) {
   options.batch = flags.batch;
   options.weights = dtype_flag("--weights-dtype", flags.weights_dtype);
   options.kv = dtype_flag("--kv-dtype", flags.kv_dtype);
+  if (!flags.weights_quant.empty()) {
+    options.weights_quant = quant::parse_format(flags.weights_quant, "--weights-quant");
+    if (dtype_is_quantized(options.weights))
+      throw Error(ErrorKind::Validation, "--weights-dtype",
+                  "'" + flags.weights_dtype + "' with --weights-quant: give the dtype of the other weights (fp32, bf16, fp16)");
+    if (flags.quant_group_size > 0)
+      throw Error(ErrorKind::Validation, "--quant-group-size", "the scheme of --weights-quant defines its own blocks");
+  }
   return options;
 }
 

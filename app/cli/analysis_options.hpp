@@ -17,6 +17,7 @@ struct AnalysisFlags {
   std::string kv_dtype = "bf16";
   std::string hardware;
   int64_t quant_group_size = 0;
+  std::string weights_quant;  // empty: none
 };
 
 void add_analysis_flags(CLI::App& app, AnalysisFlags& flags);

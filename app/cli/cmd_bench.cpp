@@ -42,6 +42,8 @@ struct BenchOptions {
   int threads = 0;
   uint64_t seed = 0;
   std::string weights_dtype = default_weights_dtype();
+  std::string weights_quant;
+  CLI::Option* weights_dtype_option = nullptr;
   int64_t warmup = 1;
   int64_t repeat = 1;
   bool json = false;
@@ -58,6 +60,7 @@ struct Measured {
   double gemm_tflops = 0;
   BlasGemmRate openblas;
   CpuPeak cpu;
+  WeightQuantization quantization;  // what --weights-quant did at load
 };
 
 Measured measure(const BenchOptions& o, const ModelConfig& config, const EngineModelOptions& eo,
@@ -84,6 +87,7 @@ Measured measure(const BenchOptions& o, const ModelConfig& config, const EngineM
     const double t0 = steady_seconds();
     std::unique_ptr<StepModel> model = open_engine_model(config, eo, o.source.describe());
     m.load_s = steady_seconds() - t0;
+    if (const WeightQuantization* q = model->weight_quantization()) m.quantization = *q;
     m.load_peak_rss = peak_rss_bytes();
     m.rss_after_load = current_rss_bytes();
     m.run_peak_separate = reset_peak_rss();
@@ -146,7 +150,15 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
   j["model"] = config.name;
   j["source"] = o.source.describe();
   j["backend"] = parse_backend_spec(o.backend, o.kernels).description();
-  j["weights_dtype"] = o.weights_dtype;
+  j["weights_dtype"] = m.quantization.scheme ? "fp32" : o.weights_dtype;
+  if (m.quantization.scheme) {
+    // Held dequantized in fp32: the timings and the byte floor are fp32's (no packed kernels yet).
+    j["weights_quant"] = {{"scheme", quant::to_string(*m.quantization.scheme)},
+                          {"bits_per_weight", m.quantization.bits_per_weight()},
+                          {"quantized_tensors", m.quantization.tensors.size()},
+                          {"packed_bytes", (m.quantization.quantized_bits() + 7) / 8},
+                          {"held", "dequantized fp32"}};
+  }
   j["kv_dtype"] = "fp32";
   j["threads"] = threads;
   j["batch"] = o.batch;
@@ -246,6 +258,13 @@ void print_text(const nlohmann::json& j) {
       j["model"].get<std::string>().c_str(), j["weights_dtype"].get<std::string>().c_str(),
       j["batch"].get<long long>(), j["threads"].get<int>(), j["load_s"].get<double>(),
       j["repeat"].get<long long>(), j["warmup"].get<long long>());
+  if (j.contains("weights_quant")) {
+    const auto& q = j["weights_quant"];
+    std::printf("weights quantized to %s: %.4f bits/weight on %zu tensors, held dequantized in fp32 (the timings "
+                "are fp32's)\n",
+                q["scheme"].get<std::string>().c_str(), q["bits_per_weight"].get<double>(),
+                q["quantized_tensors"].get<size_t>());
+  }
   std::snprintf(line, sizeof line,
                 "prefill  %lld tokens in %.3f s: %.1f tokens/s, %.3f TFLOP/s = %.1f%% of the "
                 "GEMM peak (%.3f TFLOP/s); CPU use %.0f%% of the threads, other processes %s",
@@ -318,6 +337,8 @@ void print_text(const nlohmann::json& j) {
 
 int run_bench(const BenchOptions& o) {
   const BackendSpec backend = backend_spec(o.backend, o.kernels);  // before the model is loaded
+  const WeightsChoice weights =
+      weights_choice(o.weights_dtype, o.weights_dtype_option->count() > 0, o.weights_quant);
   const ModelConfig config = load_model_config(o.source);
   if (o.threads < 0) throw Error(ErrorKind::Validation, "--threads", "must be at least 1");
   if (o.warmup < 0) throw Error(ErrorKind::Validation, "--warmup", "must be 0 or more");
@@ -329,7 +350,8 @@ int run_bench(const BenchOptions& o) {
   eo.backend = backend;
   eo.hf_dir = o.source.model_dir;
   eo.seed = o.seed;
-  eo.weights = parse_weight_elem(o.weights_dtype, "--weights-dtype");
+  eo.weights = weights.weights;
+  eo.weights_quant = weights.quant;
   eo.threads = threads;
   eo.max_sequences = o.batch;
   eo.max_tokens = o.prompt + o.new_tokens + 1;
@@ -363,8 +385,9 @@ Command add_bench_command(CLI::App& root) {
   add_kernel_option(*sub, options->kernels);
   sub->add_option("--threads", options->threads, "CPU threads (default: one per logical CPU)");
   sub->add_option("--seed", options->seed, "Seed of random weights and prompts");
-  sub->add_option("--weights-dtype", options->weights_dtype, kWeightsDtypeHelp)
-      ->capture_default_str();
+  options->weights_dtype_option =
+      sub->add_option("--weights-dtype", options->weights_dtype, kWeightsDtypeHelp)->capture_default_str();
+  add_weights_quant_option(*sub, options->weights_quant);
   sub->add_option(
          "--warmup", options->warmup,
          "Generations (prefill + decode of the same shape) run first and not timed, so caches, "

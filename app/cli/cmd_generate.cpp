@@ -41,6 +41,8 @@ struct GenerateOptions {
   int64_t top_k = 0;
   double top_p = 1.0;
   std::string weights_dtype = default_weights_dtype();
+  std::string weights_quant;
+  CLI::Option* weights_dtype_option = nullptr;
   TextPromptOptions text;
   bool prompt_given = false;
   bool json = false;
@@ -82,6 +84,8 @@ std::vector<std::vector<int32_t>> make_prompts(const GenerateOptions& o, int64_t
 
 int run_generate(const GenerateOptions& o) {
   const BackendSpec backend = backend_spec(o.backend, o.kernels);  // before the model is loaded
+  const WeightsChoice weights =
+      weights_choice(o.weights_dtype, o.weights_dtype_option->count() > 0, o.weights_quant);
   const ModelConfig config = load_model_config(o.source);
   if (o.batch < 0) throw Error(ErrorKind::Validation, "--batch", "must be at least 1");
   const auto text = load_text_prompt(o.text, o.prompt_given, o.source.model_dir, config.vocab_size);
@@ -104,11 +108,13 @@ int run_generate(const GenerateOptions& o) {
   eo.backend = backend;
   eo.hf_dir = o.source.model_dir;
   eo.seed = o.seed;
-  eo.weights = parse_weight_elem(o.weights_dtype, "--weights-dtype");
+  eo.weights = weights.weights;
+  eo.weights_quant = weights.quant;
   eo.threads = o.threads;
   eo.max_sequences = static_cast<int64_t>(request.prompts.size());
   eo.max_tokens = longest + o.new_tokens;
   std::unique_ptr<StepModel> model = open_engine_model(config, eo, o.source.describe());
+  if (weights.quant) std::cerr << describe_weights_quant(*model->weight_quantization()) << "\n";
 
   // A text prompt with one sequence streams its text to stdout as it is produced.
   // The prefill line comes first (on_token starts after it); then the text is the progress, and
@@ -196,8 +202,9 @@ Command add_generate_command(CLI::App& root) {
   sub->add_option("--top-k", options->top_k, "Sample among the k most likely tokens (0 = all)");
   sub->add_option("--top-p", options->top_p, "Nucleus: smallest set of tokens with mass >= p")
       ->capture_default_str();
-  sub->add_option("--weights-dtype", options->weights_dtype, kWeightsDtypeHelp)
+  options->weights_dtype_option = sub->add_option("--weights-dtype", options->weights_dtype, kWeightsDtypeHelp)
       ->capture_default_str();
+  add_weights_quant_option(*sub, options->weights_quant);
   return {sub, [options] { return run_generate(*options); }};
 }
 

@@ -30,10 +30,14 @@ struct LogitsOptions {
   int threads = 0;
   uint64_t seed = 0;
   std::string weights_dtype = default_weights_dtype();
+  std::string weights_quant;
+  CLI::Option* weights_dtype_option = nullptr;
 };
 
 int run_logits(const LogitsOptions& o) {
   const BackendSpec backend = backend_spec(o.backend, o.kernels);  // before the model is loaded
+  const WeightsChoice weights =
+      weights_choice(o.weights_dtype, o.weights_dtype_option->count() > 0, o.weights_quant);
   const ModelConfig config = load_model_config(o.source);
   const std::vector<int32_t> tokens = parse_token_list(o.tokens);
   check_token_ids(tokens, config.vocab_size, "--tokens");
@@ -47,11 +51,13 @@ int run_logits(const LogitsOptions& o) {
   eo.backend = backend;
   eo.hf_dir = o.source.model_dir;
   eo.seed = o.seed;
-  eo.weights = parse_weight_elem(o.weights_dtype, "--weights-dtype");
+  eo.weights = weights.weights;
+  eo.weights_quant = weights.quant;
   eo.threads = o.threads;
   eo.max_sequences = 1;
   eo.max_tokens = count;
   std::unique_ptr<StepModel> model = open_engine_model(config, eo, o.source.describe());
+  if (weights.quant) std::cerr << describe_weights_quant(*model->weight_quantization()) << "\n";
 
   // K = 0 sends every token through the decode path, starting from an empty cache.
   const int64_t prefill = o.decode_from.value_or(count);
@@ -86,8 +92,9 @@ Command add_logits_command(CLI::App& root) {
   add_kernel_option(*sub, options->kernels);
   sub->add_option("--threads", options->threads, "CPU threads (default: one per logical CPU)");
   sub->add_option("--seed", options->seed, "Seed of the random weights of --preset / --config models");
-  sub->add_option("--weights-dtype", options->weights_dtype, kWeightsDtypeHelp)
-      ->capture_default_str();
+  options->weights_dtype_option =
+      sub->add_option("--weights-dtype", options->weights_dtype, kWeightsDtypeHelp)->capture_default_str();
+  add_weights_quant_option(*sub, options->weights_quant);
   return {sub, [options] { return run_logits(*options); }};
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/engine_options.hpp"
 #include "cli/model_source.hpp"
 #include "cli/tokenizer_source.hpp"
 #include "common/error.hpp"
@@ -38,6 +39,8 @@ struct PerplexityCommandOptions {
   int threads = 0;
   uint64_t seed = 0;
   std::string weights_dtype = "fp32";
+  std::string weights_quant;
+  bool weights_dtype_given = false;
   bool json = false;
 };
 
@@ -60,8 +63,13 @@ std::unique_ptr<StepModel> open_model(const ModelConfig& config, const std::stri
   EngineModelOptions eo;
   eo.hf_dir = hf_dir;
   eo.seed = o.seed;
-  eo.weights = parse_weight_elem(
-      dtype, what == "--kl-reference" ? "--kl-reference-dtype" : "--weights-dtype");
+  if (what == "--kl-reference") {
+    eo.weights = parse_weight_elem(dtype, "--kl-reference-dtype");  // the reference is never quantized
+  } else {
+    const WeightsChoice w = weights_choice(dtype, o.weights_dtype_given, o.weights_quant);
+    eo.weights = w.weights;
+    eo.weights_quant = w.quant;
+  }
   eo.threads = o.threads;
   eo.max_sequences = 1;
   eo.max_tokens = context;
@@ -69,6 +77,7 @@ std::unique_ptr<StepModel> open_model(const ModelConfig& config, const std::stri
 }
 
 int run_perplexity(const PerplexityCommandOptions& o) {
+  weights_choice(o.weights_dtype, o.weights_dtype_given, o.weights_quant);  // option errors first
   const ModelConfig config = load_model_config(o.source);
   const std::vector<int32_t> tokens = read_tokens(o);
   check_token_ids(tokens, config.vocab_size,
@@ -88,6 +97,7 @@ int run_perplexity(const PerplexityCommandOptions& o) {
 
   std::unique_ptr<StepModel> model =
       open_model(config, o.source.model_dir, o.weights_dtype, o, po.context, o.source.describe());
+  if (!o.weights_quant.empty()) std::cerr << describe_weights_quant(*model->weight_quantization()) << "\n";
   std::unique_ptr<StepModel> reference;
   if (!o.kl_reference.empty()) {
     std::error_code ec;
@@ -107,6 +117,11 @@ int run_perplexity(const PerplexityCommandOptions& o) {
                      {"tokens", r.tokens},         {"scored", r.scored},
                      {"windows", r.windows},       {"context", po.context},
                      {"stride", po.stride}};
+    if (const WeightQuantization* q = model->weight_quantization(); q && q->scheme)
+      j["weights_quant"] = {{"scheme", quant::to_string(*q->scheme)},
+                            {"bits_per_weight", q->bits_per_weight()},
+                            {"quantized_tensors", q->tensors.size()},
+                            {"packed_bytes", (q->quantized_bits() + 7) / 8}};
     if (r.kl) {
       j["kl"] = {{"reference", o.kl_reference},
                  {"dtype", o.kl_reference_dtype},
@@ -164,14 +179,16 @@ Command add_perplexity_command(CLI::App& root) {
                 "Tokenize without the tokenizer's special tokens (default: with, e.g. BOS)");
   sub->add_option("--threads", o->threads, "CPU threads (default: one per logical CPU)");
   sub->add_option("--seed", o->seed, "Seed of the random weights of --preset / --config models");
-  sub->add_option("--weights-dtype", o->weights_dtype, "Weight storage: fp32, bf16 or fp16")
-      ->capture_default_str();
+  CLI::Option* dtype = sub->add_option("--weights-dtype", o->weights_dtype, "Weight storage: fp32, bf16 or fp16")
+                           ->capture_default_str();
+  add_weights_quant_option(*sub, o->weights_quant);
   sub->add_flag("--json", o->json, "Print one JSON object");
-  return {sub, [o] {
+  return {sub, [o, dtype] {
             if (o->tokenizer.empty() && o->source.model_dir.empty() && o->ids.empty()) {
               throw Error(ErrorKind::Validation, "--tokenizer",
                           "a text needs a tokenizer: --model DIR or --tokenizer FILE");
             }
+            o->weights_dtype_given = dtype->count() > 0;
             return run_perplexity(*o);
           }};
 }

@@ -17,6 +17,7 @@
 #include "run_report/html_report.hpp"
 #include "run_report/markdown_report.hpp"
 #include "session/stored_run.hpp"
+#include "store/quant_table.hpp"
 
 namespace archscope::cli {
 
@@ -53,8 +54,10 @@ int run_report(const ReportOptions& o) {
   if (!o.hardware.empty()) hw = load_hardware(o.hardware);
   prof::store::RunStore store = open_run_store_read_only(o.db);
   std::vector<views::ReportRun> runs;
-  for (int64_t id : ids)
+  for (int64_t id : ids) {
     runs.push_back(views::make_report_run(prof::session::load_run_data(store, id), hw));
+    runs.back().quant = prof::store::load_quant_result(store, id);  // an `archscope quant` run
+  }
   const std::filesystem::path out(o.out);
   if (html) {
     write_file(out, views::render_run_report_html(runs));

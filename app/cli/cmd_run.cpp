@@ -44,6 +44,8 @@ struct RunCommandOptions {
   int threads = 0;
   uint64_t seed = 0;
   std::string weights_dtype = default_weights_dtype();
+  std::string weights_quant;
+  CLI::Option* weights_dtype_option = nullptr;
   std::string name;
   std::string db;
   int64_t prefill_chunk = 1024;
@@ -87,6 +89,8 @@ int run_profiled(const RunCommandOptions& o) {
   // --cupti first: its refusals do not depend on the machine (backend_spec checks the device).
   const bool cupti = cupti_wanted(o.cupti, parse_backend_spec(o.backend, o.kernels), !o.no_spans);
   const BackendSpec backend = backend_spec(o.backend, o.kernels);  // before the store or the model is opened
+  const WeightsChoice weights =
+      weights_choice(o.weights_dtype, o.weights_dtype_option->count() > 0, o.weights_quant);
   const ModelConfig config = load_model_config(o.source);
   prof::RunOptions ro;
   ro.backend = backend;
@@ -109,7 +113,8 @@ int run_profiled(const RunCommandOptions& o) {
   ro.name = o.name;
   ro.source = o.source.describe();
   ro.hf_dir = o.source.model_dir;
-  ro.weights = parse_weight_elem(o.weights_dtype, "--weights-dtype");
+  ro.weights = weights.weights;
+  ro.weights_quant = weights.quant;
   ro.prefill_chunk = o.prefill_chunk;
   ro.warmup = o.warmup;
   ro.repeat = o.repeat;
@@ -222,7 +227,9 @@ Command add_run_command(CLI::App& root) {
   sub->add_option("--batch", o->batch, "Sequences decoded together")->capture_default_str();
   sub->add_option("--threads", o->threads, "CPU threads (default: one per logical CPU)");
   sub->add_option("--seed", o->seed, "Seed of random weights and prompts");
-  sub->add_option("--weights-dtype", o->weights_dtype, kWeightsDtypeHelp)->capture_default_str();
+  o->weights_dtype_option =
+      sub->add_option("--weights-dtype", o->weights_dtype, kWeightsDtypeHelp)->capture_default_str();
+  add_weights_quant_option(*sub, o->weights_quant);
   sub->add_option("--name", o->name, "Run name (default: model and start time)");
   sub->add_option(
          "--prefill-chunk", o->prefill_chunk,

@@ -29,5 +29,6 @@ Command add_devices_command(CLI::App& root);
 Command add_tokenize_command(CLI::App& root);
 Command add_detokenize_command(CLI::App& root);
 Command add_perplexity_command(CLI::App& root);
+Command add_quant_command(CLI::App& root);
 
 }  // namespace archscope::cli

@@ -1,11 +1,53 @@
 #include "cli/engine_options.hpp"
 
+#include <cstdio>
+
+#include "common/error.hpp"
+#include "generate/engine_model.hpp"
 #include "stack/model_stack.hpp"
 
 namespace archscope::cli {
 
 std::string default_weights_dtype() {
   return to_string(dtype_of(kDefaultWeightsElem));
+}
+
+void add_weights_quant_option(CLI::App& app, std::string& value) {
+  app.add_option("--weights-quant", value,
+                 "Quantize the block linear weights at load to SCHEME: " + quant::format_names() +
+                     " (docs/quantization.md defines each). Weight-only: the attention, linear-attention and "
+                     "FFN / expert projections are quantized, then held dequantized in fp32 (no packed kernels "
+                     "yet, so memory and speed are fp32's; the run reports the scheme's true bits per weight); "
+                     "embeddings, LM head, norms, biases, routers, shared-expert gates, conv1d, sinks, A_log "
+                     "and dt_bias stay at source precision (flags may add embeddings and the head later). "
+                     "Implies --weights-dtype fp32")
+      ->option_text("SCHEME");
+}
+
+WeightsChoice weights_choice(const std::string& dtype, bool dtype_given, const std::string& scheme) {
+  WeightsChoice c;
+  if (scheme.empty()) {
+    c.weights = parse_weight_elem(dtype, "--weights-dtype");
+    return c;
+  }
+  c.quant = quant::parse_format(scheme, "--weights-quant");
+  if (dtype_given && parse_weight_elem(dtype, "--weights-dtype") != Elem::F32)
+    throw Error(ErrorKind::Validation, "--weights-dtype",
+                "'" + dtype + "' with --weights-quant " + scheme +
+                    ": the dequantized weights are held in fp32; drop --weights-dtype or pass fp32");
+  c.weights = Elem::F32;
+  return c;
+}
+
+std::string describe_weights_quant(const WeightQuantization& q) {
+  if (!q.scheme) return {};
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "weights: %s on %zu tensors (%lld weights), %.4f bits/weight including scales, %.2f MiB packed; "
+                "held dequantized in fp32",
+                quant::to_string(*q.scheme), q.tensors.size(), static_cast<long long>(q.quantized_elements()),
+                q.bits_per_weight(), static_cast<double>(q.quantized_bits()) / 8.0 / (1024.0 * 1024.0));
+  return buf;
 }
 
 void add_backend_option(CLI::App& app, std::string& value) {

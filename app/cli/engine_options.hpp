@@ -4,9 +4,12 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "backend/tensor.hpp"
+#include "model/weight_quant.hpp"
 #include "registry/registry.hpp"
 
 namespace archscope::cli {
@@ -19,6 +22,23 @@ inline constexpr const char* kWeightsDtypeHelp =
 
 // "bf16": the name of the model stack's kDefaultWeightsElem, what --weights-dtype defaults to.
 std::string default_weights_dtype();
+
+// Adds --weights-quant SCHEME to `app` (empty: none).
+void add_weights_quant_option(CLI::App& app, std::string& value);
+
+struct WeightsChoice {
+  Elem weights = Elem::F32;
+  std::optional<quant::Format> quant;
+};
+// --weights-dtype and --weights-quant together: without a scheme the dtype as given; with one,
+// fp32 (the dequantized weights are held in fp32), and Error(Validation, "--weights-dtype") when
+// --weights-dtype was given explicitly as something else. An unknown scheme: Error(Validation,
+// "--weights-quant") listing the valid ones.
+WeightsChoice weights_choice(const std::string& dtype, bool dtype_given, const std::string& scheme);
+
+// One line for stderr after a load with a scheme: tensors quantized, true bits per weight,
+// packed bytes, and that memory holds them dequantized. Empty without a scheme.
+std::string describe_weights_quant(const WeightQuantization& q);
 
 // Adds --backend (default "cpu") to `app`, storing the raw text in `value`.
 void add_backend_option(CLI::App& app, std::string& value);

@@ -55,6 +55,7 @@ int run(int argc, char** argv) {
       archscope::cli::add_tokenize_command(app),
       archscope::cli::add_detokenize_command(app),
       archscope::cli::add_perplexity_command(app),
+      archscope::cli::add_quant_command(app),
   };
 
   try {

@@ -31,6 +31,10 @@ class EngineModel final : public StepModel {
     logits = stack_.model().forward_host(stack_.cache(), batch);
   }
 
+  const WeightQuantization* weight_quantization() const override {
+    return &stack_.weights().quantization;
+  }
+
  private:
   ModelStack stack_;
 };
@@ -53,6 +57,7 @@ ModelStackOptions stack_options(const EngineModelOptions& o) {
   s.hf_dir = o.hf_dir;
   s.random.seed = o.seed;
   s.weights = o.weights;
+  s.weights_quant = o.weights_quant;
   s.kv = o.kv;
   s.max_sequences = o.max_sequences;
   s.max_tokens = o.max_tokens;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "backend/tensor.hpp"
@@ -22,6 +23,7 @@ struct EngineModelOptions {
   std::filesystem::path hf_dir;  // empty: seeded random weights
   uint64_t seed = 0;             // random weights
   Elem weights = kDefaultWeightsElem;  // F32, BF16 or F16
+  std::optional<quant::Format> weights_quant;  // block linear weights quantized at load (fp32 held)
   Elem kv = Elem::F32;           // KV cache element type
   int threads = 0;               // 0: one per logical CPU
   int64_t max_sequences = 1;     // sequences alive at once

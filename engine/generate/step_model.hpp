@@ -8,6 +8,8 @@
 #include <span>
 #include <vector>
 
+#include "model/weight_quant.hpp"
+
 namespace archscope {
 
 class StepModel {
@@ -27,6 +29,9 @@ class StepModel {
   // One token for each sequence: logits [seqs.size(), vocab], row i for seqs[i].
   virtual void decode(std::span<const int64_t> seqs, std::span<const int32_t> tokens,
                       std::vector<float>& logits) = 0;
+
+  // What --weights-quant did to the loaded weights; nullptr for a model without weights.
+  virtual const WeightQuantization* weight_quantization() const { return nullptr; }
 };
 
 }  // namespace archscope

@@ -12,7 +12,7 @@ void build_attention(WeightBuilder& b, const LayerSpec& spec, const std::string&
   const std::string s = p + "self_attn.";
   if (a.output_gate) {
     // Qwen3-Next: q_proj rows are [q (hd), gate (hd)] per head; split into two dense matrices.
-    const HostMatrix qg = b.read_matrix(s + "q_proj.weight", 2 * h * hd, d);
+    const HostMatrix qg = b.read_linear(s + "q_proj.weight", 2 * h * hd, d);
     std::vector<std::pair<int64_t, int64_t>> q_rows, g_rows;
     for (int64_t i = 0; i < h; ++i) {
       q_rows.push_back({2 * i * hd, hd});
@@ -23,11 +23,11 @@ void build_attention(WeightBuilder& b, const LayerSpec& spec, const std::string&
     w.q_gate = b.matrix(g);
     if (a.qkv_bias) throw Error(ErrorKind::Unsupported, s + "q_proj.bias", "q/k/v bias with an output gate");
   } else {
-    w.q = b.matrix(s + "q_proj.weight", h * hd, d);
+    w.q = b.linear(s + "q_proj.weight", h * hd, d);
   }
-  w.k = b.matrix(s + "k_proj.weight", hk * hd, d);
-  w.v = b.matrix(s + "v_proj.weight", hk * hd, d);
-  w.o = b.matrix(s + "o_proj.weight", d, h * hd);
+  w.k = b.linear(s + "k_proj.weight", hk * hd, d);
+  w.v = b.linear(s + "v_proj.weight", hk * hd, d);
+  w.o = b.linear(s + "o_proj.weight", d, h * hd);
   if (a.qkv_bias) {
     w.q_bias = b.bias(s + "q_proj.bias", h * hd);
     w.k_bias = b.bias(s + "k_proj.bias", hk * hd);
@@ -53,17 +53,20 @@ void build_mla(WeightBuilder& b, const std::string& p, AttentionWeights& w) {
   const int64_t nope = m.qk_nope_head_dim, rope = m.qk_rope_head_dim, v = m.v_head_dim, L = m.kv_lora_rank;
   const std::string s = p + "self_attn.";
   if (m.q_lora_rank > 0) {
-    w.q_a = b.matrix(s + "q_a_proj.weight", m.q_lora_rank, d);
+    w.q_a = b.linear(s + "q_a_proj.weight", m.q_lora_rank, d);
     w.q_a_norm = b.vec(s + "q_a_layernorm.weight", m.q_lora_rank, TensorRole::Norm);
-    w.q_b = b.matrix(s + "q_b_proj.weight", h * (nope + rope), m.q_lora_rank);
+    w.q_b = b.linear(s + "q_b_proj.weight", h * (nope + rope), m.q_lora_rank);
   } else {
-    w.q_b = b.matrix(s + "q_proj.weight", h * (nope + rope), d);
+    w.q_b = b.linear(s + "q_proj.weight", h * (nope + rope), d);
   }
-  const HostMatrix kv_a = b.read_matrix(s + "kv_a_proj_with_mqa.weight", L + rope, d);
+  const HostMatrix kv_a = b.read_linear(s + "kv_a_proj_with_mqa.weight", L + rope, d);
   w.kv_a_latent = b.matrix(rows_of(kv_a, 0, L));
   w.kv_a_rope = b.matrix(rows_of(kv_a, L, rope));
   w.kv_a_norm = b.vec(s + "kv_a_layernorm.weight", L, TensorRole::Norm);
-  const HostMatrix kv_b = b.read_matrix(s + "kv_b_proj.weight", h * (nope + v), L);
+  // With a weight scheme kv_b_proj is quantized as the checkpoint tensor [h * (nope + v), L]
+  // (blocks along L), and W_uk^T, kv_b_k and kv_b_v are cut from the dequantized values: the
+  // derived matrices carry exactly the checkpoint tensor's quantization error.
+  const HostMatrix kv_b = b.read_linear(s + "kv_b_proj.weight", h * (nope + v), L);
   std::vector<std::pair<int64_t, int64_t>> k_rows, v_rows;
   // Absorbed attention, per head i: q_lat = W_uk^T q_nope, so head_linear's matrix is W_uk^T
   // [L, nope] (stacked over heads: the one extra copy of kv_b_proj's weights); out = W_uv o_lat
@@ -83,7 +86,7 @@ void build_mla(WeightBuilder& b, const std::string& p, AttentionWeights& w) {
   w.kv_b_k = b.matrix(kb);
   w.kv_b_v = b.matrix(vb);
   w.absorb_out = w.kv_b_v.reshape({h, v, L});  // rows i * v .. of [h * v, L]: W_uv of head i
-  w.o = b.matrix(s + "o_proj.weight", d, h * v);
+  w.o = b.linear(s + "o_proj.weight", d, h * v);
   if (c.attention.out_bias) w.o_bias = b.bias(s + "o_proj.bias", d);
 }
 
@@ -94,7 +97,7 @@ void build_linear_attention(WeightBuilder& b, const std::string& p, AttentionWei
   const int64_t rep = hv / hk, kd = hk * dk, vd = hv * dv, K = l.conv_kernel;
   const std::string s = p + "linear_attn.";
   // in_proj_qkvz rows are grouped per key head: [q (dk), k (dk), v (rep*dv), z (rep*dv)].
-  const HostMatrix qkvz = b.read_matrix(s + "in_proj_qkvz.weight", 2 * kd + 2 * vd, d);
+  const HostMatrix qkvz = b.read_linear(s + "in_proj_qkvz.weight", 2 * kd + 2 * vd, d);
   const int64_t group = 2 * dk + 2 * rep * dv;
   std::vector<std::pair<int64_t, int64_t>> qr, kr, vr, zr;
   for (int64_t g = 0; g < hk; ++g) {
@@ -111,7 +114,7 @@ void build_linear_attention(WeightBuilder& b, const std::string& p, AttentionWei
   w.lin_v = b.matrix(v);
   w.lin_z = b.matrix(z);
   // in_proj_ba rows per key head: [b (rep), a (rep)].
-  const HostMatrix ba = b.read_matrix(s + "in_proj_ba.weight", 2 * hv, d);
+  const HostMatrix ba = b.read_linear(s + "in_proj_ba.weight", 2 * hv, d);
   std::vector<std::pair<int64_t, int64_t>> br, ar;
   for (int64_t g = 0; g < hk; ++g) {
     br.push_back({g * 2 * rep, rep});
@@ -131,7 +134,7 @@ void build_linear_attention(WeightBuilder& b, const std::string& p, AttentionWei
   w.a_log = b.vec(s + "A_log", hv, TensorRole::DecayLog);
   w.dt_bias = b.vec(s + "dt_bias", hv, TensorRole::DecayBias);
   w.lin_norm = b.vec(s + "norm.weight", dv, TensorRole::Norm);  // plain w, not 1 + w
-  w.o = b.matrix(s + "out_proj.weight", d, vd);
+  w.o = b.linear(s + "out_proj.weight", d, vd);
 }
 
 }  // namespace archscope::model_detail

@@ -42,7 +42,7 @@ FfnWeights read_ffn(WeightBuilder& b, const std::string& e, int64_t f, const cha
   if (gated(b.config.ffn.kind)) {
     // [gate; up] streamed straight into one tensor, gate first (errors name it): no fp32 host
     // copies of the halves or of their stack, so the load's peak memory stays near the weights.
-    w.gate_up = b.streamed_matrix({{e + gate + ".weight", f}, {e + up + ".weight", f}}, d);
+    w.gate_up = b.linear_parts({{e + gate + ".weight", f}, {e + up + ".weight", f}}, d);
     if (bias) {
       std::vector<float> gb = b.read(e + gate + ".bias", {f}, TensorRole::Bias);
       const std::vector<float> ub = b.read(e + up + ".bias", {f}, TensorRole::Bias);
@@ -50,10 +50,10 @@ FfnWeights read_ffn(WeightBuilder& b, const std::string& e, int64_t f, const cha
       w.gate_up_bias = b.f32(gb, {2 * f});
     }
   } else {
-    w.up = b.matrix(e + up + ".weight", f, d);
+    w.up = b.linear(e + up + ".weight", f, d);
     if (bias) w.up_bias = b.bias(e + up + ".bias", f);
   }
-  w.down = b.matrix(e + down + ".weight", d, f);
+  w.down = b.linear(e + down + ".weight", d, f);
   if (bias) w.down_bias = b.bias(e + down + ".bias", d);
   return w;
 }
@@ -82,19 +82,19 @@ void read_expert_stack(WeightBuilder& b, const std::string& ex, const char* gate
     w.gate_up = b.backend.alloc(b.dtype, {E, 2 * f, d});
     Tensor rows = w.gate_up.reshape({E * 2 * f, d});
     for (int64_t x = 0; x < E; ++x) {
-      b.stream_into(rows, x * 2 * f, name(x, gate, "weight"), f);
-      b.stream_into(rows, x * 2 * f + f, name(x, up, "weight"), f);
+      b.linear_into(rows, x * 2 * f, name(x, gate, "weight"), f);
+      b.linear_into(rows, x * 2 * f + f, name(x, up, "weight"), f);
     }
     if (bias) w.gate_up_bias = biases({gate, up}, f);
   } else {
     w.up = b.backend.alloc(b.dtype, {E, f, d});
     Tensor rows = w.up.reshape({E * f, d});
-    for (int64_t x = 0; x < E; ++x) b.stream_into(rows, x * f, name(x, up, "weight"), f);
+    for (int64_t x = 0; x < E; ++x) b.linear_into(rows, x * f, name(x, up, "weight"), f);
     if (bias) w.up_bias = biases({up}, f);
   }
   w.down = b.backend.alloc(b.dtype, {E, d, f});
   Tensor rows = w.down.reshape({E * d, f});
-  for (int64_t x = 0; x < E; ++x) b.stream_into(rows, x * d, name(x, down, "weight"), d);
+  for (int64_t x = 0; x < E; ++x) b.linear_into(rows, x * d, name(x, down, "weight"), d);
   if (bias) w.down_bias = biases({down}, d);
 }
 
@@ -113,7 +113,12 @@ void stream_fused(WeightBuilder& b, const std::string& name, int64_t in, int64_t
       v += take;
       n -= take;
       got += take;
-      if (at + take == per) b.upload_into(rows, (got / per - 1) * out, transpose(stage.data(), in, out));
+      if (at + take == per) {
+        // This expert's W^T [out, in]: quantized as the layer applies it (blocks along `in`).
+        HostMatrix t = transpose(stage.data(), in, out);
+        b.quantize(t, name);
+        b.upload_into(rows, (got / per - 1) * out, t);
+      }
     }
   });
   if (got != E * per) throw Error(ErrorKind::Internal, name, "source returned " + std::to_string(got) + " values");

@@ -39,14 +39,20 @@ uint64_t estimate_weight_bytes(const ModelConfig& config, Elem dtype) {
   return bytes;
 }
 
-ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSource& source, Elem dtype) {
+ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSource& source, Elem dtype,
+                           std::optional<quant::Format> scheme) {
   using namespace model_detail;
   weight_dtype(dtype);
+  if (scheme && dtype != Elem::F32)
+    throw Error(ErrorKind::Validation, "--weights-dtype",
+                std::string("--weights-quant ") + quant::to_string(*scheme) +
+                    " holds the dequantized weights in fp32, not " + to_string(dtype));
   check_fits_in(backend, estimate_weight_bytes(config, dtype), "weights");
-  WeightBuilder b(backend, config, source, dtype);
-  const int64_t d = config.d_model;
   ModelWeights w;
   w.dtype = dtype;
+  w.quantization.scheme = scheme;
+  WeightBuilder b(backend, config, source, dtype, &w.quantization);
+  const int64_t d = config.d_model;
   // Streamed into the tensor (no full fp32 host copy): keeps the load's peak memory near the weights.
   w.embedding = b.streamed_matrix({{"embed_tokens.weight", config.vocab_size}}, d, TensorRole::Embedding);
   const auto specs = expand_layers(config);
@@ -91,14 +97,16 @@ ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSo
   return w;
 }
 
-ModelWeights load_hf_weights(Backend& backend, const ModelConfig& config, const std::filesystem::path& dir, Elem dtype) {
+ModelWeights load_hf_weights(Backend& backend, const ModelConfig& config, const std::filesystem::path& dir, Elem dtype,
+                             std::optional<quant::Format> scheme) {
   HfWeightSource source(dir, config.n_layers);
-  return build_weights(backend, config, source, dtype);
+  return build_weights(backend, config, source, dtype, scheme);
 }
 
-ModelWeights random_weights(Backend& backend, const ModelConfig& config, const RandomInitOptions& options, Elem dtype) {
+ModelWeights random_weights(Backend& backend, const ModelConfig& config, const RandomInitOptions& options, Elem dtype,
+                            std::optional<quant::Format> scheme) {
   RandomWeightSource source(options);
-  return build_weights(backend, config, source, dtype);
+  return build_weights(backend, config, source, dtype, scheme);
 }
 
 }  // namespace archscope

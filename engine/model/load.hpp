@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 
 #include "backend/backend.hpp"
 #include "config/model_config.hpp"
@@ -19,11 +20,15 @@ namespace archscope {
 // plus the per-head W_uk^T copy of kv_b_proj that absorbed MLA keeps (AttentionWeights::absorb_q).
 uint64_t estimate_weight_bytes(const ModelConfig& config, Elem dtype);
 
-// Every tensor the config needs, in the forward pass's layouts. dtype: F32, BF16 or F16.
-ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSource& source, Elem dtype);
+// Every tensor the config needs, in the forward pass's layouts. dtype: F32, BF16 or F16. With a
+// weight scheme (weight_quant.hpp says which tensors) dtype must be F32: the dequantized weights
+// are held in fp32, so a run equals one on the dequantized weights exactly (Error Validation,
+// "--weights-dtype", otherwise).
+ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSource& source, Elem dtype,
+                           std::optional<quant::Format> scheme = std::nullopt);
 ModelWeights load_hf_weights(Backend& backend, const ModelConfig& config, const std::filesystem::path& dir,
-                             Elem dtype = Elem::F32);
+                             Elem dtype = Elem::F32, std::optional<quant::Format> scheme = std::nullopt);
 ModelWeights random_weights(Backend& backend, const ModelConfig& config, const RandomInitOptions& options,
-                            Elem dtype = Elem::F32);
+                            Elem dtype = Elem::F32, std::optional<quant::Format> scheme = std::nullopt);
 
 }  // namespace archscope

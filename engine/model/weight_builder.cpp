@@ -131,6 +131,44 @@ void WeightBuilder::upload_into(Tensor& dst, int64_t row, const HostMatrix& m) {
   if (m.rows * m.cols > 0) upload_rows(backend, dst, row, m.data.data(), m.rows * m.cols, m.cols, scratch);
 }
 
+void WeightBuilder::quantize(HostMatrix& m, const std::string& name) {
+  if (!quantizing()) return;
+  auto [it, added] = records_.try_emplace(name, quantization->tensors.size());
+  if (added) {
+    QuantizedTensor r;
+    r.name = name;
+    r.layer = layer_of_tensor(name);
+    quantization->tensors.push_back(std::move(r));
+  }
+  quantize_matrix(*quantization->scheme, m.data, m.rows, m.cols, quantization->tensors[it->second]);
+}
+
+HostMatrix WeightBuilder::read_linear(const std::string& name, int64_t rows, int64_t cols) {
+  HostMatrix m = read_matrix(name, rows, cols);
+  quantize(m, name);
+  return m;
+}
+
+Tensor WeightBuilder::linear_parts(const std::vector<std::pair<std::string, int64_t>>& parts, int64_t cols) {
+  if (!quantizing()) return streamed_matrix(parts, cols);
+  int64_t rows = 0;
+  for (const auto& [name, r] : parts) rows += r;
+  Tensor t = backend.alloc(dtype, {rows, cols});
+  int64_t row = 0;
+  for (const auto& [name, part_rows] : parts) {
+    linear_into(t, row, name, part_rows);
+    row += part_rows;
+  }
+  return t;
+}
+
+void WeightBuilder::linear_into(Tensor& dst, int64_t row, const std::string& name, int64_t rows) {
+  if (!quantizing()) return stream_into(dst, row, name, rows);
+  // One checkpoint tensor's fp32 copy at a time: the quantizer needs whole rows and, for
+  // fp8-e4m3-block128, 128 of them at once.
+  upload_into(dst, row, read_linear(name, rows, dst.rank() == 2 ? dst.dim(1) : 0));
+}
+
 Tensor WeightBuilder::f32(const std::vector<float>& v, Shape shape) {
   Tensor t = backend.alloc(Elem::F32, std::move(shape));
   backend.upload(backend.default_stream(), v.data(), t);

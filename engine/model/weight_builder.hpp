@@ -2,12 +2,15 @@
 // tensors of the forward pass's layouts. One file per part of a layer fills its weights.
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "backend/backend.hpp"
 #include "config/model_config.hpp"
+#include "model/weight_quant.hpp"
 #include "model/weight_source.hpp"
 #include "model/weights.hpp"
 
@@ -22,13 +25,31 @@ struct HostMatrix {
 
 class WeightBuilder {
  public:
-  WeightBuilder(Backend& backend, const ModelConfig& config, WeightSource& source, Elem dtype)
-      : backend(backend), config(config), source(source), dtype(dtype) {}
+  WeightBuilder(Backend& backend, const ModelConfig& config, WeightSource& source, Elem dtype,
+                WeightQuantization* quantization = nullptr)
+      : backend(backend), config(config), source(source), dtype(dtype), quantization(quantization) {}
 
   Backend& backend;
   const ModelConfig& config;
   WeightSource& source;
   Elem dtype;
+  // With a scheme (weight_quant.hpp): the block linear weights below (read_linear, linear,
+  // linear_parts, linear_into, stream_fused) are quantized and dequantized as they are read, and
+  // recorded here. Every other tensor goes through the plain calls and keeps the source values.
+  WeightQuantization* quantization;
+
+  bool quantizing() const { return quantization && quantization->scheme.has_value(); }
+  // m, the checkpoint tensor `name` as [N = rows, K = cols], replaced by ŵ (no-op without a
+  // scheme); several calls for one name accumulate into its record (experts of a fused tensor).
+  void quantize(HostMatrix& m, const std::string& name);
+  // A block linear weight [rows, cols] read whole and quantized (the tensor before any split).
+  HostMatrix read_linear(const std::string& name, int64_t rows, int64_t cols);
+  // A block linear weight uploaded at the matrix dtype: streamed without a scheme, read whole and
+  // quantized with one.
+  Tensor linear(const std::string& name, int64_t rows, int64_t cols) { return linear_parts({{name, rows}}, cols); }
+  Tensor linear_parts(const std::vector<std::pair<std::string, int64_t>>& parts, int64_t cols);
+  // The block linear weight `name` [rows, dst.dim(1)] into rows [row, row + rows) of dst.
+  void linear_into(Tensor& dst, int64_t row, const std::string& name, int64_t rows);
 
   bool has(const std::string& name) const;
   TensorRequest request(const std::string& name, const Shape& shape, TensorRole role, int64_t fan_in) const;
@@ -58,6 +79,9 @@ class WeightBuilder {
   TensorRole norm_role() const {
     return config.norm.kind == NormKind::RmsNormPlusOne ? TensorRole::NormOffset : TensorRole::Norm;
   }
+
+ private:
+  std::map<std::string, size_t> records_;  // name -> index in quantization->tensors
 };
 
 // Rows [begin, begin + count) of m.

@@ -9,6 +9,7 @@
 
 #include "backend/backend.hpp"
 #include "config/model_config.hpp"
+#include "model/weight_quant.hpp"
 
 namespace archscope {
 
@@ -77,6 +78,9 @@ struct ModelWeights {
   std::vector<LayerWeights> layers;
   Tensor final_norm, final_norm_bias;
   Tensor lm_head;          // [V, d]; the embedding table when tied
+  // The weight scheme the block linear weights were quantized to at load, and what it did to
+  // each of them (weight_quant.hpp); no scheme: source precision.
+  WeightQuantization quantization;
 };
 
 }  // namespace archscope

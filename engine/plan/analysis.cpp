@@ -18,6 +18,7 @@ PlanOptions plan_options(const AnalysisOptions& o, Phase phase) {
   p.kv = o.kv;
   p.activations = o.activations;
   p.quant_group_size = o.quant_group_size;
+  p.weights_quant = o.weights_quant;
   return p;
 }
 

@@ -25,6 +25,7 @@ struct AnalysisOptions {
   DType kv = DType::BF16;
   DType activations = DType::BF16;
   int64_t quant_group_size = 0;  // see PlanOptions
+  std::optional<quant::Format> weights_quant;  // see PlanOptions
 };
 
 struct ComponentFigures {

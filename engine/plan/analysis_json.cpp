@@ -99,7 +99,9 @@ json analysis_to_json(const Analysis& a) {
                   {"weights_dtype", to_string(a.options.weights)},
                   {"kv_dtype", to_string(a.options.kv)},
                   {"activation_dtype", to_string(a.options.activations)},
-                  {"quant_group_size", a.options.quant_group_size}};
+                  {"quant_group_size", a.options.quant_group_size},
+                  {"weights_quant", a.options.weights_quant ? json(quant::to_string(*a.options.weights_quant))
+                                                            : json(nullptr)}};
   if (hw) {
     j["hardware"] = {{"name", hw->name},
                      {"description", hw->description},

@@ -70,6 +70,11 @@ wide Builder::matmul_bytes(wide params) const {
   return bytes;
 }
 
+wide Builder::linear_bytes(int64_t n, int64_t k) const {
+  if (!options.weights_quant) return matmul_bytes(w(n) * w(k));
+  return (static_cast<wide>(quant::storage_bits(*options.weights_quant, n, k)) + 7) / 8;
+}
+
 Shape Builder::row(std::initializer_list<int64_t> dims) const {
   Shape s{rows};
   s.insert(s.end(), dims.begin(), dims.end());
@@ -87,7 +92,7 @@ OpDraft Builder::matmul(std::string name, Component component, int64_t in, int64
   const wide matrix = w(in) * w(out);
   const wide bias_params = bias ? w(out) : 0;
   d.params = d.params_active = matrix + bias_params;
-  d.param_bytes = (plain ? plain_bytes(matrix) : matmul_bytes(matrix)) + plain_bytes(bias_params);
+  d.param_bytes = (plain ? plain_bytes(matrix) : linear_bytes(out, in)) + plain_bytes(bias_params);
   d.flops = 2 * w(rows) * matrix + w(rows) * bias_params;
   d.bytes_read = d.param_bytes + act_bytes(w(rows) * w(in));
   d.bytes_written = act_bytes(w(rows) * w(out));

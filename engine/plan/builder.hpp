@@ -63,6 +63,9 @@ class Builder {
   // Matmul/expert weights: the dtype's bits plus, for quantized dtypes with a group size, one
   // bf16 scale per group.
   wide matmul_bytes(wide params) const;
+  // One block linear weight [n, k] (rows = outputs, blocks along the input k): the weight
+  // scheme's exact storage when one is set, else matmul_bytes(n * k).
+  wide linear_bytes(int64_t n, int64_t k) const;
 
   // x[rows, in] · W[in, out] (+ b[out]); W at the matmul dtype unless `plain` (router, LM head).
   OpDraft matmul(std::string name, Component component, int64_t in, int64_t out, bool bias,

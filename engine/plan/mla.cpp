@@ -105,7 +105,8 @@ void add_mla(const Builder& b, const LayerSpec& spec, std::vector<Op>& ops) {
     q_absorb.inputs = {b.row({h, nope})};  // one nope × kv_lora matrix per head
     q_absorb.output = b.row({h, lora});
     q_absorb.params = q_absorb.params_active = w(h) * w(nope) * w(lora);
-    q_absorb.param_bytes = b.matmul_bytes(q_absorb.params);
+    // W_uk^T of every head: kv_b_proj's key rows [h * nope, lora], blocks along lora.
+    q_absorb.param_bytes = b.linear_bytes(h * nope, lora);
     q_absorb.flops = 2 * rows * q_absorb.params;
     q_absorb.bytes_read = q_absorb.param_bytes + b.act_bytes(rows * w(h) * w(nope));
     q_absorb.bytes_written = b.act_bytes(rows * w(h) * w(lora));
@@ -129,7 +130,7 @@ void add_mla(const Builder& b, const LayerSpec& spec, std::vector<Op>& ops) {
     out_absorb.inputs = {b.row({h, lora})};
     out_absorb.output = b.row({h, v});
     out_absorb.params = out_absorb.params_active = w(h) * w(lora) * w(v);
-    out_absorb.param_bytes = b.matmul_bytes(out_absorb.params);
+    out_absorb.param_bytes = b.linear_bytes(h * v, lora);  // kv_b_proj's value rows
     out_absorb.flops = 2 * rows * out_absorb.params;
     out_absorb.bytes_read = out_absorb.param_bytes + b.act_bytes(rows * w(h) * w(lora));
     out_absorb.bytes_written = b.act_bytes(rows * w(h) * w(v));

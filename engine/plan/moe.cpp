@@ -52,7 +52,9 @@ OpDraft experts(const Builder& b) {
   const wide rows = w(b.rows);
   const wide matrices = w(gated ? 3 : 2) * w(d) * w(f);
   const wide biases = m.expert_bias ? w(gated ? 2 * f : f) + w(d) : 0;
-  const wide per_expert_bytes = b.matmul_bytes(matrices) + b.plain_bytes(biases);
+  // gate and up [f, d] (gated kinds), down [d, f]: each its own matrix, as the checkpoints store
+  // them (a scheme's partial blocks are per matrix).
+  const wide per_expert_bytes = (gated ? 2 : 1) * b.linear_bytes(f, d) + b.linear_bytes(d, f) + b.plain_bytes(biases);
 
   OpDraft x;
   x.name = "experts";
@@ -92,7 +94,7 @@ OpDraft shared_experts(const Builder& b) {
   x.inputs = {b.row({d})};
   x.output = b.row({d});
   x.params = x.params_active = matrices;
-  x.param_bytes = b.matmul_bytes(matrices);
+  x.param_bytes = (gated ? 2 : 1) * b.linear_bytes(f, d) + b.linear_bytes(d, f);
   x.flops = rows * (2 * matrices + w(f) * w(costs::ffn_activation(b.config.ffn)));
   x.bytes_read = x.param_bytes + b.act_bytes(rows * w(d));
   x.bytes_written = b.act_bytes(rows * w(d));

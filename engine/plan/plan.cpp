@@ -75,6 +75,10 @@ void check_options(const PlanOptions& o) {
   if (o.quant_group_size < 0) {
     fail("quant_group_size", std::to_string(o.quant_group_size) + " must not be negative");
   }
+  if (o.weights_quant && dtype_is_quantized(o.weights)) {
+    fail("weights", std::string("a weight scheme (") + quant::to_string(*o.weights_quant) +
+                        ") takes fp32, bf16 or fp16 for the other weights, not " + to_string(o.weights));
+  }
 }
 }  // namespace
 

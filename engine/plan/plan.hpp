@@ -16,8 +16,11 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "quant/formats.hpp"
 
 #include "common/dtype.hpp"
 #include "config/model_config.hpp"
@@ -85,6 +88,12 @@ struct PlanOptions {
   DType activations = DType::BF16;
   // Quantized weights carry one bf16 scale per group of this many weights; 0 = scales not counted.
   int64_t quant_group_size = 0;
+  // A weight scheme (engine/quant/formats.hpp) for the block linear weights: their bytes are the
+  // scheme's exact storage of each [N, K] matrix (scales, zero points, partial blocks included);
+  // `weights` is then the dtype of every other parameter and must not be a quantized dtype. The
+  // arithmetic stays at the activation dtype (weight-only quantization). The router, shared-expert
+  // gate and LM head stay at `weights`, as the engine's --weights-quant leaves them.
+  std::optional<quant::Format> weights_quant;
   // The epilogue (final norm, LM head, logit scale, soft-cap) over each sequence's last token only,
   // as generation runs a prefill, instead of every position (a full forward, `archscope logits`).
   bool logits_last_only = false;

@@ -58,8 +58,9 @@ ModelStack::ModelStack(const ModelConfig& config, const ModelStackOptions& optio
   if (wrap) wrapper_ = wrap(*device_);
   Backend& be = backend();
   weights_ = std::make_unique<ModelWeights>(
-      options_.hf_dir.empty() ? random_weights(be, config_, options_.random, options_.weights)
-                              : load_hf_weights(be, config_, options_.hf_dir, options_.weights));
+      options_.hf_dir.empty()
+          ? random_weights(be, config_, options_.random, options_.weights, options_.weights_quant)
+          : load_hf_weights(be, config_, options_.hf_dir, options_.weights, options_.weights_quant));
   model_ = std::make_unique<Model>(be, config_, *weights_);
   cache_ = std::make_unique<PagedKvCache>(be, config_, stack_kv_options(options_));
 }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "backend/backend.hpp"
@@ -33,6 +34,9 @@ struct ModelStackOptions {
   std::filesystem::path hf_dir;        // empty: seeded random weights
   RandomInitOptions random;            // the random weights' seed and shape
   Elem weights = kDefaultWeightsElem;  // F32, BF16 or F16
+  // Weight-only quantization of the block linear weights at load (model/weight_quant.hpp): held
+  // dequantized in fp32, so `weights` must be F32 with a scheme.
+  std::optional<quant::Format> weights_quant;
   Elem kv = Elem::F32;                 // KV cache element type
   int64_t max_sequences = 1;           // sequences alive at once
   int64_t max_tokens = 0;              // tokens per sequence the cache must hold (prompt + new)

@@ -107,6 +107,7 @@ json to_json(const RunInfo& r) {
           {"backend", r.backend},
           {"device", r.device},
           {"weights_dtype", r.weights_dtype},
+          {"weights_quant", r.weights_quant},
           {"kv_dtype", r.kv_dtype},
           {"batch", r.batch},
           {"prompt_tokens", r.prompt_tokens},
@@ -206,6 +207,7 @@ RunInfo run_info_from_json(const json& j, const std::string& where) {
   r.device = get_string(j, "device", where);
   r.weights_dtype = get_string(j, "weights_dtype", where);
   r.kv_dtype = get_string(j, "kv_dtype", where);
+  if (j.contains("weights_quant")) r.weights_quant = get_string(j, "weights_quant", where);
   r.batch = get_int(j, "batch", where);
   r.prompt_tokens = get_int(j, "prompt_tokens", where);
   r.new_tokens = get_int(j, "new_tokens", where);

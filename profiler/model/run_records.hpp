@@ -28,6 +28,7 @@ struct RunInfo {
   std::string backend;      // "cpu", later "cuda"
   std::string device;       // "AMD EPYC 7B13, 2 threads"
   std::string weights_dtype;
+  std::string weights_quant;  // --weights-quant scheme ("q8_0", ...); empty: source precision
   std::string kv_dtype;
   int64_t batch = 1;
   int64_t prompt_tokens = 0;

@@ -24,6 +24,7 @@ RunModelOptions model_options(const RunOptions& o, int threads) {
   m.random = o.random_init;
   m.random.seed = o.seed;
   m.weights = o.weights;
+  m.weights_quant = o.weights_quant;
   m.kv = Elem::F32;
   m.threads = threads;
   m.sequences = o.batch;
@@ -92,6 +93,7 @@ ProfiledRun::ProfiledRun(const ModelConfig& config, const RunOptions& options)
                      ? env_.cpu_model + ", " + std::to_string(env_.threads) + " threads"
                      : device_of(options_.backend).name;
   info_.weights_dtype = to_string(dtype_of(options_.weights));
+  if (options_.weights_quant) info_.weights_quant = quant::to_string(*options_.weights_quant);
   info_.kv_dtype = to_string(DType::F32);
   info_.batch = options_.batch;
   info_.prompt_tokens = options_.prompt;

@@ -45,6 +45,7 @@ struct RunOptions {
   std::string source;       // how the model was named ("--preset bench-1b"), for messages
   std::filesystem::path hf_dir;  // empty: random weights
   Elem weights = kDefaultWeightsElem;
+  std::optional<quant::Format> weights_quant;  // block linear weights quantized at load (F32 weights)
   RandomInitOptions random_init;  // its seed is replaced by `seed`
   // Prompt tokens per sequence per prefill step; 0: the whole prompt in one step. A chunked
   // prefill is several prefill steps, each attending to the chunks before it: Ctrl-C and progress

@@ -15,6 +15,7 @@ ModelStackOptions stack_options(const RunModelOptions& o) {
   s.hf_dir = o.hf_dir;
   s.random = o.random;
   s.weights = o.weights;
+  s.weights_quant = o.weights_quant;
   s.kv = o.kv;
   s.max_sequences = o.sequences;
   s.max_tokens = o.tokens_per_sequence;

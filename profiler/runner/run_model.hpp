@@ -21,6 +21,7 @@ struct RunModelOptions {
   std::filesystem::path hf_dir;  // empty: random weights from `random`
   RandomInitOptions random;
   Elem weights = kDefaultWeightsElem;  // F32, BF16 or F16
+  std::optional<quant::Format> weights_quant;  // ModelStackOptions::weights_quant
   Elem kv = Elem::F32;
   int threads = 1;             // >= 1
   int64_t sequences = 1;       // alive at once

@@ -105,6 +105,8 @@ class RunStore {
   RunThroughput throughput(int64_t run_id);
 
   struct Impl;
+  // For the store's table modules in their own files (quant_table.hpp): the connection and state.
+  Impl& impl() { return *impl_; }
 
  private:
   explicit RunStore(std::unique_ptr<Impl> impl);

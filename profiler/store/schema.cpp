@@ -163,6 +163,65 @@ CREATE TABLE step_memory (
   device_used_bytes INTEGER NOT NULL,
   device_total_bytes INTEGER NOT NULL,
   PRIMARY KEY (run_id, step)
+// Version 4 (issue 12): runs.weights_quant, the --weights-quant scheme a run's block linear
+// weights were quantized to ('' for runs of older files: source precision). `archscope quant`
+// stores its measurement as a run (prompt_tokens = the tokens scored, new_tokens = 0) with one
+// quant_evals row, a quant_schemes row per scheme (bits/weight, bytes, logit KL / top-1 /
+// perplexity), per tensor the weight SQNR's two sums (Σw², Σ(w−ŵ)²; the SQNR follows, also when
+// it is infinite), per layer the residual stream's relative L2 error, and the source run's
+// activation outliers per (layer, linear op).
+constexpr std::string_view kV4 = R"sql(
+ALTER TABLE runs ADD COLUMN weights_quant TEXT NOT NULL DEFAULT '';
+CREATE TABLE quant_evals (
+  run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+  tokens INTEGER NOT NULL,
+  source_dtype TEXT NOT NULL,
+  source_bytes INTEGER NOT NULL,
+  source_perplexity REAL
+);
+CREATE TABLE quant_schemes (
+  run_id INTEGER NOT NULL REFERENCES quant_evals (run_id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  scheme TEXT NOT NULL,
+  bits_per_weight REAL NOT NULL,
+  quantized_bytes INTEGER NOT NULL,
+  total_bytes INTEGER NOT NULL,
+  kl_mean REAL NOT NULL,
+  kl_max REAL NOT NULL,
+  kl_max_position INTEGER NOT NULL,
+  top1_agreement REAL NOT NULL,
+  perplexity REAL,
+  PRIMARY KEY (run_id, scheme)
+) WITHOUT ROWID;
+CREATE TABLE quant_tensors (
+  run_id INTEGER NOT NULL,
+  scheme TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  layer INTEGER NOT NULL,
+  elements INTEGER NOT NULL,
+  signal REAL NOT NULL,
+  noise REAL NOT NULL,
+  PRIMARY KEY (run_id, scheme, position),
+  FOREIGN KEY (run_id, scheme) REFERENCES quant_schemes (run_id, scheme) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE TABLE quant_layers (
+  run_id INTEGER NOT NULL,
+  scheme TEXT NOT NULL,
+  layer INTEGER NOT NULL,
+  rel_l2 REAL NOT NULL,
+  PRIMARY KEY (run_id, scheme, layer),
+  FOREIGN KEY (run_id, scheme) REFERENCES quant_schemes (run_id, scheme) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE TABLE quant_outliers (
+  run_id INTEGER NOT NULL REFERENCES quant_evals (run_id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  layer INTEGER NOT NULL,
+  op TEXT NOT NULL,
+  channels INTEGER NOT NULL,
+  absmax REAL NOT NULL,
+  median_absmax REAL NOT NULL,
+  PRIMARY KEY (run_id, position)
 ) WITHOUT ROWID;
 )sql";
 
@@ -170,6 +229,8 @@ constexpr Migration kMigrations[] = {
     {1, "runs, steps, step_kv, span_ops, span_blocks, spans view, expert_counts, activations", kV1},
     {2, "runs.warmup_passes, runs.measured_passes, runs.checks, runs.prefill_chunk", kV2},
     {3, "kernels, step_memory", kV3},
+    {kWeightsQuantVersion, "runs.weights_quant, quant_evals, quant_schemes, quant_tensors, quant_layers, quant_outliers",
+     kV4},
 };
 
 }  // namespace

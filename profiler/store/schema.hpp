@@ -26,6 +26,9 @@ struct Migration {
   std::string_view sql;  // one or more statements
 };
 
+// The first schema with runs.weights_quant and the quant_* tables (archscope quant results).
+inline constexpr int kWeightsQuantVersion = 4;
+
 // The migrations of this build, oldest first.
 std::span<const Migration> migrations();
 int latest_schema_version();

@@ -31,6 +31,10 @@ void header(std::ostream& out, const Analysis& a) {
   if (dtype_is_quantized(o.weights) && o.quant_group_size > 0) {
     out << " (scales per " << o.quant_group_size << " weights)";
   }
+  if (o.weights_quant) {
+    out << "\n  block linear weights " << quant::to_string(*o.weights_quant)
+        << " (exact storage with scales; router, embeddings, LM head and norms at " << to_string(o.weights) << ")";
+  }
   out << "\n  context " << grouped(static_cast<uint64_t>(o.context)) << " tokens, batch "
       << o.batch << "\n  hardware ";
   if (a.hardware) {

@@ -2,6 +2,7 @@
 
 #include "run_report/report_figures.hpp"
 #include "run_report/kernel_section.hpp"
+#include "run_report/quant_section.hpp"
 #include "run_report/report_tables.hpp"
 #include "svg/xml_text.hpp"
 
@@ -57,6 +58,13 @@ void write_run(std::string& out, const ReportRun& run, size_t index) {
   out += "<section class=\"run\" id=\"run-" + std::to_string(index + 1) + "\">\n<h2>" + escape(run.info.name) + "</h2>\n";
   out += "<p class=\"lead\">" + escape(run.info.model) + " · " + escape(run.info.backend) + " · " +
          escape(run.info.device) + "</p>\n";
+  if (run.quant) {
+    out += "<h3>Quantization</h3>\n";
+    for (const TableData& t : quant_tables(*run.quant)) write_table(out, t);
+    for (const Figure& f : quant_figures(*run.quant)) write_figure(out, f);
+    out += "</section>\n";
+    return;
+  }
   const std::vector<Figure> figures = run_figures(run);
   if (figures.empty()) out += "<p>No per-layer summaries, steps or expert counts were recorded for this run.</p>\n";
   for (const Figure& f : figures) write_figure(out, f);

@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "run_report/report_figures.hpp"
 #include "run_report/kernel_section.hpp"
+#include "run_report/quant_section.hpp"
 #include "run_report/report_tables.hpp"
 #include "svg/svg_builder.hpp"
 
@@ -80,6 +81,13 @@ MarkdownReport render_run_report_markdown(const std::vector<ReportRun>& runs, co
   for (size_t i = 0; i < runs.size(); ++i) {
     const ReportRun& run = runs[i];
     md += "## " + markdown_escape(run.info.name) + "\n\n";
+    if (run.quant) {
+      md += "### Quantization\n\n";
+      for (const TableData& t : quant_tables(*run.quant)) write_table(md, t);
+      for (const Figure& f : quant_figures(*run.quant))
+        add_figure(report, prefix + "-run" + std::to_string(i + 1) + "-" + f.id + ".svg", f);
+      continue;
+    }
     for (const Figure& f : run_figures(run))
       add_figure(report, prefix + "-run" + std::to_string(i + 1) + "-" + f.id + ".svg", f);
     if (!run.summary.prefill.empty() || !run.summary.decode_mean.empty()) {

@@ -13,6 +13,7 @@
 #include "model/run_records.hpp"
 #include "plan/analysis.hpp"
 #include "plan/hardware.hpp"
+#include "quant/eval_result.hpp"
 
 namespace archscope::views {
 
@@ -55,6 +56,7 @@ struct ReportRun {
   RunSummary summary;
   std::optional<Analysis> analysis;         // predicted points on the roofline
   std::optional<HardwareProfile> hardware;  // the roofline; defaults to analysis->hardware
+  std::optional<quant::EvalResult> quant;   // an `archscope quant` run's measurement
 };
 
 // The hardware to draw the roofline against, if any.

@@ -45,7 +45,10 @@ TableData metadata_table(const std::vector<ReportRun>& runs) {
   row("backend", [](const I& i) { return i.backend; });
   row("device", [](const I& i) { return i.device; });
   row("threads", [](const I& i) { return i.threads > 0 ? std::to_string(i.threads) : std::string(kNone); });
-  row("weights / KV dtype", [](const I& i) { return i.weights_dtype + " / " + i.kv_dtype; });
+  row("weights / KV dtype", [](const I& i) {
+    const std::string w = i.weights_quant.empty() ? i.weights_dtype : i.weights_quant + " (held as " + i.weights_dtype + ")";
+    return w + " / " + i.kv_dtype;
+  });
   row("batch / prompt / new tokens", [](const I& i) {
     return std::to_string(i.batch) + " / " + std::to_string(i.prompt_tokens) + " / " + std::to_string(i.new_tokens);
   });

@@ -1,0 +1,54 @@
+// Weight-only quantization applied at load time (issue 12, §1): with a scheme, every block linear
+// weight — attention q/k/v/o (MLA's q_a, q_b, kv_a, kv_b too), the linear-attention projections
+// (in_proj_qkvz, in_proj_ba, out_proj), dense FFN, routed and shared experts (fused gate_up too)
+// — is quantized to the scheme and dequantized again into the weights dtype, so memory holds
+// dequantized weights (packed kernels that read the formats directly come later). Embeddings, the
+// LM head, norms, biases, routers, shared-expert gates, conv1d, sinks, A_log and dt_bias keep the
+// source precision. Each checkpoint tensor is quantized as the layer applies it, [N, K] with
+// blocks along K (fused x @ W expert tensors [E, K, N] per expert, after the transpose), before
+// any derived tensor is cut from it (MLA's absorbed W_uk^T / W_uv come from the quantized kv_b).
+//
+// The load records, per quantized checkpoint tensor, Σw² and Σ(w−ŵ)² in float64 (the weight SQNR)
+// and the scheme's exact storage bits.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "quant/formats.hpp"
+
+namespace archscope {
+
+struct QuantizedTensor {
+  std::string
+      name;  // the builder's (HF-layout) tensor name, e.g. "layers.0.self_attn.q_proj.weight"
+  int64_t layer = -1;  // from "layers.<i>."; -1 outside the layers
+  int64_t elements = 0;
+  double signal = 0;          // Σ w²
+  double noise = 0;           // Σ (w − ŵ)²
+  uint64_t storage_bits = 0;  // values + every scale and zero point, partial blocks whole
+  // 10·log10(signal / noise) dB; +inf when ŵ = w exactly, NaN for an all-zero tensor.
+  double sqnr_db() const;
+};
+
+struct WeightQuantization {
+  std::optional<quant::Format> scheme;   // absent: every weight at the source precision
+  std::vector<QuantizedTensor> tensors;  // in load order
+  int64_t quantized_elements() const;
+  uint64_t quantized_bits() const;
+  // quantized_bits / quantized_elements: the scheme's true bits per weight on this model.
+  double bits_per_weight() const;
+};
+
+// The layer index of a "layers.<i>." name, -1 otherwise.
+int64_t layer_of_tensor(const std::string& name);
+
+// ŵ of the [N, K] matrix w into w, with its statistics added to `record` (name and layer set by
+// the caller; several calls accumulate, e.g. one per expert of a fused tensor).
+void quantize_matrix(quant::Format scheme, std::span<float> w, int64_t N, int64_t K,
+                     QuantizedTensor& record);
+
+}  // namespace archscope

@@ -1,0 +1,114 @@
+#include "run_report/quant_section.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "charts/quant_charts.hpp"
+#include "svg/chart_svg.hpp"
+
+namespace archscope::views {
+
+namespace {
+
+std::string fmt(const char* f, double v) {
+  char b[48];
+  std::snprintf(b, sizeof b, f, v);
+  return b;
+}
+
+std::string db_cell(double v) {
+  if (std::isnan(v)) return "-";
+  if (std::isinf(v)) return "exact";
+  return fmt("%.1f", v);
+}
+
+}  // namespace
+
+std::vector<TableData> quant_tables(const quant::EvalResult& r) {
+  std::vector<TableData> out;
+  TableData s;
+  s.caption =
+      "Quantization: " + std::to_string(r.tokens) + " tokens teacher forced against the " +
+      r.source_dtype + " source" +
+      (r.source_perplexity ? " (perplexity " + fmt("%.4f", *r.source_perplexity) + ")" : "");
+  s.header = {"scheme", "bits / weight",   "total bytes", "mean KL",
+              "max KL", "top-1 agreement", "perplexity"};
+  for (const quant::SchemeResult& q : r.schemes)
+    s.rows.push_back({q.scheme, fmt("%.4f", q.bits_per_weight), std::to_string(q.total_bytes),
+                      fmt("%.4g", q.kl_mean), fmt("%.4g", q.kl_max),
+                      fmt("%.2f%%", 100 * q.top1_agreement),
+                      q.perplexity ? fmt("%.4f", *q.perplexity) : "-"});
+  out.push_back(std::move(s));
+
+  const int64_t L = r.layers();
+  TableData l;
+  l.caption =
+      "Per layer: weight SQNR of the layer's quantized tensors (dB) / residual stream relative L2 "
+      "error";
+  l.header = {"layer"};
+  for (const quant::SchemeResult& q : r.schemes) l.header.push_back(q.scheme);
+  std::vector<std::vector<double>> db;
+  for (const quant::SchemeResult& q : r.schemes) db.push_back(quant::layer_sqnr_db(q, L));
+  for (int64_t i = 0; i < L; ++i) {
+    std::vector<std::string> row{std::to_string(i)};
+    for (size_t k = 0; k < r.schemes.size(); ++k) {
+      const auto& e = r.schemes[k].layer_rel_l2;
+      row.push_back(db_cell(db[k][static_cast<size_t>(i)]) + " / " +
+                    (static_cast<size_t>(i) < e.size() ? fmt("%.3g", e[static_cast<size_t>(i)])
+                                                       : std::string("-")));
+    }
+    l.rows.push_back(std::move(row));
+  }
+  out.push_back(std::move(l));
+
+  if (!r.outliers.empty()) {
+    TableData o;
+    o.caption =
+        "Activation outliers of the source run: per layer, the linear input whose largest channel "
+        "stands "
+        "out most from its median channel";
+    o.header = {"layer", "op", "channels", "absmax", "median channel absmax", "ratio"};
+    o.align = "llrrrr";
+    int64_t layer = -1;
+    const quant::ActivationOutlier* worst = nullptr;
+    auto flush = [&] {
+      if (worst)
+        o.rows.push_back({std::to_string(worst->layer), worst->op, std::to_string(worst->channels),
+                          fmt("%.4g", worst->absmax), fmt("%.4g", worst->median_absmax),
+                          fmt("%.1f", worst->ratio())});
+    };
+    for (const quant::ActivationOutlier& a : r.outliers) {
+      if (a.layer != layer) {
+        flush();
+        layer = a.layer;
+        worst = &a;
+      } else if (a.ratio() > worst->ratio()) {
+        worst = &a;
+      }
+    }
+    flush();
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+std::vector<Figure> quant_figures(const quant::EvalResult& r) {
+  std::vector<Figure> f;
+  if (r.schemes.empty()) return f;
+  f.push_back(
+      {"quant-pareto",
+       "Mean KL divergence of the logits against bits per weight; the dashed line joins the "
+       "schemes no other one beats on both",
+       svg::to_svg(charts::quant_pareto_chart(r))});
+  f.push_back({"quant-depth",
+               "Relative L2 error of the residual stream after each layer: how the error grows "
+               "through depth",
+               svg::to_svg(charts::quant_depth_chart(r))});
+  f.push_back(
+      {"quant-sqnr", "Weight SQNR per layer and scheme", svg::to_svg(charts::quant_sqnr_chart(r))});
+  return f;
+}
+
+}  // namespace archscope::views

@@ -1,0 +1,18 @@
+// The report's quantization section for an `archscope quant` run: the schemes' figures (bits per
+// weight, bytes, logit KL, top-1, perplexity), the weight SQNR per layer per scheme, the residual
+// error growth through depth, the KL-vs-bits Pareto plot and the source run's activation outliers.
+// Built once, rendered by the HTML and the Markdown writer alike.
+#pragma once
+
+#include <vector>
+
+#include "quant/eval_result.hpp"
+#include "run_report/report_figures.hpp"
+#include "run_report/report_tables.hpp"
+
+namespace archscope::views {
+
+std::vector<TableData> quant_tables(const quant::EvalResult& r);
+std::vector<Figure> quant_figures(const quant::EvalResult& r);
+
+}  // namespace archscope::views
