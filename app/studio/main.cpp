@@ -13,6 +13,8 @@
 #include "asset_paths.hpp"
 #include "common/version.hpp"
 #include "live/layer_chart_panel.hpp"
+#include "live/live_docks.hpp"
+#include "live/live_screenshots.hpp"
 #include "main_window.hpp"
 #include "models/studio_document.hpp"
 #include "presets/hardware_catalog.hpp"
@@ -20,6 +22,7 @@
 #include "presets/preset_dir.hpp"
 #include "screenshot.hpp"
 #include "studio_icon.hpp"
+#include "widgets/run_panel.hpp"
 #include "widgets/summary_panel.hpp"
 #include "widgets/whatif_bar.hpp"
 
@@ -148,8 +151,19 @@ int main(int argc, char** argv) {
   const QCommandLineOption startup(
       QStringLiteral("startup-time"),
       QStringLiteral("Print how long the window took to show, then exit."));
+  const QCommandLineOption run(
+      QStringLiteral("run"),
+      QStringLiteral("Run the open configuration on the engine (32 prompt tokens, 16 new, batch 1) "
+                     "and show it live; with --screenshot, store the run and write one PNG per "
+                     "live view (%1).")
+          .arg(LiveDocks::view_names().join(", ")));
+  const QCommandLineOption db(
+      QStringLiteral("db"),
+      QStringLiteral("Run database for --run and the Run dock (default: the CLI's, %1).")
+          .arg(QStringLiteral("$XDG_DATA_HOME/archscope/runs.db")),
+      QStringLiteral("PATH"));
   for (const auto* o : {&preset, &config, &compare, &context, &batch, &weights, &kv, &hardware,
-                        &screenshot, &view, &size, &chart, &paths, &startup})
+                        &screenshot, &view, &size, &chart, &paths, &startup, &run, &db})
     cli.addOption(*o);
   cli.addPositionalArgument(
       QStringLiteral("file"),
@@ -244,6 +258,23 @@ int main(int argc, char** argv) {
     }
   }
 
+  if (cli.isSet(screenshot) && cli.isSet(run)) {
+    LiveScreenshotOptions o;
+    o.dir = cli.value(screenshot);
+    o.view = cli.value(view);
+    o.db = cli.value(db);
+    if (cli.isSet(size)) {
+      const QStringList wh = cli.value(size).split('x');
+      if (wh.size() != 2 || wh[0].toInt() <= 0 || wh[1].toInt() <= 0) {
+        std::fprintf(stderr, "archscope-studio: error: --size: expected WIDTHxHEIGHT, got '%s'\n",
+                     qPrintable(cli.value(size)));
+        return 2;
+      }
+      o.size = QSize(wh[0].toInt(), wh[1].toInt());
+    }
+    return take_live_screenshots(window, o);
+  }
+  if (cli.isSet(db)) window.live().run_panel().set_db(cli.value(db));
   if (cli.isSet(screenshot)) {
     ScreenshotOptions o;
     o.dir = cli.value(screenshot);
@@ -262,6 +293,12 @@ int main(int argc, char** argv) {
   FirstPaint first_paint(clock);
   if (cli.isSet(startup)) app.installEventFilter(&first_paint);
   window.show();
+  if (cli.isSet(run) && !cli.isSet(startup))
+    QTimer::singleShot(0, &window, [&window] {
+      window.wait_until_idle();
+      window.live().run_panel().set_source(QString());
+      window.live().run_panel().start_run();
+    });
   if (cli.isSet(startup)) {
     // From the start of main() to the first painted widget, then to the presets and first analysis.
     QTimer::singleShot(0, &window, [&] {
