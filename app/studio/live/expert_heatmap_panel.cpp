@@ -12,7 +12,7 @@ namespace archscope::studio {
 
 ImU32 load_colour(double relative) {
   // 0 -> pale grey-blue, 1 -> mid blue, 3+ -> deep red: an even layer reads as one flat blue row;
-  // no cell is pure white, the colour of the cell borders.
+  // no cell has the window background colour that shows between cells.
   const double t = std::clamp(relative / 3.0, 0.0, 1.0);
   const auto lerp = [](double a, double b, double f) { return static_cast<int>(a + (b - a) * f); };
   if (t < 1.0 / 3.0) {
@@ -80,6 +80,8 @@ void ExpertHeatmapPanel::draw_body() {
   // Row labels where they fit (every k-th row on tall models).
   const int label_every =
       std::max(1, static_cast<int>(ImGui::GetTextLineHeight() / std::max(ch, 1.f)) + 1);
+  // Cells large enough to tell apart get a gap of background between them.
+  const float gap = cw >= 6 && ch >= 6 ? 1.5f : 0.f;
   for (int r = 0; r < rows_; ++r) {
     const prof::ExpertLoadStats& st = h.rows[static_cast<size_t>(r)];
     const double mean = st.mean_load;
@@ -88,22 +90,11 @@ void ExpertHeatmapPanel::draw_body() {
       const int64_t c = h.count(static_cast<size_t>(r), static_cast<size_t>(e));
       const double rel = mean > 0 ? static_cast<double>(c) / mean : 0;
       const float x = g0.x + cw * static_cast<float>(e);
-      dl->AddRectFilled(ImVec2(x, y), ImVec2(x + cw, y + ch), load_colour(rel));
+      dl->AddRectFilled(ImVec2(x, y), ImVec2(x + cw - gap, y + ch - gap), load_colour(rel));
     }
     if (r % label_every == 0)
       dl->AddText(ImVec2(origin.x, y), kMutedInk,
                   layer_label(h.layers[static_cast<size_t>(r)], s.n_layers).c_str());
-  }
-  // Cell borders when cells are large enough to tell apart.
-  if (cw >= 6 && ch >= 6) {
-    for (int e = 0; e <= cols_; ++e)
-      dl->AddLine(ImVec2(g0.x + cw * static_cast<float>(e), g0.y),
-                  ImVec2(g0.x + cw * static_cast<float>(e), g0.y + grid_.h),
-                  IM_COL32(255, 255, 255, 255));
-    for (int r = 0; r <= rows_; ++r)
-      dl->AddLine(ImVec2(g0.x, g0.y + ch * static_cast<float>(r)),
-                  ImVec2(g0.x + grid_.w, g0.y + ch * static_cast<float>(r)),
-                  IM_COL32(255, 255, 255, 255));
   }
   ImGui::Dummy(avail);
   const ImVec2 m = ImGui::GetIO().MousePos;

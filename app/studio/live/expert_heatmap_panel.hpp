@@ -41,7 +41,8 @@ class ExpertHeatmapPanel : public LivePanel {
 };
 
 // The heatmap's colour of a cell whose load is `relative` × its layer's mean (0 = no tokens,
-// 1 = even, >= 3 = hottest): pale through blue to red, never the white of the cell borders.
+// 1 = even, >= 3 = hottest): pale through blue to red, never the window's background
+// that shows between cells.
 ImU32 load_colour(double relative);
 
 }  // namespace archscope::studio
