@@ -12,6 +12,7 @@
 
 #include "asset_paths.hpp"
 #include "common/version.hpp"
+#include "live/frame_time.hpp"
 #include "live/layer_chart_panel.hpp"
 #include "live/live_docks.hpp"
 #include "live/live_screenshots.hpp"
@@ -44,6 +45,18 @@ bool has_flag(int argc, char** argv, const char* flag) {
 QString compare_path(const QString& value) {
   if (QFileInfo::exists(value)) return value;
   return QString::fromStdString((preset_dir() / (value.toStdString() + ".json")).string());
+}
+
+// A --size value WIDTHxHEIGHT; false after saying what is wrong.
+bool parse_size(const QString& value, QSize& out) {
+  const QStringList wh = value.split('x');
+  if (wh.size() != 2 || wh[0].toInt() <= 0 || wh[1].toInt() <= 0) {
+    std::fprintf(stderr, "archscope-studio: error: --size: expected WIDTHxHEIGHT, got '%s'\n",
+                 qPrintable(value));
+    return false;
+  }
+  out = QSize(wh[0].toInt(), wh[1].toInt());
+  return true;
 }
 
 // Records when the first widget paints: the moment the user sees the window.
@@ -157,13 +170,19 @@ int main(int argc, char** argv) {
                      "and show it live; with --screenshot, store the run and write one PNG per "
                      "live view (%1).")
           .arg(LiveDocks::view_names().join(", ")));
+  const QCommandLineOption frame_time(
+      QStringLiteral("frame-time"),
+      QStringLiteral("Benchmark: run the open configuration (32 prompt, 256 new tokens, one "
+                     "thread) with one live view (--view, default live-experts) filling the "
+                     "window (--size), print its frame times while the run decodes, then exit."));
   const QCommandLineOption db(
       QStringLiteral("db"),
       QStringLiteral("Run database for --run and the Run dock (default: the CLI's, %1).")
           .arg(QStringLiteral("$XDG_DATA_HOME/archscope/runs.db")),
       QStringLiteral("PATH"));
-  for (const auto* o : {&preset, &config, &compare, &context, &batch, &weights, &kv, &hardware,
-                        &screenshot, &view, &size, &chart, &paths, &startup, &run, &db})
+  for (const auto* o :
+       {&preset, &config, &compare, &context, &batch, &weights, &kv, &hardware, &screenshot, &view,
+        &size, &chart, &paths, &startup, &run, &db, &frame_time})
     cli.addOption(*o);
   cli.addPositionalArgument(
       QStringLiteral("file"),
@@ -228,7 +247,7 @@ int main(int argc, char** argv) {
   }
   if (cli.isSet(chart) && window.layer_chart_panel())
     window.layer_chart_panel()->select(static_cast<int>(metrics.indexOf(cli.value(chart))));
-  const bool headless = cli.isSet(screenshot) || cli.isSet(startup);
+  const bool headless = cli.isSet(screenshot) || cli.isSet(startup) || cli.isSet(frame_time);
   window.set_interactive(!headless);
   bool opened = false;
   if (cli.isSet(preset)) {
@@ -263,18 +282,17 @@ int main(int argc, char** argv) {
     o.dir = cli.value(screenshot);
     o.view = cli.value(view);
     o.db = cli.value(db);
-    if (cli.isSet(size)) {
-      const QStringList wh = cli.value(size).split('x');
-      if (wh.size() != 2 || wh[0].toInt() <= 0 || wh[1].toInt() <= 0) {
-        std::fprintf(stderr, "archscope-studio: error: --size: expected WIDTHxHEIGHT, got '%s'\n",
-                     qPrintable(cli.value(size)));
-        return 2;
-      }
-      o.size = QSize(wh[0].toInt(), wh[1].toInt());
-    }
+    if (cli.isSet(size) && !parse_size(cli.value(size), o.size)) return 2;
     return take_live_screenshots(window, o);
   }
   if (cli.isSet(db)) window.live().run_panel().set_db(cli.value(db));
+  if (cli.isSet(frame_time)) {
+    FrameTimeOptions o;
+    if (cli.isSet(view)) o.view = cli.value(view);
+    o.db = cli.value(db);
+    if (cli.isSet(size) && !parse_size(cli.value(size), o.size)) return 2;
+    return measure_frame_time(window, o);
+  }
   if (cli.isSet(screenshot)) {
     ScreenshotOptions o;
     o.dir = cli.value(screenshot);

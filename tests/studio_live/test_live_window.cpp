@@ -131,8 +131,8 @@ BOOST_AUTO_TEST_CASE(a_moe_run_from_the_app_renders_live_frames_and_is_stored) {
   const int x_mid = static_cast<int>((g.x + g.w / config.moe.experts / 2) * k);
   const QRgb background = img.pixel(static_cast<int>((g.x - 3) * k), y_mid);
   BOOST_TEST(runs_along(img, {static_cast<int>(g.x * k), y_mid},
-                        {static_cast<int>((g.x + g.w) * k) - 1, y_mid}, background) ==
-             config.moe.experts);
+                        {static_cast<int>((g.x + g.w) * k) - 1, y_mid},
+                        background) == config.moe.experts);
   BOOST_TEST(runs_along(img, {x_mid, static_cast<int>(g.y * k)},
                         {x_mid, static_cast<int>((g.y + g.h) * k) - 1}, background) == moe_layers);
   // Every live view draws something.
@@ -149,9 +149,8 @@ BOOST_AUTO_TEST_CASE(follows_a_run_written_by_archscope_run) {
   test::Window t;
   studio::LiveDocks& live = t.w.live();
   QProcess cli;
-  cli.start(QStringLiteral(ARCHSCOPE_CLI),
-            {"run", "--preset", "qwen3-moe-mini", "--prompt", "16", "--new", "24", "--json",
-             "--db", scratch.db()});
+  cli.start(QStringLiteral(ARCHSCOPE_CLI), {"run", "--preset", "qwen3-moe-mini", "--prompt", "16",
+                                            "--new", "24", "--json", "--db", scratch.db()});
   BOOST_REQUIRE(cli.waitForStarted());
   // The run's row appears once the CLI created it; follow it from then on.
   int64_t id = 0;
@@ -223,8 +222,10 @@ BOOST_AUTO_TEST_CASE(screenshot_run_writes_every_live_view) {
   const fs::path shots = scratch.dir / "shots";
   QProcess p;
   QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-  env.insert(QStringLiteral("XDG_CONFIG_HOME"), QString::fromStdString((scratch.dir / "config").string()));
-  env.insert(QStringLiteral("XDG_DATA_HOME"), QString::fromStdString((scratch.dir / "data").string()));
+  env.insert(QStringLiteral("XDG_CONFIG_HOME"),
+             QString::fromStdString((scratch.dir / "config").string()));
+  env.insert(QStringLiteral("XDG_DATA_HOME"),
+             QString::fromStdString((scratch.dir / "data").string()));
   p.setProcessEnvironment(env);
   const fs::path studio = fs::path(ARCHSCOPE_CLI).parent_path() / "archscope-studio";
   p.start(QString::fromStdString(studio.string()),
@@ -236,7 +237,8 @@ BOOST_AUTO_TEST_CASE(screenshot_run_writes_every_live_view) {
   BOOST_TEST(err.contains(QStringLiteral("stored in ") + scratch.db()), err.toStdString());
   auto store = prof::store::RunStore::open_read_only(scratch.db().toStdString());
   BOOST_TEST(store.list_runs().size() == 1u);
-  const QStringList printed = QString::fromUtf8(p.readAllStandardOutput()).split('\n', Qt::SkipEmptyParts);
+  const QStringList printed =
+      QString::fromUtf8(p.readAllStandardOutput()).split('\n', Qt::SkipEmptyParts);
   if (printed.isEmpty()) {  // no Vulkan here: the app said so for each view
     BOOST_TEST(!vulkan_required(), err.toStdString());
     return;
@@ -244,8 +246,9 @@ BOOST_AUTO_TEST_CASE(screenshot_run_writes_every_live_view) {
   BOOST_TEST(printed.size() == studio::LiveDocks::view_names().size());
   for (const QString& name : studio::LiveDocks::view_names()) {
     QImage image;
-    BOOST_REQUIRE_MESSAGE(image.load(QString::fromStdString((shots / (name.toStdString() + ".png")).string())),
-                          name.toStdString());
+    BOOST_REQUIRE_MESSAGE(
+        image.load(QString::fromStdString((shots / (name.toStdString() + ".png")).string())),
+        name.toStdString());
     BOOST_TEST(image.width() >= 900, name.toStdString());
     BOOST_TEST(test::distinct_colours(image) > 20u, name.toStdString());
   }

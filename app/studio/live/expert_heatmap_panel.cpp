@@ -80,17 +80,30 @@ void ExpertHeatmapPanel::draw_body() {
   // Row labels where they fit (every k-th row on tall models).
   const int label_every =
       std::max(1, static_cast<int>(ImGui::GetTextLineHeight() / std::max(ch, 1.f)) + 1);
-  // Cells large enough to tell apart get a gap of background between them.
-  const float gap = cw >= 6 && ch >= 6 ? 1.5f : 0.f;
+  // Large cells get a gap of background between them. Small ones (94 × 128 in a window) are drawn
+  // as runs: neighbours of one colour in a row are one quad, which under a software rasteriser
+  // saves most of the triangles (a decode step sends a token to 8 of 128 experts).
+  const bool gaps = cw >= 16 && ch >= 16;
+  const float gap = gaps ? 1.5f : 0.f;
   for (int r = 0; r < rows_; ++r) {
     const prof::ExpertLoadStats& st = h.rows[static_cast<size_t>(r)];
     const double mean = st.mean_load;
     const float y = g0.y + ch * static_cast<float>(r);
-    for (int e = 0; e < cols_; ++e) {
-      const int64_t c = h.count(static_cast<size_t>(r), static_cast<size_t>(e));
-      const double rel = mean > 0 ? static_cast<double>(c) / mean : 0;
-      const float x = g0.x + cw * static_cast<float>(e);
-      dl->AddRectFilled(ImVec2(x, y), ImVec2(x + cw - gap, y + ch - gap), load_colour(rel));
+    int run_start = 0;
+    ImU32 run_colour = 0;
+    for (int e = 0; e <= cols_; ++e) {
+      ImU32 c = 0;
+      if (e < cols_) {
+        const int64_t n = h.count(static_cast<size_t>(r), static_cast<size_t>(e));
+        c = load_colour(mean > 0 ? static_cast<double>(n) / mean : 0);
+      }
+      if (e > 0 && (gaps || e == cols_ || c != run_colour)) {
+        const float x0 = g0.x + cw * static_cast<float>(run_start);
+        const float x1 = g0.x + cw * static_cast<float>(e);
+        dl->AddRectFilled(ImVec2(x0, y), ImVec2(x1 - gap, y + ch - gap), run_colour);
+        run_start = e;
+      }
+      if (e == 0 || gaps || c != run_colour) run_colour = c;
     }
     if (r % label_every == 0)
       dl->AddText(ImVec2(origin.x, y), kMutedInk,

@@ -18,7 +18,16 @@ void LivePanel::draw() {
   const double dt_ms = static_cast<double>(ImGui::GetIO().DeltaTime) * 1e3;
   if (frames_ > 0 && dt_ms > 0) frame_ms_ = frame_ms_ > 0 ? 0.9 * frame_ms_ + 0.1 * dt_ms : dt_ms;
   ++frames_;
-  begin_full_view(view_id());
+  // The full view without ImGui's window background: the render pass already clears to white,
+  // and under a software rasteriser (lavapipe) a second full-window fill costs a sizeable part of
+  // every frame (docs/studio.md, frame time).
+  const ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::Begin(view_id(), nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                   ImGuiWindowFlags_NoBackground);
   draw_header();
   draw_body();
   ImGui::End();

@@ -1,5 +1,7 @@
 #include "live/live_run.hpp"
 
+#include <pthread.h>
+
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <chrono>
@@ -63,6 +65,7 @@ void LiveRun::begin_worker(std::function<void()> body) {
   active_ = true;
   worker_done_ = false;
   worker_ = std::thread([this, body = std::move(body)] {
+    pthread_setname_np(pthread_self(), "archscope-run");  // named in profilers and top
     body();
     worker_done_ = true;
   });

@@ -97,6 +97,9 @@ void RunPanel::set_tokens(int prompt, int new_tokens) {
   prompt_->setValue(prompt);
   new_tokens_->setValue(new_tokens);
 }
+void RunPanel::set_threads(int threads) {
+  threads_->setValue(threads);
+}
 void RunPanel::set_db(const QString& path) {
   db_->setText(path);
 }

@@ -33,6 +33,7 @@ class RunPanel : public QWidget {
   void set_source(const QString& preset);
   void set_tokens(int prompt, int new_tokens);
   void set_db(const QString& path);
+  void set_threads(int threads);  // 0: one per logical CPU
   QString db() const;
   // The run options the form describes (validated by LiveRun::start).
   prof::RunOptions options() const;
