@@ -12,6 +12,7 @@
 
 #include "asset_paths.hpp"
 #include "common/version.hpp"
+#include "live/expert_heatmap_panel.hpp"
 #include "live/frame_time.hpp"
 #include "live/layer_chart_panel.hpp"
 #include "live/live_docks.hpp"
@@ -175,6 +176,10 @@ int main(int argc, char** argv) {
       QStringLiteral("Benchmark: run the open configuration (32 prompt, 256 new tokens, one "
                      "thread) with one live view (--view, default live-experts) filling the "
                      "window (--size), print its frame times while the run decodes, then exit."));
+  const QCommandLineOption heatmap(
+      QStringLiteral("heatmap"),
+      QStringLiteral("Expert-load heatmap shown first: per-step or cumulative."),
+      QStringLiteral("MODE"));
   const QCommandLineOption db(
       QStringLiteral("db"),
       QStringLiteral("Run database for --run and the Run dock (default: the CLI's, %1).")
@@ -182,7 +187,7 @@ int main(int argc, char** argv) {
       QStringLiteral("PATH"));
   for (const auto* o :
        {&preset, &config, &compare, &context, &batch, &weights, &kv, &hardware, &screenshot, &view,
-        &size, &chart, &paths, &startup, &run, &db, &frame_time})
+        &size, &chart, &paths, &startup, &run, &db, &frame_time, &heatmap})
     cli.addOption(*o);
   cli.addPositionalArgument(
       QStringLiteral("file"),
@@ -208,7 +213,17 @@ int main(int argc, char** argv) {
                  qPrintable(cli.value(chart)), qPrintable(metrics.join(", ")));
     return 2;
   }
+  if (cli.isSet(heatmap) && cli.value(heatmap) != QStringLiteral("per-step") &&
+      cli.value(heatmap) != QStringLiteral("cumulative")) {
+    std::fprintf(stderr,
+                 "archscope-studio: error: --heatmap: unknown mode '%s'; use per-step or "
+                 "cumulative\n",
+                 qPrintable(cli.value(heatmap)));
+    return 2;
+  }
   MainWindow window;
+  if (cli.isSet(heatmap))
+    window.live().heatmap().set_cumulative(cli.value(heatmap) == QStringLiteral("cumulative"));
   if (cli.isSet(context) || cli.isSet(batch) || cli.isSet(weights) || cli.isSet(kv) ||
       cli.isSet(hardware)) {
     // Checked as the CLI checks its flags, with the same words.

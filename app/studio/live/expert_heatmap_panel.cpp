@@ -73,17 +73,21 @@ void ExpertHeatmapPanel::draw_body() {
   const float top_h = ImGui::GetTextLineHeight() + 4;
   const float gw = std::max(10.f, avail.x - label_w - 4), gh = std::max(10.f, avail.y - top_h - 4);
   const float cw = gw / static_cast<float>(cols_), ch = gh / static_cast<float>(rows_);
+  const bool gaps = cw >= 16 && ch >= 16;
   const ImVec2 g0(origin.x + label_w, origin.y + top_h);
   grid_ = {g0.x, g0.y, cw * static_cast<float>(cols_), ch * static_cast<float>(rows_)};
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddText(ImVec2(g0.x, origin.y), kMutedInk, "experts");
+  dl->AddText(
+      ImVec2(g0.x, origin.y), kMutedInk,
+      gaps ? "experts (pale: no tokens, blue: the layer's mean load, red: 3x the mean or more)"
+           : "experts (white: no tokens, blue: the layer's mean load, red: 3x the mean or more)");
   // Row labels where they fit (every k-th row on tall models).
   const int label_every =
       std::max(1, static_cast<int>(ImGui::GetTextLineHeight() / std::max(ch, 1.f)) + 1);
   // Large cells get a gap of background between them. Small ones (94 × 128 in a window) are drawn
   // as runs: neighbours of one colour in a row are one quad, which under a software rasteriser
   // saves most of the triangles (a decode step sends a token to 8 of 128 experts).
-  const bool gaps = cw >= 16 && ch >= 16;
+  const ImU32 kEmpty = load_colour(0);
   const float gap = gaps ? 1.5f : 0.f;
   for (int r = 0; r < rows_; ++r) {
     const prof::ExpertLoadStats& st = h.rows[static_cast<size_t>(r)];
@@ -100,7 +104,10 @@ void ExpertHeatmapPanel::draw_body() {
       if (e > 0 && (gaps || e == cols_ || c != run_colour)) {
         const float x0 = g0.x + cw * static_cast<float>(run_start);
         const float x1 = g0.x + cw * static_cast<float>(e);
-        dl->AddRectFilled(ImVec2(x0, y), ImVec2(x1 - gap, y + ch - gap), run_colour);
+        // Without gaps an expert that got no token is left white (the cleared background): a
+        // software rasteriser pays for every pixel drawn, and most cells of a step are empty.
+        if (gaps || run_colour != kEmpty)
+          dl->AddRectFilled(ImVec2(x0, y), ImVec2(x1 - gap, y + ch - gap), run_colour);
         run_start = e;
       }
       if (e == 0 || gaps || c != run_colour) run_colour = c;
@@ -109,6 +116,9 @@ void ExpertHeatmapPanel::draw_body() {
       dl->AddText(ImVec2(origin.x, y), kMutedInk,
                   layer_label(h.layers[static_cast<size_t>(r)], s.n_layers).c_str());
   }
+  if (!gaps)
+    dl->AddRect(ImVec2(g0.x - 1, g0.y - 1), ImVec2(g0.x + grid_.w + 1, g0.y + grid_.h + 1),
+                kGridInk);
   ImGui::Dummy(avail);
   const ImVec2 m = ImGui::GetIO().MousePos;
   if (m.x >= g0.x && m.y >= g0.y && m.x < g0.x + grid_.w && m.y < g0.y + grid_.h) {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "charts/axis.hpp"
 #include "charts/palette.hpp"
@@ -101,6 +103,42 @@ void OpTimelinePanel::draw_body() {
     }
   }
   dl->PopClipRect();
+  // The overview: every kept step on one strip (prefill darker), the window shown as a frame; a
+  // click there centres the window on that time.
+  const float ov_y = op_y + op_h + line + 10, ov_h = 14;
+  const double span = std::max(1.0, end - begin);
+  const auto ov_x = [&](double t) {
+    return left + static_cast<float>((t - begin) / span) * (right - left);
+  };
+  dl->AddText(ImVec2(left, op_y + op_h + 4), kMutedInk, "all kept steps:");
+  for (const TimelineStep& st : tl.steps())
+    dl->AddRectFilled(ImVec2(ov_x(static_cast<double>(st.start_ns)), ov_y),
+                      ImVec2(std::max(ov_x(static_cast<double>(st.start_ns)) + 1,
+                                      ov_x(static_cast<double>(st.end_ns))),
+                             ov_y + ov_h),
+                      st.phase == prof::Phase::Prefill ? IM_COL32(120, 130, 160, 255)
+                                                       : IM_COL32(175, 185, 210, 255));
+  dl->AddRect(ImVec2(ov_x(window_.t0) - 1, ov_y - 2), ImVec2(ov_x(window_.t1) + 1, ov_y + ov_h + 2),
+              kInk, 0, 0, 2);
+  ImGui::SetCursorScreenPos(ImVec2(left, ov_y));
+  ImGui::InvisibleButton("##overview", ImVec2(std::max(1.f, right - left), ov_h));
+  if (ImGui::IsItemActive()) {
+    follow_ = false;
+    const double centre = begin + (io.MousePos.x - left) / (right - left) * span;
+    window_.pan(centre - (window_.t0 + window_.t1) / 2);
+    window_.clamp(begin, end);
+  }
+  // Legend: the op kinds on screen.
+  std::vector<std::string> kinds;
+  for (const TimelineStep& st : tl.steps())
+    for (const prof::SpanRecord& sp : st.spans)
+      if (std::find(kinds.begin(), kinds.end(), sp.kind) == kinds.end()) kinds.push_back(sp.kind);
+  std::sort(kinds.begin(), kinds.end());
+  ImGui::SetCursorScreenPos(ImVec2(left, ov_y + ov_h + 8));
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    if (i > 0) ImGui::SameLine();
+    legend_swatch(palette_colour(charts::kind_colour(kinds[i])), kinds[i]);
+  }
   if (hovered && io.MousePos.y >= op_y && io.MousePos.y <= op_y + op_h) {
     if (const prof::SpanRecord* s = tl.span_at(static_cast<int64_t>(at))) {
       const SpanRates r = span_rates(*s);
