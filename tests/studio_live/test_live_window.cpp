@@ -16,6 +16,7 @@
 #include "live/live_docks.hpp"
 #include "live/live_run.hpp"
 #include "live/quant_error_panel.hpp"
+#include "models/studio_document.hpp"
 #include "presets/preset_catalog.hpp"
 #include "store/run_store.hpp"
 #include "studio/qt_fixture.hpp"
@@ -142,6 +143,36 @@ BOOST_AUTO_TEST_CASE(a_moe_run_from_the_app_renders_live_frames_and_is_stored) {
     const QImage shot = live.view(name)->grab_view();
     BOOST_TEST(test::distinct_colours(shot) > 3u, name.toStdString());
   }
+}
+
+BOOST_AUTO_TEST_CASE(stop_interrupts_the_run_and_bad_options_are_refused) {
+  Scratch scratch;
+  test::Window t;
+  BOOST_REQUIRE(t.w.open_preset("qwen3-moe-mini"));
+  BOOST_REQUIRE(t.w.wait_until_idle());
+  studio::LiveDocks& live = t.w.live();
+  live.run_panel().set_db(scratch.db());
+  // Zero prompt tokens (the form's spin box cannot say it; a caller can): refused before anything
+  // is stored, naming the option as the CLI does.
+  prof::RunOptions bad = live.run_panel().options();
+  bad.prompt = 0;
+  BOOST_TEST(!live.run().start(t.w.document().config(), bad, scratch.db()));
+  BOOST_TEST(live.run().error().contains(QStringLiteral("--prompt")), live.run().error().toStdString());
+  BOOST_TEST(!live.run().active());
+  BOOST_TEST(!fs::exists(scratch.dir / "runs.db"));
+  // A long run, stopped after its first decode step: stored as interrupted.
+  live.run_panel().set_tokens(8, 100000);
+  BOOST_REQUIRE(live.run_panel().start_run());
+  QElapsedTimer clock;
+  clock.start();
+  while (live.run().state().decode.steps < 1 && clock.elapsed() < 60000) QTest::qWait(5);
+  BOOST_REQUIRE(live.run().state().decode.steps >= 1);
+  live.run().stop();
+  BOOST_REQUIRE(live.run().wait_finished(60000));
+  BOOST_TEST(live.run().state().finished);
+  auto store = prof::store::RunStore::open_read_only(scratch.db().toStdString());
+  BOOST_TEST(prof::to_string(store.get_run(live.run().run_id()).status) == std::string("interrupted"));
+  BOOST_TEST(live.run().state().steps_done < 1000);
 }
 
 BOOST_AUTO_TEST_CASE(follows_a_run_written_by_archscope_run) {

@@ -167,10 +167,15 @@ uint64_t LiveRun::events_dropped() const {
 }
 
 void LiveRun::drain() {
+  // Read before draining: a worker that was done by now has published (and closed) everything,
+  // so an empty closed queue after this drain means the run is over, not that events are coming.
+  const bool worker_done = worker_done_.load();
   bool any = false;
   bool closed = false;
+  bool subscribed = false;
   {
     std::lock_guard lock(mu_);
+    subscribed = sub_.has_value();
     if (sub_) {
       // A bounded slice per drain, so a burst never stalls the UI.
       for (int i = 0; i < 2000; ++i) {
@@ -189,7 +194,7 @@ void LiveRun::drain() {
     }
   }
   if (any) Q_EMIT updated();
-  if (active_ && worker_done_ && (closed || !sub_)) {
+  if (active_ && worker_done && (closed || !subscribed)) {
     if (worker_.joinable()) worker_.join();
     active_ = false;
     timer_.stop();
