@@ -38,6 +38,11 @@ LiveDocks::LiveDocks(QMainWindow& window, VulkanHost& host,
   run_dock->setObjectName(QStringLiteral("dock-run"));
   run_dock->setWidget(panel_);
   window.addDockWidget(Qt::RightDockWidgetArea, run_dock);
+  // A tab beside the summary, not a dock below it: the window keeps its minimum height.
+  if (auto* summary = window.findChild<QDockWidget*>(QStringLiteral("dock-summary"))) {
+    window.tabifyDockWidget(summary, run_dock);
+    summary->raise();
+  }
 
   std::vector<HardwareProfile> profiles;
   try {
@@ -79,6 +84,7 @@ LiveDocks::LiveDocks(QMainWindow& window, VulkanHost& host,
     for (ImGuiView* v : views_) v->schedule();
   });
   connect(panel_, &RunPanel::runStarted, this, [this] { raise_view(view_names().front()); });
+  run_dock_ = run_dock;
 
   QMenu* menu = new QMenu(tr("&Run"), &window);
   QAction* start = menu->addAction(tr("&Run the model"), panel_, [this] { panel_->start_run(); });
@@ -115,6 +121,11 @@ LivePanel* LiveDocks::panel(const QString& name) const {
 
 ExpertHeatmapPanel& LiveDocks::heatmap() const {
   return static_cast<ExpertHeatmapPanel&>(*panels_[4]);
+}
+
+void LiveDocks::show_run_dock() {
+  run_dock_->show();
+  run_dock_->raise();
 }
 
 void LiveDocks::raise_view(const QString& name) {

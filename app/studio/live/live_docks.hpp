@@ -43,6 +43,8 @@ class LiveDocks : public QObject {
   // "live-layer-time", "live-timeline", "live-throughput", "live-kv", "live-experts",
   // "live-quant", "live-roofline", "live-residual": the screenshot file names without .png.
   static const QStringList& view_names();
+  // Shows the Run dock in front of its tab group (beside the summary).
+  void show_run_dock();
   // Shows a live view's dock in front of its tab group.
   void raise_view(const QString& name);
   // Gives the bottom dock area `height` pixels (screenshots of the live views).
@@ -55,6 +57,7 @@ class LiveDocks : public QObject {
   std::vector<ImGuiView*> views_;
   std::vector<LivePanel*> panels_;
   std::vector<QDockWidget*> docks_;
+  QDockWidget* run_dock_ = nullptr;
 };
 
 }  // namespace archscope::studio
