@@ -129,7 +129,9 @@ int main(int argc, char** argv) {
       QStringLiteral("DIR"));
   const QCommandLineOption view(
       QStringLiteral("view"),
-      QStringLiteral("With --screenshot: only this view (%1).").arg(screenshot_views().join(", ")),
+      QStringLiteral("With --screenshot: only this view (%1); with --run or --frame-time, a "
+                     "live view (%2).")
+          .arg(screenshot_views().join(", "), LiveDocks::view_names().join(", ")),
       QStringLiteral("NAME"));
   const QCommandLineOption size(
       QStringLiteral("size"), QStringLiteral("With --screenshot: window size, default 1600x1000."),
