@@ -157,7 +157,8 @@ BOOST_AUTO_TEST_CASE(stop_interrupts_the_run_and_bad_options_are_refused) {
   prof::RunOptions bad = live.run_panel().options();
   bad.prompt = 0;
   BOOST_TEST(!live.run().start(t.w.document().config(), bad, scratch.db()));
-  BOOST_TEST(live.run().error().contains(QStringLiteral("--prompt")), live.run().error().toStdString());
+  BOOST_TEST(live.run().error().contains(QStringLiteral("--prompt")),
+             live.run().error().toStdString());
   BOOST_TEST(!live.run().active());
   BOOST_TEST(!fs::exists(scratch.dir / "runs.db"));
   // A long run, stopped after its first decode step: stored as interrupted.
@@ -171,8 +172,31 @@ BOOST_AUTO_TEST_CASE(stop_interrupts_the_run_and_bad_options_are_refused) {
   BOOST_REQUIRE(live.run().wait_finished(60000));
   BOOST_TEST(live.run().state().finished);
   auto store = prof::store::RunStore::open_read_only(scratch.db().toStdString());
-  BOOST_TEST(prof::to_string(store.get_run(live.run().run_id()).status) == std::string("interrupted"));
+  BOOST_TEST(prof::to_string(store.get_run(live.run().run_id()).status) ==
+             std::string("interrupted"));
   BOOST_TEST(live.run().state().steps_done < 1000);
+}
+
+BOOST_AUTO_TEST_CASE(closing_the_window_during_a_run_stores_it_interrupted) {
+  Scratch scratch;
+  int64_t id = 0;
+  {
+    test::Window t;
+    BOOST_REQUIRE(t.w.open_preset("qwen3-moe-mini"));
+    BOOST_REQUIRE(t.w.wait_until_idle());
+    studio::LiveDocks& live = t.w.live();
+    live.run_panel().set_db(scratch.db());
+    live.run_panel().set_tokens(8, 100000);
+    BOOST_REQUIRE(live.run_panel().start_run());
+    QElapsedTimer clock;
+    clock.start();
+    while (live.run().state().decode.steps < 1 && clock.elapsed() < 60000) QTest::qWait(5);
+    BOOST_REQUIRE(live.run().state().decode.steps >= 1);
+    id = live.run().run_id();
+  }  // the window goes while the run decodes: it stops the run and waits for its worker
+  auto store = prof::store::RunStore::open_read_only(scratch.db().toStdString());
+  BOOST_TEST(prof::to_string(store.get_run(id).status) == std::string("interrupted"));
+  BOOST_TEST(!store.load_steps(id).empty());
 }
 
 BOOST_AUTO_TEST_CASE(follows_a_run_written_by_archscope_run) {
