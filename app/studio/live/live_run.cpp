@@ -181,8 +181,10 @@ void LiveRun::drain() {
       for (int i = 0; i < 2000; ++i) {
         prof::EventPtr e = sub_->try_pop();
         if (!e) break;
-        if (const auto* st = std::get_if<prof::RunStarted>(e.get()))
+        if (const auto* st = std::get_if<prof::RunStarted>(e.get())) {
           device_memory_ = memory_of(st->run.backend);
+          if (st->run.id > 0) run_id_ = st->run.id;
+        }
         fold_.apply(*e);
         experts_.apply(*e);
         timeline_.apply(*e);

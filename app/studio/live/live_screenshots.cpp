@@ -77,9 +77,20 @@ int take_live_screenshots(MainWindow& w, const LiveScreenshotOptions& o) {
                static_cast<long long>(run.run_id()), qPrintable(run.db_path()),
                shown->frames() - start_frames);
   for (const QString& name : o.view.isEmpty() ? all : QStringList{o.view}) {
+    ImGuiView* v = live.view(name);
+    const long before = v->frames();
     live.raise_view(name);
+    // On screen the raised view must be exposed and draw the run before its swapchain image is
+    // read back (a loaded machine may take a while); offscreen grab_view renders anyway.
+    QElapsedTimer wait;
+    wait.start();
+    v->schedule();
+    while (v->frames() <= before && v->can_render() && wait.elapsed() < 10000) {
+      QApplication::processEvents(QEventLoop::AllEvents, 10);
+      v->schedule();
+    }
     pump();
-    const QImage image = live.view(name)->grab_view();
+    const QImage image = v->grab_view();
     const QString path = QDir(o.dir).filePath(name + ".png");
     if (image.isNull()) {
       std::fprintf(stderr, "archscope-studio: %s: nothing to render (%s)\n", qPrintable(name),
