@@ -12,7 +12,11 @@
 
 #include "asset_paths.hpp"
 #include "common/version.hpp"
+#include "live/expert_heatmap_panel.hpp"
+#include "live/frame_time.hpp"
 #include "live/layer_chart_panel.hpp"
+#include "live/live_docks.hpp"
+#include "live/live_screenshots.hpp"
 #include "main_window.hpp"
 #include "models/studio_document.hpp"
 #include "presets/hardware_catalog.hpp"
@@ -20,6 +24,7 @@
 #include "presets/preset_dir.hpp"
 #include "screenshot.hpp"
 #include "studio_icon.hpp"
+#include "widgets/run_panel.hpp"
 #include "widgets/summary_panel.hpp"
 #include "widgets/whatif_bar.hpp"
 
@@ -41,6 +46,18 @@ bool has_flag(int argc, char** argv, const char* flag) {
 QString compare_path(const QString& value) {
   if (QFileInfo::exists(value)) return value;
   return QString::fromStdString((preset_dir() / (value.toStdString() + ".json")).string());
+}
+
+// A --size value WIDTHxHEIGHT; false after saying what is wrong.
+bool parse_size(const QString& value, QSize& out) {
+  const QStringList wh = value.split('x');
+  if (wh.size() != 2 || wh[0].toInt() <= 0 || wh[1].toInt() <= 0) {
+    std::fprintf(stderr, "archscope-studio: error: --size: expected WIDTHxHEIGHT, got '%s'\n",
+                 qPrintable(value));
+    return false;
+  }
+  out = QSize(wh[0].toInt(), wh[1].toInt());
+  return true;
 }
 
 // Records when the first widget paints: the moment the user sees the window.
@@ -112,7 +129,9 @@ int main(int argc, char** argv) {
       QStringLiteral("DIR"));
   const QCommandLineOption view(
       QStringLiteral("view"),
-      QStringLiteral("With --screenshot: only this view (%1).").arg(screenshot_views().join(", ")),
+      QStringLiteral("With --screenshot: only this view (%1); with --run or --frame-time, a "
+                     "live view (%2).")
+          .arg(screenshot_views().join(", "), LiveDocks::view_names().join(", ")),
       QStringLiteral("NAME"));
   const QCommandLineOption size(
       QStringLiteral("size"), QStringLiteral("With --screenshot: window size, default 1600x1000."),
@@ -148,8 +167,29 @@ int main(int argc, char** argv) {
   const QCommandLineOption startup(
       QStringLiteral("startup-time"),
       QStringLiteral("Print how long the window took to show, then exit."));
-  for (const auto* o : {&preset, &config, &compare, &context, &batch, &weights, &kv, &hardware,
-                        &screenshot, &view, &size, &chart, &paths, &startup})
+  const QCommandLineOption run(
+      QStringLiteral("run"),
+      QStringLiteral("Run the open configuration on the engine (32 prompt tokens, 16 new, batch 1) "
+                     "and show it live; with --screenshot, store the run and write one PNG per "
+                     "live view (%1).")
+          .arg(LiveDocks::view_names().join(", ")));
+  const QCommandLineOption frame_time(
+      QStringLiteral("frame-time"),
+      QStringLiteral("Benchmark: run the open configuration (32 prompt, 256 new tokens, one "
+                     "thread) with one live view (--view, default live-experts) filling the "
+                     "window (--size), print its frame times while the run decodes, then exit."));
+  const QCommandLineOption heatmap(
+      QStringLiteral("heatmap"),
+      QStringLiteral("Expert-load heatmap shown first: per-step or cumulative."),
+      QStringLiteral("MODE"));
+  const QCommandLineOption db(
+      QStringLiteral("db"),
+      QStringLiteral("Run database for --run and the Run dock (default: the CLI's, %1).")
+          .arg(QStringLiteral("$XDG_DATA_HOME/archscope/runs.db")),
+      QStringLiteral("PATH"));
+  for (const auto* o :
+       {&preset, &config, &compare, &context, &batch, &weights, &kv, &hardware, &screenshot, &view,
+        &size, &chart, &paths, &startup, &run, &db, &frame_time, &heatmap})
     cli.addOption(*o);
   cli.addPositionalArgument(
       QStringLiteral("file"),
@@ -175,7 +215,17 @@ int main(int argc, char** argv) {
                  qPrintable(cli.value(chart)), qPrintable(metrics.join(", ")));
     return 2;
   }
+  if (cli.isSet(heatmap) && cli.value(heatmap) != QStringLiteral("per-step") &&
+      cli.value(heatmap) != QStringLiteral("cumulative")) {
+    std::fprintf(stderr,
+                 "archscope-studio: error: --heatmap: unknown mode '%s'; use per-step or "
+                 "cumulative\n",
+                 qPrintable(cli.value(heatmap)));
+    return 2;
+  }
   MainWindow window;
+  if (cli.isSet(heatmap))
+    window.live().heatmap().set_cumulative(cli.value(heatmap) == QStringLiteral("cumulative"));
   if (cli.isSet(context) || cli.isSet(batch) || cli.isSet(weights) || cli.isSet(kv) ||
       cli.isSet(hardware)) {
     // Checked as the CLI checks its flags, with the same words.
@@ -214,7 +264,7 @@ int main(int argc, char** argv) {
   }
   if (cli.isSet(chart) && window.layer_chart_panel())
     window.layer_chart_panel()->select(static_cast<int>(metrics.indexOf(cli.value(chart))));
-  const bool headless = cli.isSet(screenshot) || cli.isSet(startup);
+  const bool headless = cli.isSet(screenshot) || cli.isSet(startup) || cli.isSet(frame_time);
   window.set_interactive(!headless);
   bool opened = false;
   if (cli.isSet(preset)) {
@@ -244,6 +294,22 @@ int main(int argc, char** argv) {
     }
   }
 
+  if (cli.isSet(screenshot) && cli.isSet(run)) {
+    LiveScreenshotOptions o;
+    o.dir = cli.value(screenshot);
+    o.view = cli.value(view);
+    o.db = cli.value(db);
+    if (cli.isSet(size) && !parse_size(cli.value(size), o.size)) return 2;
+    return take_live_screenshots(window, o);
+  }
+  if (cli.isSet(db)) window.live().run_panel().set_db(cli.value(db));
+  if (cli.isSet(frame_time)) {
+    FrameTimeOptions o;
+    if (cli.isSet(view)) o.view = cli.value(view);
+    o.db = cli.value(db);
+    if (cli.isSet(size) && !parse_size(cli.value(size), o.size)) return 2;
+    return measure_frame_time(window, o);
+  }
   if (cli.isSet(screenshot)) {
     ScreenshotOptions o;
     o.dir = cli.value(screenshot);
@@ -262,6 +328,12 @@ int main(int argc, char** argv) {
   FirstPaint first_paint(clock);
   if (cli.isSet(startup)) app.installEventFilter(&first_paint);
   window.show();
+  if (cli.isSet(run) && !cli.isSet(startup))
+    QTimer::singleShot(0, &window, [&window] {
+      window.wait_until_idle();
+      window.live().run_panel().set_source(QString());
+      window.live().run_panel().start_run();
+    });
   if (cli.isSet(startup)) {
     // From the start of main() to the first painted widget, then to the presets and first analysis.
     QTimer::singleShot(0, &window, [&] {

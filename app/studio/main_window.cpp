@@ -15,6 +15,7 @@
 #include "diagram/diagram_layout.hpp"
 #include "explain/explain_figures.hpp"
 #include "live/layer_chart_panel.hpp"
+#include "live/live_docks.hpp"
 #include "models/compare_model.hpp"
 #include "models/layer_table_model.hpp"
 #include "models/preset_model.hpp"
@@ -49,6 +50,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), vulkan_(VulkanHos
   build_pages();
   build_docks();
   build_menus();
+  live_ = new LiveDocks(
+      *this, *vulkan_,
+      [this]() -> std::optional<ModelConfig> {
+        if (!document_->doc().valid()) return std::nullopt;
+        return document_->config();
+      },
+      findChild<QDockWidget*>(QStringLiteral("dock-layer-chart")));
   load_hardware_profiles();
   restore_settings();
   connect(document_, &StudioDocument::changed, this, &MainWindow::document_changed);
@@ -66,6 +74,8 @@ MainWindow::~MainWindow() {
   // Jobs hold only copies and QPointers; let them finish before the widgets they report to go.
   worker_.wait_idle();
   // Child widgets die after the members, but ImGui views need the Vulkan device (vulkan_).
+  delete live_;
+  live_ = nullptr;
   delete chart_view_;
   chart_view_ = nullptr;
 }

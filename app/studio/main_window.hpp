@@ -28,6 +28,7 @@ class FieldDiffModel;
 class ImGuiView;
 class LayerChartPanel;
 class LayerTableModel;
+class LiveDocks;
 class PresetModel;
 class PresetsPage;
 class StudioDocument;
@@ -80,6 +81,7 @@ class MainWindow : public QMainWindow {
   LayerChartPanel* layer_chart_panel() { return chart_panel_; }
   QTabWidget& tabs() { return *tabs_; }
   VulkanHost& vulkan() { return *vulkan_; }
+  LiveDocks& live() { return *live_; }  // the Run dock, the live views, the Run menu
   // The last failure shown to the user (also when not interactive), "" when none.
   const QString& last_error() const { return last_error_; }
 
@@ -141,6 +143,7 @@ class MainWindow : public QMainWindow {
   ExplainPanel* explain_ = nullptr;
   ImGuiView* chart_view_ = nullptr;
   LayerChartPanel* chart_panel_ = nullptr;
+  LiveDocks* live_ = nullptr;
   std::vector<QDockWidget*> docks_;
   QMenu* recent_menu_ = nullptr;
   QAction* undo_ = nullptr;

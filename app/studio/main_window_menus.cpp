@@ -147,10 +147,15 @@ void MainWindow::add_recent(const QString& path) {
   update_recent_menu();
 }
 
+namespace {
+constexpr int kWindowStateVersion = 1;  // 1: the Run dock and the live views' docks
+}  // namespace
+
 void MainWindow::restore_settings() {
   QSettings s;
   if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray())) resize(1500, 950);
-  restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+  // A layout saved before the live docks existed would squeeze them: such a state is not restored.
+  restoreState(s.value(QStringLiteral("window/state")).toByteArray(), kWindowStateVersion);
   AnalysisOptions o;
   o.context = s.value(QStringLiteral("whatif/context"), 4096).toLongLong();
   o.batch = s.value(QStringLiteral("whatif/batch"), 1).toLongLong();
@@ -170,7 +175,7 @@ void MainWindow::restore_settings() {
 void MainWindow::save_settings() {
   QSettings s;
   s.setValue(QStringLiteral("window/geometry"), saveGeometry());
-  s.setValue(QStringLiteral("window/state"), saveState());
+  s.setValue(QStringLiteral("window/state"), saveState(kWindowStateVersion));
   s.setValue(QStringLiteral("window/page"), tabs_->currentIndex());
   const AnalysisOptions o = summary_->whatif().options();
   s.setValue(QStringLiteral("whatif/context"), static_cast<qlonglong>(o.context));

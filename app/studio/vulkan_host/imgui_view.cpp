@@ -45,7 +45,10 @@ ImGuiView::ImGuiView(VulkanHost& host, std::unique_ptr<ImGuiPanel> panel, QWidge
     case VulkanHost::Mode::Offscreen:
       setMouseTracking(true);
       setFocusPolicy(Qt::StrongFocus);
-      connect(&timer_, &QTimer::timeout, this, &ImGuiView::render_offscreen);
+      // A view in a hidden dock (a tab behind another) renders nothing until it is shown again.
+      connect(&timer_, &QTimer::timeout, this, [this] {
+        if (isVisible()) render_offscreen();
+      });
       break;
     case VulkanHost::Mode::Unavailable:
       show_message(
@@ -139,6 +142,7 @@ QImage ImGuiView::grab_view() {
 }
 
 bool ImGuiView::event(QEvent* e) {
+  if (e->type() == QEvent::Show) schedule();
   if (host_.mode() == VulkanHost::Mode::Offscreen && queue_qt_input(e, input_)) {
     schedule();
     return true;
