@@ -15,8 +15,10 @@
 #include <thread>
 #include <vector>
 
+#include "cli/bench_slice.hpp"
 #include "cli/commands.hpp"
 #include "cli/engine_options.hpp"
+#include "cli/layers_option.hpp"
 #include "cli/model_source.hpp"
 #include "common/error.hpp"
 #include "generate/bench_model.hpp"
@@ -45,10 +47,14 @@ struct BenchOptions {
   int64_t warmup = 1;
   int64_t repeat = 1;
   bool json = false;
+  std::string layers;         // --layers A:B
+  bool compare_full = false;  // --compare-full
 };
 
 struct Measured {
   std::vector<GenerationResult> runs;  // the measured repeats, in order
+  std::vector<std::vector<prof::ForwardLayerTimes>> layer_times;  // --layers: per repeat
+  std::optional<Generations> full;  // --compare-full: the whole model, after the slice
   double load_s = 0;
   uint64_t load_peak_rss = 0;      // VmHWM once the weights and cache are in place
   uint64_t rss_after_load = 0;     // VmRSS at that point
@@ -59,6 +65,40 @@ struct Measured {
   BlasGemmRate openblas;
   CpuPeak cpu;
 };
+
+// Loads the model and runs --warmup + --repeat generations; with `time_layers`, under a
+// LayerClock (the same observer for a slice and its whole model, so both carry its cost).
+Generations generate_repeats(const BenchOptions& o, const ModelConfig& config,
+                             EngineModelOptions eo, const GenerationRequest& request,
+                             bool time_layers, Measured* memory) {
+  Generations g;
+  const double t0 = steady_seconds();
+  std::unique_ptr<prof::LayerClock> clock;
+  if (time_layers)
+    eo.observer = [&clock, &config](Backend& be) {
+      clock = std::make_unique<prof::LayerClock>(be, config.n_layers);
+      return clock.get();
+    };
+  std::unique_ptr<StepModel> model = open_engine_model(config, eo, o.source.describe());
+  if (memory) {
+    memory->load_s = steady_seconds() - t0;
+    memory->load_peak_rss = peak_rss_bytes();
+    memory->rss_after_load = current_rss_bytes();
+    memory->run_peak_separate = reset_peak_rss();
+  }
+  for (int64_t i = 0; i < o.warmup + o.repeat; ++i) {
+    ProgressLine progress(std::cerr, stderr_is_terminal());
+    GenerationResult r = generate_tokens(*model, request, progress, steady_seconds);
+    std::vector<prof::ForwardLayerTimes> layers;
+    if (clock) layers = clock->take();  // forward_host synchronised after every pass
+    if (i >= o.warmup) {
+      g.runs.push_back(std::move(r));
+      g.layer_times.push_back(std::move(layers));
+    }
+  }
+  if (memory) memory->run_peak_rss = peak_rss_bytes();
+  return g;
+}
 
 Measured measure(const BenchOptions& o, const ModelConfig& config, const EngineModelOptions& eo,
                  int threads) {
@@ -81,18 +121,15 @@ Measured measure(const BenchOptions& o, const ModelConfig& config, const EngineM
   m.gemm_tflops = measure_fp32_gemm_peak(host);
   reset_peak_rss();
   {
-    const double t0 = steady_seconds();
-    std::unique_ptr<StepModel> model = open_engine_model(config, eo, o.source.describe());
-    m.load_s = steady_seconds() - t0;
-    m.load_peak_rss = peak_rss_bytes();
-    m.rss_after_load = current_rss_bytes();
-    m.run_peak_separate = reset_peak_rss();
-    for (int64_t i = 0; i < o.warmup + o.repeat; ++i) {
-      ProgressLine progress(std::cerr, stderr_is_terminal());
-      GenerationResult r = generate_tokens(*model, request, progress, steady_seconds);
-      if (i >= o.warmup) m.runs.push_back(std::move(r));
-    }
-    m.run_peak_rss = peak_rss_bytes();
+    Generations g = generate_repeats(o, config, eo, request, eo.layers.has_value(), &m);
+    m.runs = std::move(g.runs);
+    m.layer_times = std::move(g.layer_times);
+  }
+  if (o.compare_full) {
+    // The whole model in the same call, after the slice is freed, timed the same way.
+    EngineModelOptions full = eo;
+    full.layers.reset();
+    m.full = generate_repeats(o, config, full, request, true, nullptr);
   }
   // Second roofline measurement, after the model is freed; the best of the two is the machine's
   // capability (each is already a best-of-runs), which a competing process can only lower.
@@ -223,6 +260,13 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
     j["memory"]["run_peak_rss_bytes"] = m.run_peak_rss;
     j["memory"]["run_peak_over_weights_plus_kv"] = static_cast<double>(m.run_peak_rss) / needed;
   }
+  if (o.compare_full || !o.layers.empty()) {
+    const RunShape shape{o.batch, o.prompt, o.new_tokens, 0,
+                         dtype_of(parse_weight_elem(o.weights_dtype, "--weights-dtype"))};
+    Generations slice{m.runs, m.layer_times};
+    j["slice"] = bench_slice_json(config, *layers_option(o.layers, config), shape, slice,
+                                  m.full ? &*m.full : nullptr);
+  }
   return j;
 }
 
@@ -314,6 +358,8 @@ void print_text(const nlohmann::json& j) {
           ? text::binary_bytes(static_cast<double>(m["run_peak_rss_bytes"].get<uint64_t>())).c_str()
           : "not separable");
   std::puts(line);
+  if (j.contains("slice"))
+    for (const std::string& l : bench_slice_text(j["slice"])) std::puts(l.c_str());
 }
 
 int run_bench(const BenchOptions& o) {
@@ -333,13 +379,21 @@ int run_bench(const BenchOptions& o) {
   eo.threads = threads;
   eo.max_sequences = o.batch;
   eo.max_tokens = o.prompt + o.new_tokens + 1;
+  eo.layers = layers_option(o.layers, config);
+  if (o.compare_full && !eo.layers)
+    throw Error(ErrorKind::Validation, "--compare-full",
+                "needs --layers (it measures the whole model beside a slice)");
+  if (eo.layers && !eo.hf_dir.empty())
+    throw Error(ErrorKind::Unsupported, "--layers",
+                "a layer slice runs seeded random weights only; drop --model-dir");
   // Validates --prompt / --new / --batch before anything is allocated.
   const BenchModel plan = bench_model(config, {.prompt = o.prompt,
                                                .new_tokens = o.new_tokens,
                                                .batch = o.batch,
                                                .weights = dtype_of(eo.weights),
                                                .kv = DType::F32,
-                                               .activations = DType::F32});
+                                               .activations = DType::F32,
+                                               .layers = eo.layers});
   const Measured m = measure(o, config, eo, threads);
   const nlohmann::json j = report(o, config, threads, plan, m);
   if (o.json) {
@@ -373,7 +427,13 @@ Command add_bench_command(CLI::App& root) {
   sub->add_option("--repeat", options->repeat,
                   "Timed generations; the figures are medians over them")
       ->capture_default_str();
-  sub->add_flag("--json", options->json, "Print one JSON object");
+  add_layers_option(*sub, options->layers);
+  sub->add_flag("--compare-full", options->compare_full,
+                "With --layers: after the slice, run the whole model with the same options in the "
+                "same call and print its measured figures beside the extrapolated ones, with the "
+                "extrapolation error in percent (the model must fit whole)");
+  sub->add_flag("--json", options->json,
+                "Print one JSON object (with --layers, the estimate under \"slice\")");
   return {sub, [options] { return run_bench(*options); }};
 }
 

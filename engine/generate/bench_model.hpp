@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "common/dtype.hpp"
+#include "config/layer_range.hpp"
 #include "config/model_config.hpp"
 
 namespace archscope {
@@ -18,6 +20,8 @@ struct BenchShape {
   DType weights = DType::BF16;
   DType kv = DType::F32;
   DType activations = DType::F32;  // the CPU engine's activations are fp32
+  // A layer slice: the figures cover the prologue, the slice's layers and the epilogue.
+  std::optional<LayerRange> layers;
 };
 
 struct BenchModel {

@@ -13,6 +13,8 @@ constexpr const char* kColumnsV1 =
     " kv_dtype, batch, prompt_tokens, new_tokens, threads, version, git_revision, status, failure,"
     " writer_pid, writer_host, writer_boot_id, writer_start_ticks";
 constexpr const char* kColumnsV2 = ", warmup_passes, measured_passes, checks, prefill_chunk";
+constexpr const char* kColumnsV3 = ", coalesce(layer_first, -1), coalesce(layer_last, -1)";
+constexpr int64_t kSliceVersion = 3;  // the first schema with runs.layer_first / layer_last
 
 std::string dead_writer_reason(const WriterIdentity& w) {
   return "writer process " + std::to_string(w.pid) + " on " + w.host +
@@ -53,6 +55,13 @@ RunInfo read_run(const sql::Statement& st, const std::string& where, int64_t ver
     r.checks = st.column_int(c++) != 0;
     r.prefill_chunk = st.column_int(c++);
   }
+  if (version >= kSliceVersion) {
+    const int64_t first = st.column_int(c++), last = st.column_int(c++);
+    if (last >= 0) {
+      r.layer_first = first;
+      r.layer_last = last;
+    }
+  }
   if (self && r.status == RunStatus::Running && writer_liveness(writer, *self) == Liveness::Dead) {
     r.status = RunStatus::Interrupted;
     r.failure = dead_writer_reason(writer);
@@ -78,8 +87,8 @@ int64_t insert_run(sql::Db& db, const RunInfo& info, const WriterIdentity& write
       " device, weights_dtype, kv_dtype, batch, prompt_tokens, new_tokens, threads,"
       " version, git_revision, status, failure, writer_pid, writer_host,"
       " writer_boot_id, writer_start_ticks, warmup_passes, measured_passes, checks,"
-      " prefill_chunk)"
-      " VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      " prefill_chunk, layer_first, layer_last)"
+      " VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, std::string_view(info.name))
       .bind(2, std::string_view(info.started_at.empty() ? utc_now_iso() : info.started_at))
       .bind(3, std::string_view(info.model))
@@ -104,6 +113,11 @@ int64_t insert_run(sql::Db& db, const RunInfo& info, const WriterIdentity& write
       .bind(22, info.repeat)
       .bind(23, int64_t{info.checks ? 1 : 0})
       .bind(24, info.prefill_chunk);
+  if (info.sliced()) {
+    st.bind(25, info.layer_first).bind(26, info.layer_last);
+  } else {
+    st.bind_null(25).bind_null(26);
+  }
   st.run();
   return db.last_insert_rowid();
 }
@@ -127,7 +141,8 @@ bool run_exists(sql::Db& db, int64_t id) {
 std::vector<RunInfo> select_runs(sql::Db& db, int64_t schema_version, int64_t only_id,
                                  const WriterIdentity* self) {
   std::string q = std::string("SELECT ") + kColumnsV1 + (schema_version >= 2 ? kColumnsV2 : "") +
-                  " FROM runs" + (only_id ? " WHERE id = ?" : " ORDER BY started_at DESC, id DESC");
+                  (schema_version >= kSliceVersion ? kColumnsV3 : "") + " FROM runs" +
+                  (only_id ? " WHERE id = ?" : " ORDER BY started_at DESC, id DESC");
   sql::Statement st(db, q);
   if (only_id) st.bind(1, only_id);
   std::vector<RunInfo> out;

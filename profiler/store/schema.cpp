@@ -132,9 +132,18 @@ ALTER TABLE runs ADD COLUMN checks INTEGER NOT NULL DEFAULT 1 CHECK (checks IN (
 ALTER TABLE runs ADD COLUMN prefill_chunk INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 3: layer slices (`--layers A:B`). layer_first and layer_last are the layers that ran,
+// both included; NULL in both: the whole model ran (every run of an older file). The per-layer
+// times a slice's whole-model estimate needs are the spans' (layer, start_ns) already stored.
+constexpr std::string_view kV3 = R"sql(
+ALTER TABLE runs ADD COLUMN layer_first INTEGER CHECK (layer_first IS NULL OR layer_first >= 0);
+ALTER TABLE runs ADD COLUMN layer_last INTEGER CHECK (layer_last IS NULL OR layer_last >= 0);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "runs, steps, step_kv, span_ops, span_blocks, spans view, expert_counts, activations", kV1},
     {2, "runs.warmup_passes, runs.measured_passes, runs.checks, runs.prefill_chunk", kV2},
+    {3, "runs.layer_first, runs.layer_last (layer slices)", kV3},
 };
 
 }  // namespace
