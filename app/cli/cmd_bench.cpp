@@ -66,38 +66,35 @@ struct Measured {
   CpuPeak cpu;
 };
 
-// Loads the model and runs --warmup + --repeat generations; with `time_layers`, under a
-// LayerClock (the same observer for a slice and its whole model, so both carry its cost).
-Generations generate_repeats(const BenchOptions& o, const ModelConfig& config,
-                             EngineModelOptions eo, const GenerationRequest& request,
-                             bool time_layers, Measured* memory) {
-  Generations g;
-  const double t0 = steady_seconds();
-  std::unique_ptr<prof::LayerClock> clock;
+// A loaded model, with a LayerClock on its forward passes when layers are timed (the same
+// observer for a slice and its whole model, so both carry its cost).
+struct TimedModel {
+  std::unique_ptr<prof::LayerClock> clock;  // declared first: outlives the model it observes
+  std::unique_ptr<StepModel> model;
+};
+
+TimedModel open_timed(const BenchOptions& o, const ModelConfig& config, EngineModelOptions eo,
+                      bool time_layers) {
+  TimedModel t;
   if (time_layers)
-    eo.observer = [&clock, &config](Backend& be) {
-      clock = std::make_unique<prof::LayerClock>(be, config.n_layers);
-      return clock.get();
+    eo.observer = [&t, &config](Backend& be) {
+      t.clock = std::make_unique<prof::LayerClock>(be, config.n_layers);
+      return t.clock.get();
     };
-  std::unique_ptr<StepModel> model = open_engine_model(config, eo, o.source.describe());
-  if (memory) {
-    memory->load_s = steady_seconds() - t0;
-    memory->load_peak_rss = peak_rss_bytes();
-    memory->rss_after_load = current_rss_bytes();
-    memory->run_peak_separate = reset_peak_rss();
-  }
-  for (int64_t i = 0; i < o.warmup + o.repeat; ++i) {
-    ProgressLine progress(std::cerr, stderr_is_terminal());
-    GenerationResult r = generate_tokens(*model, request, progress, steady_seconds);
-    std::vector<prof::ForwardLayerTimes> layers;
-    if (clock) layers = clock->take();  // forward_host synchronised after every pass
-    if (i >= o.warmup) {
-      g.runs.push_back(std::move(r));
-      g.layer_times.push_back(std::move(layers));
-    }
-  }
-  if (memory) memory->run_peak_rss = peak_rss_bytes();
-  return g;
+  t.model = open_engine_model(config, eo, o.source.describe());
+  return t;
+}
+
+// One generation; a measured one (not warm-up) is added to `into` with its layer times.
+void generate_once(TimedModel& t, const GenerationRequest& request, bool measured,
+                   Generations& into) {
+  ProgressLine progress(std::cerr, stderr_is_terminal());
+  GenerationResult r = generate_tokens(*t.model, request, progress, steady_seconds);
+  std::vector<prof::ForwardLayerTimes> layers;
+  if (t.clock) layers = t.clock->take();  // forward_host synchronised after every pass
+  if (!measured) return;
+  into.runs.push_back(std::move(r));
+  into.layer_times.push_back(std::move(layers));
 }
 
 Measured measure(const BenchOptions& o, const ModelConfig& config, const EngineModelOptions& eo,
@@ -121,15 +118,30 @@ Measured measure(const BenchOptions& o, const ModelConfig& config, const EngineM
   m.gemm_tflops = measure_fp32_gemm_peak(host);
   reset_peak_rss();
   {
-    Generations g = generate_repeats(o, config, eo, request, eo.layers.has_value(), &m);
-    m.runs = std::move(g.runs);
-    m.layer_times = std::move(g.layer_times);
-  }
-  if (o.compare_full) {
-    // The whole model in the same call, after the slice is freed, timed the same way.
-    EngineModelOptions full = eo;
-    full.layers.reset();
-    m.full = generate_repeats(o, config, full, request, true, nullptr);
+    const double t0 = steady_seconds();
+    TimedModel model = open_timed(o, config, eo, eo.layers.has_value());
+    m.load_s = steady_seconds() - t0;
+    m.load_peak_rss = peak_rss_bytes();
+    m.rss_after_load = current_rss_bytes();
+    // --compare-full: the whole model, loaded beside the slice after the slice's load figures,
+    // timed the same way; the two alternate repeat by repeat, so a change in the machine's load
+    // during the call falls on both alike.
+    TimedModel whole;
+    if (o.compare_full) {
+      EngineModelOptions full = eo;
+      full.layers.reset();
+      whole = open_timed(o, config, full, true);
+      m.full.emplace();
+    }
+    m.run_peak_separate = reset_peak_rss();
+    Generations slice;
+    for (int64_t i = 0; i < o.warmup + o.repeat; ++i) {
+      generate_once(model, request, i >= o.warmup, slice);
+      if (whole.model) generate_once(whole, request, i >= o.warmup, *m.full);
+    }
+    m.run_peak_rss = peak_rss_bytes();
+    m.runs = std::move(slice.runs);
+    m.layer_times = std::move(slice.layer_times);
   }
   // Second roofline measurement, after the model is freed; the best of the two is the machine's
   // capability (each is already a best-of-runs), which a competing process can only lower.
@@ -260,6 +272,8 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
     j["memory"]["run_peak_rss_bytes"] = m.run_peak_rss;
     j["memory"]["run_peak_over_weights_plus_kv"] = static_cast<double>(m.run_peak_rss) / needed;
   }
+  // With --compare-full the whole model is resident beside the slice during the run.
+  j["memory"]["run_peak_includes_whole_model"] = o.compare_full;
   if (o.compare_full || !o.layers.empty()) {
     const RunShape shape{o.batch, o.prompt, o.new_tokens, 0,
                          dtype_of(parse_weight_elem(o.weights_dtype, "--weights-dtype"))};
@@ -429,9 +443,10 @@ Command add_bench_command(CLI::App& root) {
       ->capture_default_str();
   add_layers_option(*sub, options->layers);
   sub->add_flag("--compare-full", options->compare_full,
-                "With --layers: after the slice, run the whole model with the same options in the "
-                "same call and print its measured figures beside the extrapolated ones, with the "
-                "extrapolation error in percent (the model must fit whole)");
+                "With --layers: load the whole model beside the slice, alternate their "
+                "generations repeat by repeat, and print its measured figures beside the "
+                "extrapolated ones with the extrapolation error in percent (the model must fit "
+                "whole; the run's peak RSS then includes it)");
   sub->add_flag("--json", options->json,
                 "Print one JSON object (with --layers, the estimate under \"slice\")");
   return {sub, [options] { return run_bench(*options); }};
