@@ -42,6 +42,14 @@ void phase_inputs(const GenerationResult& g, const std::vector<prof::ForwardLaye
   }
 }
 
+// " (repeats a..b)" over a per-repeat array, or "" for one repeat.
+std::string spread(const nlohmann::json& values, int decimals) {
+  if (!values.is_array() || values.size() < 2) return "";
+  double lo = values[0].get<double>(), hi = lo;
+  for (const auto& v : values) lo = std::min(lo, v.get<double>()), hi = std::max(hi, v.get<double>());
+  return " (repeats " + text::fixed(lo, decimals) + ".." + text::fixed(hi, decimals) + ")";
+}
+
 double pct_error(double estimate, double measured) {
   return measured > 0 ? 100.0 * (estimate - measured) / measured : 0.0;
 }
@@ -75,13 +83,19 @@ nlohmann::json bench_slice_json(const ModelConfig& config, const LayerRange& sli
   j["extrapolated_medians"] = have ? nlohmann::json{{"prefill_s", median(prefill_s)},
                                                     {"decode_ms_per_step", median(decode_ms)}}
                                    : nlohmann::json(nullptr);
+  // Per repeat, in order: the spread says how much of an error is the machine's noise.
+  j["extrapolated_per_repeat"] = have ? nlohmann::json{{"prefill_s", prefill_s}, {"decode_ms_per_step", decode_ms}}
+                                      : nlohmann::json(nullptr);
   if (full) {
     std::vector<double> fp, fd;
     for (const GenerationResult& g : full->runs) {
       fp.push_back(g.prefill_s);
       fd.push_back(1e3 * g.decode_s / static_cast<double>(std::max<int64_t>(1, g.decode_steps)));
     }
-    j["full"] = {{"prefill_s", median(fp)}, {"decode_ms_per_step", median(fd)}};
+    j["full"] = {{"prefill_s", median(fp)},
+                 {"decode_ms_per_step", median(fd)},
+                 {"prefill_s_per_repeat", fp},
+                 {"decode_ms_per_step_per_repeat", fd}};
     j["error_pct"] = have ? nlohmann::json{{"prefill", pct_error(median(prefill_s), median(fp))},
                                            {"decode", pct_error(median(decode_ms), median(fd))}}
                           : nlohmann::json(nullptr);
@@ -108,10 +122,10 @@ std::vector<std::string> bench_slice_text(const nlohmann::json& j) {
     out.push_back("         " + why);
   } else {
     const auto& m = j["extrapolated_medians"];
-    out.push_back("EXTRAPOLATED whole model: prefill " +
-                  text::fixed(m["prefill_s"].get<double>(), 3) + " s, decode " +
-                  text::fixed(m["decode_ms_per_step"].get<double>(), 3) +
-                  " ms/step (medians over repeats)");
+    const auto& r = j["extrapolated_per_repeat"];
+    out.push_back("EXTRAPOLATED whole model: prefill " + text::fixed(m["prefill_s"].get<double>(), 3) + " s" +
+                  spread(r["prefill_s"], 3) + ", decode " + text::fixed(m["decode_ms_per_step"].get<double>(), 3) +
+                  " ms/step" + spread(r["decode_ms_per_step"], 3) + " (medians over repeats)");
   }
   for (const auto& c : e["classes"]) {
     std::string line = "         class " + c["label"].get<std::string>() + " x" +
@@ -126,8 +140,9 @@ std::vector<std::string> bench_slice_text(const nlohmann::json& j) {
   if (j.contains("full")) {
     const auto& f = j["full"];
     std::string line = "full     whole model MEASURED in the same call: prefill " +
-                       text::fixed(f["prefill_s"].get<double>(), 3) + " s, decode " +
-                       text::fixed(f["decode_ms_per_step"].get<double>(), 3) + " ms/step";
+                       text::fixed(f["prefill_s"].get<double>(), 3) + " s" + spread(f["prefill_s_per_repeat"], 3) +
+                       ", decode " + text::fixed(f["decode_ms_per_step"].get<double>(), 3) + " ms/step" +
+                       spread(f["decode_ms_per_step_per_repeat"], 3);
     if (!j["error_pct"].is_null())
       line += "; extrapolation error prefill " +
               text::fixed(j["error_pct"]["prefill"].get<double>(), 2) + "%, decode " +
