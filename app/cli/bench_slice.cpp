@@ -46,7 +46,8 @@ void phase_inputs(const GenerationResult& g, const std::vector<prof::ForwardLaye
 std::string spread(const nlohmann::json& values, int decimals) {
   if (!values.is_array() || values.size() < 2) return "";
   double lo = values[0].get<double>(), hi = lo;
-  for (const auto& v : values) lo = std::min(lo, v.get<double>()), hi = std::max(hi, v.get<double>());
+  for (const auto& v : values)
+    lo = std::min(lo, v.get<double>()), hi = std::max(hi, v.get<double>());
   return " (repeats " + text::fixed(lo, decimals) + ".." + text::fixed(hi, decimals) + ")";
 }
 
@@ -84,8 +85,9 @@ nlohmann::json bench_slice_json(const ModelConfig& config, const LayerRange& sli
                                                     {"decode_ms_per_step", median(decode_ms)}}
                                    : nlohmann::json(nullptr);
   // Per repeat, in order: the spread says how much of an error is the machine's noise.
-  j["extrapolated_per_repeat"] = have ? nlohmann::json{{"prefill_s", prefill_s}, {"decode_ms_per_step", decode_ms}}
-                                      : nlohmann::json(nullptr);
+  j["extrapolated_per_repeat"] =
+      have ? nlohmann::json{{"prefill_s", prefill_s}, {"decode_ms_per_step", decode_ms}}
+           : nlohmann::json(nullptr);
   if (full) {
     std::vector<double> fp, fd;
     for (const GenerationResult& g : full->runs) {
@@ -123,9 +125,10 @@ std::vector<std::string> bench_slice_text(const nlohmann::json& j) {
   } else {
     const auto& m = j["extrapolated_medians"];
     const auto& r = j["extrapolated_per_repeat"];
-    out.push_back("EXTRAPOLATED whole model: prefill " + text::fixed(m["prefill_s"].get<double>(), 3) + " s" +
-                  spread(r["prefill_s"], 3) + ", decode " + text::fixed(m["decode_ms_per_step"].get<double>(), 3) +
-                  " ms/step" + spread(r["decode_ms_per_step"], 3) + " (medians over repeats)");
+    out.push_back("EXTRAPOLATED whole model: prefill " +
+                  text::fixed(m["prefill_s"].get<double>(), 3) + " s" + spread(r["prefill_s"], 3) +
+                  ", decode " + text::fixed(m["decode_ms_per_step"].get<double>(), 3) + " ms/step" +
+                  spread(r["decode_ms_per_step"], 3) + " (medians over repeats)");
   }
   for (const auto& c : e["classes"]) {
     std::string line = "         class " + c["label"].get<std::string>() + " x" +
@@ -140,8 +143,9 @@ std::vector<std::string> bench_slice_text(const nlohmann::json& j) {
   if (j.contains("full")) {
     const auto& f = j["full"];
     std::string line = "full     whole model MEASURED in the same call: prefill " +
-                       text::fixed(f["prefill_s"].get<double>(), 3) + " s" + spread(f["prefill_s_per_repeat"], 3) +
-                       ", decode " + text::fixed(f["decode_ms_per_step"].get<double>(), 3) + " ms/step" +
+                       text::fixed(f["prefill_s"].get<double>(), 3) + " s" +
+                       spread(f["prefill_s_per_repeat"], 3) + ", decode " +
+                       text::fixed(f["decode_ms_per_step"].get<double>(), 3) + " ms/step" +
                        spread(f["decode_ms_per_step_per_repeat"], 3);
     if (!j["error_pct"].is_null())
       line += "; extrapolation error prefill " +

@@ -401,13 +401,14 @@ int run_bench(const BenchOptions& o) {
     throw Error(ErrorKind::Unsupported, "--layers",
                 "a layer slice runs seeded random weights only; drop --model-dir");
   // Validates --prompt / --new / --batch before anything is allocated.
-  const BenchModel plan = bench_model(config, {.prompt = o.prompt,
-                                               .new_tokens = o.new_tokens,
-                                               .batch = o.batch,
-                                               .weights = dtype_of(eo.weights),
-                                               .kv = DType::F32,
-                                               .activations = DType::F32,
-                                               .layers = eo.layers});
+  const BenchModel plan = bench_model(config,
+                                      {.prompt = o.prompt,
+                                       .new_tokens = o.new_tokens,
+                                       .batch = o.batch,
+                                       .weights = dtype_of(eo.weights),
+                                       .kv = DType::F32,
+                                       .activations = DType::F32},
+                                      eo.layers);
   const Measured m = measure(o, config, eo, threads);
   const nlohmann::json j = report(o, config, threads, plan, m);
   if (o.json) {

@@ -20,8 +20,6 @@ struct BenchShape {
   DType weights = DType::BF16;
   DType kv = DType::F32;
   DType activations = DType::F32;  // the CPU engine's activations are fp32
-  // A layer slice: the figures cover the prologue, the slice's layers and the epilogue.
-  std::optional<LayerRange> layers;
 };
 
 struct BenchModel {
@@ -36,6 +34,8 @@ struct BenchModel {
 };
 
 // Throws Error(Validation) for a non-positive prompt, new_tokens or batch.
-BenchModel bench_model(const ModelConfig& config, const BenchShape& shape);
+// With a layer slice the figures cover the prologue, the slice's layers and the epilogue.
+BenchModel bench_model(const ModelConfig& config, const BenchShape& shape,
+                       const std::optional<LayerRange>& slice = std::nullopt);
 
 }  // namespace archscope
