@@ -34,10 +34,13 @@ LayerRange parse_layer_range(const std::string& text, const ModelConfig& config,
                              const std::string& option) {
   const size_t colon = text.find(':');
   LayerRange r;
-  const bool ok = colon == std::string::npos
-                      ? parse_index(text, r.first) && (r.last = r.first, true)
-                      : parse_index(text.substr(0, colon), r.first) &&
-                            parse_index(text.substr(colon + 1), r.last);
+  bool ok = false;
+  if (colon == std::string::npos) {
+    ok = parse_index(text, r.first);  // "A": one layer
+    r.last = r.first;
+  } else {
+    ok = parse_index(text.substr(0, colon), r.first) && parse_index(text.substr(colon + 1), r.last);
+  }
   if (!ok)
     throw Error(ErrorKind::Validation, option,
                 "'" + text + "' is not A:B (first and last layer, both included, from 0) or A");

@@ -138,8 +138,8 @@ std::vector<std::string> slice_text(const prof::SliceEstimate& e) {
   phase("prefill", " per pass", e.prefill, "tokens/s");
   phase("decode ", " per step", e.decode, "tokens/s");
   for (const prof::SliceClassEstimate& c : e.classes) {
-    std::string line =
-        "  class " + c.label + ": " + std::to_string(c.layers_in_model) + " layers; ";
+    std::string line = "  class " + c.label + ": " + std::to_string(c.layers_in_model) +
+                       (c.layers_in_model == 1 ? " layer; " : " layers; ");
     line += c.measured_layers.empty()
                 ? "MISSING from the slice (add one of its layers to --layers)"
                 : "measured on " + layer_list(c.measured_layers) + ": " +
