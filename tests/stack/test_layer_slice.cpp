@@ -267,6 +267,27 @@ BOOST_AUTO_TEST_CASE(a_slice_reproduces_the_full_models_layers_bit_for_bit) {
   }
 }
 
+// Gemma 3's layer 5 is global: in a slice of that layer alone it must rotate with the global RoPE
+// (theta 1e6, linear scaling 8), not the local one (theta 1e4) a slice's first layer might get.
+BOOST_AUTO_TEST_CASE(a_global_layer_alone_keeps_the_global_rope) {
+  const ModelConfig c = load_preset("gemma3-mini", ARCHSCOPE_PRESETS);
+  BOOST_TEST_REQUIRE(c.position.rope_local.has_value());
+  auto layer_out = [](const ModelConfig& config, int64_t layer) {
+    ModelStack stack(config, options(LayerRange{layer, layer}, Elem::BF16), "slice");
+    return run(stack).residual.at(layer);
+  };
+  ModelConfig local_changed = c, global_changed = c;
+  local_changed.position.rope_local->theta *= 3;
+  global_changed.position.rope.theta *= 3;
+  const std::vector<float> base = layer_out(c, 5);
+  BOOST_TEST((layer_out(local_changed, 5) == base));    // the local RoPE plays no part in layer 5
+  BOOST_TEST(!(layer_out(global_changed, 5) == base));  // the global one does
+  // And the other way round for sliding layer 4.
+  const std::vector<float> base4 = layer_out(c, 4);
+  BOOST_TEST((layer_out(global_changed, 4) == base4));
+  BOOST_TEST(!(layer_out(local_changed, 4) == base4));
+}
+
 BOOST_AUTO_TEST_CASE(bad_slices_are_refused) {
   const ModelConfig c = load_preset("llama3-mini", ARCHSCOPE_PRESETS);
   try {
