@@ -15,8 +15,10 @@
 #include <thread>
 #include <vector>
 
+#include "cli/bench_slice.hpp"
 #include "cli/commands.hpp"
 #include "cli/engine_options.hpp"
+#include "cli/layers_option.hpp"
 #include "cli/model_source.hpp"
 #include "common/error.hpp"
 #include "generate/bench_model.hpp"
@@ -47,10 +49,14 @@ struct BenchOptions {
   int64_t warmup = 1;
   int64_t repeat = 1;
   bool json = false;
+  std::string layers;         // --layers A:B
+  bool compare_full = false;  // --compare-full
 };
 
 struct Measured {
   std::vector<GenerationResult> runs;  // the measured repeats, in order
+  std::vector<std::vector<prof::ForwardLayerTimes>> layer_times;  // --layers: per repeat
+  std::optional<Generations> full;  // --compare-full: the whole model, after the slice
   double load_s = 0;
   uint64_t load_peak_rss = 0;      // VmHWM once the weights and cache are in place
   uint64_t rss_after_load = 0;     // VmRSS at that point
@@ -62,6 +68,37 @@ struct Measured {
   CpuPeak cpu;
   WeightQuantization quantization;  // what --weights-quant did at load
 };
+
+// A loaded model, with a LayerClock on its forward passes when layers are timed (the same
+// observer for a slice and its whole model, so both carry its cost).
+struct TimedModel {
+  std::unique_ptr<prof::LayerClock> clock;  // declared first: outlives the model it observes
+  std::unique_ptr<StepModel> model;
+};
+
+TimedModel open_timed(const BenchOptions& o, const ModelConfig& config, EngineModelOptions eo,
+                      bool time_layers) {
+  TimedModel t;
+  if (time_layers)
+    eo.observer = [&t, &config](Backend& be) {
+      t.clock = std::make_unique<prof::LayerClock>(be, config.n_layers);
+      return t.clock.get();
+    };
+  t.model = open_engine_model(config, eo, o.source.describe());
+  return t;
+}
+
+// One generation; a measured one (not warm-up) is added to `into` with its layer times.
+void generate_once(TimedModel& t, const GenerationRequest& request, bool measured,
+                   Generations& into) {
+  ProgressLine progress(std::cerr, stderr_is_terminal());
+  GenerationResult r = generate_tokens(*t.model, request, progress, steady_seconds);
+  std::vector<prof::ForwardLayerTimes> layers;
+  if (t.clock) layers = t.clock->take();  // forward_host synchronised after every pass
+  if (!measured) return;
+  into.runs.push_back(std::move(r));
+  into.layer_times.push_back(std::move(layers));
+}
 
 Measured measure(const BenchOptions& o, const ModelConfig& config, const EngineModelOptions& eo,
                  int threads) {
@@ -85,18 +122,30 @@ Measured measure(const BenchOptions& o, const ModelConfig& config, const EngineM
   reset_peak_rss();
   {
     const double t0 = steady_seconds();
-    std::unique_ptr<StepModel> model = open_engine_model(config, eo, o.source.describe());
+    TimedModel model = open_timed(o, config, eo, eo.layers.has_value());
     m.load_s = steady_seconds() - t0;
     if (const WeightQuantization* q = model->weight_quantization()) m.quantization = *q;
     m.load_peak_rss = peak_rss_bytes();
     m.rss_after_load = current_rss_bytes();
+    // --compare-full: the whole model, loaded beside the slice after the slice's load figures,
+    // timed the same way; the two alternate repeat by repeat, so a change in the machine's load
+    // during the call falls on both alike.
+    TimedModel whole;
+    if (o.compare_full) {
+      EngineModelOptions full = eo;
+      full.layers.reset();
+      whole = open_timed(o, config, full, true);
+      m.full.emplace();
+    }
     m.run_peak_separate = reset_peak_rss();
+    Generations slice;
     for (int64_t i = 0; i < o.warmup + o.repeat; ++i) {
-      ProgressLine progress(std::cerr, stderr_is_terminal());
-      GenerationResult r = generate_tokens(*model, request, progress, steady_seconds);
-      if (i >= o.warmup) m.runs.push_back(std::move(r));
+      generate_once(model, request, i >= o.warmup, slice);
+      if (whole.model) generate_once(whole, request, i >= o.warmup, *m.full);
     }
     m.run_peak_rss = peak_rss_bytes();
+    m.runs = std::move(slice.runs);
+    m.layer_times = std::move(slice.layer_times);
   }
   // Second roofline measurement, after the model is freed; the best of the two is the machine's
   // capability (each is already a best-of-runs), which a competing process can only lower.
@@ -235,6 +284,15 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
     j["memory"]["run_peak_rss_bytes"] = m.run_peak_rss;
     j["memory"]["run_peak_over_weights_plus_kv"] = static_cast<double>(m.run_peak_rss) / needed;
   }
+  // With --compare-full the whole model is resident beside the slice during the run.
+  j["memory"]["run_peak_includes_whole_model"] = o.compare_full;
+  if (o.compare_full || !o.layers.empty()) {
+    const RunShape shape{o.batch, o.prompt, o.new_tokens, 0,
+                         dtype_of(parse_weight_elem(o.weights_dtype, "--weights-dtype"))};
+    Generations slice{m.runs, m.layer_times};
+    j["slice"] = bench_slice_json(config, *layers_option(o.layers, config), shape, slice,
+                                  m.full ? &*m.full : nullptr);
+  }
   return j;
 }
 
@@ -333,6 +391,8 @@ void print_text(const nlohmann::json& j) {
           ? text::binary_bytes(static_cast<double>(m["run_peak_rss_bytes"].get<uint64_t>())).c_str()
           : "not separable");
   std::puts(line);
+  if (j.contains("slice"))
+    for (const std::string& l : bench_slice_text(j["slice"])) std::puts(l.c_str());
 }
 
 int run_bench(const BenchOptions& o) {
@@ -355,13 +415,22 @@ int run_bench(const BenchOptions& o) {
   eo.threads = threads;
   eo.max_sequences = o.batch;
   eo.max_tokens = o.prompt + o.new_tokens + 1;
+  eo.layers = layers_option(o.layers, config);
+  if (o.compare_full && !eo.layers)
+    throw Error(ErrorKind::Validation, "--compare-full",
+                "needs --layers (it measures the whole model beside a slice)");
+  if (eo.layers && !eo.hf_dir.empty())
+    throw Error(ErrorKind::Unsupported, "--layers",
+                "a layer slice runs seeded random weights only; drop --model-dir");
   // Validates --prompt / --new / --batch before anything is allocated.
-  const BenchModel plan = bench_model(config, {.prompt = o.prompt,
-                                               .new_tokens = o.new_tokens,
-                                               .batch = o.batch,
-                                               .weights = dtype_of(eo.weights),
-                                               .kv = DType::F32,
-                                               .activations = DType::F32});
+  const BenchModel plan = bench_model(config,
+                                      {.prompt = o.prompt,
+                                       .new_tokens = o.new_tokens,
+                                       .batch = o.batch,
+                                       .weights = dtype_of(eo.weights),
+                                       .kv = DType::F32,
+                                       .activations = DType::F32},
+                                      eo.layers);
   const Measured m = measure(o, config, eo, threads);
   const nlohmann::json j = report(o, config, threads, plan, m);
   if (o.json) {
@@ -396,7 +465,14 @@ Command add_bench_command(CLI::App& root) {
   sub->add_option("--repeat", options->repeat,
                   "Timed generations; the figures are medians over them")
       ->capture_default_str();
-  sub->add_flag("--json", options->json, "Print one JSON object");
+  add_layers_option(*sub, options->layers);
+  sub->add_flag("--compare-full", options->compare_full,
+                "With --layers: load the whole model beside the slice, alternate their "
+                "generations repeat by repeat, and print its measured figures beside the "
+                "extrapolated ones with the extrapolation error in percent (the model must fit "
+                "whole; the run's peak RSS then includes it)");
+  sub->add_flag("--json", options->json,
+                "Print one JSON object (with --layers, the estimate under \"slice\")");
   return {sub, [options] { return run_bench(*options); }};
 }
 

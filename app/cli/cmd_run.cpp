@@ -12,10 +12,9 @@
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
-#include "cli/engine_options.hpp"
 #include "cli/commands.hpp"
+#include "cli/engine_options.hpp"
+#include "cli/layers_option.hpp"
 #include "cli/model_source.hpp"
 #include "cli/stored_runs.hpp"
 #include "cli/terminal_view.hpp"
@@ -25,6 +24,7 @@
 #include "export/record_json.hpp"
 #include "generate/engine_model.hpp"
 #include "gpu/gpu_tracer.hpp"
+#include "run_report/run_slice.hpp"
 #include "runner/profiled_run.hpp"
 #include "session/recorded_run.hpp"
 #include "store/interrupt.hpp"
@@ -55,6 +55,7 @@ struct RunCommandOptions {
   bool no_spans = false;
   std::string cupti = "auto";
   bool json = false;
+  std::string layers;  // --layers A:B
 };
 
 // --cupti: auto is on for a CUDA backend with spans where this build has CUPTI, else off; on
@@ -125,6 +126,7 @@ int run_profiled(const RunCommandOptions& o) {
     throw Error(ErrorKind::Validation, "--checks", "'" + o.checks + "' is neither on nor off");
   ro.observe.activations = ro.observe.op_checks = o.checks == "on";
   ro.stop = [] { return prof::store::interrupt_requested(); };
+  ro.layers = layers_option(o.layers, config);
 
   // The live view; with a text prompt it shows sequence 0's text as the last pass generates it.
   std::optional<TerminalView> view;
@@ -175,6 +177,9 @@ int run_profiled(const RunCommandOptions& o) {
               << "); op spans were timed with CUDA events\n";
 
   const prof::RunData& d = result->result.data;
+  // A slice's whole-model estimate, from the same records the store holds.
+  const std::optional<prof::SliceEstimate> slice =
+      views::run_slice_estimate(d.run, d.steps, d.spans);
   if (o.json) {
     nlohmann::json j;
     j["run_id"] = id;
@@ -185,6 +190,7 @@ int run_profiled(const RunCommandOptions& o) {
     if (!d.run.failure.empty()) j["failure"] = d.run.failure;
     j["db"] = store.path().string();
     j["summary"] = prof::to_json(result->result.summary);
+    if (slice) j["slice"] = views::slice_json(*slice);
     if (text) {
       const auto& g = result->result.generated.front();
       j["prompt_ids"] = text->ids;
@@ -192,9 +198,13 @@ int run_profiled(const RunCommandOptions& o) {
       j["text"] = text->tokenizer->decode({g.begin(), g.end()}, /*skip_special=*/true);
     }
     std::cout << j.dump(2) << "\n";
-  } else if (text) {  // the text of sequence 0, after the live view has finished drawing
-    const auto& g = result->result.generated.front();
-    std::cout << text->tokenizer->decode({g.begin(), g.end()}, /*skip_special=*/true) << "\n";
+  } else {
+    if (text) {  // the text of sequence 0, after the live view has finished drawing
+      const auto& g = result->result.generated.front();
+      std::cout << text->tokenizer->decode({g.begin(), g.end()}, /*skip_special=*/true) << "\n";
+    }
+    if (slice)
+      for (const std::string& line : views::slice_text(*slice)) std::cout << line << "\n";
   }
   switch (d.run.status) {
     case prof::RunStatus::Complete: return 0;
@@ -260,7 +270,10 @@ Command add_run_command(CLI::App& root) {
                   "(bench-1b on an H200: +42% with CUPTI, +99% with events; docs/profiling.md); "
                   "--no-spans times steps only")
       ->capture_default_str();
-  sub->add_flag("--json", o->json, "Print one JSON object with run_id and the summary at the end");
+  add_layers_option(*sub, o->layers);
+  sub->add_flag("--json", o->json,
+                "Print one JSON object with run_id and the summary at the end (and, with --layers, "
+                "the extrapolated whole-model estimate under \"slice\")");
   return {sub, [o] { return run_profiled(*o); }};
 }
 

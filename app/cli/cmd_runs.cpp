@@ -16,10 +16,12 @@
 #include "cli/stored_runs.hpp"
 #include "cli/terminal_view.hpp"
 #include "common/error.hpp"
+#include "config/layer_range.hpp"
 #include "export/record_json.hpp"
 #include "metrics/expert_load.hpp"
 #include "metrics/run_summary.hpp"
 #include "report/text_format.hpp"
+#include "run_report/run_slice.hpp"
 #include "session/run_follower.hpp"
 #include "session/stored_run.hpp"
 
@@ -80,9 +82,12 @@ int show_run(const RunsOptions& o) {
   const prof::RunData d = prof::session::load_run_data(store, id);
   const prof::RunSummary s = prof::summarize(d.steps, d.spans, d.activations);
   const std::vector<prof::CumulativeExpertLoad> load = prof::expert_load_cumulative(d.expert_counts);
+  const std::optional<prof::SliceEstimate> slice =
+      views::run_slice_estimate(d.run, d.steps, d.spans);
   if (o.json) {
     nlohmann::json j = run_row(d.run);
     j["summary"] = prof::to_json(s);
+    if (slice) j["slice"] = views::slice_json(*slice);
     j["expert_load"] = nlohmann::json::array();
     for (const auto& l : load) j["expert_load"].push_back(prof::to_json(l));
     std::cout << j.dump(2) << "\n";
@@ -97,6 +102,9 @@ int show_run(const RunsOptions& o) {
                 r.weights_dtype.c_str());
   std::printf("  shape:    batch %lld, prompt %lld, new %lld\n", static_cast<long long>(r.batch),
               static_cast<long long>(r.prompt_tokens), static_cast<long long>(r.new_tokens));
+  if (r.sliced())
+    std::printf("  layers:   %s only (a slice: the figures below are the slice's)\n",
+                to_string(LayerRange{r.layer_first, r.layer_last}).c_str());
   std::printf("  passes:   %lld measured of %lld asked, %lld warm-up; numeric checks %s\n",
               static_cast<long long>(s.passes), static_cast<long long>(r.repeat),
               static_cast<long long>(r.warmup), r.checks ? "on" : "off");
@@ -124,6 +132,8 @@ int show_run(const RunsOptions& o) {
   if (s.first_nan)
     std::printf("  NaN/Inf:  step %lld, layer %d%s%s\n", static_cast<long long>(s.first_nan->step), s.first_nan->layer,
                 s.first_nan->op.empty() ? "" : ", op ", s.first_nan->op.c_str());
+  if (slice)
+    for (const std::string& line : views::slice_text(*slice)) std::printf("  %s\n", line.c_str());
   return 0;
 }
 

@@ -180,6 +180,9 @@ void TerminalView::on_event(const prof::Event& e) {
     if (r.warmup > 0 || r.repeat > 1)
       out_ << ", " << r.warmup << " warm-up + " << r.repeat << " measured passes";
     if (!r.checks) out_ << ", numeric checks off";
+    // A slice's figures are the slice's own; the whole-model estimate follows the run.
+    if (r.sliced())
+      out_ << ", only layers " << r.layer_first << ".." << r.layer_last << " (a slice)";
     out_ << std::endl;
   } else if (std::holds_alternative<prof::StepFinished>(e)) {
     on_step();

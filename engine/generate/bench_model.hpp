@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "common/dtype.hpp"
+#include "config/layer_range.hpp"
 #include "config/model_config.hpp"
 
 namespace archscope {
@@ -32,6 +34,8 @@ struct BenchModel {
 };
 
 // Throws Error(Validation) for a non-positive prompt, new_tokens or batch.
-BenchModel bench_model(const ModelConfig& config, const BenchShape& shape);
+// With a layer slice the figures cover the prologue, the slice's layers and the epilogue.
+BenchModel bench_model(const ModelConfig& config, const BenchShape& shape,
+                       const std::optional<LayerRange>& slice = std::nullopt);
 
 }  // namespace archscope

@@ -10,7 +10,9 @@ namespace {
 class EngineModel final : public StepModel {
  public:
   EngineModel(const ModelConfig& config, const EngineModelOptions& o, const std::string& what)
-      : stack_(config, stack_options(o), what) {}
+      : stack_(config, stack_options(o), what) {
+    if (o.observer) stack_.model().set_observer(o.observer(stack_.backend()));
+  }
 
   int64_t vocab_size() const override { return stack_.config().vocab_size; }
   int64_t add_sequence() override { return stack_.cache().add_sequence(); }
@@ -62,6 +64,7 @@ ModelStackOptions stack_options(const EngineModelOptions& o) {
   s.max_sequences = o.max_sequences;
   s.max_tokens = o.max_tokens;
   s.max_step_tokens = 1;  // StepModel decodes one token per sequence after the prefill
+  s.layers = o.layers;
   return s;
 }
 

@@ -6,13 +6,16 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "backend/tensor.hpp"
+#include "config/layer_range.hpp"
 #include "config/model_config.hpp"
 #include "generate/step_model.hpp"
+#include "model/forward.hpp"
 #include "registry/registry.hpp"
 #include "stack/model_stack.hpp"
 
@@ -28,6 +31,10 @@ struct EngineModelOptions {
   int threads = 0;               // 0: one per logical CPU
   int64_t max_sequences = 1;     // sequences alive at once
   int64_t max_tokens = 0;        // tokens per sequence the cache must hold (prompt + new)
+  std::optional<LayerRange> layers;  // run layers A..B only (ModelStackOptions::layers)
+  // Called once the model is built, with the backend it runs on: the observer to watch every
+  // forward pass (it must outlive the model), or nullptr.
+  std::function<ForwardObserver*(Backend&)> observer;
 };
 
 // "--weights-dtype" value -> Elem; Error(Validation, option) unless fp32, bf16 or fp16.

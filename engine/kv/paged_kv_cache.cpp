@@ -86,7 +86,9 @@ uint64_t PagedKvCache::allocated_bytes(const ModelConfig& config, const KvCacheO
   check_options(options);
   // Saturating: a sum past 2^64 bytes is "more than any machine has", and is refused as such.
   uint64_t need = 0;
+  if (options.slice) check_layer_range(*options.slice, config, kWhere);
   for (const LayerSpec& s : expand_layers(config)) {
+    if (!runs_layer(options.slice, s.index)) continue;
     uint64_t layer = 0;
     const bool wrapped =
         s.attention == AttentionKind::Linear
@@ -110,6 +112,8 @@ PagedKvCache::PagedKvCache(Backend& backend, const ModelConfig& config, const Kv
     Pool& p = pools_[i];
     p.kind = specs[i].attention;
     p.window = specs[i].window;
+    p.present = runs_layer(options.slice, specs[i].index);
+    if (!p.present) continue;
     if (p.kind == AttentionKind::Linear) {
       state_bytes_per_layer_[i] = linear_state_bytes(config);
       continue;
@@ -132,7 +136,7 @@ PagedKvCache::PagedKvCache(Backend& backend, const ModelConfig& config, const Kv
   for (auto& slot : state_slots_) {
     slot.resize(specs.size());
     for (size_t i = 0; i < specs.size(); ++i) {
-      if (pools_[i].kind != AttentionKind::Linear) continue;
+      if (pools_[i].kind != AttentionKind::Linear || !pools_[i].present) continue;
       const auto& l = a.linear;
       slot[i].conv_q = zeros(backend, {l.key_heads * l.key_head_dim, l.conv_kernel - 1});
       slot[i].conv_k = zeros(backend, {l.key_heads * l.key_head_dim, l.conv_kernel - 1});
@@ -167,7 +171,7 @@ int64_t PagedKvCache::add_sequence() {
     s.tables.resize(pools_.size());
     s.table_tensors.resize(pools_.size());
     for (size_t l = 0; l < pools_.size(); ++l) {
-      if (pools_[l].kind != AttentionKind::Linear) continue;
+      if (pools_[l].kind != AttentionKind::Linear || !pools_[l].present) continue;
       LinearState& st = state_slots_[i][l];
       zero_fill(backend_, st.conv_q);
       zero_fill(backend_, st.conv_k);
@@ -208,7 +212,7 @@ void PagedKvCache::reserve(int64_t seq, int64_t tokens) {
   const int64_t need = (s.length + tokens + bs - 1) / bs;
   for (size_t l = 0; l < pools_.size(); ++l) {
     Pool& p = pools_[l];
-    if (p.kind == AttentionKind::Linear) continue;
+    if (p.kind == AttentionKind::Linear || !p.present) continue;
     auto& table = s.tables[l];
     if (static_cast<int64_t>(table.size()) >= need) continue;
     // Blocks wholly before the first position this step's queries can see need no storage; on a
@@ -243,7 +247,8 @@ void PagedKvCache::advance(int64_t seq, int64_t tokens) {
   const int64_t bs = options_.block_size;
   for (size_t l = 0; l < pools_.size(); ++l) {
     Pool& p = pools_[l];
-    if (p.kind != AttentionKind::Sliding && p.kind != AttentionKind::Chunked) continue;
+    if ((p.kind != AttentionKind::Sliding && p.kind != AttentionKind::Chunked) || !p.present)
+      continue;
     const int64_t keep_from = first_visible(p.kind, p.window, s.length);
     auto& table = s.tables[l];
     bool changed = false;
@@ -275,13 +280,14 @@ bool PagedKvCache::stages_first_step(int64_t layer, int64_t tokens) const {
 
 int64_t PagedKvCache::pool_blocks(int64_t layer) const {
   const Pool& p = pools_.at(static_cast<size_t>(layer));
-  return p.kind == AttentionKind::Linear ? 0 : p.k.dim(0);
+  return p.kind == AttentionKind::Linear || !p.present ? 0 : p.k.dim(0);
 }
 
 KvBlocks PagedKvCache::blocks(int64_t seq, int64_t layer, int64_t length) const {
   const Sequence& s = get(seq);
   if (layer < 0 || layer >= static_cast<int64_t>(pools_.size()) ||
-      pools_[static_cast<size_t>(layer)].kind == AttentionKind::Linear)
+      pools_[static_cast<size_t>(layer)].kind == AttentionKind::Linear ||
+      !pools_[static_cast<size_t>(layer)].present)
     throw Error(ErrorKind::Internal, kWhere, "layer " + std::to_string(layer) + " has no KV blocks");
   const Pool& p = pools_[static_cast<size_t>(layer)];
   const auto& table = s.tables[static_cast<size_t>(layer)];
@@ -299,14 +305,16 @@ KvBlocks PagedKvCache::blocks(int64_t seq, int64_t layer, int64_t length) const 
 LinearState& PagedKvCache::linear_state(int64_t seq, int64_t layer) {
   get(seq);
   if (layer < 0 || layer >= static_cast<int64_t>(pools_.size()) ||
-      pools_[static_cast<size_t>(layer)].kind != AttentionKind::Linear)
-    throw Error(ErrorKind::Internal, kWhere, "layer " + std::to_string(layer) + " is not linear attention");
+      pools_[static_cast<size_t>(layer)].kind != AttentionKind::Linear ||
+      !pools_[static_cast<size_t>(layer)].present)
+    throw Error(ErrorKind::Internal, kWhere,
+                "layer " + std::to_string(layer) + " is not linear attention in this cache");
   return state_slots_[static_cast<size_t>(seq)][static_cast<size_t>(layer)];
 }
 
 int64_t PagedKvCache::blocks_in_use(int64_t layer) const {
   const Pool& p = pools_.at(static_cast<size_t>(layer));
-  if (p.kind == AttentionKind::Linear) return 0;
+  if (p.kind == AttentionKind::Linear || !p.present) return 0;
   return p.k.dim(0) - static_cast<int64_t>(p.free.size());
 }
 
@@ -318,6 +326,7 @@ KvAccounting PagedKvCache::accounting() const {
   for (size_t l = 0; l < pools_.size(); ++l) {
     const Pool& p = pools_[l];
     KvBytes& b = acc.per_layer[l];
+    if (!p.present) continue;  // outside the slice: holds nothing
     if (p.kind == AttentionKind::Linear) {
       b.allocated = state_bytes_per_layer_[l] * state_slots_.size();
       b.used = state_bytes_per_layer_[l] * static_cast<uint64_t>(live_seqs);

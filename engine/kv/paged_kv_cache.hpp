@@ -19,9 +19,11 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "backend/backend.hpp"
+#include "config/layer_range.hpp"
 #include "config/model_config.hpp"
 
 namespace archscope {
@@ -35,6 +37,9 @@ struct KvCacheOptions {
   // sliding / chunked pools by their window; 0 = any step length (windowed pools as large as
   // full ones).
   int64_t max_step_tokens = 0;
+  // A sliced model (config/layer_range.hpp): pools and states for the slice's layers only; the
+  // other layers hold nothing, and asking for their blocks is an internal error.
+  std::optional<LayerRange> slice;
 };
 
 // Blocks a sliding / chunked layer of `window` tokens holds at most for one sequence whose
@@ -108,6 +113,7 @@ class PagedKvCache {
  private:
   struct Pool {
     AttentionKind kind = AttentionKind::Full;
+    bool present = true;  // false: a layer outside the slice (no blocks, no states)
     int64_t window = 0;
     Tensor k, v;  // v aliases k for MLA, undefined for linear layers
     size_t block_bytes = 0;

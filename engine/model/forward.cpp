@@ -109,14 +109,18 @@ Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batc
   // RoPE tables for every layer before the first layer runs: growing one uploads and
   // synchronises, which must not happen between two layers' ops.
   std::vector<const RopeTensors*> ropes(specs_.size(), nullptr);
+  // A sliced model (ModelWeights::slice) runs its slice's layers only, each as in the full model.
+  const std::optional<LayerRange>& slice = weights_.slice;
+  const int64_t layers_run = slice ? slice->count() : config_.n_layers;
   for (const LayerSpec& spec : specs_) {
-    if (spec.attention == AttentionKind::Linear) continue;
+    if (spec.attention == AttentionKind::Linear || !runs_layer(slice, spec.index)) continue;
     const int64_t head_dim = spec.attention == AttentionKind::Mla ? config_.attention.mla.qk_rope_head_dim
                                                                   : config_.attention.head_dim;
     ropes[static_cast<size_t>(spec.index)] =
         rope_for(backend_, tables_->tables, tables_->sizes, config_, spec, head_dim, max_pos);
   }
   for (const LayerSpec& spec : specs_) {
+    if (!runs_layer(slice, spec.index)) continue;
     const LayerWeights& L = weights_.layers[static_cast<size_t>(spec.index)];
     const int64_t li = spec.index;
     // Attention block.
@@ -150,7 +154,7 @@ Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batc
     }
     if (observer_ && spec.moe) observer_->routed(s, li, st.routed_ids);
     if (observer_) observer_->layer_output(s, li, h);
-    if (control_) control_->layer_done(li + 1, config_.n_layers);
+    if (control_) control_->layer_done(li + 1 - (slice ? slice->first : 0), layers_run);
   }
   const int64_t last = config_.n_layers;
   // Only the rows whose logits are wanted go through the epilogue (the plan counts the same).

@@ -6,6 +6,7 @@
 #include "model/hf_source.hpp"
 #include "model/weight_builder.hpp"
 #include "plan/plan.hpp"
+#include "plan/slice_totals.hpp"
 
 namespace archscope {
 
@@ -21,16 +22,17 @@ DType weight_dtype(Elem e) {
 
 }  // namespace
 
-uint64_t estimate_weight_bytes(const ModelConfig& config, Elem dtype) {
+uint64_t estimate_weight_bytes(const ModelConfig& config, Elem dtype,
+                               const std::optional<LayerRange>& slice) {
   PlanOptions o;
   o.phase = Phase::Prefill;
   o.tokens = 1;
   o.weights = weight_dtype(dtype);
-  uint64_t bytes = totals(build_plan(config, o)).param_bytes;
+  uint64_t bytes = slice_totals(build_plan(config, o), slice).param_bytes;
   const auto specs = expand_layers(config);
   const MlaConfig& m = config.attention.mla;
   for (const LayerSpec& s : specs) {
-    if (s.attention != AttentionKind::Mla) continue;
+    if (s.attention != AttentionKind::Mla || !runs_layer(slice, s.index)) continue;
     // The absorbed query's W_uk^T per head (AttentionWeights::absorb_q); absorb_out is a view.
     const uint64_t h = static_cast<uint64_t>(config.attention.heads);
     const uint64_t extra = h * static_cast<uint64_t>(m.qk_nope_head_dim * m.kv_lora_rank);
@@ -40,16 +42,18 @@ uint64_t estimate_weight_bytes(const ModelConfig& config, Elem dtype) {
 }
 
 ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSource& source, Elem dtype,
-                           std::optional<quant::Format> scheme) {
+                           std::optional<quant::Format> scheme, const std::optional<LayerRange>& slice) {
   using namespace model_detail;
   weight_dtype(dtype);
   if (scheme && dtype != Elem::F32)
     throw Error(ErrorKind::Validation, "--weights-dtype",
                 std::string("--weights-quant ") + quant::to_string(*scheme) +
                     " holds the dequantized weights in fp32, not " + to_string(dtype));
-  check_fits_in(backend, estimate_weight_bytes(config, dtype), "weights");
+  if (slice) check_layer_range(*slice, config, "weights");
+  check_fits_in(backend, estimate_weight_bytes(config, dtype, slice), "weights");
   ModelWeights w;
   w.dtype = dtype;
+  w.slice = slice;
   w.quantization.scheme = scheme;
   WeightBuilder b(backend, config, source, dtype, &w.quantization);
   const int64_t d = config.d_model;
@@ -67,6 +71,7 @@ ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSo
   const bool sandwich = config.norm.placement == NormPlacement::Sandwich;
   w.layers.resize(specs.size());
   for (const LayerSpec& s : specs) {
+    if (!runs_layer(slice, s.index)) continue;
     LayerWeights& L = w.layers[static_cast<size_t>(s.index)];
     const std::string p = "layers." + std::to_string(s.index) + ".";
     auto norm = [&](const std::string& name, Tensor& weight, Tensor& bias) {
@@ -104,9 +109,9 @@ ModelWeights load_hf_weights(Backend& backend, const ModelConfig& config, const 
 }
 
 ModelWeights random_weights(Backend& backend, const ModelConfig& config, const RandomInitOptions& options, Elem dtype,
-                            std::optional<quant::Format> scheme) {
+                            std::optional<quant::Format> scheme, const std::optional<LayerRange>& slice) {
   RandomWeightSource source(options);
-  return build_weights(backend, config, source, dtype, scheme);
+  return build_weights(backend, config, source, dtype, scheme, slice);
 }
 
 }  // namespace archscope

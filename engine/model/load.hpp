@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "backend/backend.hpp"
+#include "config/layer_range.hpp"
 #include "config/model_config.hpp"
 #include "kv/memory_check.hpp"
 #include "model/random_source.hpp"
@@ -18,17 +19,23 @@ namespace archscope {
 
 // Bytes the weights will take in the backend: the analytic plan's parameter bytes at `dtype`
 // plus the per-head W_uk^T copy of kv_b_proj that absorbed MLA keeps (AttentionWeights::absorb_q).
-uint64_t estimate_weight_bytes(const ModelConfig& config, Elem dtype);
+// With a slice: the plan's prologue and epilogue (embedding, final norm, LM head) and the slice's
+// layers only.
+uint64_t estimate_weight_bytes(const ModelConfig& config, Elem dtype,
+                               const std::optional<LayerRange>& slice = std::nullopt);
 
 // Every tensor the config needs, in the forward pass's layouts. dtype: F32, BF16 or F16. With a
 // weight scheme (weight_quant.hpp says which tensors) dtype must be F32: the dequantized weights
 // are held in fp32, so a run equals one on the dequantized weights exactly (Error Validation,
-// "--weights-dtype", otherwise).
+// "--weights-dtype", otherwise). With a slice, the embedding, final norm, LM head and the slice's
+// layers only (each requested by its full-model name, so seeded values are the full model's).
 ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSource& source, Elem dtype,
-                           std::optional<quant::Format> scheme = std::nullopt);
+                           std::optional<quant::Format> scheme = std::nullopt,
+                           const std::optional<LayerRange>& slice = std::nullopt);
 ModelWeights load_hf_weights(Backend& backend, const ModelConfig& config, const std::filesystem::path& dir,
                              Elem dtype = Elem::F32, std::optional<quant::Format> scheme = std::nullopt);
 ModelWeights random_weights(Backend& backend, const ModelConfig& config, const RandomInitOptions& options,
-                            Elem dtype = Elem::F32, std::optional<quant::Format> scheme = std::nullopt);
+                            Elem dtype = Elem::F32, std::optional<quant::Format> scheme = std::nullopt,
+                            const std::optional<LayerRange>& slice = std::nullopt);
 
 }  // namespace archscope

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "backend/backend.hpp"
+#include "config/layer_range.hpp"
 #include "config/model_config.hpp"
 #include "model/weight_quant.hpp"
 
@@ -75,7 +77,10 @@ struct ModelWeights {
   Elem dtype = Elem::F32;  // matrices
   Tensor embedding;        // [V, d]
   Tensor positions;        // learned positions [max_context, d]
+  // One entry per layer of the model; with a slice (config/layer_range.hpp) only the slice's
+  // entries hold tensors, the others stay empty.
   std::vector<LayerWeights> layers;
+  std::optional<LayerRange> slice;  // nullopt: every layer
   Tensor final_norm, final_norm_bias;
   Tensor lm_head;          // [V, d]; the embedding table when tied
   // The weight scheme the block linear weights were quantized to at load, and what it did to

@@ -40,12 +40,14 @@ KvCacheOptions stack_kv_options(const ModelStackOptions& o) {
   kv.max_tokens = per_seq * o.max_sequences;
   kv.max_sequences = o.max_sequences;
   kv.max_step_tokens = o.max_step_tokens;
+  kv.slice = o.layers;
   return kv;
 }
 
 StackMemory stack_memory(const ModelConfig& config, const ModelStackOptions& options) {
   StackMemory m;
-  m.weights_bytes = estimate_weight_bytes(config, options.weights);
+  if (options.layers) check_layer_range(*options.layers, config);
+  m.weights_bytes = estimate_weight_bytes(config, options.weights, options.layers);
   m.kv_bytes = PagedKvCache::allocated_bytes(config, stack_kv_options(options));
   return m;
 }
@@ -53,13 +55,17 @@ StackMemory stack_memory(const ModelConfig& config, const ModelStackOptions& opt
 ModelStack::ModelStack(const ModelConfig& config, const ModelStackOptions& options,
                        const std::string& what, const BackendWrapper& wrap)
     : config_(config), options_(options), memory_(stack_memory(config_, options_)) {
+  if (options_.layers && !options_.hf_dir.empty())
+    throw Error(ErrorKind::Unsupported, "--layers",
+                "a layer slice runs seeded random weights only; drop --model-dir");
   check_device_memory(memory_, options_.backend, what);  // before anything is allocated
   device_ = make_backend(options_.backend, {.threads = options_.threads});
   if (wrap) wrapper_ = wrap(*device_);
   Backend& be = backend();
   weights_ = std::make_unique<ModelWeights>(
       options_.hf_dir.empty()
-          ? random_weights(be, config_, options_.random, options_.weights, options_.weights_quant)
+          ? random_weights(be, config_, options_.random, options_.weights, options_.weights_quant,
+                           options_.layers)
           : load_hf_weights(be, config_, options_.hf_dir, options_.weights, options_.weights_quant));
   model_ = std::make_unique<Model>(be, config_, *weights_);
   cache_ = std::make_unique<PagedKvCache>(be, config_, stack_kv_options(options_));

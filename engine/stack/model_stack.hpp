@@ -13,6 +13,7 @@
 #include <string>
 
 #include "backend/backend.hpp"
+#include "config/layer_range.hpp"
 #include "config/model_config.hpp"
 #include "kv/paged_kv_cache.hpp"
 #include "model/forward.hpp"
@@ -43,6 +44,9 @@ struct ModelStackOptions {
   // Tokens a continuing step adds to a sequence (decode: 1). Sliding / chunked pools are sized by
   // their window plus this; 0 lets continuing steps be any length (windowed pools at full size).
   int64_t max_step_tokens = 1;
+  // Run layers A..B only (config/layer_range.hpp): weights and KV cache of those layers plus the
+  // embedding, final norm and LM head. Random weights only (a checkpoint is refused).
+  std::optional<LayerRange> layers;
 };
 
 struct StackMemory {

@@ -98,29 +98,32 @@ bool parse_phase(const std::string& s, Phase& out) {
 }
 
 json to_json(const RunInfo& r) {
-  return {{"id", r.id},
-          {"name", r.name},
-          {"started_at", r.started_at},
-          {"finished_at", r.finished_at},
-          {"model", r.model},
-          {"config_json", r.config_json},
-          {"backend", r.backend},
-          {"device", r.device},
-          {"weights_dtype", r.weights_dtype},
-          {"weights_quant", r.weights_quant},
-          {"kv_dtype", r.kv_dtype},
-          {"batch", r.batch},
-          {"prompt_tokens", r.prompt_tokens},
-          {"new_tokens", r.new_tokens},
-          {"threads", r.threads},
-          {"warmup", r.warmup},
-          {"repeat", r.repeat},
-          {"checks", r.checks},
-          {"prefill_chunk", r.prefill_chunk},
-          {"version", r.version},
-          {"git_revision", r.git_revision},
-          {"status", to_string(r.status)},
-          {"failure", r.failure}};
+  json j = {{"id", r.id},
+            {"name", r.name},
+            {"started_at", r.started_at},
+            {"finished_at", r.finished_at},
+            {"model", r.model},
+            {"config_json", r.config_json},
+            {"backend", r.backend},
+            {"device", r.device},
+            {"weights_dtype", r.weights_dtype},
+            {"weights_quant", r.weights_quant},
+            {"kv_dtype", r.kv_dtype},
+            {"batch", r.batch},
+            {"prompt_tokens", r.prompt_tokens},
+            {"new_tokens", r.new_tokens},
+            {"threads", r.threads},
+            {"warmup", r.warmup},
+            {"repeat", r.repeat},
+            {"checks", r.checks},
+            {"prefill_chunk", r.prefill_chunk},
+            {"version", r.version},
+            {"git_revision", r.git_revision},
+            {"status", to_string(r.status)},
+            {"failure", r.failure}};
+  // The slice as {"first": A, "last": B} (both included); null: the whole model ran.
+  j["layers"] = r.sliced() ? json{{"first", r.layer_first}, {"last", r.layer_last}} : json(nullptr);
+  return j;
 }
 
 json to_json(const StepRecord& r) {
@@ -216,6 +219,17 @@ RunInfo run_info_from_json(const json& j, const std::string& where) {
   if (j.contains("warmup")) r.warmup = get_int(j, "warmup", where);
   if (j.contains("repeat")) r.repeat = get_int(j, "repeat", where);
   if (j.contains("prefill_chunk")) r.prefill_chunk = get_int(j, "prefill_chunk", where);
+  // Absent from files written before layer slices existed, null for a whole-model run.
+  if (j.contains("layers") && !j.at("layers").is_null()) {
+    const json& l = j.at("layers");
+    if (!l.is_object())
+      throw Error(ErrorKind::Parse, where + ".layers", "expected {\"first\", \"last\"} or null");
+    r.layer_first = get_int(l, "first", where + ".layers");
+    r.layer_last = get_int(l, "last", where + ".layers");
+    if (r.layer_first < 0 || r.layer_last < r.layer_first)
+      throw Error(ErrorKind::Parse, where + ".layers",
+                  "first must be 0 or more and last at least first");
+  }
   if (j.contains("checks")) {
     if (!j.at("checks").is_boolean())
       throw Error(ErrorKind::Parse, where + ".checks", "expected true or false");

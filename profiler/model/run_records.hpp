@@ -38,6 +38,11 @@ struct RunInfo {
   int64_t repeat = 1;  // measured passes asked for (an interrupted run may hold fewer)
   bool checks = true;  // NaN/Inf and residual-RMS checks were on (off: no activation records)
   int64_t prefill_chunk = 0;  // prompt tokens per sequence per prefill step (0: all in one step)
+  // A layer slice (`--layers A:B`): only layers layer_first..layer_last (both included) ran, with
+  // the model's embedding and head. layer_last < 0: the whole model ran.
+  int64_t layer_first = 0;
+  int64_t layer_last = -1;
+  bool sliced() const { return layer_last >= 0; }
   std::string version;       // archscope version
   std::string git_revision;  // of the archscope build
   RunStatus status = RunStatus::Running;

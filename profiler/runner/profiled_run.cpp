@@ -29,6 +29,7 @@ RunModelOptions model_options(const RunOptions& o, int threads) {
   m.threads = threads;
   m.sequences = o.batch;
   m.tokens_per_sequence = o.prompt + o.new_tokens;
+  m.layers = o.layers;
   return m;
 }
 
@@ -67,6 +68,13 @@ void validate_run_options(const RunOptions& o) {
   if (o.repeat < 1) throw Error(ErrorKind::Validation, "--repeat", "must be at least 1");
   if (o.prefill_chunk < 0)
     throw Error(ErrorKind::Validation, "--prefill-chunk", "must be 0 (no chunks) or more");
+  if (o.layers && !o.observe.spans)
+    throw Error(ErrorKind::Validation, "--layers",
+                "a layer slice needs op spans (its whole-model estimate is built from per-layer "
+                "times); drop --no-spans");
+  if (o.layers && !o.hf_dir.empty())
+    throw Error(ErrorKind::Unsupported, "--layers",
+                "a layer slice runs seeded random weights only; drop --model-dir");
   if (!o.prompt_ids.empty() && static_cast<int64_t>(o.prompt_ids.size()) != o.prompt)
     throw Error(ErrorKind::Internal, "--prompt", "prompt ids and prompt length disagree");
 }
@@ -103,6 +111,11 @@ ProfiledRun::ProfiledRun(const ModelConfig& config, const RunOptions& options)
   info_.repeat = options_.repeat;
   info_.checks = options_.observe.activations || options_.observe.op_checks;
   info_.prefill_chunk = options_.prefill_chunk;
+  if (options_.layers) {
+    check_layer_range(*options_.layers, config_);
+    info_.layer_first = options_.layers->first;
+    info_.layer_last = options_.layers->last;
+  }
   info_.version = env_.version;
   info_.git_revision = env_.git_revision;
   model_ = std::make_unique<RunModel>(config_, model_options(options_, static_cast<int>(env_.threads)),
@@ -219,6 +232,8 @@ void ProfiledRun::run_pass(Pass& pass, EventChannel& channel, RunObserver& obser
                             : options_.prompt;
   const int64_t chunks = (options_.prompt + chunk - 1) / chunk;
   const int64_t steps = chunks + options_.new_tokens;
+  const int64_t layers =
+      options_.layers ? options_.layers->count() : config_.n_layers;  // run per step
 
   std::vector<float> host_logits;
   std::vector<int64_t> rows;  // one logits row per sequence: its last token
@@ -235,10 +250,9 @@ void ProfiledRun::run_pass(Pass& pass, EventChannel& channel, RunObserver& obser
     const int64_t step = pass.warmup ? i : recorded;
     const int64_t context = cache.length(pass.batch.front().seq);  // before the step
     control.begin_step({pass.warmup, pass.index, passes, step,
-                        prefill ? Phase::Prefill : Phase::Decode, 0, config_.n_layers});
+                        prefill ? Phase::Prefill : Phase::Decode, 0, layers});
     if (pass.warmup && i == 0)
-      channel.publish(
-          StepProgress{true, pass.index, passes, 0, Phase::Prefill, 0, config_.n_layers});
+      channel.publish(StepProgress{true, pass.index, passes, 0, Phase::Prefill, 0, layers});
 
     observer.begin_step(s);
     const Tensor logits = model.forward(cache, pass.batch, LogitRows::LastPerSequence);

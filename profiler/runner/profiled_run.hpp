@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "config/layer_range.hpp"
 #include "config/model_config.hpp"
 #include "events/channel.hpp"
 #include "events/environment.hpp"
@@ -26,8 +27,8 @@
 #include "metrics/run_summary.hpp"
 #include "model/random_source.hpp"
 #include "registry/registry.hpp"
-#include "stack/model_stack.hpp"
 #include "runner/run_observer.hpp"
+#include "stack/model_stack.hpp"
 
 namespace archscope::prof {
 
@@ -67,6 +68,10 @@ struct RunOptions {
   std::vector<int32_t> prompt_ids;
   std::vector<int32_t> stop_ids;
   std::function<void(size_t, int32_t)> on_token;  // (sequence, token) as each greedy token is chosen
+  // Layers A..B only (engine/config/layer_range.hpp), at the model's real width, with its
+  // embedding and head; recorded with the run. Needs op spans (the per-layer times of the
+  // whole-model estimate come from them) and random weights.
+  std::optional<LayerRange> layers;
 };
 
 struct RunResult {

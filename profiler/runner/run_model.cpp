@@ -20,6 +20,7 @@ ModelStackOptions stack_options(const RunModelOptions& o) {
   s.max_sequences = o.sequences;
   s.max_tokens = o.tokens_per_sequence;
   s.max_step_tokens = 1;  // a prefill, then decode steps of one token per sequence
+  s.layers = o.layers;
   return s;
 }
 

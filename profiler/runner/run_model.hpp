@@ -26,6 +26,7 @@ struct RunModelOptions {
   int threads = 1;             // >= 1
   int64_t sequences = 1;       // alive at once
   int64_t tokens_per_sequence = 0;  // prompt + new tokens the cache must hold
+  std::optional<LayerRange> layers;  // a layer slice (ModelStackOptions::layers)
 };
 
 class RunModel {

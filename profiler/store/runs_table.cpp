@@ -14,7 +14,8 @@ constexpr const char* kColumnsV1 =
     " kv_dtype, batch, prompt_tokens, new_tokens, threads, version, git_revision, status, failure,"
     " writer_pid, writer_host, writer_boot_id, writer_start_ticks";
 constexpr const char* kColumnsV2 = ", warmup_passes, measured_passes, checks, prefill_chunk";
-constexpr const char* kColumnsV3 = ", weights_quant";
+constexpr const char* kColumnsQuant = ", weights_quant";  // since kWeightsQuantVersion
+constexpr const char* kColumnsSlice = ", coalesce(layer_first, -1), coalesce(layer_last, -1)";  // since kSliceVersion
 
 std::string dead_writer_reason(const WriterIdentity& w) {
   return "writer process " + std::to_string(w.pid) + " on " + w.host +
@@ -56,6 +57,13 @@ RunInfo read_run(const sql::Statement& st, const std::string& where, int64_t ver
     r.prefill_chunk = st.column_int(c++);
   }
   if (version >= kWeightsQuantVersion) r.weights_quant = st.column_text(c++);
+  if (version >= kSliceVersion) {
+    const int64_t first = st.column_int(c++), last = st.column_int(c++);
+    if (last >= 0) {
+      r.layer_first = first;
+      r.layer_last = last;
+    }
+  }
   if (self && r.status == RunStatus::Running && writer_liveness(writer, *self) == Liveness::Dead) {
     r.status = RunStatus::Interrupted;
     r.failure = dead_writer_reason(writer);
@@ -81,8 +89,8 @@ int64_t insert_run(sql::Db& db, const RunInfo& info, const WriterIdentity& write
       " device, weights_dtype, kv_dtype, batch, prompt_tokens, new_tokens, threads,"
       " version, git_revision, status, failure, writer_pid, writer_host,"
       " writer_boot_id, writer_start_ticks, warmup_passes, measured_passes, checks,"
-      " prefill_chunk, weights_quant)"
-      " VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      " prefill_chunk, weights_quant, layer_first, layer_last)"
+      " VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, std::string_view(info.name))
       .bind(2, std::string_view(info.started_at.empty() ? utc_now_iso() : info.started_at))
       .bind(3, std::string_view(info.model))
@@ -108,6 +116,11 @@ int64_t insert_run(sql::Db& db, const RunInfo& info, const WriterIdentity& write
       .bind(23, int64_t{info.checks ? 1 : 0})
       .bind(24, info.prefill_chunk)
       .bind(25, std::string_view(info.weights_quant));
+  if (info.sliced()) {
+    st.bind(26, info.layer_first).bind(27, info.layer_last);
+  } else {
+    st.bind_null(26).bind_null(27);
+  }
   st.run();
   return db.last_insert_rowid();
 }
@@ -131,8 +144,9 @@ bool run_exists(sql::Db& db, int64_t id) {
 std::vector<RunInfo> select_runs(sql::Db& db, int64_t schema_version, int64_t only_id,
                                  const WriterIdentity* self) {
   std::string q = std::string("SELECT ") + kColumnsV1 + (schema_version >= 2 ? kColumnsV2 : "") +
-                  (schema_version >= kWeightsQuantVersion ? kColumnsV3 : "") +
-                  " FROM runs" + (only_id ? " WHERE id = ?" : " ORDER BY started_at DESC, id DESC");
+                  (schema_version >= kWeightsQuantVersion ? kColumnsQuant : "") +
+                  (schema_version >= kSliceVersion ? kColumnsSlice : "") + " FROM runs" +
+                  (only_id ? " WHERE id = ?" : " ORDER BY started_at DESC, id DESC");
   sql::Statement st(db, q);
   if (only_id) st.bind(1, only_id);
   std::vector<RunInfo> out;

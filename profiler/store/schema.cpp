@@ -163,6 +163,9 @@ CREATE TABLE step_memory (
   device_used_bytes INTEGER NOT NULL,
   device_total_bytes INTEGER NOT NULL,
   PRIMARY KEY (run_id, step)
+) WITHOUT ROWID;
+)sql";
+
 // Version 4 (issue 12): runs.weights_quant, the --weights-quant scheme a run's block linear
 // weights were quantized to ('' for runs of older files: source precision). `archscope quant`
 // stores its measurement as a run (prompt_tokens = the tokens scored, new_tokens = 0) with one
@@ -225,12 +228,21 @@ CREATE TABLE quant_outliers (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 5: layer slices (`--layers A:B`). layer_first and layer_last are the layers that ran,
+// both included; NULL in both: the whole model ran (every run of an older file). The per-layer
+// times a slice's whole-model estimate needs are the spans' (layer, start_ns) already stored.
+constexpr std::string_view kV5 = R"sql(
+ALTER TABLE runs ADD COLUMN layer_first INTEGER CHECK (layer_first IS NULL OR layer_first >= 0);
+ALTER TABLE runs ADD COLUMN layer_last INTEGER CHECK (layer_last IS NULL OR layer_last >= 0);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "runs, steps, step_kv, span_ops, span_blocks, spans view, expert_counts, activations", kV1},
     {2, "runs.warmup_passes, runs.measured_passes, runs.checks, runs.prefill_chunk", kV2},
     {3, "kernels, step_memory", kV3},
     {kWeightsQuantVersion, "runs.weights_quant, quant_evals, quant_schemes, quant_tensors, quant_layers, quant_outliers",
      kV4},
+    {kSliceVersion, "runs.layer_first, runs.layer_last (layer slices)", kV5},
 };
 
 }  // namespace

@@ -29,6 +29,9 @@ struct Migration {
 // The first schema with runs.weights_quant and the quant_* tables (archscope quant results).
 inline constexpr int kWeightsQuantVersion = 4;
 
+// The first schema with runs.layer_first / layer_last (layer slices, `--layers A:B`).
+inline constexpr int kSliceVersion = 5;
+
 // The migrations of this build, oldest first.
 std::span<const Migration> migrations();
 int latest_schema_version();

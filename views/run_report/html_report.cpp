@@ -4,6 +4,7 @@
 #include "run_report/kernel_section.hpp"
 #include "run_report/quant_section.hpp"
 #include "run_report/report_tables.hpp"
+#include "run_report/run_slice.hpp"
 #include "svg/xml_text.hpp"
 
 namespace archscope::views {
@@ -68,6 +69,14 @@ void write_run(std::string& out, const ReportRun& run, size_t index) {
   const std::vector<Figure> figures = run_figures(run);
   if (figures.empty()) out += "<p>No per-layer summaries, steps or expert counts were recorded for this run.</p>\n";
   for (const Figure& f : figures) write_figure(out, f);
+  if (run.slice) {
+    out += "<h3>" + escape(slice_caption(*run.slice)) + "</h3>\n";
+    out +=
+        "<p>Only these layers ran (with the embedding and head); every figure of this run is the "
+        "slice's own, except those marked EXTRAPOLATED here.</p>\n";
+    write_table(out, slice_table(*run.slice));
+    write_table(out, slice_class_table(*run.slice));
+  }
   if (!run.summary.prefill.empty() || !run.summary.decode_mean.empty()) {
     write_table(out, layer_table(run));
     write_table(out, kind_table(run));

@@ -8,6 +8,7 @@
 #include "run_report/kernel_section.hpp"
 #include "run_report/quant_section.hpp"
 #include "run_report/report_tables.hpp"
+#include "run_report/run_slice.hpp"
 #include "svg/svg_builder.hpp"
 
 namespace archscope::views {
@@ -90,6 +91,14 @@ MarkdownReport render_run_report_markdown(const std::vector<ReportRun>& runs, co
     }
     for (const Figure& f : run_figures(run))
       add_figure(report, prefix + "-run" + std::to_string(i + 1) + "-" + f.id + ".svg", f);
+    if (run.slice) {
+      md += "### " + markdown_escape(slice_caption(*run.slice)) + "\n\n";
+      md +=
+          "Only these layers ran (with the embedding and head); every figure of this run above "
+          "and below is the slice's own, except those marked EXTRAPOLATED here.\n\n";
+      write_table(md, slice_table(*run.slice));
+      write_table(md, slice_class_table(*run.slice));
+    }
     if (!run.summary.prefill.empty() || !run.summary.decode_mean.empty()) {
       write_table(md, layer_table(run));
       write_table(md, kind_table(run));

@@ -2,14 +2,14 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "common/error.hpp"
 #include "config/config_json.hpp"
 #include "metrics/expert_load.hpp"
 #include "metrics/run_summary.hpp"
+#include "run_report/run_slice.hpp"
 
 namespace archscope::views {
 
@@ -101,6 +101,7 @@ ReportRun make_report_run(prof::RunData d, const std::optional<HardwareProfile>&
   ao.activations = DType::F32;  // the CPU engine computes in fp32
   r.analysis = summarize(config, ao, hw);
   r.hardware = hw;
+  r.slice = run_slice_estimate(d.run, d.steps, d.spans);
   r.info = std::move(d.run);
   r.records.spans = std::move(d.spans);
   r.records.steps = std::move(d.steps);

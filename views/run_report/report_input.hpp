@@ -10,6 +10,7 @@
 
 #include "compare/comparison.hpp"
 #include "export/run_data.hpp"
+#include "metrics/slice_estimate.hpp"
 #include "model/run_records.hpp"
 #include "plan/analysis.hpp"
 #include "plan/hardware.hpp"
@@ -57,6 +58,8 @@ struct ReportRun {
   std::optional<Analysis> analysis;         // predicted points on the roofline
   std::optional<HardwareProfile> hardware;  // the roofline; defaults to analysis->hardware
   std::optional<quant::EvalResult> quant;   // an `archscope quant` run's measurement
+  // A layer-slice run (`--layers`): its whole-model estimate (run_report/run_slice.hpp).
+  std::optional<prof::SliceEstimate> slice;
 };
 
 // The hardware to draw the roofline against, if any.

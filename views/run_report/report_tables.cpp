@@ -7,6 +7,7 @@
 #include "charts/axis.hpp"
 #include "charts/roofline_chart.hpp"
 #include "compare/comparison_render.hpp"
+#include "config/layer_range.hpp"
 #include "report/text_format.hpp"
 
 namespace archscope::views {
@@ -51,6 +52,10 @@ TableData metadata_table(const std::vector<ReportRun>& runs) {
   });
   row("batch / prompt / new tokens", [](const I& i) {
     return std::to_string(i.batch) + " / " + std::to_string(i.prompt_tokens) + " / " + std::to_string(i.new_tokens);
+  });
+  row("layers run", [](const I& i) {
+    return i.sliced() ? to_string(LayerRange{i.layer_first, i.layer_last}) + " only (slice)"
+                      : std::string("all");
   });
   row("status", [](const I& i) {
     return std::string(prof::to_string(i.status)) + (i.failure.empty() ? "" : ": " + i.failure);
