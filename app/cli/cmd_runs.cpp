@@ -92,6 +92,7 @@ int show_run(const RunsOptions& o) {
   std::printf("run %lld: %s [%s]\n", static_cast<long long>(r.id), r.name.c_str(), prof::to_string(r.status));
   if (!r.failure.empty()) std::printf("  reason:   %s\n", r.failure.c_str());
   std::printf("  model:    %s, %s weights, %s KV\n", r.model.c_str(), r.weights_dtype.c_str(), r.kv_dtype.c_str());
+  std::printf("  weights:  %s\n", prof::describe(r.weights_source).c_str());
   std::printf("  shape:    batch %lld, prompt %lld, new %lld\n", static_cast<long long>(r.batch),
               static_cast<long long>(r.prompt_tokens), static_cast<long long>(r.new_tokens));
   std::printf("  passes:   %lld measured of %lld asked, %lld warm-up; numeric checks %s\n",

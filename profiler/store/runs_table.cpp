@@ -3,6 +3,8 @@
 #include <ctime>
 
 #include "common/error.hpp"
+#include "store/schema.hpp"
+#include "store/store_statements.hpp"
 
 namespace archscope::prof::store {
 
@@ -13,6 +15,8 @@ constexpr const char* kColumnsV1 =
     " kv_dtype, batch, prompt_tokens, new_tokens, threads, version, git_revision, status, failure,"
     " writer_pid, writer_host, writer_boot_id, writer_start_ticks";
 constexpr const char* kColumnsV2 = ", warmup_passes, measured_passes, checks, prefill_chunk";
+constexpr const char* kColumnsWeightsSource =
+    ", weights_source, weights_path, weights_seed, weights_outlier_fraction, weights_outlier_scale";
 
 std::string dead_writer_reason(const WriterIdentity& w) {
   return "writer process " + std::to_string(w.pid) + " on " + w.host +
@@ -53,6 +57,22 @@ RunInfo read_run(const sql::Statement& st, const std::string& where, int64_t ver
     r.checks = st.column_int(c++) != 0;
     r.prefill_chunk = st.column_int(c++);
   }
+  if (version >= kWeightsSourceSchemaVersion) {
+    WeightsSource& w = r.weights_source;
+    const std::string origin = st.column_text(c++);
+    if (!parse_weights_origin(origin, w.origin)) {
+      throw Error(ErrorKind::Parse, where,
+                  "run " + std::to_string(r.id) + " has unknown weights_source '" + origin + "'");
+    }
+    w.checkpoint = st.column_text(c++);
+    w.seed = st.is_null(c) ? 0 : from_sql(st.column_int(c));
+    ++c;
+    w.heavy_tailed = !st.is_null(c);
+    w.outlier_fraction = w.heavy_tailed ? st.column_double(c) : 0;
+    ++c;
+    w.outlier_scale = st.is_null(c) ? 0 : st.column_double(c);
+    ++c;
+  }
   if (self && r.status == RunStatus::Running && writer_liveness(writer, *self) == Liveness::Dead) {
     r.status = RunStatus::Interrupted;
     r.failure = dead_writer_reason(writer);
@@ -78,8 +98,11 @@ int64_t insert_run(sql::Db& db, const RunInfo& info, const WriterIdentity& write
       " device, weights_dtype, kv_dtype, batch, prompt_tokens, new_tokens, threads,"
       " version, git_revision, status, failure, writer_pid, writer_host,"
       " writer_boot_id, writer_start_ticks, warmup_passes, measured_passes, checks,"
-      " prefill_chunk)"
-      " VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      " prefill_chunk, weights_source, weights_path, weights_seed, weights_outlier_fraction,"
+      " weights_outlier_scale)"
+      " VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?,"
+      " ?, ?)");
   st.bind(1, std::string_view(info.name))
       .bind(2, std::string_view(info.started_at.empty() ? utc_now_iso() : info.started_at))
       .bind(3, std::string_view(info.model))
@@ -104,6 +127,20 @@ int64_t insert_run(sql::Db& db, const RunInfo& info, const WriterIdentity& write
       .bind(22, info.repeat)
       .bind(23, int64_t{info.checks ? 1 : 0})
       .bind(24, info.prefill_chunk);
+  const WeightsSource& w = info.weights_source;
+  st.bind(25, std::string_view(to_string(w.origin)));
+  st.bind(26,
+          std::string_view(w.origin == WeightsOrigin::Checkpoint ? w.checkpoint : std::string()));
+  if (w.origin == WeightsOrigin::Random) {
+    st.bind(27, to_sql(w.seed));
+  } else {
+    st.bind_null(27);
+  }
+  if (w.origin == WeightsOrigin::Random && w.heavy_tailed) {
+    st.bind(28, w.outlier_fraction).bind(29, w.outlier_scale);
+  } else {
+    st.bind_null(28).bind_null(29);
+  }
   st.run();
   return db.last_insert_rowid();
 }
@@ -127,6 +164,7 @@ bool run_exists(sql::Db& db, int64_t id) {
 std::vector<RunInfo> select_runs(sql::Db& db, int64_t schema_version, int64_t only_id,
                                  const WriterIdentity* self) {
   std::string q = std::string("SELECT ") + kColumnsV1 + (schema_version >= 2 ? kColumnsV2 : "") +
+                  (schema_version >= kWeightsSourceSchemaVersion ? kColumnsWeightsSource : "") +
                   " FROM runs" + (only_id ? " WHERE id = ?" : " ORDER BY started_at DESC, id DESC");
   sql::Statement st(db, q);
   if (only_id) st.bind(1, only_id);

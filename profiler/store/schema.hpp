@@ -26,6 +26,10 @@ struct Migration {
   std::string_view sql;  // one or more statements
 };
 
+// The version whose migration added the runs.weights_* columns (the run's weight source): files
+// below it read every run's source as unknown.
+inline constexpr int kWeightsSourceSchemaVersion = 3;
+
 // The migrations of this build, oldest first.
 std::span<const Migration> migrations();
 int latest_schema_version();

@@ -46,6 +46,7 @@ TableData metadata_table(const std::vector<ReportRun>& runs) {
   row("device", [](const I& i) { return i.device; });
   row("threads", [](const I& i) { return i.threads > 0 ? std::to_string(i.threads) : std::string(kNone); });
   row("weights / KV dtype", [](const I& i) { return i.weights_dtype + " / " + i.kv_dtype; });
+  row("weights source", [](const I& i) { return prof::describe(i.weights_source); });
   row("batch / prompt / new tokens", [](const I& i) {
     return std::to_string(i.batch) + " / " + std::to_string(i.prompt_tokens) + " / " + std::to_string(i.new_tokens);
   });
