@@ -12,6 +12,7 @@
 #include "backend/tensor.hpp"
 #include "config/model_config.hpp"
 #include "generate/step_model.hpp"
+#include "model/random_source.hpp"
 #include "registry/registry.hpp"
 #include "stack/model_stack.hpp"
 
@@ -21,6 +22,7 @@ struct EngineModelOptions {
   BackendSpec backend;           // cpu, cuda:N
   std::filesystem::path hf_dir;  // empty: seeded random weights
   uint64_t seed = 0;             // random weights
+  RandomInitOptions random_init;       // the random weights' init; its seed is replaced by `seed`
   Elem weights = kDefaultWeightsElem;  // F32, BF16 or F16
   Elem kv = Elem::F32;           // KV cache element type
   int threads = 0;               // 0: one per logical CPU
