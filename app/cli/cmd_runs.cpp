@@ -100,6 +100,7 @@ int show_run(const RunsOptions& o) {
   if (!r.weights_quant.empty())
     std::printf("  quant:    %s (block linear weights, held dequantized in %s)\n", r.weights_quant.c_str(),
                 r.weights_dtype.c_str());
+  std::printf("  weights:  %s\n", prof::describe(r.weights_source).c_str());
   std::printf("  shape:    batch %lld, prompt %lld, new %lld\n", static_cast<long long>(r.batch),
               static_cast<long long>(r.prompt_tokens), static_cast<long long>(r.new_tokens));
   if (r.sliced())

@@ -57,6 +57,7 @@ ModelStackOptions stack_options(const EngineModelOptions& o) {
   s.backend = o.backend;
   s.threads = o.threads;
   s.hf_dir = o.hf_dir;
+  s.random = o.random_init;
   s.random.seed = o.seed;
   s.weights = o.weights;
   s.weights_quant = o.weights_quant;

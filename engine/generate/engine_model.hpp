@@ -16,6 +16,7 @@
 #include "config/model_config.hpp"
 #include "generate/step_model.hpp"
 #include "model/forward.hpp"
+#include "model/random_source.hpp"
 #include "registry/registry.hpp"
 #include "stack/model_stack.hpp"
 
@@ -25,6 +26,7 @@ struct EngineModelOptions {
   BackendSpec backend;           // cpu, cuda:N
   std::filesystem::path hf_dir;  // empty: seeded random weights
   uint64_t seed = 0;             // random weights
+  RandomInitOptions random_init;       // the random weights' init; its seed is replaced by `seed`
   Elem weights = kDefaultWeightsElem;  // F32, BF16 or F16
   std::optional<quant::Format> weights_quant;  // block linear weights quantized at load (fp32 held)
   Elem kv = Elem::F32;           // KV cache element type

@@ -85,7 +85,46 @@ json expert_stats(const ExpertLoadStats& s) {
           {"dropped", s.dropped}};
 }
 
+double get_double(const json& j, const char* key, const std::string& where) {
+  const json& v = member(j, key, where);
+  if (!v.is_number()) throw Error(ErrorKind::Parse, where + "." + key, "expected a number");
+  return v.get<double>();
+}
+
 }  // namespace
+
+json to_json(const WeightsSource& w) {
+  json j{{"origin", to_string(w.origin)}};
+  if (w.origin == WeightsOrigin::Checkpoint) j["checkpoint"] = w.checkpoint;
+  if (w.origin == WeightsOrigin::Random) {
+    j["seed"] = w.seed;
+    j["heavy_tailed"] = w.heavy_tailed;
+    if (w.heavy_tailed) {
+      j["outlier_fraction"] = w.outlier_fraction;
+      j["outlier_scale"] = w.outlier_scale;
+    }
+  }
+  return j;
+}
+
+WeightsSource weights_source_from_json(const json& j, const std::string& where) {
+  WeightsSource w;
+  if (!parse_weights_origin(get_string(j, "origin", where), w.origin))
+    throw Error(ErrorKind::Parse, where + ".origin", "expected unknown, checkpoint or random");
+  if (w.origin == WeightsOrigin::Checkpoint) w.checkpoint = get_string(j, "checkpoint", where);
+  if (w.origin == WeightsOrigin::Random) {
+    w.seed = get_uint(j, "seed", where);
+    const json& heavy = member(j, "heavy_tailed", where);
+    if (!heavy.is_boolean())
+      throw Error(ErrorKind::Parse, where + ".heavy_tailed", "expected true or false");
+    w.heavy_tailed = heavy.get<bool>();
+    if (w.heavy_tailed) {
+      w.outlier_fraction = get_double(j, "outlier_fraction", where);
+      w.outlier_scale = get_double(j, "outlier_scale", where);
+    }
+  }
+  return w;
+}
 
 bool parse_phase(const std::string& s, Phase& out) {
   for (Phase p : {Phase::Prefill, Phase::Decode}) {
@@ -108,6 +147,7 @@ json to_json(const RunInfo& r) {
             {"device", r.device},
             {"weights_dtype", r.weights_dtype},
             {"weights_quant", r.weights_quant},
+            {"weights_source", to_json(r.weights_source)},
             {"kv_dtype", r.kv_dtype},
             {"batch", r.batch},
             {"prompt_tokens", r.prompt_tokens},
@@ -209,6 +249,9 @@ RunInfo run_info_from_json(const json& j, const std::string& where) {
   r.backend = get_string(j, "backend", where);
   r.device = get_string(j, "device", where);
   r.weights_dtype = get_string(j, "weights_dtype", where);
+  // Absent from files written before runs recorded their weights' source: unknown.
+  if (j.contains("weights_source"))
+    r.weights_source = weights_source_from_json(j.at("weights_source"), where + ".weights_source");
   r.kv_dtype = get_string(j, "kv_dtype", where);
   if (j.contains("weights_quant")) r.weights_quant = get_string(j, "weights_quant", where);
   r.batch = get_int(j, "batch", where);

@@ -14,6 +14,9 @@
 namespace archscope::prof {
 
 nlohmann::json to_json(const RunInfo& r);
+// {"origin": "checkpoint", "checkpoint": DIR} | {"origin": "random", "seed": N, "heavy_tailed":
+// false} (true: with "outlier_fraction" and "outlier_scale") | {"origin": "unknown"}.
+nlohmann::json to_json(const WeightsSource& w);
 nlohmann::json to_json(const StepRecord& r);
 // Includes the derived "gflop_per_s" and "gb_per_s" (metrics/span_rate.hpp); readers ignore them.
 nlohmann::json to_json(const SpanRecord& r);
@@ -26,6 +29,7 @@ nlohmann::json to_json(const CumulativeExpertLoad& l);
 
 // `where` prefixes error locations ("spans[3]").
 RunInfo run_info_from_json(const nlohmann::json& j, const std::string& where);
+WeightsSource weights_source_from_json(const nlohmann::json& j, const std::string& where);
 StepRecord step_from_json(const nlohmann::json& j, const std::string& where);
 SpanRecord span_from_json(const nlohmann::json& j, const std::string& where);
 ExpertCountRecord expert_count_from_json(const nlohmann::json& j, const std::string& where);

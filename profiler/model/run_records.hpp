@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "model/weights_source.hpp"
+
 namespace archscope::prof {
 
 enum class RunStatus { Running, Complete, Failed, Interrupted };
@@ -29,6 +31,7 @@ struct RunInfo {
   std::string device;       // "AMD EPYC 7B13, 2 threads"
   std::string weights_dtype;
   std::string weights_quant;  // --weights-quant scheme ("q8_0", ...); empty: source precision
+  WeightsSource weights_source;  // checkpoint directory or random seed: what re-creates the weights
   std::string kv_dtype;
   int64_t batch = 1;
   int64_t prompt_tokens = 0;

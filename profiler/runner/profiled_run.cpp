@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 #include <exception>
+#include <filesystem>
 #include <utility>
 
 #include "common/error.hpp"
@@ -57,6 +58,28 @@ std::vector<int32_t> greedy_rows(const std::vector<float>& host, size_t rows) {
   return out;
 }
 
+// What re-creates the run's weights later: the checkpoint directory as an absolute path (the
+// process's working directory is gone by then), or the seed and init of the random weights.
+WeightsSource weights_source(const RunOptions& o) {
+  WeightsSource w;
+  if (!o.hf_dir.empty()) {
+    w.origin = WeightsOrigin::Checkpoint;
+    std::filesystem::path dir = std::filesystem::absolute(o.hf_dir).lexically_normal();
+    if (dir.filename().empty() && dir.has_parent_path() && dir != dir.root_path())
+      dir = dir.parent_path();  // "x/" names the same directory as "x"
+    w.checkpoint = dir.string();
+    return w;
+  }
+  w.origin = WeightsOrigin::Random;
+  w.seed = o.seed;  // replaces random_init.seed (model_options)
+  w.heavy_tailed = o.random_init.heavy_tailed;
+  if (w.heavy_tailed) {
+    w.outlier_fraction = o.random_init.outlier_fraction;
+    w.outlier_scale = o.random_init.outlier_scale;
+  }
+  return w;
+}
+
 }  // namespace
 
 void validate_run_options(const RunOptions& o) {
@@ -102,6 +125,7 @@ ProfiledRun::ProfiledRun(const ModelConfig& config, const RunOptions& options)
                      : device_of(options_.backend).name;
   info_.weights_dtype = to_string(dtype_of(options_.weights));
   if (options_.weights_quant) info_.weights_quant = quant::to_string(*options_.weights_quant);
+  info_.weights_source = weights_source(options_);
   info_.kv_dtype = to_string(DType::F32);
   info_.batch = options_.batch;
   info_.prompt_tokens = options_.prompt;

@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "store/schema.hpp"
+#include "store/store_statements.hpp"
 
 namespace archscope::prof::store {
 
@@ -16,6 +17,8 @@ constexpr const char* kColumnsV1 =
 constexpr const char* kColumnsV2 = ", warmup_passes, measured_passes, checks, prefill_chunk";
 constexpr const char* kColumnsQuant = ", weights_quant";  // since kWeightsQuantVersion
 constexpr const char* kColumnsSlice = ", coalesce(layer_first, -1), coalesce(layer_last, -1)";  // since kSliceVersion
+constexpr const char* kColumnsWeightsSource =
+    ", weights_source, weights_path, weights_seed, weights_outlier_fraction, weights_outlier_scale";
 
 std::string dead_writer_reason(const WriterIdentity& w) {
   return "writer process " + std::to_string(w.pid) + " on " + w.host +
@@ -64,6 +67,22 @@ RunInfo read_run(const sql::Statement& st, const std::string& where, int64_t ver
       r.layer_last = last;
     }
   }
+  if (version >= kWeightsSourceSchemaVersion) {
+    WeightsSource& w = r.weights_source;
+    const std::string origin = st.column_text(c++);
+    if (!parse_weights_origin(origin, w.origin)) {
+      throw Error(ErrorKind::Parse, where,
+                  "run " + std::to_string(r.id) + " has unknown weights_source '" + origin + "'");
+    }
+    w.checkpoint = st.column_text(c++);
+    w.seed = st.is_null(c) ? 0 : from_sql(st.column_int(c));
+    ++c;
+    w.heavy_tailed = !st.is_null(c);
+    w.outlier_fraction = w.heavy_tailed ? st.column_double(c) : 0;
+    ++c;
+    w.outlier_scale = st.is_null(c) ? 0 : st.column_double(c);
+    ++c;
+  }
   if (self && r.status == RunStatus::Running && writer_liveness(writer, *self) == Liveness::Dead) {
     r.status = RunStatus::Interrupted;
     r.failure = dead_writer_reason(writer);
@@ -89,8 +108,9 @@ int64_t insert_run(sql::Db& db, const RunInfo& info, const WriterIdentity& write
       " device, weights_dtype, kv_dtype, batch, prompt_tokens, new_tokens, threads,"
       " version, git_revision, status, failure, writer_pid, writer_host,"
       " writer_boot_id, writer_start_ticks, warmup_passes, measured_passes, checks,"
-      " prefill_chunk, weights_quant, layer_first, layer_last)"
-      " VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      " prefill_chunk, weights_quant, layer_first, layer_last, weights_source, weights_path,"
+      " weights_seed, weights_outlier_fraction, weights_outlier_scale)"
+      " VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, std::string_view(info.name))
       .bind(2, std::string_view(info.started_at.empty() ? utc_now_iso() : info.started_at))
       .bind(3, std::string_view(info.model))
@@ -121,6 +141,20 @@ int64_t insert_run(sql::Db& db, const RunInfo& info, const WriterIdentity& write
   } else {
     st.bind_null(26).bind_null(27);
   }
+  const WeightsSource& w = info.weights_source;
+  st.bind(28, std::string_view(to_string(w.origin)));
+  st.bind(29,
+          std::string_view(w.origin == WeightsOrigin::Checkpoint ? w.checkpoint : std::string()));
+  if (w.origin == WeightsOrigin::Random) {
+    st.bind(30, to_sql(w.seed));
+  } else {
+    st.bind_null(30);
+  }
+  if (w.origin == WeightsOrigin::Random && w.heavy_tailed) {
+    st.bind(31, w.outlier_fraction).bind(32, w.outlier_scale);
+  } else {
+    st.bind_null(31).bind_null(32);
+  }
   st.run();
   return db.last_insert_rowid();
 }
@@ -145,7 +179,9 @@ std::vector<RunInfo> select_runs(sql::Db& db, int64_t schema_version, int64_t on
                                  const WriterIdentity* self) {
   std::string q = std::string("SELECT ") + kColumnsV1 + (schema_version >= 2 ? kColumnsV2 : "") +
                   (schema_version >= kWeightsQuantVersion ? kColumnsQuant : "") +
-                  (schema_version >= kSliceVersion ? kColumnsSlice : "") + " FROM runs" +
+                  (schema_version >= kSliceVersion ? kColumnsSlice : "") +
+                  (schema_version >= kWeightsSourceSchemaVersion ? kColumnsWeightsSource : "") +
+                  " FROM runs" +
                   (only_id ? " WHERE id = ?" : " ORDER BY started_at DESC, id DESC");
   sql::Statement st(db, q);
   if (only_id) st.bind(1, only_id);

@@ -236,6 +236,21 @@ ALTER TABLE runs ADD COLUMN layer_first INTEGER CHECK (layer_first IS NULL OR la
 ALTER TABLE runs ADD COLUMN layer_last INTEGER CHECK (layer_last IS NULL OR layer_last >= 0);
 )sql";
 
+// Version 6: where the run's weights came from, so the run can be built again (perplexity
+// --kl-reference RUN). weights_source 'checkpoint': weights_path is the Hugging Face directory
+// as an absolute path; 'random': the engine's seeded random weights, weights_seed their seed
+// (a uint64 stored bit-for-bit in the signed INTEGER, like flops), weights_outlier_fraction and
+// weights_outlier_scale set for the heavy-tailed init and NULL for the plain one. Runs of older
+// files were not recorded: 'unknown', and nothing can re-create them.
+constexpr std::string_view kV6 = R"sql(
+ALTER TABLE runs ADD COLUMN weights_source TEXT NOT NULL DEFAULT 'unknown'
+  CHECK (weights_source IN ('unknown', 'checkpoint', 'random'));
+ALTER TABLE runs ADD COLUMN weights_path TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN weights_seed INTEGER;
+ALTER TABLE runs ADD COLUMN weights_outlier_fraction REAL;
+ALTER TABLE runs ADD COLUMN weights_outlier_scale REAL;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "runs, steps, step_kv, span_ops, span_blocks, spans view, expert_counts, activations", kV1},
     {2, "runs.warmup_passes, runs.measured_passes, runs.checks, runs.prefill_chunk", kV2},
@@ -243,6 +258,10 @@ constexpr Migration kMigrations[] = {
     {kWeightsQuantVersion, "runs.weights_quant, quant_evals, quant_schemes, quant_tensors, quant_layers, quant_outliers",
      kV4},
     {kSliceVersion, "runs.layer_first, runs.layer_last (layer slices)", kV5},
+    {kWeightsSourceSchemaVersion,
+     "runs.weights_source, weights_path, weights_seed, weights_outlier_fraction, "
+     "weights_outlier_scale",
+     kV6},
 };
 
 }  // namespace

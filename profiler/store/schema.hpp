@@ -26,6 +26,10 @@ struct Migration {
   std::string_view sql;  // one or more statements
 };
 
+// The version whose migration added the runs.weights_* columns (the run's weight source): files
+// below it read every run's source as unknown.
+inline constexpr int kWeightsSourceSchemaVersion = 6;
+
 // The first schema with runs.weights_quant and the quant_* tables (archscope quant results).
 inline constexpr int kWeightsQuantVersion = 4;
 

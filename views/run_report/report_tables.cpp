@@ -50,6 +50,7 @@ TableData metadata_table(const std::vector<ReportRun>& runs) {
     const std::string w = i.weights_quant.empty() ? i.weights_dtype : i.weights_quant + " (held as " + i.weights_dtype + ")";
     return w + " / " + i.kv_dtype;
   });
+  row("weights source", [](const I& i) { return prof::describe(i.weights_source); });
   row("batch / prompt / new tokens", [](const I& i) {
     return std::to_string(i.batch) + " / " + std::to_string(i.prompt_tokens) + " / " + std::to_string(i.new_tokens);
   });
