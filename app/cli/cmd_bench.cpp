@@ -124,7 +124,7 @@ Measured measure(const BenchOptions& o, const ModelConfig& config, const EngineM
     const double t0 = steady_seconds();
     TimedModel model = open_timed(o, config, eo, eo.layers.has_value());
     m.load_s = steady_seconds() - t0;
-    if (const WeightQuantization* q = model->weight_quantization()) m.quantization = *q;
+    if (const WeightQuantization* q = model.model->weight_quantization()) m.quantization = *q;
     m.load_peak_rss = peak_rss_bytes();
     m.rss_after_load = current_rss_bytes();
     // --compare-full: the whole model, loaded beside the slice after the slice's load figures,
