@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "common/error.hpp"
-
 #include "store/expert_blob.hpp"
 
 namespace archscope::prof::store {
@@ -16,16 +15,26 @@ StoreStatements::StoreStatements(sql::Db& d)
                  " VALUES (?, ?, ?, ?, ?, ?, ?)"),
       op_insert(d, "INSERT OR IGNORE INTO span_ops (op, kind) VALUES (?, ?)"),
       op_select(d, "SELECT id FROM span_ops WHERE op = ? AND kind = ?"),
-      step(d,
-           "INSERT INTO steps (run_id, step, phase, tokens, start_ns, duration_ns,"
-           " kv_allocated_bytes, kv_used_bytes, context_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+      step(
+          d,
+          "INSERT INTO steps (run_id, step, phase, tokens, start_ns, duration_ns,"
+          " kv_allocated_bytes, kv_used_bytes, context_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
       step_kv(d, "INSERT INTO step_kv (run_id, step, kind, used_bytes) VALUES (?, ?, ?, ?)"),
       expert(d,
              "INSERT INTO expert_counts (run_id, step, layer, n_experts, counts)"
              " VALUES (?, ?, ?, ?, ?)"),
       activation(d,
                  "INSERT INTO activations (run_id, step, layer, rms, finite, first_bad_op)"
-                 " VALUES (?, ?, ?, ?, ?, ?)") {}
+                 " VALUES (?, ?, ?, ?, ?, ?)"),
+      layer_total(d,
+                  "INSERT INTO run_layer_totals (run_id, phase, layer, total_ns, spans)"
+                  " VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, phase, layer) DO UPDATE SET"
+                  " total_ns = total_ns + excluded.total_ns, spans = spans + excluded.spans"),
+      kind_total(d,
+                 "INSERT INTO run_kind_totals (run_id, phase, kind, total_ns, flops, bytes, spans)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, phase, kind) DO UPDATE SET"
+                 " total_ns = total_ns + excluded.total_ns, flops = flops + excluded.flops,"
+                 " bytes = bytes + excluded.bytes, spans = spans + excluded.spans") {}
 
 int64_t StoreStatements::op_id(const std::string& op, const std::string& kind) {
   auto key = std::make_pair(op, kind);
@@ -85,6 +94,46 @@ void StoreStatements::insert_spans(int64_t run_id, std::span<const SpanRecord> s
   }
 }
 
+void StoreStatements::add_totals(int64_t run_id, std::span<const SpanRecord> spans) {
+  struct LayerSum {
+    int64_t ns = 0, n = 0;
+  };
+  struct KindSum {
+    int64_t ns = 0, n = 0;
+    uint64_t flops = 0, bytes = 0;
+  };
+  std::map<std::pair<Phase, int32_t>, LayerSum> layers;
+  std::map<std::pair<Phase, std::string_view>, KindSum> kinds;
+  for (const SpanRecord& r : spans) {
+    LayerSum& l = layers[{r.phase, r.layer}];
+    l.ns += r.duration_ns;
+    ++l.n;
+    KindSum& k = kinds[{r.phase, std::string_view(r.kind)}];
+    k.ns += r.duration_ns;
+    ++k.n;
+    k.flops += r.flops;
+    k.bytes += r.bytes;
+  }
+  for (const auto& [key, l] : layers) {
+    layer_total.bind(1, run_id)
+        .bind(2, std::string_view(to_string(key.first)))
+        .bind(3, int64_t{key.second})
+        .bind(4, l.ns)
+        .bind(5, l.n)
+        .run();
+  }
+  for (const auto& [key, k] : kinds) {
+    kind_total.bind(1, run_id)
+        .bind(2, std::string_view(to_string(key.first)))
+        .bind(3, key.second)
+        .bind(4, k.ns)
+        .bind(5, to_sql(k.flops))
+        .bind(6, to_sql(k.bytes))
+        .bind(7, k.n)
+        .run();
+  }
+}
+
 void StoreStatements::insert(int64_t run_id, const StepRecord& r) {
   step.bind(1, run_id)
       .bind(2, r.step)
@@ -97,7 +146,11 @@ void StoreStatements::insert(int64_t run_id, const StepRecord& r) {
       .bind(9, r.context_tokens)
       .run();
   for (const auto& [kind, bytes] : r.kv_used_by_kind) {
-    step_kv.bind(1, run_id).bind(2, r.step).bind(3, std::string_view(kind)).bind(4, to_sql(bytes)).run();
+    step_kv.bind(1, run_id)
+        .bind(2, r.step)
+        .bind(3, std::string_view(kind))
+        .bind(4, to_sql(bytes))
+        .run();
   }
 }
 

@@ -29,11 +29,20 @@ int main(int argc, char** argv) {
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
 
   // A decoder layer's ops as the plan names them; 32 layers plus prologue and epilogue.
-  const char* ops[][2] = {{"attn_norm", "norm"},   {"q_proj", "matmul"},  {"k_proj", "matmul"},
-                          {"v_proj", "matmul"},    {"rope", "rope"},      {"attn_scores", "attention"},
-                          {"attn_softmax", "softmax"}, {"attn_values", "attention"}, {"o_proj", "matmul"},
-                          {"ffn_norm", "norm"},    {"gate_proj", "matmul"}, {"up_proj", "matmul"},
-                          {"act", "elementwise"},  {"down_proj", "matmul"}};
+  const char* ops[][2] = {{"attn_norm", "norm"},
+                          {"q_proj", "matmul"},
+                          {"k_proj", "matmul"},
+                          {"v_proj", "matmul"},
+                          {"rope", "rope"},
+                          {"attn_scores", "attention"},
+                          {"attn_softmax", "softmax"},
+                          {"attn_values", "attention"},
+                          {"o_proj", "matmul"},
+                          {"ffn_norm", "norm"},
+                          {"gate_proj", "matmul"},
+                          {"up_proj", "matmul"},
+                          {"act", "elementwise"},
+                          {"down_proj", "matmul"}};
   const int n_layers = 32;
 
   store::RunStore db = store::RunStore::open(path);
@@ -53,7 +62,8 @@ int main(int argc, char** argv) {
       for (int layer = -1; layer <= n_layers && written < n_spans; ++layer) {
         for (const auto& op : ops) {
           if (written == n_spans) break;
-          SpanRecord s{step, phase, layer, op[0], op[1], t_ns, 1000 + written % 977, 123456789, 98765432};
+          SpanRecord s{step,      phase,   layer, op[0], op[1], t_ns, 1000 + written % 977,
+                       123456789, 98765432};
           t_ns += s.duration_ns;
           w.add(s);
           ++written;
@@ -74,16 +84,35 @@ int main(int argc, char** argv) {
   const auto t1 = Clock::now();
   const size_t loaded = db.load_spans(run).size();
   const double read_s = seconds_since(t1);
+  // The old way, still what files without stored totals get: summing the span rows.
   const auto t2 = Clock::now();
-  const size_t layers = db.layer_times(run).size();
-  const size_t kinds = db.kind_times(run).size();
+  const size_t layers = db.layer_times(run, store::RunStore::AggregateFrom::Spans).size();
+  const size_t kinds = db.kind_times(run, store::RunStore::AggregateFrom::Spans).size();
   const double agg_s = seconds_since(t2);
+
+  // Opening the stored run as the runs browser and `compare` do: a fresh read-only connection,
+  // the run row, its per-layer and per-kind totals and its throughput.
+  const auto t3 = Clock::now();
+  size_t open_rows = 0;
+  {
+    store::RunStore ro = store::RunStore::open_read_only(path);
+    open_rows += ro.get_run(run).id == run ? 1 : 0;
+    open_rows += ro.layer_times(run).size() + ro.kind_times(run).size();
+    open_rows += ro.throughput(run).decode.steps > 0 ? 1 : 0;
+  }
+  const double open_s = seconds_since(t3);
 
   std::printf("write %lld spans: %.3f s (%.0f spans/s)\n", static_cast<long long>(n_spans), write_s,
               double(n_spans) / write_s);
-  std::printf("load_spans (%zu): %.3f s; layer_times + kind_times (%zu + %zu rows): %.3f s\n", loaded,
-              read_s, layers, kinds, agg_s);
+  std::printf(
+      "load_spans (%zu): %.3f s; layer_times + kind_times summed over the spans (%zu + %zu rows): "
+      "%.3f s\n",
+      loaded, read_s, layers, kinds, agg_s);
+  std::printf(
+      "open the run with its stored totals (open_read_only, get_run, layer_times, kind_times,"
+      " throughput; %zu rows): %.3f s\n",
+      open_rows, open_s);
   std::printf("database %s: %.1f MiB\n", path.c_str(),
               double(std::filesystem::file_size(path)) / (1024.0 * 1024.0));
-  return loaded == size_t(n_spans) ? 0 : 1;
+  return loaded == size_t(n_spans) && open_rows == layers + kinds + 2 ? 0 : 1;
 }
