@@ -20,6 +20,7 @@
 #include "presets/preset_dir.hpp"
 #include "screenshot.hpp"
 #include "studio_icon.hpp"
+#include "widgets/runs_page.hpp"
 #include "widgets/summary_panel.hpp"
 #include "widgets/whatif_bar.hpp"
 
@@ -148,8 +149,17 @@ int main(int argc, char** argv) {
   const QCommandLineOption startup(
       QStringLiteral("startup-time"),
       QStringLiteral("Print how long the window took to show, then exit."));
+  const QCommandLineOption db(
+      QStringLiteral("db"),
+      QStringLiteral("Run database of the Runs page (default: the CLI's, $XDG_DATA_HOME/archscope/runs.db)."),
+      QStringLiteral("PATH"));
+  const QCommandLineOption runs(
+      QStringLiteral("runs"),
+      QStringLiteral("With --screenshot: the stored runs the runs view opens (the first) and run-compare "
+                     "compares, e.g. 3,5; default the newest ones."),
+      QStringLiteral("ID,ID..."));
   for (const auto* o : {&preset, &config, &compare, &context, &batch, &weights, &kv, &hardware,
-                        &screenshot, &view, &size, &chart, &paths, &startup})
+                        &screenshot, &view, &size, &chart, &paths, &startup, &db, &runs})
     cli.addOption(*o);
   cli.addPositionalArgument(
       QStringLiteral("file"),
@@ -244,8 +254,22 @@ int main(int argc, char** argv) {
     }
   }
 
+  if (cli.isSet(db) && !window.runs().set_database(cli.value(db)) && headless) {
+    std::fprintf(stderr, "archscope-studio: error: --db: %s\n", qPrintable(window.runs().error()));
+    return 2;
+  }
   if (cli.isSet(screenshot)) {
     ScreenshotOptions o;
+    for (const QString& id : cli.value(runs).split(',', Qt::SkipEmptyParts)) {
+      bool ok = false;
+      const qlonglong v = id.trimmed().toLongLong(&ok);
+      if (!ok || v < 1) {
+        std::fprintf(stderr, "archscope-studio: error: --runs: '%s' is not a run id (a positive number)\n",
+                     qPrintable(id));
+        return 2;
+      }
+      o.runs.push_back(v);
+    }
     o.dir = cli.value(screenshot);
     o.view = cli.value(view);
     if (cli.isSet(size)) {

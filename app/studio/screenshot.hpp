@@ -1,11 +1,14 @@
 // `archscope-studio --screenshot DIR`: renders the main views off screen and writes one PNG per
-// view (window, presets, editor, summary, diagram, compare, explain, layer-chart), for the tests
+// view (window, presets, editor, summary, diagram, compare, explain, layer-chart, runs,
+// run-compare), for the tests
 // and the documentation. Runs on Qt's offscreen platform unless a platform is chosen.
 #pragma once
 
 #include <QSize>
 #include <QString>
 #include <QStringList>
+#include <cstdint>
+#include <vector>
 
 namespace archscope::studio {
 
@@ -15,6 +18,9 @@ struct ScreenshotOptions {
   QString dir;
   QString view;  // one view, or "" for all
   QSize size{1600, 1000};
+  // The stored runs the `runs` view opens (the first) and `run-compare` compares; default: the
+  // newest run, and the two newest runs.
+  std::vector<int64_t> runs;
 };
 
 const QStringList& screenshot_views();
