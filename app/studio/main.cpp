@@ -260,6 +260,7 @@ int main(int argc, char** argv) {
   }
   if (cli.isSet(screenshot)) {
     ScreenshotOptions o;
+    std::vector<int64_t> run_ids;
     for (const QString& id : cli.value(runs).split(',', Qt::SkipEmptyParts)) {
       bool ok = false;
       const qlonglong v = id.trimmed().toLongLong(&ok);
@@ -268,7 +269,7 @@ int main(int argc, char** argv) {
                      qPrintable(id));
         return 2;
       }
-      o.runs.push_back(v);
+      run_ids.push_back(v);
     }
     o.dir = cli.value(screenshot);
     o.view = cli.value(view);
@@ -281,7 +282,7 @@ int main(int argc, char** argv) {
       }
       o.size = QSize(wh[0].toInt(), wh[1].toInt());
     }
-    return take_screenshots(window, o);
+    return take_screenshots(window, o, run_ids);
   }
   FirstPaint first_paint(clock);
   if (cli.isSet(startup)) app.installEventFilter(&first_paint);

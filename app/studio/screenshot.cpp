@@ -58,7 +58,7 @@ QImage window_image(MainWindow& w) {
   return image;
 }
 
-QImage view_image(MainWindow& w, const QString& view, const ScreenshotOptions& o) {
+QImage view_image(MainWindow& w, const QString& view, const std::vector<int64_t>& runs) {
   if (view == "window") {
     // The editor beside the summary, or the comparison when one was asked for.
     w.show_page(w.compare().diagrams().layouts().empty() ? QStringLiteral("editor")
@@ -81,7 +81,7 @@ QImage view_image(MainWindow& w, const QString& view, const ScreenshotOptions& o
   }
   if (view == "runs" || view == "run-compare") {
     w.show_page(QStringLiteral("runs"));
-    prepare_runs_view(w.runs(), view == "run-compare", o.runs);
+    prepare_runs_view(w.runs(), view == "run-compare", runs);
     settle(w);
     return w.tabs().grab().toImage();
   }
@@ -99,7 +99,7 @@ QImage view_image(MainWindow& w, const QString& view, const ScreenshotOptions& o
 
 }  // namespace
 
-int take_screenshots(MainWindow& w, const ScreenshotOptions& o) {
+int take_screenshots(MainWindow& w, const ScreenshotOptions& o, const std::vector<int64_t>& runs) {
   const QStringList& all = screenshot_views();
   if (!o.view.isEmpty() && !all.contains(o.view)) {
     std::fprintf(stderr, "archscope-studio: error: --view: unknown view '%s'; use one of %s\n",
@@ -120,7 +120,7 @@ int take_screenshots(MainWindow& w, const ScreenshotOptions& o) {
   }
   const QStringList views = o.view.isEmpty() ? all : QStringList{o.view};
   for (const QString& view : views) {
-    const QImage image = view_image(w, view, o);
+    const QImage image = view_image(w, view, runs);
     const QString path = QDir(o.dir).filePath(view + ".png");
     if (image.isNull()) {
       std::fprintf(stderr, "archscope-studio: %s: nothing to render (%s)\n", qPrintable(view),

@@ -18,14 +18,14 @@ struct ScreenshotOptions {
   QString dir;
   QString view;  // one view, or "" for all
   QSize size{1600, 1000};
-  // The stored runs the `runs` view opens (the first) and `run-compare` compares; default: the
-  // newest run, and the two newest runs.
-  std::vector<int64_t> runs;
 };
 
 const QStringList& screenshot_views();
 // Waits for the window's analyses, renders, writes DIR/<view>.png and prints each path. Returns
-// the process exit code (2 for an unknown view, 1 when a file cannot be written).
-int take_screenshots(MainWindow& window, const ScreenshotOptions& options);
+// the process exit code (2 for an unknown view, 1 when a file cannot be written). `runs`: the
+// stored runs the `runs` view opens (the first) and `run-compare` compares; default the newest
+// run, and the two newest runs.
+int take_screenshots(MainWindow& window, const ScreenshotOptions& options,
+                     const std::vector<int64_t>& runs = {});
 
 }  // namespace archscope::studio
