@@ -4,16 +4,18 @@
 // corrupt or foreign file is refused with its reason and keeps its bytes; two runs compare with
 // the figures `archscope compare --json` prints; and every export is byte for byte what
 // `archscope export`, `report` and `compare` write for the same runs.
+#include <sqlite3.h>
+
 #include <QComboBox>
 #include <QHeaderView>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QTableView>
 #include <QTest>
 #include <boost/test/unit_test.hpp>
-#include <sqlite3.h>
-
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -30,13 +32,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void write_file(const fs::path& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
+void write_file(const fs::path& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
 
 // SQLite opened directly, to make files the store must refuse.
 struct RawSqlite {
   explicit RawSqlite(const fs::path& p) { sqlite3_open(p.c_str(), &db); }
   ~RawSqlite() { sqlite3_close(db); }
-  bool exec(const std::string& sql) { return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK; }
+  bool exec(const std::string& sql) {
+    return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
   sqlite3* db = nullptr;
 };
 
@@ -134,9 +140,10 @@ BOOST_AUTO_TEST_CASE(lists_filters_sorts_renames_and_deletes_what_the_cli_wrote)
   // Sort by clicking column headers: by name ascending, then by id (numerically) both ways.
   QHeaderView* header = page.table().horizontalHeader();
   const auto click_header = [&](int column) {
-    QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
-                      QPoint(header->sectionViewportPosition(column) + header->sectionSize(column) / 2,
-                             header->height() / 2));
+    QTest::mouseClick(
+        header->viewport(), Qt::LeftButton, {},
+        QPoint(header->sectionViewportPosition(column) + header->sectionSize(column) / 2,
+               header->height() / 2));
   };
   click_header(studio::RunsModel::Name);
   std::vector<std::string> names = names_in_view(page, studio::RunsModel::Name);
@@ -149,7 +156,8 @@ BOOST_AUTO_TEST_CASE(lists_filters_sorts_renames_and_deletes_what_the_cli_wrote)
   BOOST_TEST(names == sorted);
   click_header(studio::RunsModel::Id);
   const std::vector<std::string> ids = names_in_view(page, studio::RunsModel::Id);
-  BOOST_TEST((ids == std::vector<std::string>{"1", "2", "3"} || ids == std::vector<std::string>{"3", "2", "1"}));
+  BOOST_TEST((ids == std::vector<std::string>{"1", "2", "3"} ||
+              ids == std::vector<std::string>{"3", "2", "1"}));
 
   // Rename: select, press Rename, type, Return; the CLI reads the new name.
   select_row_of(page, 2);
@@ -164,8 +172,9 @@ BOOST_AUTO_TEST_CASE(lists_filters_sorts_renames_and_deletes_what_the_cli_wrote)
   BOOST_TEST(page.error().toStdString() == "");
   const nlohmann::json shown = cli_json({"runs", "show", "2", "--json", "--db", db.string()});
   BOOST_TEST(shown["name"].get<std::string>() == "renamed ✓");
-  BOOST_TEST(page.model().index(page.model().row_of(2), studio::RunsModel::Name).data().toString() ==
-             QStringLiteral("renamed ✓"));
+  BOOST_TEST(
+      page.model().index(page.model().row_of(2), studio::RunsModel::Name).data().toString() ==
+      QStringLiteral("renamed ✓"));
 
   // Delete asks first: declined, nothing happens; accepted, the run is gone for the CLI too.
   QString asked;
@@ -196,8 +205,9 @@ BOOST_AUTO_TEST_CASE(corrupt_and_foreign_files_are_refused_and_left_unchanged) {
   // A SQLite database of some other program, with a table and data.
   {
     RawSqlite raw(foreign);
-    BOOST_REQUIRE(raw.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);"
-                           "INSERT INTO notes (text) VALUES ('keep me'), ('and me')"));
+    BOOST_REQUIRE(
+        raw.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);"
+                 "INSERT INTO notes (text) VALUES ('keep me'), ('and me')"));
   }
   // A database of a newer archscope.
   const fs::path newer = copy_database(s.dir);
@@ -205,12 +215,14 @@ BOOST_AUTO_TEST_CASE(corrupt_and_foreign_files_are_refused_and_left_unchanged) {
     RawSqlite raw(newer);
     BOOST_REQUIRE(raw.exec("PRAGMA user_version = 9999"));
   }
-  const std::pair<fs::path, const char*> cases[] = {
-      {garbage, "not an SQLite database"}, {foreign, "not an archscope run database"}, {newer, "newer"}};
+  const std::pair<fs::path, const char*> cases[] = {{garbage, "not an SQLite database"},
+                                                    {foreign, "not an archscope run database"},
+                                                    {newer, "newer"}};
   for (const auto& [path, reason] : cases) {
     const std::string before = test::read_all(path);
     BOOST_TEST(!page.set_database(QString::fromStdString(path.string())), path.string());
-    BOOST_TEST(page.error().contains(QString::fromLatin1(reason), Qt::CaseInsensitive), page.error().toStdString());
+    BOOST_TEST(page.error().contains(QString::fromLatin1(reason), Qt::CaseInsensitive),
+               page.error().toStdString());
     BOOST_TEST(page.error().contains(QString::fromStdString(path.string())));
     BOOST_TEST(page.model().rowCount() == 0);
     // Reload and the dialogs' actions cannot touch it either.
@@ -234,20 +246,22 @@ BOOST_AUTO_TEST_CASE(two_architectures_compared_as_the_cli_compares_them) {
   QTest::mouseClick(&page.compare_button(), Qt::LeftButton);
   BOOST_REQUIRE(page.error().isEmpty());
   const std::vector<int64_t> order = page.selected_ids();  // the list's order: the baseline first
-  const nlohmann::json cli = cli_json({"compare", std::to_string(order[0]), std::to_string(order[1]), "--json",
-                                       "--db", db.string()});
+  const nlohmann::json cli = cli_json({"compare", std::to_string(order[0]),
+                                       std::to_string(order[1]), "--json", "--db", db.string()});
   studio::RunFiguresView& view = page.comparison_view();
   BOOST_TEST(view.heading().text().contains(QStringLiteral("qwen3-moe-mini")));
   BOOST_TEST(view.heading().text().contains(QStringLiteral("llama3-mini")));
   size_t checked = 0;
-  for (const auto& [section, model] : {std::pair{"figures", &view.figures()}, std::pair{"layers", &view.layers()},
-                                       std::pair{"kinds", &view.kinds()}}) {
+  for (const auto& [section, model] :
+       {std::pair{"figures", &view.figures()}, std::pair{"layers", &view.layers()},
+        std::pair{"kinds", &view.kinds()}}) {
     BOOST_TEST(model->rowCount() == static_cast<int>(cli[section].size()), section);
     for (const auto& row : cli[section]) {
       const int r = model->row_of(QString::fromStdString(row["key"].get<std::string>()));
       BOOST_REQUIRE_MESSAGE(r >= 0, row["key"]);
       for (size_t k = 0; k < 2; ++k) {
-        const QVariant v = model->index(r, 2 + static_cast<int>(k)).data(studio::RunComparisonModel::ValueRole);
+        const QVariant v =
+            model->index(r, 2 + static_cast<int>(k)).data(studio::RunComparisonModel::ValueRole);
         if (row["values"][k].is_null()) {
           BOOST_TEST(!v.isValid(), row["key"]);
         } else {
@@ -261,7 +275,8 @@ BOOST_AUTO_TEST_CASE(two_architectures_compared_as_the_cli_compares_them) {
   // The MoE run has an expert balance, the dense one has none (n/a, not 0).
   const int cv = view.figures().row_of(QStringLiteral("expert_cv_mean"));
   BOOST_REQUIRE(cv >= 0);
-  BOOST_TEST(view.figures().index(cv, 2).data().toString() != view.figures().index(cv, 3).data().toString());
+  BOOST_TEST(view.figures().index(cv, 2).data().toString() !=
+             view.figures().index(cv, 3).data().toString());
 
   // One run opened: its own figures.
   BOOST_REQUIRE(page.open_run(2));
@@ -277,18 +292,22 @@ BOOST_AUTO_TEST_CASE(exports_are_byte_identical_to_the_cli) {
   BOOST_REQUIRE(page.set_database(QString::fromStdString(db.string())));
   fs::create_directories(s.dir / "app");
   fs::create_directories(s.dir / "cli");
-  const auto app = [&](const std::vector<int64_t>& ids, studio::RunExport format, const std::string& name) {
-    BOOST_REQUIRE_MESSAGE(page.export_runs(ids, format, QString::fromStdString((s.dir / "app" / name).string())),
-                          page.error().toStdString());
+  const auto app = [&](const std::vector<int64_t>& ids, studio::RunExport format,
+                       const std::string& name) {
+    BOOST_REQUIRE_MESSAGE(
+        page.export_runs(ids, format, QString::fromStdString((s.dir / "app" / name).string())),
+        page.error().toStdString());
     return test::read_all(s.dir / "app" / name);
   };
   const std::string dbs = db.string(), cli = (s.dir / "cli").string();
-  const std::pair<studio::RunExport, const char*> formats[] = {{studio::RunExport::Csv, "csv"},
-                                                               {studio::RunExport::Json, "json"},
-                                                               {studio::RunExport::ChromeTrace, "chrome-trace"}};
+  const std::pair<studio::RunExport, const char*> formats[] = {
+      {studio::RunExport::Csv, "csv"},
+      {studio::RunExport::Json, "json"},
+      {studio::RunExport::ChromeTrace, "chrome-trace"}};
   for (const auto& [format, name] : formats) {
     const std::string file = std::string("run1.") + name;
-    const test::CliResult r = test::run_cli({"export", "1", "--format", name, "--out", cli + "/" + file, "--db", dbs});
+    const test::CliResult r =
+        test::run_cli({"export", "1", "--format", name, "--out", cli + "/" + file, "--db", dbs});
     BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     const std::string expected = test::read_all(s.dir / "cli" / file);
     BOOST_TEST(expected.size() > 100u, name);
@@ -296,9 +315,12 @@ BOOST_AUTO_TEST_CASE(exports_are_byte_identical_to_the_cli) {
   }
   // Reports of the two architectures: HTML, and Markdown with its figure files.
   for (const char* file : {"report.html", "report.md"}) {
-    const test::CliResult r = test::run_cli({"report", "1", "2", "--out", cli + "/" + file, "--db", dbs});
+    const test::CliResult r =
+        test::run_cli({"report", "1", "2", "--out", cli + "/" + file, "--db", dbs});
     BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-    BOOST_TEST((app({1, 2}, studio::RunExport::Report, file) == test::read_all(s.dir / "cli" / file)), file);
+    BOOST_TEST(
+        (app({1, 2}, studio::RunExport::Report, file) == test::read_all(s.dir / "cli" / file)),
+        file);
   }
   size_t figures = 0;
   for (const auto& e : fs::directory_iterator(s.dir / "cli")) {
@@ -316,11 +338,58 @@ BOOST_AUTO_TEST_CASE(exports_are_byte_identical_to_the_cli) {
   BOOST_TEST(app({1, 2}, studio::RunExport::ComparisonJson, "c.json") == json.out);
   BOOST_TEST(app({1, 2}, studio::RunExport::ComparisonText, "c.txt") == text.out);
   // Wrong uses are refused with a reason, nothing written.
-  BOOST_TEST(!page.export_runs({1, 2}, studio::RunExport::Csv, QString::fromStdString((s.dir / "x.csv").string())));
-  BOOST_TEST(!page.export_runs({1}, studio::RunExport::ComparisonJson, QString::fromStdString((s.dir / "x.json").string())));
-  BOOST_TEST(!page.export_runs({1}, studio::RunExport::Report, QString::fromStdString((s.dir / "x.pdf").string())));
+  BOOST_TEST(!page.export_runs({1, 2}, studio::RunExport::Csv,
+                               QString::fromStdString((s.dir / "x.csv").string())));
+  BOOST_TEST(!page.export_runs({1}, studio::RunExport::ComparisonJson,
+                               QString::fromStdString((s.dir / "x.json").string())));
+  BOOST_TEST(!page.export_runs({1}, studio::RunExport::Report,
+                               QString::fromStdString((s.dir / "x.pdf").string())));
   BOOST_TEST(!fs::exists(s.dir / "x.csv"));
   BOOST_TEST(!fs::exists(s.dir / "x.pdf"));
+}
+
+// `archscope-studio --screenshot DIR --db PATH --view runs|run-compare [--runs ID,ID]`: the real
+// app renders the browser with a run opened and with two runs compared; a refused --db exits 2.
+BOOST_AUTO_TEST_CASE(screenshots_of_the_runs_views) {
+  Scratch s;
+  const fs::path db = copy_database(s.dir);
+  const fs::path studio = fs::path(ARCHSCOPE_CLI).parent_path() / "archscope-studio";
+  const auto shoot = [&](const QStringList& extra) {
+    QProcess p;
+    p.setProcessChannelMode(QProcess::SeparateChannels);
+    QStringList args = {"--screenshot", QString::fromStdString((s.dir / "shots").string()),
+                        "--preset",     "llama3-mini",
+                        "--size",       "1400x900",
+                        "--db",         QString::fromStdString(db.string())};
+    p.start(QString::fromStdString(studio.string()), args + extra);
+    if (!p.waitForFinished(60000)) p.kill();
+    return std::pair{p.exitCode(), QString::fromUtf8(p.readAllStandardError())};
+  };
+  for (const char* view : {"runs", "run-compare"}) {
+    const auto [code, err] = shoot({"--view", view, "--runs", "2,1"});
+    BOOST_REQUIRE_MESSAGE(code == 0, err.toStdString());
+    QImage image;
+    BOOST_REQUIRE(image.load(
+        QString::fromStdString((s.dir / "shots" / (std::string(view) + ".png")).string())));
+    BOOST_TEST(image.width() > 400, view);
+    BOOST_TEST(test::distinct_colours(image) > 40u, view);
+  }
+  const fs::path garbage = s.dir / "garbage.db";
+  write_file(garbage, std::string(4096, 'x'));
+  {
+    QProcess p;
+    p.start(QString::fromStdString(studio.string()),
+            {"--screenshot", QString::fromStdString((s.dir / "shots").string()), "--preset",
+             "llama3-mini", "--db", QString::fromStdString(garbage.string())});
+    p.waitForFinished(60000);
+    BOOST_TEST(p.exitCode() == 2);
+    BOOST_TEST(QString::fromUtf8(p.readAllStandardError())
+                   .contains(QStringLiteral("archscope-studio: error: --db: Refused: ")));
+  }
+  BOOST_TEST(test::read_all(garbage) == std::string(4096, 'x'));
+  const auto [code, err] = shoot({"--view", "runs", "--runs", "2,x"});
+  BOOST_TEST(code == 2);
+  BOOST_TEST(err.contains(QStringLiteral("archscope-studio: error: --runs: 'x' is not a run id")));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -19,7 +19,9 @@ RunComparisonModel::RunComparisonModel(Section section, QObject* parent)
 void RunComparisonModel::set_comparison(const views::compare::Comparison& c) {
   beginResetModel();
   runs_ = c.runs;
-  rows_ = section_ == Section::Figures ? c.figures : section_ == Section::Layers ? c.layers : c.kinds;
+  rows_ = section_ == Section::Figures  ? c.figures
+          : section_ == Section::Layers ? c.layers
+                                        : c.kinds;
   endResetModel();
 }
 
@@ -45,13 +47,16 @@ int RunComparisonModel::columnCount(const QModelIndex& parent) const {
 }
 
 QVariant RunComparisonModel::data(const QModelIndex& index, int role) const {
-  if (!index.isValid() || index.row() < 0 || index.row() >= rowCount() || index.column() >= columnCount())
+  if (!index.isValid() || index.row() < 0 || index.row() >= rowCount() ||
+      index.column() >= columnCount())
     return {};
   const views::compare::Row& r = rows_[static_cast<size_t>(index.row())];
   if (role == KeyRole) return QString::fromStdString(r.key);
-  if (index.column() == 0) return role == Qt::DisplayRole ? QString::fromStdString(r.label) : QVariant();
+  if (index.column() == 0)
+    return role == Qt::DisplayRole ? QString::fromStdString(r.label) : QVariant();
   if (index.column() == 1)
-    return role == Qt::DisplayRole ? QString::fromLatin1(views::compare::to_string(r.better)) : QVariant();
+    return role == Qt::DisplayRole ? QString::fromLatin1(views::compare::to_string(r.better))
+                                   : QVariant();
   const size_t k = static_cast<size_t>(index.column() - kFirstRun);
   if (k >= r.cells.size()) return {};
   const views::compare::Cell& c = r.cells[k];
@@ -73,7 +78,8 @@ QVariant RunComparisonModel::data(const QModelIndex& index, int role) const {
       return static_cast<int>(Qt::AlignRight | Qt::AlignVCenter);
     case Qt::BackgroundRole: {
       // Changes beyond 2% coloured by which way is better.
-      if (k == 0 || !d || !d->pct || r.better == views::compare::Better::Neither || std::abs(*d->pct) < 2.0)
+      if (k == 0 || !d || !d->pct || r.better == views::compare::Better::Neither ||
+          std::abs(*d->pct) < 2.0)
         return {};
       const bool up = *d->pct > 0;
       return QBrush((up == (r.better == views::compare::Better::Higher)) ? kBetter : kWorse);
@@ -87,13 +93,17 @@ QVariant RunComparisonModel::data(const QModelIndex& index, int role) const {
 QVariant RunComparisonModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
   if (section == 0)
-    return section_ == Section::Figures ? tr("Figure") : section_ == Section::Layers ? tr("Layer") : tr("Op kind");
+    return section_ == Section::Figures  ? tr("Figure")
+           : section_ == Section::Layers ? tr("Layer")
+                                         : tr("Op kind");
   if (section == 1) return tr("Better");
   const size_t k = static_cast<size_t>(section - kFirstRun);
   if (section < kFirstRun || k >= runs_.size()) return {};
   const views::compare::RunColumn& r = runs_[k];
-  return QStringLiteral("#%1 %2\n%3 · %4").arg(r.id).arg(QString::fromStdString(r.name),
-                                               QString::fromStdString(r.model), QString::fromStdString(r.backend));
+  return QStringLiteral("#%1 %2\n%3 · %4")
+      .arg(r.id)
+      .arg(QString::fromStdString(r.name), QString::fromStdString(r.model),
+           QString::fromStdString(r.backend));
 }
 
 }  // namespace archscope::studio

@@ -16,7 +16,7 @@ class RunComparisonModel : public QAbstractTableModel {
   enum class Section { Figures, Layers, Kinds };
   static constexpr int ValueRole = Qt::UserRole + 1;     // the value in the row's unit, or invalid
   static constexpr int DeltaPctRole = Qt::UserRole + 2;  // change against run 1 in %, or invalid
-  static constexpr int KeyRole = Qt::UserRole + 3;       // the row's key ("decode L003"), every column
+  static constexpr int KeyRole = Qt::UserRole + 3;  // the row's key ("decode L003"), every column
 
   explicit RunComparisonModel(Section section, QObject* parent = nullptr);
   void set_comparison(const views::compare::Comparison& c);
@@ -27,7 +27,8 @@ class RunComparisonModel : public QAbstractTableModel {
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;  // label, better, runs...
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation,
+                      int role = Qt::DisplayRole) const override;
 
  private:
   Section section_;

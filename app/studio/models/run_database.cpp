@@ -48,25 +48,30 @@ void RunDatabase::remove(const std::vector<int64_t>& ids) const {
   for (int64_t id : ids) store.delete_run(id);
 }
 
-std::vector<std::filesystem::path> RunDatabase::export_to(const std::vector<int64_t>& ids, RunExport format,
+std::vector<std::filesystem::path> RunDatabase::export_to(const std::vector<int64_t>& ids,
+                                                          RunExport format,
                                                           const std::filesystem::path& out) const {
-  const bool comparison = format == RunExport::ComparisonJson || format == RunExport::ComparisonText;
+  const bool comparison =
+      format == RunExport::ComparisonJson || format == RunExport::ComparisonText;
   if (ids.empty() || (comparison && ids.size() < 2))
-    throw Error(ErrorKind::Validation, "export", comparison ? "a comparison needs two or more runs" : "no run chosen");
+    throw Error(ErrorKind::Validation, "export",
+                comparison ? "a comparison needs two or more runs" : "no run chosen");
   if (!comparison && format != RunExport::Report && ids.size() != 1)
     throw Error(ErrorKind::Validation, "export", "CSV, JSON and trace exports take one run");
   if (format == RunExport::Report) views::check_report_path(out);
   if (comparison) {
     const views::compare::Comparison c = compare(ids);
-    write_text(out, format == RunExport::ComparisonJson ? views::compare::render_comparison_json(c)
-                                                        : views::compare::render_comparison_text(c));
+    write_text(out, format == RunExport::ComparisonJson
+                        ? views::compare::render_comparison_json(c)
+                        : views::compare::render_comparison_text(c));
     return {out};
   }
   prof::store::RunStore store = prof::store::RunStore::open_read_only(path_);
   if (format == RunExport::Report) {
     // As `archscope report` without --hardware.
     std::vector<views::ReportRun> runs;
-    for (int64_t id : ids) runs.push_back(views::make_report_run(prof::session::load_run_data(store, id), std::nullopt));
+    for (int64_t id : ids)
+      runs.push_back(views::make_report_run(prof::session::load_run_data(store, id), std::nullopt));
     const std::vector<views::OutputFile> files = views::run_report_files(runs, out);
     views::write_output_files(files);
     std::vector<std::filesystem::path> written;

@@ -7,7 +7,9 @@ namespace archscope::studio {
 
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s) {
+  return QString::fromStdString(s);
+}
 
 QColor status_colour(prof::RunStatus s) {
   switch (s) {
@@ -47,10 +49,13 @@ int RunsModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(runs_.size());
 }
 
-int RunsModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int RunsModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant RunsModel::data(const QModelIndex& index, int role) const {
-  if (!index.isValid() || index.row() < 0 || index.row() >= rowCount() || index.column() >= ColumnCount)
+  if (!index.isValid() || index.row() < 0 || index.row() >= rowCount() ||
+      index.column() >= ColumnCount)
     return {};
   const prof::RunInfo& r = runs_[static_cast<size_t>(index.row())];
   if (role == RunIdRole) return static_cast<qlonglong>(r.id);
@@ -87,8 +92,10 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
     }
     return {};
   }
-  if (role == Qt::ToolTipRole && index.column() == Status && !r.failure.empty()) return qs(r.failure);
-  if (role == Qt::ForegroundRole && index.column() == Status) return QBrush(status_colour(r.status));
+  if (role == Qt::ToolTipRole && index.column() == Status && !r.failure.empty())
+    return qs(r.failure);
+  if (role == Qt::ForegroundRole && index.column() == Status)
+    return QBrush(status_colour(r.status));
   if (role == Qt::TextAlignmentRole) {
     const int c = index.column();
     if (c == Id || c == Batch || c == Prompt || c == New)
@@ -118,8 +125,9 @@ Qt::ItemFlags RunsModel::flags(const QModelIndex& index) const {
 
 QVariant RunsModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-  static const char* names[ColumnCount] = {"Id",      "Name",   "Status", "Model",   "Backend", "Device",
-                                           "Weights / KV", "Batch", "Prompt", "New", "Started", "Finished"};
+  static const char* names[ColumnCount] = {"Id",      "Name",   "Status",       "Model",
+                                           "Backend", "Device", "Weights / KV", "Batch",
+                                           "Prompt",  "New",    "Started",      "Finished"};
   return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 
@@ -141,7 +149,9 @@ void RunsFilterModel::set_status(const QString& status) {
 
 bool RunsFilterModel::filterAcceptsRow(int source_row, const QModelIndex& source_parent) const {
   const QAbstractItemModel* m = sourceModel();
-  const auto text = [&](int column) { return m->index(source_row, column, source_parent).data().toString(); };
+  const auto text = [&](int column) {
+    return m->index(source_row, column, source_parent).data().toString();
+  };
   if (!status_.isEmpty() && text(RunsModel::Status) != status_) return false;
   if (text_.isEmpty()) return true;
   for (int c : {RunsModel::Name, RunsModel::Model, RunsModel::Backend})

@@ -15,7 +15,21 @@ namespace archscope::studio {
 class RunsModel : public QAbstractTableModel {
   Q_OBJECT
  public:
-  enum Column { Id, Name, Status, Model, Backend, Device, Weights, Batch, Prompt, New, Started, Finished, ColumnCount };
+  enum Column {
+    Id,
+    Name,
+    Status,
+    Model,
+    Backend,
+    Device,
+    Weights,
+    Batch,
+    Prompt,
+    New,
+    Started,
+    Finished,
+    ColumnCount
+  };
   static constexpr int SortRole = Qt::UserRole + 1;   // numbers for numeric columns, else the text
   static constexpr int RunIdRole = Qt::UserRole + 2;  // the run's id (qlonglong), every column
 
@@ -33,7 +47,8 @@ class RunsModel : public QAbstractTableModel {
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
   Qt::ItemFlags flags(const QModelIndex& index) const override;
-  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation,
+                      int role = Qt::DisplayRole) const override;
 
  private:
   std::vector<prof::RunInfo> runs_;

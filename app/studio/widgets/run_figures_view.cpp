@@ -26,7 +26,9 @@ QTableView* table(QAbstractItemModel* model, const QString& name, QWidget* paren
   return v;
 }
 
-QString esc(const std::string& s) { return QString::fromStdString(s).toHtmlEscaped(); }
+QString esc(const std::string& s) {
+  return QString::fromStdString(s).toHtmlEscaped();
+}
 
 }  // namespace
 
@@ -58,9 +60,12 @@ void RunFiguresView::set_models(const views::compare::Comparison& c) {
 
 void RunFiguresView::show_run(const prof::RunInfo& r, const views::compare::Comparison& c) {
   set_models(c);
-  QString h = tr("<b>Run %1: %2</b> [%3]").arg(r.id).arg(esc(r.name), QString::fromLatin1(prof::to_string(r.status)));
+  QString h = tr("<b>Run %1: %2</b> [%3]")
+                  .arg(r.id)
+                  .arg(esc(r.name), QString::fromLatin1(prof::to_string(r.status)));
   if (!r.failure.empty()) h += tr(" — %1").arg(esc(r.failure));
-  h += tr("<br/>%1, %2 weights, %3 KV · batch %4, prompt %5, new %6 · %7 measured pass(es), %8 warm-up, "
+  h += tr("<br/>%1, %2 weights, %3 KV · batch %4, prompt %5, new %6 · %7 measured pass(es), %8 "
+          "warm-up, "
           "checks %9")
            .arg(esc(r.model), esc(r.weights_dtype), esc(r.kv_dtype))
            .arg(r.batch)
@@ -69,9 +74,10 @@ void RunFiguresView::show_run(const prof::RunInfo& r, const views::compare::Comp
            .arg(r.repeat)
            .arg(r.warmup)
            .arg(r.checks ? tr("on") : tr("off"));
-  h += tr("<br/>%1 (%2) · archscope %3 (%4) · %5 .. %6")
-           .arg(esc(r.device), esc(r.backend), esc(r.version), esc(r.git_revision), esc(r.started_at),
-                r.finished_at.empty() ? QStringLiteral("-") : esc(r.finished_at));
+  h +=
+      tr("<br/>%1 (%2) · archscope %3 (%4) · %5 .. %6")
+          .arg(esc(r.device), esc(r.backend), esc(r.version), esc(r.git_revision),
+               esc(r.started_at), r.finished_at.empty() ? QStringLiteral("-") : esc(r.finished_at));
   heading_->setText(h);
 }
 
@@ -84,7 +90,10 @@ void RunFiguresView::show_comparison(const views::compare::Comparison& c) {
                   .arg(c.runs.size())
                   .arg(names.join(QStringLiteral(", ")));
   const std::string diff = settings_difference(c);
-  if (!diff.empty()) h += QStringLiteral("<br/><span style='color:#a06000'>%1 — per-step figures compare unlike work.</span>").arg(esc(diff));
+  if (!diff.empty())
+    h += QStringLiteral(
+             "<br/><span style='color:#a06000'>%1 — per-step figures compare unlike work.</span>")
+             .arg(esc(diff));
   heading_->setText(h);
 }
 
@@ -95,6 +104,8 @@ void RunFiguresView::clear() {
   heading_->setText(placeholder_);
 }
 
-bool RunFiguresView::empty() const { return figures_->rowCount() == 0 && layers_->rowCount() == 0; }
+bool RunFiguresView::empty() const {
+  return figures_->rowCount() == 0 && layers_->rowCount() == 0;
+}
 
 }  // namespace archscope::studio

@@ -1,6 +1,5 @@
 #include "widgets/run_screenshots.hpp"
 
-
 #include "models/runs_model.hpp"
 #include "widgets/runs_page.hpp"
 

@@ -29,11 +29,14 @@ namespace {
 
 constexpr const char* kDatabaseKey = "runs/database";
 
-QString error_text(const std::exception& e) { return QString::fromUtf8(e.what()); }
+QString error_text(const std::exception& e) {
+  return QString::fromUtf8(e.what());
+}
 
 // Runs as the CLI names them in messages: "run 3" or "3 runs".
 QString runs_phrase(const std::vector<int64_t>& ids) {
-  return ids.size() == 1 ? QObject::tr("run %1").arg(ids.front()) : QObject::tr("%1 runs").arg(ids.size());
+  return ids.size() == 1 ? QObject::tr("run %1").arg(ids.front())
+                         : QObject::tr("%1 runs").arg(ids.size());
 }
 
 }  // namespace
@@ -44,6 +47,8 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
   path_label_ = new QLabel(this);
   path_label_->setObjectName(QStringLiteral("runs-database"));
   path_label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  path_label_->setWordWrap(true);  // a long path must not widen the window
+  path_label_->setMinimumWidth(120);
   top->addWidget(path_label_, 1);
   auto* choose = new QPushButton(tr("Open Run &Database…"), this);
   auto* reload = new QPushButton(tr("Re&load"), this);
@@ -92,7 +97,8 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
   auto* buttons = new QHBoxLayout;
   open_ = new QPushButton(tr("&Open"), this);
   compare_ = new QPushButton(tr("&Compare"), this);
-  compare_->setToolTip(tr("Select two or more runs (Ctrl+click); the first selected is the baseline"));
+  compare_->setToolTip(
+      tr("Select two or more runs (Ctrl+click); the first selected is the baseline"));
   rename_ = new QPushButton(tr("&Rename"), this);
   delete_ = new QPushButton(tr("De&lete…"), this);
   export_ = new QToolButton(this);
@@ -101,15 +107,20 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
   auto* menu = new QMenu(export_);
   menu->addSection(tr("The selected run (a report takes several)"));
   menu->addAction(tr("Report as HTML…"), this, [this] { export_dialog(RunExport::Report); });
-  menu->addAction(tr("Report as Markdown…"), this, [this] { export_dialog(RunExport::Report, true); });
+  menu->addAction(tr("Report as Markdown…"), this,
+                  [this] { export_dialog(RunExport::Report, true); });
   menu->addAction(tr("Spans as CSV…"), this, [this] { export_dialog(RunExport::Csv); });
   menu->addAction(tr("Run as JSON…"), this, [this] { export_dialog(RunExport::Json); });
-  menu->addAction(tr("Chrome / Perfetto trace…"), this, [this] { export_dialog(RunExport::ChromeTrace); });
+  menu->addAction(tr("Chrome / Perfetto trace…"), this,
+                  [this] { export_dialog(RunExport::ChromeTrace); });
   menu->addSection(tr("The selected runs compared"));
-  menu->addAction(tr("Comparison as JSON…"), this, [this] { export_dialog(RunExport::ComparisonJson); });
-  menu->addAction(tr("Comparison as text…"), this, [this] { export_dialog(RunExport::ComparisonText); });
+  menu->addAction(tr("Comparison as JSON…"), this,
+                  [this] { export_dialog(RunExport::ComparisonJson); });
+  menu->addAction(tr("Comparison as text…"), this,
+                  [this] { export_dialog(RunExport::ComparisonText); });
   export_->setMenu(menu);
-  for (QWidget* b : std::initializer_list<QWidget*>{open_, compare_, rename_, delete_, export_}) buttons->addWidget(b);
+  for (QWidget* b : std::initializer_list<QWidget*>{open_, compare_, rename_, delete_, export_})
+    buttons->addWidget(b);
   buttons->addStretch(1);
 
   auto* list = new QWidget(this);
@@ -119,8 +130,10 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
   list_layout->addLayout(buttons);
   detail_ = new QTabWidget(this);
   detail_->setObjectName(QStringLiteral("runs-detail"));
-  run_view_ = new RunFiguresView(tr("Double-click a run (or select it and press Open) to see its figures."), detail_);
-  compare_view_ = new RunFiguresView(tr("Select two or more runs and press Compare to see them side by side."), detail_);
+  run_view_ = new RunFiguresView(
+      tr("Double-click a run (or select it and press Open) to see its figures."), detail_);
+  compare_view_ = new RunFiguresView(
+      tr("Select two or more runs and press Compare to see them side by side."), detail_);
   detail_->addTab(run_view_, tr("Run"));
   detail_->addTab(compare_view_, tr("Comparison"));
   auto* split = new QSplitter(Qt::Vertical, this);
@@ -131,10 +144,12 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
   layout->addWidget(split, 1);
 
   confirm_ = [this](const QString& question) {
-    return QMessageBox::question(this, tr("Delete runs"), question, QMessageBox::Yes | QMessageBox::Cancel,
+    return QMessageBox::question(this, tr("Delete runs"), question,
+                                 QMessageBox::Yes | QMessageBox::Cancel,
                                  QMessageBox::Cancel) == QMessageBox::Yes;
   };
-  model_->set_rename_handler([this](int64_t id, const QString& name) { return rename_run(id, name); });
+  model_->set_rename_handler(
+      [this](int64_t id, const QString& name) { return rename_run(id, name); });
 
   connect(choose, &QPushButton::clicked, this, &RunsPage::choose_database_dialog);
   connect(reload, &QPushButton::clicked, this, &RunsPage::refresh);
@@ -146,7 +161,8 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
     proxy_->set_status(status_->currentData().toString());
     update_status();
   });
-  connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPage::update_buttons);
+  connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+          &RunsPage::update_buttons);
   connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
     if (index.column() != RunsModel::Name) open_run(index.data(RunsModel::RunIdRole).toLongLong());
   });
@@ -161,12 +177,15 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
   connect(delete_, &QPushButton::clicked, this, [this] { delete_runs(selected_ids()); });
 
   const QString saved = QSettings().value(QString::fromLatin1(kDatabaseKey)).toString();
-  set_database(saved.isEmpty() ? QString::fromStdString(prof::store::default_db_path().string()) : saved);
+  set_database(saved.isEmpty() ? QString::fromStdString(prof::store::default_db_path().string())
+                               : saved);
 }
 
 RunsPage::~RunsPage() = default;
 
-QString RunsPage::database() const { return db_ ? QString::fromStdString(db_->path().string()) : QString(); }
+QString RunsPage::database() const {
+  return db_ ? QString::fromStdString(db_->path().string()) : QString();
+}
 
 bool RunsPage::set_database(const QString& path) {
   db_ = std::make_unique<RunDatabase>(std::filesystem::path(path.toStdString()));
@@ -191,7 +210,8 @@ bool RunsPage::refresh() {
   std::vector<prof::RunInfo> runs;
   bool ok = true;
   if (!db_->exists()) {
-    banner_->setText(tr("No runs yet: %1 does not exist (archscope run creates it).").arg(database()));
+    banner_->setText(
+        tr("No runs yet: %1 does not exist (archscope run creates it).").arg(database()));
     banner_->show();
   } else {
     try {
@@ -241,10 +261,13 @@ void RunsPage::select_ids(const std::vector<int64_t>& ids) {
     const QModelIndex i = proxy_->mapFromSource(model_->index(row, 0));
     if (i.isValid()) selection.select(i, i.siblingAtColumn(RunsModel::ColumnCount - 1));
   }
-  table_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+  table_->selectionModel()->select(selection,
+                                   QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
 }
 
-void RunsPage::show_detail(bool comparison) { detail_->setCurrentIndex(comparison ? 1 : 0); }
+void RunsPage::show_detail(bool comparison) {
+  detail_->setCurrentIndex(comparison ? 1 : 0);
+}
 
 bool RunsPage::open_run(int64_t id) {
   QApplication::setOverrideCursor(Qt::WaitCursor);
@@ -301,10 +324,12 @@ bool RunsPage::delete_runs(const std::vector<int64_t>& ids) {
   for (int64_t id : ids) {
     const int row = model_->row_of(id);
     names << QStringLiteral("#%1 %2").arg(id).arg(
-                 row >= 0 ? QString::fromStdString(model_->runs()[static_cast<size_t>(row)].name) : QString());
+        row >= 0 ? QString::fromStdString(model_->runs()[static_cast<size_t>(row)].name)
+                 : QString());
   }
-  const QString question = tr("Delete %1 and all their records from %2? This cannot be undone.\n\n%3")
-                               .arg(runs_phrase(ids), database(), names.join('\n'));
+  const QString question =
+      tr("Delete %1 and all their records from %2? This cannot be undone.\n\n%3")
+          .arg(runs_phrase(ids), database(), names.join('\n'));
   if (!confirm_ || !confirm_(question)) return false;
   bool ok = true;
   try {
@@ -335,8 +360,9 @@ bool RunsPage::export_runs(const std::vector<int64_t>& ids, RunExport format, co
 }
 
 void RunsPage::choose_database_dialog() {
-  const QString path = QFileDialog::getOpenFileName(this, tr("Open Run Database"), database(),
-                                                    tr("Run databases (*.db *.sqlite);;All files (*)"));
+  const QString path =
+      QFileDialog::getOpenFileName(this, tr("Open Run Database"), database(),
+                                   tr("Run databases (*.db *.sqlite);;All files (*)"));
   if (path.isEmpty()) return;
   QSettings().setValue(QString::fromLatin1(kDatabaseKey), path);
   set_database(path);
@@ -371,7 +397,8 @@ void RunsPage::export_dialog(RunExport format, bool markdown) {
   }
   QStringList stem;
   for (int64_t id : ids) stem << QString::number(id);
-  const QString name = (ids.size() == 1 ? QStringLiteral("run-") : QStringLiteral("runs-")) + stem.join('-') + '.' + suffix;
+  const QString name = (ids.size() == 1 ? QStringLiteral("run-") : QStringLiteral("runs-")) +
+                       stem.join('-') + '.' + suffix;
   const QString path = QFileDialog::getSaveFileName(this, tr("Export"), name, filter);
   if (!path.isEmpty()) export_runs(ids, format, path);
 }

@@ -56,7 +56,9 @@ class RunsPage : public QWidget {
   void choose_database_dialog();
   void export_dialog(RunExport format, bool markdown = false);  // markdown: a Report as .md
   // The question asked before deleting (default: a message box); tests answer it.
-  void set_confirm(std::function<bool(const QString& question)> confirm) { confirm_ = std::move(confirm); }
+  void set_confirm(std::function<bool(const QString& question)> confirm) {
+    confirm_ = std::move(confirm);
+  }
 
   const QString& error() const { return error_; }
   RunsModel& model() { return *model_; }
