@@ -7,6 +7,7 @@
 
 #include "compare/comparison.hpp"
 #include "models/run_comparison_model.hpp"
+#include "models/run_database.hpp"
 #include "models/runs_model.hpp"
 #include "studio/qt_fixture.hpp"
 
@@ -145,6 +146,10 @@ BOOST_AUTO_TEST_CASE(comparison_section_with_changes_against_the_first_run) {
   BOOST_REQUIRE(prefill >= 0);
   BOOST_TEST(!figures.index(prefill, 2).data(RunComparisonModel::ValueRole).isValid());
   BOOST_TEST(layers.rowCount() == 0);
+  // Same settings: no note; a different batch is named with both values.
+  BOOST_TEST(settings_difference(c) == "");
+  b.run.batch = 16;
+  BOOST_TEST(settings_difference(views::compare::compare_runs({a, b})) == "Settings differ: batch 1 vs 16");
   figures.clear();
   BOOST_TEST(figures.rowCount() == 0);
   BOOST_TEST(figures.columnCount() == 2);

@@ -33,6 +33,9 @@ class RunsModel;
 class RunsPage : public QWidget {
   Q_OBJECT
  public:
+  // The QSettings key of the database chosen with the dialog (the next start opens it).
+  static constexpr const char* kDatabaseSetting = "runs/database";
+
   explicit RunsPage(QWidget* parent = nullptr);
   ~RunsPage() override;
 
