@@ -95,37 +95,61 @@ void StoreStatements::insert_spans(int64_t run_id, std::span<const SpanRecord> s
 }
 
 void StoreStatements::add_totals(int64_t run_id, std::span<const SpanRecord> spans) {
+  // A batch touches a few dozen (phase, layer) and a dozen (phase, kind) keys, and consecutive
+  // spans mostly share them: flat vectors searched from the last hit cost less per span than maps.
   struct LayerSum {
+    Phase phase;
+    int32_t layer;
     int64_t ns = 0, n = 0;
   };
   struct KindSum {
+    Phase phase;
+    std::string_view kind;
     int64_t ns = 0, n = 0;
     uint64_t flops = 0, bytes = 0;
   };
-  std::map<std::pair<Phase, int32_t>, LayerSum> layers;
-  std::map<std::pair<Phase, std::string_view>, KindSum> kinds;
+  std::vector<LayerSum> layers;
+  std::vector<KindSum> kinds;
+  size_t last_layer = 0, last_kind = 0;
   for (const SpanRecord& r : spans) {
-    LayerSum& l = layers[{r.phase, r.layer}];
+    if (last_layer >= layers.size() || layers[last_layer].phase != r.phase ||
+        layers[last_layer].layer != r.layer) {
+      last_layer = 0;
+      while (last_layer < layers.size() &&
+             (layers[last_layer].phase != r.phase || layers[last_layer].layer != r.layer))
+        ++last_layer;
+      if (last_layer == layers.size()) layers.push_back({r.phase, r.layer});
+    }
+    LayerSum& l = layers[last_layer];
     l.ns += r.duration_ns;
     ++l.n;
-    KindSum& k = kinds[{r.phase, std::string_view(r.kind)}];
+    const std::string_view kind(r.kind);
+    if (last_kind >= kinds.size() || kinds[last_kind].phase != r.phase ||
+        kinds[last_kind].kind != kind) {
+      last_kind = 0;
+      while (last_kind < kinds.size() &&
+             (kinds[last_kind].phase != r.phase || kinds[last_kind].kind != kind))
+        ++last_kind;
+      if (last_kind == kinds.size()) kinds.push_back({r.phase, kind});
+    }
+    KindSum& k = kinds[last_kind];
     k.ns += r.duration_ns;
     ++k.n;
     k.flops += r.flops;
     k.bytes += r.bytes;
   }
-  for (const auto& [key, l] : layers) {
+  for (const LayerSum& l : layers) {
     layer_total.bind(1, run_id)
-        .bind(2, std::string_view(to_string(key.first)))
-        .bind(3, int64_t{key.second})
+        .bind(2, std::string_view(to_string(l.phase)))
+        .bind(3, int64_t{l.layer})
         .bind(4, l.ns)
         .bind(5, l.n)
         .run();
   }
-  for (const auto& [key, k] : kinds) {
+  for (const KindSum& k : kinds) {
     kind_total.bind(1, run_id)
-        .bind(2, std::string_view(to_string(key.first)))
-        .bind(3, key.second)
+        .bind(2, std::string_view(to_string(k.phase)))
+        .bind(3, k.kind)
         .bind(4, k.ns)
         .bind(5, to_sql(k.flops))
         .bind(6, to_sql(k.bytes))
