@@ -186,6 +186,11 @@ BOOST_AUTO_TEST_CASE(lists_filters_sorts_renames_and_deletes_what_the_cli_wrote)
   QTest::mouseClick(&page.delete_button(), Qt::LeftButton);
   BOOST_TEST(asked.contains(QStringLiteral("moe c")));
   BOOST_TEST(cli_json({"runs", "list", "--json", "--db", db.string()}).size() == 3u);
+  asked.clear();
+  QApplication::setActiveWindow(&t.w);  // shortcuts need an active window
+  page.table().setFocus();
+  QTest::keyClick(&page.table(), Qt::Key_Delete);  // the key asks too
+  BOOST_TEST(asked.contains(QStringLiteral("moe c")));
   page.set_confirm([](const QString&) { return true; });
   QTest::mouseClick(&page.delete_button(), Qt::LeftButton);
   const nlohmann::json after = cli_json({"runs", "list", "--json", "--db", db.string()});

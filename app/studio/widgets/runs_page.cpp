@@ -1,5 +1,6 @@
 #include "widgets/runs_page.hpp"
 
+#include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -172,6 +173,12 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
     if (rows.size() == 1) table_->edit(rows.front());
   });
   connect(delete_, &QPushButton::clicked, this, [this] { delete_runs(selected_ids()); });
+  // The Delete key on the list (a name being edited keeps its own Delete key).
+  auto* del = new QAction(tr("Delete runs"), table_);
+  del->setShortcut(QKeySequence::Delete);
+  del->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+  connect(del, &QAction::triggered, this, [this] { delete_runs(selected_ids()); });
+  table_->addAction(del);
 
   const QString saved = QSettings().value(QString::fromLatin1(kDatabaseSetting)).toString();
   set_database(saved.isEmpty() ? QString::fromStdString(prof::store::default_db_path().string())
