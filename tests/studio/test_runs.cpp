@@ -25,6 +25,7 @@
 #include "models/runs_model.hpp"
 #include "studio/studio_support.hpp"
 #include "widgets/run_figures_view.hpp"
+#include "widgets/run_layer_chart.hpp"
 #include "widgets/runs_page.hpp"
 
 using namespace archscope;
@@ -282,6 +283,21 @@ BOOST_AUTO_TEST_CASE(two_architectures_compared_as_the_cli_compares_them) {
   BOOST_REQUIRE(cv >= 0);
   BOOST_TEST(view.figures().index(cv, 2).data().toString() !=
              view.figures().index(cv, 3).data().toString());
+
+  // The per-layer chart: the decode layers of both models, a bar colour per run.
+  int decode_layers = 0;
+  for (const auto& row : cli["layers"])
+    decode_layers += row["key"].get<std::string>().rfind("decode ", 0) == 0 ? 1 : 0;
+  BOOST_TEST(view.chart().phase() == QStringLiteral("decode"));
+  BOOST_TEST(view.chart().layer_count() == decode_layers);
+  page.resize(1200, 900);
+  page.show();
+  view.tabs().setCurrentIndex(view.tabs().count() - 1);
+  QApplication::processEvents();
+  BOOST_TEST(view.chart().width() > 600);
+  const QImage chart = view.chart().grab().toImage();
+  BOOST_TEST(test::has_colour(chart, studio::RunLayerChart::run_colour(0)));
+  BOOST_TEST(test::has_colour(chart, studio::RunLayerChart::run_colour(1)));
 
   // One run opened: its own figures.
   BOOST_REQUIRE(page.open_run(2));

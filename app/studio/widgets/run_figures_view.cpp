@@ -2,12 +2,14 @@
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QScrollArea>
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
 #include "models/run_comparison_model.hpp"
 #include "models/run_database.hpp"
+#include "widgets/run_layer_chart.hpp"
 
 namespace archscope::studio {
 
@@ -49,6 +51,11 @@ RunFiguresView::RunFiguresView(const QString& placeholder, QWidget* parent)
   tabs_->addTab(table(figures_, QStringLiteral("run-figures"), tabs_), tr("Figures"));
   tabs_->addTab(table(layers_, QStringLiteral("run-layers"), tabs_), tr("Per layer"));
   tabs_->addTab(table(kinds_, QStringLiteral("run-kinds"), tabs_), tr("Per op kind"));
+  chart_ = new RunLayerChart;
+  auto* scroll = new QScrollArea(tabs_);
+  scroll->setWidget(chart_);
+  scroll->setWidgetResizable(true);
+  tabs_->addTab(scroll, tr("Per-layer chart"));
   layout->addWidget(tabs_, 1);
 }
 
@@ -56,6 +63,7 @@ void RunFiguresView::set_models(const views::compare::Comparison& c) {
   figures_->set_comparison(c);
   layers_->set_comparison(c);
   kinds_->set_comparison(c);
+  chart_->set_comparison(c);
 }
 
 void RunFiguresView::show_run(const prof::RunInfo& r, const views::compare::Comparison& c) {
@@ -101,6 +109,7 @@ void RunFiguresView::clear() {
   figures_->clear();
   layers_->clear();
   kinds_->clear();
+  chart_->clear();
   heading_->setText(placeholder_);
 }
 

@@ -1,6 +1,6 @@
 // A stored run, or several side by side: a heading (what was run, how, and whether the settings
 // match), then the comparison model's figures, span time per layer and per op kind as tables, one
-// column per run with the change against the first. The per-layer table is the chart's data; the
+// column per run with the change against the first, and the per-layer times as a bar chart. The
 // runs browser shows one of these for an opened run and one for a comparison.
 #pragma once
 
@@ -16,6 +16,7 @@ class QTableView;
 namespace archscope::studio {
 
 class RunComparisonModel;
+class RunLayerChart;
 
 class RunFiguresView : public QWidget {
   Q_OBJECT
@@ -32,6 +33,7 @@ class RunFiguresView : public QWidget {
   RunComparisonModel& figures() { return *figures_; }
   RunComparisonModel& layers() { return *layers_; }
   RunComparisonModel& kinds() { return *kinds_; }
+  RunLayerChart& chart() { return *chart_; }
 
  private:
   void set_models(const views::compare::Comparison& c);
@@ -41,6 +43,7 @@ class RunFiguresView : public QWidget {
   RunComparisonModel* figures_ = nullptr;
   RunComparisonModel* layers_ = nullptr;
   RunComparisonModel* kinds_ = nullptr;
+  RunLayerChart* chart_ = nullptr;
 };
 
 }  // namespace archscope::studio
