@@ -151,12 +151,14 @@ int main(int argc, char** argv) {
       QStringLiteral("Print how long the window took to show, then exit."));
   const QCommandLineOption db(
       QStringLiteral("db"),
-      QStringLiteral("Run database of the Runs page (default: the CLI's, $XDG_DATA_HOME/archscope/runs.db)."),
+      QStringLiteral(
+          "Run database of the Runs page (default: the CLI's, $XDG_DATA_HOME/archscope/runs.db)."),
       QStringLiteral("PATH"));
   const QCommandLineOption runs(
       QStringLiteral("runs"),
-      QStringLiteral("With --screenshot: the stored runs the runs view opens (the first) and run-compare "
-                     "compares, e.g. 3,5; default the newest ones."),
+      QStringLiteral(
+          "With --screenshot: the stored runs the runs view opens (the first) and run-compare "
+          "compares, e.g. 3,5; default the newest ones."),
       QStringLiteral("ID,ID..."));
   for (const auto* o : {&preset, &config, &compare, &context, &batch, &weights, &kv, &hardware,
                         &screenshot, &view, &size, &chart, &paths, &startup, &db, &runs})
@@ -265,7 +267,8 @@ int main(int argc, char** argv) {
       bool ok = false;
       const qlonglong v = id.trimmed().toLongLong(&ok);
       if (!ok || v < 1) {
-        std::fprintf(stderr, "archscope-studio: error: --runs: '%s' is not a run id (a positive number)\n",
+        std::fprintf(stderr,
+                     "archscope-studio: error: --runs: '%s' is not a run id (a positive number)\n",
                      qPrintable(id));
         return 2;
       }

@@ -149,7 +149,8 @@ BOOST_AUTO_TEST_CASE(comparison_section_with_changes_against_the_first_run) {
   // Same settings: no note; a different batch is named with both values.
   BOOST_TEST(settings_difference(c) == "");
   b.run.batch = 16;
-  BOOST_TEST(settings_difference(views::compare::compare_runs({a, b})) == "Settings differ: batch 1 vs 16");
+  BOOST_TEST(settings_difference(views::compare::compare_runs({a, b})) ==
+             "Settings differ: batch 1 vs 16");
   figures.clear();
   BOOST_TEST(figures.rowCount() == 0);
   BOOST_TEST(figures.columnCount() == 2);
