@@ -37,7 +37,7 @@ int run_compare(const CompareOptions& o) {
   }
   const views::compare::Comparison c = views::compare::compare_runs(runs);
   if (o.json) {
-    std::cout << views::compare::comparison_json(c).dump(2) << "\n";
+    std::cout << views::compare::render_comparison_json(c);
   } else {
     std::cout << views::compare::render_comparison_text(c);
   }

@@ -4,14 +4,13 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/commands.hpp"
 #include "cli/stored_runs.hpp"
 #include "common/error.hpp"
-#include "export/chrome_trace.hpp"
-#include "export/csv.hpp"
-#include "export/json_export.hpp"
+#include "export/run_export.hpp"
 #include "session/stored_run.hpp"
 
 namespace archscope::cli {
@@ -27,7 +26,8 @@ struct ExportOptions {
 };
 
 int run_export(const ExportOptions& o) {
-  if (o.format != "csv" && o.format != "json" && o.format != "chrome-trace")
+  const std::optional<prof::RunExportFormat> format = prof::parse_run_export_format(o.format);
+  if (!format)
     throw Error(ErrorKind::Validation, "--format", "'" + o.format + "' is not csv, json or chrome-trace");
   const int64_t id = parse_run_id(o.id);
   check_output_file(o.out, o.force, "--out");
@@ -35,13 +35,7 @@ int run_export(const ExportOptions& o) {
   const prof::RunData d = prof::session::load_run_data(store, id);
   std::ofstream out(o.out, std::ios::binary);
   if (!out) throw Error(ErrorKind::Io, o.out, "cannot be written");
-  if (o.format == "csv") {
-    prof::write_spans_csv(out, d.spans);
-  } else if (o.format == "json") {
-    prof::write_run_json(out, d);
-  } else {
-    prof::write_chrome_trace(out, d);
-  }
+  prof::write_run_export(out, d, *format);
   out.close();
   if (!out) throw Error(ErrorKind::System, o.out, "write failed");
   std::cerr << "wrote run " << id << " as " << o.format << " to " << o.out << "\n";

@@ -3,7 +3,6 @@
 // on the roofline of the named hardware profile, and the comparison model's figures. Reads the
 // database only; existing output files (the report and, for Markdown, its figure files) are
 // replaced only with --force.
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -14,8 +13,7 @@
 #include "cli/stored_runs.hpp"
 #include "common/error.hpp"
 #include "presets/hardware_catalog.hpp"
-#include "run_report/html_report.hpp"
-#include "run_report/markdown_report.hpp"
+#include "run_report/report_files.hpp"
 #include "session/stored_run.hpp"
 #include "store/quant_table.hpp"
 
@@ -31,22 +29,8 @@ struct ReportOptions {
   bool force = false;
 };
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-void write_file(const std::filesystem::path& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw Error(ErrorKind::Io, path.string(), "cannot be written");
-  out << content;
-  out.close();
-  if (!out) throw Error(ErrorKind::System, path.string(), "write failed");
-}
-
 int run_report(const ReportOptions& o) {
-  const bool html = ends_with(o.out, ".html") || ends_with(o.out, ".htm");
-  const bool md = ends_with(o.out, ".md");
-  if (!html && !md) throw Error(ErrorKind::Validation, "--out", "'" + o.out + "' must end in .html or .md");
+  views::check_report_path(o.out);
   std::vector<int64_t> ids;
   for (const std::string& s : o.ids) ids.push_back(parse_run_id(s));
   check_output_file(o.out, o.force, "--out");
@@ -58,19 +42,10 @@ int run_report(const ReportOptions& o) {
     runs.push_back(views::make_report_run(prof::session::load_run_data(store, id), hw));
     runs.back().quant = prof::store::load_quant_result(store, id);  // an `archscope quant` run
   }
-  const std::filesystem::path out(o.out);
-  if (html) {
-    write_file(out, views::render_run_report_html(runs));
-  } else {
-    const views::MarkdownReport report =
-        views::render_run_report_markdown(runs, out.stem().string());
-    // Every file is checked before any is written: a refusal leaves nothing half-replaced.
-    for (const views::MarkdownFile& f : report.figures)
-      check_output_file(out.parent_path() / f.name, o.force, "--out");
-    write_file(out, report.markdown);
-    for (const views::MarkdownFile& f : report.figures)
-      write_file(out.parent_path() / f.name, f.content);
-  }
+  const std::vector<views::OutputFile> files = views::run_report_files(runs, o.out);
+  // Every file is checked before any is written: a refusal leaves nothing half-replaced.
+  for (size_t i = 1; i < files.size(); ++i) check_output_file(files[i].path, o.force, "--out");
+  views::write_output_files(files);
   std::cerr << "wrote the report of " << runs.size() << " run(s) to " << o.out << "\n";
   return 0;
 }

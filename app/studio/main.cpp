@@ -25,6 +25,7 @@
 #include "screenshot.hpp"
 #include "studio_icon.hpp"
 #include "widgets/run_panel.hpp"
+#include "widgets/runs_page.hpp"
 #include "widgets/summary_panel.hpp"
 #include "widgets/whatif_bar.hpp"
 
@@ -184,12 +185,19 @@ int main(int argc, char** argv) {
       QStringLiteral("MODE"));
   const QCommandLineOption db(
       QStringLiteral("db"),
-      QStringLiteral("Run database for --run and the Run dock (default: the CLI's, %1).")
+      QStringLiteral("Run database of the Runs page, --run and the Run dock (default: the CLI's, "
+                     "%1).")
           .arg(QStringLiteral("$XDG_DATA_HOME/archscope/runs.db")),
       QStringLiteral("PATH"));
+  const QCommandLineOption runs(
+      QStringLiteral("runs"),
+      QStringLiteral(
+          "With --screenshot: the stored runs the runs view opens (the first) and run-compare "
+          "compares, e.g. 3,5; default the newest ones."),
+      QStringLiteral("ID,ID..."));
   for (const auto* o :
        {&preset, &config, &compare, &context, &batch, &weights, &kv, &hardware, &screenshot, &view,
-        &size, &chart, &paths, &startup, &run, &db, &frame_time, &heatmap})
+        &size, &chart, &paths, &startup, &run, &db, &frame_time, &heatmap, &runs})
     cli.addOption(*o);
   cli.addPositionalArgument(
       QStringLiteral("file"),
@@ -294,6 +302,10 @@ int main(int argc, char** argv) {
     }
   }
 
+  if (cli.isSet(db) && !window.runs().set_database(cli.value(db)) && headless) {
+    std::fprintf(stderr, "archscope-studio: error: --db: %s\n", qPrintable(window.runs().error()));
+    return 2;
+  }
   if (cli.isSet(screenshot) && cli.isSet(run)) {
     LiveScreenshotOptions o;
     o.dir = cli.value(screenshot);
@@ -312,6 +324,18 @@ int main(int argc, char** argv) {
   }
   if (cli.isSet(screenshot)) {
     ScreenshotOptions o;
+    std::vector<int64_t> run_ids;
+    for (const QString& id : cli.value(runs).split(',', Qt::SkipEmptyParts)) {
+      bool ok = false;
+      const qlonglong v = id.trimmed().toLongLong(&ok);
+      if (!ok || v < 1) {
+        std::fprintf(stderr,
+                     "archscope-studio: error: --runs: '%s' is not a run id (a positive number)\n",
+                     qPrintable(id));
+        return 2;
+      }
+      run_ids.push_back(v);
+    }
     o.dir = cli.value(screenshot);
     o.view = cli.value(view);
     if (cli.isSet(size)) {
@@ -323,7 +347,7 @@ int main(int argc, char** argv) {
       }
       o.size = QSize(wh[0].toInt(), wh[1].toInt());
     }
-    return take_screenshots(window, o);
+    return take_screenshots(window, o, run_ids);
   }
   FirstPaint first_paint(clock);
   if (cli.isSet(startup)) app.installEventFilter(&first_paint);

@@ -32,6 +32,7 @@
 #include "widgets/editor_page.hpp"
 #include "widgets/explain_panel.hpp"
 #include "widgets/presets_page.hpp"
+#include "widgets/runs_page.hpp"
 #include "widgets/summary_panel.hpp"
 #include "widgets/whatif_bar.hpp"
 
@@ -96,6 +97,8 @@ void MainWindow::build_pages() {
   tabs_->addTab(editor_, tr("&Editor"));
   tabs_->addTab(scroll, tr("&Diagram"));
   tabs_->addTab(compare_, tr("C&ompare"));
+  runs_ = new RunsPage(tabs_);
+  tabs_->addTab(runs_, tr("&Runs"));
   setCentralWidget(tabs_);
 
   connect(presets_, &PresetsPage::openRequested, this, [this](const QString& path) {
@@ -170,7 +173,8 @@ void MainWindow::build_docks() {
 
 void MainWindow::show_page(const QString& name) {
   static const QStringList pages = {QStringLiteral("presets"), QStringLiteral("editor"),
-                                    QStringLiteral("diagram"), QStringLiteral("compare")};
+                                    QStringLiteral("diagram"), QStringLiteral("compare"),
+                                    QStringLiteral("runs")};
   const int i = static_cast<int>(pages.indexOf(name));
   if (i >= 0) tabs_->setCurrentIndex(i);
 }

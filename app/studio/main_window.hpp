@@ -31,6 +31,7 @@ class LayerTableModel;
 class LiveDocks;
 class PresetModel;
 class PresetsPage;
+class RunsPage;
 class StudioDocument;
 class SummaryModel;
 class SummaryPanel;
@@ -77,6 +78,7 @@ class MainWindow : public QMainWindow {
   DiagramWidget& diagram() { return *diagram_; }
   ComparePage& compare() { return *compare_; }
   PresetsPage& presets() { return *presets_; }
+  RunsPage& runs() { return *runs_; }
   ImGuiView* layer_chart() { return chart_view_; }
   LayerChartPanel* layer_chart_panel() { return chart_panel_; }
   QTabWidget& tabs() { return *tabs_; }
@@ -85,7 +87,7 @@ class MainWindow : public QMainWindow {
   // The last failure shown to the user (also when not interactive), "" when none.
   const QString& last_error() const { return last_error_; }
 
-  // Shows a page by name: presets, editor, diagram, compare.
+  // Shows a page by name: presets, editor, diagram, compare, runs.
   void show_page(const QString& name);
   // Processes events until no analysis, comparison, preset scan or explain text is on its way.
   bool wait_until_idle(int timeout_ms = 60000);
@@ -139,6 +141,7 @@ class MainWindow : public QMainWindow {
   EditorPage* editor_ = nullptr;
   DiagramWidget* diagram_ = nullptr;
   ComparePage* compare_ = nullptr;
+  RunsPage* runs_ = nullptr;
   SummaryPanel* summary_ = nullptr;
   ExplainPanel* explain_ = nullptr;
   ImGuiView* chart_view_ = nullptr;

@@ -16,6 +16,7 @@
 #include "vulkan_host/vulkan_host.hpp"
 #include "widgets/diagram_widget.hpp"
 #include "widgets/presets_page.hpp"
+#include "widgets/runs_page.hpp"
 #include "widgets/summary_panel.hpp"
 #include "widgets/whatif_bar.hpp"
 
@@ -32,6 +33,10 @@ void MainWindow::build_menus() {
   file->addAction(tr("&Import Hugging Face config.json…"), this, &MainWindow::import_dialog)
       ->setShortcut(QKeySequence(tr("Ctrl+I")));
   recent_menu_ = file->addMenu(tr("Open &Recent"));
+  file->addAction(tr("Open Run &Database…"), this, [this] {
+    show_page(QStringLiteral("runs"));
+    runs_->choose_database_dialog();
+  });
   file->addSeparator();
   file->addAction(tr("&Save"), this, &MainWindow::save)->setShortcut(QKeySequence::Save);
   file->addAction(tr("Save &As…"), this, &MainWindow::save_as)->setShortcut(QKeySequence::SaveAs);
@@ -71,7 +76,7 @@ void MainWindow::build_menus() {
       ->setShortcut(QKeySequence::Find);
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
-  for (const char* page : {"presets", "editor", "diagram", "compare"}) {
+  for (const char* page : {"presets", "editor", "diagram", "compare", "runs"}) {
     const QString name = QString::fromLatin1(page);
     QAction* a = view->addAction(name.left(1).toUpper() + name.mid(1), this,
                                  [this, name] { show_page(name); });

@@ -12,6 +12,7 @@
 #include "widgets/compare_page.hpp"
 #include "widgets/diagram_widget.hpp"
 #include "widgets/explain_panel.hpp"
+#include "widgets/run_screenshots.hpp"
 #include "widgets/summary_panel.hpp"
 
 namespace archscope::studio {
@@ -20,7 +21,8 @@ const QStringList& screenshot_views() {
   static const QStringList views = {QStringLiteral("window"),  QStringLiteral("presets"),
                                     QStringLiteral("editor"),  QStringLiteral("summary"),
                                     QStringLiteral("diagram"), QStringLiteral("compare"),
-                                    QStringLiteral("explain"), QStringLiteral("layer-chart")};
+                                    QStringLiteral("explain"), QStringLiteral("layer-chart"),
+                                    QStringLiteral("runs"),    QStringLiteral("run-compare")};
   return views;
 }
 
@@ -56,7 +58,7 @@ QImage window_image(MainWindow& w) {
   return image;
 }
 
-QImage view_image(MainWindow& w, const QString& view) {
+QImage view_image(MainWindow& w, const QString& view, const std::vector<int64_t>& runs) {
   if (view == "window") {
     // The editor beside the summary, or the comparison when one was asked for.
     w.show_page(w.compare().diagrams().layouts().empty() ? QStringLiteral("editor")
@@ -77,6 +79,12 @@ QImage view_image(MainWindow& w, const QString& view) {
   if (view == "layer-chart") {
     return w.layer_chart() ? w.layer_chart()->grab_view() : QImage();
   }
+  if (view == "runs" || view == "run-compare") {
+    w.show_page(QStringLiteral("runs"));
+    prepare_runs_view(w.runs(), view == "run-compare", runs);
+    settle(w);
+    return w.tabs().grab().toImage();
+  }
   w.show_page(view);
   settle(w);
   // Diagrams are grabbed whole, not just the part the scroll area shows.
@@ -91,7 +99,7 @@ QImage view_image(MainWindow& w, const QString& view) {
 
 }  // namespace
 
-int take_screenshots(MainWindow& w, const ScreenshotOptions& o) {
+int take_screenshots(MainWindow& w, const ScreenshotOptions& o, const std::vector<int64_t>& runs) {
   const QStringList& all = screenshot_views();
   if (!o.view.isEmpty() && !all.contains(o.view)) {
     std::fprintf(stderr, "archscope-studio: error: --view: unknown view '%s'; use one of %s\n",
@@ -112,7 +120,7 @@ int take_screenshots(MainWindow& w, const ScreenshotOptions& o) {
   }
   const QStringList views = o.view.isEmpty() ? all : QStringList{o.view};
   for (const QString& view : views) {
-    const QImage image = view_image(w, view);
+    const QImage image = view_image(w, view, runs);
     const QString path = QDir(o.dir).filePath(view + ".png");
     if (image.isNull()) {
       std::fprintf(stderr, "archscope-studio: %s: nothing to render (%s)\n", qPrintable(view),

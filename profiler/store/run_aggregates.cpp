@@ -1,22 +1,37 @@
 // The compare view's per-run aggregates, computed in SQL so only the summary leaves SQLite.
 #include "store/run_aggregates.hpp"
 
+#include "store/schema.hpp"
 #include "store/store_impl.hpp"
 
 namespace archscope::prof::store {
 
 namespace {
-Phase phase_of(const std::string& s) { return s == "decode" ? Phase::Decode : Phase::Prefill; }
+Phase phase_of(const std::string& s) {
+  return s == "decode" ? Phase::Decode : Phase::Prefill;
+}
 // Prefill before decode (alphabetical order would put decode first).
 constexpr const char* kPhaseOrder = "CASE phase WHEN 'prefill' THEN 0 ELSE 1 END";
 }  // namespace
 
-std::vector<LayerTime> RunStore::layer_times(int64_t run_id) {
+bool RunStore::has_stored_totals() const {
+  return impl_->schema_version >= kRunTotalsVersion;
+}
+
+std::vector<LayerTime> RunStore::layer_times(int64_t run_id, AggregateFrom from) {
   ReadScope read(impl_->db);
   require_run(run_id);
-  sql::Statement st(impl_->db, std::string("SELECT layer, phase, SUM(total_ns), SUM(n_spans) FROM span_blocks"
-                                           " WHERE run_id = ? AND layer != ? GROUP BY layer, phase ORDER BY layer, ") +
-                                   kPhaseOrder);
+  // The stored totals (a few rows per run) unless asked for the sum over the span rows, which
+  // files older than the totals also get.
+  const bool stored = from == AggregateFrom::StoredTotals && has_stored_totals();
+  sql::Statement st(
+      impl_->db,
+      std::string(stored
+                      ? "SELECT layer, phase, total_ns, spans FROM run_layer_totals"
+                        " WHERE run_id = ? AND layer != ? ORDER BY layer, "
+                      : "SELECT layer, phase, SUM(total_ns), SUM(n_spans) FROM span_blocks"
+                        " WHERE run_id = ? AND layer != ? GROUP BY layer, phase ORDER BY layer, ") +
+          kPhaseOrder);
   st.bind(1, run_id);
   st.bind(2, static_cast<int64_t>(kStepLayer));  // the step's `other` span belongs to no layer
   std::vector<LayerTime> out;
@@ -27,13 +42,17 @@ std::vector<LayerTime> RunStore::layer_times(int64_t run_id) {
   return out;
 }
 
-std::vector<KindTime> RunStore::kind_times(int64_t run_id) {
+std::vector<KindTime> RunStore::kind_times(int64_t run_id, AggregateFrom from) {
   ReadScope read(impl_->db);
   require_run(run_id);
-  sql::Statement st(impl_->db,
-                    std::string("SELECT kind, phase, SUM(duration_ns) AS t, SUM(flops), SUM(bytes),"
-                                " COUNT(*) FROM spans WHERE run_id = ? GROUP BY kind, phase ORDER BY ") +
-                        kPhaseOrder + ", t DESC, kind");
+  const bool stored = from == AggregateFrom::StoredTotals && has_stored_totals();
+  sql::Statement st(
+      impl_->db,
+      std::string(stored ? "SELECT kind, phase, total_ns AS t, flops, bytes, spans"
+                           " FROM run_kind_totals WHERE run_id = ? ORDER BY "
+                         : "SELECT kind, phase, SUM(duration_ns) AS t, SUM(flops), SUM(bytes),"
+                           " COUNT(*) FROM spans WHERE run_id = ? GROUP BY kind, phase ORDER BY ") +
+          kPhaseOrder + ", t DESC, kind");
   st.bind(1, run_id);
   std::vector<KindTime> out;
   while (st.step()) {

@@ -171,6 +171,13 @@ void RunStore::delete_run(int64_t id) {
   tx.commit();
 }
 
+void RunStore::rename_run(int64_t id, const std::string& name) {
+  require_writable();
+  sql::Transaction tx(impl_->db);
+  if (!rename_run_row(impl_->db, id, name)) require_run(id);
+  tx.commit();
+}
+
 RunWriter RunStore::writer(int64_t run_id, const WriterOptions& options) {
   require_writable();
   require_run(run_id);

@@ -70,6 +70,8 @@ class RunStore {
   std::vector<RunInfo> list_runs();  // newest first
   RunInfo get_run(int64_t id);       // throws NotFound
   void delete_run(int64_t id);       // with all its records; throws NotFound
+  // Sets the run's name (any text, "" included). Throws NotFound; Validation when read-only.
+  void rename_run(int64_t id, const std::string& name);
 
   // A batched writer for one run's records. The store must outlive it.
   RunWriter writer(int64_t run_id, const WriterOptions& options = {});
@@ -99,9 +101,17 @@ class RunStore {
     bool own_ = false;
   };
 
-  // Aggregates for the compare view (throw NotFound for an unknown run).
-  std::vector<LayerTime> layer_times(int64_t run_id);  // by layer, then phase
-  std::vector<KindTime> kind_times(int64_t run_id);    // by phase, then time descending
+  // Aggregates for the compare view and the runs browser (throw NotFound for an unknown run):
+  // read from the totals the writer stores with the spans (schema v3 on), or summed over the
+  // span rows (AggregateFrom::Spans, and what files without stored totals always get; seconds
+  // for a 1M-span run). Both give the same rows.
+  enum class AggregateFrom { StoredTotals, Spans };
+  std::vector<LayerTime> layer_times(
+      int64_t run_id, AggregateFrom from = AggregateFrom::StoredTotals);  // by layer, then phase
+  std::vector<KindTime> kind_times(
+      int64_t run_id,
+      AggregateFrom from = AggregateFrom::StoredTotals);  // by phase, then time descending
+  bool has_stored_totals() const;                         // the file has the totals tables
   RunThroughput throughput(int64_t run_id);
 
   struct Impl;

@@ -149,6 +149,7 @@ void RunWriter::commit_buffer(std::optional<RunStatus> final_status, const std::
   // Steps first: their KV rows and the views key on them. Spans keep their arrival order.
   for (const StepRecord& r : steps_) st_->insert(run_id_, r);
   st_->insert_spans(run_id_, spans_);
+  st_->add_totals(run_id_, spans_);
   for (const ExpertCountRecord& r : experts_) st_->insert(run_id_, r);
   for (const ActivationRecord& r : activations_) st_->insert(run_id_, r);
   for (const KernelRecord& r : kernels_) {

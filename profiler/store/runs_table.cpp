@@ -47,7 +47,8 @@ RunInfo read_run(const sql::Statement& st, const std::string& where, int64_t ver
   r.git_revision = st.column_text(c++);
   std::string status = st.column_text(c++);
   if (!parse_run_status(status, r.status)) {
-    throw Error(ErrorKind::Parse, where, "run " + std::to_string(r.id) + " has unknown status '" + status + "'");
+    throw Error(ErrorKind::Parse, where,
+                "run " + std::to_string(r.id) + " has unknown status '" + status + "'");
   }
   r.failure = st.column_text(c++);
   const WriterIdentity writer{st.column_int(c), st.column_text(c + 1), st.column_text(c + 2),
@@ -196,6 +197,12 @@ bool delete_run_row(sql::Db& db, int64_t id) {
   return db.changes() > 0;
 }
 
+bool rename_run_row(sql::Db& db, int64_t id, const std::string& name) {
+  sql::Statement st(db, "UPDATE runs SET name = ? WHERE id = ?");
+  st.bind(1, std::string_view(name)).bind(2, id).run();
+  return db.changes() > 0;
+}
+
 std::vector<int64_t> mark_dead_runs_interrupted(sql::Db& db, const WriterIdentity& self) {
   struct Candidate {
     int64_t id;
@@ -207,7 +214,8 @@ std::vector<int64_t> mark_dead_runs_interrupted(sql::Db& db, const WriterIdentit
                       "SELECT id, writer_pid, writer_host, writer_boot_id, writer_start_ticks"
                       " FROM runs WHERE status = 'running'");
     while (st.step()) {
-      Candidate c{st.column_int(0), {st.column_int(1), st.column_text(2), st.column_text(3), st.column_int(4)}};
+      Candidate c{st.column_int(0),
+                  {st.column_int(1), st.column_text(2), st.column_text(3), st.column_int(4)}};
       if (writer_liveness(c.writer, self) == Liveness::Dead) dead.push_back(std::move(c));
     }
   }

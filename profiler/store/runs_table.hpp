@@ -24,6 +24,7 @@ bool run_exists(sql::Db& db, int64_t id);
 std::vector<RunInfo> select_runs(sql::Db& db, int64_t schema_version, int64_t only_id = 0,
                                  const WriterIdentity* self = nullptr);
 bool delete_run_row(sql::Db& db, int64_t id);
+bool rename_run_row(sql::Db& db, int64_t id, const std::string& name);
 
 // Marks `running` runs whose writer is certainly dead as `interrupted`; returns their ids.
 std::vector<int64_t> mark_dead_runs_interrupted(sql::Db& db, const WriterIdentity& self);

@@ -251,6 +251,38 @@ ALTER TABLE runs ADD COLUMN weights_outlier_fraction REAL;
 ALTER TABLE runs ADD COLUMN weights_outlier_scale REAL;
 )sql";
 
+// Version 7: each run's span totals per (phase, layer) and per (phase, op kind), kept by the
+// writer in the same transaction as the spans they sum (so they match the committed spans after a
+// crash too), and filled here for the runs of older files. Summing the span rows on every open
+// costs seconds for a 1M-span run (the kind totals expand every block with json_each); these are
+// a few dozen rows. Layer totals include the step's `other` span (layer -2); readers skip it.
+constexpr std::string_view kV7 = R"sql(
+CREATE TABLE run_layer_totals (
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  phase TEXT NOT NULL CHECK (phase IN ('prefill', 'decode')),
+  layer INTEGER NOT NULL,
+  total_ns INTEGER NOT NULL,
+  spans INTEGER NOT NULL,
+  PRIMARY KEY (run_id, phase, layer)
+) WITHOUT ROWID;
+CREATE TABLE run_kind_totals (
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  phase TEXT NOT NULL CHECK (phase IN ('prefill', 'decode')),
+  kind TEXT NOT NULL,
+  total_ns INTEGER NOT NULL,
+  flops INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  spans INTEGER NOT NULL,
+  PRIMARY KEY (run_id, phase, kind)
+) WITHOUT ROWID;
+INSERT INTO run_layer_totals (run_id, phase, layer, total_ns, spans)
+  SELECT run_id, phase, layer, SUM(total_ns), SUM(n_spans) FROM span_blocks
+  GROUP BY run_id, phase, layer;
+INSERT INTO run_kind_totals (run_id, phase, kind, total_ns, flops, bytes, spans)
+  SELECT run_id, phase, kind, SUM(duration_ns), SUM(flops), SUM(bytes), COUNT(*) FROM spans
+  GROUP BY run_id, phase, kind;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "runs, steps, step_kv, span_ops, span_blocks, spans view, expert_counts, activations", kV1},
     {2, "runs.warmup_passes, runs.measured_passes, runs.checks, runs.prefill_chunk", kV2},
@@ -262,6 +294,7 @@ constexpr Migration kMigrations[] = {
      "runs.weights_source, weights_path, weights_seed, weights_outlier_fraction, "
      "weights_outlier_scale",
      kV6},
+    {kRunTotalsVersion, "run_layer_totals, run_kind_totals (span totals per run)", kV7},
 };
 
 }  // namespace

@@ -20,6 +20,10 @@ namespace archscope::prof::store {
 // "ARSC" as a big-endian 32-bit integer; stored at byte offset 68 of the database header.
 inline constexpr int32_t kApplicationId = 0x41525343;
 
+// The schema version that added run_layer_totals and run_kind_totals (stored span totals); files
+// below it are read by summing their span rows.
+inline constexpr int kRunTotalsVersion = 7;
+
 struct Migration {
   int to_version;  // user_version after this step; steps are numbered 1, 2, 3, ... without gaps
   std::string_view description;

@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "common/error.hpp"
-
 #include "store/expert_blob.hpp"
 
 namespace archscope::prof::store {
@@ -16,9 +15,10 @@ StoreStatements::StoreStatements(sql::Db& d)
                  " VALUES (?, ?, ?, ?, ?, ?, ?)"),
       op_insert(d, "INSERT OR IGNORE INTO span_ops (op, kind) VALUES (?, ?)"),
       op_select(d, "SELECT id FROM span_ops WHERE op = ? AND kind = ?"),
-      step(d,
-           "INSERT INTO steps (run_id, step, phase, tokens, start_ns, duration_ns,"
-           " kv_allocated_bytes, kv_used_bytes, context_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+      step(
+          d,
+          "INSERT INTO steps (run_id, step, phase, tokens, start_ns, duration_ns,"
+          " kv_allocated_bytes, kv_used_bytes, context_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
       step_kv(d, "INSERT INTO step_kv (run_id, step, kind, used_bytes) VALUES (?, ?, ?, ?)"),
       expert(d,
              "INSERT INTO expert_counts (run_id, step, layer, n_experts, counts)"
@@ -33,7 +33,16 @@ StoreStatements::StoreStatements(sql::Db& d)
       step_memory(d,
                   "INSERT INTO step_memory (run_id, step, allocator_in_use_bytes,"
                   " allocator_reserved_bytes, device_used_bytes, device_total_bytes)"
-                  " VALUES (?, ?, ?, ?, ?, ?)") {}
+                  " VALUES (?, ?, ?, ?, ?, ?)"),
+      layer_total(d,
+                  "INSERT INTO run_layer_totals (run_id, phase, layer, total_ns, spans)"
+                  " VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, phase, layer) DO UPDATE SET"
+                  " total_ns = total_ns + excluded.total_ns, spans = spans + excluded.spans"),
+      kind_total(d,
+                 "INSERT INTO run_kind_totals (run_id, phase, kind, total_ns, flops, bytes, spans)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, phase, kind) DO UPDATE SET"
+                 " total_ns = total_ns + excluded.total_ns, flops = flops + excluded.flops,"
+                 " bytes = bytes + excluded.bytes, spans = spans + excluded.spans") {}
 
 int64_t StoreStatements::op_id(const std::string& op, const std::string& kind) {
   auto key = std::make_pair(op, kind);
@@ -93,6 +102,70 @@ void StoreStatements::insert_spans(int64_t run_id, std::span<const SpanRecord> s
   }
 }
 
+void StoreStatements::add_totals(int64_t run_id, std::span<const SpanRecord> spans) {
+  // A batch touches a few dozen (phase, layer) and a dozen (phase, kind) keys, and consecutive
+  // spans mostly share them: flat vectors searched from the last hit cost less per span than maps.
+  struct LayerSum {
+    Phase phase;
+    int32_t layer;
+    int64_t ns = 0, n = 0;
+  };
+  struct KindSum {
+    Phase phase;
+    std::string_view kind;
+    int64_t ns = 0, n = 0;
+    uint64_t flops = 0, bytes = 0;
+  };
+  std::vector<LayerSum> layers;
+  std::vector<KindSum> kinds;
+  size_t last_layer = 0, last_kind = 0;
+  for (const SpanRecord& r : spans) {
+    if (last_layer >= layers.size() || layers[last_layer].phase != r.phase ||
+        layers[last_layer].layer != r.layer) {
+      last_layer = 0;
+      while (last_layer < layers.size() &&
+             (layers[last_layer].phase != r.phase || layers[last_layer].layer != r.layer))
+        ++last_layer;
+      if (last_layer == layers.size()) layers.push_back({r.phase, r.layer});
+    }
+    LayerSum& l = layers[last_layer];
+    l.ns += r.duration_ns;
+    ++l.n;
+    const std::string_view kind(r.kind);
+    if (last_kind >= kinds.size() || kinds[last_kind].phase != r.phase ||
+        kinds[last_kind].kind != kind) {
+      last_kind = 0;
+      while (last_kind < kinds.size() &&
+             (kinds[last_kind].phase != r.phase || kinds[last_kind].kind != kind))
+        ++last_kind;
+      if (last_kind == kinds.size()) kinds.push_back({r.phase, kind});
+    }
+    KindSum& k = kinds[last_kind];
+    k.ns += r.duration_ns;
+    ++k.n;
+    k.flops += r.flops;
+    k.bytes += r.bytes;
+  }
+  for (const LayerSum& l : layers) {
+    layer_total.bind(1, run_id)
+        .bind(2, std::string_view(to_string(l.phase)))
+        .bind(3, int64_t{l.layer})
+        .bind(4, l.ns)
+        .bind(5, l.n)
+        .run();
+  }
+  for (const KindSum& k : kinds) {
+    kind_total.bind(1, run_id)
+        .bind(2, std::string_view(to_string(k.phase)))
+        .bind(3, k.kind)
+        .bind(4, k.ns)
+        .bind(5, to_sql(k.flops))
+        .bind(6, to_sql(k.bytes))
+        .bind(7, k.n)
+        .run();
+  }
+}
+
 void StoreStatements::insert(int64_t run_id, const StepRecord& r) {
   step.bind(1, run_id)
       .bind(2, r.step)
@@ -105,7 +178,11 @@ void StoreStatements::insert(int64_t run_id, const StepRecord& r) {
       .bind(9, r.context_tokens)
       .run();
   for (const auto& [kind, bytes] : r.kv_used_by_kind) {
-    step_kv.bind(1, run_id).bind(2, r.step).bind(3, std::string_view(kind)).bind(4, to_sql(bytes)).run();
+    step_kv.bind(1, run_id)
+        .bind(2, r.step)
+        .bind(3, std::string_view(kind))
+        .bind(4, to_sql(bytes))
+        .run();
   }
 }
 

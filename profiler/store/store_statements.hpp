@@ -20,6 +20,9 @@ struct StoreStatements {
   // Callers wrap these in a sql::Transaction.
   // Groups consecutive spans of the same (step, phase, layer) into span_blocks rows.
   void insert_spans(int64_t run_id, std::span<const SpanRecord> spans);
+  // Adds the spans' time, work and count to the run's per-(phase, layer) and per-(phase, kind)
+  // totals, in the caller's transaction (the one that inserts the same spans).
+  void add_totals(int64_t run_id, std::span<const SpanRecord> spans);
   void insert(int64_t run_id, const StepRecord& r);  // and its kv_used_by_kind rows
   void insert(int64_t run_id, const ExpertCountRecord& r);
   void insert(int64_t run_id, const ActivationRecord& r);
@@ -40,6 +43,8 @@ struct StoreStatements {
   sql::Statement activation;
   sql::Statement kernel;
   sql::Statement step_memory;
+  sql::Statement layer_total;
+  sql::Statement kind_total;
 
  private:
   int64_t op_id(const std::string& op, const std::string& kind);

@@ -164,4 +164,8 @@ nlohmann::json comparison_json(const Comparison& c) {
   return j;
 }
 
+std::string render_comparison_json(const Comparison& c) {
+  return comparison_json(c).dump(2) + "\n";
+}
+
 }  // namespace archscope::views::compare

@@ -24,5 +24,7 @@ std::string render_comparison_text(const Comparison& c);
 // state: ["value"|"n/a"|"missing"], delta: [{abs, pct|null}|null]}], "layers": [...],
 // "kinds": [...]} with values in the row's unit (ms, tokens/s, bytes, ratio).
 nlohmann::json comparison_json(const Comparison& c);
+// What `compare --json` prints: comparison_json indented by 2, with a final newline.
+std::string render_comparison_json(const Comparison& c);
 
 }  // namespace archscope::views::compare
