@@ -122,7 +122,8 @@ void ImGuiView::render_offscreen() {
     image_ = to_qimage(rgba, ratio);
     update();
     Q_EMIT frameRendered();
-    if (panel_->animating() || layer_->wants_redraw() || !input_.empty()) timer_.start(16);
+    if (panel_->animating() || layer_->wants_redraw() || !input_.empty())
+      timer_.start(offscreen_gap_ms_);
   } catch (const VulkanError& e) {
     show_message("This view cannot draw: " + QString::fromUtf8(e.what()));
   }

@@ -39,6 +39,10 @@ class ImGuiView : public QWidget {
   QWindow* surface_window() const;
   // "on-screen (lavapipe)", "offscreen (lavapipe)" or the reason nothing renders.
   QString status() const;
+  // Offscreen mode: the pause after an animating frame before the next one (16 ms, about a 60 Hz
+  // display's pace). 0 renders frames back to back, so `--frame-time` measures what a frame costs
+  // rather than the pause.
+  void set_offscreen_frame_gap(int ms) { offscreen_gap_ms_ = ms; }
 
  Q_SIGNALS:
   void frameRendered();
@@ -65,6 +69,7 @@ class ImGuiView : public QWidget {
   QImage image_;
   QTimer timer_;
   QElapsedTimer clock_;
+  int offscreen_gap_ms_ = 16;
 };
 
 }  // namespace archscope::studio
