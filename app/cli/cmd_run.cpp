@@ -1,6 +1,6 @@
-// `archscope run`: a profiled prefill + decode on the engine (--backend), recorded into the run database
-// (profiler/session/recorded_run.hpp) and shown live by the terminal view, unless --json. Ctrl-C
-// stops the run before the next op (within a second even in a long prefill), marks it
+// `archscope run`: a profiled prefill + decode on the engine (--backend), recorded into the run
+// database (profiler/session/recorded_run.hpp) and shown live by the terminal view, unless --json.
+// Ctrl-C stops the run before the next op (within a second even in a long prefill), marks it
 // `interrupted` and exits 130; a second Ctrl-C kills the process at once. A run that hits
 // NaN/Inf is stored as failed and exits 1.
 #include <unistd.h>
@@ -67,7 +67,8 @@ bool cupti_wanted(const std::string& mode, const BackendSpec& backend, bool span
   if (mode == "auto") return cuda && spans && prof::gpu::cupti_compiled();
   if (mode == "off") return false;
   if (!cuda)
-    throw Error(ErrorKind::Validation, "--cupti", "on needs --backend cuda (CUPTI traces CUDA kernels)");
+    throw Error(ErrorKind::Validation, "--cupti",
+                "on needs --backend cuda (CUPTI traces CUDA kernels)");
   if (!spans) throw Error(ErrorKind::Validation, "--cupti", "on needs op spans (drop --no-spans)");
   if (!prof::gpu::cupti_compiled())
     throw Error(ErrorKind::Unsupported, "--cupti", prof::gpu::cupti_absent_reason());
@@ -89,7 +90,8 @@ void on_sigint(int) {
 int run_profiled(const RunCommandOptions& o) {
   // --cupti first: its refusals do not depend on the machine (backend_spec checks the device).
   const bool cupti = cupti_wanted(o.cupti, parse_backend_spec(o.backend, o.kernels), !o.no_spans);
-  const BackendSpec backend = backend_spec(o.backend, o.kernels);  // before the store or the model is opened
+  const BackendSpec backend =
+      backend_spec(o.backend, o.kernels);  // before the store or the model is opened
   const WeightsChoice weights =
       weights_choice(o.weights_dtype, o.weights_dtype_option->count() > 0, o.weights_quant);
   const ModelConfig config = load_model_config(o.source);
@@ -97,8 +99,10 @@ int run_profiled(const RunCommandOptions& o) {
   ro.backend = backend;
   ro.batch = o.batch;
   // --prompt N is a number of random prompt tokens; any other --prompt (or --prompt-file) is text.
-  const bool count = !o.prompt.empty() && o.prompt.find_first_not_of("0123456789") == std::string::npos;
-  if (count && o.prompt.size() > 9) throw Error(ErrorKind::Validation, "--prompt", "token count " + o.prompt + " is too large");
+  const bool count =
+      !o.prompt.empty() && o.prompt.find_first_not_of("0123456789") == std::string::npos;
+  if (count && o.prompt.size() > 9)
+    throw Error(ErrorKind::Validation, "--prompt", "token count " + o.prompt + " is too large");
   TextPromptOptions text_options = o.text;
   text_options.prompt = o.prompt;
   const auto text = load_text_prompt(text_options, !count, o.source.model_dir, config.vocab_size);
@@ -173,8 +177,8 @@ int run_profiled(const RunCommandOptions& o) {
     std::cerr << "archscope: warning: the database writer missed " << result->writer_dropped
               << " events of run " << id << "\n";
   if (!result->result.cupti_unavailable.empty())
-    std::cerr << "archscope: warning: no kernel records (CUPTI: " << result->result.cupti_unavailable
-              << "); op spans were timed with CUDA events\n";
+    std::cerr << "archscope: warning: no kernel records (CUPTI: "
+              << result->result.cupti_unavailable << "); op spans were timed with CUDA events\n";
 
   const prof::RunData& d = result->result.data;
   // A slice's whole-model estimate, from the same records the store holds.
@@ -207,7 +211,8 @@ int run_profiled(const RunCommandOptions& o) {
       for (const std::string& line : views::slice_text(*slice)) std::cout << line << "\n";
   }
   switch (d.run.status) {
-    case prof::RunStatus::Complete: return 0;
+    case prof::RunStatus::Complete:
+      return 0;
     case prof::RunStatus::Interrupted:
       std::cerr << "archscope: run " << id << " interrupted\n";
       return 130;
@@ -221,7 +226,8 @@ int run_profiled(const RunCommandOptions& o) {
 
 Command add_run_command(CLI::App& root) {
   auto o = std::make_shared<RunCommandOptions>();
-  CLI::App* sub = root.add_subcommand("run", "Profile prefill and decode on the engine and store the run");
+  CLI::App* sub =
+      root.add_subcommand("run", "Profile prefill and decode on the engine and store the run");
   add_model_source(*sub, o->source, /*with_model_dir=*/true);
   add_backend_option(*sub, o->backend);
   add_kernel_option(*sub, o->kernels);
@@ -237,8 +243,8 @@ Command add_run_command(CLI::App& root) {
   sub->add_option("--batch", o->batch, "Sequences decoded together")->capture_default_str();
   sub->add_option("--threads", o->threads, "CPU threads (default: one per logical CPU)");
   sub->add_option("--seed", o->seed, "Seed of random weights and prompts");
-  o->weights_dtype_option =
-      sub->add_option("--weights-dtype", o->weights_dtype, kWeightsDtypeHelp)->capture_default_str();
+  o->weights_dtype_option = sub->add_option("--weights-dtype", o->weights_dtype, kWeightsDtypeHelp)
+                                ->capture_default_str();
   add_weights_quant_option(*sub, o->weights_quant);
   sub->add_option("--name", o->name, "Run name (default: model and start time)");
   sub->add_option(
@@ -267,7 +273,8 @@ Command add_run_command(CLI::App& root) {
                   "(no per-op events) and every kernel, copy and memset is stored with its op and "
                   "layer (`kernels` table, report's kernels section, GPU track of the trace); "
                   "off, op spans come from CUDA events around each op. Both slow a decode step "
-                  "(bench-1b on an H200: +42% with CUPTI, +99% with events; docs/profiling.md); "
+                  "(bench-1b on an H200: +12 to +42% with CUPTI, +99 to +105% with events; "
+                  "docs/profiling.md); "
                   "--no-spans times steps only")
       ->capture_default_str();
   add_layers_option(*sub, o->layers);
