@@ -107,6 +107,24 @@ std::string truncate(std::string_view text, size_t max_chars) {
   return std::string(text);
 }
 
+std::string short_kernel_name(const std::string& name) {
+  std::string s = name;
+  if (s.rfind("void ", 0) == 0) s = s.substr(5);
+  int depth = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '<') ++depth;
+    if (s[i] == '>') --depth;
+    if (s[i] == '(' && depth == 0 && s.compare(i, 20, "(anonymous namespace") != 0) {
+      s = s.substr(0, i);
+      break;
+    }
+  }
+  for (const std::string prefix : {"(anonymous namespace)::", "archscope::cuda::", "archscope::"}) {
+    for (size_t p; (p = s.find(prefix)) != std::string::npos;) s.erase(p, prefix.size());
+  }
+  return truncate(s, 72);
+}
+
 Table::Table(std::vector<std::string> header, std::string align) : align_(std::move(align)) {
   rows_.push_back(std::move(header));
 }

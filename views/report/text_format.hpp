@@ -25,6 +25,9 @@ size_t display_width(const std::string& s);      // UTF-8 aware column count
 // At most `max_chars` code points of `text`, ending in "…" when shortened; never splits a UTF-8
 // sequence. For labels and cells that must fit a fixed width.
 std::string truncate(std::string_view text, size_t max_chars);
+// "void ns::(anonymous namespace)::gemv<4>(ns::Params)" -> "gemv<4>", at most 72 code points: the
+// return type, the parameter list and the namespaces say nothing a reader of a kernel list needs.
+std::string short_kernel_name(const std::string& name);
 
 // A table with a rule under the header. `align` gives each column 'l' (text) or 'r' (numbers);
 // by default the first column is left-aligned and the others right-aligned.

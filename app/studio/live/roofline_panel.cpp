@@ -32,6 +32,7 @@ const HardwareProfile* RooflinePanel::hardware() const {
 
 void RooflinePanel::draw_body() {
   points_ = 0;
+  kernel_points_ = 0;
   if (profiles_.empty()) {
     draw_centered_note("No hardware profiles found (presets/hardware)");
     return;
@@ -73,8 +74,11 @@ void RooflinePanel::draw_body() {
     draw_centered_note(e.what());
     return;
   }
+  const prof::Phase phase = decode_ ? prof::Phase::Decode : prof::Phase::Prefill;
   ImGui::Text("%s · roof: %s, %s · filled: measured, hollow: predicted", chart.title.c_str(),
               chart.ceiling_label.c_str(), chart.slope_label.c_str());
+  const std::string note = views::live::kernel_points_note(run().roofline(), phase);
+  if (!note.empty()) ImGui::TextDisabled("%s", note.c_str());
   const PlotArea a =
       draw_axes(ImGui::GetCursorScreenPos(), ImGui::GetContentRegionAvail(), chart.x, chart.y);
   std::vector<double> rx, ry;
@@ -101,7 +105,19 @@ void RooflinePanel::draw_body() {
     const float d = (at.x - m.x) * (at.x - m.x) + (at.y - m.y) * (at.y - m.y);
     if (d < best) best = d, near = &p;
   }
-  // Legend: kinds in the chart.
+  // Kernel points (CUPTI): ink diamonds, so they read apart from the coloured op-kind circles.
+  const std::vector<views::live::KernelPoint> kernels =
+      views::live::live_kernel_points(run().roofline(), phase);
+  const views::live::KernelPoint* near_kernel = nullptr;
+  for (const views::live::KernelPoint& k : kernels) {
+    const ImVec2 at = a.at(k.intensity, k.flops_per_s);
+    dl->AddQuadFilled(ImVec2(at.x, at.y - 5), ImVec2(at.x + 5, at.y), ImVec2(at.x, at.y + 5),
+                      ImVec2(at.x - 5, at.y), kInk);
+    ++kernel_points_;
+    const float d = (at.x - m.x) * (at.x - m.x) + (at.y - m.y) * (at.y - m.y);
+    if (d < best) best = d, near = nullptr, near_kernel = &k;
+  }
+  // Legend: kinds in the chart, then the kernels' marker.
   float ly = a.lo.y + 4;
   for (size_t i = 0; i < n; ++i) {
     const auto& p = chart.points[i];
@@ -109,7 +125,23 @@ void RooflinePanel::draw_body() {
     dl->AddText(ImVec2(a.hi.x - 112, ly), kInk, p.label.c_str());
     ly += ImGui::GetTextLineHeight() + 2;
   }
-  if (near && a.contains(m)) {
+  if (!kernels.empty()) {
+    const ImVec2 c(a.hi.x - 120, ly + 6);
+    dl->AddQuadFilled(ImVec2(c.x, c.y - 4), ImVec2(c.x + 4, c.y), ImVec2(c.x, c.y + 4),
+                      ImVec2(c.x - 4, c.y), kInk);
+    dl->AddText(ImVec2(a.hi.x - 112, ly), kInk, "kernels (CUPTI)");
+  }
+  if (near_kernel && a.contains(m)) {
+    const views::live::KernelPoint& k = *near_kernel;
+    ImGui::BeginTooltip();
+    ImGui::Text("%s (kernel, CUPTI)", k.kernel.c_str());
+    ImGui::Text("op %s · %lld launches · time %s", k.op.c_str(), static_cast<long long>(k.launches),
+                charts::format_value(k.seconds, charts::Unit::Seconds).c_str());
+    ImGui::Text("%.1f GB/s · %.3f TFLOP/s · %.3g FLOP/byte", k.bytes_per_s * 1e-9,
+                k.flops_per_s * 1e-12, k.intensity);
+    ImGui::TextDisabled("plan bytes and FLOPs of the op, split over its kernels by device time");
+    ImGui::EndTooltip();
+  } else if (near && a.contains(m)) {
     ImGui::BeginTooltip();
     ImGui::Text("%s, %s", near->label.c_str(), near->predicted ? "predicted" : "measured");
     ImGui::Text("%.3g FLOP/byte · %s · time %s", near->intensity,

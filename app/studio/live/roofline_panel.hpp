@@ -1,8 +1,9 @@
 // Live view: the roofline of the run so far — each op kind's measured point (filled) next to what
 // the chosen hardware profile predicts for the same plan FLOPs and bytes (hollow), on log-log
-// axes with the profile's roof (views/live/roofline_points). Prefill or decode, and the profile,
-// are picked in the view; by default the profile of the run's device kind (cpu-generic for the
-// CPU).
+// axes with the profile's roof (views/live/roofline_points), and on CUDA runs traced with CUPTI
+// the top kernels by time (ink diamonds; views/live/live_kernel_points). Prefill or decode, and the
+// profile, are picked in the view; by default the profile of the run's device kind (cpu-generic for
+// the CPU).
 #pragma once
 
 #include <vector>
@@ -18,6 +19,7 @@ class RooflinePanel : public LivePanel {
   void select_hardware(const std::string& name);
   const HardwareProfile* hardware() const;
   size_t points_drawn() const { return points_; }
+  size_t kernel_points_drawn() const { return kernel_points_; }
 
  protected:
   void draw_body() override;
@@ -29,6 +31,7 @@ class RooflinePanel : public LivePanel {
   bool user_chose_ = false;
   bool decode_ = true;
   size_t points_ = 0;
+  size_t kernel_points_ = 0;
 };
 
 }  // namespace archscope::studio
