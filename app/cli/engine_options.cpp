@@ -24,21 +24,6 @@ void add_weights_quant_option(CLI::App& app, std::string& value) {
       ->option_text("SCHEME");
 }
 
-WeightsChoice weights_choice(const std::string& dtype, bool dtype_given, const std::string& scheme) {
-  WeightsChoice c;
-  if (scheme.empty()) {
-    c.weights = parse_weight_elem(dtype, "--weights-dtype");
-    return c;
-  }
-  c.quant = quant::parse_format(scheme, "--weights-quant");
-  if (dtype_given && parse_weight_elem(dtype, "--weights-dtype") != Elem::F32)
-    throw Error(ErrorKind::Validation, "--weights-dtype",
-                "'" + dtype + "' with --weights-quant " + scheme +
-                    ": the dequantized weights are held in fp32; drop --weights-dtype or pass fp32");
-  c.weights = Elem::F32;
-  return c;
-}
-
 std::string describe_weights_quant(const WeightQuantization& q) {
   if (!q.scheme) return {};
   char buf[320];

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "backend/tensor.hpp"
+#include "generate/engine_model.hpp"
 #include "model/weight_quant.hpp"
 #include "registry/registry.hpp"
 
@@ -26,15 +27,9 @@ std::string default_weights_dtype();
 // Adds --weights-quant SCHEME to `app` (empty: none).
 void add_weights_quant_option(CLI::App& app, std::string& value);
 
-struct WeightsChoice {
-  Elem weights = Elem::F32;
-  std::optional<quant::Format> quant;
-};
-// --weights-dtype and --weights-quant together: without a scheme the dtype as given; with one,
-// fp32 (the dequantized weights are held in fp32), and Error(Validation, "--weights-dtype") when
-// --weights-dtype was given explicitly as something else. An unknown scheme: Error(Validation,
-// "--weights-quant") listing the valid ones.
-WeightsChoice weights_choice(const std::string& dtype, bool dtype_given, const std::string& scheme);
+// engine/generate/engine_model.hpp: the rule the studio's Run dock shares.
+using archscope::weights_choice;
+using archscope::WeightsChoice;
 
 // One line for stderr after a load with a scheme: tensors quantized, true bits per weight,
 // packed bytes, and that memory holds them dequantized. Empty without a scheme.

@@ -52,6 +52,22 @@ Elem parse_weight_elem(const std::string& text, const std::string& option) {
               "'" + text + "' is not a weight dtype the engine runs (fp32, bf16, fp16)");
 }
 
+WeightsChoice weights_choice(const std::string& dtype, bool dtype_given, const std::string& scheme,
+                             const std::string& dtype_option, const std::string& quant_option) {
+  WeightsChoice c;
+  if (scheme.empty()) {
+    c.weights = parse_weight_elem(dtype, dtype_option);
+    return c;
+  }
+  c.quant = quant::parse_format(scheme, quant_option);
+  if (dtype_given && parse_weight_elem(dtype, dtype_option) != Elem::F32)
+    throw Error(ErrorKind::Validation, dtype_option,
+                "'" + dtype + "' with " + quant_option + " " + scheme +
+                    ": the dequantized weights are held in fp32; drop " + dtype_option + " or pass fp32");
+  c.weights = Elem::F32;
+  return c;
+}
+
 ModelStackOptions stack_options(const EngineModelOptions& o) {
   ModelStackOptions s;
   s.backend = o.backend;

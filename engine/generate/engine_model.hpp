@@ -42,6 +42,19 @@ struct EngineModelOptions {
 // "--weights-dtype" value -> Elem; Error(Validation, option) unless fp32, bf16 or fp16.
 Elem parse_weight_elem(const std::string& text, const std::string& option);
 
+struct WeightsChoice {
+  Elem weights = Elem::F32;
+  std::optional<quant::Format> quant;
+};
+// A weights dtype and a weight-quantization scheme together (the CLI's --weights-dtype and
+// --weights-quant, the studio's Run dock): without a scheme the dtype as given; with one, fp32
+// (the dequantized weights are held in fp32), and Error(Validation, dtype_option) when the dtype
+// was given explicitly as something else. An unknown scheme: Error(Validation, quant_option)
+// listing the valid ones.
+WeightsChoice weights_choice(const std::string& dtype, bool dtype_given, const std::string& scheme,
+                             const std::string& dtype_option = "--weights-dtype",
+                             const std::string& quant_option = "--weights-quant");
+
 // The stack options a StepModel with these options opens (decode steps of one token).
 ModelStackOptions stack_options(const EngineModelOptions& options);
 

@@ -23,6 +23,7 @@ const char* event_name(const Event& e) {
                         [](const RunFailed&) { return "run_failed"; },
                         [](const Dropped&) { return "dropped"; },
                         [](const KernelBatch&) { return "kernel_batch"; },
+                        [](const WeightsQuantized&) { return "weights_quantized"; },
                     },
                     e);
 }

@@ -61,6 +61,27 @@ struct StepProgress {
   int64_t layers = 0;
 };
 
+// The load's weight-only quantization (engine/model/weight_quant.hpp, copied into plain records
+// so subscribers need no engine): the scheme, its true bits per weight on this model, and per
+// quantized checkpoint tensor Σw², Σ(w−ŵ)² (float64) and its storage bits. Published once, right
+// after RunStarted, by runs made with a scheme (--weights-quant); a run at source precision
+// publishes none. Not stored (the run row keeps the scheme's name); subscribers that do not draw
+// it ignore it.
+struct QuantizedTensorRecord {
+  std::string name;  // e.g. "layers.0.self_attn.q_proj.weight"
+  int64_t layer = -1;  // -1 outside the layers
+  int64_t elements = 0;
+  double signal = 0;  // Σ w²
+  double noise = 0;   // Σ (w − ŵ)²
+  uint64_t storage_bits = 0;
+};
+
+struct WeightsQuantized {
+  std::string scheme;  // quant::to_string of the format, e.g. "q8_0"
+  double bits_per_weight = 0;
+  std::vector<QuantizedTensorRecord> tensors;  // in load order
+};
+
 // Terminal events. `events_dropped` is filled in by the channel for each subscriber: how many
 // events that subscriber missed over the whole run, so a summary never hides a gap.
 struct RunFinished {
@@ -85,10 +106,10 @@ struct Dropped {
 };
 
 using Event = std::variant<RunStarted, SpanBatch, StepFinished, ExpertCounts, Activations,
-                           StepProgress, RunFinished, RunFailed, Dropped, KernelBatch>;
+                           StepProgress, RunFinished, RunFailed, Dropped, KernelBatch, WeightsQuantized>;
 
 // "run_started", "span_batch", "step_finished", "expert_counts", "activations", "step_progress",
-// "run_finished", "run_failed", "dropped", "kernel_batch".
+// "run_finished", "run_failed", "dropped", "kernel_batch", "weights_quantized".
 const char* event_name(const Event& e);
 
 // RunFinished and RunFailed: never dropped by the channel.

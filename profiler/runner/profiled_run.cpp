@@ -162,6 +162,12 @@ RunResult ProfiledRun::run(EventChannel& channel) {
   RunData& data = result.data;
   data.run = info_;
   channel.publish(RunStarted{info_, env_});
+  if (const WeightQuantization& q = model_->stack().weights().quantization; q.scheme) {
+    WeightsQuantized wq{quant::to_string(*q.scheme), q.bits_per_weight(), {}};
+    for (const QuantizedTensor& t : q.tensors)
+      wq.tensors.push_back({t.name, t.layer, t.elements, t.signal, t.noise, t.storage_bits});
+    channel.publish(std::move(wq));
+  }
 
   CheckedBackend& be = model_->backend();
   Model& model = model_->model();

@@ -126,6 +126,8 @@ void LiveFold::apply(const prof::Event& e) {
       if (!n || r.step < n->step || (r.step == n->step && r.layer < n->layer))
         s_.first_nan = prof::NanSite{r.step, r.layer, r.first_bad_op};
     }
+  } else if (const auto* q = std::get_if<prof::WeightsQuantized>(&e)) {
+    s_.weights_quant = *q;
   } else if (const auto* p = std::get_if<prof::StepProgress>(&e)) {
     s_.in_flight = *p;
   } else if (const auto* fin = std::get_if<prof::RunFinished>(&e)) {

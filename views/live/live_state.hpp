@@ -68,6 +68,8 @@ struct LiveState {
   std::map<int32_t, double> residual_rms;  // after each layer, latest step with activation records
   std::optional<prof::NanSite> first_nan;  // earliest non-finite residual site
 
+  std::optional<prof::WeightsQuantized> weights_quant;  // runs with quantized weights
+
   uint64_t events_dropped = 0;              // events this fold never saw (its queue was full)
   std::optional<prof::RunSummary> summary;  // at RunFinished
   std::string failure;                      // at RunFailed

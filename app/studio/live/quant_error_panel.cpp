@@ -2,20 +2,79 @@
 
 #include <imgui.h>
 
+#include <cmath>
+#include <cstdio>
+
+#include "charts/bar_chart.hpp"
+#include "live/bar_chart_draw.hpp"
 #include "live/live_run.hpp"
 
 namespace archscope::studio {
 
+views::live::WeightSqnrView QuantErrorPanel::sqnr() const {
+  const views::live::LiveState& s = run().state();
+  if (!s.weights_quant) return {};
+  return views::live::weight_sqnr(*s.weights_quant);
+}
+
 std::string QuantErrorPanel::note() const {
   const views::live::LiveState& s = run().state();
   if (!s.started) return "Start a run (Run dock) or follow one";
-  // Runs are made with fp32, bf16 or fp16 weights (engine/stack): none of them is quantized.
-  return "no quantized weights in this run (weights " + s.run.weights_dtype +
-         "): quantization error is shown for runs with quantized weights";
+  if (!s.weights_quant) {
+    // A followed run's quantization records are not stored: the run row keeps only the scheme.
+    if (!s.run.weights_quant.empty())
+      return "weights quantized to " + s.run.weights_quant +
+             ": the per-tensor records are published live only, not stored (start the run here)";
+    return "no quantized weights in this run (weights " + s.run.weights_dtype +
+           "): quantization error is shown for runs with quantized weights (Run dock: weights "
+           "quant)";
+  }
+  const views::live::WeightSqnrView v = sqnr();
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "weights %s: %.4f bits/weight (scales included), %lld tensors quantized",
+                v.scheme.c_str(), v.bits_per_weight, static_cast<long long>(v.tensors));
+  return buf;
 }
 
 void QuantErrorPanel::draw_body() {
-  draw_centered_note(note());
+  const views::live::WeightSqnrView v = sqnr();
+  if (v.scheme.empty()) {
+    draw_centered_note(note());
+    return;
+  }
+  ImGui::TextUnformatted(note().c_str());
+  ImGui::TextWrapped(
+      "Weight SQNR only: output error per layer and logits KL need the source-precision run as a "
+      "reference, which a live run has not; `archscope quant` measures them teacher-forced against "
+      "the source run.");
+  if (v.layers.empty()) {
+    draw_centered_note("no quantized tensor inside the layers");
+    return;
+  }
+  const int32_t n_layers = run().state().n_layers;
+  charts::StackedBarChart c;
+  c.title = "Weight SQNR per layer, dB (10·log10 Σw² / Σ(w−ŵ)² over the layer's quantized tensors)";
+  c.category_title = "layer";
+  c.series = {{"SQNR dB", 2}};
+  for (const views::live::LayerSqnr& l : v.layers) {
+    c.categories.push_back(views::live::layer_label(static_cast<int32_t>(l.layer), n_layers));
+    // Exact weights (+inf) draw at the top of the axis; the tooltip says exact.
+    c.values.push_back({std::isfinite(l.sqnr_db) ? l.sqnr_db : v.max_db});
+  }
+  c.value_axis = charts::linear_axis("dB", 0, v.max_db > 0 ? v.max_db : 1, charts::Unit::Plain);
+  c.show_legend = false;
+  ImGui::TextUnformatted(c.title.c_str());
+  const int hovered =
+      draw_stacked_bars(c, ImGui::GetCursorScreenPos(), ImGui::GetContentRegionAvail());
+  if (hovered >= 0 && hovered < static_cast<int>(v.layers.size())) {
+    const views::live::LayerSqnr& l = v.layers[static_cast<size_t>(hovered)];
+    ImGui::SetTooltip("%s: %.2f dB over %lld tensors (%lld weights)\nworst: %s, %.2f dB",
+                      c.categories[static_cast<size_t>(hovered)].c_str(), l.sqnr_db,
+                      static_cast<long long>(l.tensors), static_cast<long long>(l.elements),
+                      l.worst_tensor.empty() ? "(all-zero tensors)" : l.worst_tensor.c_str(),
+                      l.worst_sqnr_db);
+  }
 }
 
 }  // namespace archscope::studio

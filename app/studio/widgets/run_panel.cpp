@@ -59,6 +59,21 @@ RunPanel::RunPanel(LiveRun& run, std::function<std::optional<ModelConfig>()> ope
   weights_ = new QComboBox(this);
   for (const char* t : {"bf16", "fp32", "fp16"}) weights_->addItem(QString::fromLatin1(t));
   form->addRow(tr("Weights"), weights_);
+  weights_quant_ = new QComboBox(this);
+  weights_quant_->addItem(tr("none"), QString());
+  for (const quant::Format f : quant::all_formats())
+    weights_quant_->addItem(QString::fromLatin1(quant::to_string(f)),
+                            QString::fromLatin1(quant::to_string(f)));
+  weights_quant_->setToolTip(
+      tr("Quantize the block linear weights at load (docs/quantization.md); they are held "
+         "dequantized in fp32, so a scheme implies fp32 weights. The quantization view shows each "
+         "layer's weight SQNR"));
+  form->addRow(tr("Weights quant"), weights_quant_);
+  connect(weights_quant_, &QComboBox::currentIndexChanged, this, [this] {
+    const bool quantized = !weights_quant_->currentData().toString().isEmpty();
+    if (quantized) weights_->setCurrentText(QStringLiteral("fp32"));
+    weights_->setEnabled(!quantized);
+  });
   db_ = new QLineEdit(this);
   try {
     db_->setPlaceholderText(QString::fromStdString(prof::store::default_db_path().string()));
@@ -103,6 +118,12 @@ void RunPanel::set_threads(int threads) {
 void RunPanel::set_db(const QString& path) {
   db_->setText(path);
 }
+bool RunPanel::set_weights_quant(const QString& scheme) {
+  const int i = weights_quant_->findData(scheme);
+  if (i < 0) return false;
+  weights_quant_->setCurrentIndex(i);
+  return true;
+}
 QString RunPanel::db() const {
   return db_->text();
 }
@@ -114,7 +135,12 @@ prof::RunOptions RunPanel::options() const {
   o.new_tokens = new_tokens_->value();
   o.batch = batch_->value();
   o.threads = threads_->value();
-  o.weights = parse_weight_elem(weights_->currentText().toStdString(), "weights");
+  // The dtype combo is pinned to fp32 while a scheme is chosen, so it is never "given" against it.
+  const WeightsChoice w = weights_choice(weights_->currentText().toStdString(), false,
+                                         weights_quant_->currentData().toString().toStdString(),
+                                         "weights", "weights quant");
+  o.weights = w.weights;
+  o.weights_quant = w.quant;
   o.source = "archscope-studio";
   o.observe.spans = true;
   o.observe.activations = o.observe.op_checks = true;

@@ -1,8 +1,9 @@
 // The Run dock: what to run (the open configuration or a preset), on which backend (the CPU, or a
 // CUDA device when the registry lists one), with how many prompt and new tokens, batch, threads
-// and weights dtype, into which run database (empty: the CLI's default), and the Run, Stop and
-// Follow run… buttons. The run itself is LiveRun's: this widget only reads the form and shows the
-// run's status line (run id, step, events dropped).
+// weights dtype and weight-quantization scheme (a scheme implies fp32 weights, the CLI's rule:
+// engine/generate/engine_model.hpp weights_choice), into which run database (empty: the CLI's
+// default), and the Run, Stop and Follow run… buttons. The run itself is LiveRun's: this widget
+// only reads the form and shows the run's status line (run id, step, events dropped).
 #pragma once
 
 #include <QWidget>
@@ -34,6 +35,8 @@ class RunPanel : public QWidget {
   void set_tokens(int prompt, int new_tokens);
   void set_db(const QString& path);
   void set_threads(int threads);  // 0: one per logical CPU
+  // "" for none, else a quant::Format name ("q8_0"); false when the dock does not offer it.
+  bool set_weights_quant(const QString& scheme);
   QString db() const;
   // The run options the form describes (validated by LiveRun::start).
   prof::RunOptions options() const;
@@ -55,6 +58,7 @@ class RunPanel : public QWidget {
   QComboBox* source_ = nullptr;
   QComboBox* backend_ = nullptr;
   QComboBox* weights_ = nullptr;
+  QComboBox* weights_quant_ = nullptr;
   QSpinBox* prompt_ = nullptr;
   QSpinBox* new_tokens_ = nullptr;
   QSpinBox* batch_ = nullptr;
