@@ -7,8 +7,8 @@
 #define BOOST_TEST_DYN_LINK
 #include <unistd.h>
 
-#include <boost/test/unit_test.hpp>
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -20,6 +20,7 @@
 
 #include "cli/cli_runner.hpp"
 #include "io/npy.hpp"
+#include "quant/q8_0_reference.hpp"
 #include "weights/safetensors.hpp"
 
 using archscope::test::CliResult;
@@ -39,21 +40,7 @@ struct Scratch {
   ~Scratch() { fs::remove_all(dir); }
 };
 
-std::vector<float> ref_q8_0(const std::vector<float>& w, int64_t N, int64_t K) {
-  std::vector<float> y(w.size());
-  for (int64_t r = 0; r < N; ++r)
-    for (int64_t b = 0; b < K; b += 32) {
-      const int64_t n = std::min<int64_t>(32, K - b);
-      const float* x = w.data() + r * K + b;
-      float amax = 0;
-      for (int64_t i = 0; i < n; ++i) amax = std::max(amax, std::fabs(x[i]));
-      const float d = amax / 127.0f, id = d != 0.0f ? 1.0f / d : 0.0f;
-      const float dh = static_cast<float>(static_cast<_Float16>(d));
-      for (int64_t i = 0; i < n; ++i)
-        y[static_cast<size_t>(r * K + b + i)] = std::roundf(x[i] * id) * dh;
-    }
-  return y;
-}
+using archscope::test::ref_q8_0;
 
 // Issue 12's list for this Qwen3-MoE: attention q/k/v/o and every routed expert's projections;
 // the router (mlp.gate), embeddings (tied head), norms and q/k norms are not.
@@ -265,8 +252,9 @@ BOOST_AUTO_TEST_CASE(quant_kl_top1_and_perplexity_against_independent_references
 BOOST_AUTO_TEST_CASE(run_records_the_scheme) {
   Scratch s;
   const std::string db = (s.dir / "runs.db").string();
-  const CliResult r = run_cli({"run", "--preset", "llama3-mini", "--weights-quant", "nf4", "--prompt", "4", "--new",
-                               "2", "--threads", "1", "--db", db, "--json"});
+  const CliResult r =
+      run_cli({"run", "--preset", "llama3-mini", "--weights-quant", "nf4", "--prompt", "4", "--new",
+               "2", "--threads", "1", "--db", db, "--json"});
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   const std::string id = std::to_string(json::parse(r.out)["run_id"].get<int>());
   const CliResult show = run_cli({"runs", "show", id, "--db", db, "--json"});

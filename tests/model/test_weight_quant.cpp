@@ -15,6 +15,7 @@
 #include "model/random_source.hpp"
 #include "parity_support.hpp"
 #include "presets/preset_catalog.hpp"
+#include "quant/q8_0_reference.hpp"
 #include "weights/safetensors.hpp"
 
 using namespace archscope;
@@ -27,24 +28,6 @@ std::vector<float> host(Backend& be, const Tensor& t) {
   be.download(be.default_stream(), t, v.data());
   be.synchronize(be.default_stream());
   return v;
-}
-
-// llama.cpp quantize_row_q8_0_ref + dequantize, per row of K, blocks of 32 (a partial last block
-// is its own block).
-std::vector<float> ref_q8_0(const std::vector<float>& w, int64_t N, int64_t K) {
-  std::vector<float> y(w.size());
-  for (int64_t r = 0; r < N; ++r)
-    for (int64_t b = 0; b < K; b += 32) {
-      const int64_t n = std::min<int64_t>(32, K - b);
-      const float* x = w.data() + r * K + b;
-      float amax = 0;
-      for (int64_t i = 0; i < n; ++i) amax = std::max(amax, std::fabs(x[i]));
-      const float d = amax / 127.0f, id = d != 0.0f ? 1.0f / d : 0.0f;
-      const float dh = static_cast<float>(static_cast<_Float16>(d));
-      for (int64_t i = 0; i < n; ++i)
-        y[static_cast<size_t>(r * K + b + i)] = std::roundf(x[i] * id) * dh;
-    }
-  return y;
 }
 
 // The source values of a matrix exactly as the builder asks for them.
@@ -245,7 +228,8 @@ BOOST_AUTO_TEST_CASE(fused_experts_quantized_per_expert_along_k) {
   const Fixture f = load_fixture("gpt_oss");
   cpu::CpuBackend be(1);
   const ModelWeights src = load_hf_weights(be, f.config, fixture_dir("gpt_oss"), Elem::F32);
-  const ModelWeights q = load_hf_weights(be, f.config, fixture_dir("gpt_oss"), Elem::F32, quant::Format::Q8_0);
+  const ModelWeights q =
+      load_hf_weights(be, f.config, fixture_dir("gpt_oss"), Elem::F32, quant::Format::Q8_0);
   const SafetensorsModel st(fixture_dir("gpt_oss"));
   int64_t layer = 0;
   for (const LayerSpec& s : expand_layers(f.config))
@@ -264,11 +248,12 @@ BOOST_AUTO_TEST_CASE(fused_experts_quantized_per_expert_along_k) {
     for (int64_t r = 0; r < d; ++r)
       for (int64_t c = 0; c < 2 * F; ++c)
         wt[static_cast<size_t>(c * d + r)] = gu[static_cast<size_t>((e * d + r) * 2 * F + c)];
-    BOOST_TEST(std::vector<float>(stacked.begin() + e * 2 * F * d, stacked.begin() + (e + 1) * 2 * F * d) ==
-                   ref_q8_0(wt, 2 * F, d),
+    BOOST_TEST(std::vector<float>(stacked.begin() + e * 2 * F * d,
+                                  stacked.begin() + (e + 1) * 2 * F * d) == ref_q8_0(wt, 2 * F, d),
                "expert " << e);
   }
-  const QuantizedTensor& r = record(q.quantization, "layers." + std::to_string(layer) + ".mlp.experts.gate_up_proj");
+  const QuantizedTensor& r =
+      record(q.quantization, "layers." + std::to_string(layer) + ".mlp.experts.gate_up_proj");
   BOOST_TEST(r.elements == E * 2 * F * d);
   const LayerWeights& lq = q.layers[static_cast<size_t>(layer)];
   const LayerWeights& ls = src.layers[static_cast<size_t>(layer)];
