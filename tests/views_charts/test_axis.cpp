@@ -91,6 +91,11 @@ BOOST_AUTO_TEST_CASE(log_axis_decade_labels) {
   const Axis small = log_axis("intensity", 0.05, 30, Unit::FlopsPerByte);
   const std::vector<std::string> expected_small = {"0.01", "0.1", "1", "10", "100"};
   BOOST_TEST(labels(small) == expected_small, tt::per_element());
+  // KL divergences of 8-bit schemes: decades below 0.001 read as powers of ten.
+  const Axis tiny = log_axis("KL", 3e-12, 2e-3, Unit::Plain);
+  const std::vector<std::string> expected_tiny = {"1e-12", "1e-11", "1e-10", "1e-9", "1e-8", "1e-7",
+                                                  "1e-6",  "1e-5",  "1e-4",  "0.001", "0.01"};
+  BOOST_TEST(labels(tiny) == expected_tiny, tt::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(format_values_with_units) {

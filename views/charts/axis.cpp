@@ -76,9 +76,12 @@ int decimals_for(double step) {
   return std::max(0, static_cast<int>(std::ceil(-std::log10(step) - 1e-9)));
 }
 
-// "1K", "10G", "0.01": decade labels of log axes.
+// "1K", "10G", "0.01", "1e-9": decade labels of log axes (below 0.001 a decimal would be a row
+// of zeros nobody can count, e.g. the KL divergences of 8-bit schemes).
 std::string compact(double v) {
   static const char* prefixes[] = {"", "K", "M", "G", "T", "P", "E"};
+  if (v > 0 && v < 1e-3 * (1 - 1e-9))
+    return "1e" + std::to_string(static_cast<int>(std::lround(std::log10(v))));
   if (v < 1) return text::fixed(v, decimals_for(v));
   int i = 0;
   while (i < 6 && v >= 1000 * (1 - 1e-9)) {

@@ -7,6 +7,7 @@
 #include "export/run_export.hpp"
 #include "run_report/report_files.hpp"
 #include "session/stored_run.hpp"
+#include "store/quant_table.hpp"
 #include "store/run_store.hpp"
 
 namespace archscope::studio {
@@ -37,6 +38,11 @@ views::compare::Comparison RunDatabase::compare(const std::vector<int64_t>& ids)
     runs.push_back(views::compare::run_figures(s.run, s.summary, s.steps, s.expert_counts));
   }
   return views::compare::compare_runs(runs);
+}
+
+std::optional<quant::EvalResult> RunDatabase::quant_result(int64_t id) const {
+  prof::store::RunStore store = prof::store::RunStore::open_read_only(path_);
+  return prof::store::load_quant_result(store, id);
 }
 
 void RunDatabase::rename(int64_t id, const std::string& name) const {

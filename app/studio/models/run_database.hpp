@@ -12,10 +12,12 @@
 #include <QString>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include "compare/comparison.hpp"
 #include "model/run_records.hpp"
+#include "quant/eval_result.hpp"
 
 namespace archscope::studio {
 
@@ -38,6 +40,9 @@ class RunDatabase {
   std::vector<prof::RunInfo> list() const;
   // The comparison of `ids` (the first is the baseline); one id gives that run's own figures.
   views::compare::Comparison compare(const std::vector<int64_t>& ids) const;
+  // The `archscope quant` results stored with run `id`; nullopt for a run made by `run` or
+  // `bench` (or a file older than the quant tables). Error(NotFound) for an unknown run.
+  std::optional<quant::EvalResult> quant_result(int64_t id) const;
   void rename(int64_t id, const std::string& name) const;
   void remove(const std::vector<int64_t>& ids) const;
   // Writes `ids` as `format` to `out` (a Markdown report writes its figures next to it); returns

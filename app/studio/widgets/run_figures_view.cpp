@@ -9,6 +9,7 @@
 
 #include "models/run_comparison_model.hpp"
 #include "models/run_database.hpp"
+#include "widgets/quant_results_view.hpp"
 #include "widgets/run_layer_chart.hpp"
 
 namespace archscope::studio {
@@ -56,6 +57,10 @@ RunFiguresView::RunFiguresView(const QString& placeholder, QWidget* parent)
   scroll->setWidget(chart_);
   scroll->setWidgetResizable(true);
   tabs_->addTab(scroll, tr("Per-layer chart"));
+  quant_ = new QuantResultsView(tabs_);
+  quant_->setObjectName(QStringLiteral("run-quant"));
+  quant_tab_ = tabs_->addTab(quant_, tr("Quantization"));
+  tabs_->setTabVisible(quant_tab_, false);
   layout->addWidget(tabs_, 1);
 }
 
@@ -66,8 +71,16 @@ void RunFiguresView::set_models(const views::compare::Comparison& c) {
   chart_->set_comparison(c);
 }
 
-void RunFiguresView::show_run(const prof::RunInfo& r, const views::compare::Comparison& c) {
+void RunFiguresView::show_run(const prof::RunInfo& r, const views::compare::Comparison& c,
+                              const quant::EvalResult* quant) {
   set_models(c);
+  if (quant) {
+    quant_->show_result(*quant);
+    tabs_->setTabVisible(quant_tab_, true);
+  } else {
+    quant_->clear();
+    tabs_->setTabVisible(quant_tab_, false);
+  }
   QString h = tr("<b>Run %1: %2</b> [%3]")
                   .arg(r.id)
                   .arg(esc(r.name), QString::fromLatin1(prof::to_string(r.status)));
@@ -91,6 +104,8 @@ void RunFiguresView::show_run(const prof::RunInfo& r, const views::compare::Comp
 
 void RunFiguresView::show_comparison(const views::compare::Comparison& c) {
   set_models(c);
+  quant_->clear();
+  tabs_->setTabVisible(quant_tab_, false);
   QStringList names;
   for (const auto& r : c.runs)
     names << QStringLiteral("#%1 %2 (%3)").arg(r.id).arg(esc(r.name), esc(r.model));
@@ -110,7 +125,13 @@ void RunFiguresView::clear() {
   layers_->clear();
   kinds_->clear();
   chart_->clear();
+  quant_->clear();
+  tabs_->setTabVisible(quant_tab_, false);
   heading_->setText(placeholder_);
+}
+
+bool RunFiguresView::quant_shown() const {
+  return tabs_->isTabVisible(quant_tab_);
 }
 
 bool RunFiguresView::empty() const {

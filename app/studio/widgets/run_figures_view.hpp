@@ -8,6 +8,7 @@
 
 #include "compare/comparison.hpp"
 #include "model/run_records.hpp"
+#include "quant/eval_result.hpp"
 
 class QLabel;
 class QTabWidget;
@@ -17,13 +18,17 @@ namespace archscope::studio {
 
 class RunComparisonModel;
 class RunLayerChart;
+class QuantResultsView;
 
 class RunFiguresView : public QWidget {
   Q_OBJECT
  public:
   explicit RunFiguresView(const QString& placeholder, QWidget* parent = nullptr);
-  // One run: `run` fills the heading (status, reason, shape, device, times).
-  void show_run(const prof::RunInfo& run, const views::compare::Comparison& c);
+  // One run: `run` fills the heading (status, reason, shape, device, times). `quant`: the
+  // `archscope quant` results stored with the run, shown in a "Quantization" tab (hidden when
+  // null, and for comparisons).
+  void show_run(const prof::RunInfo& run, const views::compare::Comparison& c,
+                const quant::EvalResult* quant = nullptr);
   void show_comparison(const views::compare::Comparison& c);
   void clear();
   bool empty() const;
@@ -34,6 +39,8 @@ class RunFiguresView : public QWidget {
   RunComparisonModel& layers() { return *layers_; }
   RunComparisonModel& kinds() { return *kinds_; }
   RunLayerChart& chart() { return *chart_; }
+  QuantResultsView& quant() { return *quant_; }
+  bool quant_shown() const;
 
  private:
   void set_models(const views::compare::Comparison& c);
@@ -44,6 +51,8 @@ class RunFiguresView : public QWidget {
   RunComparisonModel* layers_ = nullptr;
   RunComparisonModel* kinds_ = nullptr;
   RunLayerChart* chart_ = nullptr;
+  QuantResultsView* quant_ = nullptr;
+  int quant_tab_ = -1;
 };
 
 }  // namespace archscope::studio

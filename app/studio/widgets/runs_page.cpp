@@ -284,7 +284,8 @@ bool RunsPage::open_run(int64_t id) {
       info.id = id;
       info.name = c.runs.front().name;
     }
-    run_view_->show_run(info, c);
+    const std::optional<quant::EvalResult> quant = db_->quant_result(id);
+    run_view_->show_run(info, c, quant ? &*quant : nullptr);
     show_detail(false);
     ok = true;
   } catch (const std::exception& e) {
