@@ -227,6 +227,20 @@ struct TempCheckpoint {
   TempCheckpoint& operator=(const TempCheckpoint&) = delete;
 };
 
+// The tensors each published checkpoint stores quantized. gpt-oss: the routed experts' fused
+// gate_up_proj / down_proj (its quantization_config leaves self_attn, router, embed_tokens and
+// lm_head out). DeepSeek-V3: every linear weight of the decoder layers — q_a_proj, q_b_proj,
+// kv_a_proj_with_mqa, kv_b_proj, o_proj, the dense MLP and the routed and shared experts'
+// gate/up/down_proj — and not embed_tokens, lm_head, the norms or the router mlp.gate
+// (deepseek-ai/DeepSeek-V3 model.safetensors.index.json: a weight_scale_inv for each of those).
+inline bool gpt_oss_mxfp4_tensor(const std::string& name, const StTensor&) {
+  return name.ends_with("mlp.experts.gate_up_proj") || name.ends_with("mlp.experts.down_proj");
+}
+inline bool deepseek_v3_fp8_tensor(const std::string& name, const StTensor& t) {
+  return t.shape.size() == 2 && name.find("layers.") != std::string::npos &&
+         (name.ends_with("_proj.weight") || name.ends_with("_proj_with_mqa.weight"));
+}
+
 // gpt-oss's published quantization_config (openai/gpt-oss-20b config.json).
 inline nlohmann::json gpt_oss_quant_config() {
   return {{"modules_to_not_convert",

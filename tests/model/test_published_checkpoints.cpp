@@ -87,22 +87,11 @@ CheckpointFormat same_model(const std::string& family, const PublishedPair& pair
   return *wq.quantization.checkpoint;
 }
 
-bool gpt_oss_experts(const std::string& name, const StTensor&) {
-  return name.ends_with("mlp.experts.gate_up_proj") || name.ends_with("mlp.experts.down_proj");
-}
-
-// DeepSeek-V3's FP8 tensors: every linear weight of attention (q_a, q_b, kv_a_proj_with_mqa,
-// kv_b, o), the dense MLP, the routed and the shared experts; not embed_tokens, lm_head, the
-// norms or the router mlp.gate (deepseek-ai/DeepSeek-V3's model.safetensors.index.json).
-bool deepseek_linear(const std::string& name, const StTensor& t) {
-  return t.shape.size() == 2 && name.ends_with("_proj.weight") && name.find("layers.") != std::string::npos;
-}
-
 PublishedPair gpt_oss_pair() {
-  return published_pair(fixture_dir("gpt_oss") / "model.safetensors", gpt_oss_experts, mxfp4_experts);
+  return published_pair(fixture_dir("gpt_oss") / "model.safetensors", gpt_oss_mxfp4_tensor, mxfp4_experts);
 }
 PublishedPair deepseek_pair() {
-  return published_pair(fixture_dir("deepseek_v3") / "model.safetensors", deepseek_linear, fp8_block);
+  return published_pair(fixture_dir("deepseek_v3") / "model.safetensors", deepseek_v3_fp8_tensor, fp8_block);
 }
 
 }  // namespace
@@ -129,6 +118,7 @@ BOOST_AUTO_TEST_CASE(deepseek_v3_fp8_loads_as_its_decoded_values) {
   BOOST_REQUIRE((pair.quantized.at("model.layers.0.self_attn.kv_b_proj.weight_scale_inv").shape ==
                  std::vector<int64_t>{2, 1}));  // [160, 32]: a whole and a partial block of rows
   BOOST_REQUIRE(pair.quantized.at("model.layers.1.mlp.gate.weight").dtype == "F32");  // the router
+  BOOST_REQUIRE(pair.quantized.at("model.layers.2.self_attn.kv_a_proj_with_mqa.weight").dtype == "F8_E4M3");
   for (Elem dtype : {Elem::F32, Elem::BF16}) {
     const CheckpointFormat c = same_model("deepseek_v3", pair, deepseek_v3_quant_config(), dtype);
     BOOST_TEST((c.format == quant::Format::Fp8E4M3Block128));

@@ -21,9 +21,7 @@ const char* const kKvB = "model.layers.0.self_attn.kv_b_proj.weight";
 StTensors gpt_oss_mxfp4() {
   return published_pair(
              fixture_dir("gpt_oss") / "model.safetensors",
-             [](const std::string& n, const StTensor&) {
-               return n.ends_with("mlp.experts.gate_up_proj") || n.ends_with("mlp.experts.down_proj");
-             },
+             gpt_oss_mxfp4_tensor,
              mxfp4_experts)
       .quantized;
 }
@@ -31,9 +29,7 @@ StTensors gpt_oss_mxfp4() {
 StTensors deepseek_fp8() {
   return published_pair(
              fixture_dir("deepseek_v3") / "model.safetensors",
-             [](const std::string& n, const StTensor& t) {
-               return t.shape.size() == 2 && n.ends_with("_proj.weight") && n.find("layers.") != std::string::npos;
-             },
+             deepseek_v3_fp8_tensor,
              fp8_block)
       .quantized;
 }
