@@ -12,11 +12,10 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "quant/formats.hpp"
 
@@ -25,7 +24,7 @@ namespace archscope {
 struct CheckpointQuant {
   // Mxfp4 or Fp8E4M3Block128: the archscope format whose values the published layout holds.
   quant::Format format = quant::Format::Mxfp4;
-  std::string method;  // quant_method as written ("mxfp4", "fp8")
+  std::string method;                // quant_method as written ("mxfp4", "fp8")
   int64_t block_n = 0, block_k = 0;  // fp8: weight_block_size
   std::vector<std::string> modules_to_not_convert;
   // The packed tensors are the routed experts only (MXFP4: gpt-oss quantizes its fused experts;
@@ -36,7 +35,8 @@ struct CheckpointQuant {
 
 // The checkpoint quantization of an HF config.json object (top level: wrappers such as Gemma 3 /
 // Llama 4 keep it there too); nullopt without quantization_config (or with null).
-std::optional<CheckpointQuant> read_hf_quantization(const nlohmann::json& hf, const std::string& origin);
+std::optional<CheckpointQuant> read_hf_quantization(const nlohmann::json& hf,
+                                                    const std::string& origin);
 // The same for <dir>/config.json; nullopt when the directory has no config.json.
 std::optional<CheckpointQuant> read_hf_quantization_dir(const std::filesystem::path& dir);
 // ... and for a config.json file.

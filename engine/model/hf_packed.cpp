@@ -12,18 +12,23 @@ namespace archscope::model_detail {
 
 namespace {
 
-std::string at(const TensorView& t) { return t.file + ": " + t.name; }
+std::string at(const TensorView& t) {
+  return t.file + ": " + t.name;
+}
 
-const uint8_t* bytes_of(const TensorView& t) { return reinterpret_cast<const uint8_t*>(t.data); }
+const uint8_t* bytes_of(const TensorView& t) {
+  return reinterpret_cast<const uint8_t*>(t.data);
+}
 
 void expect(const TensorView& t, StDType dtype, const Shape& shape, const std::string& why) {
   if (t.dtype != dtype)
     throw Error(ErrorKind::Validation, at(t),
-                std::string("dtype ") + to_string(t.dtype) + ", expected " + to_string(dtype) + " (" + why + ")");
+                std::string("dtype ") + to_string(t.dtype) + ", expected " + to_string(dtype) +
+                    " (" + why + ")");
   if (t.shape != shape)
     throw Error(ErrorKind::Validation, at(t),
-                "shape " + shape_string(t.shape) + " does not match the config's " + shape_string(shape) + " (" +
-                    why + ")");
+                "shape " + shape_string(t.shape) + " does not match the config's " +
+                    shape_string(shape) + " (" + why + ")");
 }
 
 // Whole rows of `cols` values, about max_values at a time (one row when a row is longer).
@@ -51,11 +56,12 @@ PackedTensor find_packed(const SafetensorsModel& model, const std::string& name)
   return p;
 }
 
-void check_packed(const PackedTensor& p, const TensorRequest& r, const std::optional<CheckpointQuant>& quant,
-                  const std::string& config_where) {
+void check_packed(const PackedTensor& p, const TensorRequest& r,
+                  const std::optional<CheckpointQuant>& quant, const std::string& config_where) {
   const TensorView& v = *p.values;
   const bool mx = p.kind == PackedTensor::Kind::Mxfp4;
-  const char* layout = mx ? "MXFP4 blocks (quant_method mxfp4)" : "FP8 with weight_scale_inv (quant_method fp8)";
+  const char* layout =
+      mx ? "MXFP4 blocks (quant_method mxfp4)" : "FP8 with weight_scale_inv (quant_method fp8)";
   if (!quant)
     throw Error(ErrorKind::Validation, at(v),
                 std::string("stored as ") + layout + ", but " + config_where +
@@ -63,19 +69,20 @@ void check_packed(const PackedTensor& p, const TensorRequest& r, const std::opti
   const quant::Format want = mx ? quant::Format::Mxfp4 : quant::Format::Fp8E4M3Block128;
   if (quant->format != want)
     throw Error(ErrorKind::Validation, at(v),
-                std::string("stored as ") + layout + ", but " + quant->where + ".quant_method is '" + quant->method +
-                    "'");
+                std::string("stored as ") + layout + ", but " + quant->where +
+                    ".quant_method is '" + quant->method + "'");
   if (!p.scales)
     throw Error(ErrorKind::NotFound, v.file + ": " + p.scales_name,
-                std::string("missing: ") + v.name + " needs its " + (mx ? "E8M0 scales" : "block scales") +
-                    " tensor to be dequantized");
+                std::string("missing: ") + v.name + " needs its " +
+                    (mx ? "E8M0 scales" : "block scales") + " tensor to be dequantized");
   if (mx) {
     // GptOssExperts' x @ W form [E, in, out]; the blocks run along `in` (Mxfp4GptOssExperts:
     // gate_up_proj_blocks [E, 2I, H/32, 16], down_proj_blocks [E, H, I/32, 16]).
     if (r.shape.size() != 3)
-      throw Error(ErrorKind::Unsupported, at(v),
-                  "MXFP4 loads for fused expert tensors [E, in, out] (gpt-oss) only; the config asks for " +
-                      shape_string(r.shape));
+      throw Error(
+          ErrorKind::Unsupported, at(v),
+          "MXFP4 loads for fused expert tensors [E, in, out] (gpt-oss) only; the config asks for " +
+              shape_string(r.shape));
     const int64_t E = r.shape[0], in = r.shape[1], out = r.shape[2];
     if (in % 32 != 0)
       throw Error(ErrorKind::Validation, at(v),
@@ -87,20 +94,22 @@ void check_packed(const PackedTensor& p, const TensorRequest& r, const std::opti
   }
   if (v.dtype != StDType::F8E4M3)
     throw Error(ErrorKind::Unsupported, at(v),
-                std::string("dtype ") + to_string(v.dtype) + ": FP8 weights load as F8_E4M3 only (" + quant->where +
-                    ".fmt e4m3)");
+                std::string("dtype ") + to_string(v.dtype) +
+                    ": FP8 weights load as F8_E4M3 only (" + quant->where + ".fmt e4m3)");
   if (r.shape.size() != 2)
-    throw Error(ErrorKind::Unsupported, at(v),
-                "FP8 block-scaled weights load as [N, K] linear weights only; the config asks for " +
-                    shape_string(r.shape));
+    throw Error(
+        ErrorKind::Unsupported, at(v),
+        "FP8 block-scaled weights load as [N, K] linear weights only; the config asks for " +
+            shape_string(r.shape));
   expect(v, StDType::F8E4M3, r.shape, "the linear weight [N, K]");
   quant::Fp8BlockShape s{r.shape[0], r.shape[1], quant->block_n, quant->block_k};
   expect(*p.scales, StDType::F32, {s.scale_rows(), s.scale_cols()},
-         "one fp32 scale per " + std::to_string(s.block_n) + " x " + std::to_string(s.block_k) + " block");
+         "one fp32 scale per " + std::to_string(s.block_n) + " x " + std::to_string(s.block_k) +
+             " block");
 }
 
-void decode_packed(const PackedTensor& p, const TensorRequest& r, const CheckpointQuant& quant, int64_t max_values,
-                   const std::function<void(const float*, int64_t)>& sink) {
+void decode_packed(const PackedTensor& p, const TensorRequest& r, const CheckpointQuant& quant,
+                   int64_t max_values, const std::function<void(const float*, int64_t)>& sink) {
   const TensorView& v = *p.values;
   const TensorView& sc = *p.scales;
   if (p.kind == PackedTensor::Kind::Mxfp4) {
@@ -109,12 +118,13 @@ void decode_packed(const PackedTensor& p, const TensorRequest& r, const Checkpoi
     std::vector<float> stored(per_expert), wanted(per_expert);
     const int64_t step = piece_rows(out, max_values);
     for (int64_t e = 0; e < E; ++e) {
-      const size_t block_bytes = static_cast<size_t>(out * kb * 16), scale_bytes = static_cast<size_t>(out * kb);
+      const size_t block_bytes = static_cast<size_t>(out * kb * 16),
+                   scale_bytes = static_cast<size_t>(out * kb);
       const std::span<const uint8_t> blocks(bytes_of(v) + e * block_bytes, block_bytes);
       const std::span<const uint8_t> scales(bytes_of(sc) + e * scale_bytes, scale_bytes);
       // [out, in] as stored, then [in, out] as requested (convert_moe_packed_tensors' transpose).
-      quant::decode_mxfp4_rows(blocks, scales, out, kb, stored, at(v) + " (expert " + std::to_string(e) + ")",
-                               0);
+      quant::decode_mxfp4_rows(blocks, scales, out, kb, stored,
+                               at(v) + " (expert " + std::to_string(e) + ")", 0);
       for (int64_t o = 0; o < out; ++o)
         for (int64_t i = 0; i < in; ++i)
           wanted[static_cast<size_t>(i * out + o)] = stored[static_cast<size_t>(o * in + i)];

@@ -38,14 +38,15 @@ PackedTensor find_packed(const SafetensorsModel& model, const std::string& name)
 // Throws Error naming the tensor and its file when the packed tensor disagrees with the request
 // (shape, dtype, a missing companion) or with the config (no quantization_config, another
 // quant_method, an unsupported layout).
-void check_packed(const PackedTensor& p, const TensorRequest& request, const std::optional<CheckpointQuant>& quant,
-                  const std::string& config_where);
+void check_packed(const PackedTensor& p, const TensorRequest& request,
+                  const std::optional<CheckpointQuant>& quant, const std::string& config_where);
 
 // The request's values in its row-major shape, handed to sink(values, count) in pieces of whole
 // rows of request.shape.back() values, at most max_values each unless one row is longer; each
 // piece's mapped pages are released once decoded. check_packed must have passed.
-void decode_packed(const PackedTensor& p, const TensorRequest& request, const CheckpointQuant& quant,
-                   int64_t max_values, const std::function<void(const float*, int64_t)>& sink);
+void decode_packed(const PackedTensor& p, const TensorRequest& request,
+                   const CheckpointQuant& quant, int64_t max_values,
+                   const std::function<void(const float*, int64_t)>& sink);
 
 // Bytes the packed tensor takes in the checkpoint (values + scales).
 uint64_t packed_bytes(const PackedTensor& p);

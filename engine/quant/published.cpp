@@ -25,8 +25,9 @@ namespace {
 
 }  // namespace
 
-void decode_mxfp4_rows(std::span<const uint8_t> blocks, std::span<const uint8_t> scales, int64_t rows,
-                       int64_t k_blocks, std::span<float> out, const std::string& where, int64_t first_row) {
+void decode_mxfp4_rows(std::span<const uint8_t> blocks, std::span<const uint8_t> scales,
+                       int64_t rows, int64_t k_blocks, std::span<float> out,
+                       const std::string& where, int64_t first_row) {
   if (rows < 0 || k_blocks < 0) bad_sizes(where, "negative extent");
   const auto n_blocks = static_cast<uint64_t>(rows) * static_cast<uint64_t>(k_blocks);
   if (blocks.size() != n_blocks * 16 || scales.size() != n_blocks || out.size() != n_blocks * 32)
@@ -37,8 +38,8 @@ void decode_mxfp4_rows(std::span<const uint8_t> blocks, std::span<const uint8_t>
     const auto col = static_cast<int64_t>(b % static_cast<uint64_t>(k_blocks)) * 32;
     if (s == 0xFF)
       throw Error(ErrorKind::Validation, where,
-                  "scale 255 (E8M0 NaN, OCP MX v1.0) for the block of row " + std::to_string(row) + ", columns " +
-                      std::to_string(col) + ".." + std::to_string(col + 31));
+                  "scale 255 (E8M0 NaN, OCP MX v1.0) for the block of row " + std::to_string(row) +
+                      ", columns " + std::to_string(col) + ".." + std::to_string(col + 31));
     const int exponent = static_cast<int>(s) - 127;
     const uint8_t* in = blocks.data() + b * 16;
     float* y = out.data() + b * 32;
@@ -52,8 +53,8 @@ void decode_mxfp4_rows(std::span<const uint8_t> blocks, std::span<const uint8_t>
       if (!std::isfinite(y[i]))
         throw Error(ErrorKind::Validation, where,
                     "scale " + std::to_string(s) + " (2^" + std::to_string(exponent) +
-                        ") overflows fp32 in the block of row " + std::to_string(row) + ", columns " +
-                        std::to_string(col) + ".." + std::to_string(col + 31));
+                        ") overflows fp32 in the block of row " + std::to_string(row) +
+                        ", columns " + std::to_string(col) + ".." + std::to_string(col + 31));
   }
 }
 
@@ -61,9 +62,11 @@ void decode_fp8_block_rows(std::span<const uint8_t> weight, std::span<const floa
                            const Fp8BlockShape& shape, int64_t first_row, std::span<float> out,
                            const std::string& where) {
   const int64_t N = shape.n, K = shape.k;
-  if (N < 0 || K <= 0 || shape.block_n <= 0 || shape.block_k <= 0) bad_sizes(where, "bad FP8 shape");
+  if (N < 0 || K <= 0 || shape.block_n <= 0 || shape.block_k <= 0)
+    bad_sizes(where, "bad FP8 shape");
   if (weight.size() != static_cast<uint64_t>(N) * static_cast<uint64_t>(K) ||
-      scale_inv.size() != static_cast<uint64_t>(shape.scale_rows()) * static_cast<uint64_t>(shape.scale_cols()))
+      scale_inv.size() !=
+          static_cast<uint64_t>(shape.scale_rows()) * static_cast<uint64_t>(shape.scale_cols()))
     bad_sizes(where, "FP8 weight / scale_inv sizes disagree with the shape");
   if (out.size() % static_cast<uint64_t>(K) != 0) bad_sizes(where, "FP8 output is not whole rows");
   const auto rows = static_cast<int64_t>(out.size() / static_cast<uint64_t>(K));

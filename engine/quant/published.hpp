@@ -5,11 +5,11 @@
 // later packed-weight loader can take the same bytes here instead of decoding them.
 //
 // - MXFP4 as gpt-oss ships it (OCP Microscaling Formats (MX) v1.0, 2023: blocks of 32 E2M1
-//   elements sharing one E8M0 scale; transformers integrations/mxfp4.py convert_moe_packed_tensors):
-//   `blocks` [rows, K/32, 16] uint8, two E2M1 codes per byte, the LOW nibble the even element and
-//   the high nibble the odd one; `scales` [rows, K/32] uint8, the E8M0 exponent biased by 127
-//   (value 2^(s - 127)); element = FP4_VALUES[code] · 2^(s - 127). E8M0 code 0xFF is NaN (MX v1.0
-//   §5.4.1): refused, as is a block whose values overflow fp32.
+//   elements sharing one E8M0 scale; transformers integrations/mxfp4.py
+//   convert_moe_packed_tensors): `blocks` [rows, K/32, 16] uint8, two E2M1 codes per byte, the LOW
+//   nibble the even element and the high nibble the odd one; `scales` [rows, K/32] uint8, the E8M0
+//   exponent biased by 127 (value 2^(s - 127)); element = FP4_VALUES[code] · 2^(s - 127). E8M0 code
+//   0xFF is NaN (MX v1.0 §5.4.1): refused, as is a block whose values overflow fp32.
 // - FP8 E4M3 with 128 × 128 block scales as DeepSeek-V3 ships it (DeepSeek-V3 inference/kernel.py
 //   weight_dequant; transformers finegrained_fp8): weight [N, K] F8_E4M3 (OCP OFP8 v1.0 E4M3,
 //   S.1111.111 NaN), `weight_scale_inv` [ceil(N/bn), ceil(K/bk)] fp32, w[i][j] =
@@ -34,12 +34,13 @@ float e8m0_decode(uint8_t code);
 // k_blocks]. blocks.size() must be rows · k_blocks · 16, scales.size() rows · k_blocks, out.size()
 // rows · k_blocks · 32 (Error Internal otherwise: never read or write past a buffer).
 // `first_row` only numbers the rows in error messages.
-void decode_mxfp4_rows(std::span<const uint8_t> blocks, std::span<const uint8_t> scales, int64_t rows,
-                       int64_t k_blocks, std::span<float> out, const std::string& where, int64_t first_row = 0);
+void decode_mxfp4_rows(std::span<const uint8_t> blocks, std::span<const uint8_t> scales,
+                       int64_t rows, int64_t k_blocks, std::span<float> out,
+                       const std::string& where, int64_t first_row = 0);
 
 struct Fp8BlockShape {
-  int64_t n = 0, k = 0;                    // the weight [N, K]
-  int64_t block_n = 128, block_k = 128;    // weight_block_size
+  int64_t n = 0, k = 0;                  // the weight [N, K]
+  int64_t block_n = 128, block_k = 128;  // weight_block_size
   int64_t scale_rows() const { return (n + block_n - 1) / block_n; }
   int64_t scale_cols() const { return (k + block_k - 1) / block_k; }
 };

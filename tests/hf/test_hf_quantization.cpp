@@ -12,7 +12,9 @@ using nlohmann::json;
 
 namespace {
 
-json with(const json& q) { return {{"model_type", "deepseek_v3"}, {"quantization_config", q}}; }
+json with(const json& q) {
+  return {{"model_type", "deepseek_v3"}, {"quantization_config", q}};
+}
 
 bool error_at(const json& hf, ErrorKind kind, const std::string& where) {
   try {
@@ -29,9 +31,10 @@ bool error_at(const json& hf, ErrorKind kind, const std::string& where) {
 BOOST_AUTO_TEST_SUITE(hf_quantization)
 
 BOOST_AUTO_TEST_CASE(published_configs) {
-  const json gpt_oss = {{"modules_to_not_convert",
-                         {"model.layers.*.self_attn", "model.layers.*.mlp.router", "model.embed_tokens", "lm_head"}},
-                        {"quant_method", "mxfp4"}};
+  const json gpt_oss = {
+      {"modules_to_not_convert",
+       {"model.layers.*.self_attn", "model.layers.*.mlp.router", "model.embed_tokens", "lm_head"}},
+      {"quant_method", "mxfp4"}};
   const auto m = read_hf_quantization(with(gpt_oss), "config.json");
   BOOST_REQUIRE(m.has_value());
   BOOST_TEST((m->format == quant::Format::Mxfp4));
@@ -39,7 +42,9 @@ BOOST_AUTO_TEST_CASE(published_configs) {
   BOOST_TEST(m->modules_to_not_convert.size() == 4u);
   BOOST_TEST(m->where == "config.json: quantization_config");
 
-  const json v3 = {{"activation_scheme", "dynamic"}, {"fmt", "e4m3"}, {"quant_method", "fp8"},
+  const json v3 = {{"activation_scheme", "dynamic"},
+                   {"fmt", "e4m3"},
+                   {"quant_method", "fp8"},
                    {"weight_block_size", {128, 128}}};
   const auto f = read_hf_quantization(with(v3), "config.json");
   BOOST_REQUIRE(f.has_value());
@@ -51,26 +56,33 @@ BOOST_AUTO_TEST_CASE(published_configs) {
   BOOST_TEST(read_hf_quantization(with({{"quant_method", "fp8"}}), "c")->block_k == 128);
 
   BOOST_TEST(!read_hf_quantization({{"model_type", "llama"}}, "c").has_value());
-  BOOST_TEST(!read_hf_quantization({{"model_type", "llama"}, {"quantization_config", nullptr}}, "c").has_value());
+  BOOST_TEST(!read_hf_quantization({{"model_type", "llama"}, {"quantization_config", nullptr}}, "c")
+                  .has_value());
 }
 
 BOOST_AUTO_TEST_CASE(everything_else_is_refused_where_it_is) {
   BOOST_TEST(error_at(with({{"quant_method", "gptq"}}), ErrorKind::Unsupported,
                       "config.json: quantization_config.quant_method"));
-  BOOST_TEST(error_at(with({{"quant_method", 4}}), ErrorKind::Parse, "config.json: quantization_config.quant_method"));
-  BOOST_TEST(error_at(with(json::object()), ErrorKind::Validation, "config.json: quantization_config.quant_method"));
+  BOOST_TEST(error_at(with({{"quant_method", 4}}), ErrorKind::Parse,
+                      "config.json: quantization_config.quant_method"));
+  BOOST_TEST(error_at(with(json::object()), ErrorKind::Validation,
+                      "config.json: quantization_config.quant_method"));
   BOOST_TEST(error_at(with("mxfp4"), ErrorKind::Parse, "config.json: quantization_config"));
-  BOOST_TEST(error_at(with({{"quant_method", "fp8"}, {"weight_block_size", {128, 64}}}), ErrorKind::Unsupported,
+  BOOST_TEST(error_at(with({{"quant_method", "fp8"}, {"weight_block_size", {128, 64}}}),
+                      ErrorKind::Unsupported,
                       "config.json: quantization_config.weight_block_size"));
-  BOOST_TEST(error_at(with({{"quant_method", "fp8"}, {"weight_block_size", {128}}}), ErrorKind::Unsupported,
+  BOOST_TEST(error_at(with({{"quant_method", "fp8"}, {"weight_block_size", {128}}}),
+                      ErrorKind::Unsupported,
                       "config.json: quantization_config.weight_block_size"));
-  BOOST_TEST(error_at(with({{"quant_method", "fp8"}, {"weight_block_size", "128"}}), ErrorKind::Parse,
-                      "config.json: quantization_config.weight_block_size"));
+  BOOST_TEST(error_at(with({{"quant_method", "fp8"}, {"weight_block_size", "128"}}),
+                      ErrorKind::Parse, "config.json: quantization_config.weight_block_size"));
   BOOST_TEST(error_at(with({{"quant_method", "fp8"}, {"fmt", "e5m2"}}), ErrorKind::Unsupported,
                       "config.json: quantization_config.fmt"));
-  BOOST_TEST(error_at(with({{"quant_method", "fp8"}, {"activation_scheme", "static"}}), ErrorKind::Unsupported,
+  BOOST_TEST(error_at(with({{"quant_method", "fp8"}, {"activation_scheme", "static"}}),
+                      ErrorKind::Unsupported,
                       "config.json: quantization_config.activation_scheme"));
-  BOOST_TEST(error_at(with({{"quant_method", "mxfp4"}, {"modules_to_not_convert", {"lm_head", 3}}}), ErrorKind::Parse,
+  BOOST_TEST(error_at(with({{"quant_method", "mxfp4"}, {"modules_to_not_convert", {"lm_head", 3}}}),
+                      ErrorKind::Parse,
                       "config.json: quantization_config.modules_to_not_convert[1]"));
 }
 

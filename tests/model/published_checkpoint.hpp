@@ -47,7 +47,9 @@ inline void write_checkpoint(const std::filesystem::path& file, const StTensors&
   nlohmann::json header = nlohmann::json::object();
   uint64_t offset = 0;
   for (const auto& [name, t] : tensors) {
-    header[name] = {{"dtype", t.dtype}, {"shape", t.shape}, {"data_offsets", {offset, offset + t.bytes.size()}}};
+    header[name] = {{"dtype", t.dtype},
+                    {"shape", t.shape},
+                    {"data_offsets", {offset, offset + t.bytes.size()}}};
     offset += t.bytes.size();
   }
   std::string h = header.dump();
@@ -57,7 +59,8 @@ inline void write_checkpoint(const std::filesystem::path& file, const StTensors&
   out.write(reinterpret_cast<const char*>(&n), 8);
   out << h;
   for (const auto& [name, t] : tensors)
-    out.write(reinterpret_cast<const char*>(t.bytes.data()), static_cast<std::streamsize>(t.bytes.size()));
+    out.write(reinterpret_cast<const char*>(t.bytes.data()),
+              static_cast<std::streamsize>(t.bytes.size()));
 }
 
 inline std::vector<float> f32_values(const StTensor& t) {
@@ -107,10 +110,13 @@ inline MxBlock mx_encode(const float* x) {
   std::frexp(amax, &e);  // amax in [2^(e-1), 2^e)
   const int shared = (e - 1) - 2;
   b.scale = static_cast<uint8_t>(shared + 127);
-  for (int i = 0; i < 32; ++i) b.codes[i] = e2m1_nearest(std::ldexp(static_cast<double>(x[i]), -shared));
+  for (int i = 0; i < 32; ++i)
+    b.codes[i] = e2m1_nearest(std::ldexp(static_cast<double>(x[i]), -shared));
   return b;
 }
-inline double mx_value(const MxBlock& b, int i) { return e2m1_value(b.codes[i]) * std::ldexp(1.0, b.scale - 127); }
+inline double mx_value(const MxBlock& b, int i) {
+  return e2m1_value(b.codes[i]) * std::ldexp(1.0, b.scale - 127);
+}
 
 // ---- E4M3 (OCP OFP8 v1.0: S.EEEE.MMM, bias 7, S.1111.111 NaN, max 448, subnormals m · 2^-9).
 inline double e4m3_value(uint8_t code) {
@@ -140,7 +146,8 @@ struct PublishedPair {
 inline void mxfp4_experts(PublishedPair& p, const std::string& name, const StTensor& src) {
   const int64_t E = src.shape[0], in = src.shape[1], out = src.shape[2], kb = in / 32;
   const std::vector<float> w = f32_values(src);
-  StTensor blocks{"U8", {E, out, kb, 16}, std::vector<uint8_t>(static_cast<size_t>(E * out * kb * 16))};
+  StTensor blocks{
+      "U8", {E, out, kb, 16}, std::vector<uint8_t>(static_cast<size_t>(E * out * kb * 16))};
   StTensor scales{"U8", {E, out, kb}, std::vector<uint8_t>(static_cast<size_t>(E * out * kb))};
   std::vector<float> plain(w.size());
   for (int64_t e = 0; e < E; ++e)
@@ -152,9 +159,11 @@ inline void mxfp4_experts(PublishedPair& p, const std::string& name, const StTen
         const size_t at = static_cast<size_t>((e * out + o) * kb + g);
         scales.bytes[at] = b.scale;
         for (int j = 0; j < 16; ++j)  // low nibble: element 2j, high nibble: element 2j + 1
-          blocks.bytes[at * 16 + j] = static_cast<uint8_t>(b.codes[2 * j] | (b.codes[2 * j + 1] << 4));
+          blocks.bytes[at * 16 + j] =
+              static_cast<uint8_t>(b.codes[2 * j] | (b.codes[2 * j + 1] << 4));
         for (int i = 0; i < 32; ++i)
-          plain[static_cast<size_t>((e * in + g * 32 + i) * out + o)] = static_cast<float>(mx_value(b, i));
+          plain[static_cast<size_t>((e * in + g * 32 + i) * out + o)] =
+              static_cast<float>(mx_value(b, i));
       }
   p.quantized[name + "_blocks"] = std::move(blocks);
   p.quantized[name + "_scales"] = std::move(scales);
@@ -191,9 +200,10 @@ inline void fp8_block(PublishedPair& p, const std::string& name, const StTensor&
 
 // The fixture's tensors, those `pick` selects replaced by `encode`'s packed form (and the plain
 // copy by the decoded values).
-inline PublishedPair published_pair(const std::filesystem::path& fixture_file,
-                                    const std::function<bool(const std::string&, const StTensor&)>& pick,
-                                    void (*encode)(PublishedPair&, const std::string&, const StTensor&)) {
+inline PublishedPair published_pair(
+    const std::filesystem::path& fixture_file,
+    const std::function<bool(const std::string&, const StTensor&)>& pick,
+    void (*encode)(PublishedPair&, const std::string&, const StTensor&)) {
   PublishedPair p;
   for (const auto& [name, t] : read_checkpoint(fixture_file)) {
     if (pick(name, t)) {
@@ -210,11 +220,12 @@ inline PublishedPair published_pair(const std::filesystem::path& fixture_file,
 // not null) and model.safetensors; removed with the object.
 struct TempCheckpoint {
   std::filesystem::path dir;
-  TempCheckpoint(const std::string& tag, const std::filesystem::path& fixture_config, const nlohmann::json& quant,
-                 const StTensors& tensors) {
+  TempCheckpoint(const std::string& tag, const std::filesystem::path& fixture_config,
+                 const nlohmann::json& quant, const StTensors& tensors) {
     static int serial = 0;
     dir = std::filesystem::temp_directory_path() /
-          ("archscope_published_" + tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(serial++));
+          ("archscope_published_" + tag + "_" + std::to_string(::getpid()) + "_" +
+           std::to_string(serial++));
     std::filesystem::create_directories(dir);
     std::ifstream in(fixture_config);
     nlohmann::json config = nlohmann::json::parse(in);
@@ -243,13 +254,17 @@ inline bool deepseek_v3_fp8_tensor(const std::string& name, const StTensor& t) {
 
 // gpt-oss's published quantization_config (openai/gpt-oss-20b config.json).
 inline nlohmann::json gpt_oss_quant_config() {
-  return {{"modules_to_not_convert",
-           {"model.layers.*.self_attn", "model.layers.*.mlp.router", "model.embed_tokens", "lm_head"}},
-          {"quant_method", "mxfp4"}};
+  return {
+      {"modules_to_not_convert",
+       {"model.layers.*.self_attn", "model.layers.*.mlp.router", "model.embed_tokens", "lm_head"}},
+      {"quant_method", "mxfp4"}};
 }
 // DeepSeek-V3's published quantization_config (deepseek-ai/DeepSeek-V3 config.json).
 inline nlohmann::json deepseek_v3_quant_config() {
-  return {{"activation_scheme", "dynamic"}, {"fmt", "e4m3"}, {"quant_method", "fp8"}, {"weight_block_size", {128, 128}}};
+  return {{"activation_scheme", "dynamic"},
+          {"fmt", "e4m3"},
+          {"quant_method", "fp8"},
+          {"weight_block_size", {128, 128}}};
 }
 
 }  // namespace archscope::test

@@ -36,23 +36,23 @@ BOOST_AUTO_TEST_SUITE(published_analysis)
 
 BOOST_AUTO_TEST_CASE(gpt_oss_mxfp4_experts) {
   const Fixture f = load_fixture("gpt_oss");
-  const PublishedPair p = published_pair(
-      fixture_dir("gpt_oss") / "model.safetensors",
-      gpt_oss_mxfp4_tensor,
-      mxfp4_experts);
-  // The plan counts the unquantized fixture's bytes exactly: the comparison below is of formats only.
+  const PublishedPair p = published_pair(fixture_dir("gpt_oss") / "model.safetensors",
+                                         gpt_oss_mxfp4_tensor, mxfp4_experts);
+  // The plan counts the unquantized fixture's bytes exactly: the comparison below is of formats
+  // only.
   BOOST_REQUIRE(plan_bytes(f.config, std::nullopt, QuantScope::BlockLinear) == file_bytes(p.plain));
-  BOOST_TEST(plan_bytes(f.config, quant::Format::Mxfp4, QuantScope::RoutedExperts) == file_bytes(p.quantized));
-  // Counting every block linear weight as mxfp4 would undercount attention, which gpt-oss keeps bf16.
-  BOOST_TEST(plan_bytes(f.config, quant::Format::Mxfp4, QuantScope::BlockLinear) < file_bytes(p.quantized));
+  BOOST_TEST(plan_bytes(f.config, quant::Format::Mxfp4, QuantScope::RoutedExperts) ==
+             file_bytes(p.quantized));
+  // Counting every block linear weight as mxfp4 would undercount attention, which gpt-oss keeps
+  // bf16.
+  BOOST_TEST(plan_bytes(f.config, quant::Format::Mxfp4, QuantScope::BlockLinear) <
+             file_bytes(p.quantized));
 }
 
 BOOST_AUTO_TEST_CASE(deepseek_v3_fp8_blocks) {
   const Fixture f = load_fixture("deepseek_v3");
-  const PublishedPair p = published_pair(
-      fixture_dir("deepseek_v3") / "model.safetensors",
-      deepseek_v3_fp8_tensor,
-      fp8_block);
+  const PublishedPair p = published_pair(fixture_dir("deepseek_v3") / "model.safetensors",
+                                         deepseek_v3_fp8_tensor, fp8_block);
   BOOST_REQUIRE(plan_bytes(f.config, std::nullopt, QuantScope::BlockLinear) == file_bytes(p.plain));
   BOOST_TEST(plan_bytes(f.config, quant::Format::Fp8E4M3Block128, QuantScope::BlockLinear) ==
              file_bytes(p.quantized));

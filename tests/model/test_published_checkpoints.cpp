@@ -32,15 +32,20 @@ std::vector<std::pair<std::string, const Tensor*>> all_tensors(const ModelWeight
     const LayerWeights& L = w.layers[i];
     const std::string p = "layer " + std::to_string(i) + " ";
     auto add = [&](const char* n, const Tensor& t) { out.emplace_back(p + n, &t); };
-    add("input_norm", L.input_norm), add("pre_ffn_norm", L.pre_ffn_norm), add("post_attn_norm", L.post_attn_norm);
+    add("input_norm", L.input_norm), add("pre_ffn_norm", L.pre_ffn_norm),
+        add("post_attn_norm", L.post_attn_norm);
     const AttentionWeights& a = L.attn;
-    add("q", a.q), add("k", a.k), add("v", a.v), add("o", a.o), add("q_bias", a.q_bias), add("k_bias", a.k_bias);
+    add("q", a.q), add("k", a.k), add("v", a.v), add("o", a.o), add("q_bias", a.q_bias),
+        add("k_bias", a.k_bias);
     add("v_bias", a.v_bias), add("o_bias", a.o_bias), add("sinks", a.sinks), add("q_a", a.q_a);
-    add("q_a_norm", a.q_a_norm), add("q_b", a.q_b), add("kv_a_latent", a.kv_a_latent), add("kv_a_rope", a.kv_a_rope);
-    add("kv_a_norm", a.kv_a_norm), add("kv_b_k", a.kv_b_k), add("kv_b_v", a.kv_b_v), add("absorb_q", a.absorb_q);
+    add("q_a_norm", a.q_a_norm), add("q_b", a.q_b), add("kv_a_latent", a.kv_a_latent),
+        add("kv_a_rope", a.kv_a_rope);
+    add("kv_a_norm", a.kv_a_norm), add("kv_b_k", a.kv_b_k), add("kv_b_v", a.kv_b_v),
+        add("absorb_q", a.absorb_q);
     add("ffn.gate_up", L.ffn.gate_up), add("ffn.down", L.ffn.down);
     const MoeWeights& m = L.moe;
-    add("router", m.router), add("router_bias", m.router_bias), add("selection_bias", m.selection_bias);
+    add("router", m.router), add("router_bias", m.router_bias),
+        add("selection_bias", m.selection_bias);
     add("experts.gate_up", m.experts.gate_up), add("experts.gate_up_bias", m.experts.gate_up_bias);
     add("experts.down", m.experts.down), add("experts.down_bias", m.experts.down_bias);
     add("shared.gate_up", m.shared.gate_up), add("shared.down", m.shared.down);
@@ -50,11 +55,13 @@ std::vector<std::pair<std::string, const Tensor*>> all_tensors(const ModelWeight
 
 // The quantized and the plain checkpoint load to the same bytes in every tensor and the same
 // logits bit for bit; returns the quantized load's checkpoint record.
-CheckpointFormat same_model(const std::string& family, const PublishedPair& pair, const nlohmann::json& quant,
-                            Elem dtype) {
+CheckpointFormat same_model(const std::string& family, const PublishedPair& pair,
+                            const nlohmann::json& quant, Elem dtype) {
   const Fixture f = load_fixture(family);
-  const TempCheckpoint quantized(family + "_q", fixture_dir(family) / "config.json", quant, pair.quantized);
-  const TempCheckpoint plain(family + "_plain", fixture_dir(family) / "config.json", nullptr, pair.plain);
+  const TempCheckpoint quantized(family + "_q", fixture_dir(family) / "config.json", quant,
+                                 pair.quantized);
+  const TempCheckpoint plain(family + "_plain", fixture_dir(family) / "config.json", nullptr,
+                             pair.plain);
   cpu::CpuBackend be(2);
   const ModelWeights wq = load_hf_weights(be, f.config, quantized.dir, dtype);
   const ModelWeights wp = load_hf_weights(be, f.config, plain.dir, dtype);
@@ -88,10 +95,12 @@ CheckpointFormat same_model(const std::string& family, const PublishedPair& pair
 }
 
 PublishedPair gpt_oss_pair() {
-  return published_pair(fixture_dir("gpt_oss") / "model.safetensors", gpt_oss_mxfp4_tensor, mxfp4_experts);
+  return published_pair(fixture_dir("gpt_oss") / "model.safetensors", gpt_oss_mxfp4_tensor,
+                        mxfp4_experts);
 }
 PublishedPair deepseek_pair() {
-  return published_pair(fixture_dir("deepseek_v3") / "model.safetensors", deepseek_v3_fp8_tensor, fp8_block);
+  return published_pair(fixture_dir("deepseek_v3") / "model.safetensors", deepseek_v3_fp8_tensor,
+                        fp8_block);
 }
 
 }  // namespace
@@ -118,7 +127,8 @@ BOOST_AUTO_TEST_CASE(deepseek_v3_fp8_loads_as_its_decoded_values) {
   BOOST_REQUIRE((pair.quantized.at("model.layers.0.self_attn.kv_b_proj.weight_scale_inv").shape ==
                  std::vector<int64_t>{2, 1}));  // [160, 32]: a whole and a partial block of rows
   BOOST_REQUIRE(pair.quantized.at("model.layers.1.mlp.gate.weight").dtype == "F32");  // the router
-  BOOST_REQUIRE(pair.quantized.at("model.layers.2.self_attn.kv_a_proj_with_mqa.weight").dtype == "F8_E4M3");
+  BOOST_REQUIRE(pair.quantized.at("model.layers.2.self_attn.kv_a_proj_with_mqa.weight").dtype ==
+                "F8_E4M3");
   for (Elem dtype : {Elem::F32, Elem::BF16}) {
     const CheckpointFormat c = same_model("deepseek_v3", pair, deepseek_v3_quant_config(), dtype);
     BOOST_TEST((c.format == quant::Format::Fp8E4M3Block128));

@@ -19,18 +19,14 @@ const char* const kGateUp = "model.layers.0.mlp.experts.gate_up_proj";
 const char* const kKvB = "model.layers.0.self_attn.kv_b_proj.weight";
 
 StTensors gpt_oss_mxfp4() {
-  return published_pair(
-             fixture_dir("gpt_oss") / "model.safetensors",
-             gpt_oss_mxfp4_tensor,
-             mxfp4_experts)
+  return published_pair(fixture_dir("gpt_oss") / "model.safetensors", gpt_oss_mxfp4_tensor,
+                        mxfp4_experts)
       .quantized;
 }
 
 StTensors deepseek_fp8() {
-  return published_pair(
-             fixture_dir("deepseek_v3") / "model.safetensors",
-             deepseek_v3_fp8_tensor,
-             fp8_block)
+  return published_pair(fixture_dir("deepseek_v3") / "model.safetensors", deepseek_v3_fp8_tensor,
+                        fp8_block)
       .quantized;
 }
 
@@ -50,7 +46,9 @@ Error load_error(const std::string& family, const StTensors& tensors, const nloh
   throw 0;
 }
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 }  // namespace
 
@@ -90,7 +88,8 @@ BOOST_AUTO_TEST_CASE(e8m0_nan_scale) {
   t.at("model.layers.1.mlp.experts.down_proj_scales").bytes[(1 * 64 + 3) * 2 + 1] = 255;
   const Error e = load_error("gpt_oss", t, gpt_oss_quant_config());
   BOOST_TEST((e.kind() == ErrorKind::Validation));
-  BOOST_TEST(has(e.where(), "model.safetensors: model.layers.1.mlp.experts.down_proj_blocks (expert 1)"));
+  BOOST_TEST(
+      has(e.where(), "model.safetensors: model.layers.1.mlp.experts.down_proj_blocks (expert 1)"));
   BOOST_TEST(has(e.message(), "scale 255"));
   BOOST_TEST(has(e.message(), "row 3, columns 32..63"));
 }
@@ -137,7 +136,8 @@ BOOST_AUTO_TEST_CASE(fp8_missing_or_misshapen_scale_inv) {
   t.erase(std::string(kKvB) + "_scale_inv");
   Error e = load_error("deepseek_v3", t, deepseek_v3_quant_config());
   BOOST_TEST((e.kind() == ErrorKind::NotFound));
-  BOOST_TEST(has(e.where(), "model.safetensors: model.layers.0.self_attn.kv_b_proj.weight_scale_inv"));
+  BOOST_TEST(
+      has(e.where(), "model.safetensors: model.layers.0.self_attn.kv_b_proj.weight_scale_inv"));
 
   t = deepseek_fp8();
   t.at(std::string(kKvB) + "_scale_inv") = f32_tensor({1.0f}, {1, 1});  // [160, 32] needs [2, 1]
@@ -154,7 +154,8 @@ BOOST_AUTO_TEST_CASE(fp8_missing_or_misshapen_scale_inv) {
 }
 
 BOOST_AUTO_TEST_CASE(weights_quant_on_a_published_checkpoint_is_refused) {
-  const Error e = load_error("gpt_oss", gpt_oss_mxfp4(), gpt_oss_quant_config(), quant::Format::Q8_0);
+  const Error e =
+      load_error("gpt_oss", gpt_oss_mxfp4(), gpt_oss_quant_config(), quant::Format::Q8_0);
   BOOST_TEST((e.kind() == ErrorKind::Validation));
   BOOST_TEST(e.where() == "--weights-quant");
   BOOST_TEST(has(e.message(), "q8_0 on a checkpoint already published in mxfp4"));

@@ -5,7 +5,6 @@
 // the 127 bias: transformers integrations/mxfp4.py convert_moe_packed_tensors.
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
-
 #include <cmath>
 #include <vector>
 
@@ -108,11 +107,11 @@ BOOST_AUTO_TEST_CASE(fp8_partial_blocks_take_their_own_scale) {
   const std::vector<float> s = {1.0f, 2.0f, 4.0f, 8.0f};
   std::vector<float> rows(2 * 130);
   decode_fp8_block_rows(w, s, shape, 127, rows, "t");  // rows 127 and 128
-  BOOST_TEST(rows[0] == 1.0f);        // [127][0]
-  BOOST_TEST(rows[127] == 1.0f);      // [127][127]
-  BOOST_TEST(rows[128] == 2.0f);      // [127][128]
-  BOOST_TEST(rows[130] == 4.0f);      // [128][0]
-  BOOST_TEST(rows[130 + 129] == 8.0f);  // [128][129]
+  BOOST_TEST(rows[0] == 1.0f);                         // [127][0]
+  BOOST_TEST(rows[127] == 1.0f);                       // [127][127]
+  BOOST_TEST(rows[128] == 2.0f);                       // [127][128]
+  BOOST_TEST(rows[130] == 4.0f);                       // [128][0]
+  BOOST_TEST(rows[130 + 129] == 8.0f);                 // [128][129]
   std::vector<float> past(3 * 130);
   BOOST_CHECK_EXCEPTION(decode_fp8_block_rows(w, s, shape, 128, past, "t"), Error,
                         [](const Error& e) { return e.kind() == ErrorKind::Internal; });
@@ -121,12 +120,14 @@ BOOST_AUTO_TEST_CASE(fp8_partial_blocks_take_their_own_scale) {
 BOOST_AUTO_TEST_CASE(fp8_nan_codes_and_bad_scales_are_refused) {
   std::vector<uint8_t> w = {0x38, 0xFF};
   std::vector<float> s = {1.0f}, out(2);
-  BOOST_CHECK_EXCEPTION(decode_fp8_block_rows(w, s, {1, 2, 128, 128}, 0, out, "t"), Error,
-                        [](const Error& e) { return validation_mentioning(e, "NaN code at [0][1]"); });
+  BOOST_CHECK_EXCEPTION(
+      decode_fp8_block_rows(w, s, {1, 2, 128, 128}, 0, out, "t"), Error,
+      [](const Error& e) { return validation_mentioning(e, "NaN code at [0][1]"); });
   w = {0x38, 0x38};
   s = {std::nanf("")};
-  BOOST_CHECK_EXCEPTION(decode_fp8_block_rows(w, s, {1, 2, 128, 128}, 0, out, "t"), Error,
-                        [](const Error& e) { return validation_mentioning(e, "weight_scale_inv[0][0]"); });
+  BOOST_CHECK_EXCEPTION(
+      decode_fp8_block_rows(w, s, {1, 2, 128, 128}, 0, out, "t"), Error,
+      [](const Error& e) { return validation_mentioning(e, "weight_scale_inv[0][0]"); });
   s = {1.0f, 1.0f};  // two scales for a one-block weight
   BOOST_CHECK_EXCEPTION(decode_fp8_block_rows(w, s, {1, 2, 128, 128}, 0, out, "t"), Error,
                         [](const Error& e) { return e.kind() == ErrorKind::Internal; });
