@@ -1,6 +1,7 @@
 #include "cli/analysis_options.hpp"
 
 #include "common/error.hpp"
+#include "hf/hf_quantization.hpp"
 #include "presets/hardware_catalog.hpp"
 
 namespace archscope::cli {
@@ -26,7 +27,9 @@ void add_analysis_flags(CLI::App& app, AnalysisFlags& flags) {
                      ", each [N, K] matrix at the scheme's exact storage (values, scales and zero points, a "
                      "partial last block a whole block; docs/quantization.md); every other weight at "
                      "--weights-dtype. The roofline reads these bytes. Replaces the generic --weights-dtype "
-                     "int8/int4/fp8 + --quant-group-size estimate")
+                     "int8/int4/fp8 + --quant-group-size estimate. analyze --hf-config of a config.json published "
+                     "quantized (quantization_config: gpt-oss mxfp4 on the routed experts, DeepSeek-V3 fp8 "
+                     "128x128 blocks) counts it as published and refuses this option")
       ->option_text("SCHEME");
   app.add_option("--hardware", flags.hardware,
                  "Hardware profile for the roofline estimate: a name (archscope hardware lists them) or a "
@@ -67,6 +70,23 @@ AnalysisOptions analysis_options(const AnalysisFlags& flags) {
       throw Error(ErrorKind::Validation, "--quant-group-size", "the scheme of --weights-quant defines its own blocks");
   }
   return options;
+}
+
+void checkpoint_quant(AnalysisOptions& options, const AnalysisFlags& flags, const std::string& hf_config) {
+  const std::optional<CheckpointQuant> q = read_hf_quantization_file(hf_config);
+  if (!q) return;
+  const std::string published = std::string(quant::to_string(q->format)) + " (" + q->where + ".quant_method '" +
+                                q->method + "')";
+  if (!flags.weights_quant.empty())
+    throw Error(ErrorKind::Validation, "--weights-quant",
+                flags.weights_quant + " on a checkpoint published in " + published + ": it is counted as published; "
+                "drop --weights-quant (or analyze the preset of the unquantized model)");
+  if (dtype_is_quantized(options.weights))
+    throw Error(ErrorKind::Validation, "--weights-dtype",
+                "'" + flags.weights_dtype + "' on a checkpoint published in " + published +
+                    ": give the dtype of its unquantized weights (bf16)");
+  options.weights_quant = q->format;
+  options.weights_quant_scope = q->experts_only ? QuantScope::RoutedExperts : QuantScope::BlockLinear;
 }
 
 std::optional<HardwareProfile> analysis_hardware(const AnalysisFlags& flags) {

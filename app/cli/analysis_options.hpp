@@ -26,4 +26,9 @@ void add_analysis_flags(CLI::App& app, AnalysisFlags& flags);
 AnalysisOptions analysis_options(const AnalysisFlags& flags);
 std::optional<HardwareProfile> analysis_hardware(const AnalysisFlags& flags);
 
+// An HF config.json published quantized (quantization_config: gpt-oss mxfp4, DeepSeek-V3 fp8) is
+// counted as published: its format on the routed experts (mxfp4) or every block linear weight
+// (fp8). --weights-quant or a quantized --weights-dtype with it are refused (Error Validation).
+void checkpoint_quant(AnalysisOptions& options, const AnalysisFlags& flags, const std::string& hf_config);
+
 }  // namespace archscope::cli

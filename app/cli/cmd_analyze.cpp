@@ -32,8 +32,9 @@ Command add_analyze_command(CLI::App& root) {
                   "next to it) or analysis.json; the desktop app exports the same files");
   return {sub, [options] {
             const ModelConfig config = load_model_config(options->source);
-            const Analysis analysis = summarize(config, analysis_options(options->flags),
-                                                analysis_hardware(options->flags));
+            AnalysisOptions analysis_opts = analysis_options(options->flags);
+            if (!options->source.hf_config.empty()) checkpoint_quant(analysis_opts, options->flags, options->source.hf_config);
+            const Analysis analysis = summarize(config, analysis_opts, analysis_hardware(options->flags));
             if (!options->out.empty()) {
               views::write_analysis_report(options->out, analysis);
               std::cerr << "wrote the analysis of " << config.name << " to " << options->out << "\n";

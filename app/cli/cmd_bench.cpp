@@ -208,6 +208,14 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
                           {"packed_bytes", (m.quantization.quantized_bits() + 7) / 8},
                           {"held", "dequantized fp32"}};
   }
+  if (const auto& c = m.quantization.checkpoint) {
+    // A checkpoint published quantized (gpt-oss mxfp4, DeepSeek-V3 fp8), dequantized at load.
+    j["checkpoint_quant"] = {{"format", quant::to_string(c->format)},
+                             {"bits_per_weight", c->bits_per_weight()},
+                             {"packed_tensors", c->tensors},
+                             {"packed_bytes", c->bytes},
+                             {"held", "dequantized " + j["weights_dtype"].get<std::string>()}};
+  }
   j["kv_dtype"] = "fp32";
   j["threads"] = threads;
   j["batch"] = o.batch;
@@ -322,6 +330,13 @@ void print_text(const nlohmann::json& j) {
                 "are fp32's)\n",
                 q["scheme"].get<std::string>().c_str(), q["bits_per_weight"].get<double>(),
                 q["quantized_tensors"].get<size_t>());
+  }
+  if (j.contains("checkpoint_quant")) {
+    const auto& q = j["checkpoint_quant"];
+    std::printf("checkpoint published in %s: %.4f bits/weight on %lld tensors, held %s (the timings are the "
+                "held dtype's)\n",
+                q["format"].get<std::string>().c_str(), q["bits_per_weight"].get<double>(),
+                q["packed_tensors"].get<long long>(), q["held"].get<std::string>().c_str());
   }
   std::snprintf(line, sizeof line,
                 "prefill  %lld tokens in %.3f s: %.1f tokens/s, %.3f TFLOP/s = %.1f%% of the "

@@ -114,7 +114,7 @@ int run_generate(const GenerateOptions& o) {
   eo.max_sequences = static_cast<int64_t>(request.prompts.size());
   eo.max_tokens = longest + o.new_tokens;
   std::unique_ptr<StepModel> model = open_engine_model(config, eo, o.source.describe());
-  if (weights.quant) std::cerr << describe_weights_quant(*model->weight_quantization()) << "\n";
+  if (const std::string d = describe_weights_quant(model->weight_quantization()); !d.empty()) std::cerr << d << "\n";
 
   // A text prompt with one sequence streams its text to stdout as it is produced.
   // The prefill line comes first (on_token starts after it); then the text is the progress, and

@@ -57,7 +57,7 @@ int run_logits(const LogitsOptions& o) {
   eo.max_sequences = 1;
   eo.max_tokens = count;
   std::unique_ptr<StepModel> model = open_engine_model(config, eo, o.source.describe());
-  if (weights.quant) std::cerr << describe_weights_quant(*model->weight_quantization()) << "\n";
+  if (const std::string d = describe_weights_quant(model->weight_quantization()); !d.empty()) std::cerr << d << "\n";
 
   // K = 0 sends every token through the decode path, starting from an empty cache.
   const int64_t prefill = o.decode_from.value_or(count);

@@ -25,6 +25,7 @@
 #include "generate/perplexity.hpp"
 #include "generate/token_ids.hpp"
 #include "hf/hf_import.hpp"
+#include "hf/hf_quantization.hpp"
 #include "presets/preset_catalog.hpp"
 #include "session/stored_run_model.hpp"
 
@@ -111,7 +112,11 @@ ModelSpec reference_spec(const PerplexityCommandOptions& o) {
     s.hf_dir = m.hf_dir.string();
     s.random = m.random;
     s.run_id = run_id;
-    if (!run.weights_quant.empty()) {  // rebuilt with the run's scheme, held in fp32 as it was
+    // A run of a checkpoint published quantized (gpt-oss MXFP4, DeepSeek-V3 FP8) records the
+    // checkpoint's format: rebuilt by loading the checkpoint as published, no scheme.
+    const auto published = m.hf_dir.empty() ? std::nullopt : read_hf_quantization_dir(m.hf_dir);
+    const bool as_published = published && run.weights_quant == quant::to_string(published->format);
+    if (!run.weights_quant.empty() && !as_published) {  // rebuilt with the run's scheme, held in fp32 as it was
       try {
         s.weights_quant = quant::parse_format(run.weights_quant, "--kl-reference");
       } catch (const Error&) {
@@ -226,7 +231,7 @@ int run_perplexity(const PerplexityCommandOptions& o) {
       throw Error(ErrorKind::Validation, "--db", "only read for --kl-reference RUN");
   }
   std::unique_ptr<StepModel> model = open_model(spec, o, po.context, o.source.describe());
-  if (!o.weights_quant.empty()) std::cerr << describe_weights_quant(*model->weight_quantization()) << "\n";
+  if (const std::string d = describe_weights_quant(model->weight_quantization()); !d.empty()) std::cerr << d << "\n";
   std::unique_ptr<StepModel> reference;
   if (ref_spec) reference = open_model(*ref_spec, o, po.context, "--kl-reference");
   ProgressLine progress(std::cerr, stderr_is_terminal(), o.json && !stderr_is_terminal());

@@ -98,7 +98,7 @@ int show_run(const RunsOptions& o) {
   if (!r.failure.empty()) std::printf("  reason:   %s\n", r.failure.c_str());
   std::printf("  model:    %s, %s weights, %s KV\n", r.model.c_str(), r.weights_dtype.c_str(), r.kv_dtype.c_str());
   if (!r.weights_quant.empty())
-    std::printf("  quant:    %s (block linear weights, held dequantized in %s)\n", r.weights_quant.c_str(),
+    std::printf("  quant:    %s (quantized weights held dequantized in %s)\n", r.weights_quant.c_str(),
                 r.weights_dtype.c_str());
   std::printf("  weights:  %s\n", prof::describe(r.weights_source).c_str());
   std::printf("  shape:    batch %lld, prompt %lld, new %lld\n", static_cast<long long>(r.batch),

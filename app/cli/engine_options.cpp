@@ -20,11 +20,23 @@ void add_weights_quant_option(CLI::App& app, std::string& value) {
                      "yet, so memory and speed are fp32's; the run reports the scheme's true bits per weight); "
                      "embeddings, LM head, norms, biases, routers, shared-expert gates, conv1d, sinks, A_log "
                      "and dt_bias stay at source precision (flags may add embeddings and the head later). "
-                     "Implies --weights-dtype fp32")
+                     "Implies --weights-dtype fp32. A --model checkpoint published quantized (config.json "
+                     "quantization_config: gpt-oss mxfp4, DeepSeek-V3 fp8 128x128 blocks) loads as published, "
+                     "dequantized into --weights-dtype, and refuses --weights-quant")
       ->option_text("SCHEME");
 }
 
 std::string describe_weights_quant(const WeightQuantization& q) {
+  if (!q.scheme && q.checkpoint) {
+    const CheckpointFormat& c = *q.checkpoint;
+    char buf[320];
+    std::snprintf(buf, sizeof buf,
+                  "weights: checkpoint published in %s, %lld tensors (%lld weights) at %.4f bits/weight including "
+                  "scales, %.2f MiB in the files; dequantized at load into the weights dtype",
+                  quant::to_string(c.format), static_cast<long long>(c.tensors), static_cast<long long>(c.elements),
+                  c.bits_per_weight(), static_cast<double>(c.bytes) / (1024.0 * 1024.0));
+    return buf;
+  }
   if (!q.scheme) return {};
   char buf[320];
   std::snprintf(buf, sizeof buf,

@@ -19,7 +19,8 @@ inline constexpr const char* kWeightsDtypeHelp =
     "Weight storage: fp32, bf16 or fp16. bf16, the default of logits, generate, bench and run, is "
     "how "
     "checkpoints ship and reads half the bytes of fp32; pass fp32 to compare with a float32 "
-    "reference";
+    "reference. A checkpoint published quantized (gpt-oss mxfp4, DeepSeek-V3 fp8) is dequantized "
+    "into this dtype at load, tensor by tensor";
 
 // "bf16": the name of the model stack's kDefaultWeightsElem, what --weights-dtype defaults to.
 std::string default_weights_dtype();
@@ -32,8 +33,10 @@ using archscope::weights_choice;
 using archscope::WeightsChoice;
 
 // One line for stderr after a load with a scheme: tensors quantized, true bits per weight,
-// packed bytes, and that memory holds them dequantized. Empty without a scheme.
+// packed bytes, and that memory holds them dequantized; or, for a checkpoint published quantized
+// (gpt-oss mxfp4, DeepSeek-V3 fp8), its format, packed tensors and bytes. Empty otherwise.
 std::string describe_weights_quant(const WeightQuantization& q);
+inline std::string describe_weights_quant(const WeightQuantization* q) { return q ? describe_weights_quant(*q) : ""; }
 
 // Adds --backend (default "cpu") to `app`, storing the raw text in `value`.
 void add_backend_option(CLI::App& app, std::string& value);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,7 +22,11 @@ bool float_dtype(StDType t) {
 }  // namespace
 
 HfWeightSource::HfWeightSource(const std::filesystem::path& dir, int64_t n_layers)
-    : where_(dir.string()), model_(std::make_unique<SafetensorsModel>(dir)), n_layers_(n_layers) {
+    : HfWeightSource(dir, n_layers, read_hf_quantization_dir(dir)) {}
+
+HfWeightSource::HfWeightSource(const std::filesystem::path& dir, int64_t n_layers, std::optional<CheckpointQuant> quant)
+    : where_(dir.string()), model_(std::make_unique<SafetensorsModel>(dir)), n_layers_(n_layers),
+      quant_(std::move(quant)) {
   // Text checkpoints use "model.", multimodal ones (Gemma 3, Llama 4) wrap the language model.
   bool found = false;
   for (const char* p : {"model.", "model.language_model.", "language_model.model.", ""}) {
@@ -76,7 +81,8 @@ HfWeightSource::Location HfWeightSource::gpt2_location(const std::string& name) 
 
 HfWeightSource::Location HfWeightSource::locate(const TensorRequest& r) const {
   Location l = gpt2_ && !r.top_level ? gpt2_location(r.name) : Location{(r.top_level ? head_prefix_ : prefix_) + r.name};
-  if (!l.name.empty() && !model_->find(l.name)) l.name.clear();
+  if (!l.name.empty() && l.parts == 1 && !l.conv1d) l.packed = model_detail::find_packed(*model_, l.name);
+  if (!l.name.empty() && !l.packed && !model_->find(l.name)) l.name.clear();
   return l;
 }
 
@@ -104,8 +110,27 @@ const TensorView& HfWeightSource::checked_view(const TensorRequest& r, const Loc
   return t;
 }
 
+void HfWeightSource::checked_packed(const TensorRequest& r, const Location& l) {
+  model_detail::check_packed(l.packed, r, quant_, (std::filesystem::path(where_) / "config.json").string());
+  used_.insert(l.packed.values->name);
+  used_.insert(l.packed.scales->name);
+  if (!published_) published_ = CheckpointFormat{quant_->format};
+  published_->tensors += 1;
+  int64_t n = 1;
+  for (int64_t d : r.shape) n *= d;
+  published_->elements += n;
+  published_->bytes += model_detail::packed_bytes(l.packed);
+}
+
 std::vector<float> HfWeightSource::read(const TensorRequest& r) {
   const Location l = locate(r);
+  if (l.packed) {
+    checked_packed(r, l);
+    std::vector<float> out;
+    model_detail::decode_packed(l.packed, r, *quant_, std::numeric_limits<int64_t>::max(),
+                                [&](const float* v, int64_t n) { out.insert(out.end(), v, v + n); });
+    return out;
+  }
   const TensorView& t = checked_view(r, l);
   std::vector<float> out(static_cast<size_t>(t.numel()));
   convert_to_f32(t, out.data(), out.size());
@@ -139,6 +164,11 @@ void HfWeightSource::read_chunked(const TensorRequest& r, int64_t max_values,
     sink(v.data(), static_cast<int64_t>(v.size()));
     return;
   }
+  if (l.packed) {
+    checked_packed(r, l);
+    model_detail::decode_packed(l.packed, r, *quant_, max_values, sink);
+    return;
+  }
   const TensorView& t = checked_view(r, l);
   const int64_t n = t.numel(), cols = r.shape.empty() ? 1 : r.shape.back();
   const int64_t piece = piece_values(n, cols, max_values);
@@ -155,7 +185,7 @@ void HfWeightSource::read_chunked(const TensorRequest& r, int64_t max_values,
 bool HfWeightSource::read_stored(const TensorRequest& r, Elem elem, int64_t max_values,
                                  const std::function<void(const void*, int64_t)>& sink) {
   const Location l = locate(r);
-  if (l.name.empty() || l.parts != 1 || l.conv1d) return false;
+  if (l.name.empty() || l.parts != 1 || l.conv1d || l.packed) return false;
   const TensorView& stored = model_->get(l.name);
   const bool same = (elem == Elem::F32 && stored.dtype == StDType::F32) ||
                     (elem == Elem::BF16 && stored.dtype == StDType::BF16) ||

@@ -105,7 +105,17 @@ ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSo
 ModelWeights load_hf_weights(Backend& backend, const ModelConfig& config, const std::filesystem::path& dir, Elem dtype,
                              std::optional<quant::Format> scheme) {
   HfWeightSource source(dir, config.n_layers);
-  return build_weights(backend, config, source, dtype, scheme);
+  // A published quantized checkpoint is loaded as published: quantizing its dequantized values
+  // again would measure a second rounding on top of the first and call it the scheme's error.
+  if (scheme && source.checkpoint_quant())
+    throw Error(ErrorKind::Validation, "--weights-quant",
+                std::string(quant::to_string(*scheme)) + " on a checkpoint already published in " +
+                    quant::to_string(source.checkpoint_quant()->format) + " (" + source.checkpoint_quant()->where +
+                    ".quant_method '" + source.checkpoint_quant()->method +
+                    "'): it loads as published, dequantized; drop --weights-quant");
+  ModelWeights w = build_weights(backend, config, source, dtype, scheme);
+  w.quantization.checkpoint = source.published();
+  return w;
 }
 
 ModelWeights random_weights(Backend& backend, const ModelConfig& config, const RandomInitOptions& options, Elem dtype,

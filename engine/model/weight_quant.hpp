@@ -34,8 +34,19 @@ struct QuantizedTensor {
   double sqnr_db() const;
 };
 
+// A checkpoint published quantized (hf/hf_quantization.hpp: gpt-oss MXFP4, DeepSeek-V3 FP8
+// blocks), dequantized at load into the weights dtype: its format, and the packed tensors read.
+struct CheckpointFormat {
+  quant::Format format = quant::Format::Mxfp4;
+  int64_t tensors = 0;   // checkpoint tensors stored packed (an MXFP4 fused expert stack is one)
+  int64_t elements = 0;  // weights they hold
+  uint64_t bytes = 0;    // their bytes in the checkpoint: values and scales
+  double bits_per_weight() const { return elements ? 8.0 * static_cast<double>(bytes) / static_cast<double>(elements) : 0.0; }
+};
+
 struct WeightQuantization {
   std::optional<quant::Format> scheme;   // absent: every weight at the source precision
+  std::optional<CheckpointFormat> checkpoint;  // the checkpoint's own published format, if any
   std::vector<QuantizedTensor> tensors;  // in load order
   int64_t quantized_elements() const;
   uint64_t quantized_bits() const;

@@ -19,6 +19,7 @@ PlanOptions plan_options(const AnalysisOptions& o, Phase phase) {
   p.activations = o.activations;
   p.quant_group_size = o.quant_group_size;
   p.weights_quant = o.weights_quant;
+  p.weights_quant_scope = o.weights_quant_scope;
   return p;
 }
 

@@ -26,6 +26,7 @@ struct AnalysisOptions {
   DType activations = DType::BF16;
   int64_t quant_group_size = 0;  // see PlanOptions
   std::optional<quant::Format> weights_quant;  // see PlanOptions
+  QuantScope weights_quant_scope = QuantScope::BlockLinear;  // see PlanOptions
 };
 
 struct ComponentFigures {

@@ -101,7 +101,10 @@ json analysis_to_json(const Analysis& a) {
                   {"activation_dtype", to_string(a.options.activations)},
                   {"quant_group_size", a.options.quant_group_size},
                   {"weights_quant", a.options.weights_quant ? json(quant::to_string(*a.options.weights_quant))
-                                                            : json(nullptr)}};
+                                                            : json(nullptr)},
+                  {"weights_quant_scope", a.options.weights_quant_scope == QuantScope::RoutedExperts
+                                              ? "routed_experts"
+                                              : "block_linear"}};
   if (hw) {
     j["hardware"] = {{"name", hw->name},
                      {"description", hw->description},

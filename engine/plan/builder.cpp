@@ -71,6 +71,11 @@ wide Builder::matmul_bytes(wide params) const {
 }
 
 wide Builder::linear_bytes(int64_t n, int64_t k) const {
+  if (!options.weights_quant || options.weights_quant_scope != QuantScope::BlockLinear) return matmul_bytes(w(n) * w(k));
+  return (static_cast<wide>(quant::storage_bits(*options.weights_quant, n, k)) + 7) / 8;
+}
+
+wide Builder::expert_linear_bytes(int64_t n, int64_t k) const {
   if (!options.weights_quant) return matmul_bytes(w(n) * w(k));
   return (static_cast<wide>(quant::storage_bits(*options.weights_quant, n, k)) + 7) / 8;
 }

@@ -66,6 +66,8 @@ class Builder {
   // One block linear weight [n, k] (rows = outputs, blocks along the input k): the weight
   // scheme's exact storage when one is set, else matmul_bytes(n * k).
   wide linear_bytes(int64_t n, int64_t k) const;
+  // One routed expert's [n, k] matrix: the scheme's storage under either QuantScope.
+  wide expert_linear_bytes(int64_t n, int64_t k) const;
 
   // x[rows, in] · W[in, out] (+ b[out]); W at the matmul dtype unless `plain` (router, LM head).
   OpDraft matmul(std::string name, Component component, int64_t in, int64_t out, bool bias,

@@ -54,7 +54,8 @@ OpDraft experts(const Builder& b) {
   const wide biases = m.expert_bias ? w(gated ? 2 * f : f) + w(d) : 0;
   // gate and up [f, d] (gated kinds), down [d, f]: each its own matrix, as the checkpoints store
   // them (a scheme's partial blocks are per matrix).
-  const wide per_expert_bytes = (gated ? 2 : 1) * b.linear_bytes(f, d) + b.linear_bytes(d, f) + b.plain_bytes(biases);
+  const wide per_expert_bytes =
+      (gated ? 2 : 1) * b.expert_linear_bytes(f, d) + b.expert_linear_bytes(d, f) + b.plain_bytes(biases);
 
   OpDraft x;
   x.name = "experts";

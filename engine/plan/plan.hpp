@@ -75,6 +75,8 @@ const char* to_string(Phase v);
 const char* to_string(OpKind v);
 const char* to_string(Component v);  // "embedding", "attention", "dense_ffn", ...
 
+enum class QuantScope { BlockLinear, RoutedExperts };
+
 struct PlanOptions {
   Phase phase = Phase::Decode;
   int64_t tokens = 1;   // Prefill: new tokens per sequence (>= 1)
@@ -94,6 +96,10 @@ struct PlanOptions {
   // arithmetic stays at the activation dtype (weight-only quantization). The router, shared-expert
   // gate and LM head stay at `weights`, as the engine's --weights-quant leaves them.
   std::optional<quant::Format> weights_quant;
+  // Which weights `weights_quant` covers: every block linear weight (--weights-quant, DeepSeek-V3's
+  // FP8 checkpoints), or the routed experts only (gpt-oss's MXFP4 checkpoints: attention, router,
+  // embeddings and head stay bf16 — their config.json's quantization_config.modules_to_not_convert).
+  QuantScope weights_quant_scope = QuantScope::BlockLinear;
   // The epilogue (final norm, LM head, logit scale, soft-cap) over each sequence's last token only,
   // as generation runs a prefill, instead of every position (a full forward, `archscope logits`).
   bool logits_last_only = false;

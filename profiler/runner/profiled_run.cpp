@@ -144,6 +144,11 @@ ProfiledRun::ProfiledRun(const ModelConfig& config, const RunOptions& options)
   info_.git_revision = env_.git_revision;
   model_ = std::make_unique<RunModel>(config_, model_options(options_, static_cast<int>(env_.threads)),
                                       options_.source.empty() ? config_.name : options_.source);
+  // A checkpoint published quantized (gpt-oss MXFP4, DeepSeek-V3 FP8 blocks) records its own
+  // format: what the run's weights hold, dequantized into weights_dtype (the loader refuses
+  // --weights-quant on such a checkpoint, so the two never meet).
+  if (const auto& c = model_->stack().weights().quantization.checkpoint; c && info_.weights_quant.empty())
+    info_.weights_quant = quant::to_string(c->format);
 }
 
 ProfiledRun::~ProfiledRun() = default;

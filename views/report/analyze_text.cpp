@@ -31,7 +31,11 @@ void header(std::ostream& out, const Analysis& a) {
   if (dtype_is_quantized(o.weights) && o.quant_group_size > 0) {
     out << " (scales per " << o.quant_group_size << " weights)";
   }
-  if (o.weights_quant) {
+  if (o.weights_quant && o.weights_quant_scope == QuantScope::RoutedExperts) {
+    out << "\n  routed experts " << quant::to_string(*o.weights_quant)
+        << " (exact storage with scales; attention, router, embeddings, LM head and norms at " << to_string(o.weights)
+        << ")";
+  } else if (o.weights_quant) {
     out << "\n  block linear weights " << quant::to_string(*o.weights_quant)
         << " (exact storage with scales; router, embeddings, LM head and norms at " << to_string(o.weights) << ")";
   }
