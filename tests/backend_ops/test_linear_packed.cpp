@@ -48,9 +48,11 @@ Expected reference(const Floats& x, const Floats& wq, const Floats& b, int64_t T
   return y;
 }
 
-void run(Backend& be, Elem e, int64_t T, int64_t K, int64_t N, bool bias, uint64_t seed) {
+// wmax: the weights' magnitude; 1e-5 gives blocks whose fp16 scale is subnormal (< 2^-14).
+void run(Backend& be, Elem e, int64_t T, int64_t K, int64_t N, bool bias, uint64_t seed,
+         float wmax = 0.1f) {
   Rng rng(seed);
-  const Floats x = rng.uniform(T * K), w = rng.uniform(N * K, -0.1f, 0.1f);
+  const Floats x = rng.uniform(T * K), w = rng.uniform(N * K, -wmax, wmax);
   const Floats b = bias ? rng.uniform(N) : Floats{};
   const Floats wq = quant::fake_quantize(format_of(e), w, N, K);
   Tensor xt = upload_f32(be, {T, K}, x), wt = upload_packed(be, e, {N, K}, w);
@@ -84,6 +86,7 @@ BOOST_AUTO_TEST_CASE(decode_gemv_odd_shapes) {
     run(be, e, 7, 129, 67, true, 5);
     run(be, e, 1, 4103, 9, false, 6);
     run(be, e, 3, 2048, 33, true, 7);
+    run(be, e, 2, 96, 5, false, 8, 1e-5f);  // subnormal block scales
   });
 }
 
@@ -96,6 +99,7 @@ BOOST_AUTO_TEST_CASE(prefill_gemm_odd_shapes) {
     run(be, e, 64, 1025, 67, true, 13);
     run(be, e, 19, 4100, 13, false, 14);
     run(be, e, 64, 64, 301, false, 15);
+    run(be, e, 17, 96, 40, true, 16, 1e-5f);  // subnormal block scales
   });
 }
 

@@ -2,7 +2,7 @@
 // the pool like linear.cpp:
 // - Decode (T < kGemmMinRows): each thread streams its contiguous stretch of packed rows once,
 //   dequantizing each block in registers against up to four fp32 token rows per pass
-//   (simd/packed_kernels: packed_dot_row). Only the packed bytes are read: decode is bound by
+//   (simd/packed_kernels: packed_dot_rows). Only the packed bytes are read: decode is bound by
 //   the format's bytes, not by fp32's.
 // - Prefill: x is packed once into the GEMM's panels; each task dequantizes a panel of W rows
 //   into a per-thread fp32 scratch (at most kScratchFloats: L2-sized, reused, never the whole
@@ -98,13 +98,22 @@ void packed_linear(ThreadPool& pool, const float* x, int64_t T, int64_t K, const
   // Chunks of >= 16 rows keep each thread on one contiguous stretch of the packed bytes.
   pool.parallel_for(N, 16, [&](int64_t nb, int64_t ne) {
     const float* xs[4];
-    for (int64_t n = nb; n < ne; ++n) {
-      const uint8_t* row = w + static_cast<size_t>(n) * row_bytes;
-      for (int64_t t0 = 0; t0 < T; t0 += 4) {  // later groups read the row from L1
-        const int g = static_cast<int>(std::min<int64_t>(4, T - t0));
-        for (int j = 0; j < g; ++j) xs[j] = x + (t0 + j) * K;
-        packed_dot_row(row, e, xs, g, static_cast<size_t>(K), y + t0 * N + n, static_cast<size_t>(N));
-      }
+    const auto group = [&](int64_t t0) {
+      const int g = static_cast<int>(std::min<int64_t>(4, T - t0));
+      for (int j = 0; j < g; ++j) xs[j] = x + (t0 + j) * K;
+      return g;
+    };
+    if (T <= 4) {  // one call streams the whole stretch
+      const int g = group(0);
+      packed_dot_rows(w + static_cast<size_t>(nb) * row_bytes, e, row_bytes, ne - nb, xs, g,
+                      static_cast<size_t>(K), y + nb, static_cast<size_t>(N));
+    } else {
+      for (int64_t n = nb; n < ne; ++n)
+        for (int64_t t0 = 0; t0 < T; t0 += 4) {  // later groups read the row from L1
+          const int g = group(t0);
+          packed_dot_rows(w + static_cast<size_t>(n) * row_bytes, e, row_bytes, 1, xs, g,
+                          static_cast<size_t>(K), y + t0 * N + n, static_cast<size_t>(N));
+        }
     }
     add_bias(bias, y, T, N, nb, ne);
   });

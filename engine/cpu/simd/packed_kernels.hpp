@@ -11,11 +11,12 @@
 
 namespace archscope::cpu {
 
-// Decode GEMV: one pass over one packed weight row (K elements) serves nx (1..4) activation rows:
-// out[j] = sum_k w[k] * x[j][k]. Per block the products are summed, then scaled by the block's
-// scale once (sum_b d_b * sum_i q_i x_i): every term passes through at most K + 2 roundings.
-void packed_dot_row(const uint8_t* w, Elem w_elem, const float* const* x, int nx, size_t K,
-                    float* out, size_t out_stride);
+// Decode GEMV over `rows` consecutive packed weight rows (K elements, row_bytes apart): one pass
+// over each row serves nx (1..4) activation rows: out[j * out_stride + r] = sum_k w_r[k] x[j][k].
+// Per block the products are summed, then scaled by the block's scale once
+// (sum_b d_b * sum_i q_i x_i): every term passes through at most K + 2 roundings.
+void packed_dot_rows(const uint8_t* w, Elem w_elem, size_t row_bytes, int64_t rows,
+                     const float* const* x, int nx, size_t K, float* out, size_t out_stride);
 
 // Dequantizes rows [0, nb) of a packed matrix (rows row_bytes apart) into out [nb][K] (row
 // stride ldo floats): each value exactly quant::unpack_rows' (q * scale, one fp32 rounding).
