@@ -4,6 +4,7 @@
 #include "hwy/foreach_target.h"  // must precede highway.h
 #include "hwy/highway.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "cpu/simd/packed_kernels.hpp"
@@ -96,72 +97,101 @@ constexpr size_t BlockBytes() {
   return E == Elem::Q8_0 ? sizeof(quant::BlockQ8_0) : sizeof(quant::BlockQ4_0);
 }
 
-template <Elem E, int NX>
-void DotRowT(const uint8_t* HWY_RESTRICT w, const float* const* x, size_t K, float* out, size_t os) {
+// NW consecutive packed rows (row_bytes apart) against NX activation rows in one pass: each
+// activation vector is loaded once per NW rows (K = 8192 activations do not stay in L1 beside
+// the weight stream) and NW * NX block sums are independent chains.
+template <Elem E, int NW, int NX>
+void DotRowT(const uint8_t* HWY_RESTRICT w, size_t row_bytes, const float* const* x, size_t K,
+             float* out, size_t os) {
   const DF df;
   const size_t L = hn::Lanes(df);
   const int64_t full = static_cast<int64_t>(K) / kB, rem = static_cast<int64_t>(K) % kB;
-  // Two accumulators per activation row (even / odd blocks) so the block-scale FMAs of
-  // consecutive blocks do not wait on each other.
-  VF acc[2][NX];
-  for (int j = 0; j < NX; ++j) acc[0][j] = acc[1][j] = hn::Zero(df);
-  const uint8_t* blk = w;
-  for (int64_t b = 0; b < full; ++b, blk += BlockBytes<E>()) {
-    const VF dv = ScaleVec(df, blk);
-    VF s[NX];
-    for (int j = 0; j < NX; ++j) s[j] = hn::Zero(df);
+  VF acc[NW][NX];
+  for (int r = 0; r < NW; ++r)
+    for (int j = 0; j < NX; ++j) acc[r][j] = hn::Zero(df);
+  for (int64_t b = 0; b < full; ++b) {
     const size_t k0 = static_cast<size_t>(b * kB);
+    const uint8_t* blk[NW];
+    for (int r = 0; r < NW; ++r) blk[r] = w + r * row_bytes + static_cast<size_t>(b) * BlockBytes<E>();
+    VF sum[NW][NX];
+    for (int r = 0; r < NW; ++r)
+      for (int j = 0; j < NX; ++j) sum[r][j] = hn::Zero(df);
     if constexpr (E == Elem::Q8_0) {
       for (size_t u = 0; u < kB / L; ++u) {
-        const VF q = Q8Codes(df, blk, u);
-        for (int j = 0; j < NX; ++j) s[j] = hn::MulAdd(q, hn::LoadU(df, x[j] + k0 + u * L), s[j]);
+        VF xv[NX];
+        for (int j = 0; j < NX; ++j) xv[j] = hn::LoadU(df, x[j] + k0 + u * L);
+        for (int r = 0; r < NW; ++r) {
+          const VF q = Q8Codes(df, blk[r], u);
+          for (int j = 0; j < NX; ++j) sum[r][j] = hn::MulAdd(q, xv[j], sum[r][j]);
+        }
       }
     } else {
       for (size_t u = 0; u < 16 / L; ++u) {
-        VF lo, hi;
-        Q4Codes(df, blk, u, lo, hi);
+        VF xlo[NX], xhi[NX];
         for (int j = 0; j < NX; ++j) {
-          s[j] = hn::MulAdd(lo, hn::LoadU(df, x[j] + k0 + u * L), s[j]);
-          s[j] = hn::MulAdd(hi, hn::LoadU(df, x[j] + k0 + 16 + u * L), s[j]);
+          xlo[j] = hn::LoadU(df, x[j] + k0 + u * L);
+          xhi[j] = hn::LoadU(df, x[j] + k0 + 16 + u * L);
+        }
+        for (int r = 0; r < NW; ++r) {
+          VF lo, hi;
+          Q4Codes(df, blk[r], u, lo, hi);
+          for (int j = 0; j < NX; ++j) {
+            sum[r][j] = hn::MulAdd(lo, xlo[j], sum[r][j]);
+            sum[r][j] = hn::MulAdd(hi, xhi[j], sum[r][j]);
+          }
         }
       }
     }
-    for (int j = 0; j < NX; ++j) acc[b & 1][j] = hn::MulAdd(s[j], dv, acc[b & 1][j]);
-  }
-  for (int j = 0; j < NX; ++j) {
-    float total = hn::GetLane(hn::SumOfLanes(df, hn::Add(acc[0][j], acc[1][j])));
-    if (rem > 0) {  // the partial last block, scalar: never reads x past K
-      const float* xr = x[j] + full * kB;
-      float s = 0.0f;
-      for (int64_t i = 0; i < rem; ++i)
-        s += static_cast<float>(E == Elem::Q8_0 ? q8_0_code(blk, i) : q4_0_code(blk, i)) * xr[i];
-      total += s * block_scale(blk);
+    for (int r = 0; r < NW; ++r) {
+      const VF dv = ScaleVec(df, blk[r]);
+      for (int j = 0; j < NX; ++j) acc[r][j] = hn::MulAdd(sum[r][j], dv, acc[r][j]);
     }
-    out[j * os] = total;
+  }
+  for (int r = 0; r < NW; ++r) {
+    const uint8_t* last = w + r * row_bytes + static_cast<size_t>(full) * BlockBytes<E>();
+    for (int j = 0; j < NX; ++j) {
+      float total = hn::GetLane(hn::SumOfLanes(df, acc[r][j]));
+      if (rem > 0) {  // the partial last block, scalar: never reads x past K
+        const float* xr = x[j] + full * kB;
+        float s = 0.0f;
+        for (int64_t i = 0; i < rem; ++i)
+          s += static_cast<float>(E == Elem::Q8_0 ? q8_0_code(last, i) : q4_0_code(last, i)) * xr[i];
+        total += s * block_scale(last);
+      }
+      out[j * os + r] = total;
+    }
   }
 }
 
+// rows rows, up to nw at a time (the caller's choice: one sequential stream or several), then
+// single rows for the remainder.
 template <Elem E, int NX>
-void DotRowsT(const uint8_t* w, size_t row_bytes, int64_t rows, const float* const* x, size_t K,
-              float* out, size_t os) {
-  for (int64_t r = 0; r < rows; ++r) DotRowT<E, NX>(w + static_cast<size_t>(r) * row_bytes, x, K, out + r, os);
+void DotRowsT(const uint8_t* w, size_t row_bytes, int64_t rows, int nw, const float* const* x,
+              size_t K, float* out, size_t os) {
+  int64_t r = 0;
+  if (nw >= 4)
+    for (; r + 4 <= rows; r += 4) DotRowT<E, 4, NX>(w + static_cast<size_t>(r) * row_bytes, row_bytes, x, K, out + r, os);
+  else if (nw >= 2)
+    for (; r + 2 <= rows; r += 2) DotRowT<E, 2, NX>(w + static_cast<size_t>(r) * row_bytes, row_bytes, x, K, out + r, os);
+  for (; r < rows; ++r) DotRowT<E, 1, NX>(w + static_cast<size_t>(r) * row_bytes, row_bytes, x, K, out + r, os);
 }
 
+// NW * NX <= 4 keeps the block sums, accumulators and activation vectors in AVX2's 16 registers.
 template <Elem E>
-void DotRowsE(const uint8_t* w, size_t rb, int64_t rows, const float* const* x, int nx, size_t K,
-              float* out, size_t os) {
+void DotRowsE(const uint8_t* w, size_t rb, int64_t rows, int nw, const float* const* x, int nx,
+              size_t K, float* out, size_t os) {
   switch (nx) {
-    case 1: return DotRowsT<E, 1>(w, rb, rows, x, K, out, os);
-    case 2: return DotRowsT<E, 2>(w, rb, rows, x, K, out, os);
-    case 3: return DotRowsT<E, 3>(w, rb, rows, x, K, out, os);
-    default: return DotRowsT<E, 4>(w, rb, rows, x, K, out, os);
+    case 1: return DotRowsT<E, 1>(w, rb, rows, nw, x, K, out, os);
+    case 2: return DotRowsT<E, 2>(w, rb, rows, std::min(nw, 2), x, K, out, os);
+    case 3: return DotRowsT<E, 3>(w, rb, rows, 1, x, K, out, os);
+    default: return DotRowsT<E, 4>(w, rb, rows, 1, x, K, out, os);
   }
 }
 
-void PackedDotRows(const uint8_t* w, Elem e, size_t row_bytes, int64_t rows, const float* const* x,
-                   int nx, size_t K, float* out, size_t os) {
-  if (e == Elem::Q4_0) return DotRowsE<Elem::Q4_0>(w, row_bytes, rows, x, nx, K, out, os);
-  return DotRowsE<Elem::Q8_0>(w, row_bytes, rows, x, nx, K, out, os);
+void PackedDotRows(const uint8_t* w, Elem e, size_t row_bytes, int64_t rows, int nw,
+                   const float* const* x, int nx, size_t K, float* out, size_t os) {
+  if (e == Elem::Q4_0) return DotRowsE<Elem::Q4_0>(w, row_bytes, rows, nw, x, nx, K, out, os);
+  return DotRowsE<Elem::Q8_0>(w, row_bytes, rows, nw, x, nx, K, out, os);
 }
 
 template <Elem E>
@@ -208,9 +238,9 @@ namespace archscope::cpu {
 HWY_EXPORT(PackedDotRows);
 HWY_EXPORT(PackedDequantizeRows);
 
-void packed_dot_rows(const uint8_t* w, Elem w_elem, size_t row_bytes, int64_t rows,
+void packed_dot_rows(const uint8_t* w, Elem w_elem, size_t row_bytes, int64_t rows, int nw,
                      const float* const* x, int nx, size_t K, float* out, size_t out_stride) {
-  HWY_DYNAMIC_DISPATCH(PackedDotRows)(w, w_elem, row_bytes, rows, x, nx, K, out, out_stride);
+  HWY_DYNAMIC_DISPATCH(PackedDotRows)(w, w_elem, row_bytes, rows, nw, x, nx, K, out, out_stride);
 }
 
 void packed_dequantize_rows(const uint8_t* w, Elem w_elem, size_t row_bytes, int64_t nb,
