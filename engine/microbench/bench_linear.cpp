@@ -1,5 +1,6 @@
 // Microbenchmark of CpuBackend::linear on the bench-1b shapes (not part of ctest):
-//   bench_linear [--threads 2] [--dtype bf16|f16|f32|q8_0|q4_0] [--mode decode|prefill|all] [--reps 7]
+//   bench_linear [--threads 2] [--dtype bf16|f16|f32|q8_0|q4_0] [--mode decode|prefill|all] [--reps
+//   7]
 //                [--rounds 3] [--tokens 1] [--prefill-tokens 512] [--only NAME] [--no-head]
 //                [--no-host]
 // Decode: --tokens rows against one layer's weights plus the LM head, run in layer order so that
@@ -135,7 +136,9 @@ int main(int argc, char** argv) {
   }
   const Elem we = parse_elem(dtype);
   // Bytes of an n x k weight matrix at the chosen element type (packed: whole blocks).
-  const auto matrix_bytes = [we](int64_t n, int64_t k) { return static_cast<double>(n) * static_cast<double>(elem_row_bytes(we, k)); };
+  const auto matrix_bytes = [we](int64_t n, int64_t k) {
+    return static_cast<double>(n) * static_cast<double>(elem_row_bytes(we, k));
+  };
 
   // The ceilings are re-measured before every round (the machine may be shared): the best of
   // the rounds is reported, and each round's pass is also set against its own round's ceiling.

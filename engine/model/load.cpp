@@ -50,9 +50,11 @@ ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSo
   const bool packing = packed && backend.supports_packed(*packed);
   if (scheme && !packing && dtype != Elem::F32)
     throw Error(ErrorKind::Validation, "--weights-dtype",
-                std::string("--weights-quant ") + quant::to_string(*scheme) + " on " + backend.name() +
-                    " holds the dequantized weights in fp32, not " + to_string(dtype) +
-                    (packed ? std::string(" (this backend has no packed ") + quant::to_string(*scheme) + " kernel)"
+                std::string("--weights-quant ") + quant::to_string(*scheme) + " on " +
+                    backend.name() + " holds the dequantized weights in fp32, not " +
+                    to_string(dtype) +
+                    (packed ? std::string(" (this backend has no packed ") +
+                                  quant::to_string(*scheme) + " kernel)"
                             : std::string()));
   if (slice) check_layer_range(*slice, config, "weights");
   check_fits_in(backend, estimate_weight_bytes(config, dtype, slice), "weights");

@@ -130,8 +130,8 @@ void WeightBuilder::upload_into(Tensor& dst, int64_t row, const HostMatrix& m) {
                                                     shape_string(dst.shape()) + " at row " + std::to_string(row));
   if (m.to_pack != elem_is_packed(dst.elem()))
     throw Error(ErrorKind::Internal, "weights",
-                std::string(m.to_pack ? "source values of a quantized weight" : "values") + " uploaded into a " +
-                    to_string(dst.elem()) + " tensor");
+                std::string(m.to_pack ? "source values of a quantized weight" : "values") +
+                    " uploaded into a " + to_string(dst.elem()) + " tensor");
   if (m.to_pack) {
     if (m.rows == 0) return;
     // One packed copy of the matrix on the host (1/4 to 1/7 of its fp32 values), then uploaded.
@@ -171,7 +171,8 @@ HostMatrix WeightBuilder::read_linear(const std::string& name, int64_t rows, int
   return m;
 }
 
-HostMatrix WeightBuilder::read_linear_dequantized(const std::string& name, int64_t rows, int64_t cols) {
+HostMatrix WeightBuilder::read_linear_dequantized(const std::string& name, int64_t rows,
+                                                  int64_t cols) {
   HostMatrix m = read_linear(name, rows, cols);
   if (m.to_pack) {  // ŵ exactly as the packed tensor would hold it
     m.data = quant::fake_quantize(*quantization->scheme, m.data, rows, cols);
@@ -228,7 +229,8 @@ HostMatrix gather_rows(const HostMatrix& m, const std::vector<std::pair<int64_t,
 }
 
 HostMatrix stack(const HostMatrix& a, const HostMatrix& b) {
-  if (a.to_pack != b.to_pack) throw Error(ErrorKind::Internal, "weights", "stacking packed and plain rows");
+  if (a.to_pack != b.to_pack)
+    throw Error(ErrorKind::Internal, "weights", "stacking packed and plain rows");
   HostMatrix r;
   r.rows = a.rows + b.rows;
   r.cols = a.cols;

@@ -87,7 +87,8 @@ void pack_nf4(const float* x, int64_t n, BlockNf4& b) {
   const float a = absmax(x, n);
   b.absmax = a;
   uint8_t q[64];
-  for (int64_t i = 0; i < 64; ++i) q[i] = static_cast<uint8_t>(a == 0.0f || i >= n ? 7 : nf4_code(x[i] / a));
+  for (int64_t i = 0; i < 64; ++i)
+    q[i] = static_cast<uint8_t>(a == 0.0f || i >= n ? 7 : nf4_code(x[i] / a));
   for (int i = 0; i < 32; ++i) b.qs[i] = static_cast<uint8_t>(q[i] | (q[i + 32] << 4));
 }
 
@@ -97,8 +98,8 @@ void pack_mxfp4(const float* x, int64_t n, BlockMxfp4& b, const std::string& wha
   if (a != 0.0f) std::frexp(a, &e);
   const int scale_exp = a == 0.0f ? 0 : (e - 1) - 2;  // formats.cpp: X = 2^(floor(log2 a) - 2)
   if (scale_exp < -127)
-    throw Error(ErrorKind::Validation, what, "mxfp4 block scale 2^" + std::to_string(scale_exp) +
-                                                 " is below E8M0's 2^-127");
+    throw Error(ErrorKind::Validation, what,
+                "mxfp4 block scale 2^" + std::to_string(scale_exp) + " is below E8M0's 2^-127");
   b.e8m0 = static_cast<uint8_t>(scale_exp + 127);
   const float X = std::ldexp(1.0f, scale_exp);
   std::memset(b.qs, 0, sizeof b.qs);
@@ -125,7 +126,8 @@ void unpack_blocks(const uint8_t* p, int64_t N, int64_t K, int64_t B, float* y, 
   for (int64_t r = 0; r < N; ++r)
     for (int64_t k = 0; k < K; ++k) {
       Block blk;
-      std::memcpy(&blk, p + static_cast<size_t>(r * per_row + k / B) * sizeof(Block), sizeof(Block));
+      std::memcpy(&blk, p + static_cast<size_t>(r * per_row + k / B) * sizeof(Block),
+                  sizeof(Block));
       y[r * K + k] = value(blk, k % B);
     }
 }
@@ -139,24 +141,36 @@ bool has_packed_blocks(Format f) {
 
 int64_t packed_block_elems(Format f) {
   switch (f) {
-    case Format::Q8_0: return kQ8_0Block;
-    case Format::Q4_0: return kQ4_0Block;
-    case Format::Int4G128: return kInt4G128Block;
-    case Format::Nf4: return kNf4Block;
-    case Format::Mxfp4: return kMxfp4Block;
-    default: break;
+    case Format::Q8_0:
+      return kQ8_0Block;
+    case Format::Q4_0:
+      return kQ4_0Block;
+    case Format::Int4G128:
+      return kInt4G128Block;
+    case Format::Nf4:
+      return kNf4Block;
+    case Format::Mxfp4:
+      return kMxfp4Block;
+    default:
+      break;
   }
   throw Error(ErrorKind::Unsupported, to_string(f), "no packed block layout");
 }
 
 size_t packed_block_bytes(Format f) {
   switch (f) {
-    case Format::Q8_0: return sizeof(BlockQ8_0);
-    case Format::Q4_0: return sizeof(BlockQ4_0);
-    case Format::Int4G128: return sizeof(BlockInt4G128);
-    case Format::Nf4: return sizeof(BlockNf4);
-    case Format::Mxfp4: return sizeof(BlockMxfp4);
-    default: break;
+    case Format::Q8_0:
+      return sizeof(BlockQ8_0);
+    case Format::Q4_0:
+      return sizeof(BlockQ4_0);
+    case Format::Int4G128:
+      return sizeof(BlockInt4G128);
+    case Format::Nf4:
+      return sizeof(BlockNf4);
+    case Format::Mxfp4:
+      return sizeof(BlockMxfp4);
+    default:
+      break;
   }
   throw Error(ErrorKind::Unsupported, to_string(f), "no packed block layout");
 }
@@ -171,14 +185,17 @@ size_t packed_bytes(Format f, int64_t N, int64_t K) {
 
 void pack_rows(Format f, std::span<const float> w, int64_t N, int64_t K, std::span<uint8_t> out,
                const std::string& what) {
-  if (N < 0 || K < 0 || static_cast<int64_t>(w.size()) != N * K || out.size() != packed_bytes(f, N, K))
+  if (N < 0 || K < 0 || static_cast<int64_t>(w.size()) != N * K ||
+      out.size() != packed_bytes(f, N, K))
     throw Error(ErrorKind::Validation, what,
                 "packing " + std::to_string(w.size()) + " weights as [" + std::to_string(N) + ", " +
-                    std::to_string(K) + "] " + to_string(f) + " into " + std::to_string(out.size()) + " bytes");
+                    std::to_string(K) + "] " + to_string(f) + " into " +
+                    std::to_string(out.size()) + " bytes");
   for (size_t i = 0; i < w.size(); ++i)
     if (!std::isfinite(w[i]))
-      throw Error(ErrorKind::Validation, what,
-                  "weight " + std::to_string(i) + " is not finite; " + to_string(f) + " cannot hold it");
+      throw Error(
+          ErrorKind::Validation, what,
+          "weight " + std::to_string(i) + " is not finite; " + to_string(f) + " cannot hold it");
   const int64_t B = packed_block_elems(f);
   uint8_t* o = out.data();
   switch (f) {
@@ -187,24 +204,27 @@ void pack_rows(Format f, std::span<const float> w, int64_t N, int64_t K, std::sp
     case Format::Q4_0:
       return pack_blocks<BlockQ4_0>(w.data(), N, K, B, o, pack_q4_0);
     case Format::Int4G128:
-      return pack_blocks<BlockInt4G128>(w.data(), N, K, B, o, [&](const float* x, int64_t n, BlockInt4G128& b) {
-        pack_int4_g128(x, n, b, what);
-      });
+      return pack_blocks<BlockInt4G128>(
+          w.data(), N, K, B, o,
+          [&](const float* x, int64_t n, BlockInt4G128& b) { pack_int4_g128(x, n, b, what); });
     case Format::Nf4:
       return pack_blocks<BlockNf4>(w.data(), N, K, B, o, pack_nf4);
     case Format::Mxfp4:
-      return pack_blocks<BlockMxfp4>(w.data(), N, K, B, o, [&](const float* x, int64_t n, BlockMxfp4& b) {
-        pack_mxfp4(x, n, b, what);
-      });
-    default: break;
+      return pack_blocks<BlockMxfp4>(
+          w.data(), N, K, B, o,
+          [&](const float* x, int64_t n, BlockMxfp4& b) { pack_mxfp4(x, n, b, what); });
+    default:
+      break;
   }
 }
 
-void unpack_rows(Format f, std::span<const uint8_t> packed, int64_t N, int64_t K, std::span<float> out) {
-  if (N < 0 || K < 0 || static_cast<int64_t>(out.size()) != N * K || packed.size() != packed_bytes(f, N, K))
+void unpack_rows(Format f, std::span<const uint8_t> packed, int64_t N, int64_t K,
+                 std::span<float> out) {
+  if (N < 0 || K < 0 || static_cast<int64_t>(out.size()) != N * K ||
+      packed.size() != packed_bytes(f, N, K))
     throw Error(ErrorKind::Validation, to_string(f),
-                "unpacking " + std::to_string(packed.size()) + " bytes as [" + std::to_string(N) + ", " +
-                    std::to_string(K) + "]");
+                "unpacking " + std::to_string(packed.size()) + " bytes as [" + std::to_string(N) +
+                    ", " + std::to_string(K) + "]");
   const int64_t B = packed_block_elems(f);
   const uint8_t* p = packed.data();
   float* y = out.data();
@@ -233,7 +253,8 @@ void unpack_rows(Format f, std::span<const uint8_t> packed, int64_t N, int64_t K
         const uint8_t c = static_cast<uint8_t>((b.qs[i / 2] >> (4 * (i % 2))) & 15);
         return e2m1_decode(c) * std::ldexp(1.0f, static_cast<int>(b.e8m0) - 127);
       });
-    default: break;
+    default:
+      break;
   }
   throw Error(ErrorKind::Unsupported, to_string(f), "no packed block layout");
 }

@@ -20,7 +20,8 @@ struct BlockQ8_0 {
   int8_t qs[32];
 } __attribute__((packed));
 
-// llama.cpp block_q4_0: element i < 16 = ((qs[i] & 15) - 8) * d, i >= 16 = ((qs[i-16] >> 4) - 8) * d.
+// llama.cpp block_q4_0: element i < 16 = ((qs[i] & 15) - 8) * d, i >= 16 = ((qs[i-16] >> 4) - 8) *
+// d.
 struct BlockQ4_0 {
   uint16_t d;  // IEEE binary16 bits
   uint8_t qs[16];

@@ -33,7 +33,8 @@ Tensor upload_packed(Backend& be, Elem e, const Shape& shape, const std::vector<
 }
 
 // y[t][n] = sum_k x[t][k] ŵ[n][k] (+ b[n]) in float64, bounded as the top of the file says.
-Expected reference(const Floats& x, const Floats& wq, const Floats& b, int64_t T, int64_t K, int64_t N) {
+Expected reference(const Floats& x, const Floats& wq, const Floats& b, int64_t T, int64_t K,
+                   int64_t N) {
   Expected y;
   for (int64_t t = 0; t < T; ++t)
     for (int64_t n = 0; n < N; ++n) {
@@ -59,7 +60,8 @@ void run(Backend& be, Elem e, int64_t T, int64_t K, int64_t N, bool bias, uint64
   Tensor bt = bias ? upload_f32(be, {N}, b) : Tensor();
   Tensor y = be.alloc(Elem::F32, {T, N});
   be.linear(be.default_stream(), xt, wt, bt, y);
-  BOOST_TEST_CONTEXT(to_string(e) << " T=" << T << " K=" << K << " N=" << N << (bias ? " bias" : "")) {
+  BOOST_TEST_CONTEXT(to_string(e) << " T=" << T << " K=" << K << " N=" << N
+                                  << (bias ? " bias" : "")) {
     ARCHSCOPE_CHECK_WITHIN(fetch(be, y), reference(x, wq, b, T, K, N));
   }
 }
@@ -107,14 +109,16 @@ BOOST_AUTO_TEST_CASE(prefill_gemm_odd_shapes) {
 BOOST_AUTO_TEST_CASE(grouped_linear_packed_experts) {
   for_each_packed_backend([](Backend& be, Elem e) {
     const int64_t E = 3, K = 97, N = 21;
-    for (const std::vector<int32_t>& off : {std::vector<int32_t>{0, 2, 2, 5}, std::vector<int32_t>{0, 17, 18, 40}}) {
+    for (const std::vector<int32_t>& off :
+         {std::vector<int32_t>{0, 2, 2, 5}, std::vector<int32_t>{0, 17, 18, 40}}) {
       const int64_t R = off.back();
       Rng rng(static_cast<uint64_t>(R));
-      const Floats x = rng.uniform(R * K), w = rng.uniform(E * N * K, -0.1f, 0.1f), b = rng.uniform(E * N);
+      const Floats x = rng.uniform(R * K), w = rng.uniform(E * N * K, -0.1f, 0.1f),
+                   b = rng.uniform(E * N);
       const Floats wq = quant::fake_quantize(format_of(e), w, E * N, K);
       Tensor wt = upload_packed(be, e, {E, N, K}, w), y = be.alloc(Elem::F32, {R, N});
-      be.grouped_linear(be.default_stream(), upload_f32(be, {R, K}, x), wt, upload_f32(be, {E, N}, b),
-                        upload_i32(be, {E + 1}, off), y);
+      be.grouped_linear(be.default_stream(), upload_f32(be, {R, K}, x), wt,
+                        upload_f32(be, {E, N}, b), upload_i32(be, {E + 1}, off), y);
       Expected want;
       for (int64_t ex = 0; ex < E; ++ex) {
         const int64_t r0 = off[ex], rows = off[ex + 1] - off[ex];
@@ -125,7 +129,9 @@ BOOST_AUTO_TEST_CASE(grouped_linear_packed_experts) {
         want.value.insert(want.value.end(), part.value.begin(), part.value.end());
         want.bound.insert(want.bound.end(), part.bound.begin(), part.bound.end());
       }
-      BOOST_TEST_CONTEXT(to_string(e) << " rows " << R) { ARCHSCOPE_CHECK_WITHIN(fetch(be, y), want); }
+      BOOST_TEST_CONTEXT(to_string(e) << " rows " << R) {
+        ARCHSCOPE_CHECK_WITHIN(fetch(be, y), want);
+      }
     }
   });
 }

@@ -27,7 +27,8 @@ struct Linear {
 
 // The block linear weights of a llama-style or MoE layer with their [N, K] from the config.
 std::vector<Linear> linears(const ModelConfig& c, const LayerWeights& L, bool moe) {
-  const int64_t d = c.d_model, h = c.attention.heads, hk = c.attention.kv_heads, hd = c.attention.head_dim;
+  const int64_t d = c.d_model, h = c.attention.heads, hk = c.attention.kv_heads,
+                hd = c.attention.head_dim;
   std::vector<Linear> v = {{"q", &L.attn.q, 1, h * hd, d},
                            {"k", &L.attn.k, 1, hk * hd, d},
                            {"v", &L.attn.v, 1, hk * hd, d},

@@ -1,8 +1,8 @@
-// The packed block layouts (quant/packed_layout.hpp, the contract of /work/notes/packed_layouts.md):
-// unpack(pack(w)) equals fake_quantize(w) bit for bit on random and edge inputs (partial last
-// blocks, all-zero blocks, rounding ties, a single outlier), byte sizes by the contract's table,
-// and hand-written blocks that pin the byte order (fp16 scale first, little-endian; q4_0 low
-// nibbles = elements 0..15; mxfp4 low nibble = even element).
+// The packed block layouts (quant/packed_layout.hpp, the contract of
+// /work/notes/packed_layouts.md): unpack(pack(w)) equals fake_quantize(w) bit for bit on random and
+// edge inputs (partial last blocks, all-zero blocks, rounding ties, a single outlier), byte sizes
+// by the contract's table, and hand-written blocks that pin the byte order (fp16 scale first,
+// little-endian; q4_0 low nibbles = elements 0..15; mxfp4 low nibble = even element).
 #define BOOST_TEST_DYN_LINK
 #include <bit>
 #include <boost/test/unit_test.hpp>
@@ -70,15 +70,23 @@ BOOST_AUTO_TEST_CASE(sizes_follow_the_contract) {
     if (f != Format::Int4G128)
       BOOST_TEST(packed_bytes(f, 5, 256) * 8 == storage_bits(f, 5, 256), to_string(f));
   }
-  BOOST_TEST(packed_bytes(Format::Int4G128, 5, 256) * 8 == storage_bits(Format::Int4G128, 5, 256) + 5 * 2 * 12);
+  BOOST_TEST(packed_bytes(Format::Int4G128, 5, 256) * 8 ==
+             storage_bits(Format::Int4G128, 5, 256) + 5 * 2 * 12);
   BOOST_TEST(!has_packed_blocks(Format::Int8Channel));
   BOOST_CHECK_THROW(packed_row_bytes(Format::Fp8E4M3Block128, 8), Error);
 }
 
 BOOST_AUTO_TEST_CASE(random_matrices_with_partial_blocks) {
   for (Format f : kPacked)
-    for (auto [N, K] : {std::pair<int64_t, int64_t>{1, 1}, {3, 31}, {2, 32}, {5, 33}, {4, 95},
-                        {3, 128}, {2, 129}, {7, 300}, {1, 1000}})
+    for (auto [N, K] : {std::pair<int64_t, int64_t>{1, 1},
+                        {3, 31},
+                        {2, 32},
+                        {5, 33},
+                        {4, 95},
+                        {3, 128},
+                        {2, 129},
+                        {7, 300},
+                        {1, 1000}})
       check_round_trip(f, random_weights(N * K, static_cast<uint64_t>(N * 1000 + K), 0.02f), N, K);
 }
 
@@ -91,17 +99,20 @@ BOOST_AUTO_TEST_CASE(edge_blocks) {
     check_round_trip(f, neg_zero, 1, K);
     // Rounding ties: multiples of half a step of q8_0 (max 127) and of q4_0 (max -8 -> d = 1).
     std::vector<float> ties(K);
-    for (int64_t i = 0; i < K; ++i) ties[i] = (i % 32 == 0) ? 127.0f : 0.5f * static_cast<float>(i % 17) - 4.0f;
+    for (int64_t i = 0; i < K; ++i)
+      ties[i] = (i % 32 == 0) ? 127.0f : 0.5f * static_cast<float>(i % 17) - 4.0f;
     check_round_trip(f, ties, 1, K);
     std::vector<float> q4_ties(K);
-    for (int64_t i = 0; i < K; ++i) q4_ties[i] = (i % 32 == 0) ? -8.0f : 0.5f * static_cast<float>(i % 15) - 3.5f;
+    for (int64_t i = 0; i < K; ++i)
+      q4_ties[i] = (i % 32 == 0) ? -8.0f : 0.5f * static_cast<float>(i % 15) - 3.5f;
     check_round_trip(f, q4_ties, 1, K);
     // One outlier per block: everything else rounds to few codes.
     std::vector<float> outlier = random_weights(K, 9, 1e-3f);
     for (int64_t i = 0; i < K; i += 37) outlier[i] = 3.0f;
     check_round_trip(f, outlier, 1, K);
     // The largest |w| negative, all equal, tiny and huge magnitudes.
-    std::vector<float> same(K, -0.75f), tiny = random_weights(K, 10, 1e-30f), huge = random_weights(K, 11, 1e4f);
+    std::vector<float> same(K, -0.75f), tiny = random_weights(K, 10, 1e-30f),
+                                        huge = random_weights(K, 11, 1e4f);
     check_round_trip(f, same, 1, K);
     check_round_trip(f, tiny, 1, K);
     check_round_trip(f, huge, 1, K);

@@ -84,7 +84,8 @@ void CpuBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tenso
 
   const Elem we = w.elem();
   if (elem_is_packed(we)) {
-    require(supports_packed(we), op, std::string("w: no CPU kernel for ") + to_string(we) + " weights");
+    require(supports_packed(we), op,
+            std::string("w: no CPU kernel for ") + to_string(we) + " weights");
     return packed_linear(pool_, xp, T, K, static_cast<const uint8_t*>(raw(w)), we, N, bp, yp);
   }
   const char* wbase = static_cast<const char*>(raw(w));

@@ -25,7 +25,7 @@ namespace archscope::cpu {
 
 namespace {
 
-constexpr int64_t kGemmMinRows = 16;             // as linear.cpp: from here the GEMM wins
+constexpr int64_t kGemmMinRows = 16;                  // as linear.cpp: from here the GEMM wins
 constexpr int64_t kScratchFloats = int64_t{1} << 18;  // 1 MiB of dequantized rows per task
 
 struct FreeDeleter {
@@ -85,14 +85,15 @@ void add_bias(const float* bias, float* y, int64_t T, int64_t N, int64_t n0, int
 
 }  // namespace
 
-void packed_linear(ThreadPool& pool, const float* x, int64_t T, int64_t K, const uint8_t* w,
-                   Elem e, int64_t N, const float* bias, float* y) {
+void packed_linear(ThreadPool& pool, const float* x, int64_t T, int64_t K, const uint8_t* w, Elem e,
+                   int64_t N, const float* bias, float* y) {
   if (T == 0 || N == 0) return;
   const size_t row_bytes = elem_row_bytes(e, K);
   if (T >= kGemmMinRows && K > 0) {
     const FloatBuffer xpack = alloc_floats(gemm_packed_x_floats(T, K), "packed activations");
     const int64_t xpanels = (T + kGemmMR - 1) / kGemmMR;
-    pool.parallel_for(xpanels, 8, [&](int64_t p0, int64_t p1) { gemm_pack_x(x, K, T, K, p0, p1, xpack.get()); });
+    pool.parallel_for(
+        xpanels, 8, [&](int64_t p0, int64_t p1) { gemm_pack_x(x, K, T, K, p0, p1, xpack.get()); });
     // Rows per task: the scratch bound, a multiple of 32, fewer when N would leave a thread idle.
     const int64_t fit = std::max<int64_t>(kGemmMaxNR, kScratchFloats / K / kGemmMaxNR * kGemmMaxNR);
     const int64_t per_thread = (N + pool.threads() - 1) / pool.threads();
@@ -120,8 +121,9 @@ void packed_linear(ThreadPool& pool, const float* x, int64_t T, int64_t K, const
     };
     if (T <= 4) {  // one call streams the whole stretch
       const int g = group(0);
-      packed_dot_rows(w + static_cast<size_t>(nb) * row_bytes, e, row_bytes, ne - nb, rows_per_pass(K), xs,
-                      g, static_cast<size_t>(K), y + nb, static_cast<size_t>(N));
+      packed_dot_rows(w + static_cast<size_t>(nb) * row_bytes, e, row_bytes, ne - nb,
+                      rows_per_pass(K), xs, g, static_cast<size_t>(K), y + nb,
+                      static_cast<size_t>(N));
     } else {
       for (int64_t n = nb; n < ne; ++n)
         for (int64_t t0 = 0; t0 < T; t0 += 4) {  // later groups read the row from L1

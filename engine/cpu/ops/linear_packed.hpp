@@ -10,7 +10,7 @@
 namespace archscope::cpu {
 
 // y[T, N] = x[T, K] . W^T (+ bias[N]) for W packed [N, K] (rows elem_row_bytes(e, K) apart).
-void packed_linear(ThreadPool& pool, const float* x, int64_t T, int64_t K, const uint8_t* w,
-                   Elem e, int64_t N, const float* bias, float* y);
+void packed_linear(ThreadPool& pool, const float* x, int64_t T, int64_t K, const uint8_t* w, Elem e,
+                   int64_t N, const float* bias, float* y);
 
 }  // namespace archscope::cpu

@@ -1,13 +1,13 @@
 // Highway foreach_target: this file is re-included once per target with HWY_NAMESPACE set.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "cpu/simd/packed_kernels.cpp"
-#include "hwy/foreach_target.h"  // must precede highway.h
-#include "hwy/highway.h"
+#include "cpu/simd/packed_kernels.hpp"
 
 #include <algorithm>
 #include <cstring>
 
-#include "cpu/simd/packed_kernels.hpp"
+#include "hwy/foreach_target.h"  // must precede highway.h
+#include "hwy/highway.h"
 #include "quant/packed_layout.hpp"
 
 #ifndef ARCHSCOPE_PACKED_KERNELS_ONCE
@@ -67,7 +67,8 @@ HWY_INLINE VF Q8Codes(DF df, const uint8_t* block, size_t u) {
   const hn::Rebind<int32_t, DF> di;
   const hn::Rebind<int8_t, DF> d8;
   const size_t L = hn::Lanes(df);
-  return hn::ConvertTo(df, hn::PromoteTo(di, hn::LoadU(d8, reinterpret_cast<const int8_t*>(block + 2) + u * L)));
+  return hn::ConvertTo(
+      df, hn::PromoteTo(di, hn::LoadU(d8, reinterpret_cast<const int8_t*>(block + 2) + u * L)));
 }
 
 // q4_0: bytes [u * L, u * L + L) hold elements u * L.. (low nibbles) and 16 + u * L.. (high).
@@ -112,7 +113,8 @@ void DotRowT(const uint8_t* HWY_RESTRICT w, size_t row_bytes, const float* const
   for (int64_t b = 0; b < full; ++b) {
     const size_t k0 = static_cast<size_t>(b * kB);
     const uint8_t* blk[NW];
-    for (int r = 0; r < NW; ++r) blk[r] = w + r * row_bytes + static_cast<size_t>(b) * BlockBytes<E>();
+    for (int r = 0; r < NW; ++r)
+      blk[r] = w + r * row_bytes + static_cast<size_t>(b) * BlockBytes<E>();
     VF sum[NW][NX];
     for (int r = 0; r < NW; ++r)
       for (int j = 0; j < NX; ++j) sum[r][j] = hn::Zero(df);
@@ -155,7 +157,8 @@ void DotRowT(const uint8_t* HWY_RESTRICT w, size_t row_bytes, const float* const
         const float* xr = x[j] + full * kB;
         float s = 0.0f;
         for (int64_t i = 0; i < rem; ++i)
-          s += static_cast<float>(E == Elem::Q8_0 ? q8_0_code(last, i) : q4_0_code(last, i)) * xr[i];
+          s +=
+              static_cast<float>(E == Elem::Q8_0 ? q8_0_code(last, i) : q4_0_code(last, i)) * xr[i];
         total += s * block_scale(last);
       }
       out[j * os + r] = total;
@@ -170,10 +173,13 @@ void DotRowsT(const uint8_t* w, size_t row_bytes, int64_t rows, int nw, const fl
               size_t K, float* out, size_t os) {
   int64_t r = 0;
   if (nw >= 4)
-    for (; r + 4 <= rows; r += 4) DotRowT<E, 4, NX>(w + static_cast<size_t>(r) * row_bytes, row_bytes, x, K, out + r, os);
+    for (; r + 4 <= rows; r += 4)
+      DotRowT<E, 4, NX>(w + static_cast<size_t>(r) * row_bytes, row_bytes, x, K, out + r, os);
   else if (nw >= 2)
-    for (; r + 2 <= rows; r += 2) DotRowT<E, 2, NX>(w + static_cast<size_t>(r) * row_bytes, row_bytes, x, K, out + r, os);
-  for (; r < rows; ++r) DotRowT<E, 1, NX>(w + static_cast<size_t>(r) * row_bytes, row_bytes, x, K, out + r, os);
+    for (; r + 2 <= rows; r += 2)
+      DotRowT<E, 2, NX>(w + static_cast<size_t>(r) * row_bytes, row_bytes, x, K, out + r, os);
+  for (; r < rows; ++r)
+    DotRowT<E, 1, NX>(w + static_cast<size_t>(r) * row_bytes, row_bytes, x, K, out + r, os);
 }
 
 // NW * NX <= 4 keeps the block sums, accumulators and activation vectors in AVX2's 16 registers.
@@ -181,10 +187,14 @@ template <Elem E>
 void DotRowsE(const uint8_t* w, size_t rb, int64_t rows, int nw, const float* const* x, int nx,
               size_t K, float* out, size_t os) {
   switch (nx) {
-    case 1: return DotRowsT<E, 1>(w, rb, rows, nw, x, K, out, os);
-    case 2: return DotRowsT<E, 2>(w, rb, rows, std::min(nw, 2), x, K, out, os);
-    case 3: return DotRowsT<E, 3>(w, rb, rows, 1, x, K, out, os);
-    default: return DotRowsT<E, 4>(w, rb, rows, 1, x, K, out, os);
+    case 1:
+      return DotRowsT<E, 1>(w, rb, rows, nw, x, K, out, os);
+    case 2:
+      return DotRowsT<E, 2>(w, rb, rows, std::min(nw, 2), x, K, out, os);
+    case 3:
+      return DotRowsT<E, 3>(w, rb, rows, 1, x, K, out, os);
+    default:
+      return DotRowsT<E, 4>(w, rb, rows, 1, x, K, out, os);
   }
 }
 
@@ -195,7 +205,8 @@ void PackedDotRows(const uint8_t* w, Elem e, size_t row_bytes, int64_t rows, int
 }
 
 template <Elem E>
-void DequantizeT(const uint8_t* w, size_t row_bytes, int64_t nb, int64_t K, float* out, int64_t ldo) {
+void DequantizeT(const uint8_t* w, size_t row_bytes, int64_t nb, int64_t K, float* out,
+                 int64_t ldo) {
   const DF df;
   const size_t L = hn::Lanes(df);
   const int64_t full = K / kB, rem = K % kB;
@@ -205,7 +216,8 @@ void DequantizeT(const uint8_t* w, size_t row_bytes, int64_t nb, int64_t K, floa
     for (int64_t b = 0; b < full; ++b, blk += BlockBytes<E>(), o += kB) {
       const VF dv = ScaleVec(df, blk);
       if constexpr (E == Elem::Q8_0) {
-        for (size_t u = 0; u < kB / L; ++u) hn::StoreU(hn::Mul(Q8Codes(df, blk, u), dv), df, o + u * L);
+        for (size_t u = 0; u < kB / L; ++u)
+          hn::StoreU(hn::Mul(Q8Codes(df, blk, u), dv), df, o + u * L);
       } else {
         for (size_t u = 0; u < 16 / L; ++u) {
           VF lo, hi;
@@ -243,8 +255,8 @@ void packed_dot_rows(const uint8_t* w, Elem w_elem, size_t row_bytes, int64_t ro
   HWY_DYNAMIC_DISPATCH(PackedDotRows)(w, w_elem, row_bytes, rows, nw, x, nx, K, out, out_stride);
 }
 
-void packed_dequantize_rows(const uint8_t* w, Elem w_elem, size_t row_bytes, int64_t nb,
-                            int64_t K, float* out, int64_t ldo) {
+void packed_dequantize_rows(const uint8_t* w, Elem w_elem, size_t row_bytes, int64_t nb, int64_t K,
+                            float* out, int64_t ldo) {
   HWY_DYNAMIC_DISPATCH(PackedDequantizeRows)(w, w_elem, row_bytes, nb, K, out, ldo);
 }
 

@@ -21,7 +21,7 @@ void packed_dot_rows(const uint8_t* w, Elem w_elem, size_t row_bytes, int64_t ro
 
 // Dequantizes rows [0, nb) of a packed matrix (rows row_bytes apart) into out [nb][K] (row
 // stride ldo floats): each value exactly quant::unpack_rows' (q * scale, one fp32 rounding).
-void packed_dequantize_rows(const uint8_t* w, Elem w_elem, size_t row_bytes, int64_t nb,
-                            int64_t K, float* out, int64_t ldo);
+void packed_dequantize_rows(const uint8_t* w, Elem w_elem, size_t row_bytes, int64_t nb, int64_t K,
+                            float* out, int64_t ldo);
 
 }  // namespace archscope::cpu
