@@ -1,5 +1,6 @@
 // Microbenchmark of CpuBackend::linear on the bench-1b shapes (not part of ctest):
-//   bench_linear [--threads 2] [--dtype bf16|f16|f32] [--mode decode|prefill|all] [--reps 7]
+//   bench_linear [--threads 2] [--dtype bf16|f16|f32|q8_0|q4_0] [--mode decode|prefill|all] [--reps
+//   7]
 //                [--rounds 3] [--tokens 1] [--prefill-tokens 512] [--only NAME] [--no-head]
 //                [--no-host]
 // Decode: --tokens rows against one layer's weights plus the LM head, run in layer order so that
@@ -24,6 +25,7 @@
 #include "cpu/cpu_backend.hpp"
 #include "cpu/half.hpp"
 #include "presets/measure_host.hpp"
+#include "quant/pack.hpp"
 
 using namespace archscope;
 using Clock = std::chrono::steady_clock;
@@ -47,7 +49,14 @@ Tensor random_weights(cpu::CpuBackend& be, Elem e, int64_t n, int64_t k, uint64_
   std::uniform_real_distribution<float> d(-0.05f, 0.05f);
   const size_t count = static_cast<size_t>(n * k);
   Tensor t = be.alloc(e, {n, k});
-  if (e == Elem::F32) {
+  if (elem_is_packed(e)) {  // packed blocks (quant/pack.hpp): GB/s counts the packed bytes
+    std::vector<float> v(count);
+    for (auto& x : v) x = d(gen);
+    const quant::Format f = e == Elem::Q8_0 ? quant::Format::Q8_0 : quant::Format::Q4_0;
+    std::vector<uint8_t> bytes(quant::packed_bytes(f, n, k));
+    quant::pack_rows(f, v, n, k, bytes);
+    be.upload(be.default_stream(), bytes.data(), t);
+  } else if (e == Elem::F32) {
     std::vector<float> v(count);
     for (auto& x : v) x = d(gen);
     be.upload(be.default_stream(), v.data(), t);
@@ -93,6 +102,8 @@ Elem parse_elem(const std::string& s) {
   if (s == "bf16") return Elem::BF16;
   if (s == "f16") return Elem::F16;
   if (s == "f32") return Elem::F32;
+  if (s == "q8_0") return Elem::Q8_0;
+  if (s == "q4_0") return Elem::Q4_0;
   std::fprintf(stderr, "unknown dtype %s\n", s.c_str());
   std::exit(2);
 }
@@ -124,7 +135,10 @@ int main(int argc, char** argv) {
     else { std::fprintf(stderr, "unknown argument %s\n", a.c_str()); return 2; }
   }
   const Elem we = parse_elem(dtype);
-  const double wbytes = elem_bits(we) / 8.0;
+  // Bytes of an n x k weight matrix at the chosen element type (packed: whole blocks).
+  const auto matrix_bytes = [we](int64_t n, int64_t k) {
+    return static_cast<double>(n) * static_cast<double>(elem_row_bytes(we, k));
+  };
 
   // The ceilings are re-measured before every round (the machine may be shared): the best of
   // the rounds is reported, and each round's pass is also set against its own round's ceiling.
@@ -170,7 +184,7 @@ int main(int argc, char** argv) {
       }
       const double cpu_use = (process_cpu_seconds() - cpu0) / (wall * threads);
       double bytes = 0;
-      for (auto& sh : shapes) bytes += sh.n * sh.k * wbytes;
+      for (auto& sh : shapes) bytes += matrix_bytes(sh.n, sh.k);
       if (host) {
         round_ratio.push_back(bytes / best_sum / 1e9 / bw_r);
         std::printf("  round %d: read bw %.1f GB/s, pass %.1f GB/s (%.1f%%), CPU use %.0f%%\n", round,
@@ -182,7 +196,7 @@ int main(int argc, char** argv) {
                 static_cast<long long>(tokens), dtype.c_str(), threads, reps * rounds, bw);
     double all_bytes = 0;
     for (size_t i = 0; i < shapes.size(); ++i) {
-      const double bytes = shapes[i].n * shapes[i].k * wbytes;
+      const double bytes = matrix_bytes(shapes[i].n, shapes[i].k);
       all_bytes += bytes;
       Stats st = stats(times[i]);
       std::printf("  %-17s %8.1f us  %6.1f GB/s (%5.1f, %5.1f)", shapes[i].name, st.best * 1e6,
