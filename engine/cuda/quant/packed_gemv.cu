@@ -14,6 +14,8 @@
 // Activations past K are read as 0 and the decoded values there forced to 0, so the zero padding
 // of a partial last block (whatever its codes decode to) never counts and nothing past x is read.
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "common/error.hpp"
@@ -69,6 +71,7 @@ struct Params {
   int rows;        // R: rows per thread block
   int seg_blocks;  // blocks per staged segment
   int stride;      // shared bytes per staged row (multiple of 16)
+  int whole;  // one segment: the block's rows staged as one contiguous byte range
   int x_vec;       // x 16-byte aligned with K % 4 == 0: float4 activation loads
 };
 
@@ -109,6 +112,27 @@ __device__ __forceinline__ void stage_range(uint8_t* dst, const uint8_t* w, int6
   }
 }
 
+// One 16-byte chunk `c` of the byte range [g0, g1) of the weights, into dst + c * 16 (dst holds the
+// range from g0 rounded down to 16); false past the range.
+__device__ __forceinline__ void stage_chunk(uint8_t* dst, const uint8_t* w, int64_t w_bytes,
+                                            int64_t g0, int64_t g1, int64_t c) {
+  const uintptr_t base = reinterpret_cast<uintptr_t>(w);
+  const uintptr_t a0 = (base + g0) & ~static_cast<uintptr_t>(15);
+  const uintptr_t ga = a0 + static_cast<uintptr_t>(c) * 16;
+  if (ga >= base + g1) return;
+  uint8_t* sd = dst + c * 16;
+  if (ga >= base && ga + 16 <= base + static_cast<uintptr_t>(w_bytes)) {
+    cp_async16(sd, reinterpret_cast<const void*>(ga));
+  } else {
+    for (int b = 0; b < 16; ++b) {
+      const uintptr_t q = ga + b;
+      sd[b] = q >= base && q < base + static_cast<uintptr_t>(w_bytes)
+                  ? *reinterpret_cast<const uint8_t*>(q)
+                  : 0;
+    }
+  }
+}
+
 template <PackedFormat PF, int TT>
 __global__ void __launch_bounds__(kWarps * 32) packed_gemv_kernel(Params p) {
   using F = Fmt<PF>;
@@ -136,6 +160,9 @@ __global__ void __launch_bounds__(kWarps * 32) packed_gemv_kernel(Params p) {
   }
   if (PF == PackedFormat::Nf4 && tid < 16) nf4_lut[tid] = kNf4CodesDevice[tid];
   kernel_prologue();
+  // The activations are read after the weights land: ask for them now (into L1).
+  for (int64_t l = tid; l < (p.T * p.K + 31) / 32; l += blockDim.x)
+    asm volatile("prefetch.global.L1 [%0];" ::"l"(p.x + l * 32));
 
   float acc[kRowsPerGroup][TT];
 #pragma unroll
@@ -147,14 +174,23 @@ __global__ void __launch_bounds__(kWarps * 32) packed_gemv_kernel(Params p) {
   const uint32_t* s32 = reinterpret_cast<const uint32_t*>(smem);
   const int64_t nseg = (p.nb + p.seg_blocks - 1) / p.seg_blocks;
   const int buf_bytes = p.rows * p.stride;
-  // Segment si into buffer si % 2 (one cp.async group per segment).
+  // Segment si into buffer si % 2 (one cp.async group per segment). Whole rows: one range for
+  // all the block's rows (they are contiguous); segments: the chunks of every row's piece, one
+  // flat loop so that all threads copy.
   auto stage = [&](int64_t si) {
-    const int64_t s0 = si * p.seg_blocks, s1 = imin(p.nb, s0 + p.seg_blocks);
-    uint8_t* buf = smem + (si & 1) * buf_bytes;
-    for (int r = 0; r < rows_here; ++r) {
-      const int64_t row0 = (n0 + r) * p.row_bytes;
-      stage_range(buf + r * p.stride, p.w, p.w_bytes, row0 + s0 * F::kBytes,
-                  row0 + imin(s1 * F::kBytes, p.row_bytes), tid, blockDim.x);
+    if (p.whole) {
+      stage_range(smem, p.w, p.w_bytes, n0 * p.row_bytes, (n0 + rows_here) * p.row_bytes, tid,
+                  blockDim.x);
+    } else {
+      const int64_t s0 = si * p.seg_blocks, s1 = imin(p.nb, s0 + p.seg_blocks);
+      uint8_t* buf = smem + (si & 1) * buf_bytes;
+      const int cpr = p.stride / 16;
+      for (int i = tid; i < rows_here * cpr; i += blockDim.x) {
+        const int r = i / cpr, c = i - r * cpr;
+        const int64_t row0 = (n0 + r) * p.row_bytes;
+        stage_chunk(buf + r * p.stride, p.w, p.w_bytes, row0 + s0 * F::kBytes,
+                    row0 + imin(s1 * F::kBytes, p.row_bytes), c);
+      }
     }
     cp_async_commit();
   };
@@ -174,9 +210,11 @@ __global__ void __launch_bounds__(kWarps * 32) packed_gemv_kernel(Params p) {
 #pragma unroll
     for (int r = 0; r < kRowsPerGroup; ++r) {
       const int row = group * kRowsPerGroup + r;
-      row_off[r] = static_cast<uint32_t>(
-          (si & 1) * buf_bytes + row * p.stride +
-          ((reinterpret_cast<uintptr_t>(p.w) + (n0 + row) * p.row_bytes + s0 * F::kBytes) & 15));
+      const uintptr_t base = reinterpret_cast<uintptr_t>(p.w);
+      row_off[r] =
+          p.whole ? static_cast<uint32_t>(((base + n0 * p.row_bytes) & 15) + row * p.row_bytes)
+                  : static_cast<uint32_t>((si & 1) * buf_bytes + row * p.stride +
+                                          ((base + (n0 + row) * p.row_bytes + s0 * F::kBytes) & 15));
     }
     const int64_t iters = (s1 - s0 + kBpi - 1) / kBpi;
     for (int64_t it = kw; it < iters; it += wk) {
@@ -258,23 +296,54 @@ __global__ void __launch_bounds__(kWarps * 32) packed_gemv_kernel(Params p) {
 
 struct Choice {
   int rows, seg_blocks, stride;
+  bool whole;
+  unsigned smem;
 };
 
 int stride_for(int64_t seg_bytes) {
   return static_cast<int>((seg_bytes + 15 + 15) / 16 * 16 + 16);
 }
 
-Choice choose(int64_t N, int64_t nb, int64_t block_bytes, int sms) {
+// Launch shape knobs, for the benchmark's experiments only (ARCHSCOPE_PACKED_GEMV=
+// "budget_kb,min_segments,max_rows,grid_factor"); the defaults are what bench_quant_cuda measured
+// best on the H200.
+struct Tuning {
+  int budget = kStageBudget, min_segments = 2, max_rows = 32, grid_factor = 2;
+};
+const Tuning& tuning() {
+  static const Tuning t = [] {
+    Tuning v;
+    if (const char* e = std::getenv("ARCHSCOPE_PACKED_GEMV")) {
+      int b = 0, m = 0, r = 0, g = 0;
+      if (std::sscanf(e, "%d,%d,%d,%d", &b, &m, &r, &g) == 4 && b >= 4 && b <= 200 && m >= 1 &&
+          (r == 4 || r == 8 || r == 16 || r == 32) && g >= 1)
+        v = {b * 1024, m, r, g};
+    }
+    return v;
+  }();
+  return t;
+}
+
+Choice choose(int64_t N, int64_t nb, int64_t block_bytes, int64_t row_bytes, int sms) {
+  const Tuning& k = tuning();
   int rows = kRowsPerGroup;
-  while (rows < 32 && (N + rows * 2 - 1) / (rows * 2) >= 2 * sms) rows *= 2;
-  // Two buffers of kStageBudget / 2. The stride covers whole blocks: the decode of a partial last
-  // block (of a channel format's 128-column blocks) reads past the row's bytes, and those reads
-  // must stay in the row's slot. Rows of more than 16 KiB together stream in >= 4 segments so the
-  // copy of one overlaps the decode of the previous.
-  int64_t seg = std::max<int64_t>(1, (kStageBudget / 2 / rows - 48) / block_bytes);
-  if (nb * block_bytes * rows > 16 * 1024) seg = std::min(seg, (nb + 3) / 4);
+  while (rows < k.max_rows && (N + rows * 2 - 1) / (rows * 2) >= k.grid_factor * sms) rows *= 2;
+  // Whole rows when they fit (fewer rows per block if need be): one contiguous copy. The slack
+  // after the last row covers the decode's reads past it (a channel format's partial last
+  // 128-column block, the word after the last one).
+  constexpr int64_t kSlack = 192;
+  while (rows > kRowsPerGroup && rows * row_bytes + kSlack > k.budget) rows /= 2;
+  if (rows * row_bytes + kSlack <= k.budget)
+    return {rows, static_cast<int>(std::max<int64_t>(nb, 1)), 0, true,
+            static_cast<unsigned>((rows * row_bytes + kSlack + 15) / 16 * 16)};
+  // Long rows: segments in two buffers of budget / 2. The stride covers whole blocks: the
+  // decode of a partial last block reads past the row's bytes, and those reads must stay in the
+  // row's slot. >= min_segments segments, so the copy of one overlaps the decode of the previous.
+  int64_t seg = std::max<int64_t>(1, (k.budget / 2 / rows - 48) / block_bytes);
+  seg = std::min(seg, (nb + k.min_segments - 1) / k.min_segments);
   seg = std::max<int64_t>(1, std::min(seg, nb));
-  return {rows, static_cast<int>(seg), stride_for(seg * block_bytes)};
+  const int stride = stride_for(seg * block_bytes);
+  return {rows, static_cast<int>(seg), stride, false, static_cast<unsigned>(2 * stride * rows)};
 }
 
 template <PackedFormat PF, int TT>
@@ -282,7 +351,7 @@ void launch_one(CudaBackend& be, const Params& p, dim3 grid, unsigned smem) {
   static bool raised = false;
   if (!raised) {
     raised = true;
-    allow_smem(packed_gemv_kernel<PF, TT>, 64 * 1024);
+    allow_smem(packed_gemv_kernel<PF, TT>, 200 * 1024);
   }
   launch(be, packed_gemv_kernel<PF, TT>, grid, dim3(kWarps * 32), smem, p);
 }
@@ -300,11 +369,12 @@ void launch_fmt(CudaBackend& be, const PackedGemvArgs& a) {
   p.row_bytes = packed_row_bytes(PF, a.K);
   p.w_bytes = p.row_bytes * a.N;
   p.scale_cols = (a.K + 127) / 128;
-  const Choice c = choose(a.N, p.nb, F::kBytes, be.sm_count());
+  const Choice c = choose(a.N, p.nb, F::kBytes, p.row_bytes, be.sm_count());
   p.rows = c.rows;
   p.seg_blocks = c.seg_blocks;
   p.stride = c.stride;
-  const unsigned smem = static_cast<unsigned>(2 * c.stride * c.rows);
+  p.whole = c.whole;
+  const unsigned smem = c.smem;
   const dim3 grid(ceil_div(a.N, c.rows));
   for (int64_t t0 = 0; t0 < a.T; t0 += 8) {
     p.x = a.x + t0 * a.K;
