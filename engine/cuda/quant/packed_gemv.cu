@@ -71,7 +71,7 @@ struct Params {
   int rows;        // R: rows per thread block
   int seg_blocks;  // blocks per staged segment
   int stride;      // shared bytes per staged row (multiple of 16)
-  int whole;  // one segment: the block's rows staged as one contiguous byte range
+  int whole;       // one segment: the block's rows staged as one contiguous byte range
   int x_vec;       // x 16-byte aligned with K % 4 == 0: float4 activation loads
 };
 
@@ -212,9 +212,10 @@ __global__ void __launch_bounds__(kWarps * 32) packed_gemv_kernel(Params p) {
       const int row = group * kRowsPerGroup + r;
       const uintptr_t base = reinterpret_cast<uintptr_t>(p.w);
       row_off[r] =
-          p.whole ? static_cast<uint32_t>(((base + n0 * p.row_bytes) & 15) + row * p.row_bytes)
-                  : static_cast<uint32_t>((si & 1) * buf_bytes + row * p.stride +
-                                          ((base + (n0 + row) * p.row_bytes + s0 * F::kBytes) & 15));
+          p.whole
+              ? static_cast<uint32_t>(((base + n0 * p.row_bytes) & 15) + row * p.row_bytes)
+              : static_cast<uint32_t>((si & 1) * buf_bytes + row * p.stride +
+                                      ((base + (n0 + row) * p.row_bytes + s0 * F::kBytes) & 15));
     }
     const int64_t iters = (s1 - s0 + kBpi - 1) / kBpi;
     for (int64_t it = kw; it < iters; it += wk) {

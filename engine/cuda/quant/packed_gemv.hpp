@@ -1,8 +1,9 @@
 // Decode GEMVs that read packed quantized weights directly (issue 12 §2, CUDA): out[T, N] =
 // x[T, K] . ŵ[N, K]^T (+ bias) for T <= 8 token rows, fp32 activations, fp32 accumulation, the
-// weights dequantized in registers and never written out. The byte layouts are the contract of
-// /work/notes/packed_layouts.md (copied in docs/quant-layouts.md): rows of ceil(K / B) byte-packed
-// blocks, row-major, a partial last block zero-padded; the per-row / per-128x128 formats keep
+// weights dequantized in registers and never written out. The byte layouts are the shared
+// contract of the CPU and CUDA packed kernels (issue 12 §2; quant/packed_layout.hpp holds the
+// block structs): rows of ceil(K / B) byte-packed blocks, row-major, a partial last block
+// zero-padded (the kernels do not rely on the padding); the per-row / per-128x128 formats keep
 // their fp32 scales in a separate array.
 //
 // The launchers take raw device pointers and shapes so that they do not depend on how a packed
