@@ -16,6 +16,7 @@
 #include "backend/kernel_choices.hpp"
 #include "cuda/device_errors.hpp"
 #include "cuda/memory/device_pool.hpp"
+#include "cuda/quant/packed_gemv.hpp"
 #include "cuda/stream/launch_queue.hpp"
 
 namespace archscope::cuda {
@@ -32,12 +33,18 @@ class CudaStream final : public Stream {
   CudaBackend& backend_;
 };
 
+// The cuda/quant format of a packed weight element type (Error(Unsupported) for another).
+PackedFormat packed_format_of(Elem e);
+
 class CudaBackend final : public Backend {
  public:
   // Throws Error(Unsupported) when the device cannot be used.
   CudaBackend(int device, const KernelChoices& kernels = {});
   ~CudaBackend() override;
   const char* name() const override { return "cuda"; }
+  // Packed q8_0 / q4_0 weights: cuda/quant's dequantize-in-kernel GEMVs (decode) and a dequantized
+  // fp32 GEMM (prefill) in linear; grouped_linear dequantizes the experts per call (slow).
+  bool supports_packed(Elem e) const override { return e == Elem::Q8_0 || e == Elem::Q4_0; }
 
   Tensor alloc(Elem elem, Shape shape) override;
   Stream& default_stream() override { return stream_obj_; }

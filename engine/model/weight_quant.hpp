@@ -2,7 +2,7 @@
 // weight — attention q/k/v/o (MLA's q_a, q_b, kv_a, kv_b too), the linear-attention projections
 // (in_proj_qkvz, in_proj_ba, out_proj), dense FFN, routed and shared experts (fused gate_up too)
 // — is quantized to the scheme. Where the backend runs the scheme's packed layout
-// (Backend::supports_packed(packed_elem(scheme)): q8_0 and q4_0 on the CPU) the weights are held
+// (Backend::supports_packed(packed_elem(scheme)): q8_0 and q4_0 on the CPU and CUDA) the weights are held
 // packed (quant/packed_layout.hpp) and only the packed bytes stay resident; otherwise they are
 // dequantized again into fp32, so memory holds dequantized weights. Either way a layer computes
 // with exactly ŵ. MLA's derived matrices (absorbed W_uk^T, kv_b's k and v parts) are cut from the

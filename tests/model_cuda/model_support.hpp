@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -63,8 +64,9 @@ inline KvCacheOptions cache_options(Elem kv) {
   return o;
 }
 
-inline Recipes run_recipes(Backend& be, const ModelConfig& c, Elem weights, Elem kv) {
-  const ModelWeights w = random_weights(be, c, RandomInitOptions{.seed = 7}, weights);
+inline Recipes run_recipes(Backend& be, const ModelConfig& c, Elem weights, Elem kv,
+                           std::optional<quant::Format> scheme = std::nullopt) {
+  const ModelWeights w = random_weights(be, c, RandomInitOptions{.seed = 7}, weights, scheme);
   Model model(be, c, w);
   const auto p = prompt(37, c.vocab_size, 3);
   Recipes r;

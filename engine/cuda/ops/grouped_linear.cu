@@ -9,6 +9,7 @@
 #include "cuda/check.hpp"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/launch.cuh"
+#include "cuda/quant/packed_gemv.hpp"
 #include "cuda/kernels/weight_chunk.cuh"
 
 namespace archscope::cuda {
@@ -121,7 +122,12 @@ void CudaBackend::grouped_linear(Stream& s, const Tensor& x, const Tensor& w, co
   contract::check_grouped_linear(x, w, bias, offsets, out);
   GroupedParams p{};
   p.x = in_f32(x, op, "x");
-  check_float(w, op, "w");
+  const bool packed = elem_is_packed(w.elem());
+  if (packed)
+    require_f(supports_packed(w.elem()), op,
+              [&] { return std::string("no packed kernel for ") + to_string(w.elem()); });
+  else
+    check_float(w, op, "w");
   require(x.rank() == 2 && w.rank() == 3, op, "x must be [R, K] and w [E, N, K]");
   p.R = x.dim(0);
   p.K = x.dim(1);
@@ -142,6 +148,17 @@ void CudaBackend::grouped_linear(Stream& s, const Tensor& x, const Tensor& w, co
   if (p.R == 0 || p.N == 0) return;
   p.w = dptr(w);
   p.err = be.device_errors();
+  if (packed) {
+    // Packed experts [E, N, K] (E·N packed rows): dequantized into fp32 scratch — exactly the
+    // layout's values — and run by the fp32 grouped kernel. Correct, not fast: it writes every
+    // expert's fp32 weights each call; a packed grouped GEMV that skips idle experts is not built.
+    auto ws = be.scratch(static_cast<size_t>(p.E * p.N * p.K) * sizeof(float));
+    float* wd = static_cast<float*>(ws->handle());
+    launch_packed_dequantize(be, packed_format_of(w.elem()), p.w, nullptr, p.E * p.N, p.K, wd);
+    p.w = wd;
+    const bool vec = p.K % 4 == 0 && reinterpret_cast<uintptr_t>(p.x) % 16 == 0;
+    return launch_grouped<float>(be, p, vec);
+  }
   const size_t wb = static_cast<size_t>(elem_bits(w.elem()) / 8);
   const bool vec = p.K % static_cast<int64_t>(16 / wb) == 0 &&
                    reinterpret_cast<uintptr_t>(p.w) % 16 == 0 &&

@@ -8,6 +8,10 @@
 //   against the exact product is at most u_bf16 * sum|x_k w_k| + gamma_K * sum|x_k w_k| with
 //   u_bf16 = 2^-8 (the rounding of x; w is already bf16). fp16 weights: x scaled per row by a
 //   power of two and rounded to fp16 (u = 2^-11), gemm/convert.hpp.
+// Packed q8_0 / q4_0 weights (issue 12 §2, quant/packed_layout.hpp): the decode path is
+// cuda/quant's dequantize-in-kernel GEMV (fp32 activations and accumulation); the prefill path
+// dequantizes ŵ into fp32 scratch (exactly the layout's values) and runs plain fp32 cuBLASLt, so
+// both paths agree with the CPU's packed kernels to fp32 rounding.
 #include "common/error.hpp"
 #include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
@@ -15,6 +19,7 @@
 #include "cuda/gemm/cublaslt_gemm.hpp"
 #include "cuda/gemm/gemv.hpp"
 #include "cuda/kernels/launch.cuh"
+#include "cuda/quant/packed_gemv.hpp"
 
 namespace archscope::cuda {
 
@@ -22,13 +27,51 @@ namespace {
 constexpr int64_t kGemvMaxRows = 8;
 }
 
+PackedFormat packed_format_of(Elem e) {
+  switch (e) {
+    case Elem::Q8_0: return PackedFormat::Q8_0;
+    case Elem::Q4_0: return PackedFormat::Q4_0;
+    default:
+      throw Error(ErrorKind::Unsupported, "cuda",
+                  std::string("no packed kernel for ") + to_string(e) + " weights");
+  }
+}
+
+namespace {
+
+void packed_linear(CudaBackend& be, const float* xp, const Tensor& w, const float* bp, float* yp,
+                   int64_t T, int64_t N, int64_t K, LinearKernel choice) {
+  PackedGemvArgs g;
+  g.format = packed_format_of(w.elem());
+  g.x = xp;
+  g.w = dptr(w);
+  g.bias = bp;
+  g.out = yp;
+  g.T = T;
+  g.N = N;
+  g.K = K;
+  if (choice == LinearKernel::Gemv || (choice == LinearKernel::Auto && T <= kGemvMaxRows) || K == 0)
+    return launch_packed_gemv(be, g);
+  auto ws = be.scratch(static_cast<size_t>(N * K) * sizeof(float));
+  float* wd = static_cast<float*>(ws->handle());
+  launch_packed_dequantize(be, g.format, g.w, nullptr, N, K, wd);
+  if (!be.gemm().matmul(CUDA_R_32F, xp, wd, bp, yp, T, N, K)) launch_packed_gemv(be, g);
+}
+
+}  // namespace
+
 void CudaBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias,
                          Tensor& out) {
   const char* op = "linear";
   CudaBackend& be = cuda_of(*this, s, op);
   contract::check_linear(x, w, bias, out);
   const float* xp = in_f32(x, op, "x");
-  check_float(w, op, "w");
+  const bool packed = elem_is_packed(w.elem());
+  if (packed)
+    require_f(supports_packed(w.elem()), op,
+              [&] { return std::string("no packed kernel for ") + to_string(w.elem()); });
+  else
+    check_float(w, op, "w");
   require(x.rank() == 2 && w.rank() == 2, op, "x and w must be 2-D");
   const int64_t T = x.dim(0), K = x.dim(1), N = w.dim(0);
   require_f(w.dim(1) == K, op, [&] {
@@ -43,6 +86,7 @@ void CudaBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tens
   }
   check_no_overlap(out, x, op, "out must not overlap x");
   if (T == 0 || N == 0) return;
+  if (packed) return packed_linear(be, xp, w, bp, yp, T, N, K, kernels().linear);
 
   GemvArgs g;
   g.x = xp;
