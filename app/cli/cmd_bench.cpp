@@ -442,7 +442,7 @@ int run_bench(const BenchOptions& o) {
     throw Error(ErrorKind::Unsupported, "--layers",
                 "a layer slice runs seeded random weights only; drop --model-dir");
   // Validates --prompt / --new / --batch before anything is allocated.
-  BenchShape shape{.prompt = o.prompt,
+  const BenchShape shape{.prompt = o.prompt,
                    .new_tokens = o.new_tokens,
                    .batch = o.batch,
                    .weights = dtype_of(eo.weights),
@@ -450,10 +450,8 @@ int run_bench(const BenchOptions& o) {
                    .activations = DType::F32};
   BenchModel plan = bench_model(config, shape, eo.layers);
   const Measured m = measure(o, config, eo, threads);
-  if (m.quantization.packed) {  // known once loaded: the backend decides whether it packs
-    shape.weights_quant = m.quantization.scheme;
-    plan = bench_model(config, shape, eo.layers);
-  }
+  if (m.quantization.packed)  // known once loaded: the backend decides whether it packs
+    plan = bench_model(config, shape, eo.layers, m.quantization.scheme);
   const nlohmann::json j = report(o, config, threads, plan, m);
   if (o.json) {
     std::cout << j.dump(2) << '\n';

@@ -10,26 +10,26 @@
 namespace archscope {
 
 namespace {
-PlanOptions options_for(const BenchShape& s, Phase phase) {
+PlanOptions options_for(const BenchShape& s, Phase phase, std::optional<quant::Format> weights_quant) {
   PlanOptions o;
   o.phase = phase;
   o.batch = s.batch;
   o.weights = s.weights;
   o.kv = s.kv;
   o.activations = s.activations;
-  o.weights_quant = s.weights_quant;
+  o.weights_quant = weights_quant;
   return o;
 }
 }  // namespace
 
 BenchModel bench_model(const ModelConfig& config, const BenchShape& shape,
-                       const std::optional<LayerRange>& slice) {
+                       const std::optional<LayerRange>& slice, std::optional<quant::Format> weights_quant) {
   if (shape.prompt < 1) throw Error(ErrorKind::Validation, "--prompt", "must be at least 1");
   if (shape.new_tokens < 1) throw Error(ErrorKind::Validation, "--new", "must be at least 1");
   if (shape.batch < 1) throw Error(ErrorKind::Validation, "--batch", "must be at least 1");
 
   BenchModel m;
-  PlanOptions prefill = options_for(shape, Phase::Prefill);
+  PlanOptions prefill = options_for(shape, Phase::Prefill, weights_quant);
   prefill.tokens = shape.prompt;
   prefill.logits_last_only = true;  // generation samples from each prompt's last position only
   const PlanTotals p = slice_totals(build_plan(config, prefill), slice);
@@ -38,7 +38,7 @@ BenchModel bench_model(const ModelConfig& config, const BenchShape& shape,
   m.prefill_bytes = p.bytes_read + p.bytes_written;
   if (slice) {
     // The cache the slice's layers hold after prompt + new tokens: a prefill of that length.
-    PlanOptions held = options_for(shape, Phase::Prefill);
+    PlanOptions held = options_for(shape, Phase::Prefill, weights_quant);
     held.tokens = shape.prompt + shape.new_tokens;
     m.kv_bytes = slice_totals(build_plan(config, held), slice).kv_bytes_held;
   } else {
@@ -50,7 +50,7 @@ BenchModel bench_model(const ModelConfig& config, const BenchShape& shape,
   // the exact plans of every step rather than assume linearity. One plan per step is cheap next
   // to running the step.
   double bytes = 0, flops = 0;
-  PlanOptions decode = options_for(shape, Phase::Decode);
+  PlanOptions decode = options_for(shape, Phase::Decode, weights_quant);
   for (int64_t step = 0; step < shape.new_tokens; ++step) {
     decode.context = shape.prompt + step;
     const PlanTotals d = slice_totals(build_plan(config, decode), slice);
