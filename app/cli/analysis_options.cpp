@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "hf/hf_quantization.hpp"
+#include "kv/kv_dtype.hpp"
 #include "presets/hardware_catalog.hpp"
 
 namespace archscope::cli {
@@ -15,7 +16,12 @@ void add_analysis_flags(CLI::App& app, AnalysisFlags& flags) {
                  "Matmul weight dtype: " + dtype_names() +
                      " (fp8/int8/int4 quantize matmul weights only)")
       ->capture_default_str();
-  app.add_option("--kv-dtype", flags.kv_dtype, "KV cache dtype: " + dtype_names())
+  app.add_option("--kv-dtype", flags.kv_dtype,
+                 "KV cache dtype: " + kv_dtype_names() +
+                     " (int8 / fp8 E4M3: one byte per element plus one fp32 scale per token and KV "
+                     "head for K "
+                     "and for V; MLA latent and rope key one scale each; linear-attention states "
+                     "stay fp32)")
       ->capture_default_str();
   app.add_option("--quant-group-size", flags.quant_group_size,
                  "Quantized weights (fp8/int8/int4) carry one bf16 scale per this many weights; "
@@ -60,7 +66,7 @@ AnalysisOptions analysis_options(const AnalysisFlags& flags) {
   options.context = flags.context;
   options.batch = flags.batch;
   options.weights = dtype_flag("--weights-dtype", flags.weights_dtype);
-  options.kv = dtype_flag("--kv-dtype", flags.kv_dtype);
+  options.kv = dtype_of(parse_kv_elem(flags.kv_dtype, "--kv-dtype"));
   if (!flags.weights_quant.empty()) {
     options.weights_quant = quant::parse_format(flags.weights_quant, "--weights-quant");
     if (dtype_is_quantized(options.weights))

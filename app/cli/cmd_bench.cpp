@@ -26,6 +26,7 @@
 #include "generate/generation.hpp"
 #include "generate/host_load.hpp"
 #include "generate/memory_budget.hpp"
+#include "kv/kv_dtype.hpp"
 #include "presets/blas_gemm.hpp"
 #include "presets/cpu_peak.hpp"
 #include "presets/measure_host.hpp"
@@ -45,6 +46,7 @@ struct BenchOptions {
   uint64_t seed = 0;
   std::string weights_dtype = default_weights_dtype();
   std::string weights_quant;
+  std::string kv_dtype = "fp32";
   CLI::Option* weights_dtype_option = nullptr;
   int64_t warmup = 1;
   int64_t repeat = 1;
@@ -218,7 +220,7 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
                              {"packed_bytes", c->bytes},
                              {"held", "dequantized " + j["weights_dtype"].get<std::string>()}};
   }
-  j["kv_dtype"] = "fp32";
+  j["kv_dtype"] = to_string(parse_kv_elem(o.kv_dtype, "--kv-dtype"));
   j["threads"] = threads;
   j["batch"] = o.batch;
   j["warmup"] = o.warmup;
@@ -320,12 +322,13 @@ void print_text(const nlohmann::json& j) {
   const auto& f = j["roofline"];
   const auto& m = j["memory"];
   std::printf(
-      "%s: %s weights, fp32 KV, batch %lld, %d threads (load %.2f s); medians of %lld repeats "
+      "%s: %s weights, %s KV, batch %lld, %d threads (load %.2f s); medians of %lld repeats "
       "after %lld "
       "warm-up\n",
       j["model"].get<std::string>().c_str(), j["weights_dtype"].get<std::string>().c_str(),
-      j["batch"].get<long long>(), j["threads"].get<int>(), j["load_s"].get<double>(),
-      j["repeat"].get<long long>(), j["warmup"].get<long long>());
+      j["kv_dtype"].get<std::string>().c_str(), j["batch"].get<long long>(),
+      j["threads"].get<int>(), j["load_s"].get<double>(), j["repeat"].get<long long>(),
+      j["warmup"].get<long long>());
   if (j.contains("weights_quant")) {
     const auto& q = j["weights_quant"];
     const bool packed = q["held"].get<std::string>() == "packed";
@@ -431,6 +434,7 @@ int run_bench(const BenchOptions& o) {
   eo.seed = o.seed;
   eo.weights = weights.weights;
   eo.weights_quant = weights.quant;
+  eo.kv = kv_dtype_option(o.kv_dtype);
   eo.threads = threads;
   eo.max_sequences = o.batch;
   eo.max_tokens = o.prompt + o.new_tokens + 1;
@@ -446,7 +450,7 @@ int run_bench(const BenchOptions& o) {
                    .new_tokens = o.new_tokens,
                    .batch = o.batch,
                    .weights = dtype_of(eo.weights),
-                   .kv = DType::F32,
+                   .kv = dtype_of(eo.kv),
                    .activations = DType::F32};
   BenchModel plan = bench_model(config, shape, eo.layers);
   const Measured m = measure(o, config, eo, threads);
@@ -477,6 +481,7 @@ Command add_bench_command(CLI::App& root) {
   options->weights_dtype_option =
       sub->add_option("--weights-dtype", options->weights_dtype, kWeightsDtypeHelp)->capture_default_str();
   add_weights_quant_option(*sub, options->weights_quant);
+  add_kv_dtype_option(*sub, options->kv_dtype);
   sub->add_option(
          "--warmup", options->warmup,
          "Generations (prefill + decode of the same shape) run first and not timed, so caches, "

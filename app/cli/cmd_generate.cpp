@@ -42,6 +42,7 @@ struct GenerateOptions {
   double top_p = 1.0;
   std::string weights_dtype = default_weights_dtype();
   std::string weights_quant;
+  std::string kv_dtype = "fp32";
   CLI::Option* weights_dtype_option = nullptr;
   TextPromptOptions text;
   bool prompt_given = false;
@@ -110,6 +111,7 @@ int run_generate(const GenerateOptions& o) {
   eo.seed = o.seed;
   eo.weights = weights.weights;
   eo.weights_quant = weights.quant;
+  eo.kv = kv_dtype_option(o.kv_dtype);
   eo.threads = o.threads;
   eo.max_sequences = static_cast<int64_t>(request.prompts.size());
   eo.max_tokens = longest + o.new_tokens;
@@ -205,6 +207,7 @@ Command add_generate_command(CLI::App& root) {
   options->weights_dtype_option = sub->add_option("--weights-dtype", options->weights_dtype, kWeightsDtypeHelp)
       ->capture_default_str();
   add_weights_quant_option(*sub, options->weights_quant);
+  add_kv_dtype_option(*sub, options->kv_dtype);
   return {sub, [options] { return run_generate(*options); }};
 }
 

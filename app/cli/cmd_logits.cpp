@@ -31,6 +31,7 @@ struct LogitsOptions {
   uint64_t seed = 0;
   std::string weights_dtype = default_weights_dtype();
   std::string weights_quant;
+  std::string kv_dtype = "fp32";
   CLI::Option* weights_dtype_option = nullptr;
 };
 
@@ -38,6 +39,7 @@ int run_logits(const LogitsOptions& o) {
   const BackendSpec backend = backend_spec(o.backend, o.kernels);  // before the model is loaded
   const WeightsChoice weights =
       weights_choice(o.weights_dtype, o.weights_dtype_option->count() > 0, o.weights_quant);
+  const Elem kv = kv_dtype_option(o.kv_dtype);
   const ModelConfig config = load_model_config(o.source);
   const std::vector<int32_t> tokens = parse_token_list(o.tokens);
   check_token_ids(tokens, config.vocab_size, "--tokens");
@@ -53,6 +55,7 @@ int run_logits(const LogitsOptions& o) {
   eo.seed = o.seed;
   eo.weights = weights.weights;
   eo.weights_quant = weights.quant;
+  eo.kv = kv;
   eo.threads = o.threads;
   eo.max_sequences = 1;
   eo.max_tokens = count;
@@ -95,6 +98,7 @@ Command add_logits_command(CLI::App& root) {
   options->weights_dtype_option =
       sub->add_option("--weights-dtype", options->weights_dtype, kWeightsDtypeHelp)->capture_default_str();
   add_weights_quant_option(*sub, options->weights_quant);
+  add_kv_dtype_option(*sub, options->kv_dtype);
   return {sub, [options] { return run_logits(*options); }};
 }
 

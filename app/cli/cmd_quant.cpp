@@ -21,6 +21,7 @@
 #include "events/environment.hpp"
 #include "generate/sampler.hpp"
 #include "generate/token_ids.hpp"
+#include "kv/kv_dtype.hpp"
 #include "quant_eval/eval_json.hpp"
 #include "quant_eval/quant_eval.hpp"
 #include "store/quant_table.hpp"
@@ -33,6 +34,7 @@ namespace {
 struct QuantOptions {
   ModelSource source;
   std::string schemes;
+  std::string kv_dtypes;
   std::string tokens;
   int64_t prompt = 0;  // random ids; 0: 128 when neither --tokens nor --prompt-file
   std::string prompt_file;
@@ -63,6 +65,25 @@ std::vector<quant::Format> parse_schemes(const std::string& text) {
   return out;
 }
 
+std::vector<Elem> parse_kv_dtypes(const std::string& text) {
+  std::vector<Elem> out;
+  std::stringstream in(text);
+  std::string part;
+  while (std::getline(in, part, ',')) {
+    if (part.empty()) continue;
+    const Elem e = parse_kv_elem(part, "--kv-dtypes");
+    if (!kv_quantized(e))
+      throw Error(
+          ErrorKind::Validation, "--kv-dtypes",
+          "'" + part + "' is not a quantized KV dtype (the source run is fp32); use int8, fp8");
+    for (Elem g : out)
+      if (g == e)
+        throw Error(ErrorKind::Validation, "--kv-dtypes", "'" + part + "' is listed twice");
+    out.push_back(e);
+  }
+  return out;
+}
+
 std::string db_text(double v) {
   if (std::isnan(v)) return "-";
   if (std::isinf(v)) return "exact";
@@ -87,10 +108,19 @@ void print_text(const quant::EvalResult& r, const std::string& tokens_from) {
       std::printf("%10s\n", "-");
     }
   }
+  for (const quant::SchemeResult& s : r.schemes)
+    if (quant::is_kv_scheme(s)) {
+      std::printf(
+          "(kv- schemes: bits per cached K/V element with scales; total bytes = the KV cache at "
+          "%lld tokens)\n",
+          static_cast<long long>(r.tokens));
+      break;
+    }
   const int64_t L = r.layers();
   std::printf(
-      "\nper layer: weight SQNR of the layer's quantized tensors (dB) / residual stream rel. L2 "
-      "error\n%-6s",
+      "\nper layer: weight SQNR of the layer's quantized tensors (kv- schemes: KV SQNR of its "
+      "cached K "
+      "and V) (dB) / residual stream rel. L2 error\n%-6s",
       "layer");
   for (const quant::SchemeResult& s : r.schemes) std::printf(" %22s", s.scheme.c_str());
   std::printf("\n");
@@ -120,7 +150,15 @@ void print_text(const quant::EvalResult& r, const std::string& tokens_from) {
 
 int run_quant(const QuantOptions& o) {
   const BackendSpec backend = backend_spec(o.backend);
-  const std::vector<quant::Format> schemes = parse_schemes(o.schemes);
+  if (o.schemes.empty() && o.kv_dtypes.empty())
+    throw Error(ErrorKind::Validation, "--schemes",
+                "give --schemes (weight schemes: " + quant::format_names() +
+                    ") and/or --kv-dtypes (int8,fp8)");
+  const std::vector<quant::Format> schemes =
+      o.schemes.empty() ? std::vector<quant::Format>{} : parse_schemes(o.schemes);
+  const std::vector<Elem> kv_dtypes = parse_kv_dtypes(o.kv_dtypes);
+  if (!o.kv_dtypes.empty() && kv_dtypes.empty())
+    throw Error(ErrorKind::Validation, "--kv-dtypes", "name at least one of int8, fp8");
   if (o.threads < 0) throw Error(ErrorKind::Validation, "--threads", "must be at least 1");
   const ModelConfig config = load_model_config(o.source);
   const int given =
@@ -165,6 +203,7 @@ int run_quant(const QuantOptions& o) {
   eo.seed = o.seed;
   eo.threads = o.threads;
   eo.schemes = schemes;
+  eo.kv_dtypes = kv_dtypes;
   eo.perplexity = !o.source.model_dir.empty() && !o.prompt_file.empty();
   const quant::EvalResult result = quant_eval::evaluate(
       config, eo, tokens,
@@ -184,7 +223,8 @@ int run_quant(const QuantOptions& o) {
   info.weights_quant = o.schemes == "all" ? quant::format_names() : o.schemes;
   for (char& c : info.weights_quant)
     if (c == '|') c = ',';
-  info.kv_dtype = "fp32";
+  info.kv_dtype = "fp32";  // the source run's; the measured KV dtypes are the kv- schemes
+  for (Elem e : kv_dtypes) info.kv_dtype += std::string(",") + to_string(e);
   info.prompt_tokens = static_cast<int64_t>(tokens.size());
   info.new_tokens = 0;
   info.threads = env.threads;
@@ -218,16 +258,24 @@ int run_quant(const QuantOptions& o) {
 
 Command add_quant_command(CLI::App& root) {
   auto o = std::make_shared<QuantOptions>();
-  CLI::App* sub = root.add_subcommand("quant",
-                                      "Measure weight quantization error: the source model and "
-                                      "each scheme on the same tokens (weight SQNR per "
-                                      "tensor, residual error per layer, logit KL / top-1 / "
-                                      "perplexity, activation outliers); stored as a run");
+  CLI::App* sub =
+      root.add_subcommand("quant",
+                          "Measure weight and KV-cache quantization error: the source model and "
+                          "each scheme or KV dtype on the same tokens (weight / KV SQNR per "
+                          "tensor or layer, residual error per layer, logit KL / top-1 / "
+                          "perplexity, activation outliers); stored as a run");
   add_model_source(*sub, o->source, /*with_model_dir=*/true);
   sub->add_option("--schemes", o->schemes,
                   "Comma-separated weight schemes, or all: " + quant::format_names() +
-                      " (weight-only, block linear weights; docs/quantization.md)")
-      ->required();
+                      " (weight-only, block linear weights; docs/quantization.md)");
+  sub->add_option(
+      "--kv-dtypes", o->kv_dtypes,
+      "Comma-separated KV-cache dtypes to measure: int8, fp8 (E4M3), one fp32 scale per token and "
+      "KV "
+      "head (MLA: latent and rope key). The source weights with each cache, reported as schemes "
+      "kv-int8 / kv-fp8: bits per cached element with scales, KV bytes at the context, KV SQNR per "
+      "layer over every cached K and V, residual error, logit KL / top-1. At least one of "
+      "--schemes and --kv-dtypes");
   sub->add_option("--tokens", o->tokens, "Token ids to run, comma separated: \"1,2,3\"");
   sub->add_option(
          "--prompt-file", o->prompt_file,

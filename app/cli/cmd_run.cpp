@@ -45,6 +45,7 @@ struct RunCommandOptions {
   uint64_t seed = 0;
   std::string weights_dtype = default_weights_dtype();
   std::string weights_quant;
+  std::string kv_dtype = "fp32";
   CLI::Option* weights_dtype_option = nullptr;
   std::string name;
   std::string db;
@@ -120,6 +121,7 @@ int run_profiled(const RunCommandOptions& o) {
   ro.hf_dir = o.source.model_dir;
   ro.weights = weights.weights;
   ro.weights_quant = weights.quant;
+  ro.kv = kv_dtype_option(o.kv_dtype);
   ro.prefill_chunk = o.prefill_chunk;
   ro.warmup = o.warmup;
   ro.repeat = o.repeat;
@@ -246,6 +248,7 @@ Command add_run_command(CLI::App& root) {
   o->weights_dtype_option = sub->add_option("--weights-dtype", o->weights_dtype, kWeightsDtypeHelp)
                                 ->capture_default_str();
   add_weights_quant_option(*sub, o->weights_quant);
+  add_kv_dtype_option(*sub, o->kv_dtype);
   sub->add_option("--name", o->name, "Run name (default: model and start time)");
   sub->add_option(
          "--prefill-chunk", o->prefill_chunk,

@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "generate/engine_model.hpp"
 #include "model/weight_quant.hpp"
+#include "kv/kv_dtype.hpp"
 #include "stack/model_stack.hpp"
 
 namespace archscope::cli {
@@ -59,6 +60,21 @@ std::string describe_weights_quant(const WeightQuantization& q) {
       q.bits_per_weight(), static_cast<double>(q.quantized_bits()) / 8.0 / (1024.0 * 1024.0),
       q.packed ? "held packed (kernels read the packed blocks)" : "held dequantized in fp32");
   return buf;
+}
+
+void add_kv_dtype_option(CLI::App& app, std::string& value) {
+  app.add_option("--kv-dtype", value,
+                 "KV cache dtype: " + kv_dtype_names() +
+                     ". int8 / fp8 (OCP E4M3) store one byte per element and one fp32 scale per "
+                     "token and KV head "
+                     "for K and for V (MLA: latent and rope key one each), dequantized as "
+                     "attention reads them "
+                     "(cpu backend only); linear-attention states stay fp32 (docs/quantization.md)")
+      ->capture_default_str();
+}
+
+Elem kv_dtype_option(const std::string& value) {
+  return parse_kv_elem(value, "--kv-dtype");
 }
 
 void add_backend_option(CLI::App& app, std::string& value) {

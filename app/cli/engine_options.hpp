@@ -38,6 +38,12 @@ using archscope::WeightsChoice;
 std::string describe_weights_quant(const WeightQuantization& q);
 inline std::string describe_weights_quant(const WeightQuantization* q) { return q ? describe_weights_quant(*q) : ""; }
 
+// Adds --kv-dtype (default fp32) to `app`: the KV cache element type, engine/kv/kv_dtype.hpp.
+void add_kv_dtype_option(CLI::App& app, std::string& value);
+// The --kv-dtype value as the cache's element type; Error(Validation, "--kv-dtype") listing the
+// accepted names.
+Elem kv_dtype_option(const std::string& value);
+
 // Adds --backend (default "cpu") to `app`, storing the raw text in `value`.
 void add_backend_option(CLI::App& app, std::string& value);
 // Adds --kernel NAME=VARIANT (repeatable) to `app`: the kernel variants of the CUDA backend.

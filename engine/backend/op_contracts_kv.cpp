@@ -5,9 +5,41 @@
 
 namespace archscope::contract {
 
+namespace {
+bool quantized_pool(Elem e) {
+  return e == Elem::INT8 || e == Elem::FP8;
+}
+
+// A quantized pool's scales: F32 [blocks, block_size, kv_heads, groups], groups 1 or 2 (split).
+void check_kv_scales(const Tensor& pool, const Tensor& scale, int64_t split, const char* op,
+                     const char* name) {
+  require(scale.defined(), op, std::string(name) + ": a quantized pool needs its scales");
+  check_elem(scale, Elem::F32, op, name);
+  require(scale.rank() == 4 && pool.rank() == 4 && scale.dim(0) == pool.dim(0) &&
+              scale.dim(1) == pool.dim(1) && scale.dim(2) == pool.dim(2) &&
+              (scale.dim(3) == 1 || scale.dim(3) == 2),
+          op,
+          std::string(name) + " must be [blocks, block_size, kv_heads, 1 or 2], is " +
+              shape_string(scale.shape()));
+  if (scale.dim(3) == 2)
+    require(split > 0 && split < pool.dim(3), op,
+            std::string(name) + ": two scale groups need 0 < scale_split < dim");
+}
+}  // namespace
+
 KvDims check_kv_blocks(const KvBlocks& kv, int64_t upto, const char* op) {
-  check_float(kv.k, op, "kv.k");
-  check_float(kv.v, op, "kv.v");
+  check_defined(kv.k, op, "kv.k");
+  check_defined(kv.v, op, "kv.v");
+  if (quantized_pool(kv.k.elem()) || quantized_pool(kv.v.elem())) {
+    require(kv.k.elem() == kv.v.elem(), op, "quantized k and v pools must share one element type");
+    check_kv_scales(kv.k, kv.k_scale, kv.scale_split, op, "kv.k_scale");
+    check_kv_scales(kv.v, kv.v_scale, kv.scale_split, op, "kv.v_scale");
+  } else {
+    check_float(kv.k, op, "kv.k");
+    check_float(kv.v, op, "kv.v");
+    require(!kv.k_scale.defined() && !kv.v_scale.defined(), op,
+            "scales given for an unquantized pool");
+  }
   check_elem(kv.block_table, Elem::I32, op, "kv.block_table");
   require(kv.k.rank() == 4 && kv.v.rank() == 4, op,
           "k/v pools must be [blocks, block_size, kv_heads, dim]");

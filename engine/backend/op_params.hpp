@@ -71,14 +71,21 @@ struct AttentionParams {
 
 // K/V of one sequence read through a block table (paged cache). The pools hold fixed-size blocks
 // of tokens: k = [blocks, block_size, kv_heads, qk_dim], v = [blocks, block_size, kv_heads, v_dim]
-// (F32, BF16 or F16). block_table (I32) maps the sequence's logical block i to a pool block.
-// A contiguous cache is one block of block_size >= length with block_table = {0}.
+// (F32, BF16, F16, or quantized INT8 / FP8 E4M3 with scales). block_table (I32) maps the
+// sequence's logical block i to a pool block. A contiguous cache is one block of block_size >=
+// length with block_table = {0}.
+// Quantized pools (engine/quant/kv_rows.hpp) carry one fp32 scale per stored vector in
+// k_scale / v_scale = F32 [blocks, block_size, kv_heads, groups], read through the same block
+// table: groups = 1 (one scale per token and kv head), or 2 with scale_split = S, elements
+// [0, S) of a row under scale 0 and [S, dim) under scale 1 (MLA: the latent, then the rope key).
 struct KvBlocks {
   Tensor k;
   Tensor v;
   Tensor block_table;
   int64_t block_size = 0;
   int64_t length = 0;  // tokens of the sequence present in the cache: positions [0, length)
+  Tensor k_scale{}, v_scale{};  // quantized pools only
+  int64_t scale_split = 0;      // groups == 2 only
 };
 
 enum class RouterScore { Softmax, Sigmoid };

@@ -28,6 +28,8 @@ void check_cpu(const KvBlocks& kv, const char* op) {
   check_cpu(kv.k, op, "kv.k");
   check_cpu(kv.v, op, "kv.v");
   check_cpu(kv.block_table, op, "kv.block_table");
+  if (kv.k_scale.defined()) check_cpu(kv.k_scale, op, "kv.k_scale");
+  if (kv.v_scale.defined()) check_cpu(kv.v_scale, op, "kv.v_scale");
 }
 
 float load_float(const void* base, Elem e, int64_t i) {

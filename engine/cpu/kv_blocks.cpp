@@ -23,6 +23,12 @@ KvLayout kv_layout(const KvBlocks& kv, const contract::KvDims& d, int64_t upto, 
   l.v_elem = kv.v.elem();
   l.k_elem_bytes = static_cast<size_t>(elem_bits(l.k_elem) / 8);
   l.v_elem_bytes = static_cast<size_t>(elem_bits(l.v_elem) / 8);
+  if (kv.k_scale.defined()) {  // the contract checked the shapes and that both are there
+    l.k_scale = static_cast<float*>(raw(kv.k_scale));
+    l.v_scale = static_cast<float*>(raw(kv.v_scale));
+    l.groups = kv.k_scale.dim(3);
+    l.scale_split = l.groups == 2 ? kv.scale_split : 0;
+  }
   return l;
 }
 

@@ -14,6 +14,19 @@ struct KvLayout {
   char* v = nullptr;
   size_t k_elem_bytes = 0, v_elem_bytes = 0;
   Elem k_elem = Elem::F32, v_elem = Elem::F32;
+  // Quantized pools (INT8 / FP8): per slot kv_heads * groups fp32 scales (op_params.hpp KvBlocks).
+  float* k_scale = nullptr;
+  float* v_scale = nullptr;
+  int64_t groups = 0, scale_split = 0;
+
+  bool quantized() const { return k_scale != nullptr; }
+  // The `groups` scales of (position, kv head).
+  float* k_scales(int64_t pos, int64_t head) const {
+    return k_scale + (slot(pos) * kv_heads + head) * groups;
+  }
+  float* v_scales(int64_t pos, int64_t head) const {
+    return v_scale + (slot(pos) * kv_heads + head) * groups;
+  }
 
   // Element offset of (position, kv head) in the k / v pool.
   int64_t slot(int64_t pos) const {

@@ -1,5 +1,6 @@
 #include <string>
 
+#include "common/error.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/kv_view.cuh"
 #include "cuda/kv_layout.hpp"
@@ -7,6 +8,10 @@
 namespace archscope::cuda {
 
 KvView kv_view(const KvBlocks& kv, const char* op) {
+  if (kv.k_scale.defined() || kv.k.elem() == Elem::INT8 || kv.k.elem() == Elem::FP8)
+    throw Error(ErrorKind::Unsupported, op,
+                "int8 / fp8 KV pools: the CUDA kv_store and attention kernels do not dequantize "
+                "yet (run on the cpu backend)");
   check_float(kv.k, op, "kv.k");
   check_float(kv.v, op, "kv.v");
   const int32_t* table = in_i32(kv.block_table, op, "kv.block_table");

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "kv/kv_dtype.hpp"
 #include "kv/memory_check.hpp"
 
 namespace archscope {
@@ -41,8 +42,11 @@ void check_options(const KvCacheOptions& options) {
   if (options.max_tokens <= 0) throw Error(ErrorKind::Validation, kWhere, "max_tokens must be positive");
   if (options.max_sequences <= 0) throw Error(ErrorKind::Validation, kWhere, "max_sequences must be positive");
   if (options.max_step_tokens < 0) throw Error(ErrorKind::Validation, kWhere, "max_step_tokens must not be negative");
-  if (options.dtype != Elem::F32 && options.dtype != Elem::BF16 && options.dtype != Elem::F16)
-    throw Error(ErrorKind::Unsupported, kWhere, std::string("cache dtype ") + to_string(options.dtype));
+  if (options.dtype != Elem::F32 && options.dtype != Elem::BF16 && options.dtype != Elem::F16 &&
+      !kv_quantized(options.dtype))
+    throw Error(
+        ErrorKind::Unsupported, kWhere,
+        std::string("cache dtype ") + to_string(options.dtype) + "; use " + kv_dtype_names());
 }
 
 bool windowed(AttentionKind kind) { return kind == AttentionKind::Sliding || kind == AttentionKind::Chunked; }
@@ -55,13 +59,9 @@ int64_t blocks_for(const LayerSpec& s, const KvCacheOptions& o) {
   return std::min(full, per_seq * o.max_sequences);
 }
 
-// Bytes of one token of a layer's pool (K and V, or the MLA latent + rope key).
+// Bytes of one token of a layer's pool (K and V, or the MLA latent + rope key; scales included).
 uint64_t token_bytes(const LayerSpec& s, const ModelConfig& c, Elem e) {
-  const uint64_t elem = static_cast<uint64_t>(elem_bits(e) / 8);
-  const AttentionConfig& a = c.attention;
-  if (s.attention == AttentionKind::Mla)
-    return elem * static_cast<uint64_t>(a.mla.kv_lora_rank + a.mla.qk_rope_head_dim);
-  return 2 * elem * static_cast<uint64_t>(a.kv_heads * a.head_dim);
+  return kv_token_bytes(s.attention, c, e);
 }
 
 // fp32 conv + recurrent state of one linear-attention layer of one sequence.
@@ -122,12 +122,21 @@ PagedKvCache::PagedKvCache(Backend& backend, const ModelConfig& config, const Kv
     if (p.kind == AttentionKind::Mla) {
       p.k = backend.alloc(options.dtype, {nblocks, options.block_size, 1, a.mla.kv_lora_rank + a.mla.qk_rope_head_dim});
       p.v = p.k;  // the latent doubles as the values (absorbed attention)
-      p.block_bytes = p.k.bytes() / static_cast<size_t>(nblocks);
     } else {
       p.k = backend.alloc(options.dtype, {nblocks, options.block_size, a.kv_heads, a.head_dim});
       p.v = backend.alloc(options.dtype, {nblocks, options.block_size, a.kv_heads, a.head_dim});
-      p.block_bytes = (p.k.bytes() + p.v.bytes()) / static_cast<size_t>(nblocks);
     }
+    if (kv_quantized(options.dtype)) {
+      KvBlocks scales;
+      scales.k = p.k;
+      scales.v = p.v;
+      attach_kv_scales(backend, scales, kv_scale_groups(p.kind, config),
+                       kv_scale_split(p.kind, config));
+      p.k_scale = scales.k_scale;
+      p.v_scale = scales.v_scale;
+      p.scale_split = scales.scale_split;
+    }
+    p.block_bytes = pool_bytes(p) / static_cast<size_t>(nblocks);
     p.free.resize(static_cast<size_t>(nblocks));
     for (int64_t b = 0; b < nblocks; ++b) p.free[static_cast<size_t>(b)] = static_cast<int32_t>(nblocks - 1 - b);
   }
@@ -145,6 +154,13 @@ PagedKvCache::PagedKvCache(Backend& backend, const ModelConfig& config, const Kv
     }
   }
   seqs_.resize(static_cast<size_t>(options.max_sequences));
+}
+
+size_t PagedKvCache::pool_bytes(const Pool& p) {
+  const bool mla = p.kind == AttentionKind::Mla;  // v aliases k, v_scale aliases k_scale
+  size_t n = p.k.bytes() + (mla ? 0 : p.v.bytes());
+  if (p.k_scale.defined()) n += p.k_scale.bytes() + (mla ? 0 : p.v_scale.bytes());
+  return n;
 }
 
 PagedKvCache::Sequence& PagedKvCache::get(int64_t seq) {
@@ -299,6 +315,9 @@ KvBlocks PagedKvCache::blocks(int64_t seq, int64_t layer, int64_t length) const 
   kv.block_table = s.table_tensors[static_cast<size_t>(layer)];
   kv.block_size = options_.block_size;
   kv.length = length;
+  kv.k_scale = p.k_scale;
+  kv.v_scale = p.v_scale;
+  kv.scale_split = p.scale_split;
   return kv;
 }
 
@@ -331,7 +350,7 @@ KvAccounting PagedKvCache::accounting() const {
       b.allocated = state_bytes_per_layer_[l] * state_slots_.size();
       b.used = state_bytes_per_layer_[l] * static_cast<uint64_t>(live_seqs);
     } else {
-      b.allocated = p.k.bytes() + (p.kind == AttentionKind::Mla ? 0 : p.v.bytes());
+      b.allocated = pool_bytes(p);
       b.used = p.block_bytes * static_cast<uint64_t>(blocks_in_use(static_cast<int64_t>(l)));
     }
     KvBytes& k = acc.per_kind[static_cast<size_t>(p.kind)];

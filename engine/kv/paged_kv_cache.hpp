@@ -6,7 +6,8 @@
 //  - Mla:     one pool holding [latent (kv_lora_rank) | rope key (qk_rope_head_dim)] per token;
 //             KvBlocks::k and ::v are the same tensor (values are the latent part, see forward);
 //  - Linear:  no blocks: a constant conv state and recurrent state per sequence (fp32).
-// Byte accounting is exact: allocated = the pools and states as allocated, used = blocks in use
+// Byte accounting is exact: allocated = the pools (quantized ones with their scales) and states as
+// allocated, used = blocks in use
 // (whole blocks, as the memory is committed) plus live states.
 //
 // Pool sizes: a full or MLA layer holds max_tokens (all sequences together). A sliding or chunked
@@ -29,7 +30,9 @@
 namespace archscope {
 
 struct KvCacheOptions {
-  Elem dtype = Elem::F32;     // K/V element type (F32, BF16, F16); states are always F32
+  // K/V element type: F32, BF16, F16, or INT8 / FP8 with one fp32 scale per stored vector
+  // (kv_dtype.hpp); linear-attention states are always F32.
+  Elem dtype = Elem::F32;
   int64_t block_size = 16;    // tokens per block
   int64_t max_tokens = 4096;  // pool capacity of a full / MLA layer, in tokens (rounded up to blocks)
   int64_t max_sequences = 8;  // linear-attention states are allocated per sequence slot
@@ -116,6 +119,8 @@ class PagedKvCache {
     bool present = true;  // false: a layer outside the slice (no blocks, no states)
     int64_t window = 0;
     Tensor k, v;  // v aliases k for MLA, undefined for linear layers
+    Tensor k_scale, v_scale;  // int8 / fp8 pools (kv_dtype.hpp); v_scale aliases k_scale for MLA
+    int64_t scale_split = 0;
     size_t block_bytes = 0;
     std::vector<int32_t> free;  // free block ids (a stack)
   };
@@ -127,6 +132,7 @@ class PagedKvCache {
     std::vector<LinearState> states;           // per layer (linear layers only)
   };
 
+  static size_t pool_bytes(const Pool& p);  // k, v and their scales as allocated
   void upload_table(Sequence& s, int64_t layer);
   Sequence& get(int64_t seq);
   const Sequence& get(int64_t seq) const;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "kv/kv_dtype.hpp"
 #include "model/step.hpp"
 
 namespace archscope::model_detail {
@@ -37,6 +38,7 @@ KvBlocks staged_keys(Step& st, size_t seq_index, int64_t tokens) {
   KvBlocks& kv = st.staged[seq_index];
   kv.k = st.be.alloc(o.dtype, {1, rows, a.kv_heads, a.head_dim});
   kv.v = st.be.alloc(o.dtype, {1, rows, a.kv_heads, a.head_dim});
+  if (kv_quantized(o.dtype)) attach_kv_scales(st.be, kv, 1, 0);  // quantized as the pool would
   kv.block_table = st.single_block_table();
   kv.block_size = rows;
   kv.length = tokens;

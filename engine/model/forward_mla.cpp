@@ -2,6 +2,8 @@
 // rotated shared key (rope)]; the pools' k and v are the same tensor.
 //  - Prefill of a fresh sequence, naive form: kv_b_proj expands the latents to per-head keys
 //    (nope part) and values; attention over [nope | rope] keys in a temporary contiguous block.
+//    Not with an int8 / fp8 cache: every query then reads the quantized latents, as with a
+//    softmax layer's cache, so the prefill measures what decode will see (quant's KV error).
 //  - Otherwise (decode, or a prefill continuing a cached sequence), absorbed form: per head
 //    q_lat = W_uk^T q_nope, attention over the cached rows with q = [q_lat | q_rope] (scores
 //    q_lat . latent + q_rope . k_rope), values = the cached rows, then out = W_uv o_lat over the
@@ -12,6 +14,7 @@
 #include <cmath>
 #include <vector>
 
+#include "kv/kv_dtype.hpp"
 #include "model/step.hpp"
 #include "rope/rope_tables.hpp"
 
@@ -107,8 +110,9 @@ Tensor mla_block(Step& st, const LayerSpec& spec, const AttentionWeights& w, con
     std::vector<const SeqRows*> seqs;
   };
   std::vector<Run> runs;
+  const bool quantized_cache = kv_quantized(st.cache.options().dtype);
   for (const SeqRows& r : st.seqs) {
-    const bool naive = r.start == 0;
+    const bool naive = r.start == 0 && !quantized_cache;
     if (runs.empty() || runs.back().naive != naive) runs.push_back(Run{naive, r.row, 0, {}});
     runs.back().count += r.count;
     runs.back().seqs.push_back(&r);

@@ -83,9 +83,10 @@ void add_attention(const Builder& b, const LayerSpec& spec, std::vector<Op>& ops
     write.inputs = {b.row({hk, hd}), b.row({hk, hd})};
     write.output = {b.batch, 2, hk, hd};
     write.bytes_read = b.act_bytes(rows * kv_per_token);
-    write.bytes_written = write.kv_bytes_written = b.kv_bytes(rows * kv_per_token);
-    write.kv_bytes_held =
-        b.kv_bytes(w(b.batch) * w(cached_tokens(spec.attention, spec.window, seen)) * kv_per_token);
+    write.bytes_written = write.kv_bytes_written =
+        b.kv_cache_bytes(rows * kv_per_token, rows * w(2 * hk));
+    const wide held = w(b.batch) * w(cached_tokens(spec.attention, spec.window, seen));
+    write.kv_bytes_held = b.kv_cache_bytes(held * kv_per_token, held * w(2 * hk));
     write.compute = b.options.activations;
     ops.push_back(finish(write));
   }
@@ -118,7 +119,10 @@ void add_attention(const Builder& b, const LayerSpec& spec, std::vector<Op>& ops
   if (a.temperature_tuning.enabled && spec.position == PositionKind::NoPe) {
     scores.flops += rows * w(h) * w(hd);  // Llama 4 scales q on NoPE layers
   }
-  scores.bytes_read = scores.param_bytes + b.act_bytes(rows * w(h) * w(hd)) + b.kv_bytes(kv_read);
+  const wide kv_read_vectors =
+      w(b.batch) * w(keys_read) * w(hk);  // K (or V) vectors, one scale each
+  scores.bytes_read = scores.param_bytes + b.act_bytes(rows * w(h) * w(hd)) +
+                      b.kv_cache_bytes(kv_read, kv_read_vectors);
   scores.compute = b.options.activations;
   ops.push_back(finish(scores));
 
@@ -129,7 +133,7 @@ void add_attention(const Builder& b, const LayerSpec& spec, std::vector<Op>& ops
   values.inputs = {scores.output, {b.batch, keys_read, hk, hd}};
   values.output = b.row({h, hd});
   values.flops = pairs * w(2 * hd);
-  values.bytes_read = b.kv_bytes(kv_read);
+  values.bytes_read = b.kv_cache_bytes(kv_read, kv_read_vectors);
   values.bytes_written = b.act_bytes(rows * w(h) * w(hd));
   values.compute = b.options.activations;
   ops.push_back(finish(values));

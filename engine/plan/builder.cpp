@@ -59,6 +59,15 @@ DType Builder::matmul_compute() const {
 
 wide Builder::act_bytes(wide elements) const { return bits_to_bytes(elements, options.activations); }
 wide Builder::kv_bytes(wide elements) const { return bits_to_bytes(elements, options.kv); }
+bool Builder::kv_scaled() const {
+  return options.kv == DType::INT8 || options.kv == DType::FP8;
+}
+wide Builder::kv_cache_bytes(wide elements, wide vectors) const {
+  return kv_bytes(elements) + (kv_scaled() ? vectors * 4 : 0);
+}
+wide Builder::state_bytes(wide elements) const {
+  return bits_to_bytes(elements, kv_scaled() ? DType::F32 : options.kv);
+}
 wide Builder::plain_bytes(wide params) const { return bits_to_bytes(params, plain_weights()); }
 
 wide Builder::matmul_bytes(wide params) const {

@@ -59,6 +59,14 @@ class Builder {
 
   wide act_bytes(wide elements) const;  // at the activation dtype, rounded up to whole bytes
   wide kv_bytes(wide elements) const;   // at the KV dtype
+  // Cached K/V (or MLA latent) elements that form `vectors` stored vectors: at the KV dtype, plus
+  // for int8 / fp8 one fp32 scale per vector (engine/kv/kv_dtype.hpp: per token and KV head for K
+  // and for V; MLA's latent and rope key one each).
+  wide kv_cache_bytes(wide elements, wide vectors) const;
+  bool kv_scaled() const;  // int8 / fp8 KV cache
+  // A linear-attention state (not a KV cache): at the KV dtype, fp32 when that is int8 / fp8 (the
+  // engine keeps states fp32; they are not quantized).
+  wide state_bytes(wide elements) const;
   wide plain_bytes(wide params) const;  // non-matmul parameters
   // Matmul/expert weights: the dtype's bits plus, for quantized dtypes with a group size, one
   // bf16 scale per group.

@@ -42,7 +42,7 @@ void add_linear_attention(const Builder& b, const LayerSpec&, std::vector<Op>& o
     conv.params = conv.params_active = w(conv_dim) * w(l.conv_kernel);
     conv.param_bytes = b.plain_bytes(conv.params);
     conv.flops = rows * w(conv_dim) * w(2 * l.conv_kernel + costs::kSilu);  // taps, then SiLU
-    const wide state = b.kv_bytes(batch * w(conv_dim) * w(l.conv_kernel - 1));
+    const wide state = b.state_bytes(batch * w(conv_dim) * w(l.conv_kernel - 1));
     conv.bytes_read = conv.param_bytes + b.act_bytes(rows * w(conv_dim)) +
                       (b.first_position > 0 || b.decode ? state : 0);
     conv.bytes_written = b.act_bytes(rows * w(conv_dim)) + state;
@@ -71,7 +71,7 @@ void add_linear_attention(const Builder& b, const LayerSpec&, std::vector<Op>& o
     const wide dk = w(l.key_head_dim), dv = w(l.value_head_dim);
     rec.flops = rows * (w(l.value_heads) * (7 * dk * dv + 2 * dv) +
                         w(l.key_heads) * dk * (2 * costs::kL2Norm + 1));
-    const wide state = b.kv_bytes(batch * w(l.value_heads) * dk * dv);
+    const wide state = b.state_bytes(batch * w(l.value_heads) * dk * dv);
     rec.bytes_read = b.act_bytes(rows * w(conv_dim + 2 * l.value_heads)) +
                      (b.first_position > 0 || b.decode ? state : 0);
     rec.bytes_written = b.act_bytes(rows * w(value_dim)) + state;

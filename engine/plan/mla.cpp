@@ -52,6 +52,8 @@ void add_mla(const Builder& b, const LayerSpec& spec, std::vector<Op>& ops) {
   }
 
   const int64_t seen = b.first_position + b.new_tokens;
+  // Scales per cached row under int8 / fp8: the latent and the rope key one each.
+  const wide groups = lora > 0 && pe > 0 ? 2 : 1;
   {
     OpDraft write;
     write.name = "kv_cache_write";
@@ -60,9 +62,10 @@ void add_mla(const Builder& b, const LayerSpec& spec, std::vector<Op>& ops) {
     write.inputs = {b.row({lora}), b.row({pe})};
     write.output = {b.batch, lora + pe};
     write.bytes_read = b.act_bytes(rows * w(lora + pe));
-    write.bytes_written = write.kv_bytes_written = b.kv_bytes(rows * w(lora + pe));
-    write.kv_bytes_held = b.kv_bytes(w(b.batch) * w(cached_tokens(spec.attention, spec.window, seen)) *
-                                     w(lora + pe));
+    write.bytes_written = write.kv_bytes_written =
+        b.kv_cache_bytes(rows * w(lora + pe), rows * groups);
+    const wide held = w(b.batch) * w(cached_tokens(spec.attention, spec.window, seen));
+    write.kv_bytes_held = b.kv_cache_bytes(held * w(lora + pe), held * groups);
     write.compute = b.options.activations;
     ops.push_back(finish(write));
   }
@@ -83,9 +86,10 @@ void add_mla(const Builder& b, const LayerSpec& spec, std::vector<Op>& ops) {
   values.component = Component::Attention;
   values.compute = b.options.activations;
 
-  // The engine expands latents (naive form) only for a prefill from an empty cache; a decode step
-  // or a prefill chunk continuing cached latents runs the absorbed form.
-  if (!b.decode && b.first_position == 0) {
+  // The engine expands latents (naive form) only for a prefill from an empty cache; a decode step,
+  // a prefill chunk continuing cached latents, and any step over an int8 / fp8 cache (whose
+  // queries read the quantized latents, forward_mla.cpp) run the absorbed form.
+  if (!b.decode && b.first_position == 0 && !b.kv_scaled()) {
     ops.push_back(finish(b.matmul("kv_b_proj", Component::Attention, lora, h * (nope + v), false)));
     const int64_t t = b.new_tokens;
     scores.inputs = {b.row({h, qk}), {b.batch, t, h, qk}};
@@ -118,7 +122,8 @@ void add_mla(const Builder& b, const LayerSpec& spec, std::vector<Op>& ops) {
     scores.output = {b.batch, h, b.new_tokens, keys};
     scores.flops = pairs * w(2 * (lora + pe) + per_pair_extra);
     scores.bytes_read =
-        b.act_bytes(rows * w(h) * w(lora + pe)) + b.kv_bytes(w(b.batch) * w(keys) * w(lora + pe));
+        b.act_bytes(rows * w(h) * w(lora + pe)) +
+        b.kv_cache_bytes(w(b.batch) * w(keys) * w(lora + pe), w(b.batch) * w(keys) * groups);
     values.inputs = {scores.output, {b.batch, keys, lora}};
     values.output = b.row({h, lora});
     values.flops = pairs * w(2 * lora);

@@ -37,4 +37,8 @@ int64_t EvalResult::layers() const {
   return n;
 }
 
+bool is_kv_scheme(const SchemeResult& s) {
+  return s.scheme.rfind(kKvSchemePrefix, 0) == 0;
+}
+
 }  // namespace archscope::quant

@@ -21,8 +21,15 @@ struct TensorError {
   double sqnr_db() const;
 };
 
+// A KV-cache measurement (`quant --kv-dtypes`) is a scheme named "kv-int8" / "kv-fp8": the
+// source weights with that cache dtype. Its bits_per_weight is the bits per cached K / V element
+// with the fp32 scales, quantized_bytes = total_bytes the KV cache (and any linear-attention
+// state) at the measured context, and its tensors are one per layer, "layers.<i>.kv_cache", the
+// SQNR sums over every cached K and V of the layer.
+inline constexpr const char* kKvSchemePrefix = "kv-";
+
 struct SchemeResult {
-  std::string scheme;            // "q8_0", ...
+  std::string scheme;            // "q8_0", ..., or "kv-int8", "kv-fp8"
   double bits_per_weight = 0;    // over the quantized tensors, scales and zero points included
   uint64_t quantized_bytes = 0;  // the quantized tensors packed (bits rounded up once)
   uint64_t total_bytes = 0;      // + every other tensor at 16 bits (bf16, the source precision)
@@ -35,6 +42,8 @@ struct SchemeResult {
   double top1_agreement = 0;         // fraction of positions whose argmax agrees with the source's
   std::optional<double> perplexity;  // with a trained model and a text
 };
+
+bool is_kv_scheme(const SchemeResult& s);  // named kKvSchemePrefix + dtype
 
 // Per-channel absmax of the input of one linear op of the source run (over every position):
 // the largest channel against the median channel says how far outliers stand out.

@@ -48,6 +48,26 @@ void ActivationProbe::note_input(Stream& s, const Tensor& x) {
           std::max(m[static_cast<size_t>(c)], std::fabs(v[static_cast<size_t>(r * k + c)]));
 }
 
+void ActivationProbe::note_kv(Stream& s, const Tensor& k_new, const Tensor& v_new,
+                              const Tensor& positions, const KvBlocks& kv) {
+  if (k_new.elem() != Elem::F32 || k_new.rank() != 3 || positions.elem() != Elem::I32)
+    return;  // kv_store refuses
+  const int64_t T = k_new.dim(0);
+  std::vector<int32_t> pos(static_cast<size_t>(positions.numel()));
+  inner_.download(s, positions, pos.data());
+  const int64_t groups = kv.k_scale.defined() ? kv.k_scale.dim(3) : 1;
+  const bool same = v_new.buffer() == k_new.buffer() &&
+                    v_new.byte_offset() == k_new.byte_offset() &&
+                    v_new.shape() == k_new.shape();  // MLA: one row serves as both
+  for (int part = 0; part < (same ? 1 : 2); ++part) {
+    const Tensor& t = part == 0 ? k_new : v_new;
+    std::vector<float> rows(static_cast<size_t>(t.numel()));
+    inner_.download(s, t, rows.data());
+    inner_.synchronize(s);
+    kv_error_->add(layer_, part, rows.data(), pos.data(), T, t.dim(1), t.dim(2), groups, kv.scale_split);
+  }
+}
+
 std::vector<quant::ActivationOutlier> ActivationProbe::outliers() const {
   std::vector<quant::ActivationOutlier> out;
   for (const auto& [layer, ch] : channels_) {

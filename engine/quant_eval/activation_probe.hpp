@@ -16,6 +16,7 @@
 #include "backend/backend.hpp"
 #include "model/forward.hpp"
 #include "quant/eval_result.hpp"
+#include "quant_eval/kv_error.hpp"
 
 namespace archscope::quant_eval {
 
@@ -24,6 +25,8 @@ class ActivationProbe final : public Backend, public ForwardObserver {
   explicit ActivationProbe(Backend& inner) : inner_(inner) {}
 
   void set_record_outliers(bool on) { record_outliers_ = on; }
+  // With a quantized cache: the KV SQNR sums of every stored K / V row (kv_error.hpp).
+  void set_kv_error(KvErrorSums* sums) { kv_error_ = sums; }
   // Residual stream after layer i: [rows * d_model] fp32, from the last forward pass.
   const std::vector<std::vector<float>>& residuals() const { return residuals_; }
   // The outliers recorded so far, layer by layer in op order.
@@ -101,6 +104,7 @@ class ActivationProbe final : public Backend, public ForwardObserver {
   }
   void kv_store(Stream& s, const Tensor& k_new, const Tensor& v_new, const Tensor& positions,
                 const KvBlocks& kv) override {
+    if (kv_error_) note_kv(s, k_new, v_new, positions, kv);
     inner_.kv_store(s, k_new, v_new, positions, kv);
   }
   void attention(Stream& s, const Tensor& q, const Tensor& q_positions, const KvBlocks& kv,
@@ -142,9 +146,12 @@ class ActivationProbe final : public Backend, public ForwardObserver {
     std::vector<float> absmax;
   };
   void note_input(Stream& s, const Tensor& x);
+  void note_kv(Stream& s, const Tensor& k_new, const Tensor& v_new, const Tensor& positions,
+               const KvBlocks& kv);
 
   Backend& inner_;
   bool record_outliers_ = false;
+  KvErrorSums* kv_error_ = nullptr;
   int64_t layer_ = 0;
   const char* op_ = "";
   std::vector<std::vector<float>> residuals_;

@@ -32,6 +32,15 @@ nlohmann::json to_json(const quant::EvalResult& r) {
                       {"top1_agreement", s.top1_agreement},
                       {"perplexity", optional_json(s.perplexity)},
                       {"layer_rel_l2", s.layer_rel_l2}};
+    js["kind"] = quant::is_kv_scheme(s) ? "kv" : "weights";
+    if (quant::is_kv_scheme(s)) {  // eval_result.hpp: the same fields, read for a KV cache
+      js["kv_dtype"] = s.scheme.substr(std::string(quant::kKvSchemePrefix).size());
+      js["bits_per_element"] = s.bits_per_weight;
+      js["kv_bytes"] = s.quantized_bytes;
+      nlohmann::json db = nlohmann::json::array();
+      for (double v : quant::layer_sqnr_db(s, r.layers())) db.push_back(finite_or_null(v));
+      js["layer_kv_sqnr_db"] = std::move(db);
+    }
     js["tensors"] = nlohmann::json::array();
     for (const quant::TensorError& t : s.tensors)
       js["tensors"].push_back({{"name", t.name},

@@ -6,6 +6,8 @@
 #include <memory>
 
 #include "common/error.hpp"
+#include "kv/kv_dtype.hpp"
+#include "plan/analysis.hpp"
 #include "plan/plan.hpp"
 #include "quant_eval/activation_probe.hpp"
 #include "stack/model_stack.hpp"
@@ -41,7 +43,8 @@ struct ModelRun {
 
 ModelRun run_model(const ModelConfig& config, const EvalOptions& o,
                    const std::vector<int32_t>& tokens, std::optional<quant::Format> scheme,
-                   bool outliers) {
+                   bool outliers, Elem kv = Elem::F32, KvErrorSums* kv_error = nullptr,
+                   const std::string& what = "") {
   ModelStackOptions so;
   so.backend = o.backend;
   so.threads = o.threads;
@@ -49,17 +52,22 @@ ModelRun run_model(const ModelConfig& config, const EvalOptions& o,
   so.random.seed = o.seed;
   so.weights = Elem::F32;
   so.weights_quant = scheme;
+  so.kv = kv;
   so.max_sequences = 1;
   so.max_tokens = static_cast<int64_t>(tokens.size());
   so.max_step_tokens = 0;  // one prefill of every token
   ActivationProbe* probe = nullptr;
-  ModelStack stack(config, so, scheme ? quant::to_string(*scheme) : "source model",
+  ModelStack stack(config, so,
+                   !what.empty() ? what
+                   : scheme      ? quant::to_string(*scheme)
+                                 : "source model",
                    [&probe](Backend& device) {
                      auto p = std::make_unique<ActivationProbe>(device);
                      probe = p.get();
                      return p;
                    });
   probe->set_record_outliers(outliers);
+  probe->set_kv_error(kv_error);
   stack.model().set_observer(probe);
   const int64_t seq = stack.cache().add_sequence();
   ModelRun r;
@@ -69,6 +77,18 @@ ModelRun run_model(const ModelConfig& config, const EvalOptions& o,
   if (outliers) r.outliers = probe->outliers();
   r.quantization = stack.weights().quantization;
   return r;
+}
+
+// Bits per cached K / V (or MLA row) element with the scales, over the layers that cache.
+double kv_bits_per_element(const ModelConfig& config, Elem e) {
+  uint64_t bytes = 0, elements = 0;
+  for (const LayerSpec& l : expand_layers(config)) {
+    if (l.attention == AttentionKind::Linear) continue;
+    bytes += kv_token_bytes(l.attention, config, e);
+    elements +=
+        kv_token_bytes(l.attention, config, Elem::F32) / 4;  // fp32: 4 bytes an element, no scales
+  }
+  return elements ? 8.0 * static_cast<double>(bytes) / static_cast<double>(elements) : 0.0;
 }
 
 double relative_l2(const std::vector<float>& ref, const std::vector<float>& x) {
@@ -135,8 +155,13 @@ double teacher_forced_perplexity(const std::vector<float>& logits,
 quant::EvalResult evaluate(const ModelConfig& config, const EvalOptions& o,
                            const std::vector<int32_t>& tokens,
                            const std::function<void(const std::string&)>& progress) {
-  if (o.schemes.empty())
-    throw Error(ErrorKind::Validation, "--schemes", "name at least one scheme");
+  if (o.schemes.empty() && o.kv_dtypes.empty())
+    throw Error(ErrorKind::Validation, "--schemes",
+                "name at least one weight scheme or KV dtype (--kv-dtypes)");
+  for (Elem e : o.kv_dtypes)
+    if (!kv_quantized(e))
+      throw Error(ErrorKind::Validation, "--kv-dtypes",
+                  std::string(to_string(e)) + " is not a quantized KV dtype; use int8, fp8");
   const int64_t T = static_cast<int64_t>(tokens.size());
   if (T < 2)
     throw Error(ErrorKind::Validation, "tokens", "the measurement needs at least 2 tokens");
@@ -168,10 +193,11 @@ quant::EvalResult evaluate(const ModelConfig& config, const EvalOptions& o,
   result.outliers = src.outliers;
   if (o.perplexity) result.source_perplexity = teacher_forced_perplexity(src.logits, tokens, V);
   int64_t done = 0;
+  const size_t total = o.schemes.size() + o.kv_dtypes.size();
   for (quant::Format f : o.schemes) {
     ++done;
     say(std::string(quant::to_string(f)) + " (" + std::to_string(done) + " of " +
-        std::to_string(o.schemes.size()) + "): quantizing the weights and running the same tokens");
+        std::to_string(total) + "): quantizing the weights and running the same tokens");
     const ModelRun q = run_model(config, o, tokens, f, /*outliers=*/false);
     quant::SchemeResult s;
     s.scheme = quant::to_string(f);
@@ -181,6 +207,29 @@ quant::EvalResult evaluate(const ModelConfig& config, const EvalOptions& o,
     s.total_bytes = s.quantized_bytes + other * 2;
     for (const QuantizedTensor& t : q.quantization.tensors)
       s.tensors.push_back({t.name, t.layer, t.elements, t.signal, t.noise});
+    for (size_t l = 0; l < src.residuals.size() && l < q.residuals.size(); ++l)
+      s.layer_rel_l2.push_back(relative_l2(src.residuals[l], q.residuals[l]));
+    const LogitComparison c = compare_logits(src.logits, q.logits, V);
+    s.kl_mean = c.kl_mean;
+    s.kl_max = c.kl_max;
+    s.kl_max_position = c.kl_max_position;
+    s.top1_agreement = c.top1_agreement;
+    if (o.perplexity) s.perplexity = teacher_forced_perplexity(q.logits, tokens, V);
+    result.schemes.push_back(std::move(s));
+  }
+  for (Elem e : o.kv_dtypes) {
+    ++done;
+    const std::string name = std::string(quant::kKvSchemePrefix) + to_string(e);
+    say(name + " (" + std::to_string(done) + " of " + std::to_string(total) +
+        "): source weights, the KV cache in " + to_string(e) + ", the same tokens");
+    KvErrorSums sums(e == Elem::INT8 ? quant::KvCode::Int8 : quant::KvCode::Fp8);
+    const ModelRun q =
+        run_model(config, o, tokens, std::nullopt, /*outliers=*/false, e, &sums, name);
+    quant::SchemeResult s;
+    s.scheme = name;
+    s.bits_per_weight = kv_bits_per_element(config, e);
+    s.quantized_bytes = s.total_bytes = kv_bytes_at_context(config, T, 1, dtype_of(e));
+    s.tensors = sums.layers();
     for (size_t l = 0; l < src.residuals.size() && l < q.residuals.size(); ++l)
       s.layer_rel_l2.push_back(relative_l2(src.residuals[l], q.residuals[l]));
     const LogitComparison c = compare_logits(src.logits, q.logits, V);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "backend/tensor.hpp"
 #include "config/model_config.hpp"
 #include "quant/eval_result.hpp"
 #include "quant/formats.hpp"
@@ -27,6 +28,11 @@ struct EvalOptions {
   uint64_t seed = 0;             // random weights
   int threads = 0;               // 0: one per logical CPU
   std::vector<quant::Format> schemes;
+  // KV-cache dtypes to measure (INT8, FP8; kv/kv_dtype.hpp): the source weights with each cache
+  // dtype, reported as scheme "kv-int8" / "kv-fp8" (quant::is_kv_scheme): bits per cached element
+  // with scales, the KV bytes at the measured context, per layer the KV SQNR over every cached K
+  // and V (tensors "layers.<i>.kv_cache") and the residual error, and the logit statistics.
+  std::vector<Elem> kv_dtypes;
   bool perplexity = false;  // a trained model on a text: report perplexity per model
 };
 
@@ -45,8 +51,8 @@ double teacher_forced_perplexity(const std::vector<float>& logits,
                                  const std::vector<int32_t>& tokens, int64_t vocab);
 
 // Progress lines ("source model", "q8_0 (2 of 3)") go to `progress`. Throws what loading and the
-// forward pass throw; Error(Validation, "--schemes") without schemes, Error(Validation, "tokens")
-// for fewer than 2 tokens or more than the model's context.
+// forward pass throw; Error(Validation, "--schemes") without schemes or KV dtypes,
+// Error(Validation, "tokens") for fewer than 2 tokens or more than the model's context.
 quant::EvalResult evaluate(const ModelConfig& config, const EvalOptions& options,
                            const std::vector<int32_t>& tokens,
                            const std::function<void(const std::string&)>& progress = {});

@@ -26,7 +26,7 @@ RunModelOptions model_options(const RunOptions& o, int threads) {
   m.random.seed = o.seed;
   m.weights = o.weights;
   m.weights_quant = o.weights_quant;
-  m.kv = Elem::F32;
+  m.kv = o.kv;
   m.threads = threads;
   m.sequences = o.batch;
   m.tokens_per_sequence = o.prompt + o.new_tokens;
@@ -126,7 +126,7 @@ ProfiledRun::ProfiledRun(const ModelConfig& config, const RunOptions& options)
   info_.weights_dtype = to_string(dtype_of(options_.weights));
   if (options_.weights_quant) info_.weights_quant = quant::to_string(*options_.weights_quant);
   info_.weights_source = weights_source(options_);
-  info_.kv_dtype = to_string(DType::F32);
+  info_.kv_dtype = to_string(dtype_of(options_.kv));
   info_.batch = options_.batch;
   info_.prompt_tokens = options_.prompt;
   info_.new_tokens = options_.new_tokens;
@@ -257,7 +257,7 @@ void ProfiledRun::run_pass(Pass& pass, EventChannel& channel, RunObserver& obser
   PlanOptions plan;
   plan.batch = options_.batch;
   plan.weights = dtype_of(options_.weights);
-  plan.kv = DType::F32;
+  plan.kv = dtype_of(options_.kv);
   plan.activations = DType::F32;  // the CPU engine computes in fp32
   plan.logits_last_only = true;  // the forward below computes each sequence's last logits row only
 

@@ -47,6 +47,7 @@ struct RunOptions {
   std::filesystem::path hf_dir;  // empty: random weights
   Elem weights = kDefaultWeightsElem;
   std::optional<quant::Format> weights_quant;  // block linear weights quantized at load (F32 weights)
+  Elem kv = Elem::F32;  // KV cache element type (kv/kv_dtype.hpp), recorded as the run's kv_dtype
   RandomInitOptions random_init;  // its seed is replaced by `seed`
   // Prompt tokens per sequence per prefill step; 0: the whole prompt in one step. A chunked
   // prefill is several prefill steps, each attending to the chunks before it: Ctrl-C and progress

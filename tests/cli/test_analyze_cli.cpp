@@ -65,11 +65,12 @@ BOOST_AUTO_TEST_CASE(dtypes_batch_and_windows_change_the_figures) {
   auto int4 = analyze_json({"--preset", "llama3-8b", "--context", "1000", "--weights-dtype", "int4",
                             "--kv-dtype", "fp8", "--batch", "3"});
   BOOST_TEST(int4["weights_bytes"].get<uint64_t>() < bf16["weights_bytes"].get<uint64_t>() / 2);
-  BOOST_TEST(int4["kv_cache"]["bytes_per_token"].get<uint64_t>() * 2 ==
-             bf16["kv_cache"]["bytes_per_token"].get<uint64_t>());
-  // fp8 halves the bytes, batch 3 triples them.
-  BOOST_TEST(int4["kv_cache"]["bytes_at_context"].get<uint64_t>() * 2 ==
-             bf16["kv_cache"]["bytes_at_context"].get<uint64_t>() * 3);
+  // fp8: 32 layers × 2 (k, v) × 8 kv heads × (128 one-byte elements + one fp32 scale); batch 3
+  // triples the bytes.
+  BOOST_TEST(int4["kv_cache"]["bytes_per_token"].get<uint64_t>() == 32ull * 2 * 8 * (128 + 4));
+  BOOST_TEST(bf16["kv_cache"]["bytes_per_token"].get<uint64_t>() == 32ull * 2 * 8 * 128 * 2);
+  BOOST_TEST(int4["kv_cache"]["bytes_at_context"].get<uint64_t>() ==
+             3ull * 1000 * 32 * 2 * 8 * (128 + 4));
   BOOST_TEST(int4["params"]["total"] == bf16["params"]["total"]);
 
   // gpt-oss: alternating 128-token windows, so a long context holds far less than full attention.

@@ -20,7 +20,10 @@ BOOST_AUTO_TEST_CASE(gemma3_sliding_full_mix) {
   BOOST_TEST(kv_bytes_at_context(c, 500, 1, DType::BF16) == 34ull * 500 * 4096);  // < window
   BOOST_TEST(kv_bytes_at_context(c, 32768, 1, DType::BF16) ==
              (5ull * 32768 + 29ull * 1024) * 4096);
-  BOOST_TEST(kv_bytes_at_context(c, 32768, 1, DType::FP8) == (5ull * 32768 + 29ull * 1024) * 2048);
+  // fp8 / int8: one byte per element plus one fp32 scale per token and kv head, for K and for V:
+  // 2 × 4 × (256 + 4) = 2080.
+  BOOST_TEST(kv_bytes_at_context(c, 32768, 1, DType::FP8) == (5ull * 32768 + 29ull * 1024) * 2080);
+  BOOST_TEST(kv_bytes_at_context(c, 32768, 1, DType::INT8) == (5ull * 32768 + 29ull * 1024) * 2080);
 }
 
 BOOST_AUTO_TEST_CASE(gpt_oss_alternating_128_window) {
@@ -43,7 +46,9 @@ BOOST_AUTO_TEST_CASE(llama4_chunked_layers_hold_one_chunk) {
 BOOST_AUTO_TEST_CASE(mla_caches_latents) {
   const ModelConfig c = deepseek_v3();
   BOOST_TEST(kv_bytes_at_context(c, 4096, 3, DType::BF16) == 3ull * 4096 * 61 * (512 + 64) * 2);
-  BOOST_TEST(kv_bytes_per_token(c, DType::FP8) == 61u * 576);
+  // fp8 / int8 rows: 512 + 64 bytes and two fp32 scales (the latent's, the rope key's).
+  BOOST_TEST(kv_bytes_per_token(c, DType::FP8) == 61u * (576 + 8));
+  BOOST_TEST(kv_bytes_at_context(c, 4096, 3, DType::INT8) == 3ull * 4096 * 61 * (576 + 8));
 }
 
 BOOST_AUTO_TEST_CASE(linear_attention_constant_state) {
@@ -56,6 +61,10 @@ BOOST_AUTO_TEST_CASE(linear_attention_constant_state) {
   BOOST_TEST(kv_bytes_at_context(c, 1000, 1, DType::BF16) == 12ull * 1000 * 2048 + state);
   BOOST_TEST(kv_bytes_at_context(c, 1000, 4, DType::BF16) == 4 * (12ull * 1000 * 2048 + state));
   BOOST_TEST(kv_bytes_at_context(c, 0, 1, DType::BF16) == 0u);
+  // An int8 KV cache leaves the states fp32 (not a KV cache, never quantized): 2 × 2 × (256 + 4)
+  // per full layer and token.
+  BOOST_TEST(kv_bytes_at_context(c, 1000, 1, DType::INT8) ==
+             12ull * 1000 * 1040 + 36ull * (24576 + 524288) * 4);
 }
 
 BOOST_AUTO_TEST_CASE(decode_holds_one_more_token_and_reads_the_visible_window) {

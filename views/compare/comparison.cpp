@@ -177,9 +177,9 @@ Comparison compare_runs(const std::vector<RunFigures>& runs) {
     const prof::RunInfo& i = r.run;
     // A --weights-quant run says its scheme with the dtype the dequantized weights were held in.
     const std::string weights = i.weights_quant.empty() ? i.weights_dtype : i.weights_quant + " (" + i.weights_dtype + ")";
-    c.runs.push_back({i.id, i.name, i.model, prof::to_string(i.status), weights, i.device,
-                      i.batch, i.prompt_tokens, i.new_tokens, r.summary.passes, i.warmup,
-                      i.checks, i.backend});
+    c.runs.push_back({i.id, i.name, i.model, prof::to_string(i.status), weights, i.device, i.batch,
+                      i.prompt_tokens, i.new_tokens, r.summary.passes, i.warmup, i.checks,
+                      i.backend, i.kv_dtype});
   }
   for (const FigureDef& f : figure_defs()) {
     Row row{f.key, f.label, f.unit, f.better, {}, {}};

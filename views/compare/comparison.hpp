@@ -69,6 +69,7 @@ struct RunColumn {
   int64_t batch = 0, prompt = 0, new_tokens = 0, passes = 0, warmup = 0;
   bool checks = true;
   std::string backend;  // "cuda:0", with the kernel variants when not the defaults
+  std::string kv_dtype;  // the KV cache's element type ("fp32", "int8", ...)
 };
 
 struct Comparison {

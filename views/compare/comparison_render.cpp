@@ -118,6 +118,7 @@ std::string render_comparison_text(const Comparison& c) {
     return std::to_string(r.passes) + " (" + std::to_string(r.warmup) + ")";
   });
   meta("weights", [](const RunColumn& r) { return r.weights_dtype; });
+  meta("KV cache", [](const RunColumn& r) { return r.kv_dtype; });
   meta("backend", [](const RunColumn& r) { return r.backend; });
   meta("device", [](const RunColumn& r) { return r.device; });
   runs.render(out);
@@ -148,6 +149,7 @@ nlohmann::json comparison_json(const Comparison& c) {
                          {"model", r.model},
                          {"status", r.status},
                          {"weights_dtype", r.weights_dtype},
+                         {"kv_dtype", r.kv_dtype},
                          {"backend", r.backend},
                          {"device", r.device},
                          {"batch", r.batch},

@@ -26,8 +26,12 @@ std::string db_cell(double v) {
 
 }  // namespace
 
-std::vector<TableData> quant_tables(const quant::EvalResult& r) {
+std::vector<TableData> quant_tables(const quant::EvalResult& all) {
   std::vector<TableData> out;
+  const quant::EvalResult r = weight_schemes(all);  // KV dtypes get tables of their own
+  if (r.schemes.empty()) {
+    for (TableData& t : quant_kv_tables(all)) out.push_back(std::move(t));
+  }
   TableData s;
   s.caption =
       "Quantization: " + std::to_string(r.tokens) + " tokens teacher forced against the " +
@@ -40,7 +44,7 @@ std::vector<TableData> quant_tables(const quant::EvalResult& r) {
                       fmt("%.4g", q.kl_mean), fmt("%.4g", q.kl_max),
                       fmt("%.2f%%", 100 * q.top1_agreement),
                       q.perplexity ? fmt("%.4f", *q.perplexity) : "-"});
-  out.push_back(std::move(s));
+  if (!r.schemes.empty()) out.push_back(std::move(s));
 
   const int64_t L = r.layers();
   TableData l;
@@ -61,7 +65,10 @@ std::vector<TableData> quant_tables(const quant::EvalResult& r) {
     }
     l.rows.push_back(std::move(row));
   }
-  out.push_back(std::move(l));
+  if (!r.schemes.empty()) {
+    out.push_back(std::move(l));
+    for (TableData& t : quant_kv_tables(all)) out.push_back(std::move(t));
+  }
 
   if (!r.outliers.empty()) {
     TableData o;
@@ -94,7 +101,8 @@ std::vector<TableData> quant_tables(const quant::EvalResult& r) {
   return out;
 }
 
-std::vector<Figure> quant_figures(const quant::EvalResult& r) {
+std::vector<Figure> quant_figures(const quant::EvalResult& all) {
+  const quant::EvalResult r = weight_schemes(all);  // bits per weight: the weight schemes only
   std::vector<Figure> f;
   if (r.schemes.empty()) return f;
   f.push_back(

@@ -2,7 +2,8 @@
 // Per (token, query head): logits s_j = scale * q.k_j over the visible keys (causal, sliding
 // window or same chunk), optional soft-cap, softmax in fp32 with the optional sink logit in the
 // denominator (gpt-oss: it takes probability mass but adds no value), then the weighted sum of v.
-// Query head h reads kv head h / (Hq / Hkv). qk_dim and v_dim may differ (MLA).
+// Query head h reads kv head h / (Hq / Hkv). qk_dim and v_dim may differ (MLA). int8 / fp8 pools
+// are dequantized (code value * the vector's fp32 scale) as the tile loads each key block.
 //
 // Work is cut into tiles of at most kAttnMaxRows query rows that share one kv head: the query heads
 // of a GQA group, times as many consecutive query tokens as fit (prefill), so each K/V row is read
@@ -129,6 +130,13 @@ void CpuBackend::attention(Stream& s, const Tensor& q, const Tensor& q_positions
       keys.v_elem = l.v_elem;
       keys.qk_dim = l.qk_dim;
       keys.v_dim = l.v_dim;
+      if (l.quantized()) {
+        keys.k_scale = l.k_scale + kvh * l.groups;
+        keys.v_scale = l.v_scale + kvh * l.groups;
+        keys.scale_slot_floats = static_cast<size_t>(Hkv * l.groups);
+        keys.groups = l.groups;
+        keys.scale_split = l.scale_split;
+      }
       if (begin < end) attention_tile(keys, rows, begin, end, scale, p.softcap, o, m, den);
       else
         for (int i = 0; i < rows.n; ++i) std::fill(o[i], o[i] + Dv, 0.0f);

@@ -7,6 +7,7 @@
 #include "hwy/contrib/math/math-inl.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -14,6 +15,7 @@
 
 #include "cpu/half.hpp"
 #include "cpu/simd/attention_kernels.hpp"
+#include "quant/kv_rows.hpp"
 
 HWY_BEFORE_NAMESPACE();
 namespace archscope::cpu::HWY_NAMESPACE {
@@ -54,6 +56,36 @@ void WidenKeys(const char* const* kp, int64_t nk, size_t dq, size_t dqp, float* 
     for (; c + n <= dq; c += n) hn::StoreU(LoadF32(d, src + c), d, dst + c);
     for (; c < dq; ++c) dst[c] = ToF32(src[c]);
     for (; c < dqp; ++c) dst[c] = 0.0f;
+  }
+}
+
+// The fp32 value of each of the 256 codes of an INT8 or FP8 (E4M3) pool, before the scale.
+const float* CodeValues(Elem e) {
+  static const auto table = [] {
+    std::array<std::array<float, 256>, 2> t{};
+    for (int c = 0; c < 256; ++c) {
+      t[0][c] = quant::kv_code_value(quant::KvCode::Int8, static_cast<uint8_t>(c));
+      t[1][c] = quant::kv_code_value(quant::KvCode::Fp8, static_cast<uint8_t>(c));
+    }
+    return t;
+  }();
+  return e == Elem::INT8 ? table[0].data() : table[1].data();
+}
+
+// nk quantized rows (dim codes each, scales sp[j]) -> fp32 rows of `stride` floats, zero-padded:
+// x = value(code) * scale, the scale of the row's group (two groups split at `split`).
+void DequantRows(const char* const* rp, const float* const* sp, int64_t nk, size_t dim,
+                 size_t stride, const float* HWY_RESTRICT values, int64_t groups, int64_t split,
+                 float* HWY_RESTRICT out) {
+  const size_t lim = groups == 2 ? static_cast<size_t>(split) : dim;
+  for (int64_t j = 0; j < nk; ++j) {
+    const auto* q = reinterpret_cast<const uint8_t*>(rp[j]);
+    const float s0 = sp[j][0], s1 = groups == 2 ? sp[j][1] : s0;
+    float* dst = out + static_cast<size_t>(j) * stride;
+    size_t c = 0;
+    for (; c < lim; ++c) dst[c] = values[q[c]] * s0;
+    for (; c < dim; ++c) dst[c] = values[q[c]] * s1;
+    for (; c < stride; ++c) dst[c] = 0.0f;
   }
 }
 
@@ -202,7 +234,7 @@ void AccumVRows(int nr, const char* const* vp, int64_t nk, size_t dv, const floa
 }
 
 struct Scratch {
-  std::vector<float> q, k, o, s;
+  std::vector<float> q, k, o, s, v;  // v: a key block's dequantized value rows (quantized pools)
 };
 
 }  // namespace attn
@@ -241,14 +273,22 @@ void AttentionTile(const AttnKeys& kv, const AttnRows& rows, int64_t begin, int6
   const char* vpb[2][KB];
   const int64_t bs = kv.block_size;
   int64_t page = begin / bs, off = begin % bs;
-  const size_t k_row_bytes = dq * (kv.k_elem == Elem::F32 ? 4 : 2);
-  const size_t v_row_bytes = dv * (kv.v_elem == Elem::F32 ? 4 : 2);
-  auto walk = [&](int64_t jb, const char** kp, const char** vp) {  // walk the block table
+  const size_t k_row_bytes = dq * static_cast<size_t>(elem_bits(kv.k_elem) / 8);
+  const size_t v_row_bytes = dv * static_cast<size_t>(elem_bits(kv.v_elem) / 8);
+  const bool quantized = kv.k_scale != nullptr;
+  const float* ksb[2][KB];  // quantized pools: the scales of each row
+  const float* vsb[2][KB];
+  if (quantized && sc.v.size() < KB * dvp) sc.v.resize(KB * dvp);
+  auto walk = [&](int64_t jb, int which) {  // walk the block table
     const int64_t nk = std::min<int64_t>(KB, end - jb);
     for (int64_t j = 0; j < nk; ++j) {
       const int64_t slot = static_cast<int64_t>(kv.table[page]) * bs + off;
-      kp[j] = kv.k + static_cast<size_t>(slot) * kv.k_slot_bytes;
-      vp[j] = kv.v + static_cast<size_t>(slot) * kv.v_slot_bytes;
+      kpb[which][j] = kv.k + static_cast<size_t>(slot) * kv.k_slot_bytes;
+      vpb[which][j] = kv.v + static_cast<size_t>(slot) * kv.v_slot_bytes;
+      if (quantized) {
+        ksb[which][j] = kv.k_scale + static_cast<size_t>(slot) * kv.scale_slot_floats;
+        vsb[which][j] = kv.v_scale + static_cast<size_t>(slot) * kv.scale_slot_floats;
+      }
       if (++off == bs) off = 0, ++page;
     }
   };
@@ -259,7 +299,7 @@ void AttentionTile(const AttnKeys& kv, const AttnRows& rows, int64_t begin, int6
     }
   };
   if (begin < end) {
-    walk(begin, kpb[0], vpb[0]);
+    walk(begin, 0);
     prefetch(kpb[0], vpb[0], 0, std::min<int64_t>(KB, end - begin));
   }
   const VF vscale = hn::Set(d, scale), vcap = hn::Set(d, softcap);
@@ -268,7 +308,7 @@ void AttentionTile(const AttnKeys& kv, const AttnRows& rows, int64_t begin, int6
     const char* const* kp = kpb[cur];
     const char* const* vp = vpb[cur];
     const int64_t nk_next = jb + KB < end ? std::min<int64_t>(KB, end - jb - KB) : 0;
-    if (nk_next > 0) walk(jb + KB, kpb[cur ^ 1], vpb[cur ^ 1]);
+    if (nk_next > 0) walk(jb + KB, static_cast<int>(cur ^ 1));
     bool active[kAttnMaxRows];
     bool any = false;
     for (int r = 0; r < R; ++r) any |= active[r] = rows.lo[r] < jb + nk && rows.hi[r] >= jb;
@@ -280,7 +320,10 @@ void AttentionTile(const AttnKeys& kv, const AttnRows& rows, int64_t begin, int6
     // during the first row group's value pass.
     int64_t pfk = nk_next, pfv = nk_next;
 
-    if (kv.k_elem == Elem::BF16) WidenKeys<hwy::bfloat16_t>(kp, nk, dq, dqp, kf);
+    if (quantized)
+      DequantRows(kp, ksb[cur], nk, dq, dqp, CodeValues(kv.k_elem), kv.groups, kv.scale_split, kf);
+    else if (kv.k_elem == Elem::BF16)
+      WidenKeys<hwy::bfloat16_t>(kp, nk, dq, dqp, kf);
     else if (kv.k_elem == Elem::F16) WidenKeys<hwy::float16_t>(kp, nk, dq, dqp, kf);
     else WidenKeys<float>(kp, nk, dq, dqp, kf);
 
@@ -342,6 +385,13 @@ void AttentionTile(const AttnKeys& kv, const AttnRows& rows, int64_t begin, int6
       mr[r] = mnew;
     }
 
+    const char* vq[KB];  // quantized pools: the block's value rows dequantized once for all rows
+    if (quantized) {
+      DequantRows(vp, vsb[cur], nk, dv, dvp, CodeValues(kv.v_elem), kv.groups, kv.scale_split,
+                  sc.v.data());
+      for (int64_t j = 0; j < nk; ++j)
+        vq[j] = reinterpret_cast<const char*>(sc.v.data() + static_cast<size_t>(j) * dvp);
+    }
     for (int r0 = 0; r0 < R; r0 += 4) {
       const int nr = std::min(4, R - r0);
       bool need = false;
@@ -350,7 +400,10 @@ void AttentionTile(const AttnKeys& kv, const AttnRows& rows, int64_t begin, int6
       const float* p = sf + r0 * ss;
       float* o = of + r0 * dvp;
       const char* const* pf = vpb[cur ^ 1];
-      if (kv.v_elem == Elem::BF16) AccumVRows<hwy::bfloat16_t>(nr, vp, nk, dv, p, ss, o, dvp, pf, pfv, v_row_bytes);
+      if (quantized)
+        AccumVRows<float>(nr, vq, nk, dv, p, ss, o, dvp, pf, pfv, v_row_bytes);
+      else if (kv.v_elem == Elem::BF16)
+        AccumVRows<hwy::bfloat16_t>(nr, vp, nk, dv, p, ss, o, dvp, pf, pfv, v_row_bytes);
       else if (kv.v_elem == Elem::F16) AccumVRows<hwy::float16_t>(nr, vp, nk, dv, p, ss, o, dvp, pf, pfv, v_row_bytes);
       else AccumVRows<float>(nr, vp, nk, dv, p, ss, o, dvp, pf, pfv, v_row_bytes);
       pfv = 0;

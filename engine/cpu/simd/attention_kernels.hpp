@@ -3,7 +3,8 @@
 // query tokens in prefill) walk that head's keys once, kAttnKeyBlock keys at a time, with an
 // online (FlashAttention-style) softmax, so every K/V row is read once per tile and no score row
 // longer than one key block is ever materialised. Compiled for every x86 target Highway knows and
-// dispatched once per tile; bf16/fp16 K/V rows are widened to fp32 in registers.
+// dispatched once per tile; bf16/fp16 K/V rows are widened to fp32 in registers, int8 / fp8 rows
+// dequantized to fp32 per key block.
 #pragma once
 
 #include <cstddef>
@@ -26,6 +27,13 @@ struct AttnKeys {
   int64_t block_size = 0;
   Elem k_elem = Elem::F32, v_elem = Elem::F32;
   int64_t qk_dim = 0, v_dim = 0;
+  // INT8 / FP8 pools: the scales of position p at k_scale + slot * scale_slot_floats (already
+  // offset to the kv head), `groups` per row split at scale_split (op_params.hpp KvBlocks); rows
+  // are dequantized to fp32 (code value * scale, kv_rows.hpp) as they are loaded.
+  const float* k_scale = nullptr;
+  const float* v_scale = nullptr;
+  size_t scale_slot_floats = 0;
+  int64_t groups = 1, scale_split = 0;
 };
 
 // Query rows of one tile. Row r (q[r]: qk_dim floats) sees the keys at positions [lo[r], hi[r]].
