@@ -14,13 +14,15 @@ RunObserver::RunObserver(CheckedBackend& backend, const ObserverOptions& options
 
 void RunObserver::begin_step(Stream& s) {
   routed_.clear();  // left over only if the previous step threw
+  // One clock reading for both clocks at each step boundary (SegmentClock::mark_at): the step's
+  // time stays its own timer's, and the op chain's boundary marks fall on the same instants.
   step_clock_.mark(s);
-  if (options_.spans && !options_.tracer) step_begin_mark_ = op_clock_.mark(s);
+  if (options_.spans && !options_.tracer) step_begin_mark_ = op_clock_.mark_at(s, step_clock_);
 }
 
 void RunObserver::end_step(Stream& s) {
-  if (options_.spans && !options_.tracer) step_end_mark_ = op_clock_.mark(s);
   step_clock_.mark(s);
+  if (options_.spans && !options_.tracer) step_end_mark_ = op_clock_.mark_at(s, step_clock_);
   // Enqueued after the step's last mark; the caller's synchronize completes them.
   for (Routed& r : routed_) {
     r.host.resize(static_cast<size_t>(r.ids.numel()));
