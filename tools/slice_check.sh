@@ -27,7 +27,7 @@ for preset in "$@"; do
   echo "== $preset, --backend $backend --layers $layers --prompt $prompt --new $new"
   # shellcheck disable=SC2086
   if ! "$archscope" bench --preset "$preset" --backend "$backend" --layers "$layers" --compare-full \
-      --prompt "$prompt" --new "$new" ${BENCH_ARGS:-} | grep -E '^(slice|EXTRAPOLATED|full|decode|prefill) '; then
+      --prompt "$prompt" --new "$new" ${BENCH_ARGS:-} | grep -E '^(slice|EXTRAPOLATED|full|decode|prefill) |^ +(class|slice per layer|whole model per layer|with class means)'; then
     status=1
   fi
 done

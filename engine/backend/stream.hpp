@@ -22,6 +22,19 @@ class Timer {
   virtual void start(Stream& s) = 0;
   virtual void stop(Stream& s) = 0;
   virtual double elapsed_ms() const = 0;
+  // Start / stop at the instant `other` last started, instead of reading the clock again: two
+  // timers that meet at one point (a chain of segments, two clocks marking the same boundary)
+  // share one reading, so nothing that happens between two calls (a preemption of the thread)
+  // falls between them. The default reads the clock anew: right where marks are ordered on the
+  // stream (device events enqueued back to back lie at one point of its work).
+  virtual void start_at_start_of(Stream& s, const Timer& other) {
+    (void)other;
+    start(s);
+  }
+  virtual void stop_at_start_of(Stream& s, const Timer& other) {
+    (void)other;
+    stop(s);
+  }
 };
 
 }  // namespace archscope

@@ -47,6 +47,20 @@ class CpuTimer final : public Timer {
     if (!stopped_) throw Error(ErrorKind::Internal, "cpu.timer", "elapsed_ms() before stop()");
     return std::chrono::duration<double, std::milli>(t1_ - t0_).count();
   }
+  void start_at_start_of(Stream& s, const Timer& other) override {
+    const auto* o = dynamic_cast<const CpuTimer*>(&other);
+    if (!o || !o->started_) return start(s);
+    t0_ = o->t0_;
+    started_ = true;
+    stopped_ = false;
+  }
+  void stop_at_start_of(Stream& s, const Timer& other) override {
+    const auto* o = dynamic_cast<const CpuTimer*>(&other);
+    if (!o || !o->started_) return stop(s);
+    if (!started_) throw Error(ErrorKind::Internal, "cpu.timer", "stop() before start()");
+    t1_ = o->t0_;
+    stopped_ = true;
+  }
 
  private:
   using Clock = std::chrono::steady_clock;

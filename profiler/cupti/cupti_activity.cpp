@@ -177,6 +177,21 @@ void stop_collection() {
   s.dropped = 0;
 }
 
+void pause_collection() {
+  for (CUpti_ActivityKind k : kKinds) cuptiActivityDisable(k);
+}
+
+void resume_collection() {
+  cuptiActivityFlushAll(1);
+  {
+    ActivityStore& s = activity_store();
+    std::lock_guard<std::mutex> lock(s.mutex);
+    s.activities.clear();
+    s.correlations.clear();
+  }
+  for (CUpti_ActivityKind k : kKinds) check(cuptiActivityEnable(k), "cuptiActivityEnable");
+}
+
 void flush() {
   check(cuptiActivityFlushAll(0), "cuptiActivityFlushAll");
 }

@@ -27,6 +27,10 @@ ActivityStore& activity_store();
 void start_collection();
 // Disables the kinds and flushes; the store is cleared.
 void stop_collection();
+// Turns the activity kinds off and on again between steps (sampled tracing); the callbacks and
+// the graph-node map stay. Enabling drops whatever the store holds from before.
+void pause_collection();
+void resume_collection();
 // Delivers every completed record to the store.
 void flush();
 

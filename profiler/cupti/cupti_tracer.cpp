@@ -25,8 +25,12 @@ class CuptiTracer final : public GpuTracer, public cuda::LaunchObserver {
     cupti::start_collection();
     g_tracer_alive = true;
     be_.queue().set_observer(this);
+    first_segment_ = be_.queue().first_segment();
+    traced_launches(true);
   }
   ~CuptiTracer() override {
+    be_.queue().set_first_segment(first_segment_);
+    be_.queue().set_graph_variant(0);
     be_.queue().set_observer(nullptr);
     be_.queue().set_tag(0);
     while (open_ops_ > 0) end_op();
@@ -36,14 +40,26 @@ class CuptiTracer final : public GpuTracer, public cuda::LaunchObserver {
 
   void begin_op(uint64_t tag) override {
     be_.queue().set_tag(tag);
+    if (!collecting_) return;
     cupti::push_correlation(CorrelationKind::OpWindow, tag);
     ++open_ops_;
   }
   void end_op() override {
+    be_.queue().set_tag(0);
     if (open_ops_ == 0) return;
     cupti::pop_correlation(CorrelationKind::OpWindow);
     --open_ops_;
-    be_.queue().set_tag(0);
+  }
+
+  void set_collecting(bool on) override {
+    if (on == collecting_) return;
+    while (open_ops_ > 0) end_op();
+    if (on)
+      cupti::resume_collection();
+    else
+      cupti::pause_collection();
+    traced_launches(on);
+    collecting_ = on;
   }
 
   JoinedStep take_step(int64_t step, std::span<const OpIdent> ops, int64_t step_start_ns) override {
@@ -82,8 +98,12 @@ class CuptiTracer final : public GpuTracer, public cuda::LaunchObserver {
 
   // cuda::LaunchObserver: every eager launch carries its record's tag (0 included, so that a
   // record made outside every op is not charged to the op window it happens to be launched in).
-  void launching(uint64_t tag) override { cupti::push_correlation(CorrelationKind::Launch, tag); }
-  void launched() override { cupti::pop_correlation(CorrelationKind::Launch); }
+  void launching(uint64_t tag) override {
+    if (collecting_) cupti::push_correlation(CorrelationKind::Launch, tag);
+  }
+  void launched() override {
+    if (collecting_) cupti::pop_correlation(CorrelationKind::Launch);
+  }
   void graph_node(cudaGraphNode_t node, uint64_t tag) override {
     const uint64_t id = cupti::graph_node_id(node);
     if (id == 0) return;
@@ -93,8 +113,21 @@ class CuptiTracer final : public GpuTracer, public cuda::LaunchObserver {
   }
 
  private:
+  // CUPTI makes each graph launch cost the host ~1.7 us per kernel node, and the device waits for
+  // it (H200, bench-1b decode: 140-290 us idle before the second segment after a 16-record first
+  // one): traced steps launch full segments from the start, so later launches overlap the
+  // device's work. Their graphs are instantiated under CUPTI and kept apart (graph variant 1)
+  // from those of untraced steps, instantiated with its activity kinds off, which launch as
+  // without a tracer.
+  void traced_launches(bool on) {
+    be_.queue().set_first_segment(on ? cuda::LaunchQueue::kSegment : first_segment_);
+    be_.queue().set_graph_variant(on ? 1 : 0);
+  }
+
   cuda::CudaBackend& be_;
   int open_ops_ = 0;
+  bool collecting_ = true;
+  size_t first_segment_ = cuda::LaunchQueue::kFirstSegment;
 };
 
 }  // namespace

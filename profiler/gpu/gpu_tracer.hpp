@@ -25,6 +25,11 @@ class GpuTracer {
   virtual JoinedStep take_step(int64_t step, std::span<const OpIdent> ops,
                                int64_t step_start_ns) = 0;
   virtual StepMemoryRecord memory(int64_t step) = 0;
+  // Sampled tracing: whether the steps from now on have their device activity collected (on
+  // from construction). Called between steps, after a synchronisation. While off, ops are still
+  // tagged (the launch queue's graphs keep their nodes' tags, so turning it on again costs no
+  // node updates) but nothing is collected, and take_step is not called.
+  virtual void set_collecting(bool on) { (void)on; }
   // Activity records CUPTI reported as dropped so far (its buffers were full).
   virtual uint64_t dropped() const = 0;
 };

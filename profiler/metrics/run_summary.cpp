@@ -1,5 +1,7 @@
 #include "metrics/run_summary.hpp"
 
+#include <set>
+
 #include "metrics/percentile.hpp"
 #include "metrics/span_rate.hpp"
 
@@ -107,8 +109,13 @@ RunSummary summarize_steps(const std::vector<StepRecord>& steps) {
 }
 
 void add_span_totals(RunSummary& s, const std::vector<SpanRecord>& spans) {
-  for (const SpanRecord& sp : spans)
+  std::set<int64_t> prefill_steps, decode_steps;
+  for (const SpanRecord& sp : spans) {
     add_span(sp.phase == Phase::Prefill ? s.prefill : s.decode, sp);
+    (sp.phase == Phase::Prefill ? prefill_steps : decode_steps).insert(sp.step);
+  }
+  s.prefill.steps_with_spans = static_cast<int64_t>(prefill_steps.size());
+  s.decode.steps_with_spans = static_cast<int64_t>(decode_steps.size());
   finish_rates(s.prefill);
   finish_rates(s.decode);
 }
@@ -122,7 +129,10 @@ RunSummary summarize(const std::vector<StepRecord>& steps, const std::vector<Spa
 }
 
 double per_step_ns(const RunSummary& s, Phase phase, int64_t total_ns) {
-  const int64_t steps = phase == Phase::Prefill ? s.passes : s.decode_steps;
+  // Prefill steps are always traced (a sampled run samples decode steps only).
+  const int64_t steps = phase == Phase::Prefill         ? s.passes
+                        : s.decode.steps_with_spans > 0 ? s.decode.steps_with_spans
+                                                        : s.decode_steps;
   if (phase == Phase::Prefill && s.prefill_steps == 0) return 0.0;
   return steps > 0 ? static_cast<double>(total_ns) / static_cast<double>(steps) : 0.0;
 }

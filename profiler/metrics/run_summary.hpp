@@ -38,6 +38,9 @@ struct PhaseTimes {
   double gb_per_s = 0;
   std::map<int32_t, int64_t> layer_ns;     // layer -1: prologue, n_layers: epilogue; no `other`
   std::map<std::string, int64_t> kind_ns;  // by OpKind name ("matmul", "attention", ...), "other"
+  // Steps of the phase that have spans: every step, but for the untraced steps of a sampled
+  // CUPTI run (`run --cupti-sample N`). Per-step span figures divide by these (per_step_ns).
+  int64_t steps_with_spans = 0;
 };
 
 // Where a NaN/Inf first appeared: the earliest (step, layer) whose ActivationRecord is not
@@ -90,8 +93,9 @@ void add_span_totals(RunSummary& s, const std::vector<SpanRecord>& spans);
 RunSummary summarize(const std::vector<StepRecord>& steps, const std::vector<SpanRecord>& spans,
                      const std::vector<ActivationRecord>& activations);
 
-// Span time of one phase per step: the prefill per pass (all its pieces), decode per decode step.
-// 0 when the phase has no steps.
+// Span time of one phase per step: the prefill per pass (all its pieces), decode per decode step
+// that has spans (the traced ones of a sampled run: PhaseTimes::steps_with_spans when set, else
+// every decode step). 0 when the phase has no steps.
 double per_step_ns(const RunSummary& s, Phase phase, int64_t total_ns);
 
 // The first non-finite activation, or nullopt when every record is finite.

@@ -37,36 +37,47 @@ SliceEstimate estimate_slice(int64_t first, int64_t last, int64_t n_layers,
     out.units = in.units;
     if (in.units <= 0) return;
     const double units = static_cast<double>(in.units);
+    const double timed_units = static_cast<double>(in.layer_units > 0 ? in.layer_units : in.units);
     double slice_ns = 0;
     std::vector<double> class_ns(classes.size(), 0.0);
     std::vector<int64_t> class_measured(classes.size(), 0);
+    std::vector<double> class_fastest_ns(classes.size(), 0.0);
     for (const auto& [layer, ns] : in.layer_ns) {
       if (layer < first || layer > last) continue;
       slice_ns += static_cast<double>(ns);
       const size_t c = class_of.at(layer);
       class_ns[c] += static_cast<double>(ns);
+      class_fastest_ns[c] = class_measured[c] == 0
+                                ? static_cast<double>(ns)
+                                : std::min(class_fastest_ns[c], static_cast<double>(ns));
       ++class_measured[c];
     }
     out.layers_timed = true;
     for (int64_t l = first; l <= last; ++l)
       out.layers_timed = out.layers_timed && in.layer_ns.count(static_cast<int32_t>(l)) > 0;
     out.measured_ms = ms(static_cast<double>(in.measured_ns)) / units;
-    out.slice_layers_ms = ms(slice_ns) / units;
+    out.slice_layers_ms = ms(slice_ns) / timed_units;
     out.outside_layers_ms = out.measured_ms - out.slice_layers_ms;
-    double whole_ms = out.outside_layers_ms;
+    double whole_ms = out.measured_ms;
+    double mean_rule_ms = out.outside_layers_ms;
     bool complete = true;
     for (size_t c = 0; c < classes.size(); ++c) {
       if (class_measured[c] == 0) {
         complete = false;
         continue;
       }
-      const double per_layer = ms(class_ns[c]) / units / static_cast<double>(class_measured[c]);
-      (is_prefill ? e.classes[c].prefill_ms_per_layer : e.classes[c].decode_ms_per_layer) =
-          per_layer;
-      whole_ms += static_cast<double>(classes[c].layers.size()) * per_layer;
+      const double fastest = ms(class_fastest_ns[c]) / timed_units;
+      const double mean = ms(class_ns[c]) / timed_units / static_cast<double>(class_measured[c]);
+      SliceClassEstimate& ce = e.classes[c];
+      (is_prefill ? ce.prefill_ms_per_layer : ce.decode_ms_per_layer) = fastest;
+      (is_prefill ? ce.prefill_mean_ms_per_layer : ce.decode_mean_ms_per_layer) = mean;
+      const auto count = static_cast<int64_t>(classes[c].layers.size());
+      whole_ms += static_cast<double>(count - class_measured[c]) * fastest;
+      mean_rule_ms += static_cast<double>(count) * mean;
     }
     if (!complete || !out.layers_timed) return;
     out.estimate_ms = whole_ms;
+    out.estimate_mean_ms = mean_rule_ms;
     if (whole_ms > 0)
       out.estimate_tokens_per_s = static_cast<double>(in.tokens) / units / (whole_ms / 1e3);
   };
@@ -123,12 +134,15 @@ void slice_phase_inputs(const std::vector<StepRecord>& steps, const std::vector<
       }
       in.tokens += st.tokens;
       in.measured_ns += st.duration_ns;
-      if (const auto it = starts.find(st.step); it != starts.end())
+      if (const auto it = starts.find(st.step); it != starts.end()) {
         for (const auto& [layer, ns] : layer_times_from_starts(it->second, first, last))
           in.layer_ns[layer] += ns;
+        if (st.phase == Phase::Decode) ++decode.layer_units;  // a traced step
+      }
     }
     if (had_prefill) ++prefill.units;
   }
+  prefill.layer_units = prefill.units;  // prefill steps are always traced
 }
 
 }  // namespace archscope::prof

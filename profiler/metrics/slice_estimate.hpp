@@ -1,17 +1,22 @@
 // The whole-model estimate of a layer-slice run (`--layers A:B`, engine/config/layer_range.hpp):
 // the slice ran layers A..B of a model at its real width, with the model's embedding and head, so
 // what it measured outside its layers (embedding, final norm, LM head, sampling, host work) is the
-// whole model's, and each measured layer stands for the model's other layers of its class
-// (layers doing identical work: engine/plan/layer_classes.hpp). Per phase:
+// whole model's, and its layers stand for the model's other layers of their class (layers doing
+// identical work: engine/plan/layer_classes.hpp). Per phase:
 //
-//   estimate = measured step time − Σ time of the slice's layers + Σ_class count × class time
-//            = (prologue + epilogue + host) + Σ_class count × class time,
+//   estimate = measured step time + Σ_class (count − slice layers of the class) × class time,
 //
-// where a class's time is the mean over the slice's layers of that class, and a layer's time runs
-// from the start of its first op to the start of the next layer's (or the epilogue's) first op,
-// so the gaps between its ops count as the layer's. Figures are means: prefill per pass (all its
-// chunks), decode per step. A class with no layer in the slice has no measured time: the
-// estimate then names the missing classes and gives no whole-model figure (no made-up number).
+// where a class's time is the time of its fastest slice layer: every slice layer counts once as
+// measured, and each layer the slice did not run gets its class's fastest one. The layer that runs
+// first in a step carries time the others do not (measured on the H200, bench-1b: +0.12 ms of
+// 0.57 in prefill, and, before the launch queue's segments ramped up, +0.08 ms of 0.09 in decode:
+// the device waiting for the host to record the step's second segment); with the class mean that
+// one-off was counted once per layer of the class (+9.7% prefill there, +5% on llama3-8b), with
+// the fastest layer it is counted once. A layer's time runs from the start of its first op to the
+// start of the next layer's (or the epilogue's) first op, so the gaps between its ops count as
+// the layer's. Figures are means: prefill per pass (all its chunks), decode per step. A class with
+// no layer in the slice has no measured time: the estimate then names the missing classes and
+// gives no whole-model figure (no made-up number).
 #pragma once
 
 #include <cstdint>
@@ -34,14 +39,19 @@ struct SlicePhaseInput {
   int64_t tokens = 0;                   // tokens processed (all units)
   int64_t measured_ns = 0;              // Σ wall time of the phase's steps
   std::map<int32_t, int64_t> layer_ns;  // Σ per slice layer (layer boundary to layer boundary)
+  // Units whose layers were timed (layer_ns sums over these): all of them, but the traced steps
+  // of a sampled CUPTI run; 0: the same as units.
+  int64_t layer_units = 0;
 };
 
 struct SliceClassEstimate {
   std::string label;
   int64_t layers_in_model = 0;
   std::vector<int64_t> measured_layers;  // the slice's layers of the class (empty: missing)
-  double prefill_ms_per_layer = 0;       // per pass
-  double decode_ms_per_layer = 0;        // per step
+  double prefill_ms_per_layer = 0;       // per pass: the class's fastest slice layer
+  double decode_ms_per_layer = 0;        // per step: the class's fastest slice layer
+  double prefill_mean_ms_per_layer = 0;  // the mean over the class's slice layers
+  double decode_mean_ms_per_layer = 0;
 };
 
 struct SlicePhaseEstimate {
@@ -53,6 +63,9 @@ struct SlicePhaseEstimate {
   bool layers_timed = false;
   double estimate_ms = 0;  // the whole model, extrapolated (0 when incomplete or untimed)
   double estimate_tokens_per_s = 0;
+  // The earlier rule, for comparison (bench --compare-full prints both): outside the slice's
+  // layers + Σ_class count × the mean of the class's slice layers.
+  double estimate_mean_ms = 0;
 };
 
 struct SliceEstimate {

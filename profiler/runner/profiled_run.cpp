@@ -91,6 +91,8 @@ void validate_run_options(const RunOptions& o) {
   if (o.repeat < 1) throw Error(ErrorKind::Validation, "--repeat", "must be at least 1");
   if (o.prefill_chunk < 0)
     throw Error(ErrorKind::Validation, "--prefill-chunk", "must be 0 (no chunks) or more");
+  if (o.cupti_sample < 1)
+    throw Error(ErrorKind::Validation, "--cupti-sample", "must be at least 1 (1: every step)");
   if (o.layers && !o.observe.spans)
     throw Error(ErrorKind::Validation, "--layers",
                 "a layer slice needs op spans (its whole-model estimate is built from per-layer "
@@ -289,7 +291,9 @@ void ProfiledRun::run_pass(Pass& pass, EventChannel& channel, RunObserver& obser
     if (pass.warmup && i == 0)
       channel.publish(StepProgress{true, pass.index, passes, 0, Phase::Prefill, 0, layers});
 
-    observer.begin_step(s);
+    // Sampled tracing: prefill steps and every cupti_sample-th decode step of the pass.
+    const bool traced = prefill || (i - chunks) % options_.cupti_sample == 0;
+    observer.begin_step(s, traced);
     const Tensor logits = model.forward(cache, pass.batch, LogitRows::LastPerSequence);
     download_rows(be, s, logits, rows, host_logits);  // part of the step, as a user sees it
     observer.end_step(s);
@@ -308,7 +312,7 @@ void ProfiledRun::run_pass(Pass& pass, EventChannel& channel, RunObserver& obser
       StepRecords rec = step_records(meta, obs, costs, cache.accounting());
       // StepFinished last: it closes the step, so a subscriber (the store's writer commits there)
       // has every record of the step when it arrives.
-      if (options_.observe.spans) channel.publish(SpanBatch{rec.spans});
+      if (options_.observe.spans && !rec.spans.empty()) channel.publish(SpanBatch{rec.spans});
       if (!rec.expert_counts.empty()) channel.publish(ExpertCounts{rec.expert_counts});
       if (!rec.activations.empty()) channel.publish(Activations{rec.activations});
       if (!obs.kernels.empty() || obs.memory) {

@@ -63,6 +63,11 @@ struct RunOptions {
   // With `cupti` on: where CUPTI refuses to start (another profiler holds it, no permission), run
   // with event-timed spans instead of failing, and say why in RunResult::cupti_unavailable.
   bool cupti_optional = false;
+  // With `cupti` on: trace every Nth decode step of a pass (its first, then every Nth; prefill
+  // steps always). Untraced steps carry their step time, device memory and expert counts but no
+  // op spans and no kernel records, and none of the tracer's cost; per-step span and kernel
+  // figures are means over the traced steps (RunSummary's PhaseTimes::units). 1: every step.
+  int64_t cupti_sample = 1;
   std::function<bool()> stop;  // polled before every op and after each step; may be empty
   // A given prompt (a tokenized text) for every sequence instead of random ids; `prompt` must be
   // its length. The run then ends early once every sequence has produced one of `stop_ids` (EOS).

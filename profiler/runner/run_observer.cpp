@@ -12,15 +12,22 @@ RunObserver::RunObserver(CheckedBackend& backend, const ObserverOptions& options
   backend_.set_tracking(options_.op_checks);
 }
 
-void RunObserver::begin_step(Stream& s) {
+void RunObserver::begin_step(Stream& s, bool traced) {
   routed_.clear();  // left over only if the previous step threw
+  if (options_.spans && options_.tracer && traced != traced_) {
+    // Between steps: the stream was synchronised after the previous one.
+    options_.tracer->set_collecting(traced);
+    traced_ = traced;
+  }
+  // One clock reading for both clocks at each step boundary (SegmentClock::mark_at): the step's
+  // time stays its own timer's, and the op chain's boundary marks fall on the same instants.
   step_clock_.mark(s);
-  if (options_.spans && !options_.tracer) step_begin_mark_ = op_clock_.mark(s);
+  if (options_.spans && !options_.tracer) step_begin_mark_ = op_clock_.mark_at(s, step_clock_);
 }
 
 void RunObserver::end_step(Stream& s) {
-  if (options_.spans && !options_.tracer) step_end_mark_ = op_clock_.mark(s);
   step_clock_.mark(s);
+  if (options_.spans && !options_.tracer) step_end_mark_ = op_clock_.mark_at(s, step_clock_);
   // Enqueued after the step's last mark; the caller's synchronize completes them.
   for (Routed& r : routed_) {
     r.host.resize(static_cast<size_t>(r.ids.numel()));
@@ -32,7 +39,10 @@ StepObservation RunObserver::take_step() {
   const std::vector<int64_t> steps = step_clock_.collect();  // [..., begin, end]
   current_.start_ns = steps[steps.size() - 2];
   current_.duration_ns = steps.back() - current_.start_ns;
-  if (options_.spans && options_.tracer) {
+  if (options_.spans && options_.tracer && !traced_) {
+    current_.memory = options_.tracer->memory(0);
+  } else if (options_.spans && options_.tracer) {
+    current_.traced = true;
     idents_.clear();
     for (const Pending& p : pending_) idents_.push_back({p.op.layer, p.op.op});
     gpu::JoinedStep j = options_.tracer->take_step(0, idents_, current_.start_ns);

@@ -72,6 +72,8 @@ struct StepObservation {
   std::vector<KernelRecord> kernels;
   int64_t unattributed_kernels = 0;
   std::optional<StepMemoryRecord> memory;
+  // With a tracer: whether the step was traced (kernels and op spans recorded).
+  bool traced = false;
 };
 
 class RunObserver final : public ForwardObserver {
@@ -79,7 +81,10 @@ class RunObserver final : public ForwardObserver {
   // experts: routed experts per MoE layer (0 for a dense model).
   RunObserver(CheckedBackend& backend, const ObserverOptions& options, int64_t experts);
 
-  void begin_step(Stream& s);
+  // traced: with a tracer, whether this step's device activity is collected (sampled tracing,
+  // RunOptions::cupti_sample). An untraced step has no op spans and no kernel records: its time
+  // is the step's alone, with nothing of the tracer's cost in it.
+  void begin_step(Stream& s, bool traced = true);
   void end_step(Stream& s);
   // After end_step() and a synchronize: the step's observations; resets for the next step.
   StepObservation take_step();
@@ -102,6 +107,7 @@ class RunObserver final : public ForwardObserver {
   SegmentClock step_clock_;  // marks at step boundaries only: exact step times
   SegmentClock op_clock_;    // marks at step boundaries and every op boundary
   size_t step_begin_mark_ = 0, step_end_mark_ = 0;
+  bool traced_ = true;
   std::vector<Pending> pending_;
   std::vector<gpu::OpIdent> idents_;  // pending_'s ops, for the tracer's join
   // A MoE layer's selection: the device tensor until end_step, then its host copy.

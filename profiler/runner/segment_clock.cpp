@@ -3,12 +3,27 @@
 #include <cmath>
 #include <utility>
 
+#include "common/error.hpp"
+
 namespace archscope::prof {
 
 size_t SegmentClock::mark(Stream& s) {
-  if (used_ > 0) pool_[used_ - 1]->stop(s);
+  return advance(s, nullptr);
+}
+
+size_t SegmentClock::mark_at(Stream& s, const SegmentClock& leader) {
+  if (leader.used_ == 0) throw Error(ErrorKind::Internal, "segment clock", "leader never marked");
+  return advance(s, leader.pool_[leader.used_ - 1].get());  // started at the leader's last mark
+}
+
+size_t SegmentClock::advance(Stream& s, const Timer* at) {
   if (used_ == pool_.size()) pool_.push_back(backend_.create_timer());
-  pool_[used_]->start(s);
+  Timer& next = *pool_[used_];
+  if (at)
+    next.start_at_start_of(s, *at);
+  else
+    next.start(s);
+  if (used_ > 0) pool_[used_ - 1]->stop_at_start_of(s, next);
   ++used_;
   return used_ - 1;
 }

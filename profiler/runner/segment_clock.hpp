@@ -19,7 +19,12 @@ class SegmentClock {
   explicit SegmentClock(Backend& backend) : backend_(backend) {}
 
   // A new point at the current end of the stream's work; returns its index in the next collect().
+  // The segment it ends and the one it begins share one clock reading (Timer::start_at_start_of),
+  // so the segments of a chain add up to the time between its first and last marks.
   size_t mark(Stream& s);
+  // A point at the instant of `leader`'s last mark (one clock reading for both clocks), for two
+  // clocks that mark the same boundary. `leader` must have marked at least once.
+  size_t mark_at(Stream& s, const SegmentClock& leader);
 
   // Once the stream is synchronised past the last mark: offsets in ns since the first mark ever.
   // Index 0 is the last mark of the previous round (the first mark ever, in the first round), then
@@ -27,6 +32,9 @@ class SegmentClock {
   std::vector<int64_t> collect();
 
  private:
+  // Ends the running segment and begins the next one at the instant `at` started (nullptr: now).
+  size_t advance(Stream& s, const Timer* at);
+
   Backend& backend_;
   std::vector<std::unique_ptr<Timer>> pool_;  // pool_[0] runs from the last collected mark
   size_t used_ = 0;                           // timers started since then (pool_[0..used_))

@@ -1,5 +1,7 @@
 #include "session/stored_run.hpp"
 
+#include <tuple>
+
 #include "metrics/span_rate.hpp"
 
 namespace archscope::prof::session {
@@ -37,6 +39,8 @@ StoredSummary load_run_summary(store::RunStore& store, int64_t id) {
     t.flops += k.flops;
     t.bytes += k.bytes;
   }
+  std::tie(out.summary.prefill.steps_with_spans, out.summary.decode.steps_with_spans) =
+      store.steps_with_spans(id);
   for (PhaseTimes* t : {&out.summary.prefill, &out.summary.decode}) {
     const SpanRate r = rate(t->flops, t->bytes, t->span_ns);
     t->gflop_per_s = r.gflop_per_s;

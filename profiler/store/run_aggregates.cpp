@@ -62,6 +62,19 @@ std::vector<KindTime> RunStore::kind_times(int64_t run_id, AggregateFrom from) {
   return out;
 }
 
+std::pair<int64_t, int64_t> RunStore::steps_with_spans(int64_t run_id) {
+  ReadScope read(impl_->db);
+  require_run(run_id);
+  sql::Statement st(impl_->db,
+                    "SELECT phase, COUNT(DISTINCT step) FROM span_blocks WHERE run_id = ?"
+                    " GROUP BY phase");
+  st.bind(1, run_id);
+  std::pair<int64_t, int64_t> out{0, 0};
+  while (st.step())
+    (phase_of(st.column_text(0)) == Phase::Prefill ? out.first : out.second) = st.column_int(1);
+  return out;
+}
+
 RunThroughput RunStore::throughput(int64_t run_id) {
   ReadScope read(impl_->db);
   require_run(run_id);

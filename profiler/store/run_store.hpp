@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/run_records.hpp"
@@ -112,6 +113,9 @@ class RunStore {
       int64_t run_id,
       AggregateFrom from = AggregateFrom::StoredTotals);  // by phase, then time descending
   bool has_stored_totals() const;                         // the file has the totals tables
+  // Steps with spans per phase ({prefill, decode}): every step of a run with spans, the traced
+  // ones of a sampled CUPTI run (`run --cupti-sample`).
+  std::pair<int64_t, int64_t> steps_with_spans(int64_t run_id);
   RunThroughput throughput(int64_t run_id);
 
   struct Impl;

@@ -26,7 +26,7 @@ ModelConfig preset(const std::string& name) {
   return config_from_json(nlohmann::json::parse(in), name);
 }
 
-RunData traced_run(const std::string& model, bool graphs, bool pdl) {
+RunData traced_run(const std::string& model, bool graphs, bool pdl, int64_t sample = 1) {
   RunOptions o;
   o.backend.kind = BackendKind::Cuda;
   o.backend.kernels.graphs = graphs;
@@ -38,6 +38,7 @@ RunData traced_run(const std::string& model, bool graphs, bool pdl) {
   o.weights = Elem::BF16;
   o.observe.activations = o.observe.op_checks = false;
   o.cupti = true;
+  o.cupti_sample = sample;
   EventChannel channel;
   ProfiledRun run(preset(model), o);
   RunData d = run.run(channel).data;
@@ -65,7 +66,7 @@ bool is_other_kernel(const KernelRecord& k) {
   return k.op == "other";
 }
 
-void check_run(const RunData& d, bool pdl) {
+void check_run(const RunData& d, bool pdl, const std::set<int64_t>& untraced = {}) {
   BOOST_REQUIRE(!d.kernels.empty());
   std::set<std::tuple<int64_t, int32_t, std::string>> plan_ops;
   for (const SpanRecord& s : d.spans)
@@ -103,6 +104,12 @@ void check_run(const RunData& d, bool pdl) {
              unattributed << " of " << kernels << " kernels have no op of the plan");
   for (const StepRecord& st : d.steps) {
     BOOST_TEST_CONTEXT("step " << st.step) {
+      if (untraced.count(st.step)) {  // sampled out: no kernels, no spans
+        BOOST_TEST(per_step.count(st.step) == 0u);
+        BOOST_TEST(std::none_of(d.spans.begin(), d.spans.end(),
+                                [&](const SpanRecord& s) { return s.step == st.step; }));
+        continue;
+      }
       BOOST_TEST(per_step.count(st.step) == 1u);
       BOOST_TEST(busy_ns(per_step[st.step]) <= st.duration_ns);
       // Without programmatic dependent launch kernels of one stream never overlap: their sum fits.
@@ -137,6 +144,19 @@ BOOST_AUTO_TEST_CASE(moe_with_graphs) {
 }
 BOOST_AUTO_TEST_CASE(gpt2_graphs_without_pdl) {
   check_run(traced_run("gpt2-mini", true, false), false);
+}
+
+// --cupti-sample 3: the prefill and decode steps 0, 3, 6 of the pass are traced, and each of them
+// is attributed as fully as in a run traced throughout; the others carry no kernels and no spans.
+// CUPTI is paused and resumed between steps, graphs replayed across the switch.
+BOOST_AUTO_TEST_CASE(sampled_steps_with_graphs) {
+  const RunData d = traced_run("llama3-mini", true, true, 3);
+  std::set<int64_t> untraced;
+  int64_t decode = 0;
+  for (const StepRecord& st : d.steps)
+    if (st.phase == Phase::Decode && decode++ % 3 != 0) untraced.insert(st.step);
+  BOOST_TEST(untraced.size() == 5u);  // 8 decode steps: 0, 3, 6 traced
+  check_run(d, true, untraced);
 }
 
 // The launch queue's graphs: the same eight tagged ops, four times; from the second repeat on the

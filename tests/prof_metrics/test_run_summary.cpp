@@ -214,6 +214,22 @@ BOOST_AUTO_TEST_CASE(repeated_passes_report_medians) {
   BOOST_TEST(per_step_ns(s, Phase::Decode, 300) == 50.0);
 }
 
+// A sampled CUPTI run (`run --cupti-sample 2`): spans in the prefill and in decode steps 1 and 3
+// of 4. Span time per decode step is over those 2 steps, not the 4.
+BOOST_AUTO_TEST_CASE(span_figures_per_step_count_the_steps_with_spans) {
+  std::vector<StepRecord> steps = {step(0, Phase::Prefill, 8, 0, 10'000'000)};
+  for (int64_t n = 1; n <= 4; ++n) steps.push_back(step(n, Phase::Decode, 1, 0, 2'000'000));
+  std::vector<SpanRecord> spans = {span(0, Phase::Prefill, 0, "q_proj", "matmul", 6'000'000, 0, 0)};
+  for (int64_t n : {1, 3})
+    spans.push_back(span(n, Phase::Decode, 0, "q_proj", "matmul", 700'000, 0, 0));
+  const RunSummary s = summarize(steps, spans, {});
+  BOOST_TEST(s.decode_steps == 4);
+  BOOST_TEST(s.decode.steps_with_spans == 2);
+  BOOST_TEST(s.prefill.steps_with_spans == 1);
+  BOOST_TEST(per_step_ns(s, Phase::Decode, s.decode.layer_ns.at(0)) == 700'000.0);
+  BOOST_TEST(per_step_ns(s, Phase::Prefill, s.prefill.layer_ns.at(0)) == 6'000'000.0);
+}
+
 BOOST_AUTO_TEST_CASE(consecutive_prefill_steps_are_one_prefill) {
   // A chunked prefill (two prefill steps) then decode: one pass, its prefill summed.
   const std::vector<StepRecord> steps = {step(0, Phase::Prefill, 4, 0, 1000000),

@@ -48,14 +48,18 @@ BOOST_AUTO_TEST_CASE(one_layer_of_each_class) {
   BOOST_TEST(e.classes[1].decode_ms_per_layer == 0.5, tt::tolerance(1e-12));
 }
 
-BOOST_AUTO_TEST_CASE(a_class_time_is_the_mean_of_its_slice_layers) {
-  // Slice 2..4, one pass of 10 ms: layers 2 and 3 (A) 1 and 3 ms, mean 2; layer 4 (B) 2 ms;
-  // outside 10 - 6 = 4. Whole model: 4 + 4 x 2 + 2 x 2 = 16 ms.
+BOOST_AUTO_TEST_CASE(unrun_layers_take_their_class_fastest_slice_layer) {
+  // Slice 2..4, one pass of 10 ms: layers 2 and 3 (A) 1 and 3 ms; layer 4 (B) 2 ms. The 2 A
+  // layers outside the slice at A's fastest (1 ms), the 1 B layer at B's (2 ms):
+  // 10 + 2 x 1 + 1 x 2 = 14 ms. The class-mean rule: outside 10 - 6 = 4, 4 + 4 x 2 + 2 x 2 = 16
+  // (layer 3's 2 ms above layer 2 counted for every A layer).
   const SliceEstimate e = estimate_slice(
       2, 4, 6, kClasses, phase(1, 5, 10'000'000, {{2, 1'000'000}, {3, 3'000'000}, {4, 2'000'000}}),
       phase(0, 0, 0, {}));
-  BOOST_TEST(e.prefill.estimate_ms == 16.0, tt::tolerance(1e-12));
-  BOOST_TEST(e.classes[0].prefill_ms_per_layer == 2.0, tt::tolerance(1e-12));
+  BOOST_TEST(e.prefill.estimate_ms == 14.0, tt::tolerance(1e-12));
+  BOOST_TEST(e.prefill.estimate_mean_ms == 16.0, tt::tolerance(1e-12));
+  BOOST_TEST(e.classes[0].prefill_ms_per_layer == 1.0, tt::tolerance(1e-12));
+  BOOST_TEST(e.classes[0].prefill_mean_ms_per_layer == 2.0, tt::tolerance(1e-12));
   BOOST_TEST(e.decode.units == 0);
   BOOST_TEST(e.decode.estimate_ms == 0.0);
 }
@@ -141,6 +145,51 @@ BOOST_AUTO_TEST_CASE(phase_inputs_from_records) {
   BOOST_TEST(d.units == 2);
   BOOST_TEST(d.measured_ns == 620);
   BOOST_TEST((d.layer_ns == std::map<int32_t, int64_t>{{3, 92 + 93}, {4, 78 + 77}}));
+}
+
+BOOST_AUTO_TEST_CASE(layer_times_from_the_traced_steps_only) {
+  // Decode, 4 steps of 2 ms (8 ms), layers timed in 2 of them (a sampled CUPTI run): layer 3
+  // 0.6 ms and layer 4 1.0 ms over those 2, i.e. 0.3 and 0.5 ms per step; outside 2 - 0.8 = 1.2;
+  // whole model 1.2 + 4 x 0.3 + 2 x 0.5 = 3.4 ms per step, as with all 4 steps timed.
+  SlicePhaseInput d = phase(4, 4, 8'000'000, {{3, 600'000}, {4, 1'000'000}});
+  d.layer_units = 2;
+  const SliceEstimate e = estimate_slice(3, 4, 6, kClasses, phase(0, 0, 0, {}), d);
+  BOOST_TEST(e.decode.slice_layers_ms == 0.8, tt::tolerance(1e-12));
+  BOOST_TEST(e.decode.estimate_ms == 3.4, tt::tolerance(1e-12));
+  BOOST_TEST(e.classes[0].decode_ms_per_layer == 0.3, tt::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(an_untraced_step_has_no_layer_times) {
+  auto step = [](int64_t n, Phase ph, int64_t dur) {
+    StepRecord s;
+    s.step = n;
+    s.phase = ph;
+    s.tokens = 1;
+    s.duration_ns = dur;
+    return s;
+  };
+  auto span = [](int64_t st, int32_t layer, int64_t start) {
+    SpanRecord s;
+    s.step = st;
+    s.layer = layer;
+    s.op = "x";
+    s.start_ns = start;
+    s.duration_ns = 10;
+    return s;
+  };
+  const std::vector<StepRecord> steps = {step(0, Phase::Prefill, 500), step(1, Phase::Decode, 100),
+                                         step(2, Phase::Decode, 90), step(3, Phase::Decode, 110)};
+  std::vector<SpanRecord> spans;
+  for (int64_t s : {0, 1, 3})  // step 2 untraced
+    for (int32_t layer : {-1, 3, 4, 6})
+      spans.push_back(span(s, layer, 1000 * s + 20 * (layer + 1)));
+  SlicePhaseInput p, d;
+  slice_phase_inputs(steps, spans, 3, 4, 6, p, d);
+  BOOST_TEST(d.units == 3);
+  BOOST_TEST(d.layer_units == 2);
+  BOOST_TEST(d.measured_ns == 300);
+  BOOST_TEST((d.layer_ns == std::map<int32_t, int64_t>{{3, 2 * 20}, {4, 2 * 40}}));
+  BOOST_TEST(p.layer_units == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

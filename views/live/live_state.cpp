@@ -82,6 +82,7 @@ void LiveFold::on_step(const prof::StepRecord& st) {
     s_.last_prefill_ns += st.duration_ns;
   }
   if (spans_step_ == st.step) {
+    ++t.spanned_steps;
     add(t.span_ns, spans_);
     s_.layers = std::move(spans_);
     s_.layers_step = st.step;

@@ -39,7 +39,10 @@ struct PhaseTotals {
   int64_t steps = 0;
   int64_t tokens = 0;
   int64_t ns = 0;       // Σ step wall time
-  LayerKindNs span_ns;  // Σ over the phase's steps: divide by steps for the running mean
+  LayerKindNs span_ns;  // Σ over the phase's steps that had spans
+  // Steps that had op spans: all of them, but for untraced steps of a sampled CUPTI run
+  // (`run --cupti-sample`); the running mean of span_ns divides by this.
+  int64_t spanned_steps = 0;
 };
 
 struct LiveState {

@@ -4,6 +4,16 @@
 
 namespace archscope::views::live {
 
+namespace {
+
+// "12 steps", or "3 traced of 12 steps" for a sampled CUPTI run.
+std::string steps_label(const PhaseTotals& t) {
+  if (t.spanned_steps == t.steps) return std::to_string(t.steps) + " steps";
+  return std::to_string(t.spanned_steps) + " traced of " + std::to_string(t.steps) + " steps";
+}
+
+}  // namespace
+
 charts::StackedBarChart layer_time_chart(const LiveState& s, LayerTimeMode mode) {
   const LayerKindNs* src = &s.layers;
   double divisor = 1;
@@ -16,13 +26,13 @@ charts::StackedBarChart layer_time_chart(const LiveState& s, LayerTimeMode mode)
       break;
     case LayerTimeMode::MeanPrefill:
       src = &s.prefill.span_ns;
-      divisor = static_cast<double>(std::max<int64_t>(1, s.prefill.steps));
-      title = "Mean time per prefill step over " + std::to_string(s.prefill.steps) + " steps";
+      divisor = static_cast<double>(std::max<int64_t>(1, s.prefill.spanned_steps));
+      title = "Mean time per prefill step over " + steps_label(s.prefill);
       break;
     case LayerTimeMode::MeanDecode:
       src = &s.decode.span_ns;
-      divisor = static_cast<double>(std::max<int64_t>(1, s.decode.steps));
-      title = "Mean time per decode step over " + std::to_string(s.decode.steps) + " steps";
+      divisor = static_cast<double>(std::max<int64_t>(1, s.decode.spanned_steps));
+      title = "Mean time per decode step over " + steps_label(s.decode);
       break;
   }
   std::set<std::string> kind_set;

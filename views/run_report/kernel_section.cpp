@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "report/text_format.hpp"
 
@@ -13,6 +14,17 @@ int64_t decode_steps(const ReportRun& run) {
   int64_t n = 0;
   for (const prof::StepRecord& s : run.records.steps) n += s.phase == prof::Phase::Decode;
   return n;
+}
+
+// Decode steps with kernel records: all of them, but in a sampled CUPTI run (`run --cupti-sample
+// N`) the traced ones only, over which every per-step kernel figure is a mean.
+int64_t traced_decode_steps(const ReportRun& run) {
+  std::set<int64_t> decode, traced;
+  for (const prof::StepRecord& s : run.records.steps)
+    if (s.phase == prof::Phase::Decode) decode.insert(s.step);
+  for (const prof::KernelRecord& k : run.records.kernels)
+    if (decode.count(k.step)) traced.insert(k.step);
+  return static_cast<int64_t>(traced.size());
 }
 
 }  // namespace
@@ -30,13 +42,16 @@ std::vector<KernelStat> decode_kernel_stats(const ReportRun& run) {
 
 TableData kernel_table(const ReportRun& run, size_t per_op) {
   TableData t;
+  const int64_t all = decode_steps(run), traced = traced_decode_steps(run);
   t.caption = "Top kernels per op, decode (per step: mean over " +
-              std::to_string(decode_steps(run)) +
-              " decode steps; GB/s and TFLOP/s against the plan's bytes and FLOPs of the op, split "
+              (traced == all ? std::to_string(all) + " decode steps"
+                             : "the kernel records from " + std::to_string(traced) + " of " +
+                                   std::to_string(all) + " decode steps (sampled tracing)") +
+              "; GB/s and TFLOP/s against the plan's bytes and FLOPs of the op, split "
               "over its kernels by device time)";
   t.header = {"op", "kernel", "launches / step", "time / step", "share of op", "GB/s", "TFLOP/s"};
   t.align = "llrrrrr";
-  const double steps = static_cast<double>(std::max<int64_t>(1, decode_steps(run)));
+  const double steps = static_cast<double>(std::max<int64_t>(1, traced));
   std::map<std::string, size_t> shown;
   for (const KernelStat& k : decode_kernel_stats(run)) {
     if (shown[k.op]++ >= per_op) continue;

@@ -86,8 +86,10 @@ ReportRun make_report_run(prof::RunData d, const std::optional<HardwareProfile>&
     r.summary.prefill = layer_kind_times(d.spans, prof::Phase::Prefill, config.n_layers,
                                          static_cast<double>(s.passes));
   if (s.decode_steps > 0)
-    r.summary.decode_mean = layer_kind_times(d.spans, prof::Phase::Decode, config.n_layers,
-                                             static_cast<double>(s.decode_steps));
+    r.summary.decode_mean = layer_kind_times(
+        d.spans, prof::Phase::Decode, config.n_layers,
+        static_cast<double>(s.decode.steps_with_spans > 0 ? s.decode.steps_with_spans
+                                                          : s.decode_steps));
   for (const prof::CumulativeExpertLoad& l : prof::expert_load_cumulative(d.expert_counts)) {
     r.summary.expert_layers.push_back(std::to_string(l.layer));
     r.summary.expert_tokens.push_back(l.tokens_per_expert);

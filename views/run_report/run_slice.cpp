@@ -88,8 +88,8 @@ nlohmann::json slice_json(const prof::SliceEstimate& e) {
   j["model_layers"] = e.n_layers;
   j["extrapolated"] = true;  // every *_extrapolated figure below is an estimate, not a measurement
   j["method"] =
-      "measured step time - slice layers' time + sum over layer classes of (layers in the model x "
-      "mean measured time of the slice's layers of that class)";
+      "measured step time + sum over layer classes of (layers of the class the slice did not run "
+      "x measured time of the class's fastest slice layer)";
   j["complete"] = e.complete();
   j["missing_classes"] = e.missing;
   j["classes"] = nlohmann::json::array();
@@ -120,7 +120,8 @@ std::vector<std::string> slice_text(const prof::SliceEstimate& e) {
   out.push_back("slice: only layers " + to_string(LayerRange{e.first, e.last}) + " of " +
                 std::to_string(e.n_layers) +
                 " ran (with the embedding and head); the figures above are the slice's. "
-                "Whole model EXTRAPOLATED from them (means):");
+                "Whole model EXTRAPOLATED from them (means; each layer the slice did not run at "
+                "its class's fastest slice layer):");
   auto phase = [&](const char* name, const char* unit, const prof::SlicePhaseEstimate& p,
                    const char* rate) {
     std::string line = std::string("  ") + name + ": ";
@@ -142,8 +143,8 @@ std::vector<std::string> slice_text(const prof::SliceEstimate& e) {
                        (c.layers_in_model == 1 ? " layer; " : " layers; ");
     line += c.measured_layers.empty()
                 ? "MISSING from the slice (add one of its layers to --layers)"
-                : "measured on " + layer_list(c.measured_layers) + ": " +
-                      ms_text(c.prefill_ms_per_layer) + " per layer per prefill, " +
+                : "measured on " + layer_list(c.measured_layers) +
+                      ", fastest: " + ms_text(c.prefill_ms_per_layer) + " per layer per prefill, " +
                       ms_text(c.decode_ms_per_layer) + " per layer per decode step";
     out.push_back(line);
   }

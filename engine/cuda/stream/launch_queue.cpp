@@ -1,5 +1,6 @@
 #include "cuda/stream/launch_queue.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "common/error.hpp"
@@ -85,7 +86,12 @@ void LaunchQueue::pushed() {
     count_ = 0;
     return;
   }
-  if (count_ == kSegment || (segment_ == 0 && count_ == kFirstSegment)) launch_segment();
+  if (count_ == segment_limit()) launch_segment();
+}
+
+size_t LaunchQueue::segment_limit() const {
+  if (segment_ >= 3) return kSegment;
+  return std::min(kSegment, first_segment_ << segment_);
 }
 
 void LaunchQueue::copy(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind) {
@@ -153,13 +159,15 @@ void LaunchQueue::launch_eager(const LaunchRecord* r, size_t n) {
   }
 }
 
-uint64_t LaunchQueue::structure_hash(const LaunchRecord* r, size_t n, uint64_t segment) {
+uint64_t LaunchQueue::structure_hash(const LaunchRecord* r, size_t n, uint64_t segment,
+                                     uint64_t variant) {
   uint64_t h = 1469598103934665603ull;
   auto mix = [&](uint64_t v) {
     h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
     h *= 1099511628211ull;
   };
   mix(segment);
+  mix(variant);
   mix(n);
   for (size_t i = 0; i < n; ++i) {
     mix(static_cast<uint64_t>(r[i].kind));
@@ -277,7 +285,7 @@ void LaunchQueue::launch_segment() {
     launch_eager(r, n);
     return;
   }
-  const uint64_t key = structure_hash(r, n, segment);
+  const uint64_t key = structure_hash(r, n, segment, variant_);
   auto it = graphs_.find(key);
   if (it != graphs_.end()) {
     Graph& g = *it->second;

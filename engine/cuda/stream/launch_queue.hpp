@@ -63,7 +63,10 @@ class LaunchQueue {
  public:
   static constexpr size_t kSegment = 64;
   // The first segment after a synchronisation is short, so the device starts on a step while the
-  // host is still recording the rest of it.
+  // host is still recording the rest of it; each next one is twice as long, up to kSegment
+  // (16, 32, 64, 64, ...), so the host records a segment in less time than the device runs the
+  // one before. With a 64-record second segment the device waited for it: bench-1b decode on the
+  // H200 spent 0.078 ms of a 1.47 ms step idle in layer 0 (docs/cuda-notes.md).
   static constexpr size_t kFirstSegment = 16;
 
   LaunchQueue(cudaStream_t stream, QueueOptions options);
@@ -97,6 +100,20 @@ class LaunchQueue {
   // Called after the stream was synchronised: the next segment is again segment 0 of a step.
   void step_boundary();
 
+  // Records in the first segment after a synchronisation (kFirstSegment by default, at most
+  // kSegment). A tracer whose graph launches cost the host more than the device's first short
+  // segment lasts (CUPTI instruments each node at launch) sets kSegment, so the device does not
+  // wait for the second launch in the middle of the step.
+  void set_first_segment(size_t records) {
+    first_segment_ = records < 1 ? 1 : records > kSegment ? kSegment : records;
+  }
+  size_t first_segment() const { return first_segment_; }
+  // Graphs are cached per variant (a tag mixed into each segment's key): a tool whose state at
+  // instantiation shapes a graph (CUPTI instruments the kernel nodes of graphs instantiated while
+  // it traces kernels, and their launches stay costly after it stops) keeps separate graphs for
+  // its traced and untraced steps.
+  void set_graph_variant(uint64_t v) { variant_ = v; }
+
   // Tags the records made from now on (launch_observer.hpp); 0: untagged.
   void set_tag(uint64_t tag) { tag_ = tag; }
   uint64_t tag() const { return tag_; }
@@ -124,7 +141,9 @@ class LaunchQueue {
   void launch_eager(const LaunchRecord* r, size_t n);
   bool launch_graph(Graph& g, const LaunchRecord* r, size_t n);
   std::unique_ptr<Graph> build_graph(const LaunchRecord* r, size_t n);
-  static uint64_t structure_hash(const LaunchRecord* r, size_t n, uint64_t segment);
+  static uint64_t structure_hash(const LaunchRecord* r, size_t n, uint64_t segment,
+                                 uint64_t variant);
+  size_t segment_limit() const;
   static bool same_structure(const LaunchRecord* a, const LaunchRecord* b, size_t n);
   void destroy(Graph& g);
 
@@ -139,6 +158,8 @@ class LaunchQueue {
   std::unordered_map<uint64_t, int> seen_;
   QueueStats stats_;
   uint64_t tag_ = 0;
+  size_t first_segment_ = kFirstSegment;
+  uint64_t variant_ = 0;
   LaunchObserver* observer_ = nullptr;
 };
 
