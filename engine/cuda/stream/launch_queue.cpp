@@ -1,5 +1,7 @@
 #include "cuda/stream/launch_queue.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <string>
 
 #include "common/error.hpp"
@@ -50,6 +52,14 @@ cudaKernelNodeParams node_params(const LaunchRecord& r, void** args) {
 
 }  // namespace
 
+size_t LaunchQueue::segment_cap() {
+  const char* v = std::getenv("ARCHSCOPE_QUEUE_SEGMENT");
+  const long n = v ? std::strtol(v, nullptr, 10) : 0;
+  return n >= static_cast<long>(kFirstSegment) && n <= static_cast<long>(kSegment)
+             ? static_cast<size_t>(n)
+             : kSegment;
+}
+
 LaunchQueue::LaunchQueue(cudaStream_t stream, QueueOptions options)
     : stream_(stream), options_(options), pending_(kSegment) {}
 
@@ -85,7 +95,9 @@ void LaunchQueue::pushed() {
     count_ = 0;
     return;
   }
-  if (count_ == kSegment || (segment_ == 0 && count_ == kFirstSegment)) launch_segment();
+  static const size_t cap = segment_cap();
+  const size_t len = segment_ < 8 ? std::min(cap, kFirstSegment << segment_) : cap;
+  if (count_ >= len) launch_segment();
 }
 
 void LaunchQueue::copy(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind) {
