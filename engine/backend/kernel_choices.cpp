@@ -23,9 +23,10 @@ std::string KernelChoices::to_string() const {
                   : attention == AttentionKernel::Fp32  ? "fp32"
                   : attention == AttentionKernel::Naive ? "naive"
                                                         : "auto";
-  const char* l = linear == LinearKernel::Cublas ? "cublas"
-                  : linear == LinearKernel::Gemv ? "gemv"
-                                                 : "auto";
+  const char* l = linear == LinearKernel::Cublas       ? "cublas"
+                  : linear == LinearKernel::Gemv       ? "gemv"
+                  : linear == LinearKernel::GemvStream ? "gemv-stream"
+                                                       : "auto";
   return std::string("attention=") + a + ",linear=" + l + ",graphs=" + (graphs ? "on" : "off") +
          ",pdl=" + (pdl ? "on" : "off");
 }
@@ -55,9 +56,11 @@ void apply_kernel_choice(KernelChoices& c, const std::string& text) {
       c.linear = LinearKernel::Cublas;
     else if (value == "gemv")
       c.linear = LinearKernel::Gemv;
+    else if (value == "gemv-stream")
+      c.linear = LinearKernel::GemvStream;
     else
       throw Error(ErrorKind::Validation, "--kernel",
-                  "linear=" + value + ": expected auto, cublas or gemv");
+                  "linear=" + value + ": expected auto, cublas, gemv or gemv-stream");
   } else if (name == "graphs") {
     c.graphs = on_off(name, value);
   } else if (name == "pdl") {

@@ -6,11 +6,17 @@
 //                                      split-K flash-decoding otherwise). fp32: flash without the
 //                                      tensor cores (fp32 arithmetic on every pool type). naive:
 //                                      one block per query row and head, all scores materialised.
-//   linear    = auto | cublas | gemv   auto: gemv up to 8 token rows, cuBLASLt above. gemv: the
+//   linear    = auto | cublas | gemv | gemv-stream
+//                                      auto: gemv up to 8 token rows, cuBLASLt above. gemv: the
 //                                      weight-streaming kernel for every row count (fp32
-//                                      arithmetic on any weight dtype). cublas: cuBLASLt for every
-//                                      row count (bf16/fp16 weights: tensor cores on activations
-//                                      rounded to the weight type; fp32: plain fp32, no TF32).
+//                                      arithmetic on any weight dtype; 8-warp blocks, a warp per
+//                                      row, long rows split over up to 8 warps). gemv-stream:
+//                                      gemv with a persistent pipelined grid where a row is one
+//                                      pass (K <= 2048 bf16), each warp walking several rows with
+//                                      the next row's loads in flight. cublas:
+//                                      cuBLASLt for every row count (bf16/fp16 weights: tensor
+//                                      cores on activations rounded to the weight type; fp32:
+//                                      plain fp32, no TF32).
 //   graphs    = on | off               replay repeated launch sequences as CUDA graphs.
 //   pdl       = on | off               programmatic dependent launch between kernels.
 // The CPU backend has one kernel per op and accepts only the defaults.
@@ -22,7 +28,7 @@
 namespace archscope {
 
 enum class AttentionKernel { Auto, Flash, Fp32, Naive };
-enum class LinearKernel { Auto, Cublas, Gemv };
+enum class LinearKernel { Auto, Cublas, Gemv, GemvStream };
 
 struct KernelChoices {
   AttentionKernel attention = AttentionKernel::Auto;

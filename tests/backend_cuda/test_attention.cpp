@@ -128,8 +128,11 @@ void run_case(const Case& c, Elem pool, AttentionKernel kernel) {
 
 const Case kCases[] = {
     {32, 8, 64, 64, 1, 700, AttentionMask::Causal, 0, false, 0.0f, 16},  // bench-1b decode, split-K
-    {8, 1, 128, 128, 2, 300, AttentionMask::Sliding, 100, true, 0.0f, 16},  // MQA, window, sinks
-    {8, 2, 64, 64, 100, 100, AttentionMask::Causal, 0, false, 0.0f, 16},    // fresh prefill
+    // More than 32 splits of 32 keys: the decode kernel's merge walks them in groups of 32.
+    {32, 8, 64, 64, 1, 2500, AttentionMask::Causal, 0, false, 0.0f, 16},
+    {8, 2, 128, 128, 2, 1500, AttentionMask::Sliding, 1200, true, 0.0f, 16},  // window, sinks
+    {8, 1, 128, 128, 2, 300, AttentionMask::Sliding, 100, true, 0.0f, 16},    // MQA, window, sinks
+    {8, 2, 64, 64, 100, 100, AttentionMask::Causal, 0, false, 0.0f, 16},      // fresh prefill
     {4, 2, 128, 128, 70, 150, AttentionMask::Chunked, 64, false, 30.0f,
      8},  // continued prefill, chunks, cap
     {8, 8, 64, 64, 40, 40, AttentionMask::Sliding, 13, true, 0.0f,

@@ -1,6 +1,6 @@
 // linear against a float64 reference for every weight dtype, odd and aligned K, 1..130 token rows,
-// with and without bias, through both kernels (gemv, cublas) and the automatic choice. Bounds from
-// the arithmetic, per output y = sum_k x_k w_k (+ b), S = sum_k |x_k w_k| (+ |b|):
+// with and without bias, through every kernel (gemv, gemv-stream, cublas) and the automatic choice.
+// Bounds from the arithmetic, per output y = sum_k x_k w_k (+ b), S = sum_k |x_k w_k| (+ |b|):
 //   fp32 arithmetic (gemv; cuBLAS fp32, no TF32):  lambda sqrt(K) u32 S
 //   bf16 tensor cores (x rounded to bf16):          (u_bf16 + lambda sqrt(K) u32) S
 //   fp16 tensor cores (x scaled by 2^e per row, rounded to fp16): (u_f16 + lambda sqrt(K) u32) S
@@ -57,10 +57,11 @@ BOOST_AUTO_TEST_SUITE(cuda_linear)
 
 BOOST_AUTO_TEST_CASE(all_dtypes_shapes_and_kernels) {
   for (Elem we : {Elem::F32, Elem::BF16, Elem::F16})
-    for (LinearKernel kern : {LinearKernel::Auto, LinearKernel::Gemv, LinearKernel::Cublas})
+    for (LinearKernel kern :
+         {LinearKernel::Auto, LinearKernel::Gemv, LinearKernel::GemvStream, LinearKernel::Cublas})
       for (int64_t T : {1, 3, 8, 9, 33, 130})
         for (auto [N, K] : {std::pair<int64_t, int64_t>{5, 7}, {64, 64}, {129, 200}, {300, 2048}}) {
-          if (kern == LinearKernel::Gemv && T > 33 && K > 64)
+          if ((kern == LinearKernel::Gemv || kern == LinearKernel::GemvStream) && T > 33 && K > 64)
             continue;  // slow and covered at T = 33
           check_linear(kern, we, T, N, K, (T + N) % 2 == 1);
         }
@@ -72,6 +73,16 @@ BOOST_AUTO_TEST_CASE(bench_shapes_decode_and_prefill) {
   check_linear(LinearKernel::Auto, Elem::BF16, 4, 2048, 8192, false);
   check_linear(LinearKernel::Auto, Elem::BF16, 256, 2048, 8192, true);
   check_linear(LinearKernel::Auto, Elem::F32, 256, 512, 2048, true);
+}
+
+BOOST_AUTO_TEST_CASE(persistent_gemv_walks_several_rows_per_warp) {
+  // More rows than the persistent kernel's grid has warps (at most 8 blocks of 8 warps per SM),
+  // so each warp streams several rows with the next row's loads in flight; odd N leaves warps
+  // with different row counts; every dtype, 1 and 5 token rows, bias on.
+  for (Elem we : {Elem::F32, Elem::BF16, Elem::F16})
+    for (int64_t T : {1, 5})
+      for (LinearKernel kern : {LinearKernel::Gemv, LinearKernel::GemvStream})
+        check_linear(kern, we, T, 9001, 1024, true);
 }
 
 BOOST_AUTO_TEST_CASE(misaligned_views_use_the_scalar_path) {

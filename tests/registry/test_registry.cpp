@@ -77,6 +77,15 @@ BOOST_AUTO_TEST_CASE(kernel_choices_travel_with_the_spec) {
   BOOST_TEST(e.kind() == ErrorKind::Validation);
 }
 
+BOOST_AUTO_TEST_CASE(gemv_stream_is_a_linear_variant) {
+  const KernelChoices k = parse_kernel_choices({"linear=gemv-stream"});
+  BOOST_TEST((k.linear == LinearKernel::GemvStream));
+  BOOST_TEST(!k.is_default());
+  BOOST_TEST(k.to_string() == "attention=auto,linear=gemv-stream,graphs=on,pdl=on");
+  const Error e = error_of([] { parse_kernel_choices({"linear=blocks"}); });
+  BOOST_TEST(e.message().find("gemv-stream") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(bad_specs_name_the_option_and_value) {
   for (const char* bad :
        {"gpu", "", "CPU", "cuda:", "cuda:-1", "cuda:x", "cuda:1x", "cuda:0:1", "cpu:0"}) {

@@ -30,14 +30,48 @@ struct DecodeParams {
   int group, rows, head_groups, splits, kps;  // kps: keys per split, a multiple of 32
 };
 
+// Before the wait for the previous kernel (the KV store: programmatic dependent launch), pulls
+// this block's K and V rows (up to 4 tiles) into L2, so the staging loads after the wait are L2
+// hits instead of a dependent chain of block-table and HBM round trips. Only a hint: the
+// position and block table read here may be stale (the real ones are read after the wait), and
+// L2 is the coherence point, so a prefetch can never make a later load return stale data; the
+// addresses are bounded by the table and the pools like kv_slot's.
+template <class KT, int D>
+__device__ __forceinline__ void prefetch_split(const DecodeParams& p) {
+  const AttentionArgs& a = p.a;
+  const KvView& kv = p.kv;
+  const int pos = a.qpos[blockIdx.z];
+  if (pos < 0 || pos >= kv.length) return;
+  const int lo = static_cast<int>(first_key(a.mask, a.window, pos));
+  const int kb = min(pos + 1, lo + static_cast<int>(blockIdx.x) * p.kps);
+  const int ke = min(min(pos + 1, kb + p.kps), kb + 128);
+  constexpr int L =
+      D * static_cast<int>(sizeof(KT)) >= 128 ? D * static_cast<int>(sizeof(KT)) / 128 : 1;
+  const int kvh = blockIdx.y / p.head_groups;
+  const int64_t slot_stride = kv.kv_heads * D;
+  for (int i = threadIdx.x; i < (ke - kb) * 2 * L; i += blockDim.x) {
+    const int key = kb + i / (2 * L), r = i % (2 * L);
+    const int64_t logical = key / kv.block_size;
+    if (logical >= kv.table_len) continue;
+    const int64_t b = kv.table[logical];
+    if (b < 0 || b >= kv.blocks) continue;
+    const KT* base = static_cast<const KT*>(r >= L ? kv.v : kv.k) + static_cast<int64_t>(kvh) * D;
+    const KT* line = base + (b * kv.block_size + key % kv.block_size) * slot_stride +
+                     (r % L) * (128 / sizeof(KT));
+    asm volatile("prefetch.global.L2 [%0];" ::"l"(line));
+  }
+}
+
 template <class KT, int D>
 __global__ void __launch_bounds__(kRows * 32) attention_decode_kernel(DecodeParams p) {
+  prefetch_split<KT, D>(p);
   kernel_prologue();
   constexpr int E = 16 / sizeof(KT), C = D / E, PAD = E, STR = D + PAD, DL = D / 32;
   __shared__ alignas(16) KT ks[32 * STR];
   __shared__ alignas(16) KT vs[32 * STR];
   __shared__ float qs[kRows][D];
   __shared__ int last;
+  __shared__ int64_t slots[32];
   const AttentionArgs& a = p.a;
   const KvView& kv = p.kv;
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, nthreads = blockDim.x;
@@ -67,17 +101,32 @@ __global__ void __launch_bounds__(kRows * 32) attention_decode_kernel(DecodePara
   for (int tile = kb; tile < ke; tile += 32) {
     __syncthreads();  // previous tile's readers are done (and qs is written)
     const int keys = min(32, ke - tile);
+    // The tile's 32 slots first (one table lookup per key, by the first warp), so the staging
+    // loads below depend on no other global load and go out 4 at a time per thread.
+    if (threadIdx.x < 32)
+      slots[threadIdx.x] = threadIdx.x < keys ? kv_slot(kv, tile + threadIdx.x, p.err) : -1;
+    __syncthreads();
     // Stage 32 K rows and 32 V rows: chunk c of the 2 * 32 * C is (key c / C % 32, part c % C).
-    for (int c = threadIdx.x; c < 2 * 32 * C; c += nthreads) {
-      const bool is_v = c >= 32 * C;
-      const int cc = is_v ? c - 32 * C : c, key = cc / C, ch = cc % C;
-      uint4 v = make_uint4(0, 0, 0, 0);
-      if (key < keys) {
-        const int64_t slot = kv_slot(kv, tile + key, p.err);
-        if (slot >= 0)
-          v = *reinterpret_cast<const uint4*>((is_v ? vbase : kbase) + slot * slot_stride + ch * E);
+    for (int c0 = threadIdx.x; c0 < 2 * 32 * C; c0 += 4 * nthreads) {
+      uint4 v[4];
+#pragma unroll
+      for (int u = 0; u < 4; ++u) {
+        const int c = c0 + u * nthreads;
+        const bool is_v = c >= 32 * C;
+        const int cc = is_v ? c - 32 * C : c, key = cc / C, ch = cc % C;
+        const int64_t slot = c < 2 * 32 * C ? slots[key] : -1;
+        v[u] = slot >= 0 ? *reinterpret_cast<const uint4*>((is_v ? vbase : kbase) +
+                                                           slot * slot_stride + ch * E)
+                         : make_uint4(0, 0, 0, 0);
       }
-      *reinterpret_cast<uint4*>((is_v ? vs : ks) + key * STR + ch * E) = v;
+#pragma unroll
+      for (int u = 0; u < 4; ++u) {
+        const int c = c0 + u * nthreads;
+        if (c >= 2 * 32 * C) break;
+        const bool is_v = c >= 32 * C;
+        const int cc = is_v ? c - 32 * C : c, key = cc / C, ch = cc % C;
+        *reinterpret_cast<uint4*>((is_v ? vs : ks) + key * STR + ch * E) = v[u];
+      }
     }
     __syncthreads();
     if (!row_ok) continue;
@@ -141,13 +190,21 @@ __global__ void __launch_bounds__(kRows * 32) attention_decode_kernel(DecodePara
   if (!last || !row_ok) return;
   __threadfence();
   // This warp merges its row: lanes over splits for the max and the sum, then over head dims.
+  // Up to 32 splits (contexts to 1024 positions) each lane keeps its split's max and sum in
+  // registers from one load and hands the split weights to the other lanes by shuffles, so the
+  // merge is two rounds of independent L2 loads; beyond, lanes walk the splits in steps of 32.
   const float* base = p.part + row * p.splits * (D + 2);
-  float mx = -INFINITY;
-  for (int s2 = lane; s2 < p.splits; s2 += 32) mx = fmaxf(mx, __ldcg(base + s2 * (D + 2) + D));
+  float mx = -INFINITY, m_own = -INFINITY, l_own = 0.0f;
+  for (int s2 = lane; s2 < p.splits; s2 += 32) {
+    const float ms = __ldcg(base + s2 * (D + 2) + D);
+    if (s2 < 32) m_own = ms, l_own = __ldcg(base + s2 * (D + 2) + D + 1);
+    mx = fmaxf(mx, ms);
+  }
   const float M = warp_max(mx);
   const float sk = a.sinks ? a.sinks[h] : -INFINITY, M2 = fmaxf(M, sk);
   float ls = 0.0f;
-  for (int s2 = lane; s2 < p.splits; s2 += 32) {
+  if (lane < p.splits && m_own != -INFINITY) ls += expf(m_own - M2) * l_own;
+  for (int s2 = lane + 32; s2 < p.splits; s2 += 32) {
     const float ms = __ldcg(base + s2 * (D + 2) + D);
     if (ms != -INFINITY) ls += expf(ms - M2) * __ldcg(base + s2 * (D + 2) + D + 1);
   }
@@ -157,13 +214,23 @@ __global__ void __launch_bounds__(kRows * 32) attention_decode_kernel(DecodePara
   float acc[DL];
 #pragma unroll
   for (int i = 0; i < DL; ++i) acc[i] = 0.0f;
-#pragma unroll 4
-  for (int s2 = 0; s2 < p.splits; ++s2) {
-    const float ms = __ldcg(base + s2 * (D + 2) + D);
-    const float w = ms == -INFINITY ? 0.0f : expf(ms - M2);
+  for (int g = 0; g < p.splits; g += 32) {
+    // Lane j's weight for split g + j, then every lane sums the group's splits in order.
+    float w_own = 0.0f;
+    {
+      const float ms =
+          g == 0 ? m_own
+                 : (g + lane < p.splits ? __ldcg(base + (g + lane) * (D + 2) + D) : -INFINITY);
+      w_own = ms == -INFINITY ? 0.0f : expf(ms - M2);
+    }
+    const int n = min(32, p.splits - g);
+#pragma unroll 8
+    for (int j = 0; j < n; ++j) {
+      const float w = __shfl_sync(0xffffffffu, w_own, j);
 #pragma unroll
-    for (int i = 0; i < DL; ++i)
-      acc[i] = fmaf(w, __ldcg(base + s2 * (D + 2) + lane + 32 * i), acc[i]);
+      for (int i = 0; i < DL; ++i)
+        acc[i] = fmaf(w, __ldcg(base + (g + j) * (D + 2) + lane + 32 * i), acc[i]);
+    }
   }
 #pragma unroll
   for (int i = 0; i < DL; ++i) a.out[row * D + lane + 32 * i] = acc[i] * inv;

@@ -24,6 +24,7 @@ struct GemvParams {
   int64_t T, N, K;
   int ks;      // warps per weight row (vector path)
   int x_smem;  // stage x in shared memory (vector path)
+  int ahead;   // persistent path: passes prefetched into L2 ahead of the one being loaded
 };
 
 // 16-byte path: K a multiple of the chunk and w, x 16-byte aligned (checked by the launcher).
@@ -102,6 +103,79 @@ __global__ void __launch_bounds__(kWarps * 32) gemv_vec_kernel(GemvParams p) {
     if (t < p.T) p.out[t * p.N + n] = acc[t] + (p.bias ? p.bias[n] : 0.0f);
 }
 
+// Persistent, software-pipelined 16-byte path (linear=gemv-stream): the grid is what fits on the
+// device at once and each warp walks its rows gw, gw + GW, ... (GW warps in the grid) one pass at a
+// time, a pass being up to kUnroll chunks per lane of one row (a 2048-wide bf16 row is one pass,
+// the down projection's 8192 four). The loads of the next pass are issued before the current one is
+// multiplied and reduced, so every warp keeps a pass of loads in flight from its first row to its
+// last and no block ever starts late: the launch, ramp-up and last-wave costs of a grid of short
+// blocks are paid once per kernel instead of once per row. Each row is reduced by the one warp
+// that streamed it (no atomics): the sum order is fixed, the result deterministic.
+template <class W, int TT>
+__global__ void __launch_bounds__(kWarps * 32) gemv_stream_kernel(GemvParams p) {
+  constexpr int E = 16 / sizeof(W);
+  constexpr int64_t kSpan = 32 * kUnroll;  // chunks per pass
+  const int lane = threadIdx.x & 31;
+  const int64_t gw = static_cast<int64_t>(blockIdx.x) * kWarps + (threadIdx.x >> 5);
+  const int64_t GW = static_cast<int64_t>(gridDim.x) * kWarps;
+  const int64_t chunks = p.K / E, parts = (chunks + kSpan - 1) / kSpan;
+  const int64_t rows = gw < p.N ? (p.N - 1 - gw) / GW + 1 : 0, passes = rows * parts;
+  // Lane l's line (8 chunks) of pass q into L2: one pass is 32 lines. Prefetches take no
+  // registers, so they add bytes in flight beyond the two passes of loads the registers hold.
+  auto prefetch_pass = [&](int64_t q) {
+    const int64_t row = gw + (q / parts) * GW, c = (q % parts) * kSpan + lane * 8;
+    if (q < passes && c < chunks && lane * 8 < kSpan)
+      asm volatile("prefetch.global.L2 [%0];" ::"l"(
+          reinterpret_cast<const uint4*>(static_cast<const W*>(p.w) + row * p.K) + c));
+  };
+  // The first passes into L2 while the previous kernel drains (see gemv_vec_kernel).
+  for (int q = 0; q <= min(p.ahead, 1); ++q) prefetch_pass(q);
+  kernel_prologue();
+  auto load_pass = [&](int64_t q, uint4(&buf)[kUnroll]) {
+    if (p.ahead > 0) prefetch_pass(q + p.ahead);
+    const int64_t row = gw + (q / parts) * GW, c0 = (q % parts) * kSpan + lane;
+    const uint4* wrow = reinterpret_cast<const uint4*>(static_cast<const W*>(p.w) + row * p.K);
+#pragma unroll
+    for (int u = 0; u < kUnroll; ++u) {
+      const int64_t c = c0 + u * 32;
+      buf[u] = c < chunks ? load_stream(wrow + c) : make_uint4(0, 0, 0, 0);
+    }
+  };
+  float acc[TT];
+#pragma unroll
+  for (int t = 0; t < TT; ++t) acc[t] = 0.0f;
+  // Multiplies pass q (its loads in buf) into acc; after the row's last pass, reduces and stores.
+  auto use_pass = [&](int64_t q, const uint4(&buf)[kUnroll]) {
+    const int64_t c0 = (q % parts) * kSpan + lane;
+#pragma unroll
+    for (int u = 0; u < kUnroll; ++u) {
+      const int64_t c = c0 + u * 32;
+      if (c < chunks) {
+#pragma unroll
+        for (int t = 0; t < TT; ++t)
+          if (t < p.T) fma_chunk<W>(buf[u], p.x + t * p.K + c * E, acc[t]);
+      }
+    }
+    if (q % parts != parts - 1) return;
+    const int64_t row = gw + (q / parts) * GW;
+#pragma unroll
+    for (int t = 0; t < TT; ++t) {
+      const float s = warp_sum(acc[t]);
+      acc[t] = 0.0f;
+      if (lane == 0 && t < p.T) p.out[t * p.N + row] = s + (p.bias ? p.bias[row] : 0.0f);
+    }
+  };
+  uint4 a[kUnroll], b[kUnroll];
+  if (passes > 0) load_pass(0, a);
+  for (int64_t q = 0; q < passes; q += 2) {
+    if (q + 1 < passes) load_pass(q + 1, b);
+    use_pass(q, a);
+    if (q + 1 >= passes) break;
+    if (q + 2 < passes) load_pass(q + 2, a);
+    use_pass(q + 1, b);
+  }
+}
+
 // Any K and alignment: one element at a time, still a warp per row.
 template <class W>
 __global__ void __launch_bounds__(kWarps * 32) gemv_scalar_kernel(GemvParams p) {
@@ -124,6 +198,46 @@ __global__ void __launch_bounds__(kWarps * 32) gemv_scalar_kernel(GemvParams p) 
     const float s = warp_sum(acc[t]);
     if (lane == 0) p.out[t * p.N + n] = s + (p.bias ? p.bias[n] : 0.0f);
   }
+}
+
+// With linear=gemv-stream, the persistent kernel takes the rows of one pass (K up to 2048
+// bf16/fp16, 1024 fp32: q/k/v/o, gate|up, the LM head) and the blocks keep the longer rows (the
+// down projection: there the blocks' K split over 4 warps keeps more loads in flight than one
+// warp walking the row: 13.5 against 15.0 us for 2048 x 8192). Why it is not the default (H200,
+// 2026-12-01, weights rotated past L2): it streams no faster than the blocks (gate|up 20.9 us
+// both, LM head 36.4 / 36.8, q/o 4.6 / 5.4, k/v 3.2 / 3.0) and bench-1b decode took 1.350 ms
+// with it (and 2 passes of L2 look-ahead, since found slower) against 1.342 with the blocks in
+// the same process: the per-kernel cost is not the blocks' launch and ramp. The persistent
+// kernel handles rows of several passes too.
+bool use_stream(int64_t chunks) {
+  return chunks <= 32 * kUnroll;
+}
+
+// L2 prefetch distance of the persistent kernel in passes (ARCHSCOPE_GEMV_AHEAD=N, 0 to 4, the
+// benchmark's switch; default 0: 2 passes ahead made it slower, gate|up 23.2 against 20.9 us and
+// the LM head 41.3 against 36.4, H200 2026-12-01).
+int gemv_ahead() {
+  static const int n = [] {
+    const char* v = std::getenv("ARCHSCOPE_GEMV_AHEAD");
+    const long a = v ? std::strtol(v, nullptr, 10) : 0;
+    return static_cast<int>(std::clamp<long>(a, 0, 4));
+  }();
+  return n;
+}
+
+// Blocks of the persistent kernel: as many as the device holds at once, fewer when N is small.
+template <class W, int TT>
+unsigned stream_grid(CudaBackend& be, int64_t N) {
+  static const int per_sm = [] {
+    int n = 0;
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&n, gemv_stream_kernel<W, TT>, kWarps * 32,
+                                                      0) != cudaSuccess ||
+        n < 1)
+      n = 1;
+    return n;
+  }();
+  const int64_t full = static_cast<int64_t>(per_sm) * be.sm_count();
+  return static_cast<unsigned>(std::max<int64_t>(1, std::min<int64_t>(full, ceil_div(N, kWarps))));
 }
 
 // Experiment switch for the benchmark (ARCHSCOPE_GEMV_X=smem): activations from shared memory
@@ -157,6 +271,7 @@ void launch_typed(CudaBackend& be, const GemvArgs& a) {
     p.N = a.N;
     p.K = a.K;
     p.ks = ks;
+    p.ahead = gemv_ahead();
     const size_t xbytes = static_cast<size_t>(p.T * p.K) * sizeof(float);
     p.x_smem = vec && x_in_smem() && xbytes <= 96 * 1024;
     const unsigned smem = p.x_smem ? static_cast<unsigned>(xbytes) : 0;
@@ -172,7 +287,16 @@ void launch_typed(CudaBackend& be, const GemvArgs& a) {
         if (tt == 3) allow_smem(gemv_vec_kernel<W, 8>, 96 * 1024);
       }
     }
-    if (!vec)
+    if (vec && !p.x_smem && a.stream && use_stream(chunks)) {
+      if (p.T == 1)
+        launch(be, gemv_stream_kernel<W, 1>, dim3(stream_grid<W, 1>(be, a.N)), block, 0, p);
+      else if (p.T == 2)
+        launch(be, gemv_stream_kernel<W, 2>, dim3(stream_grid<W, 2>(be, a.N)), block, 0, p);
+      else if (p.T <= 4)
+        launch(be, gemv_stream_kernel<W, 4>, dim3(stream_grid<W, 4>(be, a.N)), block, 0, p);
+      else
+        launch(be, gemv_stream_kernel<W, 8>, dim3(stream_grid<W, 8>(be, a.N)), block, 0, p);
+    } else if (!vec)
       launch(be, gemv_scalar_kernel<W>, grid, block, 0, p);
     else if (p.T == 1)
       launch(be, gemv_vec_kernel<W, 1>, grid, block, smem, p);

@@ -98,8 +98,9 @@ void CudaBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tens
   g.K = K;
   g.we = felem(w.elem());
   const LinearKernel choice = kernels().linear;
-  const bool use_gemv =
-      choice == LinearKernel::Gemv || (choice == LinearKernel::Auto && T <= kGemvMaxRows) || K == 0;
+  const bool use_gemv = choice == LinearKernel::Gemv || choice == LinearKernel::GemvStream ||
+                        (choice == LinearKernel::Auto && T <= kGemvMaxRows) || K == 0;
+  g.stream = choice == LinearKernel::GemvStream;
   if (use_gemv) return launch_gemv(be, g);
 
   if (w.elem() == Elem::F32) {

@@ -1,6 +1,7 @@
 #include "cuda/stream/launch_queue.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 
 #include "common/error.hpp"
@@ -51,6 +52,14 @@ cudaKernelNodeParams node_params(const LaunchRecord& r, void** args) {
 
 }  // namespace
 
+size_t LaunchQueue::segment_cap() {
+  const char* v = std::getenv("ARCHSCOPE_QUEUE_SEGMENT");
+  const long n = v ? std::strtol(v, nullptr, 10) : 0;
+  return n >= static_cast<long>(kFirstSegment) && n <= static_cast<long>(kSegment)
+             ? static_cast<size_t>(n)
+             : kSegment;
+}
+
 LaunchQueue::LaunchQueue(cudaStream_t stream, QueueOptions options)
     : stream_(stream), options_(options), pending_(kSegment) {}
 
@@ -86,12 +95,15 @@ void LaunchQueue::pushed() {
     count_ = 0;
     return;
   }
-  if (count_ == segment_limit()) launch_segment();
+  if (count_ >= segment_limit()) launch_segment();
 }
 
 size_t LaunchQueue::segment_limit() const {
-  if (segment_ >= 3) return kSegment;
-  return std::min(kSegment, first_segment_ << segment_);
+  // The ramp (g-decode) and the tracer's first segment (set_first_segment) together: a tracer
+  // that asks for a full first segment gets it even under an ARCHSCOPE_QUEUE_SEGMENT cap.
+  static const size_t env_cap = segment_cap();
+  const size_t cap = std::max(env_cap, first_segment_);
+  return segment_ < 8 ? std::min(cap, first_segment_ << segment_) : cap;
 }
 
 void LaunchQueue::copy(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind) {

@@ -61,13 +61,15 @@ struct QueueStats {
 
 class LaunchQueue {
  public:
-  static constexpr size_t kSegment = 64;
+  static constexpr size_t kSegment = 256;
   // The first segment after a synchronisation is short, so the device starts on a step while the
-  // host is still recording the rest of it; each next one is twice as long, up to kSegment
-  // (16, 32, 64, 64, ...), so the host records a segment in less time than the device runs the
-  // one before. With a 64-record second segment the device waited for it: bench-1b decode on the
-  // H200 spent 0.078 ms of a 1.47 ms step idle in layer 0 (docs/cuda-notes.md).
+  // host is still recording the rest of it; each next one is twice as long (16, 32, 64, 128,
+  // then kSegment): the host records a record ~10x faster than the device runs one, so it keeps
+  // ahead, and a decode step is 5 graphs instead of 5 of 64 records with a full drain between
+  // graphs (no programmatic edge crosses a graph launch). ARCHSCOPE_QUEUE_SEGMENT=N caps the
+  // length (the benchmark's experiment switch; 64 is the earlier fixed length).
   static constexpr size_t kFirstSegment = 16;
+  static size_t segment_cap();
 
   LaunchQueue(cudaStream_t stream, QueueOptions options);
   ~LaunchQueue();
