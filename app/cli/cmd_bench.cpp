@@ -199,14 +199,16 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
   j["model"] = config.name;
   j["source"] = o.source.describe();
   j["backend"] = parse_backend_spec(o.backend, o.kernels).description();
-  j["weights_dtype"] = m.quantization.scheme ? "fp32" : o.weights_dtype;
+  j["weights_dtype"] =
+      m.quantization.scheme && o.weights_dtype_option->count() == 0 ? "fp32" : o.weights_dtype;
   if (m.quantization.scheme) {
-    // Held dequantized in fp32: the timings and the byte floor are fp32's (no packed kernels yet).
+    // Held packed: the plan's (and so the floor's) bytes are the packed format's. Held
+    // dequantized in fp32: the timings and the byte floor are fp32's.
     j["weights_quant"] = {{"scheme", quant::to_string(*m.quantization.scheme)},
                           {"bits_per_weight", m.quantization.bits_per_weight()},
                           {"quantized_tensors", m.quantization.tensors.size()},
                           {"packed_bytes", (m.quantization.quantized_bits() + 7) / 8},
-                          {"held", "dequantized fp32"}};
+                          {"held", m.quantization.packed ? "packed" : "dequantized fp32"}};
   }
   j["kv_dtype"] = "fp32";
   j["threads"] = threads;
@@ -318,10 +320,12 @@ void print_text(const nlohmann::json& j) {
       j["repeat"].get<long long>(), j["warmup"].get<long long>());
   if (j.contains("weights_quant")) {
     const auto& q = j["weights_quant"];
-    std::printf("weights quantized to %s: %.4f bits/weight on %zu tensors, held dequantized in fp32 (the timings "
-                "are fp32's)\n",
+    const bool packed = q["held"].get<std::string>() == "packed";
+    std::printf("weights quantized to %s: %.4f bits/weight on %zu tensors, %s\n",
                 q["scheme"].get<std::string>().c_str(), q["bits_per_weight"].get<double>(),
-                q["quantized_tensors"].get<size_t>());
+                q["quantized_tensors"].get<size_t>(),
+                packed ? "held packed (the timings and the decode floor are the packed format's)"
+                       : "held dequantized in fp32 (the timings are fp32's)");
   }
   std::snprintf(line, sizeof line,
                 "prefill  %lld tokens in %.3f s: %.1f tokens/s, %.3f TFLOP/s = %.1f%% of the "
@@ -423,15 +427,18 @@ int run_bench(const BenchOptions& o) {
     throw Error(ErrorKind::Unsupported, "--layers",
                 "a layer slice runs seeded random weights only; drop --model-dir");
   // Validates --prompt / --new / --batch before anything is allocated.
-  const BenchModel plan = bench_model(config,
-                                      {.prompt = o.prompt,
-                                       .new_tokens = o.new_tokens,
-                                       .batch = o.batch,
-                                       .weights = dtype_of(eo.weights),
-                                       .kv = DType::F32,
-                                       .activations = DType::F32},
-                                      eo.layers);
+  BenchShape shape{.prompt = o.prompt,
+                   .new_tokens = o.new_tokens,
+                   .batch = o.batch,
+                   .weights = dtype_of(eo.weights),
+                   .kv = DType::F32,
+                   .activations = DType::F32};
+  BenchModel plan = bench_model(config, shape, eo.layers);
   const Measured m = measure(o, config, eo, threads);
+  if (m.quantization.packed) {  // known once loaded: the backend decides whether it packs
+    shape.weights_quant = m.quantization.scheme;
+    plan = bench_model(config, shape, eo.layers);
+  }
   const nlohmann::json j = report(o, config, threads, plan, m);
   if (o.json) {
     std::cout << j.dump(2) << '\n';

@@ -29,6 +29,11 @@ void check_float(const Tensor& t, const char* op, const char* name) {
           std::string(name) + " must be fp32, bf16 or fp16, is " + to_string(t.elem()));
 }
 
+void check_weight(const Tensor& t, const char* op, const char* name) {
+  check_defined(t, op, name);
+  if (!elem_is_packed(t.elem())) check_float(t, op, name);
+}
+
 void check_shape(const Tensor& t, const Shape& s, const char* op, const char* name) {
   require(t.shape() == s, op,
           std::string(name) + " has shape " + shape_string(t.shape()) + ", expected " +
@@ -111,7 +116,7 @@ int64_t check_gated_rms_norm(const Tensor& x, const Tensor& z, const Tensor& wei
 LinearDims check_linear(const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& out) {
   const char* op = "linear";
   check_elem(x, Elem::F32, op, "x");
-  check_float(w, op, "w");
+  check_weight(w, op, "w");
   require(x.rank() == 2 && w.rank() == 2, op, "x and w must be 2-D");
   const LinearDims d{x.dim(0), x.dim(1), w.dim(0)};
   require(w.dim(1) == d.in, op,

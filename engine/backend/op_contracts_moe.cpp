@@ -89,7 +89,7 @@ GroupedLinearDims check_grouped_linear(const Tensor& x, const Tensor& w, const T
                                        const Tensor& offsets, const Tensor& out) {
   const char* op = "grouped_linear";
   check_elem(x, Elem::F32, op, "x");
-  check_float(w, op, "w");
+  check_weight(w, op, "w");
   require(x.rank() == 2 && w.rank() == 3, op, "x must be [R, K] and w [E, N, K]");
   const GroupedLinearDims d{x.dim(0), x.dim(1), w.dim(1), w.dim(0)};
   require(w.dim(2) == d.in, op,

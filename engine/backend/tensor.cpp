@@ -1,6 +1,7 @@
 #include "backend/tensor.hpp"
 
 #include "common/error.hpp"
+#include "quant/packed_layout.hpp"
 
 namespace archscope {
 
@@ -24,6 +25,8 @@ DType dtype_of(Elem e) {
     case Elem::FP8: return DType::FP8;
     case Elem::INT8: return DType::INT8;
     case Elem::INT4: return DType::INT4;
+    case Elem::Q8_0: case Elem::Q4_0:
+      throw Error(ErrorKind::Unsupported, "dtype_of", std::string("element type ") + to_string(e) + " is a packed weight format, not a storage dtype");
     case Elem::I32: break;
   }
   throw Error(ErrorKind::Unsupported, "dtype_of", std::string("element type ") + to_string(e) + " is index data, not a storage dtype");
@@ -35,6 +38,8 @@ int elem_bits(Elem e) {
     case Elem::BF16: case Elem::F16: return 16;
     case Elem::FP8: case Elem::INT8: return 8;
     case Elem::INT4: return 4;
+    case Elem::Q8_0: case Elem::Q4_0:
+      throw Error(ErrorKind::Internal, "elem_bits", std::string(to_string(e)) + " is packed in blocks: no bits per element");
   }
   throw Error(ErrorKind::Internal, "elem_bits", "unknown Elem");
 }
@@ -48,11 +53,23 @@ const char* to_string(Elem e) {
     case Elem::FP8: return "fp8";
     case Elem::INT8: return "int8";
     case Elem::INT4: return "int4";
+    case Elem::Q8_0: return "q8_0";
+    case Elem::Q4_0: return "q4_0";
   }
   return "?";
 }
 
-bool elem_is_quantized(Elem e) { return e == Elem::FP8 || e == Elem::INT8 || e == Elem::INT4; }
+bool elem_is_quantized(Elem e) {
+  return e == Elem::FP8 || e == Elem::INT8 || e == Elem::INT4 || elem_is_packed(e);
+}
+
+bool elem_is_packed(Elem e) { return e == Elem::Q8_0 || e == Elem::Q4_0; }
+
+size_t elem_row_bytes(Elem e, int64_t cols) {
+  if (e == Elem::Q8_0) return quant::packed_row_bytes(cols, quant::kQ8_0Block, sizeof(quant::BlockQ8_0));
+  if (e == Elem::Q4_0) return quant::packed_row_bytes(cols, quant::kQ4_0Block, sizeof(quant::BlockQ4_0));
+  return static_cast<size_t>((cols * elem_bits(e) + 7) / 8);
+}
 
 std::string shape_string(const Shape& s) {
   std::string out = "[";
@@ -87,13 +104,22 @@ int64_t Tensor::dim(int64_t i) const {
 
 int64_t Tensor::numel() const { return product(shape_); }
 
-size_t Tensor::bytes() const { return static_cast<size_t>((numel() * elem_bits(elem_) + 7) / 8); }
+size_t Tensor::bytes() const {
+  if (!elem_is_packed(elem_)) return static_cast<size_t>((numel() * elem_bits(elem_) + 7) / 8);
+  const int64_t cols = shape_.empty() ? 1 : shape_.back();
+  const int64_t rows = cols == 0 ? 0 : numel() / cols;
+  return static_cast<size_t>(rows) * elem_row_bytes(elem_, cols);
+}
 
 Backend* Tensor::backend() const { return buffer_ ? &buffer_->owner() : nullptr; }
 
 Tensor Tensor::reshape(Shape shape) const {
   if (product(shape) != numel())
     throw Error(ErrorKind::Internal, "tensor.reshape", shape_string(shape_) + " -> " + shape_string(shape));
+  if (elem_is_packed(elem_) && (shape.empty() || shape_.empty() || shape.back() != shape_.back()))
+    throw Error(ErrorKind::Internal, "tensor.reshape",
+                std::string(to_string(elem_)) + " rows are packed along the last dimension: " +
+                    shape_string(shape_) + " -> " + shape_string(shape));
   Tensor t(buffer_, elem_, std::move(shape), offset_);
   t.quant = quant;
   return t;
@@ -104,11 +130,17 @@ Tensor Tensor::slice_rows(int64_t begin, int64_t count) const {
   if (begin < 0 || count < 0 || begin + count > rows)
     throw Error(ErrorKind::Internal, "tensor.slice_rows",
                 "rows [" + std::to_string(begin) + ", " + std::to_string(begin + count) + ") of " + shape_string(shape_));
-  if (elem_bits(elem_) % 8 != 0 && quant.block == 0)
-    throw Error(ErrorKind::Unsupported, "tensor.slice_rows", "sub-byte elements");
   Shape s = shape_;
   s[0] = count;
   const int64_t row_elems = rows ? numel() / rows : 0;
+  if (elem_is_packed(elem_)) {  // whole packed rows of the last dimension
+    const int64_t cols = shape_.back();
+    const int64_t inner_rows = cols ? row_elems / cols : 0;
+    const size_t off = offset_ + static_cast<size_t>(begin * inner_rows) * elem_row_bytes(elem_, cols);
+    return Tensor(buffer_, elem_, std::move(s), off);
+  }
+  if (elem_bits(elem_) % 8 != 0 && quant.block == 0)
+    throw Error(ErrorKind::Unsupported, "tensor.slice_rows", "sub-byte elements");
   const size_t off = offset_ + static_cast<size_t>(begin * row_elems * elem_bits(elem_) / 8);
   return Tensor(buffer_, elem_, std::move(s), off);
 }

@@ -17,15 +17,24 @@ namespace archscope {
 class Backend;
 
 // Element type of a tensor: the storage dtypes of common/dtype.hpp plus int32 for index data
-// (token ids, positions, block tables, expert ids), which the model-level DType does not name.
-enum class Elem : uint8_t { F32, BF16, F16, I32, FP8, INT8, INT4 };
+// (token ids, positions, block tables, expert ids), which the model-level DType does not name,
+// plus packed quantized weights (quant/packed_layout.hpp): a Q8_0 / Q4_0 tensor of shape
+// [..., K] holds each row of K elements as ceil(K / 32) blocks of 34 / 18 bytes (scale inside
+// the block), so its bytes are rows * packed row bytes and it has no per-element bit width.
+enum class Elem : uint8_t { F32, BF16, F16, I32, FP8, INT8, INT4, Q8_0, Q4_0 };
 
 Elem elem_of(DType t);
 // The inverse of elem_of for storage types; I32 (index data) has no DType: Error(Unsupported).
 DType dtype_of(Elem e);
+// Bits per element; Error(Internal) for a packed element (use elem_row_bytes).
 int elem_bits(Elem e);
 const char* to_string(Elem e);
-bool elem_is_quantized(Elem e);  // fp8/int8/int4: need block scales, no op handles them yet
+// fp8/int8/int4 (need block scales, no op handles them yet) and the packed elements (only
+// linear / grouped_linear of a backend whose supports_packed says so take them).
+bool elem_is_quantized(Elem e);
+bool elem_is_packed(Elem e);  // Q8_0, Q4_0
+// Bytes of one row of `cols` elements (packed: whole blocks).
+size_t elem_row_bytes(Elem e, int64_t cols);
 
 // A block of memory owned by a backend. `handle` is opaque outside that backend (a host pointer
 // for the CPU backend, a device pointer for CUDA); the backend frees it in its destructor.

@@ -28,6 +28,7 @@ class CpuBackend final : public Backend {
   int threads() const { return pool_.threads(); }
   ThreadPool& pool() { return pool_; }
 
+  bool supports_packed(Elem e) const override { return e == Elem::Q8_0 || e == Elem::Q4_0; }
   Tensor alloc(Elem elem, Shape shape) override;
   Stream& default_stream() override { return stream_; }
   void synchronize(Stream& s) override;

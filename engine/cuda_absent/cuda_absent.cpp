@@ -22,4 +22,13 @@ std::unique_ptr<Backend> make(int /*index*/) {
                   "); use cpu");
 }
 
+std::unique_ptr<Backend> make(int index, const KernelChoices& /*kernels*/) {
+  return make(index);
+}
+
+DeviceCeilings measure_ceilings(Backend& /*backend*/) {
+  throw Error(ErrorKind::Unsupported, "cuda",
+              std::string("this build has no CUDA backend (") + ARCHSCOPE_CUDA_ABSENT_REASON + ")");
+}
+
 }  // namespace archscope::cuda_entry

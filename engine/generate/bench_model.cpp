@@ -17,6 +17,7 @@ PlanOptions options_for(const BenchShape& s, Phase phase) {
   o.weights = s.weights;
   o.kv = s.kv;
   o.activations = s.activations;
+  o.weights_quant = s.weights_quant;
   return o;
 }
 }  // namespace

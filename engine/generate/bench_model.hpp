@@ -10,6 +10,7 @@
 #include "common/dtype.hpp"
 #include "config/layer_range.hpp"
 #include "config/model_config.hpp"
+#include "quant/formats.hpp"
 
 namespace archscope {
 
@@ -20,6 +21,9 @@ struct BenchShape {
   DType weights = DType::BF16;
   DType kv = DType::F32;
   DType activations = DType::F32;  // the CPU engine's activations are fp32
+  // The block linear weights' scheme when they are held packed: their bytes are the scheme's
+  // (PlanOptions::weights_quant). Absent: every weight at `weights`.
+  std::optional<quant::Format> weights_quant;
 };
 
 struct BenchModel {

@@ -2,6 +2,7 @@
 
 #include "common/dtype.hpp"
 #include "common/error.hpp"
+#include "model/weight_quant.hpp"
 
 namespace archscope {
 
@@ -60,6 +61,10 @@ WeightsChoice weights_choice(const std::string& dtype, bool dtype_given, const s
     return c;
   }
   c.quant = quant::parse_format(scheme, quant_option);
+  if (dtype_given && packed_elem(*c.quant)) {
+    c.weights = parse_weight_elem(dtype, dtype_option);  // the unquantized matrices
+    return c;
+  }
   if (dtype_given && parse_weight_elem(dtype, dtype_option) != Elem::F32)
     throw Error(ErrorKind::Validation, dtype_option,
                 "'" + dtype + "' with " + quant_option + " " + scheme +

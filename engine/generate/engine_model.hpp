@@ -49,7 +49,10 @@ struct WeightsChoice {
 // A weights dtype and a weight-quantization scheme together (the CLI's --weights-dtype and
 // --weights-quant, the studio's Run dock): without a scheme the dtype as given; with one, fp32
 // (the dequantized weights are held in fp32), and Error(Validation, dtype_option) when the dtype
-// was given explicitly as something else. An unknown scheme: Error(Validation, quant_option)
+// was given explicitly as something else, unless the scheme has a packed layout
+// (packed_elem: q8_0, q4_0): then an explicit dtype is the one of the matrices left unquantized
+// (embedding, LM head, router), and the loader refuses it on a backend that runs the scheme
+// dequantized. An unknown scheme: Error(Validation, quant_option)
 // listing the valid ones.
 WeightsChoice weights_choice(const std::string& dtype, bool dtype_given, const std::string& scheme,
                              const std::string& dtype_option = "--weights-dtype",

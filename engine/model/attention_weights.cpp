@@ -66,7 +66,9 @@ void build_mla(WeightBuilder& b, const std::string& p, AttentionWeights& w) {
   // With a weight scheme kv_b_proj is quantized as the checkpoint tensor [h * (nope + v), L]
   // (blocks along L), and W_uk^T, kv_b_k and kv_b_v are cut from the dequantized values: the
   // derived matrices carry exactly the checkpoint tensor's quantization error.
-  const HostMatrix kv_b = b.read_linear(s + "kv_b_proj.weight", h * (nope + v), L);
+  // Held at the weights dtype even when the other weights are packed: W_uk^T is a transpose and
+  // head_linear takes float weights only.
+  const HostMatrix kv_b = b.read_linear_dequantized(s + "kv_b_proj.weight", h * (nope + v), L);
   std::vector<std::pair<int64_t, int64_t>> k_rows, v_rows;
   // Absorbed attention, per head i: q_lat = W_uk^T q_nope, so head_linear's matrix is W_uk^T
   // [L, nope] (stacked over heads: the one extra copy of kv_b_proj's weights); out = W_uv o_lat

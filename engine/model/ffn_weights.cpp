@@ -79,7 +79,7 @@ void read_expert_stack(WeightBuilder& b, const std::string& ex, const char* gate
     return b.f32(v, {E, n * static_cast<int64_t>(parts.size())});
   };
   if (gated(c.ffn.kind)) {
-    w.gate_up = b.backend.alloc(b.dtype, {E, 2 * f, d});
+    w.gate_up = b.alloc_linear({E, 2 * f, d});
     Tensor rows = w.gate_up.reshape({E * 2 * f, d});
     for (int64_t x = 0; x < E; ++x) {
       b.linear_into(rows, x * 2 * f, name(x, gate, "weight"), f);
@@ -87,12 +87,12 @@ void read_expert_stack(WeightBuilder& b, const std::string& ex, const char* gate
     }
     if (bias) w.gate_up_bias = biases({gate, up}, f);
   } else {
-    w.up = b.backend.alloc(b.dtype, {E, f, d});
+    w.up = b.alloc_linear({E, f, d});
     Tensor rows = w.up.reshape({E * f, d});
     for (int64_t x = 0; x < E; ++x) b.linear_into(rows, x * f, name(x, up, "weight"), f);
     if (bias) w.up_bias = biases({up}, f);
   }
-  w.down = b.backend.alloc(b.dtype, {E, d, f});
+  w.down = b.alloc_linear({E, d, f});
   Tensor rows = w.down.reshape({E * d, f});
   for (int64_t x = 0; x < E; ++x) b.linear_into(rows, x * d, name(x, down, "weight"), d);
   if (bias) w.down_bias = biases({down}, d);
@@ -131,9 +131,9 @@ void read_fused_experts(WeightBuilder& b, const std::string& e, ExpertWeights& w
   const int64_t E = c.moe.experts, d = c.d_model, f = c.moe.expert_d_ff;
   if (!gated(c.ffn.kind)) throw Error(ErrorKind::Unsupported, e + "gate_up_proj", "fused experts need a gated FFN");
   w.interleaved = c.ffn.kind == FfnKind::SwiGluClamped;
-  w.gate_up = b.backend.alloc(b.dtype, {E, 2 * f, d});
+  w.gate_up = b.alloc_linear({E, 2 * f, d});
   stream_fused(b, e + "gate_up_proj", d, 2 * f, w.gate_up);
-  w.down = b.backend.alloc(b.dtype, {E, d, f});
+  w.down = b.alloc_linear({E, d, f});
   stream_fused(b, e + "down_proj", f, d, w.down);
   if (c.moe.expert_bias) {
     w.gate_up_bias = b.f32(b.read(e + "gate_up_proj_bias", {E, 2 * f}, TensorRole::Bias), {E, 2 * f});

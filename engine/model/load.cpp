@@ -45,17 +45,24 @@ ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSo
                            std::optional<quant::Format> scheme, const std::optional<LayerRange>& slice) {
   using namespace model_detail;
   weight_dtype(dtype);
-  if (scheme && dtype != Elem::F32)
+  // Packed where the backend runs the scheme's layout; otherwise dequantized, in fp32 only.
+  const std::optional<Elem> packed = scheme ? packed_elem(*scheme) : std::nullopt;
+  const bool packing = packed && backend.supports_packed(*packed);
+  if (scheme && !packing && dtype != Elem::F32)
     throw Error(ErrorKind::Validation, "--weights-dtype",
-                std::string("--weights-quant ") + quant::to_string(*scheme) +
-                    " holds the dequantized weights in fp32, not " + to_string(dtype));
+                std::string("--weights-quant ") + quant::to_string(*scheme) + " on " + backend.name() +
+                    " holds the dequantized weights in fp32, not " + to_string(dtype) +
+                    (packed ? std::string(" (this backend has no packed ") + quant::to_string(*scheme) + " kernel)"
+                            : std::string()));
   if (slice) check_layer_range(*slice, config, "weights");
   check_fits_in(backend, estimate_weight_bytes(config, dtype, slice), "weights");
   ModelWeights w;
   w.dtype = dtype;
   w.slice = slice;
   w.quantization.scheme = scheme;
+  w.quantization.packed = packing;
   WeightBuilder b(backend, config, source, dtype, &w.quantization);
+  if (packing) b.packed = packed;
   const int64_t d = config.d_model;
   // Streamed into the tensor (no full fp32 host copy): keeps the load's peak memory near the weights.
   w.embedding = b.streamed_matrix({{"embed_tokens.weight", config.vocab_size}}, d, TensorRole::Embedding);

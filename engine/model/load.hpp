@@ -25,9 +25,13 @@ uint64_t estimate_weight_bytes(const ModelConfig& config, Elem dtype,
                                const std::optional<LayerRange>& slice = std::nullopt);
 
 // Every tensor the config needs, in the forward pass's layouts. dtype: F32, BF16 or F16. With a
-// weight scheme (weight_quant.hpp says which tensors) dtype must be F32: the dequantized weights
-// are held in fp32, so a run equals one on the dequantized weights exactly (Error Validation,
-// "--weights-dtype", otherwise). With a slice, the embedding, final norm, LM head and the slice's
+// weight scheme (weight_quant.hpp says which tensors) whose packed layout the backend runs
+// (packed_elem, Backend::supports_packed) the block linear weights are packed tensor by tensor
+// (one checkpoint tensor's fp32 values on the host at a time) and dtype applies to the other
+// matrices; with any other scheme dtype must be F32: the dequantized weights are held in fp32, so
+// a run equals one on the dequantized weights exactly (Error Validation, "--weights-dtype",
+// otherwise). The memory check still counts the quantized weights at dtype (an over-estimate
+// for packed ones). With a slice, the embedding, final norm, LM head and the slice's
 // layers only (each requested by its full-model name, so seeded values are the full model's).
 ModelWeights build_weights(Backend& backend, const ModelConfig& config, WeightSource& source, Elem dtype,
                            std::optional<quant::Format> scheme = std::nullopt,

@@ -20,6 +20,10 @@ namespace archscope::model_detail {
 struct HostMatrix {
   int64_t rows = 0, cols = 0;
   std::vector<float> data;
+  // The source values of a block linear weight whose quantization is recorded, to be packed on
+  // upload (WeightBuilder::packing()); false: values to upload as they are. rows_of,
+  // gather_rows and stack keep the flag.
+  bool to_pack = false;
   const float* row(int64_t r) const { return data.data() + r * cols; }
 };
 
@@ -39,11 +43,23 @@ class WeightBuilder {
   WeightQuantization* quantization;
 
   bool quantizing() const { return quantization && quantization->scheme.has_value(); }
-  // m, the checkpoint tensor `name` as [N = rows, K = cols], replaced by ŵ (no-op without a
-  // scheme); several calls for one name accumulate into its record (experts of a fused tensor).
+  // The packed element the block linear weights are held in (set by build_weights when the
+  // backend runs the scheme's packed layout); nullopt: dequantized at `dtype`.
+  std::optional<Elem> packed;
+  bool packing() const { return quantizing() && packed.has_value(); }
+  // Element type of the block linear weights: the packed one or `dtype`.
+  Elem linear_elem() const { return packing() ? *packed : dtype; }
+  Tensor alloc_linear(Shape shape) { return backend.alloc(linear_elem(), std::move(shape)); }
+  // m, the checkpoint tensor `name` as [N = rows, K = cols]: its quantization recorded and m
+  // replaced by ŵ, or, when packing, marked to_pack (the upload packs the source values; no
+  // scheme: no-op); several calls for one name accumulate into its record (experts of a fused
+  // tensor).
   void quantize(HostMatrix& m, const std::string& name);
   // A block linear weight [rows, cols] read whole and quantized (the tensor before any split).
   HostMatrix read_linear(const std::string& name, int64_t rows, int64_t cols);
+  // read_linear, always as ŵ (never to_pack): for matrices derived from the weight (MLA's
+  // absorbed W_uk^T, kv_b's k and v parts), held at `dtype`.
+  HostMatrix read_linear_dequantized(const std::string& name, int64_t rows, int64_t cols);
   // A block linear weight uploaded at the matrix dtype: streamed without a scheme, read whole and
   // quantized with one.
   Tensor linear(const std::string& name, int64_t rows, int64_t cols) { return linear_parts({{name, rows}}, cols); }
@@ -56,8 +72,8 @@ class WeightBuilder {
   std::vector<float> read(const std::string& name, const Shape& shape, TensorRole role, int64_t fan_in = 0);
   HostMatrix read_matrix(const std::string& name, int64_t rows, int64_t cols);
 
-  // Uploads at the matrix dtype / as F32. The host matrix is converted a bounded stretch of rows
-  // at a time (no full-size half copy).
+  // Uploads at the matrix dtype (packed when m.to_pack) / as F32. The host matrix is converted a
+  // bounded stretch of rows at a time (no full-size half copy).
   Tensor matrix(const HostMatrix& m);
   // Source matrices uploaded straight into one backend tensor at the matrix dtype, stacked by
   // rows in the order given (parts: name and row count; all `cols` wide), streamed through
@@ -70,7 +86,8 @@ class WeightBuilder {
   // tensor dst (at dst's dtype): how one expert fills its slice of a stacked [E, N, K] tensor.
   void stream_into(Tensor& dst, int64_t row, const std::string& name, int64_t rows,
                    TensorRole role = TensorRole::Matrix);
-  // Host values m uploaded into rows [row, row + m.rows) of the 2-D tensor dst.
+  // Host values m uploaded into rows [row, row + m.rows) of the 2-D tensor dst; a packed dst
+  // takes only to_pack matrices (and they only a packed dst): Error(Internal) otherwise.
   void upload_into(Tensor& dst, int64_t row, const HostMatrix& m);
   Tensor f32(const std::vector<float>& v, Shape shape);
   Tensor vec(const std::string& name, int64_t n, TensorRole role) { return f32(read(name, {n}, role), {n}); }

@@ -1,5 +1,6 @@
 #include "model/weight_quant.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -40,24 +41,53 @@ int64_t layer_of_tensor(const std::string& name) {
   return v;
 }
 
-void quantize_matrix(quant::Format scheme, std::span<float> w, int64_t N, int64_t K,
-                     QuantizedTensor& record) {
+std::optional<Elem> packed_elem(quant::Format scheme) {
+  if (scheme == quant::Format::Q8_0) return Elem::Q8_0;
+  if (scheme == quant::Format::Q4_0) return Elem::Q4_0;
+  return std::nullopt;
+}
+
+std::string packed_scheme_names() {
+  std::string s;
+  for (quant::Format f : quant::all_formats())
+    if (packed_elem(f)) s += (s.empty() ? "" : ", ") + std::string(quant::to_string(f));
+  return s;
+}
+
+namespace {
+
+// ŵ of w with its statistics added to record.
+std::vector<float> quantized(quant::Format scheme, std::span<const float> w, int64_t N, int64_t K,
+                             QuantizedTensor& record) {
   if (static_cast<int64_t>(w.size()) != N * K)
     throw Error(ErrorKind::Internal, record.name,
                 "quantizing " + std::to_string(w.size()) + " values as [" + std::to_string(N) +
                     ", " + std::to_string(K) + "]");
-  const std::vector<float> q = quant::fake_quantize(scheme, w, N, K);
+  std::vector<float> q = quant::fake_quantize(scheme, w, N, K);
   double signal = 0, noise = 0;
   for (size_t i = 0; i < w.size(); ++i) {
     const double x = w[i], e = x - static_cast<double>(q[i]);
     signal += x * x;
     noise += e * e;
-    w[i] = q[i];
   }
   record.signal += signal;
   record.noise += noise;
   record.elements += N * K;
   record.storage_bits += quant::storage_bits(scheme, N, K);
+  return q;
+}
+
+}  // namespace
+
+void quantize_matrix(quant::Format scheme, std::span<float> w, int64_t N, int64_t K,
+                     QuantizedTensor& record) {
+  const std::vector<float> q = quantized(scheme, w, N, K, record);
+  std::copy(q.begin(), q.end(), w.begin());
+}
+
+void record_quantization(quant::Format scheme, std::span<const float> w, int64_t N, int64_t K,
+                         QuantizedTensor& record) {
+  quantized(scheme, w, N, K, record);
 }
 
 }  // namespace archscope

@@ -1,8 +1,12 @@
 // Weight-only quantization applied at load time (issue 12, §1): with a scheme, every block linear
 // weight — attention q/k/v/o (MLA's q_a, q_b, kv_a, kv_b too), the linear-attention projections
 // (in_proj_qkvz, in_proj_ba, out_proj), dense FFN, routed and shared experts (fused gate_up too)
-// — is quantized to the scheme and dequantized again into the weights dtype, so memory holds
-// dequantized weights (packed kernels that read the formats directly come later). Embeddings, the
+// — is quantized to the scheme. Where the backend runs the scheme's packed layout
+// (Backend::supports_packed(packed_elem(scheme)): q8_0 and q4_0 on the CPU) the weights are held
+// packed (quant/packed_layout.hpp) and only the packed bytes stay resident; otherwise they are
+// dequantized again into fp32, so memory holds dequantized weights. Either way a layer computes
+// with exactly ŵ. MLA's derived matrices (absorbed W_uk^T, kv_b's k and v parts) are cut from the
+// dequantized kv_b and held at the weights dtype, never packed. Embeddings, the
 // LM head, norms, biases, routers, shared-expert gates, conv1d, sinks, A_log and dt_bias keep the
 // source precision. Each checkpoint tensor is quantized as the layer applies it, [N, K] with
 // blocks along K (fused x @ W expert tensors [E, K, N] per expert, after the transpose), before
@@ -18,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "backend/tensor.hpp"
 #include "quant/formats.hpp"
 
 namespace archscope {
@@ -36,12 +41,19 @@ struct QuantizedTensor {
 
 struct WeightQuantization {
   std::optional<quant::Format> scheme;   // absent: every weight at the source precision
+  bool packed = false;  // the quantized weights are held packed (else dequantized in fp32)
   std::vector<QuantizedTensor> tensors;  // in load order
   int64_t quantized_elements() const;
   uint64_t quantized_bits() const;
   // quantized_bits / quantized_elements: the scheme's true bits per weight on this model.
   double bits_per_weight() const;
 };
+
+// The packed element type of a scheme that has CPU kernels (q8_0 -> Q8_0, q4_0 -> Q4_0), nullopt
+// for the others (they run dequantized on every backend).
+std::optional<Elem> packed_elem(quant::Format scheme);
+// "q8_0, q4_0": the schemes packed_elem maps, for help texts and messages.
+std::string packed_scheme_names();
 
 // The layer index of a "layers.<i>." name, -1 otherwise.
 int64_t layer_of_tensor(const std::string& name);
@@ -50,5 +62,8 @@ int64_t layer_of_tensor(const std::string& name);
 // the caller; several calls accumulate, e.g. one per expert of a fused tensor).
 void quantize_matrix(quant::Format scheme, std::span<float> w, int64_t N, int64_t K,
                      QuantizedTensor& record);
+// The statistics of quantize_matrix only; w keeps its values (the packer quantizes them).
+void record_quantization(quant::Format scheme, std::span<const float> w, int64_t N, int64_t K,
+                         QuantizedTensor& record);
 
 }  // namespace archscope

@@ -39,6 +39,7 @@ class ActivationProbe final : public Backend, public ForwardObserver {
 
   // Backend: forwarded.
   const char* name() const override { return inner_.name(); }
+  bool supports_packed(Elem e) const override { return inner_.supports_packed(e); }
   Tensor alloc(Elem elem, Shape shape) override { return inner_.alloc(elem, std::move(shape)); }
   Stream& default_stream() override { return inner_.default_stream(); }
   void synchronize(Stream& s) override { inner_.synchronize(s); }

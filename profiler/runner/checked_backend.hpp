@@ -25,6 +25,7 @@ class CheckedBackend final : public Backend {
   void clear_outputs() { outputs_.clear(); }
 
   const char* name() const override { return inner_.name(); }
+  bool supports_packed(Elem e) const override { return inner_.supports_packed(e); }
   Tensor alloc(Elem elem, Shape shape) override { return inner_.alloc(elem, std::move(shape)); }
   Stream& default_stream() override { return inner_.default_stream(); }
   void synchronize(Stream& s) override { inner_.synchronize(s); }

@@ -18,6 +18,7 @@ class CountingBackend final : public Backend {
   void count_into(CallCounts* bucket) { bucket_ = bucket; }
 
   const char* name() const override { return inner_.name(); }
+  bool supports_packed(Elem e) const override { return inner_.supports_packed(e); }
   Tensor alloc(Elem elem, Shape shape) override { return inner_.alloc(elem, std::move(shape)); }
   Stream& default_stream() override { return inner_.default_stream(); }
   std::unique_ptr<Timer> create_timer() override { return inner_.create_timer(); }

@@ -20,6 +20,7 @@
 #include "common/error.hpp"
 #include "cpu/check.hpp"
 #include "cpu/cpu_backend.hpp"
+#include "cpu/ops/linear_packed.hpp"
 #include "cpu/simd/gemm.hpp"
 #include "cpu/simd/kernels.hpp"
 
@@ -81,8 +82,12 @@ void CpuBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tenso
   const float* bp = host_or_null<const float>(bias);
   if (T == 0 || N == 0) return;
 
-  const char* wbase = static_cast<const char*>(raw(w));
   const Elem we = w.elem();
+  if (elem_is_packed(we)) {
+    require(supports_packed(we), op, std::string("w: no CPU kernel for ") + to_string(we) + " weights");
+    return packed_linear(pool_, xp, T, K, static_cast<const uint8_t*>(raw(w)), we, N, bp, yp);
+  }
+  const char* wbase = static_cast<const char*>(raw(w));
   const size_t row_bytes = static_cast<size_t>(K) * static_cast<size_t>(elem_bits(we) / 8);
   auto add_bias = [&](int64_t n0, int64_t n1) {
     if (!bp) return;

@@ -1,0 +1,222 @@
+// Highway foreach_target: this file is re-included once per target with HWY_NAMESPACE set.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "cpu/simd/packed_kernels.cpp"
+#include "hwy/foreach_target.h"  // must precede highway.h
+#include "hwy/highway.h"
+
+#include <cstring>
+
+#include "cpu/simd/packed_kernels.hpp"
+#include "quant/packed_layout.hpp"
+
+#ifndef ARCHSCOPE_PACKED_KERNELS_ONCE
+#define ARCHSCOPE_PACKED_KERNELS_ONCE
+namespace archscope::cpu::packed_detail {
+
+// IEEE binary16 bits -> fp32, exact (every binary16 value is an fp32 value), with integer ops
+// only: no F16C needed on the SSE4 / scalar targets and no libgcc call per block.
+inline float half_to_float(uint16_t h) {
+  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
+  const uint32_t e = (h >> 10) & 0x1Fu, m = h & 0x3FFu;
+  uint32_t bits;
+  if (e == 0) {
+    const float v = static_cast<float>(m) * 0x1p-24f;  // subnormal (or zero): m * 2^-24, exact
+    std::memcpy(&bits, &v, sizeof bits);
+    bits |= sign;
+  } else if (e == 31) {
+    bits = sign | 0x7F800000u | (m << 13);  // inf / NaN
+  } else {
+    bits = sign | ((e + 112) << 23) | (m << 13);
+  }
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+inline float block_scale(const uint8_t* block) {  // the fp16 scale leading q8_0 / q4_0 blocks
+  uint16_t h;
+  std::memcpy(&h, block, sizeof h);
+  return half_to_float(h);
+}
+
+// Element i (0..31) of a q8_0 / q4_0 block as its integer code, scalar (partial blocks).
+inline int q8_0_code(const uint8_t* block, int64_t i) {
+  return static_cast<int8_t>(block[2 + i]);
+}
+inline int q4_0_code(const uint8_t* block, int64_t i) {
+  const uint8_t b = block[2 + (i & 15)];
+  return (i < 16 ? (b & 15) : (b >> 4)) - 8;
+}
+
+}  // namespace archscope::cpu::packed_detail
+#endif
+
+HWY_BEFORE_NAMESPACE();
+namespace archscope::cpu::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+using namespace packed_detail;
+
+// At most 16 lanes: a 32-element block is then a whole number of vectors on every x86 target.
+using DF = hn::CappedTag<float, 16>;
+using VF = hn::Vec<DF>;
+constexpr int64_t kB = 32;
+
+// The codes of block elements [u * L, u * L + L) (q8_0) as fp32 lanes.
+HWY_INLINE VF Q8Codes(DF df, const uint8_t* block, size_t u) {
+  const hn::Rebind<int32_t, DF> di;
+  const hn::Rebind<int8_t, DF> d8;
+  const size_t L = hn::Lanes(df);
+  return hn::ConvertTo(df, hn::PromoteTo(di, hn::LoadU(d8, reinterpret_cast<const int8_t*>(block + 2) + u * L)));
+}
+
+// q4_0: bytes [u * L, u * L + L) hold elements u * L.. (low nibbles) and 16 + u * L.. (high).
+HWY_INLINE void Q4Codes(DF df, const uint8_t* block, size_t u, VF& lo, VF& hi) {
+  const hn::Rebind<int32_t, DF> di;
+  const hn::Rebind<uint8_t, DF> d8;
+  const size_t L = hn::Lanes(df);
+  const auto b = hn::PromoteTo(di, hn::LoadU(d8, block + 2 + u * L));
+  const auto eight = hn::Set(di, 8);
+  lo = hn::ConvertTo(df, hn::Sub(hn::And(b, hn::Set(di, 15)), eight));
+  hi = hn::ConvertTo(df, hn::Sub(hn::ShiftRight<4>(b), eight));
+}
+
+// The block's fp16 scale broadcast to every lane, converted by the vector unit (F16C where the
+// target has it; Highway's exact emulation elsewhere): a few instructions instead of a scalar
+// conversion per block.
+HWY_INLINE VF ScaleVec(DF df, const uint8_t* block) {
+  const hn::Rebind<uint16_t, DF> du;
+  const hn::Rebind<hwy::float16_t, DF> dh;
+  uint16_t h;
+  std::memcpy(&h, block, sizeof h);
+  return hn::PromoteTo(df, hn::BitCast(dh, hn::Set(du, h)));
+}
+
+template <Elem E>
+constexpr size_t BlockBytes() {
+  return E == Elem::Q8_0 ? sizeof(quant::BlockQ8_0) : sizeof(quant::BlockQ4_0);
+}
+
+template <Elem E, int NX>
+void DotRowT(const uint8_t* HWY_RESTRICT w, const float* const* x, size_t K, float* out, size_t os) {
+  const DF df;
+  const size_t L = hn::Lanes(df);
+  const int64_t full = static_cast<int64_t>(K) / kB, rem = static_cast<int64_t>(K) % kB;
+  // Two accumulators per activation row (even / odd blocks) so the block-scale FMAs of
+  // consecutive blocks do not wait on each other.
+  VF acc[2][NX];
+  for (int j = 0; j < NX; ++j) acc[0][j] = acc[1][j] = hn::Zero(df);
+  const uint8_t* blk = w;
+  for (int64_t b = 0; b < full; ++b, blk += BlockBytes<E>()) {
+    const VF dv = ScaleVec(df, blk);
+    VF s[NX];
+    for (int j = 0; j < NX; ++j) s[j] = hn::Zero(df);
+    const size_t k0 = static_cast<size_t>(b * kB);
+    if constexpr (E == Elem::Q8_0) {
+      for (size_t u = 0; u < kB / L; ++u) {
+        const VF q = Q8Codes(df, blk, u);
+        for (int j = 0; j < NX; ++j) s[j] = hn::MulAdd(q, hn::LoadU(df, x[j] + k0 + u * L), s[j]);
+      }
+    } else {
+      for (size_t u = 0; u < 16 / L; ++u) {
+        VF lo, hi;
+        Q4Codes(df, blk, u, lo, hi);
+        for (int j = 0; j < NX; ++j) {
+          s[j] = hn::MulAdd(lo, hn::LoadU(df, x[j] + k0 + u * L), s[j]);
+          s[j] = hn::MulAdd(hi, hn::LoadU(df, x[j] + k0 + 16 + u * L), s[j]);
+        }
+      }
+    }
+    for (int j = 0; j < NX; ++j) acc[b & 1][j] = hn::MulAdd(s[j], dv, acc[b & 1][j]);
+  }
+  for (int j = 0; j < NX; ++j) {
+    float total = hn::GetLane(hn::SumOfLanes(df, hn::Add(acc[0][j], acc[1][j])));
+    if (rem > 0) {  // the partial last block, scalar: never reads x past K
+      const float* xr = x[j] + full * kB;
+      float s = 0.0f;
+      for (int64_t i = 0; i < rem; ++i)
+        s += static_cast<float>(E == Elem::Q8_0 ? q8_0_code(blk, i) : q4_0_code(blk, i)) * xr[i];
+      total += s * block_scale(blk);
+    }
+    out[j * os] = total;
+  }
+}
+
+template <Elem E, int NX>
+void DotRowsT(const uint8_t* w, size_t row_bytes, int64_t rows, const float* const* x, size_t K,
+              float* out, size_t os) {
+  for (int64_t r = 0; r < rows; ++r) DotRowT<E, NX>(w + static_cast<size_t>(r) * row_bytes, x, K, out + r, os);
+}
+
+template <Elem E>
+void DotRowsE(const uint8_t* w, size_t rb, int64_t rows, const float* const* x, int nx, size_t K,
+              float* out, size_t os) {
+  switch (nx) {
+    case 1: return DotRowsT<E, 1>(w, rb, rows, x, K, out, os);
+    case 2: return DotRowsT<E, 2>(w, rb, rows, x, K, out, os);
+    case 3: return DotRowsT<E, 3>(w, rb, rows, x, K, out, os);
+    default: return DotRowsT<E, 4>(w, rb, rows, x, K, out, os);
+  }
+}
+
+void PackedDotRows(const uint8_t* w, Elem e, size_t row_bytes, int64_t rows, const float* const* x,
+                   int nx, size_t K, float* out, size_t os) {
+  if (e == Elem::Q4_0) return DotRowsE<Elem::Q4_0>(w, row_bytes, rows, x, nx, K, out, os);
+  return DotRowsE<Elem::Q8_0>(w, row_bytes, rows, x, nx, K, out, os);
+}
+
+template <Elem E>
+void DequantizeT(const uint8_t* w, size_t row_bytes, int64_t nb, int64_t K, float* out, int64_t ldo) {
+  const DF df;
+  const size_t L = hn::Lanes(df);
+  const int64_t full = K / kB, rem = K % kB;
+  for (int64_t r = 0; r < nb; ++r) {
+    const uint8_t* blk = w + static_cast<size_t>(r) * row_bytes;
+    float* o = out + r * ldo;
+    for (int64_t b = 0; b < full; ++b, blk += BlockBytes<E>(), o += kB) {
+      const VF dv = ScaleVec(df, blk);
+      if constexpr (E == Elem::Q8_0) {
+        for (size_t u = 0; u < kB / L; ++u) hn::StoreU(hn::Mul(Q8Codes(df, blk, u), dv), df, o + u * L);
+      } else {
+        for (size_t u = 0; u < 16 / L; ++u) {
+          VF lo, hi;
+          Q4Codes(df, blk, u, lo, hi);
+          hn::StoreU(hn::Mul(lo, dv), df, o + u * L);
+          hn::StoreU(hn::Mul(hi, dv), df, o + 16 + u * L);
+        }
+      }
+    }
+    if (rem > 0) {
+      const float d = block_scale(blk);
+      for (int64_t i = 0; i < rem; ++i)
+        o[i] = static_cast<float>(E == Elem::Q8_0 ? q8_0_code(blk, i) : q4_0_code(blk, i)) * d;
+    }
+  }
+}
+
+void PackedDequantizeRows(const uint8_t* w, Elem e, size_t row_bytes, int64_t nb, int64_t K,
+                          float* out, int64_t ldo) {
+  if (e == Elem::Q4_0) return DequantizeT<Elem::Q4_0>(w, row_bytes, nb, K, out, ldo);
+  return DequantizeT<Elem::Q8_0>(w, row_bytes, nb, K, out, ldo);
+}
+
+}  // namespace archscope::cpu::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace archscope::cpu {
+
+HWY_EXPORT(PackedDotRows);
+HWY_EXPORT(PackedDequantizeRows);
+
+void packed_dot_rows(const uint8_t* w, Elem w_elem, size_t row_bytes, int64_t rows,
+                     const float* const* x, int nx, size_t K, float* out, size_t out_stride) {
+  HWY_DYNAMIC_DISPATCH(PackedDotRows)(w, w_elem, row_bytes, rows, x, nx, K, out, out_stride);
+}
+
+void packed_dequantize_rows(const uint8_t* w, Elem w_elem, size_t row_bytes, int64_t nb,
+                            int64_t K, float* out, int64_t ldo) {
+  HWY_DYNAMIC_DISPATCH(PackedDequantizeRows)(w, w_elem, row_bytes, nb, K, out, ldo);
+}
+
+}  // namespace archscope::cpu
+#endif
