@@ -239,7 +239,9 @@ BOOST_AUTO_TEST_CASE(kv_cache_and_early_exit_numbers) {
   const double weights = 2 * (32 * kLlamaLayer + kLlamaEnds);  // bf16
   BOOST_TEST(k.at("kv_vs_weights").number == 100 * kv / weights,
              boost::test_tools::tolerance(1e-12));
-  BOOST_TEST(k.at("kv_fp8_at_context").number == kv / 2);
+  // fp8: one byte per element plus one fp32 scale per token and KV head, for K and for V:
+  // 4,096 tokens × 32 layers × 2 × 8 kv heads × (128 + 4) bytes.
+  BOOST_TEST(k.at("kv_fp8_at_context").number == 4096.0 * 32 * 2 * 8 * (128 + 4));
   BOOST_TEST(k.at("tokens_per_weights").number == std::floor(weights / 131072));
   BOOST_TEST(contains(rendered("kv-cache", llama), "full attention 512 MiB"));
   // Gemma 3 27B at 32k: its KV split by kind sums to the plan's total.
