@@ -21,10 +21,14 @@ std::string QuantErrorPanel::note() const {
   const views::live::LiveState& s = run().state();
   if (!s.started) return "Start a run (Run dock) or follow one";
   if (!s.weights_quant) {
-    // A followed run's quantization records are not stored: the run row keeps only the scheme.
+    // No records with a format named: a followed run (its records are published live only, the
+    // run row keeps the format) or a checkpoint published in that format (no source-precision
+    // weights to measure against).
     if (!s.run.weights_quant.empty())
-      return "weights quantized to " + s.run.weights_quant +
-             ": the per-tensor records are published live only, not stored (start the run here)";
+      return "weights in " + s.run.weights_quant +
+             ": no per-tensor SQNR records in this run (a followed run's records are published "
+             "live only, not stored; a checkpoint published quantized has no source weights to "
+             "compare with)";
     return "no quantized weights in this run (weights " + s.run.weights_dtype +
            "): quantization error is shown for runs with quantized weights (Run dock: weights "
            "quant)";
