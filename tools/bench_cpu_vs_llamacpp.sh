@@ -8,7 +8,7 @@
 #   --llama-bench PATH  llama.cpp's llama-bench, built for the CPU (env LLAMA_BENCH)
 #   --gguf-dir DIR      holds bench-1b-bf16.gguf, bench-1b-q8_0.gguf, bench-1b-q4_0.gguf (env BENCH1B_GGUF_DIR)
 #   --model HF_DIR      the same weights as a Hugging Face checkpoint (bf16) (env BENCH1B_HF)
-#   --archscope PATH    default build/bin/archscope (env ARCHSCOPE)
+#   --archscope PATH    default build/bin/archscope of this checkout (env ARCHSCOPE)
 #   --formats LIST      default bf16,q8_0,q4_0
 #   --threads N         both engines, default 2
 #   --prompt N          prefill length and decode context, default 512
@@ -29,7 +29,7 @@ die() { echo "bench_cpu_vs_llamacpp: error: $*" >&2; exit 2; }
 llama_bench=${LLAMA_BENCH:-}
 gguf_dir=${BENCH1B_GGUF_DIR:-}
 model=${BENCH1B_HF:-}
-archscope=${ARCHSCOPE:-build/bin/archscope}
+archscope=${ARCHSCOPE:-$(dirname "$0")/../build/bin/archscope}
 formats=bf16,q8_0,q4_0 threads=2 prompt=512 new=128 repeat=3 rounds=1 out= summarize=
 while [ $# -gt 0 ]; do
   [ $# -ge 2 ] || case "$1" in -h|--help) ;; *) die "$1 needs a value" ;; esac
@@ -157,8 +157,8 @@ fi
 [ -x "$llama_bench" ] || die "llama-bench '$llama_bench' is not an executable file"
 [ -x "$archscope" ] || die "archscope '$archscope' is not an executable file (build it, or pass --archscope)"
 [ -f "$model/config.json" ] || die "--model '$model' has no config.json"
-for n in "$threads" "$prompt" "$new" "$repeat" "$rounds"; do
-  [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "'$n' is not a positive integer"
+for kv in "threads=$threads" "prompt=$prompt" "new=$new" "repeat=$repeat" "rounds=$rounds"; do
+  [[ "${kv#*=}" =~ ^[1-9][0-9]*$ ]] || die "--${kv%%=*} '${kv#*=}' is not a positive integer"
 done
 IFS=, read -r -a fmts <<< "$formats"
 for f in "${fmts[@]}"; do
