@@ -7,28 +7,12 @@
 #include "common/error.hpp"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/launch.cuh"
+#include "cuda/quant/nf4_table.cuh"
 #include "cuda/quant/packed_gemv.hpp"
 
 namespace archscope::cuda {
 
 namespace {
-
-__constant__ float kNf4Table[16] = {-1.0f,
-                                    -0.6961928009986877f,
-                                    -0.5250730514526367f,
-                                    -0.39491748809814453f,
-                                    -0.28444138169288635f,
-                                    -0.18477343022823334f,
-                                    -0.09105003625154495f,
-                                    0.0f,
-                                    0.07958029955625534f,
-                                    0.16093020141124725f,
-                                    0.24611230194568634f,
-                                    0.33791524171829224f,
-                                    0.44070982933044434f,
-                                    0.5626170039176941f,
-                                    0.7229568362236023f,
-                                    1.0f};
 
 struct DequantParams {
   PackedFormat f;
@@ -83,7 +67,7 @@ __global__ void dequantize_kernel(DequantParams p) {
       const int q = e < 32 ? (b[4 + e] & 15) : (b[4 + e - 32] >> 4);
       float absmax;
       memcpy(&absmax, b, 4);
-      y = kNf4Table[q] * absmax;
+      y = packed::kNf4CodesDevice[q] * absmax;
       break;
     }
     case PackedFormat::Mxfp4: {

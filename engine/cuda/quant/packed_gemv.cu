@@ -22,6 +22,7 @@
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/launch.cuh"
 #include "cuda/quant/packed_decode.cuh"
+#include "cuda/quant/nf4_table.cuh"
 #include "cuda/quant/packed_gemv.hpp"
 
 namespace archscope::cuda {
@@ -35,23 +36,6 @@ constexpr int kWarps = 8;
 constexpr int kRowsPerGroup = 4;
 constexpr int kStageBudget = 40 * 1024;  // shared bytes per block for the staged rows
 
-// bitsandbytes' NF4 table (the same values as quant::kNf4Codes, engine/quant/formats.cpp).
-__constant__ float kNf4CodesDevice[16] = {-1.0f,
-                                          -0.6961928009986877f,
-                                          -0.5250730514526367f,
-                                          -0.39491748809814453f,
-                                          -0.28444138169288635f,
-                                          -0.18477343022823334f,
-                                          -0.09105003625154495f,
-                                          0.0f,
-                                          0.07958029955625534f,
-                                          0.16093020141124725f,
-                                          0.24611230194568634f,
-                                          0.33791524171829224f,
-                                          0.44070982933044434f,
-                                          0.5626170039176941f,
-                                          0.7229568362236023f,
-                                          1.0f};
 
 __host__ __device__ __forceinline__ int64_t imin(int64_t a, int64_t b) {
   return a < b ? a : b;
@@ -158,7 +142,7 @@ __global__ void __launch_bounds__(kWarps * 32) packed_gemv_kernel(Params p) {
       if (off < p.w_bytes) asm volatile("prefetch.global.L2 [%0];" ::"l"(p.w + off));
     }
   }
-  if (PF == PackedFormat::Nf4 && tid < 16) nf4_lut[tid] = kNf4CodesDevice[tid];
+  if (PF == PackedFormat::Nf4 && tid < 16) nf4_lut[tid] = packed::kNf4CodesDevice[tid];
   kernel_prologue();
   // The activations are read after the weights land: ask for them now (into L1).
   for (int64_t l = tid; l < (p.T * p.K + 31) / 32; l += blockDim.x)
