@@ -13,8 +13,6 @@
 #include <QRegularExpression>
 #include <QSaveFile>
 #include <QSettings>
-#include <fstream>
-#include <sstream>
 
 #include "asset_paths.hpp"
 #include "config/config_json.hpp"
@@ -36,16 +34,7 @@ namespace {
 // archscope file that reads but breaks a rule between fields opens anyway, so the editor can show
 // the rule at its field and the user fix it. `hf` (when given) tells which of the two it was.
 ModelConfig read_model_file(const std::string& path, bool lenient = false, bool* hf = nullptr) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::Io, path, "cannot open for reading");
-  std::ostringstream text;
-  text << in.rdbuf();
-  nlohmann::json j;
-  try {
-    j = parse_json_text(text.str());
-  } catch (const Error& e) {
-    throw e.within(path);
-  }
+  const nlohmann::json j = read_json_file(path);
   const bool archscope_file = j.is_object() && j.contains("format");
   if (hf) *hf = !archscope_file;
   if (archscope_file) return lenient ? read_config_json(j, path) : config_from_json(j, path);

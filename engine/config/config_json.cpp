@@ -3,7 +3,6 @@
 #include "config/config_json.hpp"
 
 #include <fstream>
-#include <sstream>
 
 #include "common/error.hpp"
 #include "config/json_reader.hpp"
@@ -349,12 +348,7 @@ ModelConfig config_from_text(std::string_view text, const std::string& origin) {
 }
 
 ModelConfig load_config_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::Io, path.string(), "cannot open for reading");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw Error(ErrorKind::System, path.string(), "read failed");
-  return config_from_text(text.str(), path.string());
+  return config_from_json(read_json_file(path), path.string());
 }
 
 json config_to_json(const ModelConfig& config) { return write_model<json>(config); }

@@ -1,6 +1,8 @@
 #include "config/json_text.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <set>
 #include <string>
 #include <vector>
@@ -112,6 +114,19 @@ nlohmann::json parse_json_text(std::string_view text) {
   } catch (const nlohmann::json::exception& e) {
     // Number overflow (1e999) is reported as out_of_range, without a position.
     throw Error(ErrorKind::Parse, "", "malformed JSON: " + reason(e));
+  }
+}
+
+nlohmann::json read_json_file(const std::filesystem::path& path, const std::string& open_failure) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorKind::Io, path.string(), open_failure);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw Error(ErrorKind::System, path.string(), "read failed");
+  try {
+    return parse_json_text(text.str());
+  } catch (const Error& e) {
+    throw e.within(path.string());
   }
 }
 

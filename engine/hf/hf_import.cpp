@@ -1,8 +1,6 @@
 #include "hf/hf_import.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "common/error.hpp"
 #include "config/json_text.hpp"
@@ -110,17 +108,7 @@ ModelConfig import_hf_config(const nlohmann::json& hf, const std::string& origin
 }
 
 ModelConfig import_hf_config_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::Io, path.string(), "cannot open file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw Error(ErrorKind::System, path.string(), "cannot read file");
-  nlohmann::json j;
-  try {
-    j = parse_json_text(text.str());
-  } catch (const Error& e) {
-    throw e.within(path.string());
-  }
+  const nlohmann::json j = read_json_file(path, "cannot open file");
   ModelConfig config = import_hf_config(j, path.filename().string());
   name_imported_model(config, j, path);
   return config;

@@ -1,7 +1,5 @@
 #include "hf/hf_quantization.hpp"
 
-#include <fstream>
-#include <sstream>
 
 #include "common/error.hpp"
 #include "config/json_text.hpp"
@@ -71,18 +69,7 @@ std::optional<CheckpointQuant> read_hf_quantization(const nlohmann::json& hf,
 }
 
 std::optional<CheckpointQuant> read_hf_quantization_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::Io, path.string(), "cannot open file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw Error(ErrorKind::System, path.string(), "cannot read file");
-  nlohmann::json j;
-  try {
-    j = parse_json_text(text.str());
-  } catch (const Error& e) {
-    throw e.within(path.string());
-  }
-  return read_hf_quantization(j, path.string());
+  return read_hf_quantization(read_json_file(path, "cannot open file"), path.string());
 }
 
 std::optional<CheckpointQuant> read_hf_quantization_dir(const std::filesystem::path& dir) {

@@ -1,9 +1,7 @@
 #include "plan/hardware.hpp"
 
 #include <cmath>
-#include <fstream>
 #include <initializer_list>
-#include <sstream>
 
 #include "common/error.hpp"
 #include "config/json_text.hpp"
@@ -106,17 +104,7 @@ HardwareProfile hardware_from_json(const nlohmann::json& j, const std::string& o
 
 HardwareProfile load_hardware_file(const std::filesystem::path& path) {
   const std::string origin = path.string();
-  std::ifstream in(path);
-  if (!in) throw Error(ErrorKind::Io, origin, "cannot open hardware profile");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  nlohmann::json j;
-  try {
-    j = parse_json_text(buffer.str());
-  } catch (const Error& e) {
-    throw e.within(origin);
-  }
-  return hardware_from_json(j, origin);
+  return hardware_from_json(read_json_file(path, "cannot open hardware profile"), origin);
 }
 
 }  // namespace archscope

@@ -1,29 +1,12 @@
 // The report's tables of KV-cache quantization (quant --kv-dtypes): one row per KV dtype with its
 // storage and logit figures, then per layer the KV SQNR over every cached K and V and the
 // residual stream's relative L2 error against the source run.
-#include <cmath>
-#include <cstdio>
 #include <string>
 
 #include "run_report/quant_section.hpp"
 
 namespace archscope::views {
 
-namespace {
-
-std::string fmt(const char* f, double v) {
-  char b[48];
-  std::snprintf(b, sizeof b, f, v);
-  return b;
-}
-
-std::string db_cell(double v) {
-  if (std::isnan(v)) return "-";
-  if (std::isinf(v)) return "exact";
-  return fmt("%.1f", v);
-}
-
-}  // namespace
 
 quant::EvalResult weight_schemes(const quant::EvalResult& r) {
   quant::EvalResult w = r;
@@ -49,10 +32,10 @@ std::vector<TableData> quant_kv_tables(const quant::EvalResult& r) {
               "max KL",   "top-1 agreement", "perplexity"};
   for (const quant::SchemeResult* q : kv)
     t.rows.push_back({q->scheme.substr(std::string(quant::kKvSchemePrefix).size()),
-                      fmt("%.4f", q->bits_per_weight), std::to_string(q->quantized_bytes),
-                      fmt("%.4g", q->kl_mean), fmt("%.4g", q->kl_max),
-                      fmt("%.2f%%", 100 * q->top1_agreement),
-                      q->perplexity ? fmt("%.4f", *q->perplexity) : "-"});
+                      quant_number("%.4f", q->bits_per_weight), std::to_string(q->quantized_bytes),
+                      quant_number("%.4g", q->kl_mean), quant_number("%.4g", q->kl_max),
+                      quant_number("%.2f%%", 100 * q->top1_agreement),
+                      q->perplexity ? quant_number("%.4f", *q->perplexity) : "-"});
   out.push_back(std::move(t));
 
   const int64_t L = r.layers();
@@ -69,8 +52,8 @@ std::vector<TableData> quant_kv_tables(const quant::EvalResult& r) {
     std::vector<std::string> row{std::to_string(i)};
     for (size_t k = 0; k < kv.size(); ++k) {
       const auto& e = kv[k]->layer_rel_l2;
-      row.push_back(db_cell(db[k][static_cast<size_t>(i)]) + " / " +
-                    (static_cast<size_t>(i) < e.size() ? fmt("%.3g", e[static_cast<size_t>(i)])
+      row.push_back(sqnr_db_cell(db[k][static_cast<size_t>(i)]) + " / " +
+                    (static_cast<size_t>(i) < e.size() ? quant_number("%.3g", e[static_cast<size_t>(i)])
                                                        : std::string("-")));
     }
     l.rows.push_back(std::move(row));

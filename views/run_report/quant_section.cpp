@@ -10,21 +10,18 @@
 
 namespace archscope::views {
 
-namespace {
-
-std::string fmt(const char* f, double v) {
+std::string quant_number(const char* printf_format, double v) {
   char b[48];
-  std::snprintf(b, sizeof b, f, v);
+  std::snprintf(b, sizeof b, printf_format, v);
   return b;
 }
 
-std::string db_cell(double v) {
-  if (std::isnan(v)) return "-";
-  if (std::isinf(v)) return "exact";
-  return fmt("%.1f", v);
+std::string sqnr_db_cell(double db) {
+  if (std::isnan(db)) return "-";
+  if (std::isinf(db)) return "exact";
+  return quant_number("%.1f", db);
 }
 
-}  // namespace
 
 std::vector<TableData> quant_tables(const quant::EvalResult& all) {
   std::vector<TableData> out;
@@ -36,14 +33,14 @@ std::vector<TableData> quant_tables(const quant::EvalResult& all) {
   s.caption =
       "Quantization: " + std::to_string(r.tokens) + " tokens teacher forced against the " +
       r.source_dtype + " source" +
-      (r.source_perplexity ? " (perplexity " + fmt("%.4f", *r.source_perplexity) + ")" : "");
+      (r.source_perplexity ? " (perplexity " + quant_number("%.4f", *r.source_perplexity) + ")" : "");
   s.header = {"scheme", "bits / weight",   "total bytes", "mean KL",
               "max KL", "top-1 agreement", "perplexity"};
   for (const quant::SchemeResult& q : r.schemes)
-    s.rows.push_back({q.scheme, fmt("%.4f", q.bits_per_weight), std::to_string(q.total_bytes),
-                      fmt("%.4g", q.kl_mean), fmt("%.4g", q.kl_max),
-                      fmt("%.2f%%", 100 * q.top1_agreement),
-                      q.perplexity ? fmt("%.4f", *q.perplexity) : "-"});
+    s.rows.push_back({q.scheme, quant_number("%.4f", q.bits_per_weight), std::to_string(q.total_bytes),
+                      quant_number("%.4g", q.kl_mean), quant_number("%.4g", q.kl_max),
+                      quant_number("%.2f%%", 100 * q.top1_agreement),
+                      q.perplexity ? quant_number("%.4f", *q.perplexity) : "-"});
   if (!r.schemes.empty()) out.push_back(std::move(s));
 
   const int64_t L = r.layers();
@@ -59,8 +56,8 @@ std::vector<TableData> quant_tables(const quant::EvalResult& all) {
     std::vector<std::string> row{std::to_string(i)};
     for (size_t k = 0; k < r.schemes.size(); ++k) {
       const auto& e = r.schemes[k].layer_rel_l2;
-      row.push_back(db_cell(db[k][static_cast<size_t>(i)]) + " / " +
-                    (static_cast<size_t>(i) < e.size() ? fmt("%.3g", e[static_cast<size_t>(i)])
+      row.push_back(sqnr_db_cell(db[k][static_cast<size_t>(i)]) + " / " +
+                    (static_cast<size_t>(i) < e.size() ? quant_number("%.3g", e[static_cast<size_t>(i)])
                                                        : std::string("-")));
     }
     l.rows.push_back(std::move(row));
@@ -83,8 +80,8 @@ std::vector<TableData> quant_tables(const quant::EvalResult& all) {
     auto flush = [&] {
       if (worst)
         o.rows.push_back({std::to_string(worst->layer), worst->op, std::to_string(worst->channels),
-                          fmt("%.4g", worst->absmax), fmt("%.4g", worst->median_absmax),
-                          fmt("%.1f", worst->ratio())});
+                          quant_number("%.4g", worst->absmax), quant_number("%.4g", worst->median_absmax),
+                          quant_number("%.1f", worst->ratio())});
     };
     for (const quant::ActivationOutlier& a : r.outliers) {
       if (a.layer != layer) {

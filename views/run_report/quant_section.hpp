@@ -5,6 +5,7 @@
 // Built once, rendered by the HTML and the Markdown writer alike.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "quant/eval_result.hpp"
@@ -21,5 +22,10 @@ std::vector<TableData> quant_kv_tables(const quant::EvalResult& r);
 // r without its KV-cache schemes (the weight schemes' tables and bits-per-weight charts).
 quant::EvalResult weight_schemes(const quant::EvalResult& r);
 std::vector<Figure> quant_figures(const quant::EvalResult& r);
+
+// Cells shared by the weight and KV tables: one printf-formatted number, and an SQNR in dB
+// ("-" when not measured, "exact" when the error was zero).
+std::string quant_number(const char* printf_format, double v);
+std::string sqnr_db_cell(double db);
 
 }  // namespace archscope::views
