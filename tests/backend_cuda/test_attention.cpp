@@ -142,6 +142,16 @@ const Case kCases[] = {
     {2, 1, 8, 8, 5, 9, AttentionMask::Causal, 0, false, 0.0f, 3},         // tiny, odd block size
     {6, 3, 96, 96, 33, 1000, AttentionMask::Causal, 0, false, 0.0f,
      16},  // many queries, long context
+    // The prefill kernel's tile edges (query and key tiles of 64, two K/V stages, block-table
+    // lookups two tiles ahead): lengths not a multiple of the tile, windows and chunks whose
+    // edges fall inside a tile, key ranges starting off a tile boundary, 9+ key tiles per block.
+    {8, 2, 64, 64, 130, 130, AttentionMask::Causal, 0, false, 0.0f, 16},
+    {4, 2, 128, 128, 65, 257, AttentionMask::Causal, 0, true, 0.0f, 32},
+    {4, 1, 128, 128, 200, 333, AttentionMask::Sliding, 70, true, 0.0f, 16},
+    {8, 4, 64, 64, 150, 150, AttentionMask::Chunked, 48, false, 20.0f, 8},
+    {2, 2, 64, 64, 600, 600, AttentionMask::Causal, 0, false, 0.0f, 16},
+    {2, 1, 64, 64, 300, 1100, AttentionMask::Sliding, 300, true, 0.0f, 16},
+    {2, 1, 128, 128, 17, 17, AttentionMask::Causal, 0, false, 0.0f, 5},  // one partial tile
 };
 
 }  // namespace
