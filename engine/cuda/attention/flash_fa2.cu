@@ -1,6 +1,6 @@
 // Tensor-core flash attention for prefill, FlashAttention-2 style, over bf16/fp16 K/V pools with
-// qk_dim == v_dim == D in {64, 128}. Grid (query heads, query tiles of 64), the heaviest causal
-// tiles first; 4 warps, each 16 query rows; key tiles of 64.
+// qk_dim == v_dim == D in {64, 128}. Grid (query heads, query tiles), the heaviest causal tiles
+// first; warps of 16 query rows (8 per block for D = 64, 4 for D = 128); key tiles of 64.
 //   - K and V rows go global -> shared with cp.async (no registers held for them), two stages:
 //     tile i + 1 is in flight while tile i is computed. Rows keep their stored layout with a pad
 //     of 8 elements (16 bytes), so the 8 rows an ldmatrix phase reads fall on distinct banks.
@@ -8,11 +8,12 @@
 //     V's by ldmatrix.x4.trans, so V is never transposed by hand.
 //   - Block-table lookups: one per key and tile, by 64 threads, two tiles ahead.
 //   - Mask, scale, soft-cap and online softmax on the accumulators as attention/flash_tc.cu
-//     does; a key tile that every row of a warp sees whole skips the mask; the tiles of a block
-//     span only the union of its rows' visible ranges (causal tiles above the diagonal, keys
-//     before a window or chunk are never loaded).
+//     does, in base-2 units (one ex2 per weight); a key tile that every row of a warp sees whole
+//     skips the mask, one that no row of a warp sees is skipped by that warp; the tiles of a
+//     block span only the union of its rows' visible ranges (causal tiles above the diagonal,
+//     keys before a window or chunk are never loaded).
 // Rounding as flash_tc.cu: q once to the pool type (u = 2^-8 bf16, 2^-11 fp16), P likewise,
-// K and V exact, fp32 accumulation; __expf within 2 ulp + |x| 2^-22 for a softmax's |x| <= ~30.
+// K and V exact, fp32 accumulation; ex2.approx within 2^-22 relative, far below P's rounding.
 #include "backend/op_params.hpp"
 #include "cuda/attention/attention_args.hpp"
 #include "cuda/attention/mask.cuh"
@@ -25,7 +26,13 @@ namespace archscope::cuda {
 
 namespace {
 
-constexpr int BM = 64, BN = 64, kThreads = 128;
+constexpr int BN = 64;
+// Warps per block (16 query rows each): 8 for head dim 64, so a K/V tile staged once serves 128
+// query rows (half the L2 traffic per FLOP of 4 warps); 4 for head dim 128 (232 registers).
+template <int D>
+constexpr int warps() {
+  return D == 64 ? 8 : 4;
+}
 
 struct Fa2Params {
   AttentionArgs a;
@@ -33,6 +40,16 @@ struct Fa2Params {
   DeviceErrors* err;
   int64_t group;
 };
+
+constexpr float kLog2e = 1.4426950408889634f;
+
+// 2^x on the SFU (ex2.approx: relative error within 2^-22 for the x <= 0 of a softmax weight;
+// 2^-inf = 0).
+__device__ __forceinline__ float ex2(float x) {
+  float y;
+  asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(y) : "f"(x));
+  return y;
+}
 
 template <int D>
 constexpr int stage_elems() {
@@ -44,13 +61,14 @@ constexpr unsigned smem_bytes() {
 }
 
 template <class KT, int D>
-__global__ void __launch_bounds__(kThreads, D == 64 ? 4 : 2) attention_fa2_kernel(Fa2Params p) {
+__global__ void __launch_bounds__(warps<D>() * 32, 2) attention_fa2_kernel(Fa2Params p) {
   kernel_prologue();
+  constexpr int NW = warps<D>(), kThreads = NW * 32, BM = NW * 16;
   constexpr int KP = D + 8, DK = D / 16, DN = D / 8, CH = D / 8, NC = BN * CH / kThreads;
   extern __shared__ __align__(128) unsigned char fa2_smem[];
   KT* const stages = reinterpret_cast<KT*>(fa2_smem);
   __shared__ int slots[2][BN];
-  __shared__ int range_lo[4], range_hi[4];
+  __shared__ int range_lo[NW], range_hi[NW];
   const AttentionArgs& a = p.a;
   const KvView& kv = p.kv;
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, tq = lane & 3;
@@ -85,10 +103,13 @@ __global__ void __launch_bounds__(kThreads, D == 64 ? 4 : 2) attention_fa2_kerne
     wmin_pos = min(wmin_pos, __shfl_xor_sync(0xffffffffu, wmin_pos, o));
     wmax_first = max(wmax_first, __shfl_xor_sync(0xffffffffu, wmax_first, o));
   }
+  // The warp's own range: a tile outside it is skipped by this warp (the causal diagonal of a
+  // block, the window edges), though the block loads it for the others.
+  const int wlo = lo, whi = hi;
   if (lane == 0) range_lo[warp] = lo, range_hi[warp] = hi;
   __syncthreads();
-  lo = min(min(range_lo[0], range_lo[1]), min(range_lo[2], range_lo[3]));
-  hi = max(max(range_hi[0], range_hi[1]), max(range_hi[2], range_hi[3]));
+#pragma unroll
+  for (int w = 0; w < NW; ++w) lo = min(lo, range_lo[w]), hi = max(hi, range_hi[w]);
   const int ntiles = lo <= hi ? (hi - lo) / BN + 1 : 0;
 
   const KT* const kbase = static_cast<const KT*>(kv.k) + kvh * D;
@@ -145,6 +166,8 @@ __global__ void __launch_bounds__(kThreads, D == 64 ? 4 : 2) attention_fa2_kerne
   float o[DN][4];
 #pragma unroll
   for (int n = 0; n < DN; ++n) o[n][0] = o[n][1] = o[n][2] = o[n][3] = 0.0f;
+  // Scores in base-2 units (scale * log2 e folded into the scale), so each weight is one ex2.
+  const float scale2 = a.scale * kLog2e;
   float mA = -INFINITY, mB = -INFINITY, lA = 0.0f, lB = 0.0f;  // l: this thread's partial sums
   // ldmatrix addressing: lane l names row l % 8 of matrix l / 8.
   const int lm = lane >> 3, lr = lane & 7;
@@ -158,98 +181,100 @@ __global__ void __launch_bounds__(kThreads, D == 64 ? 4 : 2) attention_fa2_kerne
     if (it + 2 < ntiles) find_slots(kt + 2 * BN, it & 1);
     const KT* const Ks = stages + (it & 1) * stage_elems<D>();
     const KT* const Vs = Ks + BN * KP;
-
-    float s[BN / 8][4];
+    if (whi >= kt && wlo <= kt + BN - 1) {  // else no row of this warp sees a key of the tile
+      float s[BN / 8][4];
 #pragma unroll
-    for (int n = 0; n < BN / 8; ++n) s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.0f;
+      for (int n = 0; n < BN / 8; ++n) s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.0f;
 #pragma unroll
-    for (int ks = 0; ks < DK; ++ks)
+      for (int ks = 0; ks < DK; ++ks)
 #pragma unroll
-      for (int nb = 0; nb < BN / 16; ++nb) {
-        // Matrices: keys nb*16 + {0..7, 0..7, 8..15, 8..15} x dims ks*16 + {0..7, 8..15, ...}:
-        // b0, b1 of key group 2 nb, then of 2 nb + 1.
-        uint32_t b[4];
-        ldmatrix_x4(b, Ks + (nb * 16 + (lm >> 1) * 8 + lr) * KP + ks * 16 + (lm & 1) * 8);
-        mma16816<KT>(s[2 * nb], qa[ks], b[0], b[1]);
-        mma16816<KT>(s[2 * nb + 1], qa[ks], b[2], b[3]);
+        for (int nb = 0; nb < BN / 16; ++nb) {
+          // Matrices: keys nb*16 + {0..7, 0..7, 8..15, 8..15} x dims ks*16 + {0..7, 8..15, ...}:
+          // b0, b1 of key group 2 nb, then of 2 nb + 1.
+          uint32_t b[4];
+          ldmatrix_x4(b, Ks + (nb * 16 + (lm >> 1) * 8 + lr) * KP + ks * 16 + (lm & 1) * 8);
+          mma16816<KT>(s[2 * nb], qa[ks], b[0], b[1]);
+          mma16816<KT>(s[2 * nb + 1], qa[ks], b[2], b[3]);
+        }
+      // Scale, soft-cap and mask; row maxima over the quad that holds the row.
+      float tmA = -INFINITY, tmB = -INFINITY;
+      const bool unmasked = all_valid && kt >= wmax_first && kt + BN - 1 <= wmin_pos;
+      if (unmasked) {
+#pragma unroll
+        for (int n = 0; n < BN / 8; ++n)
+#pragma unroll
+          for (int e = 0; e < 4; ++e) {
+            float v = s[n][e] * scale2;
+            if (a.softcap > 0.0f) v = a.softcap * tanhf(s[n][e] * a.scale / a.softcap) * kLog2e;
+            s[n][e] = v;
+            if (e < 2)
+              tmA = fmaxf(tmA, v);
+            else
+              tmB = fmaxf(tmB, v);
+          }
+      } else {
+#pragma unroll
+        for (int n = 0; n < BN / 8; ++n)
+#pragma unroll
+          for (int e = 0; e < 4; ++e) {
+            const int key = kt + n * 8 + 2 * tq + (e & 1);
+            const bool rowA = e < 2;
+            const int pos = rowA ? posA : posB, first = rowA ? loA : loB;
+            float v = s[n][e] * scale2;
+            if (a.softcap > 0.0f) v = a.softcap * tanhf(s[n][e] * a.scale / a.softcap) * kLog2e;
+            v = pos >= 0 && key >= first && key <= pos ? v : -INFINITY;
+            s[n][e] = v;
+            if (rowA)
+              tmA = fmaxf(tmA, v);
+            else
+              tmB = fmaxf(tmB, v);
+          }
       }
-    // Scale, soft-cap and mask; row maxima over the quad that holds the row.
-    float tmA = -INFINITY, tmB = -INFINITY;
-    const bool unmasked = all_valid && kt >= wmax_first && kt + BN - 1 <= wmin_pos;
-    if (unmasked) {
+      tmA = fmaxf(tmA, __shfl_xor_sync(0xffffffffu, tmA, 1));
+      tmA = fmaxf(tmA, __shfl_xor_sync(0xffffffffu, tmA, 2));
+      tmB = fmaxf(tmB, __shfl_xor_sync(0xffffffffu, tmB, 1));
+      tmB = fmaxf(tmB, __shfl_xor_sync(0xffffffffu, tmB, 2));
+      const float nA = fmaxf(mA, tmA), nB = fmaxf(mB, tmB);
+      const float alA = nA == -INFINITY ? 1.0f : ex2(mA - nA),
+                  alB = nB == -INFINITY ? 1.0f : ex2(mB - nB);
+      // A row with nothing visible yet keeps m = -inf: subtract 0 instead, so exp(-inf) = 0.
+      const float subA = nA == -INFINITY ? 0.0f : nA, subB = nB == -INFINITY ? 0.0f : nB;
+      float sumA = 0.0f, sumB = 0.0f;
 #pragma unroll
-      for (int n = 0; n < BN / 8; ++n)
+      for (int n = 0; n < BN / 8; ++n) {
+        s[n][0] = ex2(s[n][0] - subA);
+        s[n][1] = ex2(s[n][1] - subA);
+        s[n][2] = ex2(s[n][2] - subB);
+        s[n][3] = ex2(s[n][3] - subB);
+        sumA += s[n][0] + s[n][1];
+        sumB += s[n][2] + s[n][3];
+      }
+      lA = lA * alA + sumA;
+      lB = lB * alB + sumB;
+      mA = nA;
+      mB = nB;
 #pragma unroll
-        for (int e = 0; e < 4; ++e) {
-          float v = s[n][e] * a.scale;
-          if (a.softcap > 0.0f) v = a.softcap * tanhf(v / a.softcap);
-          s[n][e] = v;
-          if (e < 2)
-            tmA = fmaxf(tmA, v);
-          else
-            tmB = fmaxf(tmB, v);
+      for (int n = 0; n < DN; ++n) {
+        o[n][0] *= alA;
+        o[n][1] *= alA;
+        o[n][2] *= alB;
+        o[n][3] *= alB;
+      }
+#pragma unroll
+      for (int j = 0; j < BN / 16; ++j) {
+        const uint32_t pa[4] = {pack2<KT>(s[2 * j][0], s[2 * j][1]),
+                                pack2<KT>(s[2 * j][2], s[2 * j][3]),
+                                pack2<KT>(s[2 * j + 1][0], s[2 * j + 1][1]),
+                                pack2<KT>(s[2 * j + 1][2], s[2 * j + 1][3])};
+#pragma unroll
+        for (int nd = 0; nd < DN / 2; ++nd) {
+          // Matrices: keys j*16 + {0..7, 8..15, 0..7, 8..15} x dims nd*16 + {0..7, 0..7, 8..15,
+          // 8..15}, transposed: b0, b1 of dim group 2 nd, then of 2 nd + 1.
+          uint32_t b[4];
+          ldmatrix_x4_trans(b, Vs + (j * 16 + (lm & 1) * 8 + lr) * KP + nd * 16 + (lm >> 1) * 8);
+          mma16816<KT>(o[2 * nd], pa, b[0], b[1]);
+          mma16816<KT>(o[2 * nd + 1], pa, b[2], b[3]);
         }
-    } else {
-#pragma unroll
-      for (int n = 0; n < BN / 8; ++n)
-#pragma unroll
-        for (int e = 0; e < 4; ++e) {
-          const int key = kt + n * 8 + 2 * tq + (e & 1);
-          const bool rowA = e < 2;
-          const int pos = rowA ? posA : posB, first = rowA ? loA : loB;
-          float v = s[n][e] * a.scale;
-          if (a.softcap > 0.0f) v = a.softcap * tanhf(v / a.softcap);
-          v = pos >= 0 && key >= first && key <= pos ? v : -INFINITY;
-          s[n][e] = v;
-          if (rowA)
-            tmA = fmaxf(tmA, v);
-          else
-            tmB = fmaxf(tmB, v);
-        }
-    }
-    tmA = fmaxf(tmA, __shfl_xor_sync(0xffffffffu, tmA, 1));
-    tmA = fmaxf(tmA, __shfl_xor_sync(0xffffffffu, tmA, 2));
-    tmB = fmaxf(tmB, __shfl_xor_sync(0xffffffffu, tmB, 1));
-    tmB = fmaxf(tmB, __shfl_xor_sync(0xffffffffu, tmB, 2));
-    const float nA = fmaxf(mA, tmA), nB = fmaxf(mB, tmB);
-    const float alA = nA == -INFINITY ? 1.0f : __expf(mA - nA),
-                alB = nB == -INFINITY ? 1.0f : __expf(mB - nB);
-    // A row with nothing visible yet keeps m = -inf: subtract 0 instead, so exp(-inf) = 0.
-    const float subA = nA == -INFINITY ? 0.0f : nA, subB = nB == -INFINITY ? 0.0f : nB;
-    float sumA = 0.0f, sumB = 0.0f;
-#pragma unroll
-    for (int n = 0; n < BN / 8; ++n) {
-      s[n][0] = __expf(s[n][0] - subA);
-      s[n][1] = __expf(s[n][1] - subA);
-      s[n][2] = __expf(s[n][2] - subB);
-      s[n][3] = __expf(s[n][3] - subB);
-      sumA += s[n][0] + s[n][1];
-      sumB += s[n][2] + s[n][3];
-    }
-    lA = lA * alA + sumA;
-    lB = lB * alB + sumB;
-    mA = nA;
-    mB = nB;
-#pragma unroll
-    for (int n = 0; n < DN; ++n) {
-      o[n][0] *= alA;
-      o[n][1] *= alA;
-      o[n][2] *= alB;
-      o[n][3] *= alB;
-    }
-#pragma unroll
-    for (int j = 0; j < BN / 16; ++j) {
-      const uint32_t pa[4] = {
-          pack2<KT>(s[2 * j][0], s[2 * j][1]), pack2<KT>(s[2 * j][2], s[2 * j][3]),
-          pack2<KT>(s[2 * j + 1][0], s[2 * j + 1][1]), pack2<KT>(s[2 * j + 1][2], s[2 * j + 1][3])};
-#pragma unroll
-      for (int nd = 0; nd < DN / 2; ++nd) {
-        // Matrices: keys j*16 + {0..7, 8..15, 0..7, 8..15} x dims nd*16 + {0..7, 0..7, 8..15,
-        // 8..15}, transposed: b0, b1 of dim group 2 nd, then of 2 nd + 1.
-        uint32_t b[4];
-        ldmatrix_x4_trans(b, Vs + (j * 16 + (lm & 1) * 8 + lr) * KP + nd * 16 + (lm >> 1) * 8);
-        mma16816<KT>(o[2 * nd], pa, b[0], b[1]);
-        mma16816<KT>(o[2 * nd + 1], pa, b[2], b[3]);
       }
     }
     __syncthreads();  // stage it & 1 is refilled by the next iteration's issue
@@ -260,12 +285,12 @@ __global__ void __launch_bounds__(kThreads, D == 64 ? 4 : 2) attention_fa2_kerne
   lB += __shfl_xor_sync(0xffffffffu, lB, 2);
   float fA = 1.0f, fB = 1.0f;
   if (a.sinks) {  // the sink logit joins the denominator only
-    const float sk = a.sinks[h];
+    const float sk = a.sinks[h] * kLog2e;
     const float MA = fmaxf(mA, sk), MB = fmaxf(mB, sk);
-    fA = mA == -INFINITY ? 0.0f : expf(mA - MA);
-    fB = mB == -INFINITY ? 0.0f : expf(mB - MB);
-    lA = lA * fA + expf(sk - MA);
-    lB = lB * fB + expf(sk - MB);
+    fA = mA == -INFINITY ? 0.0f : exp2f(mA - MA);
+    fB = mB == -INFINITY ? 0.0f : exp2f(mB - MB);
+    lA = lA * fA + exp2f(sk - MA);
+    lB = lB * fB + exp2f(sk - MB);
   }
   const float iA = lA > 0.0f ? fA / lA : 0.0f, iB = lB > 0.0f ? fB / lB : 0.0f;
   if (rA < a.T) {
@@ -292,9 +317,10 @@ bool launch_fa2(CudaBackend& be, const Fa2Params& p) {
     cudaGetLastError();  // clear it: the caller falls back to attention/flash_tc.cu
     return false;
   }
+  constexpr int NW = warps<D>();
   launch(be, attention_fa2_kernel<KT, D>,
-         dim3(static_cast<unsigned>(p.a.Hq), static_cast<unsigned>(ceil_div(p.a.T, BM))),
-         dim3(kThreads), smem, p);
+         dim3(static_cast<unsigned>(p.a.Hq), static_cast<unsigned>(ceil_div(p.a.T, NW * 16))),
+         dim3(NW * 32), smem, p);
   return true;
 }
 
@@ -306,7 +332,7 @@ bool attention_flash_fa2(CudaBackend& be, const AttentionArgs& a, const KvView& 
     return false;
   if (kv.table_len * kv.block_size >= (int64_t{1} << 30)) return false;  // positions fit an int
   if (kv.blocks * kv.block_size >= (int64_t{1} << 31)) return false;     // slots fit an int
-  if (ceil_div(a.T, BM) > 65535) return false;                           // grid y
+  if (ceil_div(a.T, 64) > 65535) return false;                           // grid y
   // 16-byte K/V rows (pools come from the allocator, 256-byte aligned, rows of D elements) and
   // 8-byte q pairs and output pairs.
   if (reinterpret_cast<uintptr_t>(a.q) % 8 != 0 || reinterpret_cast<uintptr_t>(kv.k) % 16 != 0 ||
