@@ -343,12 +343,13 @@ nlohmann::json kernel_bench(cuda::CudaBackend& be, const std::string& only) {
         2.0 * 2.0 * static_cast<double>(ctx * 8 * 64),
         [&] { be.attention(s, q, pos, kv, Tensor(), out, AttentionParams{}); });
   }
-  {
-    // Prefill attention: 2048 queries of a fresh sequence (causal), bench-1b's heads.
+  // Prefill attention: 2048 queries of a fresh sequence (causal), 32 query heads over 8 KV heads:
+  // bench-1b's head size 64, and 128 (llama3-8b's).
+  for (int64_t D : {64, 128}) {
     const int64_t T = 2048, bs = 16, blocks = T / bs;
     KvBlocks kv;
-    kv.k = random(Elem::BF16, {blocks, bs, 8, 64});
-    kv.v = random(Elem::BF16, {blocks, bs, 8, 64});
+    kv.k = random(Elem::BF16, {blocks, bs, 8, D});
+    kv.v = random(Elem::BF16, {blocks, bs, 8, D});
     std::vector<int32_t> table(static_cast<size_t>(blocks)), pos(static_cast<size_t>(T));
     for (int64_t i = 0; i < blocks; ++i) table[static_cast<size_t>(i)] = static_cast<int32_t>(i);
     for (int64_t i = 0; i < T; ++i) pos[static_cast<size_t>(i)] = static_cast<int32_t>(i);
@@ -359,9 +360,11 @@ nlohmann::json kernel_bench(cuda::CudaBackend& be, const std::string& only) {
     Tensor tp = be.alloc(Elem::I32, {T});
     be.upload(s, pos.data(), tp);
     be.synchronize(s);
-    Tensor q = random(Elem::F32, {T, 32, 64}), out = be.alloc(Elem::F32, {T, 32, 64});
-    // bytes column: FLOPs / 1000 here (causal: 4 * T^2 / 2 * 64 * 32), so "GB/s" reads TFLOP/s.
-    row("attention prefill 2048 (TFLOP/s)", 4.0 * T * T / 2 * 64 * 32 / 1e3,
+    Tensor q = random(Elem::F32, {T, 32, D}), out = be.alloc(Elem::F32, {T, 32, D});
+    // bytes column: FLOPs / 1000 here (causal: 4 * T^2 / 2 * D * 32), so "GB/s" reads TFLOP/s.
+    row(D == 64 ? std::string("attention prefill 2048 (TFLOP/s)")
+                : "attention prefill 2048 D=128 (TFLOP/s)",
+        4.0 * T * T / 2 * static_cast<double>(D) * 32 / 1e3,
         [&] { be.attention(s, q, tp, kv, Tensor(), out, AttentionParams{}); });
   }
   {

@@ -1,5 +1,6 @@
-// What the attention kernels take, validated by ops/attention.cu; one struct for the three kernel
-// families (split-K flash-decoding, tensor-core flash prefill, naive), each in its own file.
+// What the attention kernels take, validated by ops/attention.cu; one struct for the kernel
+// families (split-K flash-decoding, decode, tensor-core flash prefill, naive), each in its own
+// file.
 #pragma once
 
 #include <cstdint>
@@ -29,7 +30,11 @@ void attention_split(CudaBackend& be, const AttentionArgs& a, const KvView& kv);
 // 32-key splits merged by the last block. Returns false when it does not apply.
 bool attention_decode(CudaBackend& be, const AttentionArgs& a, const KvView& kv);
 // Tensor-core (mma.sync bf16/fp16, fp32 accumulation) flash attention for prefill over bf16/fp16
-// pools with qk_dim == v_dim in {64, 128}. Returns false when it does not apply.
+// pools with qk_dim == v_dim in {64, 128}, FlashAttention-2 style (cp.async double-buffered K/V,
+// ldmatrix). Returns false when it does not apply.
+bool attention_flash_fa2(CudaBackend& be, const AttentionArgs& a, const KvView& kv);
+// The first tensor-core kernel (K/V through registers, V transposed by hand, 2 blocks per SM):
+// the same domain, the fallback where the other's 37/70 KB of shared memory cannot be granted.
 bool attention_flash_tc(CudaBackend& be, const AttentionArgs& a, const KvView& kv);
 // One block per (query, head), all visible scores in shared memory: the reference variant.
 void attention_naive(CudaBackend& be, const AttentionArgs& a, const KvView& kv);

@@ -4,14 +4,15 @@
 // weighted sum of v; GQA/MQA by head groups; qk_dim and v_dim may differ (MLA). Kernel choice
 // `attention` (backend/kernel_choices.hpp):
 //   flash / auto: prefill (16+ queries) over bf16/fp16 pools with head dim 64 or 128 runs the
-//     tensor-core kernel (attention/flash_tc.cu); up to 8 queries with head dim 32/64/128 the
+//     tensor-core kernel (attention/flash_fa2.cu, FlashAttention-2 style; attention/flash_tc.cu
+//     where the former's shared memory is not granted); up to 8 queries with head dim 32/64/128 the
 //     decode kernel (attention/decode.cu, one warp per query head, 32-key splits); everything
 //     else the general split-K kernel (attention/split.cu). All but the tensor-core kernel in
 //     fp32, which serves fp32 pools exactly.
 //   fp32: the same without the tensor-core kernel (fp32 arithmetic for every pool type).
 //   naive: attention/naive.cu.
-#include "cuda/attention/attention_args.hpp"
 #include "backend/op_contracts.hpp"
+#include "cuda/attention/attention_args.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/kv_view.cuh"
 #include "cuda/kernels/launch.cuh"
@@ -59,7 +60,9 @@ void CudaBackend::attention(Stream& s, const Tensor& q, const Tensor& q_position
   // Pools of two element types (the contract allows it): only the naive kernel reads each pool in
   // its own type.
   if (choice == AttentionKernel::Naive || v.elem != v.velem) return attention_naive(be, a, v);
-  if (choice != AttentionKernel::Fp32 && a.T >= 16 && attention_flash_tc(be, a, v)) return;
+  if (choice != AttentionKernel::Fp32 && a.T >= 16 &&
+      (attention_flash_fa2(be, a, v) || attention_flash_tc(be, a, v)))
+    return;
   if (a.T <= 8 && attention_decode(be, a, v)) return;
   attention_split(be, a, v);
 }

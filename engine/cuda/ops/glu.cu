@@ -6,6 +6,7 @@
 #include "cuda/kernels/activation_math.cuh"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/elementwise.cuh"
+#include "cuda/kernels/glu_rows.cuh"
 #include "cuda/kernels/launch.cuh"
 
 namespace archscope::cuda {
@@ -66,6 +67,8 @@ void CudaBackend::glu(Stream& s, const Tensor& gate_up, Tensor& out, const GluPa
   p.interleaved = gp.layout == GluLayout::Interleaved;
   p.limit = gp.limit;
   p.alpha = gp.alpha;
+  // Prefill rows: the 2-D kernel (kernels/glu_rows.cuh); the rest here.
+  if (glu_rows(be, {p.x, p.out, p.T, p.F, p.kind, p.limit, p.alpha}, p.interleaved != 0)) return;
   launch(be, glu_kernel, dim3(elementwise_grid(p.T * p.F, be.sm_count())), dim3(256), 0, p);
 }
 
