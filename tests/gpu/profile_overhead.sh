@@ -2,13 +2,15 @@
 # The cost of op spans and CUPTI kernel records on the GPU machine, in one call: bench-1b (bf16,
 # batch 1, numeric checks off) decoded three ways by `archscope run`, back to back:
 #   off    --no-spans --cupti off   steps timed only (two CUDA events per step)
-#   cupti  --cupti on               op spans from CUPTI kernel records, every kernel stored
+#   cupti  --cupti on --cupti-sample 1   op spans from CUPTI kernel records, every step traced
+#   default --cupti on              the default sampling (prefill, first decode step, every 512th)
 #   cupti8 --cupti on --cupti-sample 8   the same, every 8th decode step traced (also cupti16,
 #          cupti32, cupti64: every 16th, 32nd, 64th)
-#   api    --cupti on, ARCHSCOPE_CUPTI_CORRELATION=api: eager launches joined through CUPTI's
+#   api    as cupti, with ARCHSCOPE_CUPTI_CORRELATION=api: eager launches joined through CUPTI's
 #          external correlation records (API activity records of every call enabled), as before
-#   floor  --cupti on --cupti-sample 100000: only the prefill traced, every decode step paused
-#          (what CUPTI's presence costs a step that records nothing); floor-unsub the same with
+#   floor  --cupti on --cupti-sample 100000: the prefill and the first decode step traced, every
+#          other decode step paused (what CUPTI's presence costs a step that records nothing; on
+#          passes of <= 512 steps also what the default does); floor-unsub the same with
 #          ARCHSCOPE_CUPTI_PAUSE=unsubscribe (the callbacks' subscriber dropped while paused)
 #   events --cupti off              op spans from CUDA events around every op (in the graphs)
 #   off2                            off again (last in ORDER: how far the machine drifted)
@@ -36,10 +38,10 @@ nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv > "
 model=(${MODEL_ARGS:---preset bench-1b})
 common=("${model[@]}" --backend cuda --weights-dtype bf16 --prompt "$prompt" --new "$new"
         --warmup 1 --checks off --db "$db" --json)
-declare -A flags=([off]="--no-spans --cupti off" [off2]="--no-spans --cupti off" [cupti]="--cupti on" [events]="--cupti off"
+declare -A flags=([off]="--no-spans --cupti off" [off2]="--no-spans --cupti off" [cupti]="--cupti on --cupti-sample 1" [default]="--cupti on" [events]="--cupti off"
                   [cupti8]="--cupti on --cupti-sample 8" [cupti16]="--cupti on --cupti-sample 16"
                   [cupti32]="--cupti on --cupti-sample 32" [cupti64]="--cupti on --cupti-sample 64"
-                  [api]="--cupti on" [floor]="--cupti on --cupti-sample 100000"
+                  [api]="--cupti on --cupti-sample 1" [floor]="--cupti on --cupti-sample 100000"
                   [floor-unsub]="--cupti on --cupti-sample 100000"
                   [before-off]="--no-spans --cupti off" [before-cupti]="--cupti on")
 declare -A envs=([api]="ARCHSCOPE_CUPTI_CORRELATION=api" [floor-unsub]="ARCHSCOPE_CUPTI_PAUSE=unsubscribe")
