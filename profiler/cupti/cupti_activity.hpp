@@ -21,14 +21,18 @@ struct ActivityStore {
 
 ActivityStore& activity_store();
 
-// Registers the buffer callbacks and the graph-node-clone callback (once per process) and enables
-// CONCURRENT_KERNEL, MEMCPY, MEMSET and EXTERNAL_CORRELATION. Throws Error(Unsupported) with
-// CUPTI's message when it refuses (another tool holds the subscriber, no device, ...).
+// Registers the buffer callbacks and subscribes to the graph-node-clone callback (once per
+// process), enables CONCURRENT_KERNEL, MEMCPY and MEMSET and the API callbacks that tie eager
+// launches to the tags pushed below (ARCHSCOPE_CUPTI_CORRELATION=api: EXTERNAL_CORRELATION with
+// RUNTIME and DRIVER records instead; cupti_activity.cpp says why not by default). Throws
+// Error(Unsupported) with CUPTI's message when it refuses (another tool holds the subscriber, no
+// device, ...).
 void start_collection();
 // Disables the kinds and flushes; the store is cleared.
 void stop_collection();
-// Turns the activity kinds off and on again between steps (sampled tracing); the callbacks and
-// the graph-node map stay. Enabling drops whatever the store holds from before.
+// Turns the activity kinds and the API callbacks off and on again between steps (sampled
+// tracing); the graph-node map stays, and so does the subscriber unless
+// ARCHSCOPE_CUPTI_PAUSE=unsubscribe. Enabling drops whatever the store holds from before.
 void pause_collection();
 void resume_collection();
 // Delivers every completed record to the store.
@@ -37,7 +41,9 @@ void flush();
 // The CUPTI ids of a graph node (cuptiGetGraphNodeId); 0 when CUPTI does not know it.
 uint64_t graph_node_id(void* node);
 
-// External correlation ids (CUPTI_EXTERNAL_CORRELATION_KIND_CUSTOM0 / CUSTOM1).
+// The tags of this thread's op window (OpWindow) and eager launch (Launch): filed under the
+// correlation id of each launch, copy or memset API call made while set (in api mode: CUPTI's
+// external correlation ids of kind CUSTOM0 / CUSTOM1).
 void push_correlation(gpu::CorrelationKind kind, uint64_t tag);
 void pop_correlation(gpu::CorrelationKind kind);
 

@@ -1,5 +1,6 @@
 // The GpuTracer of a CUDA backend, on CUPTI: op windows and launch-queue records tagged through
-// external correlation ids, graph nodes through their CUPTI node ids (gpu/activity_join.hpp has
+// the correlation ids of their API calls (cupti_activity.hpp), graph nodes through their CUPTI
+// node ids (gpu/activity_join.hpp has
 // the rules), device memory from the backend's pool and cudaMemGetInfo.
 #include <cuda_runtime.h>
 

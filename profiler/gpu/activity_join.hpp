@@ -8,11 +8,13 @@
 //     (node_tag), looked up under the id CUPTI reports, or under the node it was cloned from at
 //     instantiation (clone_of: CUPTI_CBID_RESOURCE_GRAPHNODE_CLONED). No fallback: the graph
 //     launch API call itself may lie in another op's window.
-//  2. else the external correlation id of kind Launch (CUPTI_EXTERNAL_CORRELATION_KIND_CUSTOM1),
-//     pushed by the launch queue around the eager launch of a record with that record's tag
-//     (0 when the record was made outside every op);
-//  3. else the id of kind OpWindow (CUSTOM0), pushed around the whole op on the host: work an op
-//     enqueues directly on the stream (cuBLASLt GEMMs, memsets);
+//  2. else the tag of kind Launch filed under the activity's correlation id: set by the launch
+//     queue around the eager launch of a record, that record's tag (0 when the record was made
+//     outside every op);
+//  3. else the tag of kind OpWindow, set around the whole op on the host: work an op enqueues
+//     directly on the stream (cuBLASLt GEMMs, memsets).
+//  The collector files the tags under the correlation id of each launch / copy / memset API call
+//  (CUPTI callbacks; or CUPTI's external correlation records, ARCHSCOPE_CUPTI_CORRELATION=api);
 //  4. else no op: layer kStepLayer, op "other" (the logits and expert-id readbacks).
 // Tags are op ordinals in the step plus one (0: no op).
 #pragma once

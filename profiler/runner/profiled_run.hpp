@@ -32,6 +32,14 @@
 
 namespace archscope::prof {
 
+// The default of RunOptions::cupti_sample (`run --cupti-sample`): the prefill, the first decode
+// step of each pass and every 512th after it are traced. A traced decode step costs 1.4-6.7 ms
+// more than an untraced one on bench-1b (H200, ~1.3 ms steps: CUPTI resumes and instruments the
+// step's launches), while untraced steps ran within the run-to-run noise of an untraced run; with
+// every 32nd step traced a 64-step decode took +6% to +13% (mean) longer. Measured and argued in
+// docs/profiling.md, "What tracing costs on CUDA".
+inline constexpr int64_t kDefaultCuptiSample = 512;
+
 class RunModel;
 class PassControl;
 
@@ -67,7 +75,7 @@ struct RunOptions {
   // steps always). Untraced steps carry their step time, device memory and expert counts but no
   // op spans and no kernel records, and none of the tracer's cost; per-step span and kernel
   // figures are means over the traced steps (RunSummary's PhaseTimes::units). 1: every step.
-  int64_t cupti_sample = 1;
+  int64_t cupti_sample = kDefaultCuptiSample;
   std::function<bool()> stop;  // polled before every op and after each step; may be empty
   // A given prompt (a tokenized text) for every sequence instead of random ids; `prompt` must be
   // its length. The run then ends early once every sequence has produced one of `stop_ids` (EOS).

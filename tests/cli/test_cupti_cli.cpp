@@ -42,6 +42,9 @@ BOOST_AUTO_TEST_CASE(bad_values_and_combinations_are_refused) {
   refused({"--cupti", "maybe"}, "none of auto, on, off");
   refused({"--cupti", "on"}, "--backend cuda");
   refused({"--cupti", "on", "--backend", "cuda", "--no-spans"}, "spans");
+  // Sampling what is not recorded: refused when given, whatever the value (the default is not 1).
+  refused({"--cupti-sample", "4"}, "needs --cupti on");
+  refused({"--cupti-sample", "1", "--cupti", "off"}, "needs --cupti on");
 }
 
 BOOST_AUTO_TEST_CASE(auto_and_off_on_the_cpu_record_no_kernels) {

@@ -2,8 +2,16 @@
 # The cost of op spans and CUPTI kernel records on the GPU machine, in one call: bench-1b (bf16,
 # batch 1, numeric checks off) decoded three ways by `archscope run`, back to back:
 #   off    --no-spans --cupti off   steps timed only (two CUDA events per step)
-#   cupti  --cupti on               op spans from CUPTI kernel records, every kernel stored
-#   cupti8 --cupti on --cupti-sample 8   the same, every 8th decode step traced
+#   cupti  --cupti on --cupti-sample 1   op spans from CUPTI kernel records, every step traced
+#   default --cupti on              the default sampling (prefill, first decode step, every 512th)
+#   cupti8 --cupti on --cupti-sample 8   the same, every 8th decode step traced (also cupti16,
+#          cupti32, cupti64: every 16th, 32nd, 64th)
+#   api    as cupti, with ARCHSCOPE_CUPTI_CORRELATION=api: eager launches joined through CUPTI's
+#          external correlation records (API activity records of every call enabled), as before
+#   floor  --cupti on --cupti-sample 100000: the prefill and the first decode step traced, every
+#          other decode step paused (what CUPTI's presence costs a step that records nothing; on
+#          passes of <= 512 steps also what the default does); floor-unsub the same with
+#          ARCHSCOPE_CUPTI_PAUSE=unsubscribe (the callbacks' subscriber dropped while paused)
 #   events --cupti off              op spans from CUDA events around every op (in the graphs)
 #   off2                            off again (last in ORDER: how far the machine drifted)
 #   before-off, before-cupti        off and cupti with the binary $BEFORE (an earlier build)
@@ -30,16 +38,20 @@ nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv > "
 model=(${MODEL_ARGS:---preset bench-1b})
 common=("${model[@]}" --backend cuda --weights-dtype bf16 --prompt "$prompt" --new "$new"
         --warmup 1 --checks off --db "$db" --json)
-declare -A flags=([off]="--no-spans --cupti off" [off2]="--no-spans --cupti off" [cupti]="--cupti on" [events]="--cupti off"
-                  [cupti8]="--cupti on --cupti-sample 8" [before-off]="--no-spans --cupti off"
-                  [before-cupti]="--cupti on")
+declare -A flags=([off]="--no-spans --cupti off" [off2]="--no-spans --cupti off" [cupti]="--cupti on --cupti-sample 1" [default]="--cupti on" [events]="--cupti off"
+                  [cupti8]="--cupti on --cupti-sample 8" [cupti16]="--cupti on --cupti-sample 16"
+                  [cupti32]="--cupti on --cupti-sample 32" [cupti64]="--cupti on --cupti-sample 64"
+                  [api]="--cupti on --cupti-sample 1" [floor]="--cupti on --cupti-sample 100000"
+                  [floor-unsub]="--cupti on --cupti-sample 100000"
+                  [before-off]="--no-spans --cupti off" [before-cupti]="--cupti on")
+declare -A envs=([api]="ARCHSCOPE_CUPTI_CORRELATION=api" [floor-unsub]="ARCHSCOPE_CUPTI_PAUSE=unsubscribe")
 : > "$out/overhead.txt"
 for mode in $order; do
   t0=$SECONDS
   exe="$bin/archscope"
   case "$mode" in before-*) exe="${BEFORE:?BEFORE names the earlier archscope}" ;; esac
   # shellcheck disable=SC2086
-  timeout "${RUN_TIMEOUT:-150}" "$exe" run "${common[@]}" ${flags[$mode]} --name "$mode" \
+  env ${envs[$mode]:-} timeout "${RUN_TIMEOUT:-150}" "$exe" run "${common[@]}" ${flags[$mode]} --name "$mode" \
     > "$out/run-$mode.json" 2> "$out/run-$mode.err"
   rc=$?
   python3 - "$out/run-$mode.json" "$mode" "$rc" "$((SECONDS - t0))" "$db" >> "$out/overhead.txt" <<'PY'
@@ -60,15 +72,16 @@ PY
 done
 python3 - "$out/overhead.txt" >> "$out/overhead.txt" <<'PY'
 import re, sys
-p50, period = {}, {}
+p50, mean, period = {}, {}, {}
 for line in open(sys.argv[1]):
-    m = re.match(r"([\w-]+): run \d+ decode ms/step p50 ([0-9.]+) .* period p50 ([0-9.]+)", line)
-    if m: p50[m.group(1)], period[m.group(1)] = float(m.group(2)), float(m.group(3))
+    m = re.match(r"([\w-]+): run \d+ decode ms/step p50 ([0-9.]+) mean ([0-9.]+) .* period p50 ([0-9.]+)", line)
+    if m: p50[m.group(1)], mean[m.group(1)], period[m.group(1)] = float(m.group(2)), float(m.group(3)), float(m.group(4))
 for base in ("off", "before-off"):
     if base not in p50: continue
     for k, v in p50.items():
         if k in ("off", "before-off"): continue
         print(f"overhead {k} vs {base}: step p50 {100 * (v / p50[base] - 1):+.2f}%, "
+              f"mean {100 * (mean[k] / mean[base] - 1):+.2f}%, "
               f"period p50 {100 * (period[k] / period[base] - 1):+.2f}%")
 PY
 cupti_id=$(python3 -c "import json;print(json.load(open('$out/run-${REPORT_MODE:-cupti}.json'))['run_id'])" 2>/dev/null)
