@@ -74,9 +74,8 @@ HWY_INLINE VF Q8Codes(DF df, const uint8_t* block, size_t u) {
 
 // q4_0: bytes [u * L, u * L + L) hold elements u * L.. (low nibbles) and 16 + u * L.. (high),
 // as fp32 q - 8 (exact). `table` is Q4Table(df).
-HWY_INLINE VF Q4Table(DF df) {
-  return hn::Iota(df, -8.0f);
-}  // lane i = i - 8 (16 lanes: all codes)
+// Lane i = i - 8: with 16 lanes, every q4_0 code's value.
+HWY_INLINE VF Q4Table(DF df) { return hn::Iota(df, -8.0f); }
 
 HWY_INLINE void Q4Codes(DF df, const uint8_t* block, size_t u, VF table, VF& lo, VF& hi) {
   const hn::Rebind<int32_t, DF> di;
