@@ -72,11 +72,11 @@ HWY_INLINE VF Q8Codes(DF df, const uint8_t* block, size_t u) {
       df, hn::PromoteTo(di, hn::LoadU(d8, reinterpret_cast<const int8_t*>(block + 2) + u * L)));
 }
 
-// q4_0: bytes [u * L, u * L + L) hold elements u * L.. (low nibbles) and 16 + u * L.. (high),
-// as fp32 q - 8 (exact). `table` is Q4Table(df).
 // Lane i = i - 8: with 16 lanes, every q4_0 code's value.
 HWY_INLINE VF Q4Table(DF df) { return hn::Iota(df, -8.0f); }
 
+// q4_0: bytes [u * L, u * L + L) hold elements u * L.. (low nibbles) and 16 + u * L.. (high),
+// as fp32 q - 8 (exact). `table` is Q4Table(df).
 HWY_INLINE void Q4Codes(DF df, const uint8_t* block, size_t u, VF table, VF& lo, VF& hi) {
   const hn::Rebind<int32_t, DF> di;
   const hn::Rebind<uint8_t, DF> d8;
@@ -86,14 +86,12 @@ HWY_INLINE void Q4Codes(DF df, const uint8_t* block, size_t u, VF table, VF& lo,
   // 16 lanes: vpermps picks table[idx & 15] per lane, so the zero-extended byte indexes the low
   // nibble as it is and the shifted one the high nibble: no and, subtract or convert.
   if constexpr (hn::MaxLanes(DF()) == 16) {
-    (void)df;
-    (void)table;
     lo = VF{_mm512_permutexvar_ps(b.raw, table.raw)};
     hi = VF{_mm512_permutexvar_ps(hn::ShiftRight<4>(b).raw, table.raw)};
     return;
   }
 #endif
-  (void)table;
+  (void)table;  // other targets: and, subtract, convert
   const auto eight = hn::Set(di, 8);
   lo = hn::ConvertTo(df, hn::Sub(hn::And(b, hn::Set(di, 15)), eight));
   hi = hn::ConvertTo(df, hn::Sub(hn::ShiftRight<4>(b), eight));
@@ -115,8 +113,6 @@ constexpr size_t BlockBytes() {
   return E == Elem::Q8_0 ? sizeof(quant::BlockQ8_0) : sizeof(quant::BlockQ4_0);
 }
 
-// One full block (index b) of NW rows against NX activation rows: acc[r][j] += d_r * (sum of the
-// block's products), the products summed per lane first so each block scale is one multiply.
 // Software prefetch (non-temporal) of each row's block kPrefetchBlocks ahead. The hardware
 // prefetchers alone lose the four weight streams once a fifth, the activations, no longer sits in
 // L1 (K = 8192: 32 KiB of x): bench_linear --threads 1 on the Zen 5 host, down 2048 x 8192, went
@@ -125,6 +121,8 @@ constexpr size_t BlockBytes() {
 // about 2 KiB of q8_0 and 1 KiB of q4_0.
 constexpr size_t kPrefetchBlocks = 60;
 
+// One full block (index b) of NW rows against NX activation rows: acc[r][j] += d_r * (sum of the
+// block's products), the products summed per lane first so each block scale is one multiply.
 template <Elem E, int NW, int NX>
 HWY_INLINE void BlockStep(DF df, VF table, const uint8_t* HWY_RESTRICT w, size_t rstride, int64_t b,
                           const float* const* x, VF (&acc)[NW][NX]) {
