@@ -2,11 +2,14 @@
 // - Weight streaming (decode, T < kGemmMinRows): each thread reads its own stretch of W once,
 //   widening bf16/fp16 in registers, up to four token rows per pass (dot_rows_multi). No copy of W
 //   is made, so decode is bound by weight bandwidth. How many weight rows one pass reads is
-//   measured, not derived (engine/microbench/bench_linear, docs/performance.md): on the AMD
-//   Zen 4 host one row per pass (one sequential stream per thread) streamed 4 KiB rows about
-//   1.6x faster than four, while an Intel Xeon streamed 1.4-1.9x faster with four rows (more
-//   streams in flight per core). For K > 4096 (the SwiGLU down projection) the activation rows
-//   no longer stay in L1 beside the weight stream and four rows per pass win on both.
+//   measured, not derived (engine/microbench/bench_linear, docs/performance.md): four, taken
+//   rows / 4 apart in the thread's stretch so that each is a long sequential stream. Four
+//   adjacent rows restart four short streams every pass: on the AMD Zen 4 host that streamed
+//   4 KiB rows about 1.6x slower than one row per pass (an Intel Xeon was 1.4-1.9x faster with
+//   four adjacent rows), and on the Zen 5 host four spread rows beat one row (bf16, K = 2048,
+//   one thread: 29-35 against 20-31 GB/s, busy machine). For K > 4096 (the SwiGLU down
+//   projection) the activation rows no longer stay in L1 beside the weight stream and four rows
+//   per pass win in any case.
 // - Packed GEMM (prefill, simd/gemm.*): x is packed once per call into k-major 6-row panels
 //   (activation-sized, freed on return); each thread takes panels of up to kGemmNC rows of W,
 //   widens them kGemmKC columns at a time into a per-thread scratch (256 KiB, reused: never an
@@ -32,13 +35,22 @@ constexpr int64_t kGemmMinRows = 16;  // token rows from which the packed GEMM b
 constexpr int64_t kGemmNC = 256;      // most weight rows per GEMM task
 constexpr int64_t kWideK = 4096;      // above this K, four weight rows per streaming pass
 
-// Weight rows per streaming pass for K <= kWideK (see the top of the file).
+// Weight rows per streaming pass for K <= kWideK (see the top of the file); ARCHSCOPE_DENSE_ROWS
+// = 1|2|4 overrides, ARCHSCOPE_DENSE_SPREAD=0 reads the rows of a pass adjacent (for measuring).
 int narrow_rows_per_pass() {
   static const int rows = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_is("amd") ? 1 : 4;
+    const char* v = std::getenv("ARCHSCOPE_DENSE_ROWS");
+    const int n = v ? std::atoi(v) : 0;
+    return n == 1 || n == 2 || n == 4 ? n : 4;
   }();
   return rows;
+}
+bool spread_rows() {
+  static const bool spread = [] {
+    const char* v = std::getenv("ARCHSCOPE_DENSE_SPREAD");
+    return !(v && v[0] == '0');
+  }();
+  return spread;
 }
 
 struct FreeDeleter {
@@ -122,18 +134,29 @@ void CpuBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tenso
   }
 
   const int nw_max = K > kWideK ? 4 : narrow_rows_per_pass();
+  const bool spread = spread_rows();
   // Chunks of >= 16 rows keep each thread on a contiguous stretch of W (prefetch-friendly).
   pool_.parallel_for(N, 16, [&](int64_t nb, int64_t ne) {
     const float* xs[4];
-    for (int64_t n = nb; n < ne; n += nw_max) {
-      const int nw = static_cast<int>(std::min<int64_t>(nw_max, ne - n));
+    const auto pass = [&](int64_t n, int nw, size_t w_stride, size_t out_row_stride) {
       const void* wrow = wbase + static_cast<size_t>(n) * row_bytes;
       for (int64_t t0 = 0; t0 < T; t0 += 4) {
         const int g = static_cast<int>(std::min<int64_t>(4, T - t0));
         for (int j = 0; j < g; ++j) xs[j] = xp + (t0 + j) * K;
-        dot_rows_multi(wrow, we, static_cast<size_t>(K), nw, xs, g, static_cast<size_t>(K),
-                       yp + t0 * N + n, static_cast<size_t>(N));
+        dot_rows_multi(wrow, we, w_stride, nw, xs, g, static_cast<size_t>(K), yp + t0 * N + n,
+                       static_cast<size_t>(N), out_row_stride);
       }
+    };
+    int64_t n = nb;
+    if (spread && nw_max > 1) {  // rows n, n + q, n + 2q, n + 3q: four long sequential streams
+      const int64_t q = (ne - nb) / nw_max;
+      for (int64_t i = 0; i < q; ++i)
+        pass(nb + i, nw_max, static_cast<size_t>(q * K), static_cast<size_t>(q));
+      n = nb + q * nw_max;
+    }
+    for (; n < ne; n += nw_max) {
+      const int nw = static_cast<int>(std::min<int64_t>(nw_max, ne - n));
+      pass(n, nw, static_cast<size_t>(K), 1);
     }
     add_bias(nb, ne);
   });

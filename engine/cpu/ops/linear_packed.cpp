@@ -63,18 +63,18 @@ float* gemm_scratch(size_t floats) {
 }
 
 // Packed rows read side by side per decode pass (ARCHSCOPE_PACKED_ROWS=1|2|4 overrides, for
-// measuring). Measured with bench_linear --threads 1 on the AMD Zen 5 host (shared, so rough): for
-// K = 2048 one row per pass streamed 3x faster than two or four (q8_0 30 vs 8-10 GB/s, q4_0 20 vs
-// 6-7 GB/s), while for K = 8192 (the down projection: 32 KiB of activations no longer stay in L1)
-// four rows per pass won (q8_0 15.8 vs 12.9 GB/s, q4_0 11.0 vs 10.2).
-int rows_per_pass(int64_t K) {
+// measuring); the kernel spreads them over the thread's stretch (rows / 4 apart), so each is a long
+// sequential stream. Measured with bench_linear --threads 1 on the AMD Zen 5 host (shared, load
+// 5-9, so rough; GB/s of packed bytes, q8_0 / q4_0): K = 2048 four rows 31-35 / 22-23 against one
+// row's 23-30 / 20-21; K = 8192 (the down projection) 24-25 / 16 against 8-13 / 10.
+int rows_per_pass(int64_t /*K*/) {
   static const int forced = [] {
     const char* v = std::getenv("ARCHSCOPE_PACKED_ROWS");
     const int n = v ? std::atoi(v) : 0;
     return n == 1 || n == 2 || n == 4 ? n : 0;
   }();
   if (forced) return forced;
-  return K > 4096 ? 4 : 1;
+  return 4;
 }
 
 void add_bias(const float* bias, float* y, int64_t T, int64_t N, int64_t n0, int64_t n1) {

@@ -72,7 +72,7 @@ void DotRows(const void* w, Elem e, const float* const* x, int nx, size_t n, flo
 // once per NW rows (K = 8192 activations do not fit L1 beside the weight stream).
 template <class W, int NW, int NX>
 void MultiDotT(const W* HWY_RESTRICT w, size_t ws, const float* const* x, size_t n,
-               float* HWY_RESTRICT out, size_t os) {
+               float* HWY_RESTRICT out, size_t os, size_t ors) {
   const hn::ScalableTag<float> d;
   using V = hn::Vec<decltype(d)>;
   const size_t lanes = hn::Lanes(d);
@@ -110,39 +110,39 @@ void MultiDotT(const W* HWY_RESTRICT w, size_t ws, const float* const* x, size_t
       if (U == 2) a = hn::Add(a, acc[U - 1][r][j]);
       float s = hn::GetLane(hn::SumOfLanes(d, a));
       for (size_t k = i; k < n; ++k) s += ToF32(w[r * ws + k]) * xp[j][k];  // never reads past n
-      out[j * os + r] = s;
+      out[j * os + r * ors] = s;
     }
 }
 
 template <class W, int NW>
 void MultiDotNX(const W* w, size_t ws, const float* const* x, int nx, size_t n, float* out,
-                size_t os) {
+                size_t os, size_t ors) {
   switch (nx) {
-    case 1: return MultiDotT<W, NW, 1>(w, ws, x, n, out, os);
-    case 2: return MultiDotT<W, NW, 2>(w, ws, x, n, out, os);
-    case 3: return MultiDotT<W, NW, 3>(w, ws, x, n, out, os);
-    default: return MultiDotT<W, NW, 4>(w, ws, x, n, out, os);
+    case 1: return MultiDotT<W, NW, 1>(w, ws, x, n, out, os, ors);
+    case 2: return MultiDotT<W, NW, 2>(w, ws, x, n, out, os, ors);
+    case 3: return MultiDotT<W, NW, 3>(w, ws, x, n, out, os, ors);
+    default: return MultiDotT<W, NW, 4>(w, ws, x, n, out, os, ors);
   }
 }
 
 template <class W>
 void MultiDotW(const W* w, size_t ws, int nw, const float* const* x, int nx, size_t n, float* out,
-               size_t os) {
+               size_t os, size_t ors) {
   switch (nw) {
-    case 1: return MultiDotNX<W, 1>(w, ws, x, nx, n, out, os);
-    case 2: return MultiDotNX<W, 2>(w, ws, x, nx, n, out, os);
-    case 3: return MultiDotNX<W, 3>(w, ws, x, nx, n, out, os);
-    default: return MultiDotNX<W, 4>(w, ws, x, nx, n, out, os);
+    case 1: return MultiDotNX<W, 1>(w, ws, x, nx, n, out, os, ors);
+    case 2: return MultiDotNX<W, 2>(w, ws, x, nx, n, out, os, ors);
+    case 3: return MultiDotNX<W, 3>(w, ws, x, nx, n, out, os, ors);
+    default: return MultiDotNX<W, 4>(w, ws, x, nx, n, out, os, ors);
   }
 }
 
 void MultiDot(const void* w, Elem e, size_t ws, int nw, const float* const* x, int nx, size_t n,
-              float* out, size_t os) {
+              float* out, size_t os, size_t ors) {
   if (e == Elem::BF16)
-    return MultiDotW(static_cast<const hwy::bfloat16_t*>(w), ws, nw, x, nx, n, out, os);
+    return MultiDotW(static_cast<const hwy::bfloat16_t*>(w), ws, nw, x, nx, n, out, os, ors);
   if (e == Elem::F16)
-    return MultiDotW(static_cast<const hwy::float16_t*>(w), ws, nw, x, nx, n, out, os);
-  return MultiDotW(static_cast<const float*>(w), ws, nw, x, nx, n, out, os);
+    return MultiDotW(static_cast<const hwy::float16_t*>(w), ws, nw, x, nx, n, out, os, ors);
+  return MultiDotW(static_cast<const float*>(w), ws, nw, x, nx, n, out, os, ors);
 }
 
 float SumSquares(const float* HWY_RESTRICT x, size_t n) {
@@ -191,8 +191,9 @@ void dot_rows(const void* w, Elem w_elem, const float* const* x, int nx, size_t 
   HWY_DYNAMIC_DISPATCH(DotRows)(w, w_elem, x, nx, n, out);
 }
 void dot_rows_multi(const void* w, Elem w_elem, size_t w_stride, int nw, const float* const* x,
-                    int nx, size_t n, float* out, size_t out_stride) {
-  HWY_DYNAMIC_DISPATCH(MultiDot)(w, w_elem, w_stride, nw, x, nx, n, out, out_stride);
+                    int nx, size_t n, float* out, size_t out_stride, size_t out_row_stride) {
+  HWY_DYNAMIC_DISPATCH(MultiDot)(w, w_elem, w_stride, nw, x, nx, n, out, out_stride,
+                                 out_row_stride);
 }
 float sum_squares(const float* x, size_t n) { return HWY_DYNAMIC_DISPATCH(SumSquares)(x, n); }
 void axpy(float a, const void* x, Elem x_elem, float* y, size_t n) {

@@ -13,12 +13,12 @@ namespace archscope::cpu {
 // four activation rows (decode batches, prefill token groups). fp32 accumulation.
 void dot_rows(const void* w, Elem w_elem, const float* const* x, int nx, size_t n, float* out);
 
-// Register-blocked matvec for the weight-streaming linear: nw (1..4) consecutive weight rows
-// (w_stride elements apart) against nx (1..4) activation rows, one pass over the weight rows:
-// out[j * out_stride + r] = sum_i w[r * w_stride + i] * x[j][i]. fp32 accumulation, bf16/fp16
-// widened in registers.
+// Register-blocked matvec for the weight-streaming linear: nw (1..4) weight rows (w_stride
+// elements apart: consecutive rows, or rows spread over a stretch) against nx (1..4) activation
+// rows, one pass over the weight rows: out[j * out_stride + r * out_row_stride] =
+// sum_i w[r * w_stride + i] * x[j][i]. fp32 accumulation, bf16/fp16 widened in registers.
 void dot_rows_multi(const void* w, Elem w_elem, size_t w_stride, int nw, const float* const* x,
-                    int nx, size_t n, float* out, size_t out_stride);
+                    int nx, size_t n, float* out, size_t out_stride, size_t out_row_stride = 1);
 
 // sum_i x[i]^2 in fp32 lanes.
 float sum_squares(const float* x, size_t n);

@@ -13,9 +13,11 @@ namespace archscope::cpu {
 
 // Decode GEMV over `rows` consecutive packed weight rows (K elements, row_bytes apart): one pass
 // over each row serves nx (1..4) activation rows: out[j * out_stride + r] = sum_k w_r[k] x[j][k];
-// up to nw (1, 2 or 4) rows are read side by side, sharing each activation load.
+// up to nw (1, 2 or 4) rows are read side by side, sharing each activation load; those rows are
+// rows / nw apart (nw long sequential streams), the remainder is read one row at a time.
 // Per block the products are summed, then scaled by the block's scale once
-// (sum_b d_b * sum_i q_i x_i): every term passes through at most K + 2 roundings.
+// (sum_b d_b * sum_i q_i x_i), into up to 4 accumulators added at the end: every term passes
+// through at most K + 2 roundings.
 void packed_dot_rows(const uint8_t* w, Elem w_elem, size_t row_bytes, int64_t rows, int nw,
                      const float* const* x, int nx, size_t K, float* out, size_t out_stride);
 
