@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/error.hpp"
 #include "counting_backend.hpp"
 #include "generate/sampler.hpp"
 #include "model/random_source.hpp"
