@@ -29,6 +29,11 @@ class Backend {
     return false;
   }
 
+  // Whether the forward pass may run several plan ops as one backend call where the plan's
+  // op order makes them adjacent (q|k|v as one linear for a decode row); `--kernel fuse=off`
+  // (kernel_choices.hpp) turns it off on the CUDA backend, so two runs show what it is worth.
+  virtual bool fuses_ops() const { return true; }
+
   // ---- memory and execution
   virtual Tensor alloc(Elem elem, Shape shape) = 0;  // contents unspecified
   virtual Stream& default_stream() = 0;
@@ -115,6 +120,12 @@ class Backend {
   virtual void norm(Stream& s, const Tensor& x, const Tensor& weight, const Tensor& bias,
                     Tensor& out, const NormParams& p) = 0;
 
+  // The residual add and the norm after it as one op: h = h + r, then out = norm(h) as norm()
+  // computes it with weight, bias and p (same sums, so the result equals add then norm). h, r,
+  // out F32 of one size; out must not overlap h or r (h stays the residual).
+  virtual void add_norm(Stream& s, Tensor& h, const Tensor& r, const Tensor& weight,
+                        const Tensor& bias, Tensor& out, const NormParams& p) = 0;
+
   // Qwen3-Next gated RMSNorm: out = x / rms(x) * w * silu(z), rows of `width`. out may alias x.
   virtual void gated_rms_norm(Stream& s, const Tensor& x, const Tensor& z, const Tensor& weight,
                               float eps, int64_t width, Tensor& out) = 0;
@@ -141,6 +152,12 @@ class Backend {
   // out[i] = x[rows[i]]: rows I32 [R] index the outermost dimension of x [N, W] (F32); out F32
   // [R, W]. Picks each sequence's last position before the LM head when only those logits count.
   virtual void gather_rows(Stream& s, const Tensor& x, const Tensor& rows, Tensor& out) = 0;
+
+  // out[r] = the index of the largest value of row r of x F32 [R, V] (V >= 1), the lowest such
+  // index on ties (greedy sampling's rule, generate/sampler.hpp), or, when row r holds a NaN,
+  // -1 - (the index of its first NaN), so the caller can report it. out I32 [R]. The next token
+  // of a greedy decode step without the logits leaving the device.
+  virtual void argmax(Stream& s, const Tensor& x, Tensor& out) = 0;
 
   // Elementwise activation, out may alias x.
   virtual void activation(Stream& s, const Tensor& x, Tensor& out, Activation a) = 0;

@@ -15,7 +15,7 @@ bool on_off(const std::string& name, const std::string& value) {
 }  // namespace
 
 bool KernelChoices::is_default() const {
-  return attention == AttentionKernel::Auto && linear == LinearKernel::Auto && graphs && pdl;
+  return attention == AttentionKernel::Auto && linear == LinearKernel::Auto && graphs && pdl && fuse;
 }
 
 std::string KernelChoices::to_string() const {
@@ -28,14 +28,14 @@ std::string KernelChoices::to_string() const {
                   : linear == LinearKernel::GemvStream ? "gemv-stream"
                                                        : "auto";
   return std::string("attention=") + a + ",linear=" + l + ",graphs=" + (graphs ? "on" : "off") +
-         ",pdl=" + (pdl ? "on" : "off");
+         ",pdl=" + (pdl ? "on" : "off") + ",fuse=" + (fuse ? "on" : "off");
 }
 
 void apply_kernel_choice(KernelChoices& c, const std::string& text) {
   const size_t eq = text.find('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
     throw Error(ErrorKind::Validation, "--kernel",
-                "'" + text + "' is not NAME=VARIANT (names: attention, linear, graphs, pdl)");
+                "'" + text + "' is not NAME=VARIANT (names: attention, linear, graphs, pdl, fuse)");
   const std::string name = text.substr(0, eq), value = text.substr(eq + 1);
   if (name == "attention") {
     if (value == "auto")
@@ -65,9 +65,11 @@ void apply_kernel_choice(KernelChoices& c, const std::string& text) {
     c.graphs = on_off(name, value);
   } else if (name == "pdl") {
     c.pdl = on_off(name, value);
+  } else if (name == "fuse") {
+    c.fuse = on_off(name, value);
   } else {
     throw Error(ErrorKind::Validation, "--kernel",
-                "unknown kernel '" + name + "' (names: attention, linear, graphs, pdl)");
+                "unknown kernel '" + name + "' (names: attention, linear, graphs, pdl, fuse)");
   }
 }
 

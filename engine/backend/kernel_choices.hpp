@@ -19,6 +19,9 @@
 //                                      plain fp32, no TF32).
 //   graphs    = on | off               replay repeated launch sequences as CUDA graphs.
 //   pdl       = on | off               programmatic dependent launch between kernels.
+//   fuse      = on | off               several adjacent plan ops as one call where the forward
+//                                      pass can (Backend::fuses_ops: q|k|v as one linear for a
+//                                      decode row). off: one call per plan op.
 // The CPU backend has one kernel per op and accepts only the defaults.
 #pragma once
 
@@ -35,10 +38,11 @@ struct KernelChoices {
   LinearKernel linear = LinearKernel::Auto;
   bool graphs = true;
   bool pdl = true;
+  bool fuse = true;
 
   bool is_default() const;
   bool operator==(const KernelChoices&) const = default;
-  // "attention=auto,linear=auto,graphs=on,pdl=on": what a run records.
+  // "attention=auto,linear=auto,graphs=on,pdl=on,fuse=on": what a run records.
   std::string to_string() const;
 };
 

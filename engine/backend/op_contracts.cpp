@@ -76,6 +76,28 @@ void check_add(const Tensor& a, const Tensor& b, const Tensor& out) {
               shape_string(out.shape()));
 }
 
+int64_t check_add_norm(const Tensor& h, const Tensor& r, const Tensor& weight, const Tensor& bias,
+                       const Tensor& out, const NormParams& p) {
+  const char* op = "add_norm";
+  check_elem(h, Elem::F32, op, "h");
+  check_elem(r, Elem::F32, op, "r");
+  require(h.numel() == r.numel(), op,
+          "sizes differ: h " + shape_string(h.shape()) + ", r " + shape_string(r.shape()));
+  auto apart = [](const Tensor& a, const Tensor& b) {
+    return a.buffer() != b.buffer() || a.byte_offset() >= b.byte_offset() + b.bytes() ||
+           b.byte_offset() >= a.byte_offset() + a.bytes();
+  };
+  require(h.defined() && out.defined() && apart(out, h) && apart(out, r), op,
+          "out must not overlap h or r");
+  require(apart(r, h) || (r.buffer() == h.buffer() && r.byte_offset() == h.byte_offset()), op,
+          "r must be h or not overlap it");
+  try {
+    return check_norm(h, weight, bias, out, p);
+  } catch (const Error& e) {  // the norm's rule, reported under this op
+    throw Error(e.kind(), op, e.message());
+  }
+}
+
 int64_t check_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& out,
                    const NormParams& p) {
   const char* op = "norm";
@@ -161,6 +183,16 @@ GatherDims check_gather_rows(const Tensor& x, const Tensor& rows, const Tensor& 
           "out " + shape_string(out.shape()) + " does not hold " + std::to_string(r) + " rows of " +
               std::to_string(width));
   return {n, r, width};
+}
+
+ArgmaxDims check_argmax(const Tensor& x, const Tensor& out) {
+  const char* op = "argmax";
+  check_elem(x, Elem::F32, op, "x");
+  check_elem(out, Elem::I32, op, "out");
+  require(x.rank() == 2 && x.dim(1) >= 1, op,
+          "x must be [rows, V] with V >= 1, got " + shape_string(x.shape()));
+  check_shape(out, {x.dim(0)}, op, "out");
+  return {x.dim(0), x.dim(1)};
 }
 
 void check_activation(const Tensor& x, const Tensor& out) {

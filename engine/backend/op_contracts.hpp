@@ -83,6 +83,10 @@ EmbeddingDims check_embedding(const Tensor& ids, const Tensor& table, const Tens
 
 void check_add(const Tensor& a, const Tensor& b, const Tensor& out);
 
+// add_norm: h, r, out of one size (F32), the norm's rules for weight / bias / p, and out apart
+// from h and r; returns the row count.
+int64_t check_add_norm(const Tensor& h, const Tensor& r, const Tensor& weight, const Tensor& bias,
+                       const Tensor& out, const NormParams& p);
 int64_t check_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& out,
                    const NormParams& p);  // returns the row count
 
@@ -121,6 +125,11 @@ struct GatherDims {
   int64_t rows_in, rows_out, width;
 };
 GatherDims check_gather_rows(const Tensor& x, const Tensor& rows, const Tensor& out);
+
+struct ArgmaxDims {
+  int64_t rows, width;
+};
+ArgmaxDims check_argmax(const Tensor& x, const Tensor& out);
 
 void check_activation(const Tensor& x, const Tensor& out);
 

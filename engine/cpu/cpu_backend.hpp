@@ -52,8 +52,11 @@ class CpuBackend final : public Backend {
                  const Tensor& positions, const Tensor& pos_table, Tensor& out) override;
   void add(Stream& s, const Tensor& a, const Tensor& b, float scale, Tensor& out) override;
   void gather_rows(Stream& s, const Tensor& x, const Tensor& rows, Tensor& out) override;
+  void argmax(Stream& s, const Tensor& x, Tensor& out) override;
   void norm(Stream& s, const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& out,
             const NormParams& p) override;
+  void add_norm(Stream& s, Tensor& h, const Tensor& r, const Tensor& weight, const Tensor& bias,
+                Tensor& out, const NormParams& p) override;
   void gated_rms_norm(Stream& s, const Tensor& x, const Tensor& z, const Tensor& weight, float eps,
                       int64_t width, Tensor& out) override;
   void linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& out) override;

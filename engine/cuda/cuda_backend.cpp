@@ -15,6 +15,11 @@ namespace {
 constexpr size_t kStagingBytes = 4 << 20;  // pinned bounce buffer for small uploads
 constexpr size_t kStagedUploadMax = 256
                                     << 10;  // larger uploads go straight from the caller's memory
+// Small downloads (a step's token ids, a batch-1 logits row) land in pinned memory by DMA and are
+// copied to the caller's memory at synchronize(): a pageable destination makes the driver stage
+// the copy itself and hold the host until it is done.
+constexpr size_t kReadbackBytes = 1 << 20;
+constexpr size_t kReadbackMax = 256 << 10;
 
 void check_cuda(cudaError_t e, const char* what) {
   if (e != cudaSuccess)
@@ -124,6 +129,9 @@ CudaBackend::CudaBackend(int device, const KernelChoices& kernels)
   check_cuda(
       cudaHostAlloc(reinterpret_cast<void**>(&staging_), kStagingBytes, cudaHostAllocDefault),
       "cudaHostAlloc");
+  check_cuda(
+      cudaHostAlloc(reinterpret_cast<void**>(&readback_), kReadbackBytes, cudaHostAllocDefault),
+      "cudaHostAlloc");
   gemm_ = std::make_unique<LtGemm>(*this);
 }
 
@@ -136,6 +144,7 @@ CudaBackend::~CudaBackend() {
   gemm_.reset();
   queue_.reset();
   cudaFreeHost(staging_);
+  cudaFreeHost(readback_);
   cudaFreeHost(errors_host_);
   cudaStreamDestroy(stream_);
 }
@@ -186,7 +195,11 @@ void CudaBackend::synchronize(Stream& s) {
   const cudaError_t e = cudaStreamSynchronize(stream_);
   staging_used_ = 0;
   queue_->step_boundary();
+  std::vector<Readback> done;
+  done.swap(readbacks_);
+  readback_used_ = 0;
   check_cuda(e, "cudaStreamSynchronize (a kernel failed)");
+  for (const Readback& r : done) std::memcpy(r.host, r.slot, r.bytes);
   check_errors();
 }
 
@@ -222,10 +235,19 @@ void CudaBackend::upload(Stream& s, const void* host, Tensor& dst) {
 void CudaBackend::download(Stream& s, const Tensor& src, void* host) {
   cuda_of(*this, s, "download");
   check_owned(src, "download", "src");
-  if (src.bytes() == 0) return;
+  const size_t n = src.bytes();
+  if (n == 0) return;
   queue_->flush();
   queue_->external_work();
-  check_cuda(cudaMemcpyAsync(host, dptr(src), src.bytes(), cudaMemcpyDeviceToHost, stream_),
+  if (n <= kReadbackMax && readback_used_ + n <= kReadbackBytes) {
+    unsigned char* slot = readback_ + readback_used_;
+    readback_used_ += (n + 255) / 256 * 256;
+    check_cuda(cudaMemcpyAsync(slot, dptr(src), n, cudaMemcpyDeviceToHost, stream_),
+               "cudaMemcpyAsync");
+    readbacks_.push_back({slot, host, n});
+    return;
+  }
+  check_cuda(cudaMemcpyAsync(host, dptr(src), n, cudaMemcpyDeviceToHost, stream_),
              "cudaMemcpyAsync");
 }
 

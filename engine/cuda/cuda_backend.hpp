@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "backend/backend.hpp"
 #include "backend/device_info.hpp"
@@ -45,6 +46,7 @@ class CudaBackend final : public Backend {
   // Packed q8_0 / q4_0 weights: cuda/quant's dequantize-in-kernel GEMVs (decode) and a dequantized
   // fp32 GEMM (prefill) in linear; grouped_linear dequantizes the experts per call (slow).
   bool supports_packed(Elem e) const override { return e == Elem::Q8_0 || e == Elem::Q4_0; }
+  bool fuses_ops() const override { return kernels_.fuse; }
 
   Tensor alloc(Elem elem, Shape shape) override;
   Stream& default_stream() override { return stream_obj_; }
@@ -71,8 +73,11 @@ class CudaBackend final : public Backend {
                  const Tensor& positions, const Tensor& pos_table, Tensor& out) override;
   void add(Stream& s, const Tensor& a, const Tensor& b, float scale, Tensor& out) override;
   void gather_rows(Stream& s, const Tensor& x, const Tensor& rows, Tensor& out) override;
+  void argmax(Stream& s, const Tensor& x, Tensor& out) override;
   void norm(Stream& s, const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& out,
             const NormParams& p) override;
+  void add_norm(Stream& s, Tensor& h, const Tensor& r, const Tensor& weight, const Tensor& bias,
+                Tensor& out, const NormParams& p) override;
   void gated_rms_norm(Stream& s, const Tensor& x, const Tensor& z, const Tensor& weight, float eps,
                       int64_t width, Tensor& out) override;
   void linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias,
@@ -129,6 +134,15 @@ class CudaBackend final : public Backend {
   DeviceErrors* errors_host_ = nullptr;  // mapped pinned memory
   DeviceErrors* errors_dev_ = nullptr;
   unsigned char* staging_ = nullptr;  // pinned host memory for small uploads
+  // Pinned landing memory of small downloads, copied to the callers' memory at synchronize().
+  struct Readback {
+    const unsigned char* slot;
+    void* host;
+    size_t bytes;
+  };
+  unsigned char* readback_ = nullptr;
+  size_t readback_used_ = 0;
+  std::vector<Readback> readbacks_;
   std::shared_ptr<Buffer> counters_;
   size_t counters_n_ = 0;
   size_t staging_used_ = 0;

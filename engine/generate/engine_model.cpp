@@ -34,6 +34,15 @@ class EngineModel final : public StepModel {
     logits = stack_.model().forward_host(stack_.cache(), batch);
   }
 
+  bool decode_greedy(std::span<const int64_t> seqs, std::span<const int32_t> tokens,
+                     std::vector<int32_t>& next) override {
+    std::vector<SequenceStep> batch;
+    batch.reserve(seqs.size());
+    for (size_t i = 0; i < seqs.size(); ++i) batch.push_back({seqs[i], {tokens[i]}});
+    next = stack_.model().forward_greedy(stack_.cache(), batch);
+    return true;
+  }
+
   const WeightQuantization* weight_quantization() const override {
     return &stack_.weights().quantization;
   }

@@ -92,7 +92,10 @@ GenerationResult generate_tokens(StepModel& model, const GenerationRequest& requ
   const double c1 = process_cpu_seconds(), m2 = machine_busy_cpu_seconds();
   std::vector<size_t> active;
   std::vector<int64_t> active_seqs;
-  std::vector<int32_t> last;
+  std::vector<int32_t> last, next;
+  // Greedy sampling needs only each row's argmax: the model may take it where the logits are
+  // (decode_greedy), which saves the host the logits download and the scan.
+  const bool greedy = request.sampler.temperature == 0.0 || request.sampler.top_k == 1;
   for (int64_t step = 0; step + 1 < request.new_tokens; ++step) {
     active.clear();
     active_seqs.clear();
@@ -105,10 +108,14 @@ GenerationResult generate_tokens(StepModel& model, const GenerationRequest& requ
     }
     if (active.empty()) break;
     const double s0 = now();
-    model.decode(active_seqs, last, logits);
-    for (size_t k = 0; k < active.size(); ++k) {
-      const auto row = std::span(logits).subspan(k * static_cast<size_t>(vocab), static_cast<size_t>(vocab));
-      emit(active[k], samplers[active[k]].sample(row));
+    if (greedy && model.decode_greedy(active_seqs, last, next)) {
+      for (size_t k = 0; k < active.size(); ++k) emit(active[k], next[k]);
+    } else {
+      model.decode(active_seqs, last, logits);
+      for (size_t k = 0; k < active.size(); ++k) {
+        const auto row = std::span(logits).subspan(k * static_cast<size_t>(vocab), static_cast<size_t>(vocab));
+        emit(active[k], samplers[active[k]].sample(row));
+      }
     }
     const double s1 = now();
     result.step_s.push_back(s1 - s0);

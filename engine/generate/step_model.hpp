@@ -30,6 +30,16 @@ class StepModel {
   virtual void decode(std::span<const int64_t> seqs, std::span<const int32_t> tokens,
                       std::vector<float>& logits) = 0;
 
+  // decode() followed by greedy sampling of every row (generate/sampler.hpp's greedy_token: the
+  // lowest id among equal maxima; Error(Internal, "sampler") on a NaN logit) done where the
+  // logits are, so they never cross to the host: writes next[i] for seqs[i] and returns true, or
+  // returns false (nothing run) when the model cannot, and the caller uses decode().
+  virtual bool decode_greedy(std::span<const int64_t> seqs, std::span<const int32_t> tokens,
+                             std::vector<int32_t>& next) {
+    (void)seqs, (void)tokens, (void)next;
+    return false;
+  }
+
   // What --weights-quant did to the loaded weights; nullptr for a model without weights.
   virtual const WeightQuantization* weight_quantization() const { return nullptr; }
 };

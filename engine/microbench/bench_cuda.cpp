@@ -2,7 +2,8 @@
 // checkpoint such as the one shared/tools/make_bench1b.py writes), run by hand or by
 // tests/gpu/run.sh, not part of ctest:
 //   bench_cuda [--preset NAME | --model DIR] [--weights bf16] [--kv bf16] [--json FILE] [--quick]
-//              [--kernels-only [--only NAME]]
+//              [--kernels-only [--only NAME]] [--decode-only]
+// (--decode-only: the ceilings and --quick's decode runs, no kernel microbenchmarks, no prefill)
 // In one process, as `archscope bench` does on the CPU: the device's ceilings (read and copy
 // bandwidth, bf16 and fp32 GEMM rates: cuda/ceilings.cu), then generation runs through the same
 // loop as `archscope generate` (engine/generate/generation.hpp, greedy, random prompts), each
@@ -10,7 +11,9 @@
 // (generate/bench_model.hpp): decode ms/token against the read floor (plan bytes per step / read
 // bandwidth), prefill against the bf16 GEMM rate. Runs:
 //   - decode at context 512, batch 1, 128 new tokens (the headline), and the same with each kernel
-//     variant switched (graphs off, pdl off, linear=cublas, attention=naive);
+//     variant switched (graphs off, pdl off, linear=cublas, attention=naive; quick runs too:
+//     linear=gemv-stream, fuse=off, and the host-sampled step: logits downloaded, greedy pick on
+//     the host, as before the device argmax);
 //   - prefill of 512 and of 2048 tokens, and 2048 with attention=naive and with linear=gemv;
 //   - a batch sweep 1..64 (context 512) and a context sweep 512..32768 (batch 1).
 #include <algorithm>
@@ -60,6 +63,15 @@ class CacheStep final : public StepModel {
     for (size_t i = 0; i < seqs.size(); ++i) batch.push_back({seqs[i], {tokens[i]}});
     logits = model_.forward_host(cache_, batch);
   }
+  bool decode_greedy(std::span<const int64_t> seqs, std::span<const int32_t> tokens,
+                     std::vector<int32_t>& next) override {
+    if (!device_greedy) return false;
+    std::vector<SequenceStep> batch;
+    for (size_t i = 0; i < seqs.size(); ++i) batch.push_back({seqs[i], {tokens[i]}});
+    next = model_.forward_greedy(cache_, batch);
+    return true;
+  }
+  bool device_greedy = true;  // false: logits downloaded and sampled on the host (the old step)
 
  private:
   Model& model_;
@@ -72,6 +84,7 @@ struct Options {
   Elem weights = Elem::BF16, kv = Elem::BF16;
   bool quick = false;
   bool kernels_only = false;  // the kernel microbenchmarks alone (no model)
+  bool decode_only = false;   // the ceilings and the decode runs of --quick alone
   std::string only;           // kernel microbenchmarks whose name contains this
 };
 
@@ -96,7 +109,7 @@ struct Bench {
   // One generation run of `batch` prompts of `prompt` tokens and `new_tokens` new ones, after a
   // warm-up of the same shape; the numbers of the second.
   nlohmann::json run(int64_t prompt, int64_t new_tokens, int64_t batch, const KernelChoices& k,
-                     const std::string& label) {
+                     const std::string& label, bool device_greedy = true) {
     be.set_kernels(k);
     KvCacheOptions co;
     co.dtype = opt.kv;
@@ -107,6 +120,7 @@ struct Bench {
     for (int rep = 0; rep < 2; ++rep) {
       PagedKvCache cache(be, config, co);
       CacheStep step(model, cache, config.vocab_size);
+      step.device_greedy = device_greedy;
       GenerationRequest req;
       for (int64_t b = 0; b < batch; ++b) {
         req.prompts.emplace_back();
@@ -133,6 +147,7 @@ struct Bench {
     nlohmann::json j;
     j["label"] = label;
     j["kernels"] = k.to_string();
+    j["sampling"] = device_greedy ? "device argmax" : "host (logits downloaded)";
     j["prompt"] = prompt;
     j["batch"] = batch;
     j["prefill_tokens_per_s"] = static_cast<double>(r.prefill_tokens) / r.prefill_s;
@@ -305,6 +320,7 @@ nlohmann::json kernel_bench(cuda::CudaBackend& be, const std::string& only) {
   };
   for (int64_t T : {1, 8})
     for (const Lin& l : {Lin{"q/o 2048x2048", 2048, 2048}, Lin{"k/v 512x2048", 512, 2048},
+                         Lin{"q|k|v 3072x2048", 3072, 2048},
                          Lin{"gate_up 16384x2048", 16384, 2048}, Lin{"down 2048x8192", 2048, 8192},
                          Lin{"lm_head 32000x2048", 32000, 2048}}) {
       // Enough copies of the weights that the calls stream >= 256 MiB before one repeats: the
@@ -375,6 +391,8 @@ nlohmann::json kernel_bench(cuda::CudaBackend& be, const std::string& only) {
     np.eps = 1e-5f;
     row("norm 1x2048", 3.0 * 2048 * 4, [&] { be.norm(s, h, w, Tensor(), o, np); });
     row("add 1x2048", 3.0 * 2048 * 4, [&] { be.add(s, h, o, 1.0f, o); });
+    Tensor r = random(Elem::F32, {1, 2048});
+    row("add_norm 1x2048", 4.0 * 2048 * 4, [&] { be.add_norm(s, h, r, w, Tensor(), o, np); });
     Tensor gu = random(Elem::F32, {1, 16384}), act = be.alloc(Elem::F32, {1, 8192});
     row("glu 1x8192", 3.0 * 8192 * 4, [&] { be.glu(s, gu, act, GluParams{}); });
     Tensor q3 = random(Elem::F32, {1, 32, 64}), cs = random(Elem::F32, {4096, 32}),
@@ -481,6 +499,8 @@ int main(int argc, char** argv) {
         o.json_path = next();
       else if (a == "--quick")
         o.quick = true;
+      else if (a == "--decode-only")
+        o.decode_only = o.quick = true;
       else if (a == "--kernels-only")
         o.kernels_only = true;
       else if (a == "--only")
@@ -511,7 +531,7 @@ int main(int argc, char** argv) {
     std::printf(
         "%s: read %.0f GB/s, copy %.0f GB/s, bf16 GEMM %.1f TFLOP/s, fp32 GEMM %.1f TFLOP/s\n",
         be.device_name().c_str(), c.read_gbs, c.copy_gbs, c.bf16_gemm_tflops, c.fp32_gemm_tflops);
-    out["kernels"] = kernel_bench(be, o.only);
+    if (!o.decode_only) out["kernels"] = kernel_bench(be, o.only);
     if (o.kernels_only) {
       if (!o.json_path.empty()) std::ofstream(o.json_path) << out.dump(2) << "\n";
       return 0;
@@ -529,11 +549,15 @@ int main(int argc, char** argv) {
     const KernelChoices def;
     auto variant = [](const char* text) { return parse_kernel_choices({text}); };
     auto& runs = out["runs"];
-    out["diagnose"] = diagnose(be, config, model, o);
+    if (!o.decode_only) out["diagnose"] = diagnose(be, config, model, o);
     runs.push_back(b.run(512, 129, 1, def, "decode ctx512 b1"));
-    runs.push_back(b.run(2048, 1, 1, def, "prefill 2048"));
+    if (!o.decode_only) runs.push_back(b.run(2048, 1, 1, def, "prefill 2048"));
     // What the persistent GEMV is worth, in the same process (quick runs too).
     runs.push_back(b.run(512, 129, 1, variant("linear=gemv-stream"), "decode linear=gemv-stream"));
+    // What fusion and the device-side greedy pick are worth, in the same process.
+    runs.push_back(b.run(512, 129, 1, variant("fuse=off"), "decode fuse=off"));
+    runs.push_back(b.run(512, 129, 1, def, "decode host sampling", false));
+    runs.push_back(b.run(512, 129, 1, variant("fuse=off"), "decode fuse=off host sampling", false));
     if (!o.quick) {
       runs.push_back(b.run(512, 129, 1, variant("graphs=off"), "decode graphs=off"));
       runs.push_back(b.run(512, 129, 1, variant("pdl=off"), "decode pdl=off"));

@@ -10,28 +10,42 @@ void build_attention(WeightBuilder& b, const LayerSpec& spec, const std::string&
   const AttentionConfig& a = c.attention;
   const int64_t d = c.d_model, h = a.heads, hk = a.kv_heads, hd = a.head_dim;
   const std::string s = p + "self_attn.";
+  // q | (Qwen3-Next's output gate) | k | v stacked by rows into one matrix, so a decode row runs
+  // them as one linear (forward_attention.cpp); q, q_gate, k and v are row views of it for the
+  // steps that run them apart. Each checkpoint tensor keeps its own quantization record.
+  const int64_t nq = h * hd, ng = a.output_gate ? nq : 0, nkv = hk * hd;
   if (a.output_gate) {
-    // Qwen3-Next: q_proj rows are [q (hd), gate (hd)] per head; split into two dense matrices.
-    const HostMatrix qg = b.read_linear(s + "q_proj.weight", 2 * h * hd, d);
+    // Qwen3-Next: q_proj rows are [q (hd), gate (hd)] per head; split into two dense parts.
+    if (a.qkv_bias) throw Error(ErrorKind::Unsupported, s + "q_proj.bias", "q/k/v bias with an output gate");
+    const HostMatrix qg = b.read_linear(s + "q_proj.weight", 2 * nq, d);
     std::vector<std::pair<int64_t, int64_t>> q_rows, g_rows;
     for (int64_t i = 0; i < h; ++i) {
       q_rows.push_back({2 * i * hd, hd});
       g_rows.push_back({(2 * i + 1) * hd, hd});
     }
-    const HostMatrix q = gather_rows(qg, q_rows), g = gather_rows(qg, g_rows);
-    w.q = b.matrix(q);
-    w.q_gate = b.matrix(g);
-    if (a.qkv_bias) throw Error(ErrorKind::Unsupported, s + "q_proj.bias", "q/k/v bias with an output gate");
+    w.qkv = b.alloc_linear({nq + ng + 2 * nkv, d});
+    b.upload_into(w.qkv, 0, gather_rows(qg, q_rows));
+    b.upload_into(w.qkv, nq, gather_rows(qg, g_rows));
+    b.linear_into(w.qkv, nq + ng, s + "k_proj.weight", nkv);
+    b.linear_into(w.qkv, nq + ng + nkv, s + "v_proj.weight", nkv);
+    w.q_gate = w.qkv.slice_rows(nq, ng);
   } else {
-    w.q = b.linear(s + "q_proj.weight", h * hd, d);
+    w.qkv = b.linear_parts({{s + "q_proj.weight", nq}, {s + "k_proj.weight", nkv}, {s + "v_proj.weight", nkv}}, d);
   }
-  w.k = b.linear(s + "k_proj.weight", hk * hd, d);
-  w.v = b.linear(s + "v_proj.weight", hk * hd, d);
+  w.q = w.qkv.slice_rows(0, nq);
+  w.k = w.qkv.slice_rows(nq + ng, nkv);
+  w.v = w.qkv.slice_rows(nq + ng + nkv, nkv);
   w.o = b.linear(s + "o_proj.weight", d, h * hd);
   if (a.qkv_bias) {
-    w.q_bias = b.bias(s + "q_proj.bias", h * hd);
-    w.k_bias = b.bias(s + "k_proj.bias", hk * hd);
-    w.v_bias = b.bias(s + "v_proj.bias", hk * hd);
+    std::vector<float> all = b.read(s + "q_proj.bias", {nq}, TensorRole::Bias);
+    for (const char* part : {"k_proj.bias", "v_proj.bias"}) {
+      const std::vector<float> more = b.read(s + part, {nkv}, TensorRole::Bias);
+      all.insert(all.end(), more.begin(), more.end());
+    }
+    w.qkv_bias = b.f32(all, {nq + 2 * nkv});
+    w.q_bias = w.qkv_bias.slice_rows(0, nq);
+    w.k_bias = w.qkv_bias.slice_rows(nq, nkv);
+    w.v_bias = w.qkv_bias.slice_rows(nq + nkv, nkv);
   }
   if (a.out_bias) w.o_bias = b.bias(s + "o_proj.bias", d);
   if (a.sinks) w.sinks = b.vec(s + "sinks", h, TensorRole::Sinks);

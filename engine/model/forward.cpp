@@ -32,6 +32,22 @@ Model::Model(Backend& backend, const ModelConfig& config, const ModelWeights& we
 
 Model::~Model() = default;
 
+std::vector<std::string> fused_ops(const char* also) {
+  std::vector<std::string> out;
+  if (!also) return out;
+  std::string name;
+  for (const char* c = also;; ++c) {
+    if (*c == ',' || *c == '\0') {
+      if (!name.empty()) out.push_back(name);
+      name.clear();
+      if (*c == '\0') break;
+    } else {
+      name += *c;
+    }
+  }
+  return out;
+}
+
 namespace {
 
 const RopeTensors* rope_for(Backend& be, std::map<std::pair<const Rope*, int64_t>, RopeTensors>& tables,
@@ -136,15 +152,26 @@ Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batc
       default: a = attention_block(st, spec, L.attn, a_in, ropes[static_cast<size_t>(li)]);
     }
     if (post) apply_norm(st, li, "post_attn_norm", L.post_attn_norm, L.post_attn_norm_b, a, a);
-    {
-      OpScope op(st, li, "attn_residual");
-      backend_.add(s, h, a, 1.0f, h);
-    }
-    // FFN block.
     Tensor f_in = h;
-    if (pre) {
+    if (pre && backend_.fuses_ops()) {
+      // The residual add and the FFN block's norm, adjacent in the plan, as one op.
       f_in = st.alloc({st.rows, d});
-      apply_norm(st, li, "pre_ffn_norm", L.pre_ffn_norm, L.pre_ffn_norm_b, h, f_in);
+      OpScope op(st, li, "attn_residual", "pre_ffn_norm");
+      NormParams p;
+      p.op = norm_op(config_.norm.kind);
+      p.eps = static_cast<float>(config_.norm.eps);
+      p.width = d;
+      backend_.add_norm(s, h, a, L.pre_ffn_norm, L.pre_ffn_norm_b, f_in, p);
+    } else {
+      {
+        OpScope op(st, li, "attn_residual");
+        backend_.add(s, h, a, 1.0f, h);
+      }
+      // FFN block.
+      if (pre) {
+        f_in = st.alloc({st.rows, d});
+        apply_norm(st, li, "pre_ffn_norm", L.pre_ffn_norm, L.pre_ffn_norm_b, h, f_in);
+      }
     }
     Tensor f = spec.moe ? moe_block(st, li, L.moe, f_in) : dense_ffn_block(st, li, L.ffn, f_in);
     if (post) apply_norm(st, li, "post_ffn_norm", L.post_ffn_norm, L.post_ffn_norm_b, f, f);
@@ -191,6 +218,20 @@ std::vector<float> Model::forward_host(PagedKvCache& cache, const std::vector<Se
   std::vector<float> out(static_cast<size_t>(logits.numel()));
   backend_.download(backend_.default_stream(), logits, out.data());
   backend_.synchronize(backend_.default_stream());
+  return out;
+}
+
+std::vector<int32_t> Model::forward_greedy(PagedKvCache& cache, const std::vector<SequenceStep>& batch) {
+  Tensor logits = forward(cache, batch, LogitRows::LastPerSequence);
+  Stream& s = backend_.default_stream();
+  Tensor ids = backend_.alloc(Elem::I32, {logits.dim(0)});
+  backend_.argmax(s, logits, ids);
+  std::vector<int32_t> out(static_cast<size_t>(ids.numel()));
+  backend_.download(s, ids, out.data());
+  backend_.synchronize(s);
+  for (int32_t id : out)
+    if (id < 0)
+      throw Error(ErrorKind::Internal, "sampler", "logit of token " + std::to_string(-1 - static_cast<int64_t>(id)) + " is NaN");
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -19,14 +20,18 @@
 namespace archscope {
 
 // One executed op. layer: -1 for the prologue (embedding), n_layers for the epilogue (final norm,
-// LM head). op: the plan's op name; also: a second plan op fused into this step (the fused
-// attention kernel computes "attn_scores" and "attn_values"; fused gate/up weights run "gate_proj"
-// and "up_proj" as one matmul), or nullptr.
+// LM head). op: the plan's op name; also: the further plan ops fused into this step, in plan
+// order, comma-separated when several (the fused attention kernel computes "attn_scores" and
+// "attn_values"; fused gate/up weights run "gate_proj" and "up_proj" as one matmul; a decode row
+// runs "q_proj" with also "k_proj,v_proj" as one linear), or nullptr.
 struct OpEvent {
   int64_t layer = 0;
   const char* op = "";
   const char* also = nullptr;
 };
+
+// The plan op names of an OpEvent::also list (empty for nullptr).
+std::vector<std::string> fused_ops(const char* also);
 
 class ForwardObserver {
  public:
@@ -97,6 +102,11 @@ class Model {
   // forward() and a host copy of the logits.
   std::vector<float> forward_host(PagedKvCache& cache, const std::vector<SequenceStep>& batch,
                                   LogitRows rows = LogitRows::All);
+  // forward() of the last row of each sequence and, on the backend, the greedy next token of
+  // each (Backend::argmax: the lowest id among equal maxima, as generate/sampler.hpp's
+  // greedy_token); only the ids come back to the host. Throws Error(Internal, "sampler") naming
+  // the first NaN logit of a row, as the host sampler does.
+  std::vector<int32_t> forward_greedy(PagedKvCache& cache, const std::vector<SequenceStep>& batch);
 
  private:
   struct Tables;

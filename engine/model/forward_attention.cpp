@@ -51,22 +51,40 @@ Tensor attention_block(Step& st, const LayerSpec& spec, const AttentionWeights& 
                        const RopeTensors* rope) {
   const AttentionConfig& a = st.c.attention;
   const int64_t li = spec.index, T = st.rows, h = a.heads, hk = a.kv_heads, hd = a.head_dim;
-  Tensor q = st.alloc({T, h * hd}), k = st.alloc({T, hk * hd}), v = st.alloc({T, hk * hd}), gate;
-  {
-    OpScope op(st, li, "q_proj");
-    st.be.linear(st.s, x, w.q, w.q_bias, q);
-    if (a.output_gate) {
-      gate = st.alloc({T, h * hd});
-      st.be.linear(st.s, x, w.q_gate, Tensor(), gate);
+  Tensor q, k, v, gate;
+  Tensor qk3;  // q and k as one [1, h + hk, hd] tensor where they are adjacent (one rope call)
+  if (T == 1 && st.be.fuses_ops()) {
+    // One decode row: q | gate | k | v as one linear over the stacked weight (one weight stream,
+    // one launch instead of three or four); the output row splits into dense views.
+    const int64_t nq = h * hd, ng = a.output_gate ? nq : 0, nkv = hk * hd;
+    Tensor qkv = st.alloc({1, nq + ng + 2 * nkv});
+    {
+      OpScope op(st, li, "q_proj", "k_proj,v_proj");
+      st.be.linear(st.s, x, w.qkv, w.qkv_bias, qkv);
     }
-  }
-  {
-    OpScope op(st, li, "k_proj");
-    st.be.linear(st.s, x, w.k, w.k_bias, k);
-  }
-  {
-    OpScope op(st, li, "v_proj");
-    st.be.linear(st.s, x, w.v, w.v_bias, v);
+    q = view(qkv, 0, {1, nq});
+    if (a.output_gate) gate = view(qkv, nq, {1, ng});
+    k = view(qkv, nq + ng, {1, nkv});
+    v = view(qkv, nq + ng + nkv, {1, nkv});
+    if (!a.output_gate) qk3 = view(qkv, 0, {1, h + hk, hd});
+  } else {
+    q = st.alloc({T, h * hd}), k = st.alloc({T, hk * hd}), v = st.alloc({T, hk * hd});
+    {
+      OpScope op(st, li, "q_proj");
+      st.be.linear(st.s, x, w.q, w.q_bias, q);
+      if (a.output_gate) {
+        gate = st.alloc({T, h * hd});
+        st.be.linear(st.s, x, w.q_gate, Tensor(), gate);
+      }
+    }
+    {
+      OpScope op(st, li, "k_proj");
+      st.be.linear(st.s, x, w.k, w.k_bias, k);
+    }
+    {
+      OpScope op(st, li, "v_proj");
+      st.be.linear(st.s, x, w.v, w.v_bias, v);
+    }
   }
   if (spec.qk_norm && a.qk_norm != QkNormKind::None) {
     NormParams p;
@@ -93,8 +111,12 @@ Tensor attention_block(Step& st, const LayerSpec& spec, const AttentionWeights& 
     p.head_dim = hd;
     p.rot_dim = rope->cos.dim(1) * 2;
     p.interleaved = spec.rope->interleaved;
-    st.be.rope(st.s, q3, st.positions, rope->cos, rope->sin, p);
-    st.be.rope(st.s, k3, st.positions, rope->cos, rope->sin, p);
+    if (qk3.defined()) {  // one row: every head of q and k at the same position
+      st.be.rope(st.s, qk3, st.positions, rope->cos, rope->sin, p);
+    } else {
+      st.be.rope(st.s, q3, st.positions, rope->cos, rope->sin, p);
+      st.be.rope(st.s, k3, st.positions, rope->cos, rope->sin, p);
+    }
   }
   // Per sequence, the keys its queries read: the cache, or for a first step longer than a
   // sliding window / chunk the step's own keys staged at the cache dtype (the pool keeps only

@@ -26,6 +26,9 @@ struct FfnWeights {
 
 struct AttentionWeights {
   // Softmax attention (full / sliding / chunked).
+  // qkv: q | q_gate | k | v stacked by rows ([(2H if gated else H)*hd + 2*Hk*hd, d]; a decode
+  // row runs it as one linear); q, q_gate, k, v and their biases are row views of qkv / qkv_bias.
+  Tensor qkv, qkv_bias;
   Tensor q, k, v, o;             // [H*hd, d], [Hk*hd, d], [Hk*hd, d], [d, H*hd]
   Tensor q_bias, k_bias, v_bias, o_bias;
   Tensor q_gate;                 // Qwen3-Next output gate rows of q_proj: [H*hd, d]

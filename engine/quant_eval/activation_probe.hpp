@@ -43,6 +43,8 @@ class ActivationProbe final : public Backend, public ForwardObserver {
   // Backend: forwarded.
   const char* name() const override { return inner_.name(); }
   bool supports_packed(Elem e) const override { return inner_.supports_packed(e); }
+  // Unfused: every linear's input and output is recorded under its own plan op.
+  bool fuses_ops() const override { return false; }
   Tensor alloc(Elem elem, Shape shape) override { return inner_.alloc(elem, std::move(shape)); }
   Stream& default_stream() override { return inner_.default_stream(); }
   void synchronize(Stream& s) override { inner_.synchronize(s); }
@@ -111,6 +113,11 @@ class ActivationProbe final : public Backend, public ForwardObserver {
                  const Tensor& sinks, Tensor& out, const AttentionParams& p) override {
     inner_.attention(s, q, q_positions, kv, sinks, out, p);
   }
+  void add_norm(Stream& s, Tensor& h, const Tensor& r, const Tensor& weight, const Tensor& bias, Tensor& out,
+                const NormParams& p) override {
+    inner_.add_norm(s, h, r, weight, bias, out, p);
+  }
+  void argmax(Stream& s, const Tensor& x, Tensor& out) override { inner_.argmax(s, x, out); }
   void gather_rows(Stream& s, const Tensor& x, const Tensor& rows, Tensor& out) override {
     inner_.gather_rows(s, x, rows, out);
   }

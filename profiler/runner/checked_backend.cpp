@@ -74,6 +74,13 @@ void CheckedBackend::gather_rows(Stream& s, const Tensor& x, const Tensor& rows,
   note(out);
 }
 
+void CheckedBackend::add_norm(Stream& s, Tensor& h, const Tensor& r, const Tensor& weight, const Tensor& bias,
+                              Tensor& out, const NormParams& p) {
+  inner_.add_norm(s, h, r, weight, bias, out, p);
+  note(h);
+  note(out);
+}
+
 void CheckedBackend::norm(Stream& s, const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& out,
                           const NormParams& p) {
   inner_.norm(s, x, weight, bias, out, p);

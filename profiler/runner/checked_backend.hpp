@@ -26,6 +26,7 @@ class CheckedBackend final : public Backend {
 
   const char* name() const override { return inner_.name(); }
   bool supports_packed(Elem e) const override { return inner_.supports_packed(e); }
+  bool fuses_ops() const override { return inner_.fuses_ops(); }
   Tensor alloc(Elem elem, Shape shape) override { return inner_.alloc(elem, std::move(shape)); }
   Stream& default_stream() override { return inner_.default_stream(); }
   void synchronize(Stream& s) override { inner_.synchronize(s); }
@@ -48,6 +49,9 @@ class CheckedBackend final : public Backend {
                  const Tensor& pos_table, Tensor& out) override;
   void add(Stream& s, const Tensor& a, const Tensor& b, float scale, Tensor& out) override;
   void gather_rows(Stream& s, const Tensor& x, const Tensor& rows, Tensor& out) override;
+  void add_norm(Stream& s, Tensor& h, const Tensor& r, const Tensor& weight, const Tensor& bias, Tensor& out,
+                const NormParams& p) override;
+  void argmax(Stream& s, const Tensor& x, Tensor& out) override { inner_.argmax(s, x, out); }  // I32
   void norm(Stream& s, const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& out,
             const NormParams& p) override;
   void gated_rms_norm(Stream& s, const Tensor& x, const Tensor& z, const Tensor& weight, float eps,

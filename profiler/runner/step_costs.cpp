@@ -1,6 +1,7 @@
 #include "runner/step_costs.hpp"
 
 #include "common/error.hpp"
+#include "model/forward.hpp"
 
 namespace archscope::prof {
 
@@ -26,8 +27,8 @@ OpCost StepCosts::cost(int64_t layer, const std::string& op, const char* also) c
   const Op& a = find(layer, op);
   // A step the engine runs is far below 2^64 FLOPs (only analytic contexts of millions get there).
   OpCost c{to_string(a.kind), static_cast<uint64_t>(a.flops), a.bytes_read + a.bytes_written};
-  if (also) {
-    const Op& b = find(layer, also);
+  for (const std::string& name : fused_ops(also)) {
+    const Op& b = find(layer, name);
     c.flops += static_cast<uint64_t>(b.flops);
     c.bytes += b.bytes_read + b.bytes_written;
   }

@@ -1,6 +1,6 @@
 // The analytic plan of one step, indexed by (layer, op name), so every executed op can carry the
 // plan's predicted FLOPs and bytes for exactly that step: phase, new tokens, cached context and
-// batch as the step ran. A fused step (OpEvent::also) costs its op plus the fused one.
+// batch as the step ran. A fused step (OpEvent::also) costs its op plus the fused ones.
 #pragma once
 
 #include <cstdint>

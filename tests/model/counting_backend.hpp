@@ -16,9 +16,12 @@ class CountingBackend final : public Backend {
  public:
   explicit CountingBackend(Backend& inner) : inner_(inner) {}
   void count_into(CallCounts* bucket) { bucket_ = bucket; }
+  // false: the forward pass runs one backend call per plan op (as `--kernel fuse=off`).
+  void set_fuse(bool on) { fuse_ = on; }
 
   const char* name() const override { return inner_.name(); }
   bool supports_packed(Elem e) const override { return inner_.supports_packed(e); }
+  bool fuses_ops() const override { return fuse_ && inner_.fuses_ops(); }
   Tensor alloc(Elem elem, Shape shape) override { return inner_.alloc(elem, std::move(shape)); }
   Stream& default_stream() override { return inner_.default_stream(); }
   std::unique_ptr<Timer> create_timer() override { return inner_.create_timer(); }
@@ -114,6 +117,15 @@ class CountingBackend final : public Backend {
     note("attention");
     inner_.attention(s, q, q_positions, kv, sinks, out, p);
   }
+  void add_norm(Stream& s, Tensor& h, const Tensor& r, const Tensor& weight, const Tensor& bias, Tensor& out,
+                const NormParams& p) override {
+    note("add_norm");
+    inner_.add_norm(s, h, r, weight, bias, out, p);
+  }
+  void argmax(Stream& s, const Tensor& x, Tensor& out) override {
+    note("argmax");
+    inner_.argmax(s, x, out);
+  }
   void gather_rows(Stream& s, const Tensor& x, const Tensor& rows, Tensor& out) override {
     note("gather_rows");
     inner_.gather_rows(s, x, rows, out);
@@ -158,6 +170,7 @@ class CountingBackend final : public Backend {
 
   Backend& inner_;
   CallCounts* bucket_ = nullptr;
+  bool fuse_ = true;
 };
 
 }  // namespace archscope::test

@@ -67,6 +67,9 @@ struct Measured {
 Measured measure(const Fixture& f, const ModelWeights& w, cpu::CpuBackend& cpu,
                  const Scenario& sc) {
   CountingBackend be(cpu);
+  // Unfused (`--kernel fuse=off`): a one-row step runs q|k|v as one linear and rope(q, k) as one
+  // call, fewer than a longer step; calls per op are compared here, fusion in test_fusion.cpp.
+  be.set_fuse(false);
   Model model(be, f.config, w);
   PagedKvCache cache(be, f.config, small_cache());
   std::vector<int64_t> seqs;

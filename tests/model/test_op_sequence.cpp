@@ -1,6 +1,7 @@
 // The forward pass executes exactly the analytic plan: for every HF fixture family and every
 // -mini preset, in prefill and in decode, the sequence of ops the observer sees (a fused step
-// counting as its two plan ops, adjacent, in either order: OpEvent::also) equals the plan's ops
+// counting as its plan ops, adjacent: a pair in either order, q_proj + "k_proj,v_proj" in plan
+// order; OpEvent::also) equals the plan's ops
 // in execution order
 // (Plan::for_each_op), layer by layer. The profiler charges each executed op the plan's FLOPs and
 // bytes, so any drift between the two (an op run twice, skipped, reordered or misnamed) would make
@@ -36,9 +37,11 @@ struct Recorder final : ForwardObserver {
     ++open;
     last_open = e.op;
     steps.push_back({e.layer, e.op});
-    fused.push_back(e.also != nullptr);
-    if (e.also) {
-      steps.push_back({e.layer, e.also});
+    // A fused pair may name its two plan ops either way round; a longer list is in plan order.
+    const std::vector<std::string> more = fused_ops(e.also);
+    fused.push_back(more.size() == 1);
+    for (const std::string& n : more) {
+      steps.push_back({e.layer, n});
       fused.push_back(false);
     }
   }

@@ -29,9 +29,8 @@ struct Linear {
 std::vector<Linear> linears(const ModelConfig& c, const LayerWeights& L, bool moe) {
   const int64_t d = c.d_model, h = c.attention.heads, hk = c.attention.kv_heads,
                 hd = c.attention.head_dim;
-  std::vector<Linear> v = {{"q", &L.attn.q, 1, h * hd, d},
-                           {"k", &L.attn.k, 1, hk * hd, d},
-                           {"v", &L.attn.v, 1, hk * hd, d},
+  // q, k and v are row views of the stacked q|k|v matrix (one buffer, checked below).
+  std::vector<Linear> v = {{"qkv", &L.attn.qkv, 1, (h + 2 * hk) * hd, d},
                            {"o", &L.attn.o, 1, d, h * hd}};
   if (moe) {
     const int64_t E = c.moe.experts, f = c.moe.expert_d_ff;
@@ -69,6 +68,15 @@ void check_packed(const std::string& preset, quant::Format scheme, Elem packed) 
         fp32_total += static_cast<uint64_t>(l.matrices * l.N * l.K) * 4;
       }
     }
+    const AttentionWeights& a = w.layers[static_cast<size_t>(s.index)].attn;
+    const int64_t d = c.d_model, nq = c.attention.heads * c.attention.head_dim,
+                  nkv = c.attention.kv_heads * c.attention.head_dim;
+    for (const auto& [t, n] : {std::pair{&a.q, nq}, {&a.k, nkv}, {&a.v, nkv}}) {
+      BOOST_TEST(t->buffer() == a.qkv.buffer());
+      BOOST_TEST(t->bytes() == layout_bytes(packed, n, d));
+    }
+    BOOST_TEST(a.k.byte_offset() == a.q.byte_offset() + layout_bytes(packed, nq, d));
+    BOOST_TEST(a.v.byte_offset() == a.k.byte_offset() + layout_bytes(packed, nkv, d));
   }
   // The whole packed weight set against the same tensors dequantized in fp32: 34 / 128 (q8_0) or
   // 18 / 128 (q4_0) when every K is a multiple of 32, as in these presets.

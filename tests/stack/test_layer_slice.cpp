@@ -124,7 +124,7 @@ struct Recorder final : ForwardObserver {
   std::map<int64_t, std::vector<float>> residual;
   void before(Stream&, const OpEvent& e) override {
     ops.push_back({e.layer, e.op});
-    if (e.also) ops.push_back({e.layer, e.also});
+    for (const std::string& n : fused_ops(e.also)) ops.push_back({e.layer, n});
   }
   void after(Stream&, const OpEvent&) override {}
   void layer_output(Stream& s, int64_t layer, const Tensor& r) override {
