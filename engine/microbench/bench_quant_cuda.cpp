@@ -1,6 +1,6 @@
 // Benchmark of the packed quantized decode GEMVs (engine/cuda/quant, issue 12 §2) on bench-1b's
 // matrices, run by hand on the GPU machine, not part of ctest:
-//   bench_quant_cuda [--json FILE] [--formats q8_0,q4_0,...] [--rows T]
+//   bench_quant_cuda [--json FILE] [--formats q8_0,q4_0,...] [--rows T] [--kernels auto,...]
 // In one process: the device's read ceiling (cuda/ceilings.cu, the same measurement as
 // bench_cuda), then for each format and each bench-1b matrix (q/o 2048x2048, k/v 512x2048, the
 // fused gate|up 16384x2048 the engine runs, down 2048x8192, LM head 32000x2048) the time per
@@ -12,6 +12,9 @@
 // a decode step. Then the whole-step estimate: the 16 layers' GEMVs (q, k, v, o, gate|up, down
 // per layer, 16 distinct layers' weights) timed as one sequence, against the format's byte floor
 // for those bytes (bytes / read ceiling).
+// --kernels auto,direct,staged: which of launch_packed_gemv's kernels to time, each as its own
+// row ("q8_0" for the default dispatch, "q8_0/direct" and "q8_0/staged" for the two kernels
+// forced), so they are compared in one process on the same device.
 // Weights: random bytes with valid scales (the timing does not depend on the values, but zeros
 // stream faster on this hardware: METHOD.md), replicated on the device from a packed pool.
 #include <algorithm>
@@ -193,6 +196,7 @@ int main(int argc, char** argv) {
         formats_arg =
             "bf16,q8_0,q4_0,int4-g128,nf4,mxfp4,int8-channel,fp8-e4m3-channel,fp8-e4m3-block128";
     int64_t T = 1;
+    std::string kernels_arg = "auto,direct,staged";
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
       auto next = [&]() -> std::string {
@@ -203,6 +207,8 @@ int main(int argc, char** argv) {
         json_path = next();
       else if (a == "--formats")
         formats_arg = next();
+      else if (a == "--kernels")
+        kernels_arg = next();
       else if (a == "--rows")
         T = std::stoll(next());
       else
@@ -222,11 +228,34 @@ int main(int argc, char** argv) {
     std::printf("%s: read ceiling %.0f GB/s; packed decode GEMVs, %lld token row(s)\n",
                 be.device_name().c_str(), c.read_gbs, static_cast<long long>(T));
     std::printf("%-18s %-20s %9s %8s %7s\n", "format", "matrix", "us/call", "GB/s", "%ceil");
-    for (const std::string& fname : split(formats_arg)) {
+    std::vector<std::pair<std::string, cuda::PackedGemvKernel>> runs;
+    for (const std::string& fmt : split(formats_arg)) {
+      if (fmt == "bf16") {
+        runs.emplace_back(fmt, cuda::PackedGemvKernel::Auto);
+        continue;
+      }
+      parse(fmt);
+      for (const std::string& k : split(kernels_arg)) {
+        if (k == "auto")
+          runs.emplace_back(fmt, cuda::PackedGemvKernel::Auto);
+        else if (k == "staged")
+          runs.emplace_back(fmt + "/staged", cuda::PackedGemvKernel::Staged);
+        else if (k == "direct")
+          runs.emplace_back(fmt + "/direct", cuda::PackedGemvKernel::Direct);
+        else
+          throw Error(ErrorKind::Validation, "--kernels",
+                      "unknown kernel '" + k + "' (auto, staged, direct)");
+      }
+    }
+    for (const auto& [fname, kernel] : runs) {
       const bool bf16 = fname == "bf16";
-      const PackedFormat f = bf16 ? PackedFormat::Q8_0 : parse(fname);
+      const PackedFormat f = bf16 ? PackedFormat::Q8_0 : parse(fname.substr(0, fname.find('/')));
+      cuda::set_packed_gemv_kernel(kernel);
       nlohmann::json fj;
-      fj["format"] = fname;
+      fj["format"] = fname.substr(0, fname.find('/'));
+      fj["kernel"] = kernel == cuda::PackedGemvKernel::Staged   ? "staged"
+                     : kernel == cuda::PackedGemvKernel::Direct ? "direct"
+                                                                : "auto";
       double sum_layer_us = 0, layer_bytes = 0;
       for (const Shape2& sh : kShapes) {
         const double one = bf16 ? 2.0 * static_cast<double>(sh.n * sh.k)

@@ -17,6 +17,7 @@
 #include "common/error.hpp"
 #include "cuda/check.hpp"
 #include "cuda/quant/packed_gemv.hpp"
+#include "cuda/quant/packed_gemv_kernels.hpp"
 #include "quant/formats.hpp"
 #include "reference_packers.hpp"
 
@@ -115,6 +116,10 @@ void check_layout(PackedFormat f, int64_t N, int64_t K) {
                                << " weights where the device decode differs from fake_quantize");
 }
 
+// GEMV cases that ran the direct kernel, per format (the checks below make sure each format's
+// direct kernel was exercised on odd shapes, not only the staged fallback).
+int direct_cases[8] = {};
+
 struct GemvCase {
   int64_t T, N, K;
   bool bias = false;
@@ -135,18 +140,15 @@ void check_gemv(PackedFormat f, const GemvCase& c) {
   std::vector<float> xs(x);
   if (c.x_misaligned) xs.insert(xs.begin(), 0.0f);
   const Tensor tx = upload_floats(xs), tb = upload_floats(b);
-  Tensor out = poisoned(gpu(), {T * N});
   cuda::PackedGemvArgs a;
   a.format = f;
   a.x = static_cast<const float*>(cuda::dptr(tx)) + (c.x_misaligned ? 1 : 0);
   a.w = wb.ptr();
   a.scales = static_cast<const float*>(cuda::dptr(sc));
   a.bias = c.bias ? static_cast<const float*>(cuda::dptr(tb)) : nullptr;
-  a.out = static_cast<float*>(cuda::dptr(out));
   a.T = T;
   a.N = N;
   a.K = K;
-  cuda::launch_packed_gemv(gpu(), a);
   std::vector<double> want(static_cast<size_t>(T * N)), bound(want.size());
   for (int64_t t = 0; t < T; ++t)
     for (int64_t n = 0; n < N; ++n) {
@@ -161,10 +163,24 @@ void check_gemv(PackedFormat f, const GemvCase& c) {
       want[static_cast<size_t>(t * N + n)] = y;
       bound[static_cast<size_t>(t * N + n)] = accum(static_cast<double>(K) + 3) * S + 1e-30;
     }
-  ARCHSCOPE_CHECK_BOUND(get(gpu(), out), want, bound,
-                        "packed gemv " << cuda::packed_format_name(f) << " T=" << T << " N=" << N
-                                       << " K=" << K << (c.bias ? " +bias" : "")
-                                       << (c.x_misaligned ? " x+1" : "") << (c.pad ? " pad" : ""));
+  // Both kernels: the direct one wherever it applies, the staged one everywhere (Auto picks one
+  // of the two).
+  for (cuda::PackedGemvKernel kernel :
+       {cuda::PackedGemvKernel::Direct, cuda::PackedGemvKernel::Staged}) {
+    const bool direct =
+        kernel == cuda::PackedGemvKernel::Direct && cuda::packed_gemv_direct_applies(a);
+    direct_cases[static_cast<int>(f)] += direct;
+    Tensor out = poisoned(gpu(), {T * N});
+    a.out = static_cast<float*>(cuda::dptr(out));
+    cuda::set_packed_gemv_kernel(kernel);
+    cuda::launch_packed_gemv(gpu(), a);
+    cuda::set_packed_gemv_kernel(cuda::PackedGemvKernel::Auto);
+    ARCHSCOPE_CHECK_BOUND(get(gpu(), out), want, bound,
+                          "packed gemv "
+                              << (direct ? "direct " : "staged ") << cuda::packed_format_name(f)
+                              << " T=" << T << " N=" << N << " K=" << K << (c.bias ? " +bias" : "")
+                              << (c.x_misaligned ? " x+1" : "") << (c.pad ? " pad" : ""));
+  }
 }
 
 }  // namespace
@@ -215,6 +231,9 @@ BOOST_AUTO_TEST_CASE(odd_shapes_and_token_rows) {
                           {67, 1000},
                           {300, 2048}})
         check_gemv(f, {T, N, K, (T + N) % 2 == 1});
+  // K = 100 and 1000 give rows of a multiple of 4 bytes in every format: the direct kernel.
+  for (PackedFormat f : kAll)
+    BOOST_TEST(direct_cases[static_cast<int>(f)] >= 12, cuda::packed_format_name(f));
 }
 
 BOOST_AUTO_TEST_CASE(long_rows_many_rows_and_bench_shapes) {

@@ -1,5 +1,7 @@
-// The packed decode GEMV (packed_gemv.hpp). One block of 8 warps owns R consecutive weight rows
-// (R = 4, 8, 16 or 32, chosen so the grid still fills the device) and walks their K in segments:
+// The staged packed decode GEMV (packed_gemv.hpp; for any shape and alignment, where the direct
+// kernel of packed_gemv_direct.cu does not apply) and the dispatch between the two. One block of 8
+// warps owns R consecutive weight rows (R = 4, 8, 16 or 32, chosen so the grid still fills the
+// device) and walks their K in segments:
 //  1. stage: the segment's bytes of each row are copied to shared memory with 16-byte cp.async
 //     (L1 bypassed; the packed blocks are 17..68 bytes, so a 16-byte chunk straddles blocks and
 //     rows; the copy keeps each row's misalignment and the decode reads at any byte offset),
@@ -21,9 +23,10 @@
 #include "common/error.hpp"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/launch.cuh"
-#include "cuda/quant/packed_decode.cuh"
 #include "cuda/quant/nf4_table.cuh"
+#include "cuda/quant/packed_decode.cuh"
 #include "cuda/quant/packed_gemv.hpp"
+#include "cuda/quant/packed_gemv_kernels.hpp"
 
 namespace archscope::cuda {
 
@@ -35,7 +38,6 @@ using packed::RowCtx;
 constexpr int kWarps = 8;
 constexpr int kRowsPerGroup = 4;
 constexpr int kStageBudget = 40 * 1024;  // shared bytes per block for the staged rows
-
 
 __host__ __device__ __forceinline__ int64_t imin(int64_t a, int64_t b) {
   return a < b ? a : b;
@@ -239,7 +241,7 @@ __global__ void __launch_bounds__(kWarps * 32) packed_gemv_kernel(Params p) {
         ctx.n = n0 + row;
         ctx.j = j;
         float v[F::kEl];
-        const float scale = F::decode(s32, row_off[r] + jb, sub, ctx, v);
+        const float scale = packed::decode<PF>(s32, row_off[r] + jb, sub, ctx, v);
         if (!full) {
 #pragma unroll
           for (int rr = 0; rr < F::kRuns; ++rr)
@@ -383,6 +385,33 @@ void require(bool ok, const char* what) {
 
 }  // namespace
 
+namespace {
+
+PackedGemvKernel g_kernel = PackedGemvKernel::Auto;
+
+// Where the direct kernel was the faster of the two in bench_quant_cuda on the H200
+// (docs/quant-cuda.md, 2026-12-01), judged by the 16 layers' GEMVs run as one 96-call sequence
+// (a decode step): direct for q8_0 (952 against 971 us), q4_0 (732 / 756), mxfp4 (810 / 866),
+// nf4 (818 / 827) and fp8-e4m3-block128 (996 / 1088); staged for int4-g128 (764 / 761),
+// int8-channel (941 / 877) and fp8-e4m3-channel (928 / 844) except on matrices of few rows
+// (k/v 512 x 2048: 2.9 against 3.8, 3.5 against 4.0 and 3.4 against 3.7 us), where the staged
+// kernel's blocks of whole rows leave SMs idle.
+bool auto_takes_direct(const PackedGemvArgs& a) {
+  if (a.format == PackedFormat::Int8Channel || a.format == PackedFormat::Fp8E4M3Channel ||
+      a.format == PackedFormat::Int4G128)
+    return a.N <= 1024;
+  return true;
+}
+
+}  // namespace
+
+void set_packed_gemv_kernel(PackedGemvKernel k) {
+  g_kernel = k;
+}
+PackedGemvKernel packed_gemv_kernel() {
+  return g_kernel;
+}
+
 void launch_packed_gemv(CudaBackend& be, const PackedGemvArgs& a) {
   require(a.T >= 0 && a.N >= 0 && a.K >= 0, "negative shape");
   if (a.T == 0 || a.N == 0) return;
@@ -390,6 +419,13 @@ void launch_packed_gemv(CudaBackend& be, const PackedGemvArgs& a) {
   const bool scaled = packed_scale_count(a.format, a.N, a.K) > 0;
   require(!scaled || a.scales,
           std::string(packed_format_name(a.format)).append(" needs its scale array").c_str());
+  if (g_kernel != PackedGemvKernel::Staged && packed_gemv_direct_applies(a) &&
+      (g_kernel == PackedGemvKernel::Direct || auto_takes_direct(a)))
+    return launch_packed_gemv_direct(be, a);
+  launch_packed_gemv_staged(be, a);
+}
+
+void launch_packed_gemv_staged(CudaBackend& be, const PackedGemvArgs& a) {
   switch (a.format) {
     case PackedFormat::Q8_0:
       return launch_fmt<PackedFormat::Q8_0>(be, a);

@@ -51,6 +51,17 @@ struct PackedGemvArgs {
 // or negative shape. Asynchronous on the backend's stream, recorded by its launch queue (graphs).
 void launch_packed_gemv(CudaBackend& be, const PackedGemvArgs& a);
 
+// Which kernel launch_packed_gemv runs (process-wide; for the tests and bench_quant_cuda, which
+// compare them). The direct kernel (weights loaded straight into registers) needs the weights
+// 4-byte aligned and rows of a multiple of 4 bytes (every bench-1b matrix); the staged kernel
+// (rows through shared memory) takes any shape. Auto (the default): direct where it applies and
+// measured faster over a decode step (q8_0, q4_0, nf4, mxfp4, fp8-e4m3-block128; int4-g128 and
+// the per-channel int8 / fp8 on matrices of <= 1024 rows), else staged;
+// Direct: direct wherever it applies; Staged: always staged.
+enum class PackedGemvKernel { Auto, Staged, Direct };
+void set_packed_gemv_kernel(PackedGemvKernel k);
+PackedGemvKernel packed_gemv_kernel();
+
 // ŵ[N, K] as fp32 from the packed bytes: the layout's decode, element by element (the value the
 // GEMV multiplies with, before the per-block scale is factored out), for a prefill path through
 // cuBLASLt and for tests that compare the device decode with the definition bit for bit.
