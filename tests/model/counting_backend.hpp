@@ -16,9 +16,12 @@ class CountingBackend final : public Backend {
  public:
   explicit CountingBackend(Backend& inner) : inner_(inner) {}
   void count_into(CallCounts* bucket) { bucket_ = bucket; }
+  // false: says it runs no packed weights, so the loader holds a scheme dequantized in fp32 (the
+  // reference a packed run is compared with).
+  void allow_packed(bool allow) { allow_packed_ = allow; }
 
   const char* name() const override { return inner_.name(); }
-  bool supports_packed(Elem e) const override { return inner_.supports_packed(e); }
+  bool supports_packed(Elem e) const override { return allow_packed_ && inner_.supports_packed(e); }
   Tensor alloc(Elem elem, Shape shape) override { return inner_.alloc(elem, std::move(shape)); }
   Stream& default_stream() override { return inner_.default_stream(); }
   std::unique_ptr<Timer> create_timer() override { return inner_.create_timer(); }
@@ -157,6 +160,7 @@ class CountingBackend final : public Backend {
   }
 
   Backend& inner_;
+  bool allow_packed_ = true;
   CallCounts* bucket_ = nullptr;
 };
 
