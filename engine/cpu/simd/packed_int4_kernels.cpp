@@ -4,12 +4,15 @@
 // Highway foreach_target: this file is re-included once per target with HWY_NAMESPACE set.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "cpu/simd/packed_int4_kernels.cpp"
-#include <cstring>
-
-#include "cpu/simd/packed_format_driver-inl.h"
-#include "cpu/simd/packed_format_kernels.hpp"
+// clang-format off
 #include "hwy/foreach_target.h"  // must precede highway.h
 #include "hwy/highway.h"
+// clang-format on
+
+#include <cstring>
+
+#include "cpu/simd/packed_format_driver-inl.h"  // per target, after highway.h
+#include "cpu/simd/packed_format_kernels.hpp"
 #include "quant/formats.hpp"
 #include "quant/packed_layout.hpp"
 
