@@ -20,10 +20,10 @@ void add_weights_quant_option(CLI::App& app, std::string& value) {
          "Quantize the block linear weights at load to SCHEME: " + quant::format_names() +
              " (docs/quantization.md defines each). Weight-only: the attention, linear-attention "
              "and "
-             "FFN / expert projections are quantized; on the cpu and cuda backends " +
+             "FFN / expert projections are quantized; on the cpu backend " +
              packed_scheme_names() +
-             " are held packed and run by kernels that read the packed blocks (memory and decode "
-             "bandwidth are the format's), every other scheme is held "
+             " (on cuda q8_0 and q4_0) are held packed and run by kernels that read the packed "
+             "blocks (memory and decode bandwidth are the format's), every other scheme is held "
              "dequantized in fp32 (memory and speed are fp32's; the run reports the scheme's true "
              "bits "
              "per weight); MLA's absorbed W_uk^T / W_uv stay dequantized at the weights dtype. "

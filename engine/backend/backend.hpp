@@ -20,8 +20,8 @@ class Backend {
   virtual ~Backend() = default;
   virtual const char* name() const = 0;
 
-  // Whether linear and grouped_linear take weights of the packed element type e (Elem::Q8_0,
-  // Q4_0: quant/packed_layout.hpp) directly. The weight loader packs a scheme's weights only for
+  // Whether linear and grouped_linear take weights of the packed element type e (Elem::Q8_0 ...
+  // FP8_CHANNEL: quant/packed_layout.hpp, tensor.hpp) directly. The weight loader packs a scheme's weights only for
   // a backend that says so and keeps the dequantized fp32 path otherwise; an op handed a packed
   // tensor it has no kernel for throws Error(Unsupported) naming it.
   virtual bool supports_packed(Elem e) const {

@@ -29,7 +29,7 @@ void check_defined(const Tensor& t, const char* op, const char* name);
 void check_elem(const Tensor& t, Elem e, const char* op, const char* name);  // defined, of type e
 // Defined and F32, BF16 or F16 (quantized weights: Unsupported until they have kernels).
 void check_float(const Tensor& t, const char* op, const char* name);
-// A linear weight: check_float's element types or a packed one (Elem::Q8_0 / Q4_0); whether the
+// A linear weight: check_float's element types or a packed one (elem_is_packed); whether the
 // backend has a kernel for a packed one is the backend's check (Backend::supports_packed).
 void check_weight(const Tensor& t, const char* op, const char* name);
 void check_shape(const Tensor& t, const Shape& s, const char* op, const char* name);

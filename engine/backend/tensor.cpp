@@ -27,6 +27,11 @@ DType dtype_of(Elem e) {
     case Elem::INT4: return DType::INT4;
     case Elem::Q8_0:
     case Elem::Q4_0:
+    case Elem::INT4_G128:
+    case Elem::NF4:
+    case Elem::MXFP4:
+    case Elem::INT8_CHANNEL:
+    case Elem::FP8_CHANNEL:
       throw Error(ErrorKind::Unsupported, "dtype_of",
                   std::string("element type ") + to_string(e) +
                       " is a packed weight format, not a storage dtype");
@@ -43,6 +48,11 @@ int elem_bits(Elem e) {
     case Elem::INT4: return 4;
     case Elem::Q8_0:
     case Elem::Q4_0:
+    case Elem::INT4_G128:
+    case Elem::NF4:
+    case Elem::MXFP4:
+    case Elem::INT8_CHANNEL:
+    case Elem::FP8_CHANNEL:
       throw Error(ErrorKind::Internal, "elem_bits",
                   std::string(to_string(e)) + " is packed in blocks: no bits per element");
   }
@@ -62,6 +72,16 @@ const char* to_string(Elem e) {
       return "q8_0";
     case Elem::Q4_0:
       return "q4_0";
+    case Elem::INT4_G128:
+      return "int4-g128";
+    case Elem::NF4:
+      return "nf4";
+    case Elem::MXFP4:
+      return "mxfp4";
+    case Elem::INT8_CHANNEL:
+      return "int8-channel";
+    case Elem::FP8_CHANNEL:
+      return "fp8-e4m3-channel";
   }
   return "?";
 }
@@ -71,14 +91,32 @@ bool elem_is_quantized(Elem e) {
 }
 
 bool elem_is_packed(Elem e) {
-  return e == Elem::Q8_0 || e == Elem::Q4_0;
+  return e == Elem::Q8_0 || e == Elem::Q4_0 || e == Elem::INT4_G128 || e == Elem::NF4 ||
+         e == Elem::MXFP4 || elem_has_row_scales(e);
+}
+
+bool elem_has_row_scales(Elem e) {
+  return e == Elem::INT8_CHANNEL || e == Elem::FP8_CHANNEL;
 }
 
 size_t elem_row_bytes(Elem e, int64_t cols) {
-  if (e == Elem::Q8_0)
-    return quant::packed_row_bytes(cols, quant::kQ8_0Block, sizeof(quant::BlockQ8_0));
-  if (e == Elem::Q4_0)
-    return quant::packed_row_bytes(cols, quant::kQ4_0Block, sizeof(quant::BlockQ4_0));
+  switch (e) {
+    case Elem::Q8_0:
+      return quant::packed_row_bytes(cols, quant::kQ8_0Block, sizeof(quant::BlockQ8_0));
+    case Elem::Q4_0:
+      return quant::packed_row_bytes(cols, quant::kQ4_0Block, sizeof(quant::BlockQ4_0));
+    case Elem::INT4_G128:
+      return quant::packed_row_bytes(cols, quant::kInt4G128Block, sizeof(quant::BlockInt4G128));
+    case Elem::NF4:
+      return quant::packed_row_bytes(cols, quant::kNf4Block, sizeof(quant::BlockNf4));
+    case Elem::MXFP4:
+      return quant::packed_row_bytes(cols, quant::kMxfp4Block, sizeof(quant::BlockMxfp4));
+    case Elem::INT8_CHANNEL:
+    case Elem::FP8_CHANNEL:
+      return static_cast<size_t>(cols);  // one byte per code; the row's scale is in quant
+    default:
+      break;
+  }
   return static_cast<size_t>((cols * elem_bits(e) + 7) / 8);
 }
 
@@ -150,7 +188,10 @@ Tensor Tensor::slice_rows(int64_t begin, int64_t count) const {
     const int64_t inner_rows = cols ? row_elems / cols : 0;
     const size_t off =
         offset_ + static_cast<size_t>(begin * inner_rows) * elem_row_bytes(elem_, cols);
-    return Tensor(buffer_, elem_, std::move(s), off);
+    Tensor t(buffer_, elem_, std::move(s), off);
+    t.quant = quant;  // one scale per packed row (elem_has_row_scales), if any
+    if (quant.scales) t.quant.offset += begin * inner_rows;
+    return t;
   }
   if (elem_bits(elem_) % 8 != 0 && quant.block == 0)
     throw Error(ErrorKind::Unsupported, "tensor.slice_rows", "sub-byte elements");

@@ -18,10 +18,28 @@ class Backend;
 
 // Element type of a tensor: the storage dtypes of common/dtype.hpp plus int32 for index data
 // (token ids, positions, block tables, expert ids), which the model-level DType does not name,
-// plus packed quantized weights (quant/packed_layout.hpp): a Q8_0 / Q4_0 tensor of shape
-// [..., K] holds each row of K elements as ceil(K / 32) blocks of 34 / 18 bytes (scale inside
-// the block), so its bytes are rows * packed row bytes and it has no per-element bit width.
-enum class Elem : uint8_t { F32, BF16, F16, I32, FP8, INT8, INT4, Q8_0, Q4_0 };
+// plus packed quantized weights (quant/packed_layout.hpp): a Q8_0 / Q4_0 / INT4_G128 / NF4 /
+// MXFP4 tensor of shape [..., K] holds each row of K elements as ceil(K / B) blocks (scale inside
+// the block: 34 / 18 / 68 / 36 / 17 bytes per 32 / 32 / 128 / 64 / 32 weights), so its bytes are
+// rows * packed row bytes and it has no per-element bit width. INT8_CHANNEL / FP8_CHANNEL (the
+// int8-channel and fp8-e4m3-channel formats) hold K one-byte codes per row (int8, OCP E4M3) and
+// one fp32 scale per row in a second buffer, Tensor::quant (elem_has_row_scales).
+enum class Elem : uint8_t {
+  F32,
+  BF16,
+  F16,
+  I32,
+  FP8,
+  INT8,
+  INT4,
+  Q8_0,
+  Q4_0,
+  INT4_G128,
+  NF4,
+  MXFP4,
+  INT8_CHANNEL,
+  FP8_CHANNEL
+};
 
 Elem elem_of(DType t);
 // The inverse of elem_of for storage types; I32 (index data) has no DType: Error(Unsupported).
@@ -32,7 +50,10 @@ const char* to_string(Elem e);
 // fp8/int8/int4 (need block scales, no op handles them yet) and the packed elements (only
 // linear / grouped_linear of a backend whose supports_packed says so take them).
 bool elem_is_quantized(Elem e);
-bool elem_is_packed(Elem e);  // Q8_0, Q4_0
+bool elem_is_packed(Elem e);  // Q8_0 ... FP8_CHANNEL
+// INT8_CHANNEL, FP8_CHANNEL: the values alone are the tensor's bytes; the fp32 scale of each row
+// of K travels in Tensor::quant (block = K, one scale per row, views carry their offset).
+bool elem_has_row_scales(Elem e);
 // Bytes of one row of `cols` elements (packed: whole blocks).
 size_t elem_row_bytes(Elem e, int64_t cols);
 
@@ -50,10 +71,13 @@ using Shape = std::vector<int64_t>;
 std::string shape_string(const Shape& s);  // "[3, 5, 7]" for error messages
 
 // Room for quantized weights: a tensor of fp8/int8/int4 carries one scale per `block` elements
-// of each row. Unused (block == 0) for fp32/bf16/fp16.
+// of each row. Unused (block == 0) for fp32/bf16/fp16. A packed tensor with row scales
+// (elem_has_row_scales) has block = K and one scale per row; slice_rows and reshape keep the
+// scales, a row slice moving `offset` to its first row's scale.
 struct BlockScales {
   int64_t block = 0;
   std::shared_ptr<Buffer> scales;  // F32, rows * ceil(cols / block) values
+  int64_t offset = 0;              // scales of `scales` before this view's first one
 };
 
 // A dense, row-major view into a buffer. Cheap to copy; copies share the buffer.

@@ -28,7 +28,9 @@ class CpuBackend final : public Backend {
   int threads() const { return pool_.threads(); }
   ThreadPool& pool() { return pool_; }
 
-  bool supports_packed(Elem e) const override { return e == Elem::Q8_0 || e == Elem::Q4_0; }
+  // q8_0, q4_0 (simd/packed_kernels), int4-g128, nf4, mxfp4, int8-/fp8-e4m3-channel
+  // (simd/packed_format_kernels): every packed Elem.
+  bool supports_packed(Elem e) const override { return elem_is_packed(e); }
   Tensor alloc(Elem elem, Shape shape) override;
   Stream& default_stream() override { return stream_; }
   void synchronize(Stream& s) override;

@@ -50,7 +50,7 @@ struct WeightsChoice {
 // --weights-quant, the studio's Run dock): without a scheme the dtype as given; with one, fp32
 // (the dequantized weights are held in fp32), and Error(Validation, dtype_option) when the dtype
 // was given explicitly as something else, unless the scheme has a packed layout
-// (packed_elem: q8_0, q4_0): then an explicit dtype is the one of the matrices left unquantized
+// (packed_elem: every scheme but fp8-e4m3-block128): then an explicit dtype is the one of the matrices left unquantized
 // (embedding, LM head, router), and the loader refuses it on a backend that runs the scheme
 // dequantized. An unknown scheme: Error(Validation, quant_option)
 // listing the valid ones.

@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "model/host_convert.hpp"
 #include "quant/pack.hpp"
+#include "quant/pack_channel.hpp"
 
 namespace archscope::model_detail {
 
@@ -71,8 +72,19 @@ HostMatrix WeightBuilder::read_matrix(const std::string& name, int64_t rows, int
   return m;
 }
 
+Tensor WeightBuilder::alloc_linear(Shape shape) {
+  const Elem e = linear_elem();
+  Tensor t = backend.alloc(e, shape);
+  if (elem_has_row_scales(e)) {
+    const int64_t K = shape.empty() ? 0 : shape.back();
+    t.quant.block = K;
+    t.quant.scales = backend.alloc(Elem::F32, {K == 0 ? 0 : t.numel() / K}).buffer();
+  }
+  return t;
+}
+
 Tensor WeightBuilder::matrix(const HostMatrix& m) {
-  Tensor t = backend.alloc(m.to_pack ? linear_elem() : dtype, {m.rows, m.cols});
+  Tensor t = m.to_pack ? alloc_linear({m.rows, m.cols}) : backend.alloc(dtype, {m.rows, m.cols});
   upload_into(t, 0, m);
   return t;
 }
@@ -136,9 +148,22 @@ void WeightBuilder::upload_into(Tensor& dst, int64_t row, const HostMatrix& m) {
     if (m.rows == 0) return;
     // One packed copy of the matrix on the host (1/4 to 1/7 of its fp32 values), then uploaded.
     const quant::Format f = *quantization->scheme;
+    Tensor piece = dst.slice_rows(row, m.rows);
+    if (quant::has_row_scales(f)) {  // codes, and the rows' scales into dst's scale buffer
+      std::vector<uint8_t> codes(static_cast<size_t>(m.rows * m.cols));
+      std::vector<float> scales(static_cast<size_t>(m.rows));
+      quant::pack_channel_rows(f, m.data, m.rows, m.cols, codes, scales, "weights");
+      if (!piece.quant.scales)
+        throw Error(ErrorKind::Internal, "weights", "a per-row scaled tensor without its scales");
+      Tensor s(piece.quant.scales, Elem::F32, {m.rows},
+               static_cast<size_t>(piece.quant.offset) * sizeof(float));
+      backend.upload(backend.default_stream(), codes.data(), piece);
+      backend.upload(backend.default_stream(), scales.data(), s);
+      backend.synchronize(backend.default_stream());
+      return;
+    }
     std::vector<uint8_t> bytes(quant::packed_bytes(f, m.rows, m.cols));
     quant::pack_rows(f, m.data, m.rows, m.cols, bytes, "weights");
-    Tensor piece = dst.slice_rows(row, m.rows);
     backend.upload(backend.default_stream(), bytes.data(), piece);
     backend.synchronize(backend.default_stream());
     return;

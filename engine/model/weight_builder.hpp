@@ -49,7 +49,9 @@ class WeightBuilder {
   bool packing() const { return quantizing() && packed.has_value(); }
   // Element type of the block linear weights: the packed one or `dtype`.
   Elem linear_elem() const { return packing() ? *packed : dtype; }
-  Tensor alloc_linear(Shape shape) { return backend.alloc(linear_elem(), std::move(shape)); }
+  // A block linear weight's tensor: packed (with its row scales for the per-channel formats,
+  // Tensor::quant) or at `dtype`.
+  Tensor alloc_linear(Shape shape);
   // m, the checkpoint tensor `name` as [N = rows, K = cols]: its quantization recorded and m
   // replaced by ŵ, or, when packing, marked to_pack (the upload packs the source values; no
   // scheme: no-op); several calls for one name accumulate into its record (experts of a fused

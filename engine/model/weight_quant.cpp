@@ -42,8 +42,30 @@ int64_t layer_of_tensor(const std::string& name) {
 }
 
 std::optional<Elem> packed_elem(quant::Format scheme) {
-  if (scheme == quant::Format::Q8_0) return Elem::Q8_0;
-  if (scheme == quant::Format::Q4_0) return Elem::Q4_0;
+  switch (scheme) {
+    case quant::Format::Q8_0:
+      return Elem::Q8_0;
+    case quant::Format::Q4_0:
+      return Elem::Q4_0;
+    case quant::Format::Int4G128:
+      return Elem::INT4_G128;
+    case quant::Format::Nf4:
+      return Elem::NF4;
+    case quant::Format::Mxfp4:
+      return Elem::MXFP4;
+    case quant::Format::Int8Channel:
+      return Elem::INT8_CHANNEL;
+    case quant::Format::Fp8E4M3Channel:
+      return Elem::FP8_CHANNEL;
+    case quant::Format::Fp8E4M3Block128:
+      break;  // its 128 x 128 blocks span rows: no packed layout yet
+  }
+  return std::nullopt;
+}
+
+std::optional<quant::Format> packed_format(Elem e) {
+  for (quant::Format f : quant::all_formats())
+    if (packed_elem(f) == e) return f;
   return std::nullopt;
 }
 

@@ -2,7 +2,8 @@
 // weight — attention q/k/v/o (MLA's q_a, q_b, kv_a, kv_b too), the linear-attention projections
 // (in_proj_qkvz, in_proj_ba, out_proj), dense FFN, routed and shared experts (fused gate_up too)
 // — is quantized to the scheme. Where the backend runs the scheme's packed layout
-// (Backend::supports_packed(packed_elem(scheme)): q8_0 and q4_0 on the CPU and CUDA) the weights are held
+// (Backend::supports_packed(packed_elem(scheme)): every scheme but fp8-e4m3-block128 on the
+// CPU, q8_0 and q4_0 on CUDA) the weights are held
 // packed (quant/packed_layout.hpp) and only the packed bytes stay resident; otherwise they are
 // dequantized again into fp32, so memory holds dequantized weights. Either way a layer computes
 // with exactly ŵ. MLA's derived matrices (absorbed W_uk^T, kv_b's k and v parts) are cut from the
@@ -60,10 +61,14 @@ struct WeightQuantization {
   double bits_per_weight() const;
 };
 
-// The packed element type of a scheme that has CPU kernels (q8_0 -> Q8_0, q4_0 -> Q4_0), nullopt
-// for the others (they run dequantized on every backend).
+// The packed element type of a scheme (q8_0 -> Q8_0, q4_0 -> Q4_0, int4-g128 -> INT4_G128,
+// nf4 -> NF4, mxfp4 -> MXFP4, int8-channel -> INT8_CHANNEL, fp8-e4m3-channel -> FP8_CHANNEL);
+// nullopt for fp8-e4m3-block128 (it runs dequantized on every backend). Whether a backend runs
+// the packed element is Backend::supports_packed's answer.
 std::optional<Elem> packed_elem(quant::Format scheme);
-// "q8_0, q4_0": the schemes packed_elem maps, for help texts and messages.
+// The inverse of packed_elem: the format a packed element holds (nullopt for the others).
+std::optional<quant::Format> packed_format(Elem e);
+// "q8_0, q4_0, ...": the schemes packed_elem maps, for help texts and messages.
 std::string packed_scheme_names();
 
 // The layer index of a "layers.<i>." name, -1 otherwise.

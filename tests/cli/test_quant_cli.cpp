@@ -179,10 +179,11 @@ BOOST_AUTO_TEST_CASE(unknown_scheme_is_one_line_listing_the_valid_ones) {
           r.err);
     }
   }
-  // A scheme the CPU runs dequantized holds fp32 only; a packed one (q8_0) takes the dtype of the
-  // matrices it leaves unquantized.
+  // A scheme the CPU runs dequantized (fp8-e4m3-block128) holds fp32 only; a packed one (q8_0)
+  // takes the dtype of the matrices it leaves unquantized.
   const CliResult r = run_cli({"logits", "--preset", "llama3-mini", "--tokens", "1,2", "--out",
-                               "/tmp/x.npy", "--weights-quant", "nf4", "--weights-dtype", "bf16"});
+                               "/tmp/x.npy", "--weights-quant", "fp8-e4m3-block128",
+                               "--weights-dtype", "bf16"});
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(r.err.find("--weights-dtype") != std::string::npos);
   Scratch s;

@@ -18,9 +18,12 @@ class CountingBackend final : public Backend {
   void count_into(CallCounts* bucket) { bucket_ = bucket; }
   // false: the forward pass runs one backend call per plan op (as `--kernel fuse=off`).
   void set_fuse(bool on) { fuse_ = on; }
+  // false: says it runs no packed weights, so the loader holds a scheme dequantized in fp32 (the
+  // reference a packed run is compared with).
+  void allow_packed(bool allow) { allow_packed_ = allow; }
 
   const char* name() const override { return inner_.name(); }
-  bool supports_packed(Elem e) const override { return inner_.supports_packed(e); }
+  bool supports_packed(Elem e) const override { return allow_packed_ && inner_.supports_packed(e); }
   bool fuses_ops() const override { return fuse_ && inner_.fuses_ops(); }
   Tensor alloc(Elem elem, Shape shape) override { return inner_.alloc(elem, std::move(shape)); }
   Stream& default_stream() override { return inner_.default_stream(); }
@@ -169,6 +172,7 @@ class CountingBackend final : public Backend {
   }
 
   Backend& inner_;
+  bool allow_packed_ = true;
   CallCounts* bucket_ = nullptr;
   bool fuse_ = true;
 };

@@ -16,6 +16,7 @@
 #include "parity_support.hpp"
 #include "presets/preset_catalog.hpp"
 #include "quant/pack.hpp"
+#include "quant/pack_channel.hpp"
 #include "quant/q8_0_reference.hpp"
 #include "weights/safetensors.hpp"
 
@@ -24,18 +25,27 @@ using namespace archscope::test;
 
 namespace {
 
-// The values a tensor holds; a packed one (the CPU holds q8_0 / q4_0 packed) is downloaded as its
-// bytes and unpacked (quant/pack.hpp: equal to fake_quantize up to the sign of zeros, which == on
-// floats does not see).
+// The values a tensor holds; a packed one (the CPU holds every scheme but fp8-e4m3-block128
+// packed) is downloaded as its bytes (and row scales) and unpacked (quant/pack.hpp,
+// quant/pack_channel.hpp: equal to fake_quantize up to the sign of zeros, which == on floats does
+// not see).
 std::vector<float> host(Backend& be, const Tensor& t) {
   std::vector<float> v(static_cast<size_t>(t.numel()));
   if (elem_is_packed(t.elem())) {
     std::vector<uint8_t> bytes(t.bytes());
     be.download(be.default_stream(), t, bytes.data());
     be.synchronize(be.default_stream());
-    const int64_t K = t.dim(-1);
-    quant::unpack_rows(t.elem() == Elem::Q8_0 ? quant::Format::Q8_0 : quant::Format::Q4_0, bytes,
-                       t.numel() / K, K, v);
+    const int64_t K = t.dim(-1), N = t.numel() / K;
+    const quant::Format f = *packed_format(t.elem());
+    if (quant::has_row_scales(f)) {
+      std::vector<float> scales(static_cast<size_t>(N));
+      Tensor s(t.quant.scales, Elem::F32, {N}, static_cast<size_t>(t.quant.offset) * 4);
+      be.download(be.default_stream(), s, scales.data());
+      be.synchronize(be.default_stream());
+      quant::unpack_channel_rows(f, bytes, scales, N, K, v);
+    } else {
+      quant::unpack_rows(f, bytes, N, K, v);
+    }
     return v;
   }
   be.download(be.default_stream(), t, v.data());
@@ -276,13 +286,13 @@ BOOST_AUTO_TEST_CASE(fused_experts_quantized_per_expert_along_k) {
   BOOST_TEST(host(be, lq.moe.experts.gate_up) != host(be, ls.moe.experts.gate_up));
 }
 
-// A scheme held dequantized (every one without a packed CPU kernel: here int4-g128) needs fp32
-// storage; packed q8_0 / q4_0 take bf16 for the rest (tests/model/test_packed_weights.cpp).
+// A scheme held dequantized (the one without a packed CPU kernel: fp8-e4m3-block128) needs fp32
+// storage; packed schemes take bf16 for the rest (tests/model/test_packed_weights.cpp).
 BOOST_AUTO_TEST_CASE(scheme_needs_fp32_storage) {
   const ModelConfig c = load_preset("llama3-mini");
   cpu::CpuBackend be(1);
   try {
-    random_weights(be, c, {}, Elem::BF16, quant::Format::Int4G128);
+    random_weights(be, c, {}, Elem::BF16, quant::Format::Fp8E4M3Block128);
     BOOST_FAIL("a scheme with bf16 storage must be refused");
   } catch (const Error& e) {
     BOOST_TEST((e.kind() == ErrorKind::Validation));
