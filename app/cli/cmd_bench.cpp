@@ -5,7 +5,9 @@
 // of archscope's kernels take part in: OpenBLAS's sgemm measured in the same run (when Debian's
 // libopenblas0 is installed) and the CPU's theoretical FP32 FMA peak (engine/presets/cpu_peak). The
 // generation runs --warmup times untimed, then --repeat times; figures are medians over the
-// repeats.
+// repeats. On a GPU backend the limits are the device's (cuda_entry::measure_ceilings: read and
+// copy bandwidth, bf16 or fp32 GEMM rate by the weights' dtype), measured in the same process
+// before the model loads; the host's CPU ceilings do not apply there and are left out.
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -15,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "backend/cuda_entry.hpp"
 #include "cli/bench_slice.hpp"
 #include "cli/commands.hpp"
 #include "cli/engine_options.hpp"
@@ -30,6 +33,7 @@
 #include "presets/blas_gemm.hpp"
 #include "presets/cpu_peak.hpp"
 #include "presets/measure_host.hpp"
+#include "registry/registry.hpp"
 #include "report/text_format.hpp"
 
 namespace archscope::cli {
@@ -66,6 +70,10 @@ struct Measured {
   bool run_peak_separate = false;  // whether the reset worked
   double read_gbs = 0;
   double gemm_tflops = 0;
+  // A GPU backend: the device whose ceilings read_gbs / gemm_tflops are (empty on the CPU).
+  std::string device;
+  double copy_gbs = 0;
+  std::string gemm_dtype = "fp32";
   BlasGemmRate openblas;
   CpuPeak cpu;
   WeightQuantization quantization;  // what --weights-quant did at load
@@ -119,8 +127,25 @@ Measured measure(const BenchOptions& o, const ModelConfig& config, const EngineM
   // The roofline is measured before loading and again after the run. Its 512 MiB buffer is freed
   // before the weights come and the peak RSS is reset, so it never counts in the memory figures.
   const HostMeasureOptions host{.threads = threads, .min_seconds = 1.0};
-  m.read_gbs = measure_read_bandwidth(host);
-  m.gemm_tflops = measure_fp32_gemm_peak(host);
+  const bool on_device = eo.backend.kind != BackendKind::Cpu;
+  if (on_device) {
+    // The device's own limits, on a backend of the same spec that is gone before the model loads
+    // (the measurement streams ~4 GiB of device memory).
+    std::unique_ptr<Backend> be = make_backend(eo.backend);
+    const DeviceCeilings c = cuda_entry::measure_ceilings(*be);
+    const DType w = dtype_of(eo.weights);
+    const bool half = w == DType::BF16 || w == DType::F16;
+    m.read_gbs = c.read_gbs;
+    m.copy_gbs = c.copy_gbs;
+    m.gemm_tflops = half ? c.bf16_gemm_tflops : c.fp32_gemm_tflops;
+    m.gemm_dtype = half ? "bf16" : "fp32";
+    m.device = eo.backend.text();
+    for (const DeviceInfo& d : devices())
+      if (d.spec == m.device) m.device += " (" + d.name + ")";
+  } else {
+    m.read_gbs = measure_read_bandwidth(host);
+    m.gemm_tflops = measure_fp32_gemm_peak(host);
+  }
   reset_peak_rss();
   {
     const double t0 = steady_seconds();
@@ -151,6 +176,7 @@ Measured measure(const BenchOptions& o, const ModelConfig& config, const EngineM
   }
   // Second roofline measurement, after the model is freed; the best of the two is the machine's
   // capability (each is already a best-of-runs), which a competing process can only lower.
+  if (on_device) return m;
   m.read_gbs = std::max(m.read_gbs, measure_read_bandwidth(host));
   m.gemm_tflops = std::max(m.gemm_tflops, measure_fp32_gemm_peak(host));
   // After the run only: OpenBLAS's worker threads spin for a while after a call.
@@ -251,6 +277,20 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
       {"fraction_of_roofline", floor_ms / decode_ms},
       {"cpu_utilization", r.decode_cpu_s / (r.decode_s * threads)},
       {"other_processes_cores", other_cores(r.decode_machine_cpu_s, r.decode_cpu_s, r.decode_s)}};
+  if (!m.device.empty()) {
+    // The device's ceilings, measured in this process; no host CPU figure applies to its kernels.
+    j["roofline"] = {
+        {"device", m.device},
+        {"read_gbs", m.read_gbs},
+        {"copy_gbs", m.copy_gbs},
+        {"gemm_peak_tflops", m.gemm_tflops},
+        {"gemm_dtype", m.gemm_dtype},
+        {"decode_floor_ms_per_step", floor_ms},
+        {"decode_floor_ms_per_token", floor_ms / batch},
+        {"prefill_floor_s", static_cast<double>(plan.prefill_flops) / (m.gemm_tflops * 1e12)}};
+    j["prefill"]["fraction_of_openblas_sgemm"] = nullptr;
+    j["prefill"]["fraction_of_fma_peak"] = nullptr;
+  } else {
   const double fma_peak = m.cpu.tflops();
   j["prefill"]["fraction_of_openblas_sgemm"] =
       m.openblas.available ? nlohmann::json(prefill_flops_s / (m.openblas.tflops * 1e12))
@@ -285,6 +325,7 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
       {"decode_floor_ms_per_step", floor_ms},
       {"decode_floor_ms_per_token", floor_ms / batch},
       {"prefill_floor_s", static_cast<double>(plan.prefill_flops) / (m.gemm_tflops * 1e12)}};
+  }
   const uint64_t peak = std::max(m.load_peak_rss, m.run_peak_rss);
   j["memory"] = {{"peak_rss_bytes", peak},
                  {"load_peak_rss_bytes", m.load_peak_rss},
@@ -354,6 +395,15 @@ void print_text(const nlohmann::json& j) {
                 100 * p["cpu_utilization"].get<double>(),
                 cores_text(p["other_processes_cores"].get<double>()).c_str());
   std::puts(line);
+  if (f.contains("device")) {
+    std::snprintf(line, sizeof line,
+                  "         device ceilings measured in this process on %s: read %.0f GB/s, copy "
+                  "%.0f GB/s, %s GEMM %.1f TFLOP/s",
+                  f["device"].get<std::string>().c_str(), f["read_gbs"].get<double>(),
+                  f["copy_gbs"].get<double>(), f["gemm_dtype"].get<std::string>().c_str(),
+                  f["gemm_peak_tflops"].get<double>());
+    std::puts(line);
+  } else {
   const auto& cpu = f["cpu"];
   std::string ceilings = "prefill ceilings fp32 (not archscope's kernels): OpenBLAS sgemm ";
   if (f["openblas_sgemm_tflops"].is_null()) {
@@ -387,6 +437,7 @@ void print_text(const nlohmann::json& j) {
     }
   }
   std::puts(("         " + ceilings).c_str());
+  }
   std::snprintf(
       line, sizeof line,
       "decode   %lld steps: %.2f ms/step, %.3f ms/token (step median %.2f), %.1f tokens/s; floor "
