@@ -14,16 +14,30 @@ FloatBuffer alloc_floats(size_t n, const char* op, const char* what) {
   return b;
 }
 
-float* thread_gemm_scratch(size_t floats) {
-  thread_local FloatBuffer buf;
-  thread_local size_t cap = 0;
+namespace {
+
+float* grow(FloatBuffer& buf, size_t& cap, size_t floats, const char* op, const char* what) {
   if (cap < floats) {
     buf.reset();
     cap = 0;
-    buf = alloc_floats(floats, "gemm", "GEMM scratch");
+    buf = alloc_floats(floats, op, what);
     cap = floats;
   }
   return buf.get();
+}
+
+}  // namespace
+
+float* thread_gemm_scratch(size_t floats) {
+  thread_local FloatBuffer buf;
+  thread_local size_t cap = 0;
+  return grow(buf, cap, floats, "gemm", "GEMM scratch");
+}
+
+float* thread_dequant_scratch(size_t floats) {
+  thread_local FloatBuffer buf;
+  thread_local size_t cap = 0;
+  return grow(buf, cap, floats, "linear", "dequantized weight panel");
 }
 
 }  // namespace archscope::cpu

@@ -19,5 +19,8 @@ FloatBuffer alloc_floats(size_t n, const char* op, const char* what);
 
 // This thread's weight scratch of at least `floats` floats (grown on demand, never shrunk).
 float* thread_gemm_scratch(size_t floats);
+// This thread's panel of dequantized weight rows (packed formats' prefill), at least `floats`
+// floats, apart from the GEMM scratch the same call uses beside it.
+float* thread_dequant_scratch(size_t floats);
 
 }  // namespace archscope::cpu

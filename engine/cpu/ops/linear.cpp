@@ -23,6 +23,7 @@
 #include "common/error.hpp"
 #include "cpu/check.hpp"
 #include "cpu/cpu_backend.hpp"
+#include "cpu/gemm_scratch.hpp"
 #include "cpu/ops/linear_packed.hpp"
 #include "cpu/ops/linear_packed_formats.hpp"
 #include "cpu/simd/packed_format_kernels.hpp"
@@ -53,31 +54,6 @@ bool spread_rows() {
     return !(v && v[0] == '0');
   }();
   return spread;
-}
-
-struct FreeDeleter {
-  void operator()(float* p) const { std::free(p); }
-};
-using FloatBuffer = std::unique_ptr<float, FreeDeleter>;
-
-FloatBuffer alloc_floats(size_t n, const char* what) {
-  FloatBuffer b(static_cast<float*>(std::aligned_alloc(64, (n * sizeof(float) + 63) / 64 * 64)));
-  if (!b) throw Error(ErrorKind::System, "linear", std::string("cannot allocate ") + what);
-  return b;
-}
-
-// Per-thread scratch for widened weight blocks, kept for the next call (pool threads live as
-// long as the backend); at most gemm_w_scratch_floats(kGemmNC) floats (256 KiB) per thread.
-float* w_scratch(size_t floats) {
-  thread_local FloatBuffer buf;
-  thread_local size_t cap = 0;
-  if (cap < floats) {
-    buf.reset();
-    cap = 0;
-    buf = alloc_floats(floats, "GEMM scratch");
-    cap = floats;
-  }
-  return buf.get();
 }
 
 }  // namespace
@@ -117,7 +93,7 @@ void CpuBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tenso
 
   if (T >= kGemmMinRows && K > 0) {
     const size_t xfloats = gemm_packed_x_floats(T, K);
-    FloatBuffer xpack = alloc_floats(xfloats, "packed activations");
+    FloatBuffer xpack = alloc_floats(xfloats, "linear", "packed activations");
     const int64_t xpanels = (T + kGemmMR - 1) / kGemmMR;
     pool_.parallel_for(xpanels, 8, [&](int64_t p0, int64_t p1) {
       gemm_pack_x(xp, K, T, K, p0, p1, xpack.get());
@@ -127,7 +103,7 @@ void CpuBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tenso
     const int64_t nc = std::min(kGemmNC, std::max<int64_t>(kGemmMaxNR, (per_thread + 31) / 32 * 32));
     const int64_t tasks = (N + nc - 1) / nc;
     pool_.parallel_for(tasks, 1, [&](int64_t pb, int64_t pe) {
-      float* scratch = w_scratch(gemm_w_scratch_floats(kGemmNC));
+      float* scratch = thread_gemm_scratch(gemm_w_scratch_floats(kGemmNC));
       for (int64_t p = pb; p < pe; ++p) {
         const int64_t n0 = p * nc, nb = std::min(nc, N - n0);
         gemm_panel(xpack.get(), T, K, wbase + static_cast<size_t>(n0) * row_bytes, we, K, nb, scratch,

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "cpu/gemm_scratch.hpp"
 #include "cpu/simd/gemm.hpp"
 #include "cpu/simd/packed_kernels.hpp"
 
@@ -27,40 +28,6 @@ namespace {
 
 constexpr int64_t kGemmMinRows = 16;                  // as linear.cpp: from here the GEMM wins
 constexpr int64_t kScratchFloats = int64_t{1} << 18;  // 1 MiB of dequantized rows per task
-
-struct FreeDeleter {
-  void operator()(float* p) const { std::free(p); }
-};
-using FloatBuffer = std::unique_ptr<float, FreeDeleter>;
-
-FloatBuffer alloc_floats(size_t n, const char* what) {
-  FloatBuffer b(static_cast<float*>(std::aligned_alloc(64, (n * sizeof(float) + 63) / 64 * 64)));
-  if (!b) throw Error(ErrorKind::System, "linear", std::string("cannot allocate ") + what);
-  return b;
-}
-
-// Per-thread scratch kept for the next call (pool threads live as long as the backend).
-float* thread_scratch(FloatBuffer& buf, size_t& cap, size_t floats, const char* what) {
-  if (cap < floats) {
-    buf.reset();
-    cap = 0;
-    buf = alloc_floats(floats, what);
-    cap = floats;
-  }
-  return buf.get();
-}
-
-float* dequant_scratch(size_t floats) {
-  thread_local FloatBuffer buf;
-  thread_local size_t cap = 0;
-  return thread_scratch(buf, cap, floats, "dequantized weight panel");
-}
-
-float* gemm_scratch(size_t floats) {
-  thread_local FloatBuffer buf;
-  thread_local size_t cap = 0;
-  return thread_scratch(buf, cap, floats, "GEMM scratch");
-}
 
 // Packed rows read side by side per decode pass (ARCHSCOPE_PACKED_ROWS=1|2|4 overrides, for
 // measuring); the kernel spreads them over the thread's stretch (rows / 4 apart), so each is a long
@@ -90,7 +57,8 @@ void packed_linear(ThreadPool& pool, const float* x, int64_t T, int64_t K, const
   if (T == 0 || N == 0) return;
   const size_t row_bytes = elem_row_bytes(e, K);
   if (T >= kGemmMinRows && K > 0) {
-    const FloatBuffer xpack = alloc_floats(gemm_packed_x_floats(T, K), "packed activations");
+    const FloatBuffer xpack =
+        alloc_floats(gemm_packed_x_floats(T, K), "linear", "packed activations");
     const int64_t xpanels = (T + kGemmMR - 1) / kGemmMR;
     pool.parallel_for(
         xpanels, 8, [&](int64_t p0, int64_t p1) { gemm_pack_x(x, K, T, K, p0, p1, xpack.get()); });
@@ -100,8 +68,8 @@ void packed_linear(ThreadPool& pool, const float* x, int64_t T, int64_t K, const
     const int64_t nc = std::min(fit, std::max<int64_t>(kGemmMaxNR, (per_thread + 31) / 32 * 32));
     const int64_t tasks = (N + nc - 1) / nc;
     pool.parallel_for(tasks, 1, [&](int64_t pb, int64_t pe) {
-      float* wf = dequant_scratch(static_cast<size_t>(nc * K));
-      float* scratch = gemm_scratch(gemm_w_scratch_floats(nc));
+      float* wf = thread_dequant_scratch(static_cast<size_t>(nc * K));
+      float* scratch = thread_gemm_scratch(gemm_w_scratch_floats(nc));
       for (int64_t p = pb; p < pe; ++p) {
         const int64_t n0 = p * nc, nb = std::min(nc, N - n0);
         packed_dequantize_rows(w + static_cast<size_t>(n0) * row_bytes, e, row_bytes, nb, K, wf, K);
