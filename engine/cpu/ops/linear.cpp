@@ -26,7 +26,6 @@
 #include "cpu/gemm_scratch.hpp"
 #include "cpu/ops/linear_packed.hpp"
 #include "cpu/ops/linear_packed_formats.hpp"
-#include "cpu/simd/packed_format_kernels.hpp"
 #include "cpu/simd/gemm.hpp"
 #include "cpu/simd/kernels.hpp"
 
@@ -77,9 +76,7 @@ void CpuBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tenso
     require(supports_packed(we), op,
             std::string("w: no CPU kernel for ") + to_string(we) + " weights");
     const auto* wp = static_cast<const uint8_t*>(raw(w));
-    if (has_packed_format_kernel(we))  // int4-g128, nf4, mxfp4, int8/fp8 per channel
-      return packed_format_linear(pool_, xp, T, K, wp, we, packed_row_scales(w, N, op), N, bp, yp);
-    return packed_linear(pool_, xp, T, K, wp, we, N, bp, yp);
+    return packed_linear(pool_, xp, T, K, wp, we, packed_row_scales(w, N, op), N, bp, yp);
   }
   const char* wbase = static_cast<const char*>(raw(w));
   const size_t row_bytes = static_cast<size_t>(K) * static_cast<size_t>(elem_bits(we) / 8);

@@ -20,6 +20,7 @@
 #include "common/error.hpp"
 #include "cpu/gemm_scratch.hpp"
 #include "cpu/simd/gemm.hpp"
+#include "cpu/simd/packed_format_kernels.hpp"
 #include "cpu/simd/packed_kernels.hpp"
 
 namespace archscope::cpu {
@@ -53,9 +54,31 @@ void add_bias(const float* bias, float* y, int64_t T, int64_t N, int64_t n0, int
 }  // namespace
 
 void packed_linear(ThreadPool& pool, const float* x, int64_t T, int64_t K, const uint8_t* w, Elem e,
-                   int64_t N, const float* bias, float* y) {
+                   const float* row_scales, int64_t N, const float* bias, float* y) {
   if (T == 0 || N == 0) return;
   const size_t row_bytes = elem_row_bytes(e, K);
+  // q8_0 / q4_0 (simd/packed_kernels) or the other formats (simd/packed_format_kernels, with their
+  // row scales where the format has them): the same two paths serve both.
+  const bool other_format = has_packed_format_kernel(e);
+  const auto rows_at = [&](int64_t n) { return w + static_cast<size_t>(n) * row_bytes; };
+  const auto scales_at = [&](int64_t n) { return row_scales ? row_scales + n : nullptr; };
+  const auto dequantize = [&](int64_t n0, int64_t nb, float* wf) {
+    if (other_format)
+      packed_format_dequantize_rows(rows_at(n0), e, row_bytes, scales_at(n0), nb, K, wf, K);
+    else
+      packed_dequantize_rows(rows_at(n0), e, row_bytes, nb, K, wf, K);
+  };
+  // rows rows from n0 against g token rows xs, into out (stride N); rows_side_by_side: q8_0 / q4_0's
+  // rows per pass.
+  const auto dot = [&](int64_t n0, int64_t rows, int rows_side_by_side, const float* const* xs,
+                       int g, float* out) {
+    if (other_format)
+      packed_format_dot_rows(rows_at(n0), e, row_bytes, scales_at(n0), rows, xs, g,
+                             static_cast<size_t>(K), out, static_cast<size_t>(N));
+    else
+      packed_dot_rows(rows_at(n0), e, row_bytes, rows, rows_side_by_side, xs, g,
+                      static_cast<size_t>(K), out, static_cast<size_t>(N));
+  };
   if (T >= kGemmMinRows && K > 0) {
     const FloatBuffer xpack =
         alloc_floats(gemm_packed_x_floats(T, K), "linear", "packed activations");
@@ -72,7 +95,7 @@ void packed_linear(ThreadPool& pool, const float* x, int64_t T, int64_t K, const
       float* scratch = thread_gemm_scratch(gemm_w_scratch_floats(nc));
       for (int64_t p = pb; p < pe; ++p) {
         const int64_t n0 = p * nc, nb = std::min(nc, N - n0);
-        packed_dequantize_rows(w + static_cast<size_t>(n0) * row_bytes, e, row_bytes, nb, K, wf, K);
+        dequantize(n0, nb, wf);
         gemm_panel(xpack.get(), T, K, wf, Elem::F32, K, nb, scratch, y + n0, N);
         add_bias(bias, y, T, N, n0, n0 + nb);
       }
@@ -89,15 +112,12 @@ void packed_linear(ThreadPool& pool, const float* x, int64_t T, int64_t K, const
     };
     if (T <= 4) {  // one call streams the whole stretch
       const int g = group(0);
-      packed_dot_rows(w + static_cast<size_t>(nb) * row_bytes, e, row_bytes, ne - nb,
-                      rows_per_pass(K), xs, g, static_cast<size_t>(K), y + nb,
-                      static_cast<size_t>(N));
+      dot(nb, ne - nb, rows_per_pass(K), xs, g, y + nb);
     } else {
       for (int64_t n = nb; n < ne; ++n)
         for (int64_t t0 = 0; t0 < T; t0 += 4) {  // later groups read the row from L1
           const int g = group(t0);
-          packed_dot_rows(w + static_cast<size_t>(n) * row_bytes, e, row_bytes, 1, 1, xs, g,
-                          static_cast<size_t>(K), y + t0 * N + n, static_cast<size_t>(N));
+          dot(n, 1, 1, xs, g, y + t0 * N + n);
         }
     }
     add_bias(bias, y, T, N, nb, ne);

@@ -1,6 +1,5 @@
-// The CPU linear for the packed formats beyond q8_0 / q4_0 (Elem::INT4_G128, NF4, MXFP4,
-// INT8_CHANNEL, FP8_CHANNEL: simd/packed_format_kernels.hpp), called by linear() (and so by
-// grouped_linear() per expert) once the op's contract holds.
+// The row scales of the packed formats beyond q8_0 / q4_0 that carry them, for the CPU linear
+// (linear_packed.hpp runs every packed format; simd/packed_format_kernels.hpp has their kernels).
 #pragma once
 
 #include <cstdint>
@@ -14,10 +13,5 @@ namespace archscope::cpu {
 // Tensor::quant, one fp32 per row, `rows` of them from quant.offset), null for the others.
 // Error(Validation, op) when they are missing, too few or not in host memory.
 const float* packed_row_scales(const Tensor& w, int64_t rows, const char* op);
-
-// y[T, N] = x[T, K] . ŵ^T (+ bias[N]) for W packed [N, K] (rows elem_row_bytes(e, K) apart);
-// row_scales as packed_row_scales gives them.
-void packed_format_linear(ThreadPool& pool, const float* x, int64_t T, int64_t K, const uint8_t* w,
-                          Elem e, const float* row_scales, int64_t N, const float* bias, float* y);
 
 }  // namespace archscope::cpu
