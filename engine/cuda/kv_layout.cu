@@ -7,13 +7,31 @@
 
 namespace archscope::cuda {
 
+namespace {
+bool coded(Elem e) {
+  return e == Elem::INT8 || e == Elem::FP8;
+}
+FElem pool_elem(Elem e) {
+  return e == Elem::INT8 ? FElem::I8 : e == Elem::FP8 ? FElem::E4M3 : felem(e);
+}
+}  // namespace
+
 KvView kv_view(const KvBlocks& kv, const char* op) {
-  if (kv.k_scale.defined() || kv.k.elem() == Elem::INT8 || kv.k.elem() == Elem::FP8)
-    throw Error(ErrorKind::Unsupported, op,
-                "int8 / fp8 KV pools: the CUDA kv_store and attention kernels do not dequantize "
-                "yet (run on the cpu backend)");
-  check_float(kv.k, op, "kv.k");
-  check_float(kv.v, op, "kv.v");
+  const bool quantized = coded(kv.k.elem()) || coded(kv.v.elem());
+  if (quantized) {
+    // The contract (check_kv_blocks) has checked the element types and the scales' shapes.
+    check_owned(kv.k, op, "kv.k");
+    check_owned(kv.v, op, "kv.v");
+    check_elem(kv.k_scale, Elem::F32, op, "kv.k_scale");
+    check_elem(kv.v_scale, Elem::F32, op, "kv.v_scale");
+    require(kv.k.elem() == kv.v.elem(), op, "quantized k and v pools must share one element type");
+    require(
+        kv.k_scale.rank() == 4 && kv.v_scale.rank() == 4 && kv.k_scale.dim(3) == kv.v_scale.dim(3),
+        op, "kv.k_scale and kv.v_scale must have the same groups");
+  } else {
+    check_float(kv.k, op, "kv.k");
+    check_float(kv.v, op, "kv.v");
+  }
   const int32_t* table = in_i32(kv.block_table, op, "kv.block_table");
   require(kv.k.rank() == 4 && kv.v.rank() == 4, op,
           "k/v pools must be [blocks, block_size, kv_heads, dim]");
@@ -36,8 +54,14 @@ KvView kv_view(const KvBlocks& kv, const char* op) {
   v.qk_dim = kv.k.dim(3);
   v.v_dim = kv.v.dim(3);
   v.length = kv.length;
-  v.elem = felem(kv.k.elem());
-  v.velem = felem(kv.v.elem());
+  v.elem = pool_elem(kv.k.elem());
+  v.velem = pool_elem(kv.v.elem());
+  if (quantized) {
+    v.k_scale = static_cast<const float*>(dptr(kv.k_scale));
+    v.v_scale = static_cast<const float*>(dptr(kv.v_scale));
+    v.groups = kv.k_scale.dim(3);
+    v.scale_split = v.groups == 2 ? kv.scale_split : v.qk_dim + v.v_dim;
+  }
   v.for_attention = std::string(op) == "attention";
   return v;
 }

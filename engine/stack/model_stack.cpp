@@ -1,7 +1,6 @@
 #include "stack/model_stack.hpp"
 
 #include "common/error.hpp"
-#include "kv/kv_dtype.hpp"
 #include "kv/memory_check.hpp"
 #include "model/load.hpp"
 
@@ -56,11 +55,6 @@ StackMemory stack_memory(const ModelConfig& config, const ModelStackOptions& opt
 ModelStack::ModelStack(const ModelConfig& config, const ModelStackOptions& options,
                        const std::string& what, const BackendWrapper& wrap)
     : config_(config), options_(options), memory_(stack_memory(config_, options_)) {
-  if (kv_quantized(options_.kv) && options_.backend.kind != BackendKind::Cpu)
-    throw Error(ErrorKind::Unsupported, "--kv-dtype",
-                std::string(to_string(options_.kv)) + " KV cache on " + options_.backend.text() +
-                    ": the CUDA kv_store and attention kernels do not dequantize int8 / fp8 pools "
-                    "yet; use --backend cpu");
   if (options_.layers && !options_.hf_dir.empty())
     throw Error(ErrorKind::Unsupported, "--layers",
                 "a layer slice runs seeded random weights only; drop --model-dir");

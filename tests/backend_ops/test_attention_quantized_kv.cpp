@@ -2,11 +2,17 @@
 // scales (never-identity block table, as test_attention.cpp), and the output is held to the
 // float64 attention of ref_attention over the K/V such a pool must hold, dequantized by the
 // independent reference of quant/kv_row_reference.hpp, within the arithmetic bound of fp32
-// attention. A device backend that cannot read such pools must refuse them with Unsupported.
+// attention. Every backend reads such pools: the CUDA cases below also reach its decode kernel
+// (head dims 32 / 64 / 128, MLA rows of two scales), its split-K kernel staged and unstaged (dims
+// up to 576, odd ones, many key splits) and prefill batches that would take the tensor-core
+// kernel over a 16-bit pool.
 #include <string>
 
 #include "conformance.hpp"
 #include "quant/kv_row_reference.hpp"
+#ifdef ARCHSCOPE_WITH_CUDA
+#include "backend/cuda_entry.hpp"
+#endif
 
 using namespace archscope;
 using namespace archscope::test;
@@ -70,16 +76,6 @@ void run(Backend& be, const QSetup& s, uint64_t seed) {
   for (int64_t j = 0; j < c.len; ++j) all[j] = static_cast<int32_t>(j);
   const Tensor kt = upload_f32(be, {c.len, c.Hkv, c.Dqk}, k);
   const Tensor vt = mla ? kt : upload_f32(be, {c.len, c.Hkv, c.Dv}, v);
-  if (std::string(be.name()).rfind("cpu", 0) != 0) {
-    bool refused = false;
-    try {
-      be.kv_store(be.default_stream(), kt, vt, upload_i32(be, {c.len}, all), kv);
-    } catch (const Error& e) {
-      refused = e.kind() == ErrorKind::Unsupported;
-    }
-    BOOST_TEST(refused, be.name() << " must refuse an int8 / fp8 pool it cannot read");
-    return;
-  }
   be.kv_store(be.default_stream(), kt, vt, upload_i32(be, {c.len}, all), kv);
   Ints pos(static_cast<size_t>(c.T));
   for (int64_t t = 0; t < c.T; ++t) pos[t] = static_cast<int32_t>(c.len - c.T + t);
@@ -117,12 +113,54 @@ BOOST_AUTO_TEST_CASE(int8_and_fp8_pools_read_as_dequantized) {
   });
 }
 
+BOOST_AUTO_TEST_CASE(kernel_shapes_of_a_device_backend) {
+  const AttentionParams sliding{AttentionMask::Sliding, 24, 0.0f, 0.0f};
+  for_each_backend([&](Backend& be) {
+    for (Elem e : {Elem::INT8, Elem::FP8}) {
+      run(be, {{1, 8, 2, 32, 32, 70, kCausal}, 16, e, false, 0}, 11);     // decode, D 32
+      run(be, {{3, 4, 4, 128, 128, 300, kCausal}, 16, e, true, 0}, 12);   // decode, D 128, splits
+      run(be, {{20, 8, 2, 64, 64, 40, kCausal}, 8, e, false, 0}, 13);     // prefill, D 64
+      run(be, {{16, 4, 1, 128, 128, 70, sliding}, 16, e, true, 0}, 14);   // prefill, D 128, window
+      run(be, {{2, 12, 4, 45, 45, 130, kCausal}, 16, e, false, 0}, 15);   // odd dim, GQA 3
+      run(be, {{2, 2, 1, 300, 300, 33, kCausal}, 16, e, false, 0}, 16);   // unstaged, odd dim
+      run(be, {{1, 2, 2, 320, 320, 600, kCausal}, 32, e, false, 0}, 17);  // unstaged, long
+    }
+  });
+}
+
+// The suite's device entries run attention=fp32 (backends.cpp); the default choice (which must
+// keep quantized prefill off the tensor-core kernels) and the naive kernel read the pools too.
+BOOST_AUTO_TEST_CASE(every_cuda_kernel_choice_reads_quantized_pools) {
+#ifdef ARCHSCOPE_WITH_CUDA
+  for (const DeviceInfo& d : cuda_entry::devices())
+    for (AttentionKernel k : {AttentionKernel::Auto, AttentionKernel::Naive}) {
+      KernelChoices kc;
+      kc.attention = k;
+      const std::unique_ptr<Backend> be = cuda_entry::make(d.index, kc);
+      BOOST_TEST_CONTEXT(d.spec << (k == AttentionKernel::Naive ? " naive" : " auto")) {
+        for (Elem e : {Elem::INT8, Elem::FP8}) {
+          run(*be, {{20, 8, 2, 64, 64, 40, kCausal}, 8, e, true, 0}, 21);     // prefill, D 64
+          run(*be, {{16, 4, 4, 128, 128, 33, kCausal}, 16, e, false, 0}, 22);  // prefill, D 128
+          run(*be, {{1, 8, 2, 64, 64, 90, {AttentionMask::Sliding, 30, 0.0f, 0.0f}}, 16, e, false,
+                     0},
+              23);                                                          // decode, window
+          run(*be, {{5, 6, 3, 23, 11, 61, kCausal}, 7, e, false, 0}, 24);     // odd dims, Dv != Dqk
+          run(*be, {{2, 4, 1, 64, 64, 50, kCausal}, 16, e, false, 48}, 25);   // MLA rows
+        }
+      }
+    }
+#endif
+}
+
 BOOST_AUTO_TEST_CASE(mla_rows_carry_a_latent_and_a_rope_scale) {
   for_each_backend([](Backend& be) {
     for (Elem e : {Elem::INT8, Elem::FP8}) {
       run(be, {{1, 8, 1, 40, 40, 37, kCausal}, 16, e, false, 32},
           6);  // absorbed decode: [latent 32 | rope 8]
       run(be, {{9, 4, 1, 24, 24, 9, kCausal}, 16, e, false, 16}, 7);  // a first step, one block
+      run(be, {{2, 4, 1, 64, 64, 90, kCausal}, 16, e, false, 48}, 8);  // decode kernel, 2 scales
+      run(be, {{3, 16, 1, 576, 576, 40, kCausal}, 16, e, false, 512}, 9);  // DeepSeek-V3's row
+      run(be, {{17, 4, 1, 40, 40, 50, kCausal}, 8, e, false, 32}, 10);     // prefill of 17
     }
   });
 }

@@ -6,12 +6,15 @@
 // Splits are small (32 keys up to 8k positions, at most 256 splits beyond), so a decode step's
 // attention is spread over all multiprocessors and each warp runs a few hundred instructions;
 // the last split of a (token, head group) to finish merges all splits and adds the sink.
+// int8 / fp8 pools (KT = KvI8 / KvE4M3): the tile stages codes, and the slot lookup also fetches
+// each key's k and v scales; every element is read as value(code) * scale (kernels/kv_quant.cuh).
 #include <algorithm>
 
 #include "backend/op_params.hpp"
 #include "cuda/attention/attention_args.hpp"
 #include "cuda/attention/mask.cuh"
 #include "cuda/kernels/common.cuh"
+#include "cuda/kernels/kv_quant.cuh"
 #include "cuda/kernels/kv_view.cuh"
 #include "cuda/kernels/launch.cuh"
 
@@ -72,6 +75,7 @@ __global__ void __launch_bounds__(kRows * 32) attention_decode_kernel(DecodePara
   __shared__ float qs[kRows][D];
   __shared__ int last;
   __shared__ int64_t slots[32];
+  __shared__ RowScale kscale[32], vscale[32];  // coded pools only
   const AttentionArgs& a = p.a;
   const KvView& kv = p.kv;
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, nthreads = blockDim.x;
@@ -103,8 +107,14 @@ __global__ void __launch_bounds__(kRows * 32) attention_decode_kernel(DecodePara
     const int keys = min(32, ke - tile);
     // The tile's 32 slots first (one table lookup per key, by the first warp), so the staging
     // loads below depend on no other global load and go out 4 at a time per thread.
-    if (threadIdx.x < 32)
-      slots[threadIdx.x] = threadIdx.x < keys ? kv_slot(kv, tile + threadIdx.x, p.err) : -1;
+    if (threadIdx.x < 32) {
+      const int64_t slot = threadIdx.x < keys ? kv_slot(kv, tile + threadIdx.x, p.err) : -1;
+      slots[threadIdx.x] = slot;
+      if constexpr (kv_coded<KT>) {  // a bad slot (reported) stages zero codes: unit scales
+        kscale[threadIdx.x] = slot >= 0 ? kv_row_scale(kv.k_scale, kv, slot, kvh) : unit_scale();
+        vscale[threadIdx.x] = slot >= 0 ? kv_row_scale(kv.v_scale, kv, slot, kvh) : unit_scale();
+      }
+    }
     __syncthreads();
     // Stage 32 K rows and 32 V rows: chunk c of the 2 * 32 * C is (key c / C % 32, part c % C).
     for (int c0 = threadIdx.x; c0 < 2 * 32 * C; c0 += 4 * nthreads) {
@@ -133,13 +143,17 @@ __global__ void __launch_bounds__(kRows * 32) attention_decode_kernel(DecodePara
     float s = -INFINITY;
     if (lane < keys) {
       const KT* kr = ks + lane * STR;
+      RowScale rs = unit_scale();
+      if constexpr (kv_coded<KT>) rs = kscale[lane];
       float acc = 0.0f;
 #pragma unroll
       for (int ch = 0; ch < C; ++ch) {
         const uint4 raw = *reinterpret_cast<const uint4*>(kr + ch * E);
         const KT* e = reinterpret_cast<const KT*>(&raw);
 #pragma unroll
-        for (int i = 0; i < E; ++i) acc = fmaf(qs[warp][ch * E + i], to_float(e[i]), acc);
+        for (int i = 0; i < E; ++i)
+          acc = fmaf(qs[warp][ch * E + i],
+                     kv_dequant(e[i], ch * E + i, rs.s0, rs.s1, kv.scale_split), acc);
       }
       s = acc * a.scale;
       if (a.softcap > 0.0f) s = a.softcap * tanhf(s / a.softcap);
@@ -154,8 +168,12 @@ __global__ void __launch_bounds__(kRows * 32) attention_decode_kernel(DecodePara
     for (int jj = 0; jj < keys; ++jj) {
       const float pj = __shfl_sync(0xffffffffu, pr, jj);
       const KT* vr = vs + jj * STR;
+      RowScale vsj = unit_scale();
+      if constexpr (kv_coded<KT>) vsj = vscale[jj];
 #pragma unroll
-      for (int i = 0; i < DL; ++i) o[i] = fmaf(pj, to_float(vr[lane + 32 * i]), o[i]);
+      for (int i = 0; i < DL; ++i)
+        o[i] = fmaf(
+            pj, kv_dequant(vr[lane + 32 * i], lane + 32 * i, vsj.s0, vsj.s1, kv.scale_split), o[i]);
     }
   }
   const int64_t row = static_cast<int64_t>(t) * a.Hq + h;
@@ -289,6 +307,22 @@ bool attention_decode(CudaBackend& be, const AttentionArgs& a, const KvView& kv)
         launch_decode<__half, 64>(be, p);
       else
         launch_decode<__half, 128>(be, p);
+      break;
+    case FElem::I8:
+      if (D == 32)
+        launch_decode<KvI8, 32>(be, p);
+      else if (D == 64)
+        launch_decode<KvI8, 64>(be, p);
+      else
+        launch_decode<KvI8, 128>(be, p);
+      break;
+    case FElem::E4M3:
+      if (D == 32)
+        launch_decode<KvE4M3, 32>(be, p);
+      else if (D == 64)
+        launch_decode<KvE4M3, 64>(be, p);
+      else
+        launch_decode<KvE4M3, 128>(be, p);
       break;
     default:
       if (D == 32)

@@ -1,7 +1,7 @@
 // The reference attention kernel (`--kernel attention=naive`): one block per (query, head), every
 // visible score scale * q.k (soft-capped) written to shared memory, a block-wide max and sum, then
 // each thread sums p_j * v_j over all keys for its value dims. Straightforward on purpose: it is
-// what the flash kernels are measured against.
+// what the flash kernels are measured against. Reads every pool type (int8 / fp8 dequantized).
 #include <algorithm>
 
 #include "backend/op_params.hpp"
@@ -9,6 +9,7 @@
 #include "cuda/attention/attention_args.hpp"
 #include "cuda/attention/mask.cuh"
 #include "cuda/kernels/common.cuh"
+#include "cuda/kernels/kv_quant.cuh"
 #include "cuda/kernels/kv_view.cuh"
 #include "cuda/kernels/launch.cuh"
 
@@ -47,9 +48,8 @@ __global__ void attention_naive_kernel(NaiveParams p) {
     const int64_t slot = kv_slot(kv, lo + j, p.err);
     float s = -INFINITY;
     if (slot >= 0) {
-      const int64_t base = (slot * kv.kv_heads + kvh) * dqk;
       float acc = 0.0f;
-      for (int64_t d = 0; d < dqk; ++d) acc = fmaf(qs[d], load_elem(kv.k, kv.elem, base + d), acc);
+      for (int64_t d = 0; d < dqk; ++d) acc = fmaf(qs[d], kv_load(kv, false, slot, kvh, d), acc);
       s = acc * a.scale;
       if (a.softcap > 0.0f) s = a.softcap * tanhf(s / a.softcap);
     }
@@ -72,8 +72,7 @@ __global__ void attention_naive_kernel(NaiveParams p) {
     for (int64_t j = 0; j < n; ++j) {
       if (sc[j] == 0.0f) continue;
       const int64_t slot = kv_slot(kv, lo + j, p.err);
-      if (slot >= 0)
-        acc = fmaf(sc[j], load_elem(kv.v, kv.velem, (slot * kv.kv_heads + kvh) * dv + d), acc);
+      if (slot >= 0) acc = fmaf(sc[j], kv_load(kv, true, slot, kvh, d), acc);
     }
     y[d] = acc * inv;
   }

@@ -5,12 +5,15 @@
 // key loads), an online softmax per row, then the value rows with lanes over the value dims.
 // Warps merge in shared memory; with splits > 1 each split writes (o, max, sum) and a second
 // kernel merges the splits and adds the sink logit to the denominator (gpt-oss). All in fp32.
+// int8 / fp8 pools (KT = KvI8 / KvE4M3) are staged as codes and dequantized on load, each element
+// value(code) * its row's scale (kernels/kv_quant.cuh); a lane holds its key's k and v scales.
 #include <algorithm>
 
 #include "backend/op_params.hpp"
 #include "cuda/attention/attention_args.hpp"
 #include "cuda/attention/mask.cuh"
 #include "cuda/kernels/common.cuh"
+#include "cuda/kernels/kv_quant.cuh"
 #include "cuda/kernels/kv_view.cuh"
 #include "cuda/kernels/launch.cuh"
 
@@ -38,7 +41,7 @@ struct Rows {
 
 template <class KT, int GR>
 __device__ __forceinline__ void scores(const KT* krow, const float* qs, int64_t dqk, int nr,
-                                       float (&s)[GR]) {
+                                       RowScale ks, int64_t split, float (&s)[GR]) {
   constexpr int E = 16 / sizeof(KT);
   const bool vec = dqk % E == 0 && reinterpret_cast<uintptr_t>(krow) % 16 == 0;
   if (vec) {
@@ -47,7 +50,7 @@ __device__ __forceinline__ void scores(const KT* krow, const float* qs, int64_t 
       const KT* kv = reinterpret_cast<const KT*>(&raw);
 #pragma unroll
       for (int i = 0; i < E; ++i) {
-        const float kf = to_float(kv[i]);
+        const float kf = kv_dequant(kv[i], c + i, ks.s0, ks.s1, split);
 #pragma unroll
         for (int r = 0; r < GR; ++r)
           if (r < nr) s[r] = fmaf(qs[r * dqk + c + i], kf, s[r]);
@@ -55,7 +58,7 @@ __device__ __forceinline__ void scores(const KT* krow, const float* qs, int64_t 
     }
   } else {
     for (int64_t c = 0; c < dqk; ++c) {
-      const float kf = to_float(krow[c]);
+      const float kf = kv_dequant(krow[c], c, ks.s0, ks.s1, split);
 #pragma unroll
       for (int r = 0; r < GR; ++r)
         if (r < nr) s[r] = fmaf(qs[r * dqk + c], kf, s[r]);
@@ -129,6 +132,12 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
     const int64_t j = tile + lane;
     const int64_t slot = j < ke ? kv_slot(kv, j, p.err) : -1;
     const int keys = ke - tile < 32 ? static_cast<int>(ke - tile) : 32;
+    [[maybe_unused]] RowScale ksc = unit_scale(),
+                              vsc = unit_scale();  // this lane's key's scales (coded pools)
+    if constexpr (kv_coded<KT>)
+      if (slot >= 0)
+        ksc = kv_row_scale(kv.k_scale, kv, slot, kvh),
+        vsc = kv_row_scale(kv.v_scale, kv, slot, kvh);
     if (STAGED) {
       // 32 key rows then 32 value rows, chunk c of row `key` by lane c % 32 (uniform trip counts).
       if (vec) {
@@ -166,12 +175,12 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
         for (int64_t c = lane; c < 32 * dqk; c += 32) {
           const int key = static_cast<int>(c / dqk);
           const long long sk = __shfl_sync(0xffffffffu, static_cast<long long>(slot), key);
-          ks[key * kstr + c % dqk] = sk >= 0 ? kbase[sk * kslot + c % dqk] : KT(0.0f);
+          ks[key * kstr + c % dqk] = sk >= 0 ? kbase[sk * kslot + c % dqk] : kv_zero<KT>();
         }
         for (int64_t c = lane; c < 32 * dv; c += 32) {
           const int key = static_cast<int>(c / dv);
           const long long sk = __shfl_sync(0xffffffffu, static_cast<long long>(slot), key);
-          vs[key * vstr + c % dv] = sk >= 0 ? vbase[sk * vslot + c % dv] : KT(0.0f);
+          vs[key * vstr + c % dv] = sk >= 0 ? vbase[sk * vslot + c % dv] : kv_zero<KT>();
         }
       }
       __syncwarp();
@@ -180,7 +189,8 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
 #pragma unroll
     for (int r = 0; r < GR; ++r) s[r] = 0.0f;
     if (slot >= 0) {
-      scores<KT, GR>(STAGED ? ks + lane * kstr : kbase + slot * kslot, qs, dqk, nr, s);
+      scores<KT, GR>(STAGED ? ks + lane * kstr : kbase + slot * kslot, qs, dqk, nr, ksc,
+                     kv.scale_split, s);
 #pragma unroll
       for (int r = 0; r < GR; ++r) {
         s[r] *= a.scale;
@@ -208,12 +218,15 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
         float pj[GR];
 #pragma unroll
         for (int r = 0; r < GR; ++r) pj[r] = __shfl_sync(0xffffffffu, pr[r], jj);
+        RowScale vj = unit_scale();
+        if constexpr (kv_coded<KT>)
+          vj = {__shfl_sync(0xffffffffu, vsc.s0, jj), __shfl_sync(0xffffffffu, vsc.s1, jj)};
         const KT* vrow = vs + jj * vstr;
 #pragma unroll
         for (int i = 0; i < DVL; ++i) {
           const int64_t d = lane + 32 * i;
           if (d < dv) {
-            const float vv = to_float(vrow[d]);
+            const float vv = kv_dequant(vrow[d], d, vj.s0, vj.s1, kv.scale_split);
 #pragma unroll
             for (int r = 0; r < GR; ++r) o[r][i] = fmaf(pj[r], vv, o[r][i]);
           }
@@ -227,11 +240,15 @@ __global__ void __launch_bounds__(kWarps * 32) attention_split_kernel(SplitParam
         for (int u = 0; u < 4; ++u) {
           const int jj = j0 + u < keys ? j0 + u : j0;
           const long long sj = __shfl_sync(0xffffffffu, static_cast<long long>(slot), jj);
+          RowScale vj = unit_scale();
+          if constexpr (kv_coded<KT>)
+            vj = {__shfl_sync(0xffffffffu, vsc.s0, jj), __shfl_sync(0xffffffffu, vsc.s1, jj)};
 #pragma unroll
           for (int i = 0; i < DVL; ++i) {
             const int64_t d = lane + 32 * i;
-            vv[u][i] =
-                (j0 + u < keys && sj >= 0 && d < dv) ? to_float(vbase[sj * vslot + d]) : 0.0f;
+            vv[u][i] = (j0 + u < keys && sj >= 0 && d < dv)
+                           ? kv_dequant(vbase[sj * vslot + d], d, vj.s0, vj.s1, kv.scale_split)
+                           : 0.0f;
           }
         }
 #pragma unroll
@@ -424,6 +441,12 @@ void attention_split(CudaBackend& be, const AttentionArgs& a, const KvView& kv) 
       break;
     case FElem::F16:
       launch_split_typed<__half>(be, p, dvl, grid, dqk, dv);
+      break;
+    case FElem::I8:
+      launch_split_typed<KvI8>(be, p, dvl, grid, dqk, dv);
+      break;
+    case FElem::E4M3:
+      launch_split_typed<KvE4M3>(be, p, dvl, grid, dqk, dv);
       break;
     default:
       launch_split_typed<float>(be, p, dvl, grid, dqk, dv);

@@ -11,6 +11,8 @@
 //     fp32, which serves fp32 pools exactly.
 //   fp32: the same without the tensor-core kernel (fp32 arithmetic for every pool type).
 //   naive: attention/naive.cu.
+// int8 / fp8 pools (KvView elem I8 / E4M3): every kernel but the tensor-core ones reads them,
+// dequantizing each element as value(code) * its vector's fp32 scale (kernels/kv_quant.cuh).
 #include "backend/op_contracts.hpp"
 #include "cuda/attention/attention_args.hpp"
 #include "cuda/check.hpp"
@@ -60,7 +62,10 @@ void CudaBackend::attention(Stream& s, const Tensor& q, const Tensor& q_position
   // Pools of two element types (the contract allows it): only the naive kernel reads each pool in
   // its own type.
   if (choice == AttentionKernel::Naive || v.elem != v.velem) return attention_naive(be, a, v);
-  if (choice != AttentionKernel::Fp32 && a.T >= 16 &&
+  // int8 / fp8 pools: the fp32 kernels dequantize on load (the tensor-core kernels stage 16-bit
+  // K/V tiles only), so prefill over them runs the split-K kernel.
+  const bool coded = v.elem == FElem::I8 || v.elem == FElem::E4M3;
+  if (choice != AttentionKernel::Fp32 && !coded && a.T >= 16 &&
       (attention_flash_fa2(be, a, v) || attention_flash_tc(be, a, v)))
     return;
   if (a.T <= 8 && attention_decode(be, a, v)) return;
