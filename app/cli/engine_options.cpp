@@ -69,7 +69,9 @@ void add_kv_dtype_option(CLI::App& app, std::string& value) {
                      "token and KV head "
                      "for K and for V (MLA: latent and rope key one each), dequantized as "
                      "attention reads them "
-                     "(cpu backend only); linear-attention states stay fp32 (docs/quantization.md)")
+                     "(cpu and cuda; on cuda prefill over them runs the fp32 split-K attention "
+                     "kernel, not the tensor-core one); linear-attention states stay fp32 "
+                     "(docs/kv-cache-quantization.md)")
       ->capture_default_str();
 }
 

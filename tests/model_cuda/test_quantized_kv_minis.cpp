@@ -14,7 +14,9 @@
 //    half of it. A backend that quantized differently (another rounding, another absmax rule, a
 //    wrong group scale) or not at all would sit at the quantization error itself, ratio ~1.
 // MoE presets are left out as in test_minis.cpp's bf16 case: a flipped routing decision changes a
-// token's output by O(1).
+// token's output by O(1). MLA (whose presets are all MoE) runs on deepseek-v3-mini and
+// kimi-k2-mini with their experts replaced by the dense FFN of their first layers: the latent
+// cache with its two scales per row, and the absorbed form every step takes over a quantized one.
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
@@ -45,13 +47,7 @@ double max_diff(const Recipes& a, const Recipes& b) {
                    rel_diff(a.chunked, b.chunked), rel_diff(a.batched, b.batched)});
 }
 
-}  // namespace
-
-BOOST_AUTO_TEST_SUITE(cuda_quantized_kv_minis)
-
-BOOST_DATA_TEST_CASE(cuda_reads_and_writes_the_cpu_codes,
-                     boost::unit_test::data::make(dense_minis()), preset) {
-  const ModelConfig c = load_preset(preset, ARCHSCOPE_PRESETS);
+void compare_quantized(const std::string& preset, const ModelConfig& c) {
   cuda::CudaBackend gpu(0);
   const Recipes exact = run_recipes(kv_host(), c, Elem::F32, Elem::F32);
   for (Elem kv : {Elem::INT8, Elem::FP8}) {
@@ -71,6 +67,25 @@ BOOST_DATA_TEST_CASE(cuda_reads_and_writes_the_cpu_codes,
                                                   << " is not well below the "
                                                   << "quantization error " << quant_error);
   }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cuda_quantized_kv_minis)
+
+BOOST_DATA_TEST_CASE(cuda_reads_and_writes_the_cpu_codes,
+                     boost::unit_test::data::make(dense_minis()), preset) {
+  compare_quantized(preset, load_preset(preset, ARCHSCOPE_PRESETS));
+}
+
+BOOST_DATA_TEST_CASE(mla_latent_cache,
+                     boost::unit_test::data::make(std::vector<std::string>{"deepseek-v3-mini",
+                                                                           "kimi-k2-mini"}),
+                     preset) {
+  ModelConfig c = load_preset(preset, ARCHSCOPE_PRESETS);
+  BOOST_REQUIRE(c.attention.mla.kv_lora_rank > 0);
+  c.moe = MoeConfig{};  // every layer the dense FFN (ffn.d_ff)
+  compare_quantized(preset + " (dense)", c);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
