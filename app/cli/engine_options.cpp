@@ -89,7 +89,8 @@ void add_kernel_option(CLI::App& app, std::vector<std::string>& values) {
   app.add_option(
          "--kernel", values,
          "Kernel variant NAME=VARIANT of the cuda backend, repeatable: attention=auto|flash|"
-         "fp32|naive, linear=auto|cublas|gemv|gemv-stream, graphs=on|off, pdl=on|off, fuse=on|off "
+         "fp32|naive, linear=auto|cublas|gemv|gemv-stream, experts=auto|gemv|tensor|tiles, "
+         "graphs=on|off, pdl=on|off, fuse=on|off "
          "(docs/cuda-notes.md says what each does); recorded with a run")
       ->take_all();
 }

@@ -15,7 +15,8 @@ bool on_off(const std::string& name, const std::string& value) {
 }  // namespace
 
 bool KernelChoices::is_default() const {
-  return attention == AttentionKernel::Auto && linear == LinearKernel::Auto && graphs && pdl && fuse;
+  return attention == AttentionKernel::Auto && linear == LinearKernel::Auto &&
+         experts == ExpertsKernel::Auto && graphs && pdl && fuse;
 }
 
 std::string KernelChoices::to_string() const {
@@ -27,15 +28,21 @@ std::string KernelChoices::to_string() const {
                   : linear == LinearKernel::Gemv       ? "gemv"
                   : linear == LinearKernel::GemvStream ? "gemv-stream"
                                                        : "auto";
-  return std::string("attention=") + a + ",linear=" + l + ",graphs=" + (graphs ? "on" : "off") +
-         ",pdl=" + (pdl ? "on" : "off") + ",fuse=" + (fuse ? "on" : "off");
+  const char* x = experts == ExpertsKernel::Gemv     ? "gemv"
+                  : experts == ExpertsKernel::Tensor ? "tensor"
+                  : experts == ExpertsKernel::Tiles  ? "tiles"
+                                                     : "auto";
+  return std::string("attention=") + a + ",linear=" + l + ",experts=" + x +
+         ",graphs=" + (graphs ? "on" : "off") + ",pdl=" + (pdl ? "on" : "off") +
+         ",fuse=" + (fuse ? "on" : "off");
 }
 
 void apply_kernel_choice(KernelChoices& c, const std::string& text) {
   const size_t eq = text.find('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
     throw Error(ErrorKind::Validation, "--kernel",
-                "'" + text + "' is not NAME=VARIANT (names: attention, linear, graphs, pdl, fuse)");
+                "'" + text +
+                    "' is not NAME=VARIANT (names: attention, linear, experts, graphs, pdl, fuse)");
   const std::string name = text.substr(0, eq), value = text.substr(eq + 1);
   if (name == "attention") {
     if (value == "auto")
@@ -61,6 +68,18 @@ void apply_kernel_choice(KernelChoices& c, const std::string& text) {
     else
       throw Error(ErrorKind::Validation, "--kernel",
                   "linear=" + value + ": expected auto, cublas, gemv or gemv-stream");
+  } else if (name == "experts") {
+    if (value == "auto")
+      c.experts = ExpertsKernel::Auto;
+    else if (value == "gemv")
+      c.experts = ExpertsKernel::Gemv;
+    else if (value == "tensor")
+      c.experts = ExpertsKernel::Tensor;
+    else if (value == "tiles")
+      c.experts = ExpertsKernel::Tiles;
+    else
+      throw Error(ErrorKind::Validation, "--kernel",
+                  "experts=" + value + ": expected auto, gemv, tensor or tiles");
   } else if (name == "graphs") {
     c.graphs = on_off(name, value);
   } else if (name == "pdl") {
@@ -68,8 +87,9 @@ void apply_kernel_choice(KernelChoices& c, const std::string& text) {
   } else if (name == "fuse") {
     c.fuse = on_off(name, value);
   } else {
-    throw Error(ErrorKind::Validation, "--kernel",
-                "unknown kernel '" + name + "' (names: attention, linear, graphs, pdl, fuse)");
+    throw Error(
+        ErrorKind::Validation, "--kernel",
+        "unknown kernel '" + name + "' (names: attention, linear, experts, graphs, pdl, fuse)");
   }
 }
 

@@ -17,6 +17,17 @@
 //                                      cuBLASLt for every row count (bf16/fp16 weights: tensor
 //                                      cores on activations rounded to the weight type; fp32:
 //                                      plain fp32, no TF32).
+//   experts   = auto | gemv | tensor | tiles
+//                                      the MoE experts (grouped_linear). auto: gemv up to 4 rows
+//                                      per expert on average (decode, small batches), tensor above
+//                                      for bf16 experts; gemv everywhere with linear=gemv or
+//                                      gemv-stream (fp32 arithmetic throughout). gemv: each tile of
+//                                      up to 8 rows of an expert streams that expert's weights
+//                                      once, one launch for all experts (fp32 arithmetic). tensor:
+//                                      tensor-core tiles of 64 rows of one expert (bf16 weights,
+//                                      activations rounded to bf16, fp32 accumulation; other dtypes
+//                                      take gemv). tiles: the first kernel (8 outputs x 8 rows per
+//                                      block, one load in flight per lane), kept to compare.
 //   graphs    = on | off               replay repeated launch sequences as CUDA graphs.
 //   pdl       = on | off               programmatic dependent launch between kernels.
 //   fuse      = on | off               several adjacent plan ops as one call where the forward
@@ -32,17 +43,19 @@ namespace archscope {
 
 enum class AttentionKernel { Auto, Flash, Fp32, Naive };
 enum class LinearKernel { Auto, Cublas, Gemv, GemvStream };
+enum class ExpertsKernel { Auto, Gemv, Tensor, Tiles };
 
 struct KernelChoices {
   AttentionKernel attention = AttentionKernel::Auto;
   LinearKernel linear = LinearKernel::Auto;
+  ExpertsKernel experts = ExpertsKernel::Auto;
   bool graphs = true;
   bool pdl = true;
   bool fuse = true;
 
   bool is_default() const;
   bool operator==(const KernelChoices&) const = default;
-  // "attention=auto,linear=auto,graphs=on,pdl=on,fuse=on": what a run records.
+  // "attention=auto,linear=auto,experts=auto,graphs=on,pdl=on,fuse=on": what a run records.
   std::string to_string() const;
 };
 

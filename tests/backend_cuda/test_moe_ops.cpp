@@ -1,7 +1,6 @@
 // The memory and MoE-grouping ops on CUDA: fill, copy, scale (exact or 2 ulp), index_add (a
 // k-term fp32 sum per element in an unspecified order: k u sum|terms|), moe_group (exact, the
-// CPU backend's stable order), grouped_linear (float64 reference, lambda sqrt(K) u sum|x w|), and
-// the grouped pipeline end to end: route, group, run experts, combine.
+// CPU backend's stable order). grouped_linear's kernels: test_grouped_linear.cpp.
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
 #include <numeric>
@@ -117,43 +116,6 @@ BOOST_AUTO_TEST_CASE(moe_group_matches_the_cpu_order) {
     BOOST_TEST(gt == ct, "token_of");
     BOOST_TEST(gw == cw, "weight_of");
   }
-}
-
-BOOST_AUTO_TEST_CASE(grouped_linear_against_float64) {
-  for (Elem we : {Elem::F32, Elem::BF16, Elem::F16})
-    for (auto [E, N, K] :
-         {std::tuple<int64_t, int64_t, int64_t>{4, 33, 64}, {16, 96, 130}, {3, 8, 7}}) {
-      Stream& s = gpu().default_stream();
-      Rng r(static_cast<uint64_t>(E * N + K) + static_cast<uint64_t>(we));
-      std::vector<int32_t> off = {0};
-      for (int64_t e = 0; e < E; ++e)
-        off.push_back(off.back() + (e % 3 == 1 ? 0 : r.index(13)));  // empty experts too
-      const int64_t R = off.back();
-      std::vector<float> x = r.uniform(static_cast<size_t>(R * K)),
-                         w = r.uniform(static_cast<size_t>(E * N * K));
-      std::vector<float> b = r.uniform(static_cast<size_t>(E * N));
-      Tensor out = poisoned(gpu(), {R, N});
-      gpu().grouped_linear(s, put_f32(gpu(), {R, K}, x), put(gpu(), we, {E, N, K}, w),
-                           put_f32(gpu(), {E, N}, b), put_i32(gpu(), {E + 1}, off), out);
-      std::vector<double> want(static_cast<size_t>(R * N)), bound(want.size());
-      for (int64_t e = 0; e < E; ++e)
-        for (int64_t row = off[static_cast<size_t>(e)]; row < off[static_cast<size_t>(e) + 1];
-             ++row)
-          for (int64_t n = 0; n < N; ++n) {
-            double y = b[static_cast<size_t>(e * N + n)], S = std::fabs(y);
-            for (int64_t i = 0; i < K; ++i) {
-              const double p = static_cast<double>(x[static_cast<size_t>(row * K + i)]) *
-                               w[static_cast<size_t>((e * N + n) * K + i)];
-              y += p;
-              S += std::fabs(p);
-            }
-            want[static_cast<size_t>(row * N + n)] = y;
-            bound[static_cast<size_t>(row * N + n)] = accum(static_cast<double>(K) + 1) * S + 1e-30;
-          }
-      ARCHSCOPE_CHECK_BOUND(
-          get(gpu(), out), want, bound,
-          "grouped_linear " << name(we) << " E=" << E << " N=" << N << " K=" << K);
-    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -81,16 +81,33 @@ BOOST_AUTO_TEST_CASE(gemv_stream_is_a_linear_variant) {
   const KernelChoices k = parse_kernel_choices({"linear=gemv-stream"});
   BOOST_TEST((k.linear == LinearKernel::GemvStream));
   BOOST_TEST(!k.is_default());
-  BOOST_TEST(k.to_string() == "attention=auto,linear=gemv-stream,graphs=on,pdl=on,fuse=on");
+  BOOST_TEST(k.to_string() ==
+             "attention=auto,linear=gemv-stream,experts=auto,graphs=on,pdl=on,fuse=on");
   const Error e = error_of([] { parse_kernel_choices({"linear=blocks"}); });
   BOOST_TEST(e.message().find("gemv-stream") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(experts_is_a_kernel_choice_recorded_with_the_run) {
+  for (auto [text, want] :
+       {std::pair<const char*, ExpertsKernel>{"experts=gemv", ExpertsKernel::Gemv},
+        {"experts=tensor", ExpertsKernel::Tensor},
+        {"experts=tiles", ExpertsKernel::Tiles}}) {
+    const KernelChoices k = parse_kernel_choices({text});
+    BOOST_TEST((k.experts == want));
+    BOOST_TEST(!k.is_default());
+    BOOST_TEST(k.to_string().find(text) != std::string::npos);
+  }
+  BOOST_TEST(parse_kernel_choices({"experts=tiles", "experts=auto"}).is_default());
+  const Error e = error_of([] { parse_kernel_choices({"experts=cublas"}); });
+  BOOST_TEST(e.where() == "--kernel");
+  BOOST_TEST(e.message().find("tensor") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(fuse_is_an_on_off_choice_recorded_with_the_run) {
   const KernelChoices k = parse_kernel_choices({"fuse=off"});
   BOOST_TEST(!k.fuse);
   BOOST_TEST(!k.is_default());
-  BOOST_TEST(k.to_string() == "attention=auto,linear=auto,graphs=on,pdl=on,fuse=off");
+  BOOST_TEST(k.to_string() == "attention=auto,linear=auto,experts=auto,graphs=on,pdl=on,fuse=off");
   BOOST_TEST(parse_kernel_choices({"fuse=off", "fuse=on"}).is_default());
   const Error e = error_of([] { parse_kernel_choices({"fuse=maybe"}); });
   BOOST_TEST(e.where() == "--kernel");

@@ -1,22 +1,32 @@
 // Per-expert linear over rows grouped by moe_group, with the group offsets in device memory:
 // out[r] = x[r] . w[e(r)]^T (+ bias[e(r)]) where e(r) is the expert whose [offsets[e],
-// offsets[e+1]) holds r. Grid (8 outputs per block, tiles of 8 rows); each block finds its rows'
-// experts by binary search, and each warp streams one weight row of an expert once for all rows of
-// the tile that use it (16-byte loads, fp32 arithmetic: the gemv kernel's inner loop). Decode
-// (T*k rows, mostly one per expert) reads every chosen expert once; a prefill tile of rows sorted
-// by expert mostly shares one. A row outside every range is reported and left unwritten.
+// offsets[e+1]) holds r. Three kernels (kernel choice `experts`, backend/kernel_choices.hpp):
+// - gemv (gemm/grouped_gemv.cu; auto up to 4 rows per expert on average: decode, small batches):
+//   each tile of up to 8 rows of one expert streams that expert's weight rows once, so only the
+//   selected experts are read, in one launch; fp32 arithmetic on any weight dtype;
+// - tensor (gemm/grouped_mma.cu; auto above that for bf16 experts, unless linear=gemv or
+//   gemv-stream asked for fp32 arithmetic): tensor-core tiles of 64 rows of one expert,
+//   activations rounded to bf16 (u_bf16 * sum|x w| per output, as the dense linear's cuBLASLt);
+// - tiles (below, the first kernel, kept so a run can show what the others are worth): 8
+//   outputs x 8 rows per block, each block finding its rows' experts by binary search and each
+//   warp streaming one weight row per expert of the tile with one load in flight per lane.
+// A row outside every range is reported and left unwritten.
 #include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
+#include "cuda/gemm/grouped.hpp"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/launch.cuh"
-#include "cuda/quant/packed_gemv.hpp"
 #include "cuda/kernels/weight_chunk.cuh"
+#include "cuda/quant/packed_gemv.hpp"
 
 namespace archscope::cuda {
 
 namespace {
 
 constexpr int kWarps = 8, kRows = 8;
+// Average rows per expert up to which `experts=auto` streams the weights (gemv): below it most
+// experts' weights are read once either way, and the GEMV has no tile of 64 rows to fill.
+constexpr int64_t kGemvMaxRowsPerExpert = 4;
 
 struct GroupedParams {
   const float* x;
@@ -47,7 +57,8 @@ __global__ void __launch_bounds__(kWarps * 32) grouped_linear_kernel(GroupedPara
         else
           hi = mid;
       }
-      if (p.offsets[lo] <= r && r < p.offsets[lo + 1]) e = static_cast<int>(lo);  // else: bad offsets
+      if (p.offsets[lo] <= r && r < p.offsets[lo + 1])
+        e = static_cast<int>(lo);  // else: bad offsets
     }
     expert[threadIdx.x] = e;
   }
@@ -148,29 +159,51 @@ void CudaBackend::grouped_linear(Stream& s, const Tensor& x, const Tensor& w, co
   if (p.R == 0 || p.N == 0) return;
   p.w = dptr(w);
   p.err = be.device_errors();
+  GroupedArgs g;
+  g.x = p.x;
+  g.w = p.w;
+  g.bias = p.bias;
+  g.offsets = p.offsets;
+  g.out = p.out;
+  g.err = p.err;
+  g.R = p.R;
+  g.N = p.N;
+  g.K = p.K;
+  g.E = p.E;
+  std::shared_ptr<Buffer> dequantized;
   if (packed) {
     // Packed experts [E, N, K] (E·N packed rows): dequantized into fp32 scratch — exactly the
-    // layout's values — and run by the fp32 grouped kernel. Correct, not fast: it writes every
+    // layout's values — and run by the fp32 kernels. Correct, not fast: it writes every
     // expert's fp32 weights each call; a packed grouped GEMV that skips idle experts is not built.
-    auto ws = be.scratch(static_cast<size_t>(p.E * p.N * p.K) * sizeof(float));
-    float* wd = static_cast<float*>(ws->handle());
+    dequantized = be.scratch(static_cast<size_t>(p.E * p.N * p.K) * sizeof(float));
+    float* wd = static_cast<float*>(dequantized->handle());
     launch_packed_dequantize(be, packed_format_of(w.elem()), p.w, nullptr, p.E * p.N, p.K, wd);
-    p.w = wd;
-    const bool vec = p.K % 4 == 0 && reinterpret_cast<uintptr_t>(p.x) % 16 == 0;
-    return launch_grouped<float>(be, p, vec);
+    p.w = g.w = wd;
+    g.we = FElem::F32;
+  } else {
+    g.we = felem(w.elem());
   }
-  const size_t wb = static_cast<size_t>(elem_bits(w.elem()) / 8);
-  const bool vec = p.K % static_cast<int64_t>(16 / wb) == 0 &&
-                   reinterpret_cast<uintptr_t>(p.w) % 16 == 0 &&
-                   reinterpret_cast<uintptr_t>(p.x) % 16 == 0;
-  switch (w.elem()) {
-    case Elem::BF16:
-      return launch_grouped<__nv_bfloat16>(be, p, vec);
-    case Elem::F16:
-      return launch_grouped<__half>(be, p, vec);
-    default:
-      return launch_grouped<float>(be, p, vec);
+  const KernelChoices& k = kernels();
+  if (k.experts == ExpertsKernel::Tiles) {
+    const size_t wb = g.we == FElem::F32 ? 4 : 2;
+    const bool vec = p.K % static_cast<int64_t>(16 / wb) == 0 &&
+                     reinterpret_cast<uintptr_t>(p.w) % 16 == 0 &&
+                     reinterpret_cast<uintptr_t>(p.x) % 16 == 0;
+    switch (g.we) {
+      case FElem::BF16:
+        return launch_grouped<__nv_bfloat16>(be, p, vec);
+      case FElem::F16:
+        return launch_grouped<__half>(be, p, vec);
+      default:
+        return launch_grouped<float>(be, p, vec);
+    }
   }
+  const bool fp32_asked = k.linear == LinearKernel::Gemv || k.linear == LinearKernel::GemvStream;
+  const bool tensor =
+      k.experts == ExpertsKernel::Tensor ||
+      (k.experts == ExpertsKernel::Auto && !fp32_asked && p.R > kGemvMaxRowsPerExpert * p.E);
+  if (tensor && grouped_mma_supports(g)) return launch_grouped_mma(be, g);
+  launch_grouped_gemv(be, g);
 }
 
 }  // namespace archscope::cuda
