@@ -13,9 +13,10 @@
 // a decode step. Then the whole-step estimate: the 16 layers' GEMVs (q, k, v, o, gate|up, down
 // per layer, 16 distinct layers' weights) timed as one sequence, against the format's byte floor
 // for those bytes (bytes / read ceiling).
-// --kernels auto,direct,staged: which of launch_packed_gemv's kernels to time, each as its own
-// row ("q8_0" for the default dispatch, "q8_0/direct" and "q8_0/staged" for the two kernels
-// forced), so they are compared in one process on the same device.
+// --kernels auto,direct,staged,direct64,stream (default auto,direct,staged): which of
+// launch_packed_gemv's kernels to time, each as its own row ("q8_0" for the default dispatch,
+// "q8_0/direct" etc. for a kernel forced where it applies), so they are compared in one process
+// on the same device. --matrices: only those matrices (prefixes of the names), no sequence.
 // Weights: random bytes with valid scales (the timing does not depend on the values, but zeros
 // stream faster on this hardware: METHOD.md), replicated on the device from a packed pool.
 #include <algorithm>
@@ -251,7 +252,7 @@ int main(int argc, char** argv) {
           runs.emplace_back(fmt + "/direct64", cuda::PackedGemvKernel::Direct64);
         else
           throw Error(ErrorKind::Validation, "--kernels",
-                      "unknown kernel '" + k + "' (auto, staged, direct)");
+                      "unknown kernel '" + k + "' (auto, staged, direct, direct64, stream)");
       }
     }
     for (const auto& [fname, kernel] : runs) {
