@@ -1,6 +1,7 @@
 // Benchmark of the packed quantized decode GEMVs (engine/cuda/quant, issue 12 §2) on bench-1b's
 // matrices, run by hand on the GPU machine, not part of ctest:
 //   bench_quant_cuda [--json FILE] [--formats q8_0,q4_0,...] [--rows T] [--kernels auto,...]
+//                    [--matrices q/o,k/v,gate_up,down,lm_head] (only those; no step sequence)
 // In one process: the device's read ceiling (cuda/ceilings.cu, the same measurement as
 // bench_cuda), then for each format and each bench-1b matrix (q/o 2048x2048, k/v 512x2048, the
 // fused gate|up 16384x2048 the engine runs, down 2048x8192, LM head 32000x2048) the time per
@@ -12,9 +13,10 @@
 // a decode step. Then the whole-step estimate: the 16 layers' GEMVs (q, k, v, o, gate|up, down
 // per layer, 16 distinct layers' weights) timed as one sequence, against the format's byte floor
 // for those bytes (bytes / read ceiling).
-// --kernels auto,direct,staged: which of launch_packed_gemv's kernels to time, each as its own
-// row ("q8_0" for the default dispatch, "q8_0/direct" and "q8_0/staged" for the two kernels
-// forced), so they are compared in one process on the same device.
+// --kernels auto,direct,staged,direct64,stream (default auto,direct,staged): which of
+// launch_packed_gemv's kernels to time, each as its own row ("q8_0" for the default dispatch,
+// "q8_0/direct" etc. for a kernel forced where it applies), so they are compared in one process
+// on the same device. --matrices: only those matrices (prefixes of the names), no sequence.
 // Weights: random bytes with valid scales (the timing does not depend on the values, but zeros
 // stream faster on this hardware: METHOD.md), replicated on the device from a packed pool.
 #include <algorithm>
@@ -196,7 +198,7 @@ int main(int argc, char** argv) {
         formats_arg =
             "bf16,q8_0,q4_0,int4-g128,nf4,mxfp4,int8-channel,fp8-e4m3-channel,fp8-e4m3-block128";
     int64_t T = 1;
-    std::string kernels_arg = "auto,direct,staged";
+    std::string kernels_arg = "auto,direct,staged", matrices_arg;
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
       auto next = [&]() -> std::string {
@@ -209,6 +211,8 @@ int main(int argc, char** argv) {
         formats_arg = next();
       else if (a == "--kernels")
         kernels_arg = next();
+      else if (a == "--matrices")
+        matrices_arg = next();
       else if (a == "--rows")
         T = std::stoll(next());
       else
@@ -242,9 +246,13 @@ int main(int argc, char** argv) {
           runs.emplace_back(fmt + "/staged", cuda::PackedGemvKernel::Staged);
         else if (k == "direct")
           runs.emplace_back(fmt + "/direct", cuda::PackedGemvKernel::Direct);
+        else if (k == "stream")
+          runs.emplace_back(fmt + "/stream", cuda::PackedGemvKernel::Stream);
+        else if (k == "direct64")
+          runs.emplace_back(fmt + "/direct64", cuda::PackedGemvKernel::Direct64);
         else
           throw Error(ErrorKind::Validation, "--kernels",
-                      "unknown kernel '" + k + "' (auto, staged, direct)");
+                      "unknown kernel '" + k + "' (auto, staged, direct, direct64, stream)");
       }
     }
     for (const auto& [fname, kernel] : runs) {
@@ -253,11 +261,15 @@ int main(int argc, char** argv) {
       cuda::set_packed_gemv_kernel(kernel);
       nlohmann::json fj;
       fj["format"] = fname.substr(0, fname.find('/'));
-      fj["kernel"] = kernel == cuda::PackedGemvKernel::Staged   ? "staged"
-                     : kernel == cuda::PackedGemvKernel::Direct ? "direct"
-                                                                : "auto";
+      fj["kernel"] =
+          fname.find('/') == std::string::npos ? "auto" : fname.substr(fname.find('/') + 1);
       double sum_layer_us = 0, layer_bytes = 0;
+      const std::vector<std::string> only = split(matrices_arg);
       for (const Shape2& sh : kShapes) {
+        if (!only.empty() && std::none_of(only.begin(), only.end(), [&](const std::string& m) {
+              return std::string(sh.name).rfind(m + " ", 0) == 0;
+            }))
+          continue;
         const double one = bf16 ? 2.0 * static_cast<double>(sh.n * sh.k)
                                 : static_cast<double>(sh.n * cuda::packed_row_bytes(f, sh.k) +
                                                       cuda::packed_scale_count(f, sh.n, sh.k) * 4);
@@ -296,9 +308,9 @@ int main(int argc, char** argv) {
         const double per_layer = sh.n == 512 || (sh.n == 2048 && sh.k == 2048) ? 2 : 1;
         if (sh.n != 32000) sum_layer_us += per_layer * us, layer_bytes += per_layer * one;
       }
-      // The 16 layers as one sequence, each layer's own weights.
+      // The 16 layers as one sequence, each layer's own weights (not with --matrices).
       double seq_us = 0;
-      {
+      if (only.empty()) {
         struct LayerW {
           std::vector<PackedMatrix> p;
           std::vector<Tensor> bf;
@@ -332,15 +344,17 @@ int main(int argc, char** argv) {
             1);
       }
       const double floor_us = kLayers * layer_bytes / (c.read_gbs * 1e3);
-      std::printf(
-          "%-18s 16 layers: %.1f MB, floor %.1f us; sum of per-call times %.1f us (%.1f%% of "
-          "floor speed); one 96-call sequence %.1f us (%.1f%%)\n",
-          fname.c_str(), kLayers * layer_bytes / 1e6, floor_us, kLayers * sum_layer_us,
-          100.0 * floor_us / (kLayers * sum_layer_us), seq_us, 100.0 * floor_us / seq_us);
-      fj["step"] = {{"layer_bytes", layer_bytes},
-                    {"floor_us", floor_us},
-                    {"sum_of_calls_us", kLayers * sum_layer_us},
-                    {"sequence_us", seq_us}};
+      if (only.empty()) {
+        std::printf(
+            "%-18s 16 layers: %.1f MB, floor %.1f us; sum of per-call times %.1f us (%.1f%% of "
+            "floor speed); one 96-call sequence %.1f us (%.1f%%)\n",
+            fname.c_str(), kLayers * layer_bytes / 1e6, floor_us, kLayers * sum_layer_us,
+            100.0 * floor_us / (kLayers * sum_layer_us), seq_us, 100.0 * floor_us / seq_us);
+        fj["step"] = {{"layer_bytes", layer_bytes},
+                      {"floor_us", floor_us},
+                      {"sum_of_calls_us", kLayers * sum_layer_us},
+                      {"sequence_us", seq_us}};
+      }
       out["formats"].push_back(fj);
     }
     if (!json_path.empty()) std::ofstream(json_path) << out.dump(2) << "\n";

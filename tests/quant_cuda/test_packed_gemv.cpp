@@ -119,6 +119,8 @@ void check_layout(PackedFormat f, int64_t N, int64_t K) {
 // GEMV cases that ran the direct kernel, per format (the checks below make sure each format's
 // direct kernel was exercised on odd shapes, not only the staged fallback).
 int direct_cases[8] = {};
+// The same for the streamed kernel (q8_0, q4_0, mxfp4, nf4 on rows of a multiple of 16 bytes).
+int stream_cases[8] = {};
 
 struct GemvCase {
   int64_t T, N, K;
@@ -166,10 +168,18 @@ void check_gemv(PackedFormat f, const GemvCase& c) {
   // Both kernels: the direct one wherever it applies, the staged one everywhere (Auto picks one
   // of the two).
   for (cuda::PackedGemvKernel kernel :
-       {cuda::PackedGemvKernel::Direct, cuda::PackedGemvKernel::Staged}) {
+       {cuda::PackedGemvKernel::Direct, cuda::PackedGemvKernel::Staged,
+        cuda::PackedGemvKernel::Stream, cuda::PackedGemvKernel::Direct64}) {
+    const bool stream =
+        kernel == cuda::PackedGemvKernel::Stream && cuda::packed_gemv_stream_applies(a);
+    // Stream and Direct64 fall back to the Auto choice where they do not apply: that was run.
+    if ((kernel == cuda::PackedGemvKernel::Stream && !stream) ||
+        (kernel == cuda::PackedGemvKernel::Direct64 && !cuda::packed_gemv_direct64_applies(a)))
+      continue;
     const bool direct =
-        kernel == cuda::PackedGemvKernel::Direct && cuda::packed_gemv_direct_applies(a);
-    direct_cases[static_cast<int>(f)] += direct;
+        kernel != cuda::PackedGemvKernel::Staged && !stream && cuda::packed_gemv_direct_applies(a);
+    direct_cases[static_cast<int>(f)] += kernel == cuda::PackedGemvKernel::Direct && direct;
+    stream_cases[static_cast<int>(f)] += stream;
     Tensor out = poisoned(gpu(), {T * N});
     a.out = static_cast<float*>(cuda::dptr(out));
     cuda::set_packed_gemv_kernel(kernel);
@@ -177,8 +187,12 @@ void check_gemv(PackedFormat f, const GemvCase& c) {
     cuda::set_packed_gemv_kernel(cuda::PackedGemvKernel::Auto);
     ARCHSCOPE_CHECK_BOUND(get(gpu(), out), want, bound,
                           "packed gemv "
-                              << (direct ? "direct " : "staged ") << cuda::packed_format_name(f)
-                              << " T=" << T << " N=" << N << " K=" << K << (c.bias ? " +bias" : "")
+                              << (stream                                       ? "stream "
+                                  : kernel == cuda::PackedGemvKernel::Direct64 ? "direct64 "
+                                  : direct                                     ? "direct "
+                                                                               : "staged ")
+                              << cuda::packed_format_name(f) << " T=" << T << " N=" << N
+                              << " K=" << K << (c.bias ? " +bias" : "")
                               << (c.x_misaligned ? " x+1" : "") << (c.pad ? " pad" : ""));
   }
 }
@@ -244,6 +258,23 @@ BOOST_AUTO_TEST_CASE(long_rows_many_rows_and_bench_shapes) {
     check_gemv(f, {1, 2048, 8192});       // bench-1b down
     check_gemv(f, {8, 512, 2048, true});  // bench-1b k/v, 8 rows
   }
+}
+
+// K = 1531: rows of 48 q8_0 / q4_0 / mxfp4 or 24 nf4 blocks, a multiple of 16 bytes (the
+// streamed kernel), a partial last block and a partial last tile of 32 blocks; N = 8500 and 4300
+// give its 4- and 2-row warps on the H200's 132 SMs (1 row below).
+BOOST_AUTO_TEST_CASE(streamed_kernel_shapes) {
+  for (PackedFormat f : kAll) {
+    for (int64_t T : {1, 2, 3, 5, 8, 9}) check_gemv(f, {T, 37, 1531, T % 2 == 1});
+    check_gemv(f, {1, 8500, 512, true});
+    check_gemv(f, {2, 8500, 1531});
+    check_gemv(f, {4, 4300, 512});
+    check_gemv(f, {3, 31, 1531, false, true});
+    check_gemv(f, {2, 19, 1531, true, false, 0xff});
+  }
+  for (PackedFormat f :
+       {PackedFormat::Q8_0, PackedFormat::Q4_0, PackedFormat::Mxfp4, PackedFormat::Nf4})
+    BOOST_TEST(stream_cases[static_cast<int>(f)] >= 12, cuda::packed_format_name(f));
 }
 
 BOOST_AUTO_TEST_CASE(unaligned_activations_and_nonzero_padding) {

@@ -396,6 +396,17 @@ PackedGemvKernel g_kernel = PackedGemvKernel::Auto;
 // int8-channel (941 / 877) and fp8-e4m3-channel (928 / 844) except on matrices of few rows
 // (k/v 512 x 2048: 2.9 against 3.8, 3.5 against 4.0 and 3.4 against 3.7 us), where the staged
 // kernel's blocks of whole rows leave SMs idle.
+// Within the direct kernels, the 64-register variant (packed_gemv_direct64.cu) was the faster
+// one for q8_0, q4_0, mxfp4 and nf4 at one token row in two H200 calls (2026-12-01 23:54 and
+// 2026-12-02 00:05 UTC, the same within 2%; docs/quant-cuda.md): 96-call sequence 800 against
+// 952 us (q8_0), 659 / 731 (q4_0), 769 / 813 (mxfp4), 609 / 760 (nf4), except on the k/v
+// matrices of 512 rows (q8_0 3.8 against 3.5 us). T > 1 was not measured with it.
+bool auto_takes_direct64(const PackedGemvArgs& a) {
+  const bool fmt = a.format == PackedFormat::Q8_0 || a.format == PackedFormat::Q4_0 ||
+                   a.format == PackedFormat::Mxfp4 || a.format == PackedFormat::Nf4;
+  return fmt && a.T == 1 && a.N > 1024 && packed_gemv_direct64_applies(a);
+}
+
 bool auto_takes_direct(const PackedGemvArgs& a) {
   if (a.format == PackedFormat::Int8Channel || a.format == PackedFormat::Fp8E4M3Channel ||
       a.format == PackedFormat::Int4G128)
@@ -419,8 +430,14 @@ void launch_packed_gemv(CudaBackend& be, const PackedGemvArgs& a) {
   const bool scaled = packed_scale_count(a.format, a.N, a.K) > 0;
   require(!scaled || a.scales,
           std::string(packed_format_name(a.format)).append(" needs its scale array").c_str());
+  if (g_kernel == PackedGemvKernel::Stream && packed_gemv_stream_applies(a))
+    return launch_packed_gemv_stream(be, a);
+  if ((g_kernel == PackedGemvKernel::Direct64 && packed_gemv_direct64_applies(a)) ||
+      (g_kernel == PackedGemvKernel::Auto && auto_takes_direct64(a)))
+    return launch_packed_gemv_direct64(be, a);
   if (g_kernel != PackedGemvKernel::Staged && packed_gemv_direct_applies(a) &&
-      (g_kernel == PackedGemvKernel::Direct || auto_takes_direct(a)))
+      (g_kernel == PackedGemvKernel::Direct || g_kernel == PackedGemvKernel::Direct64 ||
+       auto_takes_direct(a)))
     return launch_packed_gemv_direct(be, a);
   launch_packed_gemv_staged(be, a);
 }

@@ -52,13 +52,18 @@ struct PackedGemvArgs {
 void launch_packed_gemv(CudaBackend& be, const PackedGemvArgs& a);
 
 // Which kernel launch_packed_gemv runs (process-wide; for the tests and bench_quant_cuda, which
-// compare them). The direct kernel (weights loaded straight into registers) needs the weights
-// 4-byte aligned and rows of a multiple of 4 bytes (every bench-1b matrix); the staged kernel
-// (rows through shared memory) takes any shape. Auto (the default): direct where it applies and
-// measured faster over a decode step (q8_0, q4_0, nf4, mxfp4, fp8-e4m3-block128; int4-g128 and
-// the per-channel int8 / fp8 on matrices of <= 1024 rows), else staged;
-// Direct: direct wherever it applies; Staged: always staged.
-enum class PackedGemvKernel { Auto, Staged, Direct };
+// compare them). The direct kernels (weights loaded straight into registers; packed_gemv_direct.cu
+// and its 64-register variant packed_gemv_direct64.cu) need the weights 4-byte aligned and rows
+// of a multiple of 4 bytes (every bench-1b matrix); the staged kernel (rows through shared
+// memory) takes any shape; the streamed kernel (packed_gemv_stream.cu: per-warp cp.async rings)
+// q8_0 / q4_0 / mxfp4 / nf4 with 16-byte aligned rows of a multiple of 16 bytes.
+// Auto (the default), from the H200 measurements in docs/quant-cuda.md: the 64-register direct
+// kernel for q8_0, q4_0, mxfp4 and nf4 at T = 1 on matrices of more than 1024 rows; else the
+// direct kernel where it applies for those and fp8-e4m3-block128, and for int4-g128 and the
+// per-channel int8 / fp8 on matrices of <= 1024 rows; else staged.
+// Direct / Direct64 / Stream: that kernel wherever it applies (else Direct: staged; Direct64:
+// direct, then staged; Stream: Auto's choice between direct and staged); Staged: always staged.
+enum class PackedGemvKernel { Auto, Staged, Direct, Direct64, Stream };
 void set_packed_gemv_kernel(PackedGemvKernel k);
 PackedGemvKernel packed_gemv_kernel();
 
