@@ -36,6 +36,9 @@ class CudaStream final : public Stream {
 
 // The cuda/quant format of a packed weight element type (Error(Unsupported) for another).
 PackedFormat packed_format_of(Elem e);
+// The device pointer of w's row scales (elem_has_row_scales: Tensor::quant, `rows` of them from
+// quant.offset), null for the block formats; Error(Validation, op) when missing or too few.
+const float* packed_row_scales(const Tensor& w, int64_t rows, const char* op);
 
 class CudaBackend final : public Backend {
  public:
@@ -43,9 +46,10 @@ class CudaBackend final : public Backend {
   CudaBackend(int device, const KernelChoices& kernels = {});
   ~CudaBackend() override;
   const char* name() const override { return "cuda"; }
-  // Packed q8_0 / q4_0 weights: cuda/quant's dequantize-in-kernel GEMVs (decode) and a dequantized
-  // fp32 GEMM (prefill) in linear; grouped_linear dequantizes the experts per call (slow).
-  bool supports_packed(Elem e) const override { return e == Elem::Q8_0 || e == Elem::Q4_0; }
+  // Packed weights, every packed Elem (q8_0, q4_0, int4-g128, nf4, mxfp4, int8-/fp8-e4m3-
+  // channel): cuda/quant's dequantize-in-kernel GEMVs (decode) and a dequantized fp32 GEMM
+  // (prefill) in linear; grouped_linear dequantizes the experts per call (slow).
+  bool supports_packed(Elem e) const override { return elem_is_packed(e); }
   bool fuses_ops() const override { return kernels_.fuse; }
 
   Tensor alloc(Elem elem, Shape shape) override;

@@ -154,7 +154,8 @@ void CudaBackend::grouped_linear(Stream& s, const Tensor& x, const Tensor& w, co
     // expert's fp32 weights each call; a packed grouped GEMV that skips idle experts is not built.
     auto ws = be.scratch(static_cast<size_t>(p.E * p.N * p.K) * sizeof(float));
     float* wd = static_cast<float*>(ws->handle());
-    launch_packed_dequantize(be, packed_format_of(w.elem()), p.w, nullptr, p.E * p.N, p.K, wd);
+    launch_packed_dequantize(be, packed_format_of(w.elem()), p.w,
+                             packed_row_scales(w, p.E * p.N, op), p.E * p.N, p.K, wd);
     p.w = wd;
     const bool vec = p.K % 4 == 0 && reinterpret_cast<uintptr_t>(p.x) % 16 == 0;
     return launch_grouped<float>(be, p, vec);
