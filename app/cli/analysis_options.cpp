@@ -30,8 +30,11 @@ void add_analysis_flags(CLI::App& app, AnalysisFlags& flags) {
   app.add_option("--weights-quant", flags.weights_quant,
                  "Count the block linear weights (attention, linear-attention, FFN and expert projections) in "
                  "weight scheme SCHEME: " + quant::format_names() +
-                     ", each [N, K] matrix at the scheme's exact storage (values, scales and zero points, a "
-                     "partial last block a whole block; docs/quantization.md); every other weight at "
+                     ", each [N, K] matrix at the bytes the scheme's packed layout holds (values, scales and "
+                     "zero points, a partial last block a whole block: the format's count, except int4-g128 "
+                     "at 4.25 bits/weight for the count's 4.156 — a byte-wide zero point and a pad byte per "
+                     "group — and fp8-e4m3-block128 at 8.25 — a scale per row and 128 columns; "
+                     "docs/quantization.md); every other weight at "
                      "--weights-dtype. The roofline reads these bytes. Replaces the generic --weights-dtype "
                      "int8/int4/fp8 + --quant-group-size estimate. analyze --hf-config of a config.json published "
                      "quantized (quantization_config: gpt-oss mxfp4 on the routed experts, DeepSeek-V3 fp8 "
@@ -93,6 +96,7 @@ void checkpoint_quant(AnalysisOptions& options, const AnalysisFlags& flags, cons
                     ": give the dtype of its unquantized weights (bf16)");
   options.weights_quant = q->format;
   options.weights_quant_scope = q->experts_only ? QuantScope::RoutedExperts : QuantScope::BlockLinear;
+  options.weights_quant_as_published = true;  // the files' bytes (dequantized at load)
 }
 
 std::optional<HardwareProfile> analysis_hardware(const AnalysisFlags& flags) {

@@ -236,6 +236,7 @@ nlohmann::json report(const BenchOptions& o, const ModelConfig& config, int thre
                           {"bits_per_weight", m.quantization.bits_per_weight()},
                           {"quantized_tensors", m.quantization.tensors.size()},
                           {"packed_bytes", (m.quantization.quantized_bits() + 7) / 8},
+                          {"held_bytes", m.quantization.held_bits() / 8},
                           {"held", m.quantization.packed ? "packed" : "dequantized fp32"}};
   }
   if (const auto& c = m.quantization.checkpoint) {

@@ -22,11 +22,12 @@ void add_weights_quant_option(CLI::App& app, std::string& value) {
              "and "
              "FFN / expert projections are quantized; on the cpu backend " +
              packed_scheme_names() +
-             " (on cuda q8_0 and q4_0) are held packed and run by kernels that read the packed "
-             "blocks (memory and decode bandwidth are the format's), every other scheme is held "
-             "dequantized in fp32 (memory and speed are fp32's; the run reports the scheme's true "
-             "bits "
-             "per weight); MLA's absorbed W_uk^T / W_uv stay dequantized at the weights dtype. "
+             " (on cuda all of them but fp8-e4m3-block128) are held packed and run by kernels "
+             "that read the packed blocks (memory and decode bandwidth are the packed layout's: "
+             "the format's bits per weight, except int4-g128 at 4.25 for the count's 4.156 and "
+             "fp8-e4m3-block128 at 8.25, a scale per row and 128 columns; docs/quantization.md), "
+             "every other scheme is held dequantized in fp32 (memory and speed are fp32's; the "
+             "run reports the scheme's true bits per weight); MLA's absorbed W_uk^T / W_uv stay dequantized at the weights dtype. "
              "Embeddings, LM head, norms, biases, routers, shared-expert gates, conv1d, sinks, "
              "A_log "
              "and dt_bias stay at source precision (flags may add embeddings and the head later). "
@@ -50,15 +51,27 @@ std::string describe_weights_quant(const WeightQuantization& q) {
     return buf;
   }
   if (!q.scheme) return {};
-  char buf[320];
-  std::snprintf(
-      buf, sizeof buf,
-      "weights: %s on %zu tensors (%lld weights), %.4f bits/weight including scales, %.2f MiB "
-      "packed; "
-      "%s",
-      quant::to_string(*q.scheme), q.tensors.size(), static_cast<long long>(q.quantized_elements()),
-      q.bits_per_weight(), static_cast<double>(q.quantized_bits()) / 8.0 / (1024.0 * 1024.0),
-      q.packed ? "held packed (kernels read the packed blocks)" : "held dequantized in fp32");
+  char buf[400];
+  const double mib = 8.0 * 1024.0 * 1024.0;
+  if (q.packed) {  // resident: the packed layout's bytes (more than the count for int4-g128, block128)
+    std::snprintf(buf, sizeof buf,
+                  "weights: %s on %zu tensors (%lld weights), %.4f bits/weight including scales, "
+                  "%.2f MiB held packed (%.4f bits/weight in the packed layout; kernels read the "
+                  "packed blocks)",
+                  quant::to_string(*q.scheme), q.tensors.size(),
+                  static_cast<long long>(q.quantized_elements()), q.bits_per_weight(),
+                  static_cast<double>(q.held_bits()) / mib,
+                  q.quantized_elements() ? static_cast<double>(q.held_bits()) /
+                                               static_cast<double>(q.quantized_elements())
+                                         : 0.0);
+    return buf;
+  }
+  std::snprintf(buf, sizeof buf,
+                "weights: %s on %zu tensors (%lld weights), %.4f bits/weight including scales, "
+                "%.2f MiB packed; held dequantized in fp32",
+                quant::to_string(*q.scheme), q.tensors.size(),
+                static_cast<long long>(q.quantized_elements()), q.bits_per_weight(),
+                static_cast<double>(q.quantized_bits()) / mib);
   return buf;
 }
 

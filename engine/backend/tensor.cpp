@@ -32,6 +32,7 @@ DType dtype_of(Elem e) {
     case Elem::MXFP4:
     case Elem::INT8_CHANNEL:
     case Elem::FP8_CHANNEL:
+    case Elem::FP8_BLOCK128:
       throw Error(ErrorKind::Unsupported, "dtype_of",
                   std::string("element type ") + to_string(e) +
                       " is a packed weight format, not a storage dtype");
@@ -53,6 +54,7 @@ int elem_bits(Elem e) {
     case Elem::MXFP4:
     case Elem::INT8_CHANNEL:
     case Elem::FP8_CHANNEL:
+    case Elem::FP8_BLOCK128:
       throw Error(ErrorKind::Internal, "elem_bits",
                   std::string(to_string(e)) + " is packed in blocks: no bits per element");
   }
@@ -82,6 +84,8 @@ const char* to_string(Elem e) {
       return "int8-channel";
     case Elem::FP8_CHANNEL:
       return "fp8-e4m3-channel";
+    case Elem::FP8_BLOCK128:
+      return "fp8-e4m3-block128";
   }
   return "?";
 }
@@ -96,7 +100,17 @@ bool elem_is_packed(Elem e) {
 }
 
 bool elem_has_row_scales(Elem e) {
-  return e == Elem::INT8_CHANNEL || e == Elem::FP8_CHANNEL;
+  return e == Elem::INT8_CHANNEL || e == Elem::FP8_CHANNEL || e == Elem::FP8_BLOCK128;
+}
+
+int64_t elem_row_scale_count(Elem e, int64_t cols) {
+  if (e == Elem::FP8_BLOCK128) return cols <= 0 ? 0 : (cols + 127) / 128;
+  return elem_has_row_scales(e) ? 1 : 0;
+}
+
+int64_t elem_scale_block(Elem e, int64_t cols) {
+  if (e == Elem::FP8_BLOCK128) return 128;
+  return elem_has_row_scales(e) ? cols : 0;
 }
 
 size_t elem_row_bytes(Elem e, int64_t cols) {
@@ -113,7 +127,8 @@ size_t elem_row_bytes(Elem e, int64_t cols) {
       return quant::packed_row_bytes(cols, quant::kMxfp4Block, sizeof(quant::BlockMxfp4));
     case Elem::INT8_CHANNEL:
     case Elem::FP8_CHANNEL:
-      return static_cast<size_t>(cols);  // one byte per code; the row's scale is in quant
+    case Elem::FP8_BLOCK128:
+      return static_cast<size_t>(cols);  // one byte per code; the row's scales are in quant
     default:
       break;
   }
@@ -189,8 +204,8 @@ Tensor Tensor::slice_rows(int64_t begin, int64_t count) const {
     const size_t off =
         offset_ + static_cast<size_t>(begin * inner_rows) * elem_row_bytes(elem_, cols);
     Tensor t(buffer_, elem_, std::move(s), off);
-    t.quant = quant;  // one scale per packed row (elem_has_row_scales), if any
-    if (quant.scales) t.quant.offset += begin * inner_rows;
+    t.quant = quant;  // the packed rows' scales (elem_has_row_scales), if any
+    if (quant.scales) t.quant.offset += begin * inner_rows * elem_row_scale_count(elem_, cols);
     return t;
   }
   if (elem_bits(elem_) % 8 != 0 && quant.block == 0)

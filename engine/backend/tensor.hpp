@@ -23,7 +23,10 @@ class Backend;
 // the block: 34 / 18 / 68 / 36 / 17 bytes per 32 / 32 / 128 / 64 / 32 weights), so its bytes are
 // rows * packed row bytes and it has no per-element bit width. INT8_CHANNEL / FP8_CHANNEL (the
 // int8-channel and fp8-e4m3-channel formats) hold K one-byte codes per row (int8, OCP E4M3) and
-// one fp32 scale per row in a second buffer, Tensor::quant (elem_has_row_scales).
+// one fp32 scale per row in a second buffer, Tensor::quant (elem_has_row_scales). FP8_BLOCK128
+// (fp8-e4m3-block128) holds K E4M3 codes per row and ceil(K / 128) fp32 scales per row in
+// Tensor::quant, each the scale of the 128 x 128 block the row's 128 columns lie in
+// (quant/pack_block128.hpp says why per row).
 enum class Elem : uint8_t {
   F32,
   BF16,
@@ -38,7 +41,8 @@ enum class Elem : uint8_t {
   NF4,
   MXFP4,
   INT8_CHANNEL,
-  FP8_CHANNEL
+  FP8_CHANNEL,
+  FP8_BLOCK128
 };
 
 Elem elem_of(DType t);
@@ -50,10 +54,16 @@ const char* to_string(Elem e);
 // fp8/int8/int4 (need block scales, no op handles them yet) and the packed elements (only
 // linear / grouped_linear of a backend whose supports_packed says so take them).
 bool elem_is_quantized(Elem e);
-bool elem_is_packed(Elem e);  // Q8_0 ... FP8_CHANNEL
-// INT8_CHANNEL, FP8_CHANNEL: the values alone are the tensor's bytes; the fp32 scale of each row
-// of K travels in Tensor::quant (block = K, one scale per row, views carry their offset).
+bool elem_is_packed(Elem e);  // Q8_0 ... FP8_BLOCK128
+// INT8_CHANNEL, FP8_CHANNEL, FP8_BLOCK128: the values alone are the tensor's bytes; the fp32
+// scales of each row of K travel in Tensor::quant (elem_row_scale_count per row, block = K for
+// the channel formats and 128 for FP8_BLOCK128; views carry their offset).
 bool elem_has_row_scales(Elem e);
+// Scales in Tensor::quant per row of `cols`: 1 (channel formats), ceil(cols / 128)
+// (FP8_BLOCK128), 0 for the others.
+int64_t elem_row_scale_count(Elem e, int64_t cols);
+// Tensor::quant's block for a tensor of e with rows of `cols` (cols, 128 or 0, as above).
+int64_t elem_scale_block(Elem e, int64_t cols);
 // Bytes of one row of `cols` elements (packed: whole blocks).
 size_t elem_row_bytes(Elem e, int64_t cols);
 
@@ -72,8 +82,8 @@ std::string shape_string(const Shape& s);  // "[3, 5, 7]" for error messages
 
 // Room for quantized weights: a tensor of fp8/int8/int4 carries one scale per `block` elements
 // of each row. Unused (block == 0) for fp32/bf16/fp16. A packed tensor with row scales
-// (elem_has_row_scales) has block = K and one scale per row; slice_rows and reshape keep the
-// scales, a row slice moving `offset` to its first row's scale.
+// (elem_has_row_scales) has block = elem_scale_block and elem_row_scale_count scales per row;
+// slice_rows and reshape keep the scales, a row slice moving `offset` to its first row's scales.
 struct BlockScales {
   int64_t block = 0;
   std::shared_ptr<Buffer> scales;  // F32, rows * ceil(cols / block) values

@@ -36,6 +36,9 @@ class CudaStream final : public Stream {
 
 // The cuda/quant format of a packed weight element type (Error(Unsupported) for another).
 PackedFormat packed_format_of(Elem e);
+// The device pointer of w's row scales (elem_has_row_scales: Tensor::quant, `rows` of them from
+// quant.offset), null for the block formats; Error(Validation, op) when missing or too few.
+const float* packed_row_scales(const Tensor& w, int64_t rows, const char* op);
 
 class CudaBackend final : public Backend {
  public:
@@ -43,9 +46,14 @@ class CudaBackend final : public Backend {
   CudaBackend(int device, const KernelChoices& kernels = {});
   ~CudaBackend() override;
   const char* name() const override { return "cuda"; }
-  // Packed q8_0 / q4_0 weights: cuda/quant's dequantize-in-kernel GEMVs (decode) and a dequantized
+  // Packed weights, every packed Elem but FP8_BLOCK128 (q8_0, q4_0, int4-g128, nf4, mxfp4,
+  // int8-/fp8-e4m3-channel): cuda/quant's dequantize-in-kernel GEMVs (decode) and a dequantized
   // fp32 GEMM (prefill) in linear; grouped_linear dequantizes the experts per call (slow).
-  bool supports_packed(Elem e) const override { return e == Elem::Q8_0 || e == Elem::Q4_0; }
+  // fp8-e4m3-block128 is held with a scale per row and 128 columns on the CPU, a layout that
+  // cuda/quant's block128 kernels (a ceil(N/128) x ceil(K/128) grid) do not take: dequantized.
+  bool supports_packed(Elem e) const override {
+    return elem_is_packed(e) && e != Elem::FP8_BLOCK128;
+  }
   bool fuses_ops() const override { return kernels_.fuse; }
 
   Tensor alloc(Elem elem, Shape shape) override;

@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "model/host_convert.hpp"
 #include "quant/pack.hpp"
+#include "quant/pack_block128.hpp"
 #include "quant/pack_channel.hpp"
 
 namespace archscope::model_detail {
@@ -77,8 +78,10 @@ Tensor WeightBuilder::alloc_linear(Shape shape) {
   Tensor t = backend.alloc(e, shape);
   if (elem_has_row_scales(e)) {
     const int64_t K = shape.empty() ? 0 : shape.back();
-    t.quant.block = K;
-    t.quant.scales = backend.alloc(Elem::F32, {K == 0 ? 0 : t.numel() / K}).buffer();
+    t.quant.block = elem_scale_block(e, K);
+    t.quant.scales =
+        backend.alloc(Elem::F32, {K == 0 ? 0 : t.numel() / K * elem_row_scale_count(e, K)})
+            .buffer();
   }
   return t;
 }
@@ -149,6 +152,20 @@ void WeightBuilder::upload_into(Tensor& dst, int64_t row, const HostMatrix& m) {
     // One packed copy of the matrix on the host (1/4 to 1/7 of its fp32 values), then uploaded.
     const quant::Format f = *quantization->scheme;
     Tensor piece = dst.slice_rows(row, m.rows);
+    if (f == quant::Format::Fp8E4M3Block128) {  // codes from the scales the rows carry
+      const int64_t nb = quant::block128_scales_per_row(m.cols);
+      if (!piece.quant.scales || static_cast<int64_t>(m.block_scales.size()) != m.rows * nb)
+        throw Error(ErrorKind::Internal, "weights",
+                    "fp8-e4m3-block128 rows without their block scales");
+      std::vector<uint8_t> codes(static_cast<size_t>(m.rows * m.cols));
+      quant::pack_block128_rows(m.data, m.block_scales, m.rows, m.cols, codes, "weights");
+      Tensor s(piece.quant.scales, Elem::F32, {m.rows * nb},
+               static_cast<size_t>(piece.quant.offset) * sizeof(float));
+      backend.upload(backend.default_stream(), codes.data(), piece);
+      backend.upload(backend.default_stream(), m.block_scales.data(), s);
+      backend.synchronize(backend.default_stream());
+      return;
+    }
     if (quant::has_row_scales(f)) {  // codes, and the rows' scales into dst's scale buffer
       std::vector<uint8_t> codes(static_cast<size_t>(m.rows * m.cols));
       std::vector<float> scales(static_cast<size_t>(m.rows));
@@ -185,6 +202,8 @@ void WeightBuilder::quantize(HostMatrix& m, const std::string& name) {
   if (packing()) {
     record_quantization(*quantization->scheme, m.data, m.rows, m.cols, record);
     m.to_pack = true;
+    if (*quantization->scheme == quant::Format::Fp8E4M3Block128)
+      m.block_scales = quant::block128_row_scales(m.data, m.rows, m.cols, name);
   } else {
     quantize_matrix(*quantization->scheme, m.data, m.rows, m.cols, record);
   }
@@ -202,6 +221,7 @@ HostMatrix WeightBuilder::read_linear_dequantized(const std::string& name, int64
   if (m.to_pack) {  // ŵ exactly as the packed tensor would hold it
     m.data = quant::fake_quantize(*quantization->scheme, m.data, rows, cols);
     m.to_pack = false;
+    m.block_scales.clear();
   }
   return m;
 }
@@ -239,6 +259,11 @@ HostMatrix rows_of(const HostMatrix& m, int64_t begin, int64_t count) {
   r.cols = m.cols;
   r.to_pack = m.to_pack;
   r.data.assign(m.data.begin() + begin * m.cols, m.data.begin() + (begin + count) * m.cols);
+  if (!m.block_scales.empty()) {
+    const int64_t nb = static_cast<int64_t>(m.block_scales.size()) / std::max<int64_t>(1, m.rows);
+    r.block_scales.assign(m.block_scales.begin() + begin * nb,
+                          m.block_scales.begin() + (begin + count) * nb);
+  }
   return r;
 }
 
@@ -250,6 +275,12 @@ HostMatrix gather_rows(const HostMatrix& m, const std::vector<std::pair<int64_t,
   r.data.reserve(static_cast<size_t>(r.rows * r.cols));
   for (const auto& [begin, count] : ranges)
     r.data.insert(r.data.end(), m.data.begin() + begin * m.cols, m.data.begin() + (begin + count) * m.cols);
+  if (!m.block_scales.empty()) {
+    const int64_t nb = static_cast<int64_t>(m.block_scales.size()) / std::max<int64_t>(1, m.rows);
+    for (const auto& [begin, count] : ranges)
+      r.block_scales.insert(r.block_scales.end(), m.block_scales.begin() + begin * nb,
+                            m.block_scales.begin() + (begin + count) * nb);
+  }
   return r;
 }
 
@@ -263,6 +294,11 @@ HostMatrix stack(const HostMatrix& a, const HostMatrix& b) {
   r.data.reserve(a.data.size() + b.data.size());  // one allocation, no growth copy
   r.data.insert(r.data.end(), a.data.begin(), a.data.end());
   r.data.insert(r.data.end(), b.data.begin(), b.data.end());
+  if (a.block_scales.empty() != b.block_scales.empty())
+    throw Error(ErrorKind::Internal, "weights", "stacking rows with and without block scales");
+  r.block_scales.reserve(a.block_scales.size() + b.block_scales.size());
+  r.block_scales.insert(r.block_scales.end(), a.block_scales.begin(), a.block_scales.end());
+  r.block_scales.insert(r.block_scales.end(), b.block_scales.begin(), b.block_scales.end());
   return r;
 }
 

@@ -24,6 +24,10 @@ struct HostMatrix {
   // upload (WeightBuilder::packing()); false: values to upload as they are. rows_of,
   // gather_rows and stack keep the flag.
   bool to_pack = false;
+  // fp8-e4m3-block128 to_pack only: each row's scales (quant::block128_row_scales of the whole
+  // checkpoint tensor, ceil(cols / 128) per row), computed before any cut so that rows_of,
+  // gather_rows and stack, which carry them, keep every row in its original 128 x 128 block.
+  std::vector<float> block_scales;
   const float* row(int64_t r) const { return data.data() + r * cols; }
 };
 

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "common/error.hpp"
+#include "quant/held_bits.hpp"
 
 namespace archscope {
 
@@ -23,6 +24,12 @@ int64_t WeightQuantization::quantized_elements() const {
 uint64_t WeightQuantization::quantized_bits() const {
   uint64_t n = 0;
   for (const QuantizedTensor& t : tensors) n += t.storage_bits;
+  return n;
+}
+
+uint64_t WeightQuantization::held_bits() const {
+  uint64_t n = 0;
+  for (const QuantizedTensor& t : tensors) n += t.held_bits;
   return n;
 }
 
@@ -58,7 +65,7 @@ std::optional<Elem> packed_elem(quant::Format scheme) {
     case quant::Format::Fp8E4M3Channel:
       return Elem::FP8_CHANNEL;
     case quant::Format::Fp8E4M3Block128:
-      break;  // its 128 x 128 blocks span rows: no packed layout yet
+      return Elem::FP8_BLOCK128;  // a scale per row and 128 columns (quant/pack_block128.hpp)
   }
   return std::nullopt;
 }
@@ -96,6 +103,7 @@ std::vector<float> quantized(quant::Format scheme, std::span<const float> w, int
   record.noise += noise;
   record.elements += N * K;
   record.storage_bits += quant::storage_bits(scheme, N, K);
+  record.held_bits += quant::held_bits(scheme, N, K);
   return q;
 }
 

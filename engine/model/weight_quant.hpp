@@ -2,8 +2,8 @@
 // weight — attention q/k/v/o (MLA's q_a, q_b, kv_a, kv_b too), the linear-attention projections
 // (in_proj_qkvz, in_proj_ba, out_proj), dense FFN, routed and shared experts (fused gate_up too)
 // — is quantized to the scheme. Where the backend runs the scheme's packed layout
-// (Backend::supports_packed(packed_elem(scheme)): every scheme but fp8-e4m3-block128 on the
-// CPU, q8_0 and q4_0 on CUDA) the weights are held
+// (Backend::supports_packed(packed_elem(scheme)): every scheme on the CPU, every scheme but
+// fp8-e4m3-block128 on CUDA) the weights are held
 // packed (quant/packed_layout.hpp) and only the packed bytes stay resident; otherwise they are
 // dequantized again into fp32, so memory holds dequantized weights. Either way a layer computes
 // with exactly ŵ. MLA's derived matrices (absorbed W_uk^T, kv_b's k and v parts) are cut from the
@@ -13,8 +13,8 @@
 // blocks along K (fused x @ W expert tensors [E, K, N] per expert, after the transpose), before
 // any derived tensor is cut from it (MLA's absorbed W_uk^T / W_uv come from the quantized kv_b).
 //
-// The load records, per quantized checkpoint tensor, Σw² and Σ(w−ŵ)² in float64 (the weight SQNR)
-// and the scheme's exact storage bits.
+// The load records, per quantized checkpoint tensor, Σw² and Σ(w−ŵ)² in float64 (the weight SQNR),
+// the scheme's exact storage bits and the bits its packed layout holds.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +36,8 @@ struct QuantizedTensor {
   double signal = 0;          // Σ w²
   double noise = 0;           // Σ (w − ŵ)²
   uint64_t storage_bits = 0;  // values + every scale and zero point, partial blocks whole
+  // The bits of the scheme's packed layout (quant/held_bits.hpp: what a packed run holds).
+  uint64_t held_bits = 0;
   // 10·log10(signal / noise) dB; +inf when ŵ = w exactly, NaN for an all-zero tensor.
   double sqnr_db() const;
 };
@@ -59,12 +61,15 @@ struct WeightQuantization {
   uint64_t quantized_bits() const;
   // quantized_bits / quantized_elements: the scheme's true bits per weight on this model.
   double bits_per_weight() const;
+  // The packed layout's bits summed (quant/held_bits.hpp): the resident bytes * 8 of a packed
+  // load (int4-g128 and fp8-e4m3-block128 hold more than the format's count, partial blocks whole).
+  uint64_t held_bits() const;
 };
 
 // The packed element type of a scheme (q8_0 -> Q8_0, q4_0 -> Q4_0, int4-g128 -> INT4_G128,
-// nf4 -> NF4, mxfp4 -> MXFP4, int8-channel -> INT8_CHANNEL, fp8-e4m3-channel -> FP8_CHANNEL);
-// nullopt for fp8-e4m3-block128 (it runs dequantized on every backend). Whether a backend runs
-// the packed element is Backend::supports_packed's answer.
+// nf4 -> NF4, mxfp4 -> MXFP4, int8-channel -> INT8_CHANNEL, fp8-e4m3-channel -> FP8_CHANNEL,
+// fp8-e4m3-block128 -> FP8_BLOCK128). Whether a backend runs the packed element is
+// Backend::supports_packed's answer.
 std::optional<Elem> packed_elem(quant::Format scheme);
 // The inverse of packed_elem: the format a packed element holds (nullopt for the others).
 std::optional<quant::Format> packed_format(Elem e);

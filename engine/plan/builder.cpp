@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "plan/costs.hpp"
+#include "quant/held_bits.hpp"
 
 namespace archscope::plan_detail {
 
@@ -81,12 +82,19 @@ wide Builder::matmul_bytes(wide params) const {
 
 wide Builder::linear_bytes(int64_t n, int64_t k) const {
   if (!options.weights_quant || options.weights_quant_scope != QuantScope::BlockLinear) return matmul_bytes(w(n) * w(k));
-  return (static_cast<wide>(quant::storage_bits(*options.weights_quant, n, k)) + 7) / 8;
+  return quant_bytes(n, k);
 }
 
 wide Builder::expert_linear_bytes(int64_t n, int64_t k) const {
   if (!options.weights_quant) return matmul_bytes(w(n) * w(k));
-  return (static_cast<wide>(quant::storage_bits(*options.weights_quant, n, k)) + 7) / 8;
+  return quant_bytes(n, k);
+}
+
+wide Builder::quant_bytes(int64_t n, int64_t k) const {
+  const quant::Format f = *options.weights_quant;
+  const uint64_t bits =
+      options.weights_quant_as_published ? quant::storage_bits(f, n, k) : quant::held_bits(f, n, k);
+  return (static_cast<wide>(bits) + 7) / 8;
 }
 
 Shape Builder::row(std::initializer_list<int64_t> dims) const {

@@ -1,6 +1,8 @@
 // linear and grouped_linear on the packed formats beyond q8_0 / q4_0 — int4-g128, nf4, mxfp4
 // (blocks with their scale inside, quant/packed_layout.hpp) and int8-channel, fp8-e4m3-channel
-// (one-byte codes plus one fp32 scale per row in Tensor::quant) — on every backend that says it
+// (one-byte codes plus one fp32 scale per row in Tensor::quant), fp8-e4m3-block128 (one-byte
+// codes plus one fp32 scale per row and 128 columns: the scale of the 128 x 128 block, from
+// quant/pack_block128.hpp) — on every backend that says it
 // runs them and every SIMD target, against a float64 reference on ŵ = quant::fake_quantize(w)
 // (weight-only: activations stay fp32). Packed bytes come from quant/pack.hpp and
 // quant/pack_channel.hpp, whose unpacking equals fake_quantize bit for bit (tests/quant). The
@@ -16,6 +18,7 @@
 #include "cpu/simd/packed_format_kernels.hpp"
 #include "quant/formats.hpp"
 #include "quant/pack.hpp"
+#include "quant/pack_block128.hpp"
 #include "quant/pack_channel.hpp"
 
 using namespace archscope;
@@ -31,13 +34,24 @@ const Fmt kFormats[] = {{Elem::INT4_G128, quant::Format::Int4G128},
                         {Elem::NF4, quant::Format::Nf4},
                         {Elem::MXFP4, quant::Format::Mxfp4},
                         {Elem::INT8_CHANNEL, quant::Format::Int8Channel},
-                        {Elem::FP8_CHANNEL, quant::Format::Fp8E4M3Channel}};
+                        {Elem::FP8_CHANNEL, quant::Format::Fp8E4M3Channel},
+                        {Elem::FP8_BLOCK128, quant::Format::Fp8E4M3Block128}};
 
 // The packed tensor of w (shape [..., K]), with its row scales for the channel formats.
 Tensor upload_packed(Backend& be, const Fmt& f, const Shape& shape, const std::vector<float>& w) {
   const int64_t K = shape.back(), N = static_cast<int64_t>(w.size()) / K;
   Tensor t = be.alloc(f.elem, shape);
-  if (quant::has_row_scales(f.format)) {
+  if (f.format == quant::Format::Fp8E4M3Block128) {
+    const std::vector<float> scales = quant::block128_row_scales(w, N, K);
+    BOOST_REQUIRE_EQUAL(scales.size(), static_cast<size_t>(N * ((K + 127) / 128)));
+    std::vector<uint8_t> codes(static_cast<size_t>(N * K));
+    quant::pack_block128_rows(w, scales, N, K, codes);
+    BOOST_REQUIRE_EQUAL(t.bytes(), codes.size());
+    be.upload(be.default_stream(), codes.data(), t);
+    Tensor s = upload_f32(be, {static_cast<int64_t>(scales.size())}, scales);
+    t.quant.block = 128;
+    t.quant.scales = s.buffer();
+  } else if (quant::has_row_scales(f.format)) {
     std::vector<uint8_t> codes(static_cast<size_t>(N * K));
     std::vector<float> scales(static_cast<size_t>(N));
     quant::pack_channel_rows(f.format, w, N, K, codes, scales);
@@ -99,7 +113,7 @@ void for_each_packed_backend(const std::function<void(Backend&, const Fmt&)>& bo
 
 BOOST_AUTO_TEST_SUITE(backend_ops_linear_packed_formats)
 
-// The CPU runs all five packed (CUDA keeps them dequantized until its linear takes them).
+// The CPU runs all six packed.
 BOOST_AUTO_TEST_CASE(cpu_runs_every_format_packed) {
   for (const BackendUnderTest& b : cpu_backends()) {
     const auto be = b.make();
@@ -120,6 +134,7 @@ BOOST_AUTO_TEST_CASE(decode_gemv_odd_shapes) {
     run(be, f, 3, 2048, 33, true, 7);
     run(be, f, 4, 200, 18, false, 8);
     run(be, f, 2, 96, 5, false, 9, 1e-5f);  // subnormal fp16 scales of int4-g128
+    run(be, f, 2, 260, 300, true, 10);      // three 128-row blocks, the last partial
   });
 }
 
@@ -132,6 +147,7 @@ BOOST_AUTO_TEST_CASE(prefill_gemm_odd_shapes) {
     run(be, f, 64, 1025, 67, true, 13);
     run(be, f, 19, 4100, 13, false, 14);
     run(be, f, 17, 96, 40, true, 16, 1e-5f);
+    run(be, f, 20, 385, 257, false, 17);  // 128 x 128 blocks of both partial edges
   });
 }
 
@@ -173,13 +189,14 @@ BOOST_AUTO_TEST_CASE(cpu_dequantization_is_fake_quantize) {
   for_each_backend([](Backend& be) {
     if (std::string(be.name()) != "cpu") return;
     for (const Fmt& f : kFormats)
-      for (auto [N, K] : {std::pair<int64_t, int64_t>{3, 1}, {5, 77}, {2, 256}, {4, 333}}) {
+      for (auto [N, K] :
+           {std::pair<int64_t, int64_t>{3, 1}, {5, 77}, {2, 256}, {4, 333}, {131, 259}}) {
         Rng rng(static_cast<uint64_t>(N * 100 + K));
         const Floats w = rng.uniform(N * K, -0.3f, 0.3f);
         const Floats want = quant::fake_quantize(f.format, w, N, K);
         Tensor t = upload_packed(be, f, {N, K}, w);
         const auto* p = static_cast<const uint8_t*>(t.buffer()->handle());
-        const float* rs = quant::has_row_scales(f.format)
+        const float* rs = elem_has_row_scales(f.elem)
                               ? static_cast<const float*>(t.quant.scales->handle())
                               : nullptr;
         std::vector<float> got(static_cast<size_t>(N * (K + 3)), -1.0f);
@@ -192,6 +209,26 @@ BOOST_AUTO_TEST_CASE(cpu_dequantization_is_fake_quantize) {
                    std::bit_cast<uint32_t>(want[static_cast<size_t>(n * K + k)] + 0.0f);
         BOOST_TEST(bad == 0u, to_string(f.elem) << " [" << N << ", " << K << "]");
       }
+  });
+}
+
+// A row slice of a packed tensor with row scales (how the loader cuts q / k / v and experts)
+// reads its own rows' scales: fp8-e4m3-block128 rows 70..169 of [300, 260] cut across two
+// 128-row blocks, the channel formats likewise.
+BOOST_AUTO_TEST_CASE(row_slices_read_their_rows_scales) {
+  for_each_packed_backend([](Backend& be, const Fmt& f) {
+    if (!elem_has_row_scales(f.elem)) return;
+    const int64_t N = 300, K = 260, T = 3, r0 = 70, rows = 100;
+    Rng rng(21);
+    const Floats x = rng.uniform(T * K), w = rng.uniform(N * K, -0.1f, 0.1f);
+    const Floats wq = quant::fake_quantize(f.format, w, N, K);
+    Tensor wt = upload_packed(be, f, {N, K}, w).slice_rows(r0, rows);
+    Tensor y = be.alloc(Elem::F32, {T, rows});
+    be.linear(be.default_stream(), upload_f32(be, {T, K}, x), wt, Tensor(), y);
+    const Floats ws(wq.begin() + r0 * K, wq.begin() + (r0 + rows) * K);
+    BOOST_TEST_CONTEXT(to_string(f.elem)) {
+      ARCHSCOPE_CHECK_WITHIN(fetch(be, y), reference(x, ws, Floats{}, T, K, rows));
+    }
   });
 }
 

@@ -25,7 +25,13 @@ class CountingBackend final : public Backend {
   const char* name() const override { return inner_.name(); }
   bool supports_packed(Elem e) const override { return allow_packed_ && inner_.supports_packed(e); }
   bool fuses_ops() const override { return fuse_ && inner_.fuses_ops(); }
-  Tensor alloc(Elem elem, Shape shape) override { return inner_.alloc(elem, std::move(shape)); }
+  Tensor alloc(Elem elem, Shape shape) override {
+    Tensor t = inner_.alloc(elem, std::move(shape));
+    allocated_ += t.bytes();
+    return t;
+  }
+  // Bytes of every tensor allocated through this backend so far (what a load leaves resident).
+  uint64_t allocated_bytes() const { return allocated_; }
   Stream& default_stream() override { return inner_.default_stream(); }
   std::unique_ptr<Timer> create_timer() override { return inner_.create_timer(); }
   void synchronize(Stream& s) override {
@@ -173,6 +179,7 @@ class CountingBackend final : public Backend {
 
   Backend& inner_;
   bool allow_packed_ = true;
+  uint64_t allocated_ = 0;
   CallCounts* bucket_ = nullptr;
   bool fuse_ = true;
 };

@@ -3,9 +3,10 @@
 // packed Elem and its buffer holds exactly N * ceil(K / B) blocks (q8_0 34 bytes per 32, q4_0 18
 // per 32, int4-g128 68 per 128, nf4 36 per 64, mxfp4 17 per 32) or, for int8-channel and
 // fp8-e4m3-channel, N * K one-byte codes plus a second buffer of N fp32 row scales (the
-// layout's count, worked out here from the config's shapes, not from the loader), nothing else
-// (no fp32 copy beside it), and the untouched matrices keep the weights dtype.
-// fp8-e4m3-block128 (no packed CPU kernel) keeps the dequantized fp32 path.
+// layout's count, worked out here from the config's shapes, not from the loader), or, for
+// fp8-e4m3-block128, N * K codes plus N * ceil(K / 128) fp32 scales (one per row and 128
+// columns), nothing else (no fp32 copy beside it), and the untouched matrices keep the weights
+// dtype. A backend without the packed kernel keeps the dequantized fp32 path.
 // The packed values themselves are checked against llama.cpp's q8_0 in test_weight_quant.cpp,
 // the packed kernels in tests/backend_ops/test_linear_packed.cpp, the logits of a packed run in
 // tests/cli/test_quant_cli.cpp.
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "counting_backend.hpp"
 #include "cpu/cpu_backend.hpp"
 #include "model/load.hpp"
 #include "presets/preset_catalog.hpp"
@@ -59,13 +61,16 @@ uint64_t layout_bytes(Elem e, int64_t N, int64_t K) {
     case Elem::NF4: return blocks(64, 36);
     case Elem::MXFP4: return blocks(32, 17);
     case Elem::INT8_CHANNEL:
-    case Elem::FP8_CHANNEL: return static_cast<uint64_t>(N * K);
+    case Elem::FP8_CHANNEL:
+    case Elem::FP8_BLOCK128:
+      return static_cast<uint64_t>(N * K);
     default: break;
   }
   BOOST_FAIL("no layout for " << to_string(e));
   return 0;
 }
-uint64_t scale_bytes(Elem e, int64_t N) {
+uint64_t scale_bytes(Elem e, int64_t N, int64_t K) {
+  if (e == Elem::FP8_BLOCK128) return static_cast<uint64_t>(N * ((K + 127) / 128)) * 4;
   return e == Elem::INT8_CHANNEL || e == Elem::FP8_CHANNEL ? static_cast<uint64_t>(N) * 4 : 0;
 }
 // Elements per block (the channel formats: any K is whole).
@@ -101,11 +106,11 @@ void check_packed(const std::string& preset, quant::Format scheme, Elem packed) 
         const uint64_t want = static_cast<uint64_t>(l.matrices) * layout_bytes(packed, l.N, l.K);
         BOOST_TEST(l.t->bytes() == want);
         BOOST_TEST(l.t->buffer()->bytes() == want);  // the buffer holds the packed bytes only
-        const uint64_t sb = static_cast<uint64_t>(l.matrices) * scale_bytes(packed, l.N);
+        const uint64_t sb = static_cast<uint64_t>(l.matrices) * scale_bytes(packed, l.N, l.K);
         if (sb) {
           BOOST_REQUIRE(l.t->quant.scales);
-          BOOST_TEST(l.t->quant.scales->bytes() == sb);  // one fp32 per row, nothing else
-          BOOST_TEST(l.t->quant.block == l.K);
+          BOOST_TEST(l.t->quant.scales->bytes() == sb);  // the rows' fp32 scales, nothing else
+          BOOST_TEST(l.t->quant.block == (packed == Elem::FP8_BLOCK128 ? 128 : l.K));
         } else {
           BOOST_TEST(!l.t->quant.scales);
         }
@@ -140,8 +145,10 @@ void check_packed(const std::string& preset, quant::Format scheme, Elem packed) 
   const uint64_t counted_bits = w.quantization.quantized_bits();
   if (packed == Elem::INT4_G128)
     BOOST_TEST(resident * 8 == counted_bits + groups * 12 + pad_values * 4, preset);
-  else
+  else if (packed != Elem::FP8_BLOCK128)  // its count has one scale per 128 x 128 block
     BOOST_TEST(resident * 8 == counted_bits, preset);
+  // What the load records as held (quant/held_bits.hpp, the figure analyze counts) is resident.
+  BOOST_TEST(resident * 8 == w.quantization.held_bits(), preset);
   // Matrices outside the scheme keep the weights dtype (here bf16).
   BOOST_TEST((w.embedding.elem() == Elem::BF16));
   BOOST_TEST((w.lm_head.elem() == Elem::BF16));
@@ -164,12 +171,15 @@ BOOST_AUTO_TEST_CASE(the_other_formats_hold_only_their_packed_bytes) {
     check_packed(preset, quant::Format::Mxfp4, Elem::MXFP4);
     check_packed(preset, quant::Format::Int8Channel, Elem::INT8_CHANNEL);
     check_packed(preset, quant::Format::Fp8E4M3Channel, Elem::FP8_CHANNEL);
+    check_packed(preset, quant::Format::Fp8E4M3Block128, Elem::FP8_BLOCK128);
   }
 }
 
 BOOST_AUTO_TEST_CASE(schemes_without_a_packed_kernel_stay_dequantized_fp32) {
   const ModelConfig c = load_preset("llama3-mini");
-  cpu::CpuBackend be(1);
+  cpu::CpuBackend cpu(1);
+  test::CountingBackend be(cpu);  // a backend without packed kernels (as CUDA for block128)
+  be.allow_packed(false);
   RandomInitOptions o;
   const ModelWeights w = random_weights(be, c, o, Elem::F32, quant::Format::Fp8E4M3Block128);
   BOOST_TEST(!w.quantization.packed);

@@ -11,6 +11,7 @@
 #include <map>
 
 #include "common/error.hpp"
+#include "counting_backend.hpp"
 #include "model/load.hpp"
 #include "model/random_source.hpp"
 #include "parity_support.hpp"
@@ -25,8 +26,8 @@ using namespace archscope::test;
 
 namespace {
 
-// The values a tensor holds; a packed one (the CPU holds every scheme but fp8-e4m3-block128
-// packed) is downloaded as its bytes (and row scales) and unpacked (quant/pack.hpp,
+// The values a tensor holds; a packed one (the CPU holds every scheme packed; these tests use
+// q8_0) is downloaded as its bytes (and row scales) and unpacked (quant/pack.hpp,
 // quant/pack_channel.hpp: equal to fake_quantize up to the sign of zeros, which == on floats does
 // not see).
 std::vector<float> host(Backend& be, const Tensor& t) {
@@ -286,11 +287,14 @@ BOOST_AUTO_TEST_CASE(fused_experts_quantized_per_expert_along_k) {
   BOOST_TEST(host(be, lq.moe.experts.gate_up) != host(be, ls.moe.experts.gate_up));
 }
 
-// A scheme held dequantized (the one without a packed CPU kernel: fp8-e4m3-block128) needs fp32
-// storage; packed schemes take bf16 for the rest (tests/model/test_packed_weights.cpp).
+// A scheme held dequantized (on a backend without its packed kernel, as CUDA for
+// fp8-e4m3-block128) needs fp32 storage; packed schemes take bf16 for the rest
+// (tests/model/test_packed_weights.cpp).
 BOOST_AUTO_TEST_CASE(scheme_needs_fp32_storage) {
   const ModelConfig c = load_preset("llama3-mini");
-  cpu::CpuBackend be(1);
+  cpu::CpuBackend cpu(1);
+  test::CountingBackend be(cpu);
+  be.allow_packed(false);
   try {
     random_weights(be, c, {}, Elem::BF16, quant::Format::Fp8E4M3Block128);
     BOOST_FAIL("a scheme with bf16 storage must be refused");

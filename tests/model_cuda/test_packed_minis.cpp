@@ -1,4 +1,5 @@
-// Packed q8_0 / q4_0 weights (issue 12 §2) on CUDA against the CPU backend's packed kernels, on
+// Packed weights (issue 12 §2: q8_0, q4_0, int4-g128, nf4, mxfp4, int8-channel, fp8-e4m3-channel,
+// every scheme with a packed Elem) on CUDA against the CPU backend's packed kernels, on
 // every -mini preset and the four recipes of model_support.hpp. Both backends hold the same packed
 // bytes (quant/pack.hpp, the loader packs when Backend::supports_packed says so — checked here, so
 // the test cannot silently compare two dequantized runs) and compute in fp32 with fp32
@@ -6,11 +7,12 @@
 // block sum once, the CUDA prefill path multiplies the dequantized ŵ with fp32 cuBLASLt (no TF32).
 // So the two differ only by fp32 summation order, as in the fp32 recipe of test_minis.cpp: the
 // logits agree within 1e-5 relative. The other weights are fp32.
-// Left out: q4_0 on presets with Gated DeltaNet (linear-attention) layers. Measured on the H200
+// Left out: every scheme but q8_0 on presets with Gated DeltaNet (linear-attention) layers. Measured on the H200
 // (2026-12-01) qwen3-next-mini q4_0 differs by 1.3e-5 (q8_0: 5.3e-6): the recurrent state
 // carries each step's summation-order difference into every later token, and the 1e-5 figure
 // (issue 8's fp32 criterion) has no derivation for that growth; a bound that follows the
-// recurrence is not written yet, so no looser number is asserted in its place.
+// recurrence is not written yet, so no looser number is asserted in its place (the other
+// formats' differences there are not measured: left out for the same reason).
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
@@ -41,9 +43,13 @@ BOOST_DATA_TEST_CASE(packed_cuda_matches_packed_cpu, boost::unit_test::data::mak
   bool linear_attention = false;
   for (const LayerSpec& s : expand_layers(c))
     linear_attention |= s.attention == AttentionKind::Linear;
-  for (const quant::Format f : {quant::Format::Q8_0, quant::Format::Q4_0}) {
-    if (f == quant::Format::Q4_0 && linear_attention) continue;  // see the top of the file
+  for (const quant::Format f : quant::all_formats()) {
     const Elem e = *packed_elem(f);
+    if (e == Elem::FP8_BLOCK128) {  // packed on the CPU only (cuda_backend.hpp says why)
+      BOOST_TEST(!gpu.supports_packed(e));
+      continue;
+    }
+    if (f != quant::Format::Q8_0 && linear_attention) continue;  // see the top of the file
     BOOST_REQUIRE(gpu.supports_packed(e));
     BOOST_REQUIRE(packed_host().supports_packed(e));
     {

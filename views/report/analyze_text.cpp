@@ -1,12 +1,14 @@
 #include "report/analyze_text.hpp"
 
-#include "report/analyze_memory_text.hpp"
-#include "report/text_format.hpp"
-
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+#include <string>
 #include <vector>
+
+#include "quant/held_bits.hpp"
+#include "report/analyze_memory_text.hpp"
+#include "report/text_format.hpp"
 
 namespace archscope {
 
@@ -20,6 +22,22 @@ using text::params_short;
 using text::percent;
 using text::si;
 using text::Table;
+
+// The scheme's bits per weight as held (quant/held_bits.hpp) on a 128 x 16384 matrix (whole
+// blocks), with the format's own count beside it where the layout holds more (int4-g128,
+// fp8-e4m3-block128).
+std::string held_text(quant::Format f) {
+  constexpr int64_t N = 128, K = 16384;
+  const double n = static_cast<double>(N * K);
+  const double held = static_cast<double>(quant::held_bits(f, N, K)) / n;
+  const double counted = static_cast<double>(quant::storage_bits(f, N, K)) / n;
+  char buf[160];
+  if (held == counted)
+    std::snprintf(buf, sizeof buf, "%.4f bits/weight", held);
+  else
+    std::snprintf(buf, sizeof buf, "%.4f bits/weight held, the format's count %.4f", held, counted);
+  return buf;
+}
 
 void header(std::ostream& out, const Analysis& a) {
   const ModelConfig& c = *a.config;
@@ -37,7 +55,10 @@ void header(std::ostream& out, const Analysis& a) {
         << ")";
   } else if (o.weights_quant) {
     out << "\n  block linear weights " << quant::to_string(*o.weights_quant)
-        << " (exact storage with scales; router, embeddings, LM head and norms at " << to_string(o.weights) << ")";
+        << (o.weights_quant_as_published
+                ? std::string(" (as published: the format's exact storage with scales")
+                : " (the packed layout's bytes with scales, " + held_text(*o.weights_quant))
+        << "; router, embeddings, LM head and norms at " << to_string(o.weights) << ")";
   }
   out << "\n  context " << grouped(static_cast<uint64_t>(o.context)) << " tokens, batch "
       << o.batch << "\n  hardware ";

@@ -61,7 +61,10 @@ void packed_linear(ThreadPool& pool, const float* x, int64_t T, int64_t K, const
   // row scales where the format has them): the same two paths serve both.
   const bool other_format = has_packed_format_kernel(e);
   const auto rows_at = [&](int64_t n) { return w + static_cast<size_t>(n) * row_bytes; };
-  const auto scales_at = [&](int64_t n) { return row_scales ? row_scales + n : nullptr; };
+  const int64_t scales_per_row = elem_row_scale_count(e, K);
+  const auto scales_at = [&](int64_t n) {
+    return row_scales ? row_scales + n * scales_per_row : nullptr;
+  };
   const auto dequantize = [&](int64_t n0, int64_t nb, float* wf) {
     if (other_format)
       packed_format_dequantize_rows(rows_at(n0), e, row_bytes, scales_at(n0), nb, K, wf, K);

@@ -1,7 +1,9 @@
-// int8-channel and fp8-e4m3-channel rows (K one-byte codes: int8, or OCP E4M3 bits; the row's fp32
-// scale beside them, Tensor::quant) read directly by the decode GEMV and the prefill's
-// dequantization (packed_format_driver-inl.h). A row is walked in chunks of 128 codes; the scale
-// is the row's (the driver multiplies the per-chunk sums by it).
+// int8-channel, fp8-e4m3-channel and fp8-e4m3-block128 rows (K one-byte codes: int8, or OCP E4M3
+// bits; the row's fp32 scale(s) beside them, Tensor::quant) read directly by the decode GEMV and
+// the prefill's dequantization (packed_format_driver-inl.h). A row is walked in chunks of 128
+// codes; the scale is the row's (channel formats) or the chunk's (block128: the scale of the
+// 128 x 128 block the chunk lies in, one per 128 columns of the row; the driver multiplies the
+// per-chunk sums by it).
 // Highway foreach_target: this file is re-included once per target with HWY_NAMESPACE set.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "cpu/simd/packed_channel_kernels.cpp"
@@ -53,6 +55,11 @@ struct Fp8Channel {
   static HWY_INLINE float Scale(const uint8_t*) { return 1.0f; }
 };
 
+// fp8-e4m3-block128: the E4M3 codes of Fp8Channel, one scale per 128-column chunk of the row.
+struct Fp8Block128 : Fp8Channel {
+  static constexpr bool kScalePerBlock = true;
+};
+
 void Int8ChannelDotRows(const uint8_t* w, size_t rb, const float* rs, int64_t rows,
                         const float* const* x, int nx, size_t K, float* out, size_t os) {
   packed_format_driver::DotRows<Int8Channel>(w, rb, rs, rows, x, nx, K, out, os);
@@ -69,6 +76,15 @@ void Fp8ChannelDotRows(const uint8_t* w, size_t rb, const float* rs, int64_t row
 void Fp8ChannelDequantize(const uint8_t* w, size_t rb, const float* rs, int64_t nb, int64_t K,
                           float* out, int64_t ldo) {
   packed_format_driver::DequantizeRows<Fp8Channel>(w, rb, rs, nb, K, out, ldo);
+}
+
+void Fp8Block128DotRows(const uint8_t* w, size_t rb, const float* rs, int64_t rows,
+                        const float* const* x, int nx, size_t K, float* out, size_t os) {
+  packed_format_driver::DotRows<Fp8Block128>(w, rb, rs, rows, x, nx, K, out, os);
+}
+void Fp8Block128Dequantize(const uint8_t* w, size_t rb, const float* rs, int64_t nb, int64_t K,
+                           float* out, int64_t ldo) {
+  packed_format_driver::DequantizeRows<Fp8Block128>(w, rb, rs, nb, K, out, ldo);
 }
 }  // namespace archscope::cpu::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
@@ -102,6 +118,20 @@ void packed_format_detail::fp8_channel_dot_rows(const uint8_t* w, size_t rb, con
 void packed_format_detail::fp8_channel_dequantize(const uint8_t* w, size_t rb, const float* rs,
                                                   int64_t nb, int64_t K, float* out, int64_t ldo) {
   HWY_DYNAMIC_DISPATCH(Fp8ChannelDequantize)(w, rb, rs, nb, K, out, ldo);
+}
+
+HWY_EXPORT(Fp8Block128DotRows);
+HWY_EXPORT(Fp8Block128Dequantize);
+
+void packed_format_detail::fp8_block128_dot_rows(const uint8_t* w, size_t rb, const float* rs,
+                                                 int64_t rows, const float* const* x, int nx,
+                                                 size_t K, float* out, size_t os) {
+  HWY_DYNAMIC_DISPATCH(Fp8Block128DotRows)(w, rb, rs, rows, x, nx, K, out, os);
+}
+
+void packed_format_detail::fp8_block128_dequantize(const uint8_t* w, size_t rb, const float* rs,
+                                                   int64_t nb, int64_t K, float* out, int64_t ldo) {
+  HWY_DYNAMIC_DISPATCH(Fp8Block128Dequantize)(w, rb, rs, nb, K, out, ldo);
 }
 }  // namespace archscope::cpu
 #endif

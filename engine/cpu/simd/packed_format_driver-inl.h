@@ -12,7 +12,10 @@
 //   static float Scale(const uint8_t* blk);  the block's scale (1 for the channel formats)
 // Element i of a row is then Decode(...)[i % kB] * (Scale(block) * row_scale): the product of
 // the two scales is exact (one of them is 1), so a dequantized weight is one fp32 rounding of
-// code * scale, as quant::fake_quantize computes it.
+// code * scale, as quant::fake_quantize computes it. A format that declares
+//   static constexpr bool kScalePerBlock = true;
+// (fp8-e4m3-block128) has one row scale per block instead: row r's scales start at
+// row_scales + r * ceil(K / kB), block b's is the b-th of them.
 #if defined(ARCHSCOPE_PACKED_FORMAT_DRIVER_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef ARCHSCOPE_PACKED_FORMAT_DRIVER_INL_H_
 #undef ARCHSCOPE_PACKED_FORMAT_DRIVER_INL_H_
@@ -34,6 +37,25 @@ namespace hn = hwy::HWY_NAMESPACE;
 using DF = hn::CappedTag<float, 16>;
 using VF = hn::Vec<DF>;
 
+template <class Fmt>
+constexpr bool kPerBlockRowScales = requires {
+  requires Fmt::kScalePerBlock;
+};
+
+// Row r's first scale (null for the block formats) and the scale of its block b.
+template <class Fmt>
+HWY_INLINE const float* RowScales(const float* row_scales, int64_t r, size_t K) {
+  if (!row_scales) return nullptr;
+  if constexpr (kPerBlockRowScales<Fmt>)
+    return row_scales + r * ((static_cast<int64_t>(K) + Fmt::kB - 1) / Fmt::kB);
+  return row_scales + r;
+}
+template <class Fmt>
+HWY_INLINE float BlockScale(const uint8_t* blk, const float* rs, int64_t b) {
+  if constexpr (kPerBlockRowScales<Fmt>) return rs[b];
+  return rs ? Fmt::Scale(blk) * rs[0] : Fmt::Scale(blk);
+}
+
 // out[j * os + r] = sum_k ŵ_r[k] x[j][k] for `rows` rows (row_bytes apart) and NX activation
 // rows. Per block: the code values times the activations summed in vector lanes, then scaled by
 // the block's scale once and added to the row sum; the partial last block is summed in scalar
@@ -47,7 +69,7 @@ void DotRowsT(const uint8_t* HWY_RESTRICT w, size_t row_bytes, const float* row_
   HWY_ALIGN float v[Fmt::kB];
   for (int64_t r = 0; r < rows; ++r) {
     const uint8_t* row = w + static_cast<size_t>(r) * row_bytes;
-    const float rs = row_scales ? row_scales[r] : 1.0f;
+    const float* rs = RowScales<Fmt>(row_scales, r, K);
     VF acc[NX];
     for (int j = 0; j < NX; ++j) acc[j] = hn::Zero(df);
     for (int64_t b = 0; b < full; ++b) {
@@ -60,14 +82,14 @@ void DotRowsT(const uint8_t* HWY_RESTRICT w, size_t row_bytes, const float* row_
         const VF q = hn::Load(df, v + u);
         for (int j = 0; j < NX; ++j) sum[j] = hn::MulAdd(q, hn::LoadU(df, x[j] + k0 + u), sum[j]);
       }
-      const VF s = hn::Set(df, Fmt::Scale(blk) * rs);
+      const VF s = hn::Set(df, BlockScale<Fmt>(blk, rs, b));
       for (int j = 0; j < NX; ++j) acc[j] = hn::MulAdd(sum[j], s, acc[j]);
     }
     float tail[NX] = {};
     if (rem > 0) {
       const uint8_t* blk = row + static_cast<size_t>(full) * Fmt::kBytes;
       Fmt::Decode(blk, rem, v);
-      const float s = Fmt::Scale(blk) * rs;
+      const float s = BlockScale<Fmt>(blk, rs, full);
       for (int j = 0; j < NX; ++j) {
         const float* xr = x[j] + full * Fmt::kB;
         float t = 0.0f;
@@ -105,13 +127,13 @@ void DequantizeRows(const uint8_t* w, size_t row_bytes, const float* row_scales,
   HWY_ALIGN float v[Fmt::kB];
   for (int64_t r = 0; r < nb; ++r) {
     const uint8_t* row = w + static_cast<size_t>(r) * row_bytes;
-    const float rs = row_scales ? row_scales[r] : 1.0f;
+    const float* rs = RowScales<Fmt>(row_scales, r, static_cast<size_t>(K));
     float* o = out + r * ldo;
     for (int64_t k0 = 0; k0 < K; k0 += Fmt::kB) {
       const uint8_t* blk = row + static_cast<size_t>(k0 / Fmt::kB) * Fmt::kBytes;
       const int64_t n = K - k0 < Fmt::kB ? K - k0 : Fmt::kB;
       Fmt::Decode(blk, n, v);
-      const float s = Fmt::Scale(blk) * rs;
+      const float s = BlockScale<Fmt>(blk, rs, k0 / Fmt::kB);
       if (n == Fmt::kB) {
         const VF sv = hn::Set(df, s);
         for (size_t u = 0; u < static_cast<size_t>(Fmt::kB); u += L)

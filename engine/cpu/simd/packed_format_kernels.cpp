@@ -76,6 +76,8 @@ Entry entry(Elem e) {
       return {int8_channel_dot_rows, int8_channel_dequantize};
     case Elem::FP8_CHANNEL:
       return {fp8_channel_dot_rows, fp8_channel_dequantize};
+    case Elem::FP8_BLOCK128:
+      return {fp8_block128_dot_rows, fp8_block128_dequantize};
     default:
       break;
   }
@@ -87,7 +89,7 @@ Entry entry(Elem e) {
 
 bool has_packed_format_kernel(Elem e) {
   return e == Elem::INT4_G128 || e == Elem::NF4 || e == Elem::MXFP4 || e == Elem::INT8_CHANNEL ||
-         e == Elem::FP8_CHANNEL;
+         e == Elem::FP8_CHANNEL || e == Elem::FP8_BLOCK128;
 }
 
 void packed_format_dot_rows(const uint8_t* w, Elem e, size_t row_bytes, const float* row_scales,

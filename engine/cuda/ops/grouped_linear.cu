@@ -177,7 +177,8 @@ void CudaBackend::grouped_linear(Stream& s, const Tensor& x, const Tensor& w, co
     // expert's fp32 weights each call; a packed grouped GEMV that skips idle experts is not built.
     dequantized = be.scratch(static_cast<size_t>(p.E * p.N * p.K) * sizeof(float));
     float* wd = static_cast<float*>(dequantized->handle());
-    launch_packed_dequantize(be, packed_format_of(w.elem()), p.w, nullptr, p.E * p.N, p.K, wd);
+    launch_packed_dequantize(be, packed_format_of(w.elem()), p.w,
+                             packed_row_scales(w, p.E * p.N, op), p.E * p.N, p.K, wd);
     p.w = g.w = wd;
     g.we = FElem::F32;
   } else {

@@ -8,7 +8,8 @@
 //   against the exact product is at most u_bf16 * sum|x_k w_k| + gamma_K * sum|x_k w_k| with
 //   u_bf16 = 2^-8 (the rounding of x; w is already bf16). fp16 weights: x scaled per row by a
 //   power of two and rounded to fp16 (u = 2^-11), gemm/convert.hpp.
-// Packed q8_0 / q4_0 weights (issue 12 §2, quant/packed_layout.hpp): the decode path is
+// Packed q8_0 / q4_0 / int4-g128 / nf4 / mxfp4 / int8-channel / fp8-e4m3-channel weights (issue
+// 12 §2, quant/packed_layout.hpp; the channel formats' row scales in Tensor::quant): the decode path is
 // cuda/quant's dequantize-in-kernel GEMV (fp32 activations and accumulation); the prefill path
 // dequantizes ŵ into fp32 scratch (exactly the layout's values) and runs plain fp32 cuBLASLt, so
 // both paths agree with the CPU's packed kernels to fp32 rounding.
@@ -31,10 +32,31 @@ PackedFormat packed_format_of(Elem e) {
   switch (e) {
     case Elem::Q8_0: return PackedFormat::Q8_0;
     case Elem::Q4_0: return PackedFormat::Q4_0;
+    case Elem::INT4_G128: return PackedFormat::Int4G128;
+    case Elem::NF4: return PackedFormat::Nf4;
+    case Elem::MXFP4: return PackedFormat::Mxfp4;
+    case Elem::INT8_CHANNEL: return PackedFormat::Int8Channel;
+    case Elem::FP8_CHANNEL: return PackedFormat::Fp8E4M3Channel;
     default:
       throw Error(ErrorKind::Unsupported, "cuda",
                   std::string("no packed kernel for ") + to_string(e) + " weights");
   }
+}
+
+const float* packed_row_scales(const Tensor& w, int64_t rows, const char* op) {
+  if (!elem_has_row_scales(w.elem())) return nullptr;
+  const BlockScales& q = w.quant;
+  const int64_t K = w.rank() ? w.dim(-1) : 0;
+  require_f(q.scales != nullptr && q.block == K && q.offset >= 0, op, [&] {
+    return std::string("w: a ") + to_string(w.elem()) + " tensor " + shape_string(w.shape()) +
+           " without its row scales (Tensor::quant, block = K)";
+  });
+  require_f(static_cast<size_t>(q.offset + rows) * sizeof(float) <= q.scales->bytes(), op, [&] {
+    return "w: " + std::to_string(rows) + " row scales from " + std::to_string(q.offset) +
+           " overrun a scale buffer of " + std::to_string(q.scales->bytes()) + " bytes";
+  });
+  require(&q.scales->owner() == w.backend(), op, "w: row scales live on another backend");
+  return static_cast<const float*>(q.scales->handle()) + q.offset;
 }
 
 namespace {
@@ -45,6 +67,7 @@ void packed_linear(CudaBackend& be, const float* xp, const Tensor& w, const floa
   g.format = packed_format_of(w.elem());
   g.x = xp;
   g.w = dptr(w);
+  g.scales = packed_row_scales(w, N, "linear");
   g.bias = bp;
   g.out = yp;
   g.T = T;
@@ -54,7 +77,7 @@ void packed_linear(CudaBackend& be, const float* xp, const Tensor& w, const floa
     return launch_packed_gemv(be, g);
   auto ws = be.scratch(static_cast<size_t>(N * K) * sizeof(float));
   float* wd = static_cast<float*>(ws->handle());
-  launch_packed_dequantize(be, g.format, g.w, nullptr, N, K, wd);
+  launch_packed_dequantize(be, g.format, g.w, g.scales, N, K, wd);
   if (!be.gemm().matmul(CUDA_R_32F, xp, wd, bp, yp, T, N, K)) launch_packed_gemv(be, g);
 }
 
