@@ -47,6 +47,8 @@ class CudaBackend final : public Backend {
   // fp32 GEMM (prefill) in linear; grouped_linear dequantizes the experts per call (slow).
   bool supports_packed(Elem e) const override { return e == Elem::Q8_0 || e == Elem::Q4_0; }
   bool fuses_ops() const override { return kernels_.fuse; }
+  // BF16 for bf16 weights on the cuBLASLt path (ops/linear.cu), which rounds x to bf16 anyway.
+  Elem linear_input_elem(const Tensor& w, int64_t rows) const override;
 
   Tensor alloc(Elem elem, Shape shape) override;
   Stream& default_stream() override { return stream_obj_; }
