@@ -288,7 +288,10 @@ Command add_run_command(CLI::App& root) {
   o->cupti_sample_option =
       sub->add_option("--cupti-sample", o->cupti_sample,
                       "With CUPTI on: trace the first decode step of each pass and every Nth "
-                      "after it (prefill always; 1: every step); the other steps run untraced, "
+                      "after it (prefill always; 1: every step, then eager launches are joined "
+                      "to their ops through CUPTI's external correlation records, cheaper there "
+                      "than the callbacks sampled runs use; ARCHSCOPE_CUPTI_CORRELATION=api|"
+                      "callbacks overrides); the other steps run untraced, "
                       "with step times, expert counts and device memory but no op spans or "
                       "kernel records. Per-step op and kernel figures are means over the traced "
                       "steps. A traced decode step takes a few ms more (CUPTI's cost); the default "

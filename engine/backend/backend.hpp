@@ -34,6 +34,17 @@ class Backend {
   // (kernel_choices.hpp) turns it off on the CUDA backend, so two runs show what it is worth.
   virtual bool fuses_ops() const { return true; }
 
+  // The element type in which linear reads an x of `rows` rows against weights w fastest: BF16
+  // where the backend would round x to bf16 itself (the CUDA backend's tensor-core GEMM for bf16
+  // weights), F32 otherwise. The forward pass has the norm or GLU that produces such an x write
+  // it in that type, so the rounding happens in the producer's pass instead of in a separate
+  // conversion pass over x (same values, same result). Every backend accepts both types.
+  virtual Elem linear_input_elem(const Tensor& w, int64_t rows) const {
+    (void)w;
+    (void)rows;
+    return Elem::F32;
+  }
+
   // ---- memory and execution
   virtual Tensor alloc(Elem elem, Shape shape) = 0;  // contents unspecified
   virtual Stream& default_stream() = 0;
@@ -116,13 +127,15 @@ class Backend {
   virtual void add(Stream& s, const Tensor& a, const Tensor& b, float scale, Tensor& out) = 0;
 
   // Row norms over p.width (see NormParams). weight/bias have p.width elements (F32/BF16/F16);
-  // weight required except for L2; bias only for Layer. out may alias x.
+  // weight required except for L2; bias only for Layer. out F32 (may alias x) or BF16 (the
+  // result rounded to nearest even; apart from x).
   virtual void norm(Stream& s, const Tensor& x, const Tensor& weight, const Tensor& bias,
                     Tensor& out, const NormParams& p) = 0;
 
   // The residual add and the norm after it as one op: h = h + r, then out = norm(h) as norm()
-  // computes it with weight, bias and p (same sums, so the result equals add then norm). h, r,
-  // out F32 of one size; out must not overlap h or r (h stays the residual).
+  // computes it with weight, bias and p (same sums, so the result equals add then norm). h, r
+  // F32, out F32 or BF16 (as norm), of one size; out must not overlap h or r (h stays the
+  // residual).
   virtual void add_norm(Stream& s, Tensor& h, const Tensor& r, const Tensor& weight,
                         const Tensor& bias, Tensor& out, const NormParams& p) = 0;
 
@@ -130,7 +143,8 @@ class Backend {
   virtual void gated_rms_norm(Stream& s, const Tensor& x, const Tensor& z, const Tensor& weight,
                               float eps, int64_t width, Tensor& out) = 0;
 
-  // out[T, N] = x[T, K] . w[N, K]^T (+ bias[N]). w F32/BF16/F16, bias F32.
+  // out[T, N] = x[T, K] . w[N, K]^T (+ bias[N]). x F32 or BF16 (linear_input_elem), w
+  // F32/BF16/F16, bias F32.
   virtual void linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias,
                       Tensor& out) = 0;
 
@@ -162,7 +176,7 @@ class Backend {
   // Elementwise activation, out may alias x.
   virtual void activation(Stream& s, const Tensor& x, Tensor& out, Activation a) = 0;
 
-  // gate_up [T, 2F] -> out [T, F].
+  // gate_up [T, 2F] -> out [T, F]; out F32 or BF16 (rounded to nearest even).
   virtual void glu(Stream& s, const Tensor& gate_up, Tensor& out, const GluParams& p) = 0;
 
   // out = x * sigmoid(gate); gate is [T, W] like x or [T, 1] (one gate per row, shared-expert

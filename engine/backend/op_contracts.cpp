@@ -20,6 +20,12 @@ void check_elem(const Tensor& t, Elem e, const char* op, const char* name) {
           std::string(name) + " is " + to_string(t.elem()) + ", expected " + to_string(e));
 }
 
+void check_activation(const Tensor& t, const char* op, const char* name) {
+  check_defined(t, op, name);
+  require(t.elem() == Elem::F32 || t.elem() == Elem::BF16, op,
+          std::string(name) + " is " + to_string(t.elem()) + ", expected fp32 or bf16");
+}
+
 void check_float(const Tensor& t, const char* op, const char* name) {
   check_defined(t, op, name);
   if (elem_is_quantized(t.elem()))
@@ -102,7 +108,9 @@ int64_t check_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, co
                    const NormParams& p) {
   const char* op = "norm";
   check_elem(x, Elem::F32, op, "x");
-  check_elem(out, Elem::F32, op, "out");
+  check_activation(out, op, "out");
+  // A bf16 row is half as long as the f32 row it comes from: only in place at f32.
+  if (out.elem() != Elem::F32) check_no_overlap(out, x, op, "out", "x");
   const int64_t W = p.width;
   require(W > 0 && x.numel() % W == 0, op,
           "width " + std::to_string(W) + " does not divide " + shape_string(x.shape()));
@@ -137,7 +145,7 @@ int64_t check_gated_rms_norm(const Tensor& x, const Tensor& z, const Tensor& wei
 
 LinearDims check_linear(const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& out) {
   const char* op = "linear";
-  check_elem(x, Elem::F32, op, "x");
+  check_activation(x, op, "x");
   check_weight(w, op, "w");
   require(x.rank() == 2 && w.rank() == 2, op, "x and w must be 2-D");
   const LinearDims d{x.dim(0), x.dim(1), w.dim(0)};
@@ -205,7 +213,7 @@ void check_activation(const Tensor& x, const Tensor& out) {
 GluDims check_glu(const Tensor& gate_up, const Tensor& out) {
   const char* op = "glu";
   check_elem(gate_up, Elem::F32, op, "gate_up");
-  check_elem(out, Elem::F32, op, "out");
+  check_activation(out, op, "out");
   require(gate_up.rank() == 2 && gate_up.dim(1) % 2 == 0, op, "gate_up must be [T, 2F]");
   const GluDims d{gate_up.dim(0), gate_up.dim(1) / 2};
   check_shape(out, {d.tokens, d.width}, op, "out");

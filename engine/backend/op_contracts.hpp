@@ -28,6 +28,9 @@ inline void require(bool ok, const char* op, const std::string& message) {
 void check_defined(const Tensor& t, const char* op, const char* name);
 void check_elem(const Tensor& t, Elem e, const char* op, const char* name);  // defined, of type e
 // Defined and F32, BF16 or F16 (quantized weights: Unsupported until they have kernels).
+// An activation a producer may write in the type its consumer reads (Backend::linear_input_elem):
+// F32 or BF16.
+void check_activation(const Tensor& t, const char* op, const char* name);
 void check_float(const Tensor& t, const char* op, const char* name);
 // A linear weight: check_float's element types or a packed one (elem_is_packed); whether the
 // backend has a kernel for a packed one is the backend's check (Backend::supports_packed).
@@ -83,7 +86,9 @@ EmbeddingDims check_embedding(const Tensor& ids, const Tensor& table, const Tens
 
 void check_add(const Tensor& a, const Tensor& b, const Tensor& out);
 
-// add_norm: h, r, out of one size (F32), the norm's rules for weight / bias / p, and out apart
+// norm / add_norm: out F32 or BF16 (the rounded result, for a linear that reads bf16; a BF16 out
+// must not overlap x). linear: x F32 or BF16. glu: out F32 or BF16.
+// add_norm: h, r, out of one size (h, r F32), the norm's rules for weight / bias / p, and out apart
 // from h and r; returns the row count.
 int64_t check_add_norm(const Tensor& h, const Tensor& r, const Tensor& weight, const Tensor& bias,
                        const Tensor& out, const NormParams& p);

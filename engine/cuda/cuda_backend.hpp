@@ -55,6 +55,8 @@ class CudaBackend final : public Backend {
     return elem_is_packed(e) && e != Elem::FP8_BLOCK128;
   }
   bool fuses_ops() const override { return kernels_.fuse; }
+  // BF16 for bf16 weights on the cuBLASLt path (ops/linear.cu), which rounds x to bf16 anyway.
+  Elem linear_input_elem(const Tensor& w, int64_t rows) const override;
 
   Tensor alloc(Elem elem, Shape shape) override;
   Stream& default_stream() override { return stream_obj_; }

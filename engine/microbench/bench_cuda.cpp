@@ -26,6 +26,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "backend/cuda_entry.hpp"
@@ -359,10 +360,10 @@ nlohmann::json kernel_bench(cuda::CudaBackend& be, const std::string& only) {
         2.0 * 2.0 * static_cast<double>(ctx * 8 * 64),
         [&] { be.attention(s, q, pos, kv, Tensor(), out, AttentionParams{}); });
   }
-  // Prefill attention: 2048 queries of a fresh sequence (causal), 32 query heads over 8 KV heads:
-  // bench-1b's head size 64, and 128 (llama3-8b's).
-  for (int64_t D : {64, 128}) {
-    const int64_t T = 2048, bs = 16, blocks = T / bs;
+  // Prefill attention: T queries of a fresh sequence (causal), 32 query heads over 8 KV heads:
+  // bench-1b's head size 64 at 512, 2048 and 8192 queries, and 128 (llama3-8b's) at 2048.
+  for (auto [T, D] : {std::pair<int64_t, int64_t>{512, 64}, {2048, 64}, {8192, 64}, {2048, 128}}) {
+    const int64_t bs = 16, blocks = T / bs;
     KvBlocks kv;
     kv.k = random(Elem::BF16, {blocks, bs, 8, D});
     kv.v = random(Elem::BF16, {blocks, bs, 8, D});
@@ -378,8 +379,7 @@ nlohmann::json kernel_bench(cuda::CudaBackend& be, const std::string& only) {
     be.synchronize(s);
     Tensor q = random(Elem::F32, {T, 32, D}), out = be.alloc(Elem::F32, {T, 32, D});
     // bytes column: FLOPs / 1000 here (causal: 4 * T^2 / 2 * D * 32), so "GB/s" reads TFLOP/s.
-    row(D == 64 ? std::string("attention prefill 2048 (TFLOP/s)")
-                : "attention prefill 2048 D=128 (TFLOP/s)",
+    row("attention prefill " + std::to_string(T) + (D == 64 ? "" : " D=128") + " (TFLOP/s)",
         4.0 * T * T / 2 * static_cast<double>(D) * 32 / 1e3,
         [&] { be.attention(s, q, tp, kv, Tensor(), out, AttentionParams{}); });
   }
@@ -405,6 +405,31 @@ nlohmann::json kernel_bench(cuda::CudaBackend& be, const std::string& only) {
     rp.head_dim = 64;
     rp.rot_dim = 64;
     row("rope 1x32x64", 2.0 * 2048 * 4, [&] { be.rope(s, q3, pos, cs, sn, rp); });
+  }
+  {
+    // Prefill-shaped producers and their GEMMs, with the activation in fp32 (the GEMM converts it
+    // to bf16 in a pass of its own) and in bf16 (written so by the norm or GLU:
+    // Backend::linear_input_elem): bytes moved by the producer, FLOPs / 1000 for the GEMMs.
+    const int64_t T = 2048;
+    Tensor h = random(Elem::F32, {T, 2048}), w = random(Elem::BF16, {2048});
+    Tensor n32 = be.alloc(Elem::F32, {T, 2048}), n16 = be.alloc(Elem::BF16, {T, 2048});
+    NormParams np;
+    np.width = 2048;
+    np.eps = 1e-5f;
+    row("norm 2048x2048 -> fp32", 2.0 * T * 2048 * 4, [&] { be.norm(s, h, w, Tensor(), n32, np); });
+    row("norm 2048x2048 -> bf16", T * 2048 * 6.0, [&] { be.norm(s, h, w, Tensor(), n16, np); });
+    Tensor gu = random(Elem::F32, {T, 16384});
+    Tensor a32 = be.alloc(Elem::F32, {T, 8192}), a16 = be.alloc(Elem::BF16, {T, 8192});
+    row("glu 2048x8192 -> fp32", T * (16384 + 8192) * 4.0,
+        [&] { be.glu(s, gu, a32, GluParams{}); });
+    row("glu 2048x8192 -> bf16", T * (16384 * 4.0 + 8192 * 2),
+        [&] { be.glu(s, gu, a16, GluParams{}); });
+    Tensor wd = random(Elem::BF16, {2048, 8192}), y = be.alloc(Elem::F32, {T, 2048});
+    const double down_flops = 2.0 * T * 2048 * 8192 / 1e3;
+    row("down 2048 rows, x fp32 (TFLOP/s)", down_flops,
+        [&] { be.linear(s, a32, wd, Tensor(), y); });
+    row("down 2048 rows, x bf16 (TFLOP/s)", down_flops,
+        [&] { be.linear(s, a16, wd, Tensor(), y); });
   }
   return j;
 }

@@ -142,7 +142,10 @@ Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batc
     // Attention block.
     Tensor a_in = h;
     if (pre) {
-      a_in = st.alloc({st.rows, d});
+      // Softmax attention reads its input through the q, k, v (and gate) linears only.
+      const bool softmax =
+          spec.attention != AttentionKind::Mla && spec.attention != AttentionKind::Linear;
+      a_in = softmax ? st.alloc_linear_input(L.attn.q, {st.rows, d}) : st.alloc({st.rows, d});
       apply_norm(st, li, "input_norm", L.input_norm, L.input_norm_b, h, a_in);  // h stays the residual
     }
     Tensor a;
@@ -153,9 +156,16 @@ Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batc
     }
     if (post) apply_norm(st, li, "post_attn_norm", L.post_attn_norm, L.post_attn_norm_b, a, a);
     Tensor f_in = h;
+    // A dense FFN reads its input through its first linear only (a MoE block's router and
+    // experts read fp32).
+    auto ffn_input = [&] {
+      return spec.moe ? st.alloc({st.rows, d})
+                      : st.alloc_linear_input(L.ffn.gate_up.defined() ? L.ffn.gate_up : L.ffn.up,
+                                              {st.rows, d});
+    };
     if (pre && backend_.fuses_ops()) {
       // The residual add and the FFN block's norm, adjacent in the plan, as one op.
-      f_in = st.alloc({st.rows, d});
+      f_in = ffn_input();
       OpScope op(st, li, "attn_residual", "pre_ffn_norm");
       NormParams p;
       p.op = norm_op(config_.norm.kind);
@@ -169,7 +179,7 @@ Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batc
       }
       // FFN block.
       if (pre) {
-        f_in = st.alloc({st.rows, d});
+        f_in = ffn_input();
         apply_norm(st, li, "pre_ffn_norm", L.pre_ffn_norm, L.pre_ffn_norm_b, h, f_in);
       }
     }

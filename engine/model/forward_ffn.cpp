@@ -40,7 +40,9 @@ Activation plain_activation(const FfnConfig& f) {
 Tensor ffn_steps(Step& st, const FfnWeights& w, const Tensor& x, int64_t layer, bool report) {
   const FfnConfig& f = st.c.ffn;
   const int64_t n = x.dim(0), width = w.down.dim(1);
-  Tensor act = st.alloc({n, width});
+  // The GLU's output goes to the down projection only (the plain activation runs in place on
+  // the up projection's fp32 output).
+  Tensor act = gated(f.kind) ? st.alloc_linear_input(w.down, {n, width}) : st.alloc({n, width});
   if (gated(f.kind)) {
     Tensor gu = st.alloc({n, 2 * width});
     {

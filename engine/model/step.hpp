@@ -40,6 +40,13 @@ struct Step {
   std::vector<KvBlocks> staged;
 
   Tensor alloc(Shape shape) { return be.alloc(Elem::F32, std::move(shape)); }
+  // The output of a norm or GLU whose only readers are linears with weights w: in the element
+  // type the backend reads such an x in (Backend::linear_input_elem), so its rounding to bf16
+  // happens in the producer instead of in a conversion pass of its own.
+  Tensor alloc_linear_input(const Tensor& w, Shape shape) {
+    const Elem e = w.defined() ? be.linear_input_elem(w, shape.at(0)) : Elem::F32;
+    return be.alloc(e, std::move(shape));
+  }
   // I32 {0}: the block table of a contiguous temporary K/V block (MLA's naive prefill). Filled
   // on the device once per step, on first use.
   const Tensor& single_block_table();

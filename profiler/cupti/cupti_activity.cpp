@@ -112,19 +112,16 @@ void CUPTIAPI buffer_completed(CUcontext ctx, uint32_t stream, uint8_t* buffer, 
   std::free(buffer);
 }
 
-// How eager launches are tied to their op (docs/profiling.md, "What tracing costs on CUDA").
-// Callbacks (the default): CUPTI calls back on entry to the launch, copy and memset functions of
-// the driver and runtime APIs only, and the callback files the call's correlation id under the
-// tags the host has pushed; no API activity records. Api (ARCHSCOPE_CUPTI_CORRELATION=api, kept
-// to measure against): CUPTI's external correlation records, which it writes only beside API
-// activity records, so RUNTIME and DRIVER records of every API call are enabled and dropped.
-enum class Correlation { Callbacks, Api };
+// How eager launches are tied to their op (gpu/correlation_join.hpp; docs/profiling.md, "What
+// tracing costs on CUDA"). Callbacks: CUPTI calls back on entry to the launch, copy and memset
+// functions of the driver and runtime APIs only, and the callback files the call's correlation id
+// under the tags the host has pushed; no API activity records. Api: CUPTI's external correlation
+// records, which it writes only beside API activity records, so RUNTIME and DRIVER records of
+// every API call are enabled and dropped. Set by start_collection, for the tracer's lifetime.
+using Correlation = gpu::CorrelationJoin;
+Correlation g_join = Correlation::Callbacks;
 Correlation correlation_mode() {
-  static const Correlation m = [] {
-    const char* e = std::getenv("ARCHSCOPE_CUPTI_CORRELATION");
-    return e && std::string(e) == "api" ? Correlation::Api : Correlation::Callbacks;
-  }();
-  return m;
+  return g_join;
 }
 // Between sampled steps: also unsubscribe from CUPTI's callbacks
 // (ARCHSCOPE_CUPTI_PAUSE=unsubscribe), to measure what a subscriber costs the steps that record
@@ -270,7 +267,8 @@ ActivityStore& activity_store() {
   return s;
 }
 
-void start_collection() {
+void start_collection(gpu::CorrelationJoin join) {
+  g_join = join;
   if (!g_registered) {
     check(cuptiActivityRegisterCallbacks(buffer_requested, buffer_completed),
           "cuptiActivityRegisterCallbacks");

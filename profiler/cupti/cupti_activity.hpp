@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gpu/activity_join.hpp"
+#include "gpu/correlation_join.hpp"
 
 namespace archscope::prof::cupti {
 
@@ -23,11 +24,13 @@ ActivityStore& activity_store();
 
 // Registers the buffer callbacks and subscribes to the graph-node-clone callback (once per
 // process), enables CONCURRENT_KERNEL, MEMCPY and MEMSET and the API callbacks that tie eager
-// launches to the tags pushed below (ARCHSCOPE_CUPTI_CORRELATION=api: EXTERNAL_CORRELATION with
-// RUNTIME and DRIVER records instead; cupti_activity.cpp says why not by default). Throws
+// launches to the tags pushed below (CorrelationJoin::Api: EXTERNAL_CORRELATION with RUNTIME and
+// DRIVER records instead; gpu/correlation_join.hpp says which costs what). Throws
 // Error(Unsupported) with CUPTI's message when it refuses (another tool holds the subscriber, no
 // device, ...).
-void start_collection();
+// join: how eager launches are tied to the pushed tags (gpu/correlation_join.hpp), fixed until
+// stop_collection.
+void start_collection(gpu::CorrelationJoin join);
 // Disables the kinds and flushes; the store is cleared.
 void stop_collection();
 // Turns the activity kinds and the API callbacks off and on again between steps (sampled

@@ -19,11 +19,11 @@ bool g_tracer_alive = false;
 
 class CuptiTracer final : public GpuTracer, public cuda::LaunchObserver {
  public:
-  explicit CuptiTracer(cuda::CudaBackend& be) : be_(be) {
+  CuptiTracer(cuda::CudaBackend& be, CorrelationJoin join) : be_(be) {
     if (g_tracer_alive)
       throw Error(ErrorKind::Internal, "--cupti", "one CUPTI tracer at a time per process");
     be_.flush();
-    cupti::start_collection();
+    cupti::start_collection(join);
     g_tracer_alive = true;
     be_.queue().set_observer(this);
     first_segment_ = be_.queue().first_segment();
@@ -140,12 +140,12 @@ std::string cupti_absent_reason() {
   return {};
 }
 
-std::unique_ptr<GpuTracer> make_gpu_tracer(Backend& backend) {
+std::unique_ptr<GpuTracer> make_gpu_tracer(Backend& backend, CorrelationJoin join) {
   auto* cuda = dynamic_cast<cuda::CudaBackend*>(&backend);
   if (!cuda)
     throw Error(ErrorKind::Unsupported, "--cupti",
                 std::string("CUPTI traces the CUDA backend, not ") + backend.name());
-  return std::make_unique<CuptiTracer>(*cuda);
+  return std::make_unique<CuptiTracer>(*cuda, join);
 }
 
 }  // namespace archscope::prof::gpu

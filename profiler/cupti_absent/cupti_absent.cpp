@@ -15,7 +15,7 @@ std::string cupti_absent_reason() {
   return ARCHSCOPE_CUPTI_ABSENT_REASON;
 }
 
-std::unique_ptr<GpuTracer> make_gpu_tracer(Backend& /*backend*/) {
+std::unique_ptr<GpuTracer> make_gpu_tracer(Backend& /*backend*/, CorrelationJoin /*join*/) {
   throw Error(ErrorKind::Unsupported, "--cupti", cupti_absent_reason());
 }
 

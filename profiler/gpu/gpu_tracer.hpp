@@ -11,6 +11,7 @@
 
 #include "backend/backend.hpp"
 #include "gpu/activity_join.hpp"
+#include "gpu/correlation_join.hpp"
 
 namespace archscope::prof::gpu {
 
@@ -40,7 +41,8 @@ std::string cupti_absent_reason();
 
 // A tracer for `backend` (the CUDA backend, possibly behind the profiler's CheckedBackend), or
 // Error(Unsupported) saying why there is none (no CUPTI in this build, not a CUDA backend, CUPTI
-// refused to start). One tracer at a time per process (CUPTI's activity buffers are global).
-std::unique_ptr<GpuTracer> make_gpu_tracer(Backend& backend);
+// refused to start), joining eager launches to their ops by `join` (correlation_join.hpp). One
+// tracer at a time per process (CUPTI's activity buffers are global).
+std::unique_ptr<GpuTracer> make_gpu_tracer(Backend& backend, CorrelationJoin join);
 
 }  // namespace archscope::prof::gpu

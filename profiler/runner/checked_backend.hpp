@@ -27,6 +27,12 @@ class CheckedBackend final : public Backend {
   const char* name() const override { return inner_.name(); }
   bool supports_packed(Elem e) const override { return inner_.supports_packed(e); }
   bool fuses_ops() const override { return inner_.fuses_ops(); }
+  // While tracking, F32: every op's output stays an F32 tensor the check reads, so the first
+  // non-finite one is still found at the op that made it (a norm, not the GEMM after it).
+  // Otherwise the wrapped backend's choice.
+  Elem linear_input_elem(const Tensor& w, int64_t rows) const override {
+    return tracking_ ? Elem::F32 : inner_.linear_input_elem(w, rows);
+  }
   Tensor alloc(Elem elem, Shape shape) override { return inner_.alloc(elem, std::move(shape)); }
   Stream& default_stream() override { return inner_.default_stream(); }
   void synchronize(Stream& s) override { inner_.synchronize(s); }

@@ -183,8 +183,10 @@ RunResult ProfiledRun::run(EventChannel& channel) {
   ObserverOptions observe = options_.observe;
   if (options_.cupti && observe.spans) {
     try {
-      tracer = gpu::make_gpu_tracer(be.inner());
+      const gpu::CorrelationJoin join = gpu::choose_correlation_join(options_.cupti_sample);
+      tracer = gpu::make_gpu_tracer(be.inner(), join);
       observe.tracer = tracer.get();
+      result.cupti_join = gpu::to_string(join);
     } catch (const Error& e) {
       if (!options_.cupti_optional || e.kind() != ErrorKind::Unsupported) throw;
       result.cupti_unavailable = e.message();

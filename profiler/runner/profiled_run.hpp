@@ -94,6 +94,9 @@ struct RunResult {
   RunSummary summary;
   std::optional<NanSite> nan;  // where a non-finite value first appeared (failed runs)
   std::string cupti_unavailable;  // why CUPTI was asked for (optionally) and not used; else empty
+  // With a CUPTI tracer: how eager launches were joined to their ops, "api" or "callbacks"
+  // (gpu/correlation_join.hpp: api when every step is traced); else empty.
+  std::string cupti_join;
 };
 
 class ProfiledRun {

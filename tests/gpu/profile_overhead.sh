@@ -3,11 +3,14 @@
 # batch 1, numeric checks off) decoded three ways by `archscope run`, back to back:
 #   off    --no-spans --cupti off   steps timed only (two CUDA events per step)
 #   cupti  --cupti on --cupti-sample 1   op spans from CUPTI kernel records, every step traced
+#          (eager launches joined through external correlation records: the runner's choice for
+#          sample 1, profiler/gpu/correlation_join.hpp)
+#   callbacks as cupti, with ARCHSCOPE_CUPTI_CORRELATION=callbacks (the join sampled runs use)
 #   default --cupti on              the default sampling (prefill, first decode step, every 512th)
 #   cupti8 --cupti on --cupti-sample 8   the same, every 8th decode step traced (also cupti16,
 #          cupti32, cupti64: every 16th, 32nd, 64th)
-#   api    as cupti, with ARCHSCOPE_CUPTI_CORRELATION=api: eager launches joined through CUPTI's
-#          external correlation records (API activity records of every call enabled), as before
+#   api    as cupti, with ARCHSCOPE_CUPTI_CORRELATION=api (what cupti chooses by itself now; a
+#          build before the automatic choice used callbacks for cupti)
 #   floor  --cupti on --cupti-sample 100000: the prefill and the first decode step traced, every
 #          other decode step paused (what CUPTI's presence costs a step that records nothing; on
 #          passes of <= 512 steps also what the default does); floor-unsub the same with
@@ -41,10 +44,10 @@ common=("${model[@]}" --backend cuda --weights-dtype bf16 --prompt "$prompt" --n
 declare -A flags=([off]="--no-spans --cupti off" [off2]="--no-spans --cupti off" [cupti]="--cupti on --cupti-sample 1" [default]="--cupti on" [events]="--cupti off"
                   [cupti8]="--cupti on --cupti-sample 8" [cupti16]="--cupti on --cupti-sample 16"
                   [cupti32]="--cupti on --cupti-sample 32" [cupti64]="--cupti on --cupti-sample 64"
-                  [api]="--cupti on --cupti-sample 1" [floor]="--cupti on --cupti-sample 100000"
+                  [api]="--cupti on --cupti-sample 1" [callbacks]="--cupti on --cupti-sample 1" [floor]="--cupti on --cupti-sample 100000"
                   [floor-unsub]="--cupti on --cupti-sample 100000"
                   [before-off]="--no-spans --cupti off" [before-cupti]="--cupti on")
-declare -A envs=([api]="ARCHSCOPE_CUPTI_CORRELATION=api" [floor-unsub]="ARCHSCOPE_CUPTI_PAUSE=unsubscribe")
+declare -A envs=([api]="ARCHSCOPE_CUPTI_CORRELATION=api" [callbacks]="ARCHSCOPE_CUPTI_CORRELATION=callbacks" [floor-unsub]="ARCHSCOPE_CUPTI_PAUSE=unsubscribe")
 : > "$out/overhead.txt"
 for mode in $order; do
   t0=$SECONDS

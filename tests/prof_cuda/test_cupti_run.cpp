@@ -26,7 +26,9 @@ ModelConfig preset(const std::string& name) {
   return config_from_json(nlohmann::json::parse(in), name);
 }
 
-RunData traced_run(const std::string& model, bool graphs, bool pdl, int64_t sample = 1) {
+// join: the CUPTI join the run chose (gpu/correlation_join.hpp), when asked.
+RunData traced_run(const std::string& model, bool graphs, bool pdl, int64_t sample = 1,
+                   std::string* join = nullptr) {
   RunOptions o;
   o.backend.kind = BackendKind::Cuda;
   o.backend.kernels.graphs = graphs;
@@ -41,9 +43,10 @@ RunData traced_run(const std::string& model, bool graphs, bool pdl, int64_t samp
   o.cupti_sample = sample;
   EventChannel channel;
   ProfiledRun run(preset(model), o);
-  RunData d = run.run(channel).data;
+  RunResult r = run.run(channel);
   channel.close();
-  return d;
+  if (join) *join = r.cupti_join;
+  return std::move(r.data);
 }
 
 // Merged length of [start, start + duration) intervals.
@@ -133,11 +136,33 @@ void check_run(const RunData& d, bool pdl, const std::set<int64_t>& untraced = {
 
 BOOST_AUTO_TEST_SUITE(cupti_run)
 
+// Every step traced: the external-correlation join (api); the eager case is the one it carries
+// (graph-launched kernels are joined through their node ids either way).
 BOOST_AUTO_TEST_CASE(dense_with_graphs) {
-  check_run(traced_run("llama3-mini", true, true), true);
+  std::string join;
+  check_run(traced_run("llama3-mini", true, true, 1, &join), true);
+  BOOST_TEST(join == "api");
 }
 BOOST_AUTO_TEST_CASE(dense_eager_without_pdl) {
-  check_run(traced_run("llama3-mini", false, false), false);
+  std::string join;
+  check_run(traced_run("llama3-mini", false, false, 1, &join), false);
+  BOOST_TEST(join == "api");
+}
+// The callback join on every step of an eager run (ARCHSCOPE_CUPTI_CORRELATION=callbacks), as
+// sampled runs use it.
+BOOST_AUTO_TEST_CASE(dense_eager_callback_join) {
+  ::setenv("ARCHSCOPE_CUPTI_CORRELATION", "callbacks", 1);
+  std::string join;
+  RunData d;
+  try {
+    d = traced_run("llama3-mini", false, false, 1, &join);
+  } catch (...) {
+    ::unsetenv("ARCHSCOPE_CUPTI_CORRELATION");
+    throw;
+  }
+  ::unsetenv("ARCHSCOPE_CUPTI_CORRELATION");
+  BOOST_TEST(join == "callbacks");
+  check_run(d, false);
 }
 BOOST_AUTO_TEST_CASE(moe_with_graphs) {
   check_run(traced_run("qwen3-moe-mini", true, true), true);
@@ -150,7 +175,9 @@ BOOST_AUTO_TEST_CASE(gpt2_graphs_without_pdl) {
 // is attributed as fully as in a run traced throughout; the others carry no kernels and no spans.
 // CUPTI is paused and resumed between steps, graphs replayed across the switch.
 BOOST_AUTO_TEST_CASE(sampled_steps_with_graphs) {
-  const RunData d = traced_run("llama3-mini", true, true, 3);
+  std::string join;
+  const RunData d = traced_run("llama3-mini", true, true, 3, &join);
+  BOOST_TEST(join == "callbacks");
   std::set<int64_t> untraced;
   int64_t decode = 0;
   for (const StepRecord& st : d.steps)
@@ -160,40 +187,44 @@ BOOST_AUTO_TEST_CASE(sampled_steps_with_graphs) {
 }
 
 // The launch queue's graphs: the same eight tagged ops, four times; from the second repeat on the
-// segment replays as a CUDA graph, and every kernel still lands on the op that recorded it.
+// segment replays as a CUDA graph, and every kernel still lands on the op that recorded it. With
+// either join (the eager first sightings are joined by it).
 BOOST_AUTO_TEST_CASE(graph_nodes_map_back_to_their_ops) {
-  cuda::CudaBackend be(0);
-  Stream& s = be.default_stream();
-  Tensor a = be.alloc(Elem::F32, {1024});
-  Tensor b = be.alloc(Elem::F32, {1024});
-  be.fill(s, a, 1.0f);
-  be.fill(s, b, 2.0f);
-  be.synchronize(s);
-  auto tracer = gpu::make_gpu_tracer(be);
-  std::vector<gpu::OpIdent> ops;
-  for (int i = 0; i < 8; ++i) ops.push_back({i, "op" + std::to_string(i)});
-  for (int rep = 0; rep < 4; ++rep) {
-    const uint64_t graphs_before = be.queue().stats().graph_launches;
-    for (int i = 0; i < 8; ++i) {
-      tracer->begin_op(static_cast<uint64_t>(i + 1));
-      if (i % 2 == 0)
-        be.add(s, a, b, 0.5f, a);
-      else
-        be.fill(s, b, static_cast<float>(i));
-      tracer->end_op();
-    }
-    be.synchronize(s);
-    const gpu::JoinedStep j = tracer->take_step(rep, ops, 0);
-    BOOST_TEST_CONTEXT("repeat " << rep) {
-      BOOST_TEST(j.unattributed_kernels == 0);
-      BOOST_REQUIRE(j.kernels.size() == 8u);
-      for (size_t i = 0; i < 8; ++i) {
-        BOOST_TEST(j.kernels[i].op == "op" + std::to_string(i));
-        BOOST_TEST(j.kernels[i].layer == static_cast<int32_t>(i));
+  for (gpu::CorrelationJoin join : {gpu::CorrelationJoin::Callbacks, gpu::CorrelationJoin::Api})
+    BOOST_TEST_CONTEXT("join " << gpu::to_string(join)) {
+      cuda::CudaBackend be(0);
+      Stream& s = be.default_stream();
+      Tensor a = be.alloc(Elem::F32, {1024});
+      Tensor b = be.alloc(Elem::F32, {1024});
+      be.fill(s, a, 1.0f);
+      be.fill(s, b, 2.0f);
+      be.synchronize(s);
+      auto tracer = gpu::make_gpu_tracer(be, join);
+      std::vector<gpu::OpIdent> ops;
+      for (int i = 0; i < 8; ++i) ops.push_back({i, "op" + std::to_string(i)});
+      for (int rep = 0; rep < 4; ++rep) {
+        const uint64_t graphs_before = be.queue().stats().graph_launches;
+        for (int i = 0; i < 8; ++i) {
+          tracer->begin_op(static_cast<uint64_t>(i + 1));
+          if (i % 2 == 0)
+            be.add(s, a, b, 0.5f, a);
+          else
+            be.fill(s, b, static_cast<float>(i));
+          tracer->end_op();
+        }
+        be.synchronize(s);
+        const gpu::JoinedStep j = tracer->take_step(rep, ops, 0);
+        BOOST_TEST_CONTEXT("repeat " << rep) {
+          BOOST_TEST(j.unattributed_kernels == 0);
+          BOOST_REQUIRE(j.kernels.size() == 8u);
+          for (size_t i = 0; i < 8; ++i) {
+            BOOST_TEST(j.kernels[i].op == "op" + std::to_string(i));
+            BOOST_TEST(j.kernels[i].layer == static_cast<int32_t>(i));
+          }
+          if (rep >= 2) BOOST_TEST(be.queue().stats().graph_launches > graphs_before);
+        }
       }
-      if (rep >= 2) BOOST_TEST(be.queue().stats().graph_launches > graphs_before);
     }
-  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "cpu/activation_math.hpp"
+#include "cpu/bf16_activation.hpp"
 #include "cpu/check.hpp"
 #include "cpu/cpu_backend.hpp"
 
@@ -16,6 +17,11 @@ void CpuBackend::glu(Stream& s, const Tensor& gate_up, Tensor& out, const GluPar
   const contract::GluDims d = contract::check_glu(gate_up, out);
   check_cpu(gate_up, op, "gate_up");
   check_cpu(out, op, "out");
+  if (out.elem() == Elem::BF16) {
+    Tensor f = alloc(Elem::F32, out.shape());
+    glu(s, gate_up, f, p);
+    return round_to_bf16(f, out);
+  }
   const int64_t T = d.tokens, F = d.width;
   const float* xp = host<const float>(gate_up);
   float* yp = host<float>(out);

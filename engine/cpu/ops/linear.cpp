@@ -21,6 +21,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "cpu/bf16_activation.hpp"
 #include "cpu/check.hpp"
 #include "cpu/cpu_backend.hpp"
 #include "cpu/gemm_scratch.hpp"
@@ -65,6 +66,7 @@ void CpuBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tenso
   check_cpu(w, op, "w");
   check_cpu_optional(bias, op, "bias");
   check_cpu(out, op, "out");
+  if (x.elem() == Elem::BF16) return linear(s, widened_to_f32(*this, x), w, bias, out);
   const int64_t T = d.tokens, K = d.in, N = d.out;
   const float* xp = host<const float>(x);
   float* yp = host<float>(out);

@@ -4,6 +4,7 @@
 // (LayerNorm's mean and variance, which cancel badly in fp32 for rows with a large mean).
 #include <cmath>
 
+#include "cpu/bf16_activation.hpp"
 #include "cpu/check.hpp"
 #include "cpu/cpu_backend.hpp"
 #include "cpu/simd/kernels.hpp"
@@ -19,6 +20,11 @@ void CpuBackend::norm(Stream& s, const Tensor& x, const Tensor& weight, const Te
   check_cpu_optional(weight, op, "weight");
   check_cpu_optional(bias, op, "bias");
   check_cpu(out, op, "out");
+  if (out.elem() == Elem::BF16) {
+    Tensor f = alloc(Elem::F32, out.shape());
+    norm(s, x, weight, bias, f, p);
+    return round_to_bf16(f, out);
+  }
   const int64_t W = p.width;
   const float* xp = host<const float>(x);
   float* yp = host<float>(out);

@@ -33,6 +33,20 @@ __global__ void to_bf16_kernel(Bf16Params p) {
   }
 }
 
+struct WidenParams {
+  const __nv_bfloat16* x;
+  float* out;
+  int64_t n;
+};
+
+__global__ void bf16_to_f32_kernel(WidenParams p) {
+  kernel_prologue();
+  const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < p.n;
+       i += stride)
+    p.out[i] = __bfloat162float(p.x[i]);
+}
+
 struct F16Params {
   const float* x;
   __half* out;
@@ -81,6 +95,11 @@ __global__ void scale_rows_kernel(ScaleParams p) {
 void convert_to_bf16(CudaBackend& be, const float* x, void* out, int64_t n) {
   Bf16Params p{x, static_cast<__nv_bfloat16*>(out), n};
   launch(be, to_bf16_kernel, dim3(elementwise_grid(n / 4 + 1, be.sm_count())), dim3(256), 0, p);
+}
+
+void convert_bf16_to_f32(CudaBackend& be, const void* x, float* out, int64_t n) {
+  WidenParams p{static_cast<const __nv_bfloat16*>(x), out, n};
+  launch(be, bf16_to_f32_kernel, dim3(elementwise_grid(n, be.sm_count())), dim3(256), 0, p);
 }
 
 void convert_rows_to_f16(CudaBackend& be, const float* x, void* out, float* scales, int64_t T,

@@ -12,6 +12,8 @@ namespace archscope::cuda {
 class CudaBackend;
 
 void convert_to_bf16(CudaBackend& be, const float* x, void* out, int64_t n);
+// A bf16 activation widened to fp32 (exact), for the linear paths that read fp32 x.
+void convert_bf16_to_f32(CudaBackend& be, const void* x, float* out, int64_t n);
 // out: T x K fp16, scales: T floats (the factor the GEMM rows must be multiplied by).
 void convert_rows_to_f16(CudaBackend& be, const float* x, void* out, float* scales, int64_t T,
                          int64_t K);

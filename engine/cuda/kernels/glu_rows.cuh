@@ -8,6 +8,7 @@
 
 #include "backend/op_params.hpp"
 #include "cuda/kernels/activation_math.cuh"
+#include "cuda/kernels/activation_out.cuh"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/launch.cuh"
 
@@ -15,7 +16,7 @@ namespace archscope::cuda {
 
 struct GluRowsParams {
   const float* x;  // [T, 2F]: gate then up, or gate/up interleaved
-  float* out;      // [T, F]
+  void* out;       // [T, F], float or __nv_bfloat16 (rounded to nearest even)
   int64_t T, F;
   int kind;
   float limit, alpha;
@@ -36,7 +37,19 @@ __device__ __forceinline__ float glu_value(int kind, float g, float u, float lim
   }
 }
 
-template <bool Interleaved>
+// 4 outputs of one row to y + i (16 bytes of float, 8 of bf16; i a multiple of 4).
+__device__ __forceinline__ void store4(float* y, int64_t i, const float (&v)[4]) {
+  *reinterpret_cast<float4*>(y + i) = make_float4(v[0], v[1], v[2], v[3]);
+}
+__device__ __forceinline__ void store4(__nv_bfloat16* y, int64_t i, const float (&v)[4]) {
+  __nv_bfloat162 a = __floats2bfloat162_rn(v[0], v[1]), b = __floats2bfloat162_rn(v[2], v[3]);
+  uint2 packed;
+  packed.x = *reinterpret_cast<uint32_t*>(&a);
+  packed.y = *reinterpret_cast<uint32_t*>(&b);
+  *reinterpret_cast<uint2*>(y + i) = packed;
+}
+
+template <bool Interleaved, class Y>
 __global__ void __launch_bounds__(256) glu_rows_kernel(GluRowsParams p) {
   kernel_prologue();
   const int64_t t = blockIdx.y, f = (static_cast<int64_t>(blockIdx.x) * 256 + threadIdx.x) * 4;
@@ -55,20 +68,21 @@ __global__ void __launch_bounds__(256) glu_rows_kernel(GluRowsParams p) {
   float y[4];
 #pragma unroll
   for (int i = 0; i < 4; ++i) y[i] = glu_value(p.kind, g[i], u[i], p.limit, p.alpha);
-  *reinterpret_cast<float4*>(p.out + t * p.F + f) = make_float4(y[0], y[1], y[2], y[3]);
+  store4(static_cast<Y*>(p.out), t * p.F + f, y);
 }
 
 // Launches the 2-D kernel when it applies (16+ rows, F a multiple of 4, 16-byte aligned rows);
 // returns false otherwise.
+template <class Y>
 inline bool glu_rows(CudaBackend& be, const GluRowsParams& p, bool interleaved) {
   if (p.T < 16 || p.T > 65535 || p.F % 4 != 0 || reinterpret_cast<uintptr_t>(p.x) % 16 != 0 ||
       reinterpret_cast<uintptr_t>(p.out) % 16 != 0)
     return false;
   const dim3 grid(static_cast<unsigned>((p.F / 4 + 255) / 256), static_cast<unsigned>(p.T));
   if (interleaved)
-    launch(be, glu_rows_kernel<true>, grid, dim3(256), 0, p);
+    launch(be, glu_rows_kernel<true, Y>, grid, dim3(256), 0, p);
   else
-    launch(be, glu_rows_kernel<false>, grid, dim3(256), 0, p);
+    launch(be, glu_rows_kernel<false, Y>, grid, dim3(256), 0, p);
   return true;
 }
 

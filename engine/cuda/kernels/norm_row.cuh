@@ -8,6 +8,7 @@
 #pragma once
 
 #include "backend/op_params.hpp"
+#include "cuda/kernels/activation_out.cuh"
 #include "cuda/kernels/common.cuh"
 
 namespace archscope::cuda {
@@ -38,8 +39,9 @@ __device__ __forceinline__ void prefetch_norm_weights(const NormRowParams& p) {
   }
 }
 
-template <class X, class Keep>
-__device__ __forceinline__ void norm_row(const NormRowParams& p, X x, Keep keep, float* yr) {
+// yr: float or __nv_bfloat16 (kernels/activation_out.cuh): the same fp32 value, rounded or not.
+template <class X, class Keep, class Y>
+__device__ __forceinline__ void norm_row(const NormRowParams& p, X x, Keep keep, Y* yr) {
   __shared__ float fscratch[32];
   __shared__ double dscratch[32];
   const auto op = static_cast<NormOp>(p.op);
@@ -81,7 +83,7 @@ __device__ __forceinline__ void norm_row(const NormRowParams& p, X x, Keep keep,
       keep(i, xv[j]);
       float v = xv[j] * inv;
       if (p.w) v *= op == NormOp::RmsPlusOne ? 1.0f + wv[j] : wv[j];
-      yr[i] = v;
+      yr[i] = activation_out<Y>(v);
     }
     return;
   } else {
@@ -103,7 +105,7 @@ __device__ __forceinline__ void norm_row(const NormRowParams& p, X x, Keep keep,
       v *= op == NormOp::RmsPlusOne ? 1.0f + w : w;
     }
     if (p.b) v += load_elem(p.b, p.be, i);
-    yr[i] = v;
+    yr[i] = activation_out<Y>(v);
   }
 }
 

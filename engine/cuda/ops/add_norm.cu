@@ -16,10 +16,12 @@ namespace {
 struct AddNormParams {
   float* h;
   const float* r;
-  float* out;
+  void* out;  // Y
   NormRowParams row;
 };
 
+// Y: float, or __nv_bfloat16 for a bf16 out (as ops/norm.cu).
+template <class Y>
 __global__ void add_norm_kernel(AddNormParams p) {
   prefetch_norm_weights(p.row);
   kernel_prologue();
@@ -28,7 +30,7 @@ __global__ void add_norm_kernel(AddNormParams p) {
   const float* rr = p.r + base;
   norm_row(
       p.row, [&](int64_t i) { return hr[i] + 1.0f * rr[i]; },
-      [&](int64_t i, float v) { hr[i] = v; }, p.out + base);
+      [&](int64_t i, float v) { hr[i] = v; }, static_cast<Y*>(p.out) + base);
 }
 }  // namespace
 
@@ -40,7 +42,12 @@ void CudaBackend::add_norm(Stream& s, Tensor& h, const Tensor& r, const Tensor& 
   AddNormParams p{};
   p.h = out_f32(h, op, "h");
   p.r = in_f32(r, op, "r");
-  p.out = out_f32(out, op, "out");
+  const bool bf16_out = out.elem() == Elem::BF16;
+  if (bf16_out)
+    check_owned(out, op, "out");
+  else
+    out_f32(out, op, "out");
+  p.out = dptr(out);
   // r may be h itself (h = 2h): each element is still read before its thread writes it.
   if (weight.defined()) {
     check_float(weight, op, "weight");
@@ -55,7 +62,11 @@ void CudaBackend::add_norm(Stream& s, Tensor& h, const Tensor& r, const Tensor& 
   p.row.width = np.width;
   p.row.eps = np.eps;
   p.row.op = static_cast<int>(np.op);
-  launch(be, add_norm_kernel, dim3(static_cast<unsigned>(rows)), dim3(norm_block(np.width)), 0, p);
+  const dim3 grid(static_cast<unsigned>(rows)), block(norm_block(np.width));
+  if (bf16_out)
+    launch(be, add_norm_kernel<__nv_bfloat16>, grid, block, 0, p);
+  else
+    launch(be, add_norm_kernel<float>, grid, block, 0, p);
 }
 
 }  // namespace archscope::cuda

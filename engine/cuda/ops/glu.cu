@@ -4,6 +4,7 @@
 #include "backend/op_contracts.hpp"
 #include "cuda/check.hpp"
 #include "cuda/kernels/activation_math.cuh"
+#include "cuda/kernels/activation_out.cuh"
 #include "cuda/kernels/common.cuh"
 #include "cuda/kernels/elementwise.cuh"
 #include "cuda/kernels/glu_rows.cuh"
@@ -14,12 +15,14 @@ namespace archscope::cuda {
 namespace {
 struct GluKernelParams {
   const float* x;
-  float* out;
+  void* out;  // Y
   int64_t T, F;
   int kind, interleaved;
   float limit, alpha;
 };
 
+// Y: float, or __nv_bfloat16 for a bf16 out (the down projection's tensor-core GEMM input).
+template <class Y>
 __global__ void glu_kernel(GluKernelParams p) {
   kernel_prologue();
   const int64_t n = p.T * p.F, stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
@@ -46,7 +49,7 @@ __global__ void glu_kernel(GluKernelParams p) {
         y = silu(g) * u;
         break;
     }
-    p.out[i] = y;
+    static_cast<Y*>(p.out)[i] = activation_out<Y>(y);
   }
 }
 }  // namespace
@@ -57,7 +60,12 @@ void CudaBackend::glu(Stream& s, const Tensor& gate_up, Tensor& out, const GluPa
   contract::check_glu(gate_up, out);
   GluKernelParams p{};
   p.x = in_f32(gate_up, op, "gate_up");
-  p.out = out_f32(out, op, "out");
+  const bool bf16_out = out.elem() == Elem::BF16;
+  if (bf16_out)
+    check_owned(out, op, "out");
+  else
+    out_f32(out, op, "out");
+  p.out = dptr(out);
   require(gate_up.rank() == 2 && gate_up.dim(1) % 2 == 0, op, "gate_up must be [T, 2F]");
   p.T = gate_up.dim(0);
   p.F = gate_up.dim(1) / 2;
@@ -68,8 +76,15 @@ void CudaBackend::glu(Stream& s, const Tensor& gate_up, Tensor& out, const GluPa
   p.limit = gp.limit;
   p.alpha = gp.alpha;
   // Prefill rows: the 2-D kernel (kernels/glu_rows.cuh); the rest here.
-  if (glu_rows(be, {p.x, p.out, p.T, p.F, p.kind, p.limit, p.alpha}, p.interleaved != 0)) return;
-  launch(be, glu_kernel, dim3(elementwise_grid(p.T * p.F, be.sm_count())), dim3(256), 0, p);
+  const GluRowsParams rows{p.x, p.out, p.T, p.F, p.kind, p.limit, p.alpha};
+  const dim3 grid(elementwise_grid(p.T * p.F, be.sm_count()));
+  if (bf16_out) {
+    if (!glu_rows<__nv_bfloat16>(be, rows, p.interleaved != 0))
+      launch(be, glu_kernel<__nv_bfloat16>, grid, dim3(256), 0, p);
+    return;
+  }
+  if (!glu_rows<float>(be, rows, p.interleaved != 0))
+    launch(be, glu_kernel<float>, grid, dim3(256), 0, p);
 }
 
 }  // namespace archscope::cuda

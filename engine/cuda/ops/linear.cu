@@ -88,7 +88,14 @@ void CudaBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tens
   const char* op = "linear";
   CudaBackend& be = cuda_of(*this, s, op);
   contract::check_linear(x, w, bias, out);
-  const float* xp = in_f32(x, op, "x");
+  // x BF16 (linear_input_elem): the tensor-core GEMM reads it as it is; the other paths read it
+  // widened to fp32 (exact).
+  const bool xb = x.elem() == Elem::BF16;
+  const float* xp = nullptr;
+  if (xb)
+    check_owned(x, op, "x");
+  else
+    xp = in_f32(x, op, "x");
   const bool packed = elem_is_packed(w.elem());
   if (packed)
     require_f(supports_packed(w.elem()), op,
@@ -109,7 +116,18 @@ void CudaBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tens
   }
   check_no_overlap(out, x, op, "out must not overlap x");
   if (T == 0 || N == 0) return;
-  if (packed) return packed_linear(be, xp, w, bp, yp, T, N, K, kernels().linear);
+  const LinearKernel choice = kernels().linear;
+  const bool use_gemv = choice == LinearKernel::Gemv || choice == LinearKernel::GemvStream ||
+                        (choice == LinearKernel::Auto && T <= kGemvMaxRows) || K == 0;
+  std::shared_ptr<Buffer> widened;
+  auto widen = [&] {
+    widened = scratch(static_cast<size_t>(T * K) * sizeof(float));
+    xp = static_cast<const float*>(widened->handle());
+    convert_bf16_to_f32(be, dptr(x), const_cast<float*>(xp), T * K);
+  };
+  const bool bf16_gemm = !packed && !use_gemv && w.elem() == Elem::BF16;
+  if (xb && !bf16_gemm) widen();
+  if (packed) return packed_linear(be, xp, w, bp, yp, T, N, K, choice);
 
   GemvArgs g;
   g.x = xp;
@@ -120,15 +138,18 @@ void CudaBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tens
   g.N = N;
   g.K = K;
   g.we = felem(w.elem());
-  const LinearKernel choice = kernels().linear;
-  const bool use_gemv = choice == LinearKernel::Gemv || choice == LinearKernel::GemvStream ||
-                        (choice == LinearKernel::Auto && T <= kGemvMaxRows) || K == 0;
   g.stream = choice == LinearKernel::GemvStream;
   if (use_gemv) return launch_gemv(be, g);
 
   if (w.elem() == Elem::F32) {
     if (!gemm().matmul(CUDA_R_32F, xp, g.w, bp, yp, T, N, K)) launch_gemv(be, g);
     return;
+  }
+  if (w.elem() == Elem::BF16 && xb) {
+    if (gemm().matmul(CUDA_R_16BF, dptr(x), g.w, bp, yp, T, N, K)) return;
+    widen();  // cuBLASLt refused the shape: the GEMV reads fp32
+    g.x = xp;
+    return launch_gemv(be, g);
   }
   if (w.elem() == Elem::BF16) {
     auto xs = scratch(static_cast<size_t>(T * K) * 2);
@@ -143,6 +164,13 @@ void CudaBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const Tens
   if (!gemm().matmul(CUDA_R_16F, xs->handle(), g.w, nullptr, yp, T, N, K))
     return launch_gemv(be, g);
   scale_rows_add_bias(be, yp, scales, bp, T, N);
+}
+
+Elem CudaBackend::linear_input_elem(const Tensor& w, int64_t rows) const {
+  const LinearKernel choice = kernels_.linear;
+  const bool gemm =
+      choice == LinearKernel::Cublas || (choice == LinearKernel::Auto && rows > kGemvMaxRows);
+  return gemm && w.elem() == Elem::BF16 ? Elem::BF16 : Elem::F32;
 }
 
 }  // namespace archscope::cuda

@@ -11,15 +11,17 @@ namespace archscope::cuda {
 namespace {
 struct NormKernelParams {
   const float* x;
-  float* out;
+  void* out;  // Y
   NormRowParams row;
 };
 
+// Y: float, or __nv_bfloat16 for a bf16 out (the input of a tensor-core GEMM).
+template <class Y>
 __global__ void norm_kernel(NormKernelParams p) {
   prefetch_norm_weights(p.row);
   kernel_prologue();
   const float* xr = p.x + static_cast<int64_t>(blockIdx.x) * p.row.width;
-  float* yr = p.out + static_cast<int64_t>(blockIdx.x) * p.row.width;
+  Y* yr = static_cast<Y*>(p.out) + static_cast<int64_t>(blockIdx.x) * p.row.width;
   norm_row(p.row, [&](int64_t i) { return xr[i]; }, [](int64_t, float) {}, yr);
 }
 }  // namespace
@@ -35,7 +37,12 @@ void CudaBackend::norm(Stream& s, const Tensor& x, const Tensor& weight, const T
   contract::check_norm(x, weight, bias, out, np);
   NormKernelParams p{};
   p.x = in_f32(x, op, "x");
-  p.out = out_f32(out, op, "out");
+  const bool bf16_out = out.elem() == Elem::BF16;
+  if (bf16_out)
+    check_owned(out, op, "out");
+  else
+    out_f32(out, op, "out");
+  p.out = dptr(out);
   const int64_t W = np.width;
   require_f(W > 0 && x.numel() % W == 0, op, [&] {
     return "width " + std::to_string(W) + " does not divide " + shape_string(x.shape());
@@ -67,7 +74,11 @@ void CudaBackend::norm(Stream& s, const Tensor& x, const Tensor& weight, const T
   p.row.eps = np.eps;
   p.row.op = static_cast<int>(np.op);
   const int64_t rows = x.numel() / W;
-  launch(be, norm_kernel, dim3(static_cast<unsigned>(rows)), dim3(norm_block(W)), 0, p);
+  const dim3 grid(static_cast<unsigned>(rows)), block(norm_block(W));
+  if (bf16_out)
+    launch(be, norm_kernel<__nv_bfloat16>, grid, block, 0, p);
+  else
+    launch(be, norm_kernel<float>, grid, block, 0, p);
 }
 
 }  // namespace archscope::cuda
