@@ -148,6 +148,11 @@ class Backend {
   virtual void linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias,
                       Tensor& out) = 0;
 
+  // The down projection and the residual add after it as one op: h [T, N] += x . w^T (+ bias),
+  // the same result as linear() into y then add(h, y, 1, h). h must not overlap x.
+  virtual void linear_residual(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias,
+                               Tensor& h) = 0;
+
   // In place on x [T, heads, head_dim]; positions I32 [T] index the cos/sin tables [P, rot_dim/2].
   virtual void rope(Stream& s, Tensor& x, const Tensor& positions, const Tensor& cos,
                     const Tensor& sin, const RopeApplyParams& p) = 0;
@@ -156,6 +161,12 @@ class Backend {
   // of the sequence into the block pools (converted to the pool's element type).
   virtual void kv_store(Stream& s, const Tensor& k_new, const Tensor& v_new,
                         const Tensor& positions, const KvBlocks& kv) = 0;
+
+  // rope() on q and on k, then kv_store(k, v, positions, kv), as one op: the same results (the
+  // cache holds the rotated keys). q [T, Hq, head_dim] and k [T, kv_heads, head_dim] in place.
+  virtual void rope_kv_store(Stream& s, Tensor& q, Tensor& k, const Tensor& v,
+                             const Tensor& positions, const Tensor& cos, const Tensor& sin,
+                             const RopeApplyParams& p, const KvBlocks& kv) = 0;
 
   // q [T, Hq, qk_dim] at q_positions (I32 [T]) against kv; out [T, Hq, v_dim]. Query head h reads
   // kv head h / (Hq / kv_heads) (GQA/MQA). sinks: optional F32 [Hq] logits that join the softmax
@@ -178,6 +189,12 @@ class Backend {
 
   // gate_up [T, 2F] -> out [T, F]; out F32 or BF16 (rounded to nearest even).
   virtual void glu(Stream& s, const Tensor& gate_up, Tensor& out, const GluParams& p) = 0;
+
+  // The gate|up projection and the GLU as one op: out [T, F] = glu(x . w^T + bias) with w
+  // [2F, K] in p.layout's order, bias F32 [2F] or none; the same result as linear() into
+  // [T, 2F] then glu() (a backend may skip the intermediate: the CUDA decode GEMV does).
+  virtual void linear_glu(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias,
+                          Tensor& out, const GluParams& p) = 0;
 
   // out = x * sigmoid(gate); gate is [T, W] like x or [T, 1] (one gate per row, shared-expert
   // gate). out may alias x.

@@ -161,6 +161,46 @@ LinearDims check_linear(const Tensor& x, const Tensor& w, const Tensor& bias, co
   return d;
 }
 
+LinearDims check_linear_residual(const Tensor& x, const Tensor& w, const Tensor& bias,
+                                 const Tensor& h) {
+  const char* op = "linear_residual";
+  check_elem(x, Elem::F32, op, "x");
+  check_weight(w, op, "w");
+  require(x.rank() == 2 && w.rank() == 2, op, "x and w must be 2-D");
+  const LinearDims d{x.dim(0), x.dim(1), w.dim(0)};
+  require(w.dim(1) == d.in, op,
+          "w " + shape_string(w.shape()) + " does not match x " + shape_string(x.shape()));
+  check_elem(h, Elem::F32, op, "h");
+  check_shape(h, {d.tokens, d.out}, op, "h");
+  if (bias.defined()) {
+    check_elem(bias, Elem::F32, op, "bias");
+    check_shape(bias, {d.out}, op, "bias");
+  }
+  check_no_overlap(h, x, op, "h", "x");
+  return d;
+}
+
+LinearGluDims check_linear_glu(const Tensor& x, const Tensor& w, const Tensor& bias,
+                               const Tensor& out) {
+  const char* op = "linear_glu";
+  check_elem(x, Elem::F32, op, "x");
+  check_weight(w, op, "w");
+  require(x.rank() == 2 && w.rank() == 2, op, "x and w must be 2-D");
+  require(w.dim(0) % 2 == 0, op,
+          "w " + shape_string(w.shape()) + " must be [2F, K] (gate and up rows)");
+  const LinearGluDims d{x.dim(0), x.dim(1), w.dim(0) / 2};
+  require(w.dim(1) == d.in, op,
+          "w " + shape_string(w.shape()) + " does not match x " + shape_string(x.shape()));
+  check_elem(out, Elem::F32, op, "out");
+  check_shape(out, {d.tokens, d.width}, op, "out");
+  if (bias.defined()) {
+    check_elem(bias, Elem::F32, op, "bias");
+    check_shape(bias, {2 * d.width}, op, "bias");
+  }
+  check_no_overlap(out, x, op, "out", "x");
+  return d;
+}
+
 RopeDims check_rope(const Tensor& x, const Tensor& positions, const Tensor& cos, const Tensor& sin,
                     const RopeApplyParams& p) {
   const char* op = "rope";

@@ -103,6 +103,18 @@ struct LinearDims {
 };
 LinearDims check_linear(const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& out);
 
+// linear_glu: x F32 [T, K], w [2F, K] (a weight dtype), bias F32 [2F] or none, out F32 [T, F]
+// apart from x; width F of the output.
+struct LinearGluDims {
+  int64_t tokens, in, width;
+};
+LinearGluDims check_linear_glu(const Tensor& x, const Tensor& w, const Tensor& bias,
+                               const Tensor& out);
+
+// linear_residual: linear()'s rules with h as the output (h apart from x); returns its dims.
+LinearDims check_linear_residual(const Tensor& x, const Tensor& w, const Tensor& bias,
+                                 const Tensor& h);
+
 struct RopeDims {
   int64_t tokens, heads, table_positions;
 };

@@ -62,6 +62,11 @@ class CpuBackend final : public Backend {
   void gated_rms_norm(Stream& s, const Tensor& x, const Tensor& z, const Tensor& weight, float eps,
                       int64_t width, Tensor& out) override;
   void linear(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& out) override;
+  void linear_residual(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias,
+                       Tensor& h) override;
+  void rope_kv_store(Stream& s, Tensor& q, Tensor& k, const Tensor& v, const Tensor& positions,
+                     const Tensor& cos, const Tensor& sin, const RopeApplyParams& p,
+                     const KvBlocks& kv) override;
   void rope(Stream& s, Tensor& x, const Tensor& positions, const Tensor& cos, const Tensor& sin,
             const RopeApplyParams& p) override;
   void kv_store(Stream& s, const Tensor& k_new, const Tensor& v_new, const Tensor& positions,
@@ -70,6 +75,8 @@ class CpuBackend final : public Backend {
                  const Tensor& sinks, Tensor& out, const AttentionParams& p) override;
   void activation(Stream& s, const Tensor& x, Tensor& out, Activation a) override;
   void glu(Stream& s, const Tensor& gate_up, Tensor& out, const GluParams& p) override;
+  void linear_glu(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& out,
+                  const GluParams& p) override;
   void sigmoid_gate(Stream& s, const Tensor& x, const Tensor& gate, Tensor& out) override;
   void softcap(Stream& s, const Tensor& x, float scale, float cap, Tensor& out) override;
   void router(Stream& s, const Tensor& logits, const Tensor& bias, Tensor& ids, Tensor& weights,

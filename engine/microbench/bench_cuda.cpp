@@ -2,7 +2,8 @@
 // checkpoint such as the one shared/tools/make_bench1b.py writes), run by hand or by
 // tests/gpu/run.sh, not part of ctest:
 //   bench_cuda [--preset NAME | --model DIR] [--weights bf16] [--kv bf16] [--json FILE] [--quick]
-//              [--kernels-only [--only NAME]] [--decode-only]
+//              [--kernels-only [--only NAME]] [--decode-only] [--diagnose]
+// (--diagnose: the ceilings, the per-op times of a decode and a prefill step, one decode run)
 // (--decode-only: the ceilings and --quick's decode runs, no kernel microbenchmarks, no prefill)
 // In one process, as `archscope bench` does on the CPU: the device's ceilings (read and copy
 // bandwidth, bf16 and fp32 GEMM rates: cuda/ceilings.cu), then generation runs through the same
@@ -86,6 +87,7 @@ struct Options {
   bool quick = false;
   bool kernels_only = false;  // the kernel microbenchmarks alone (no model)
   bool decode_only = false;   // the ceilings and the decode runs of --quick alone
+  bool diagnose_only = false;  // the ceilings, the per-op step times (graphs off) and one decode run
   std::string only;           // kernel microbenchmarks whose name contains this
 };
 
@@ -526,6 +528,8 @@ int main(int argc, char** argv) {
         o.quick = true;
       else if (a == "--decode-only")
         o.decode_only = o.quick = true;
+      else if (a == "--diagnose")
+        o.diagnose_only = o.decode_only = o.quick = true;
       else if (a == "--kernels-only")
         o.kernels_only = true;
       else if (a == "--only")
@@ -574,8 +578,12 @@ int main(int argc, char** argv) {
     const KernelChoices def;
     auto variant = [](const char* text) { return parse_kernel_choices({text}); };
     auto& runs = out["runs"];
-    if (!o.decode_only) out["diagnose"] = diagnose(be, config, model, o);
+    if (!o.decode_only || o.diagnose_only) out["diagnose"] = diagnose(be, config, model, o);
     runs.push_back(b.run(512, 129, 1, def, "decode ctx512 b1"));
+    if (o.diagnose_only) {
+      if (!o.json_path.empty()) std::ofstream(o.json_path) << out.dump(2) << "\n";
+      return 0;
+    }
     if (!o.decode_only) runs.push_back(b.run(2048, 1, 1, def, "prefill 2048"));
     // What the persistent GEMV is worth, in the same process (quick runs too).
     runs.push_back(b.run(512, 129, 1, variant("linear=gemv-stream"), "decode linear=gemv-stream"));

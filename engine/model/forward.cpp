@@ -183,9 +183,12 @@ Tensor Model::forward(PagedKvCache& cache, const std::vector<SequenceStep>& batc
         apply_norm(st, li, "pre_ffn_norm", L.pre_ffn_norm, L.pre_ffn_norm_b, h, f_in);
       }
     }
-    Tensor f = spec.moe ? moe_block(st, li, L.moe, f_in) : dense_ffn_block(st, li, L.ffn, f_in);
-    if (post) apply_norm(st, li, "post_ffn_norm", L.post_ffn_norm, L.post_ffn_norm_b, f, f);
-    {
+    if (!spec.moe && !post && st.rows == 1 && backend_.fuses_ops()) {
+      // One decode row: the down projection adds into the residual stream (one op).
+      dense_ffn_residual_block(st, li, L.ffn, f_in, h);
+    } else {
+      Tensor f = spec.moe ? moe_block(st, li, L.moe, f_in) : dense_ffn_block(st, li, L.ffn, f_in);
+      if (post) apply_norm(st, li, "post_ffn_norm", L.post_ffn_norm, L.post_ffn_norm_b, f, f);
       OpScope op(st, li, "ffn_residual");
       backend_.add(s, h, f, 1.0f, h);
     }

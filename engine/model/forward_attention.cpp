@@ -105,7 +105,21 @@ Tensor attention_block(Step& st, const LayerSpec& spec, const AttentionWeights& 
     }
   }
   Tensor q3 = q.reshape({T, h, hd}), k3 = k.reshape({T, hk, hd}), v3 = v.reshape({T, hk, hd});
-  if (rope) {
+  std::vector<KvBlocks> read_from(st.seqs.size());
+  // One decode row of one sequence writing to its cache: rope and the cache write as one op.
+  const bool one_row = T == 1 && st.seqs.size() == 1 && st.be.fuses_ops() && rope &&
+                       !(st.seqs[0].start == 0 && st.cache.stages_first_step(li, 1));
+  if (one_row) {
+    OpScope op(st, li, "rope", "kv_cache_write");
+    const SeqRows& r = st.seqs[0];
+    RopeApplyParams p;
+    p.head_dim = hd;
+    p.rot_dim = rope->cos.dim(1) * 2;
+    p.interleaved = spec.rope->interleaved;
+    read_from[0] = st.cache.blocks(r.seq, li, r.start + r.count);
+    st.be.rope_kv_store(st.s, q3, k3, v3, st.positions, rope->cos, rope->sin, p, read_from[0]);
+  }
+  if (rope && !one_row) {
     OpScope op(st, li, "rope");
     RopeApplyParams p;
     p.head_dim = hd;
@@ -121,8 +135,7 @@ Tensor attention_block(Step& st, const LayerSpec& spec, const AttentionWeights& 
   // Per sequence, the keys its queries read: the cache, or for a first step longer than a
   // sliding window / chunk the step's own keys staged at the cache dtype (the pool keeps only
   // the keys a later query can see, so it is sized by the window, not the prompt).
-  std::vector<KvBlocks> read_from(st.seqs.size());
-  {
+  if (!one_row) {
     OpScope op(st, li, "kv_cache_write");
     for (size_t i = 0; i < st.seqs.size(); ++i) {
       const SeqRows& r = st.seqs[i];

@@ -36,14 +36,26 @@ Activation plain_activation(const FfnConfig& f) {
   return f.kind == FfnKind::Relu ? Activation::Relu : f.gelu_tanh ? Activation::GeluTanh : Activation::GeluExact;
 }
 
-// The three steps of an FFN, each optionally reported under the plan's dense-FFN names.
-Tensor ffn_steps(Step& st, const FfnWeights& w, const Tensor& x, int64_t layer, bool report) {
+// The three steps of an FFN, each optionally reported under the plan's dense-FFN names. With
+// `residual`, the down projection is added into it as one op with the plan's "ffn_residual"
+// (linear_residual) and the residual is returned.
+Tensor ffn_steps(Step& st, const FfnWeights& w, const Tensor& x, int64_t layer, bool report,
+                 Tensor* residual = nullptr) {
   const FfnConfig& f = st.c.ffn;
   const int64_t n = x.dim(0), width = w.down.dim(1);
   // The GLU's output goes to the down projection only (the plain activation runs in place on
-  // the up projection's fp32 output).
-  Tensor act = gated(f.kind) ? st.alloc_linear_input(w.down, {n, width}) : st.alloc({n, width});
-  if (gated(f.kind)) {
+  // the up projection's fp32 output). One decode row: the gate|up projection and the GLU as one
+  // op (the CUDA GEMV applies the GLU in its epilogue, so the [1, 2F] intermediate never reaches
+  // memory); linear_glu reads and writes fp32, so it is taken only where x is fp32.
+  const bool fused_glu = gated(f.kind) && n == 1 && st.be.fuses_ops() && x.elem() == Elem::F32;
+  // linear_residual (the down projection added into `residual`) reads fp32 too.
+  Tensor act = gated(f.kind) && !fused_glu && !residual ? st.alloc_linear_input(w.down, {n, width})
+                                                        : st.alloc({n, width});
+  if (fused_glu) {
+    std::optional<OpScope> op;
+    if (report) op.emplace(st, layer, "gate_proj", "up_proj,act");
+    st.be.linear_glu(st.s, x, w.gate_up, w.gate_up_bias, act, glu_params(f, w.interleaved));
+  } else if (gated(f.kind)) {
     Tensor gu = st.alloc({n, 2 * width});
     {
       std::optional<OpScope> op;
@@ -63,6 +75,12 @@ Tensor ffn_steps(Step& st, const FfnWeights& w, const Tensor& x, int64_t layer, 
     if (report) op.emplace(st, layer, "act");
     st.be.activation(st.s, act, act, plain_activation(f));
   }
+  if (residual) {
+    std::optional<OpScope> op;
+    if (report) op.emplace(st, layer, "down_proj", "ffn_residual");
+    st.be.linear_residual(st.s, act, w.down, w.down_bias, *residual);
+    return *residual;
+  }
   Tensor y = st.alloc({n, st.c.d_model});
   std::optional<OpScope> op;
   if (report) op.emplace(st, layer, "down_proj");
@@ -76,6 +94,10 @@ Tensor run_ffn(Step& st, const FfnWeights& w, const Tensor& x) { return ffn_step
 
 Tensor dense_ffn_block(Step& st, int64_t layer, const FfnWeights& w, const Tensor& x) {
   return ffn_steps(st, w, x, layer, true);
+}
+
+void dense_ffn_residual_block(Step& st, int64_t layer, const FfnWeights& w, const Tensor& x, Tensor& h) {
+  ffn_steps(st, w, x, layer, true, &h);
 }
 
 Tensor moe_block(Step& st, int64_t layer, const MoeWeights& w, const Tensor& x) {

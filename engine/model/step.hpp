@@ -89,6 +89,9 @@ Tensor mla_block(Step& st, const LayerSpec& spec, const AttentionWeights& w, con
                  const RopeTensors* rope);
 Tensor linear_attention_block(Step& st, const LayerSpec& spec, const AttentionWeights& w, const Tensor& x);
 Tensor dense_ffn_block(Step& st, int64_t layer, const FfnWeights& w, const Tensor& x);
+// The dense FFN with its residual add: h += ffn(x), the down projection and "ffn_residual" as one
+// op (linear_residual). For a decode row without a post-FFN norm.
+void dense_ffn_residual_block(Step& st, int64_t layer, const FfnWeights& w, const Tensor& x, Tensor& h);
 Tensor moe_block(Step& st, int64_t layer, const MoeWeights& w, const Tensor& x);
 
 // Runs one FFN (dense, expert or shared) without reporting: x [n, d] -> [n, d].

@@ -100,6 +100,18 @@ class ActivationProbe final : public Backend, public ForwardObserver {
     note_input(s, x);
     inner_.linear(s, x, w, bias, out);
   }
+  // Never fused (fuses_ops false); as their two ops, so every linear input is recorded.
+  void linear_residual(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& h) override {
+    Tensor y = inner_.alloc(Elem::F32, {x.dim(0), w.dim(0)});
+    linear(s, x, w, bias, y);
+    add(s, h, y, 1.0f, h);
+  }
+  void rope_kv_store(Stream& s, Tensor& q, Tensor& k, const Tensor& v, const Tensor& positions, const Tensor& cos,
+                     const Tensor& sin, const RopeApplyParams& p, const KvBlocks& kv) override {
+    rope(s, q, positions, cos, sin, p);
+    rope(s, k, positions, cos, sin, p);
+    kv_store(s, k, v, positions, kv);
+  }
   void rope(Stream& s, Tensor& x, const Tensor& positions, const Tensor& cos, const Tensor& sin,
             const RopeApplyParams& p) override {
     inner_.rope(s, x, positions, cos, sin, p);
@@ -126,6 +138,13 @@ class ActivationProbe final : public Backend, public ForwardObserver {
   }
   void glu(Stream& s, const Tensor& gate_up, Tensor& out, const GluParams& p) override {
     inner_.glu(s, gate_up, out, p);
+  }
+  // As its two ops, so the linear's input is recorded like any other (the probe never fuses).
+  void linear_glu(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& out,
+                  const GluParams& p) override {
+    Tensor gate_up = inner_.alloc(Elem::F32, {x.dim(0), w.dim(0)});
+    linear(s, x, w, bias, gate_up);
+    glu(s, gate_up, out, p);
   }
   void sigmoid_gate(Stream& s, const Tensor& x, const Tensor& gate, Tensor& out) override {
     inner_.sigmoid_gate(s, x, gate, out);

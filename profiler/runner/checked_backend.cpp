@@ -98,6 +98,19 @@ void CheckedBackend::linear(Stream& s, const Tensor& x, const Tensor& w, const T
   note(out);
 }
 
+void CheckedBackend::linear_residual(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& h) {
+  inner_.linear_residual(s, x, w, bias, h);
+  note(h);
+}
+
+void CheckedBackend::rope_kv_store(Stream& s, Tensor& q, Tensor& k, const Tensor& v, const Tensor& positions,
+                                   const Tensor& cos, const Tensor& sin, const RopeApplyParams& p,
+                                   const KvBlocks& kv) {
+  inner_.rope_kv_store(s, q, k, v, positions, cos, sin, p, kv);
+  note(q);
+  note(k);
+}
+
 void CheckedBackend::rope(Stream& s, Tensor& x, const Tensor& positions, const Tensor& cos, const Tensor& sin,
                           const RopeApplyParams& p) {
   inner_.rope(s, x, positions, cos, sin, p);
@@ -124,6 +137,12 @@ void CheckedBackend::activation(Stream& s, const Tensor& x, Tensor& out, Activat
 
 void CheckedBackend::glu(Stream& s, const Tensor& gate_up, Tensor& out, const GluParams& p) {
   inner_.glu(s, gate_up, out, p);
+  note(out);
+}
+
+void CheckedBackend::linear_glu(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& out,
+                                const GluParams& p) {
+  inner_.linear_glu(s, x, w, bias, out, p);
   note(out);
 }
 

@@ -116,6 +116,30 @@ Expected ref_activation(const Floats& x, Activation a) {
   return y;
 }
 
+namespace {
+
+// act(gate) * up as backend.hpp defines each kind; g and u carry their errors (a clamp is an
+// exact selection and 1-Lipschitz: the bound passes through it unchanged).
+Tracked glu_value(Tracked g, Tracked u, const GluParams& p) {
+  switch (p.kind) {
+    case GluKind::SwiGlu:
+      return silu(g) * u;
+    case GluKind::GeGluTanh:
+      return gelu_tanh(g) * u;
+    case GluKind::GeGluExact:
+      return gelu_exact(g) * u;
+    case GluKind::SwiGluClamped:
+      // gpt-oss: gate = min(gate, limit), up = clamp(up, -limit, limit) (exact selections),
+      // out = (up + 1) * gate * sigmoid(alpha * gate).
+      if (g.v > p.limit) g = {p.limit, g.e};
+      u = {std::clamp(u.v, -static_cast<double>(p.limit), static_cast<double>(p.limit)), u.e};
+      return (u + stored(1.0)) * (g * sigmoid(g * stored(p.alpha)));
+  }
+  return {};
+}
+
+}  // namespace
+
 Expected ref_glu(const Floats& gate_up, int64_t T, const GluParams& p) {
   Expected y;
   const int64_t F = static_cast<int64_t>(gate_up.size()) / T / 2;
@@ -123,27 +147,25 @@ Expected ref_glu(const Floats& gate_up, int64_t T, const GluParams& p) {
   for (int64_t t = 0; t < T; ++t)
     for (int64_t f = 0; f < F; ++f) {
       const float* row = gate_up.data() + t * 2 * F;
-      Tracked g = stored(inter ? row[2 * f] : row[f]);
-      Tracked u = stored(inter ? row[2 * f + 1] : row[F + f]);
-      switch (p.kind) {
-        case GluKind::SwiGlu:
-          y.push(silu(g) * u);
-          break;
-        case GluKind::GeGluTanh:
-          y.push(gelu_tanh(g) * u);
-          break;
-        case GluKind::GeGluExact:
-          y.push(gelu_exact(g) * u);
-          break;
-        case GluKind::SwiGluClamped:
-          // gpt-oss: gate = min(gate, limit), up = clamp(up, -limit, limit) (exact selections),
-          // out = (up + 1) * gate * sigmoid(alpha * gate).
-          if (g.v > p.limit) g = stored(p.limit);
-          u = stored(std::clamp(u.v, -static_cast<double>(p.limit), static_cast<double>(p.limit)));
-          y.push((u + stored(1.0)) * (g * sigmoid(g * stored(p.alpha))));
-          break;
-      }
+      y.push(glu_value(stored(inter ? row[2 * f] : row[f]),
+                       stored(inter ? row[2 * f + 1] : row[F + f]), p));
     }
+  return y;
+}
+
+Expected ref_linear_glu(const Floats& x, const Floats& w, const Floats& b, int64_t T, int64_t K,
+                        int64_t F, const GluParams& p) {
+  Expected y;
+  const bool inter = p.layout == GluLayout::Interleaved;
+  for (int64_t t = 0; t < T; ++t) {
+    const auto xr = tracked(x, static_cast<size_t>(t * K), static_cast<size_t>(K));
+    auto row_sum = [&](int64_t n) {
+      const auto wr = tracked(w, static_cast<size_t>(n * K), static_cast<size_t>(K));
+      return b.empty() ? dot(xr, wr) : dot(xr, wr, stored(b[static_cast<size_t>(n)]));
+    };
+    for (int64_t f = 0; f < F; ++f)
+      y.push(glu_value(row_sum(inter ? 2 * f : f), row_sum(inter ? 2 * f + 1 : F + f), p));
+  }
   return y;
 }
 

@@ -29,6 +29,10 @@ Expected ref_rope(const Floats& x, const Ints& pos, const Floats& cos, const Flo
                   const RopeApplyParams& p);
 Expected ref_activation(const Floats& x, Activation a);
 Expected ref_glu(const Floats& gate_up, int64_t T, const GluParams& p);
+// glu(x . w^T + b) with w [2F, K] in p.layout's order, b [2F] or empty: the sums' bounds carried
+// through the activation.
+Expected ref_linear_glu(const Floats& x, const Floats& w, const Floats& b, int64_t T, int64_t K,
+                        int64_t F, const GluParams& p);
 Expected ref_sigmoid_gate(const Floats& x, const Floats& gate, int64_t W);  // gate [T, W] or [T, 1]
 Expected ref_softcap(const Floats& x, float scale, float cap);
 

@@ -111,6 +111,15 @@ class CountingBackend final : public Backend {
     note("linear");
     inner_.linear(s, x, w, bias, out);
   }
+  void linear_residual(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& h) override {
+    note("linear_residual");
+    inner_.linear_residual(s, x, w, bias, h);
+  }
+  void rope_kv_store(Stream& s, Tensor& q, Tensor& k, const Tensor& v, const Tensor& positions, const Tensor& cos,
+                     const Tensor& sin, const RopeApplyParams& p, const KvBlocks& kv) override {
+    note("rope_kv_store");
+    inner_.rope_kv_store(s, q, k, v, positions, cos, sin, p, kv);
+  }
   void rope(Stream& s, Tensor& x, const Tensor& positions, const Tensor& cos, const Tensor& sin,
             const RopeApplyParams& p) override {
     note("rope");
@@ -146,6 +155,11 @@ class CountingBackend final : public Backend {
   void glu(Stream& s, const Tensor& gate_up, Tensor& out, const GluParams& p) override {
     note("glu");
     inner_.glu(s, gate_up, out, p);
+  }
+  void linear_glu(Stream& s, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& out,
+                  const GluParams& p) override {
+    note("linear_glu");
+    inner_.linear_glu(s, x, w, bias, out, p);
   }
   void sigmoid_gate(Stream& s, const Tensor& x, const Tensor& gate, Tensor& out) override {
     note("sigmoid_gate");

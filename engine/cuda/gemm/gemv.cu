@@ -21,11 +21,18 @@ struct GemvParams {
   const void* w;
   const float* bias;
   float* out;
+  const float* residual;  // or nullptr (GemvArgs::residual)
   int64_t T, N, K;
   int ks;      // warps per weight row (vector path)
   int x_smem;  // stage x in shared memory (vector path)
   int ahead;   // persistent path: passes prefetched into L2 ahead of the one being loaded
 };
+
+// One output: the row's sum (bias included), added to the residual for linear_residual (as
+// add(h, y, 1, h) would: one fp32 addition).
+__device__ __forceinline__ void store_out(const GemvParams& p, int64_t i, float y) {
+  p.out[i] = p.residual ? p.residual[i] + y : y;
+}
 
 // 16-byte path: K a multiple of the chunk and w, x 16-byte aligned (checked by the launcher).
 // A block is 8 warps; `ks` consecutive warps share one weight row, each taking every ks-th run of
@@ -100,7 +107,7 @@ __global__ void __launch_bounds__(kWarps * 32) gemv_vec_kernel(GemvParams p) {
   if (n >= p.N || lane != 0) return;
 #pragma unroll
   for (int t = 0; t < TT; ++t)
-    if (t < p.T) p.out[t * p.N + n] = acc[t] + (p.bias ? p.bias[n] : 0.0f);
+    if (t < p.T) store_out(p, t * p.N + n, acc[t] + (p.bias ? p.bias[n] : 0.0f));
 }
 
 // Persistent, software-pipelined 16-byte path (linear=gemv-stream): the grid is what fits on the
@@ -162,7 +169,7 @@ __global__ void __launch_bounds__(kWarps * 32) gemv_stream_kernel(GemvParams p) 
     for (int t = 0; t < TT; ++t) {
       const float s = warp_sum(acc[t]);
       acc[t] = 0.0f;
-      if (lane == 0 && t < p.T) p.out[t * p.N + row] = s + (p.bias ? p.bias[row] : 0.0f);
+      if (lane == 0 && t < p.T) store_out(p, t * p.N + row, s + (p.bias ? p.bias[row] : 0.0f));
     }
   };
   uint4 a[kUnroll], b[kUnroll];
@@ -196,7 +203,7 @@ __global__ void __launch_bounds__(kWarps * 32) gemv_scalar_kernel(GemvParams p) 
   for (int t = 0; t < TT; ++t) {
     if (t >= p.T) break;
     const float s = warp_sum(acc[t]);
-    if (lane == 0) p.out[t * p.N + n] = s + (p.bias ? p.bias[n] : 0.0f);
+    if (lane == 0) store_out(p, t * p.N + n, s + (p.bias ? p.bias[n] : 0.0f));
   }
 }
 
@@ -250,6 +257,22 @@ bool x_in_smem() {
   return on;
 }
 
+// Experiment switch for the benchmark (ARCHSCOPE_GEMV_KS=N, 1 to 8, a power of two): at least N
+// warps per weight row (split-K inside the block). Default 1: on the H200 (2026-12-01, weights
+// rotated past L2, graph-replayed, us for KS = 1 / 2 / 4) only the k/v matrix gains (512x2048:
+// 3.00 / 2.51 / 2.29), which decode runs inside q|k|v (5.79 / 6.42 / 7.93); o 5.28 / 5.44 /
+// 5.93, gate|up 20.9 / 22.7 / 35.1, down (4 warps already) 13.7 / 13.6 / 13.6.
+int gemv_min_ks() {
+  static const int n = [] {
+    const char* v = std::getenv("ARCHSCOPE_GEMV_KS");
+    const long a = v ? std::strtol(v, nullptr, 10) : 1;
+    int k = 1;
+    while (k * 2 <= std::clamp<long>(a, 1, kWarps)) k *= 2;
+    return k;
+  }();
+  return n;
+}
+
 template <class W>
 void launch_typed(CudaBackend& be, const GemvArgs& a) {
   constexpr int E = 16 / sizeof(W);
@@ -257,7 +280,8 @@ void launch_typed(CudaBackend& be, const GemvArgs& a) {
                    reinterpret_cast<uintptr_t>(a.x) % 16 == 0;
   // Warps per row: enough that each streams at most kUnroll chunks per lane (one round of loads).
   const int64_t chunks = a.K / E;
-  int ks = 1;
+  int ks =
+      vec ? std::min<int>(gemv_min_ks(), static_cast<int>(std::max<int64_t>(1, chunks / 32))) : 1;
   while (vec && ks < kWarps && chunks > static_cast<int64_t>(32) * kUnroll * ks) ks *= 2;
   const dim3 grid(ceil_div(a.N, vec ? kWarps / ks : kWarps)), block(kWarps * 32);
   const int tt_max = vec ? 8 : 4;
@@ -267,6 +291,7 @@ void launch_typed(CudaBackend& be, const GemvArgs& a) {
     p.w = a.w;
     p.bias = a.bias;
     p.out = a.out + t0 * a.N;
+    p.residual = a.residual ? a.residual + t0 * a.N : nullptr;
     p.T = std::min<int64_t>(tt_max, a.T - t0);
     p.N = a.N;
     p.K = a.K;

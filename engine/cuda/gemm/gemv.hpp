@@ -19,6 +19,9 @@ struct GemvArgs {
   const void* w = nullptr;
   const float* bias = nullptr;
   float* out = nullptr;
+  // linear_residual: out = residual + (x . w^T + bias), read and written by the same thread, so
+  // residual may be out itself (the residual stream updated in place).
+  const float* residual = nullptr;
   int64_t T = 0, N = 0, K = 0;
   FElem we = FElem::F32;
   bool stream =
