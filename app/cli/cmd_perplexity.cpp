@@ -47,6 +47,7 @@ struct PerplexityCommandOptions {
   uint64_t seed = 0;
   std::string weights_dtype = "fp32";
   std::string weights_quant;
+  std::string kv_dtype = "fp32";  // the model's KV cache; the --kl-reference keeps fp32
   bool weights_dtype_given = false;
   bool json = false;
 };
@@ -168,8 +169,9 @@ ModelSpec reference_spec(const PerplexityCommandOptions& o) {
 }
 
 std::unique_ptr<StepModel> open_model(const ModelSpec& spec, const PerplexityCommandOptions& o,
-                                      int64_t context, const std::string& what) {
+                                      int64_t context, const std::string& what, Elem kv) {
   EngineModelOptions eo;
+  eo.kv = kv;
   eo.hf_dir = spec.hf_dir;
   eo.seed = spec.random.seed;
   eo.random_init = spec.random;
@@ -183,6 +185,7 @@ std::unique_ptr<StepModel> open_model(const ModelSpec& spec, const PerplexityCom
 
 int run_perplexity(const PerplexityCommandOptions& o) {
   weights_choice(o.weights_dtype, o.weights_dtype_given, o.weights_quant);  // option errors first
+  const Elem kv = kv_dtype_option(o.kv_dtype);
   const ModelConfig config = load_model_config(o.source);
   const std::vector<int32_t> tokens = read_tokens(o);
   check_token_ids(tokens, config.vocab_size,
@@ -230,10 +233,10 @@ int run_perplexity(const PerplexityCommandOptions& o) {
     if (!o.db.empty())
       throw Error(ErrorKind::Validation, "--db", "only read for --kl-reference RUN");
   }
-  std::unique_ptr<StepModel> model = open_model(spec, o, po.context, o.source.describe());
+  std::unique_ptr<StepModel> model = open_model(spec, o, po.context, o.source.describe(), kv);
   if (const std::string d = describe_weights_quant(model->weight_quantization()); !d.empty()) std::cerr << d << "\n";
   std::unique_ptr<StepModel> reference;
-  if (ref_spec) reference = open_model(*ref_spec, o, po.context, "--kl-reference");
+  if (ref_spec) reference = open_model(*ref_spec, o, po.context, "--kl-reference", Elem::F32);
   ProgressLine progress(std::cerr, stderr_is_terminal(), o.json && !stderr_is_terminal());
   const PerplexityResult r =
       compute_perplexity(*model, reference.get(), tokens, po, progress, steady_seconds);
@@ -242,12 +245,13 @@ int run_perplexity(const PerplexityCommandOptions& o) {
     nlohmann::json j{{"perplexity", r.perplexity}, {"nll_mean", r.nll_mean},
                      {"tokens", r.tokens},         {"scored", r.scored},
                      {"windows", r.windows},       {"context", po.context},
-                     {"stride", po.stride}};
+                     {"stride", po.stride},        {"kv_dtype", to_string(kv)}};
     if (const WeightQuantization* q = model->weight_quantization(); q && q->scheme)
       j["weights_quant"] = {{"scheme", quant::to_string(*q->scheme)},
                             {"bits_per_weight", q->bits_per_weight()},
                             {"quantized_tensors", q->tensors.size()},
-                            {"packed_bytes", (q->quantized_bits() + 7) / 8}};
+                            {"packed_bytes", (q->quantized_bits() + 7) / 8},
+                            {"held_bytes", q->held_bits() / 8}};
     if (r.kl) {
       j["kl"] = {{"reference", o.kl_reference},
                  {"dtype", ref_spec->dtype},
@@ -317,6 +321,9 @@ Command add_perplexity_command(CLI::App& root) {
   CLI::Option* dtype = sub->add_option("--weights-dtype", o->weights_dtype, "Weight storage: fp32, bf16 or fp16")
                            ->capture_default_str();
   add_weights_quant_option(*sub, o->weights_quant);
+  add_kv_dtype_option(*sub, o->kv_dtype);
+  CLI::Option* kv = sub->get_option("--kv-dtype");
+  kv->description(kv->get_description() + ". The model's cache only: a --kl-reference runs with an fp32 cache");
   sub->add_flag("--json", o->json, "Print one JSON object");
   return {sub, [o, dtype] {
             if (o->tokenizer.empty() && o->source.model_dir.empty() && o->ids.empty()) {

@@ -10,6 +10,7 @@
 #include <QSpinBox>
 
 #include "generate/engine_model.hpp"
+#include "kv/kv_dtype.hpp"
 #include "live/live_run.hpp"
 #include "presets/preset_catalog.hpp"
 #include "presets/preset_dir.hpp"
@@ -65,15 +66,25 @@ RunPanel::RunPanel(LiveRun& run, std::function<std::optional<ModelConfig>()> ope
     weights_quant_->addItem(QString::fromLatin1(quant::to_string(f)),
                             QString::fromLatin1(quant::to_string(f)));
   weights_quant_->setToolTip(
-      tr("Quantize the block linear weights at load (docs/quantization.md); they are held "
-         "dequantized in fp32, so a scheme implies fp32 weights. The quantization view shows each "
-         "layer's weight SQNR"));
+      tr("Quantize the block linear weights at load (docs/quantization.md): held packed and run "
+         "by kernels that read the packed blocks on the cpu backend (every scheme) and on cuda "
+         "(every scheme but fp8-e4m3-block128, held dequantized in fp32 there); the other weights "
+         "are fp32 here. The quantization view shows each layer's weight SQNR"));
   form->addRow(tr("Weights quant"), weights_quant_);
   connect(weights_quant_, &QComboBox::currentIndexChanged, this, [this] {
     const bool quantized = !weights_quant_->currentData().toString().isEmpty();
     if (quantized) weights_->setCurrentText(QStringLiteral("fp32"));
     weights_->setEnabled(!quantized);
   });
+  // The engine's --kv-dtype names, in its order (fp32 first: the CLI's default).
+  kv_dtype_ = new QComboBox(this);
+  for (const QString& name : QString::fromStdString(kv_dtype_names()).split(QLatin1Char('|')))
+    kv_dtype_->addItem(name, name);
+  kv_dtype_->setToolTip(
+      tr("KV cache dtype, as the CLI's --kv-dtype: int8 / fp8 (OCP E4M3) store one byte per "
+         "element and one fp32 scale per token and KV head, dequantized as attention reads them "
+         "(cpu backend only); linear-attention states stay fp32 (docs/quantization.md)"));
+  form->addRow(tr("KV cache"), kv_dtype_);
   db_ = new QLineEdit(this);
   try {
     db_->setPlaceholderText(QString::fromStdString(prof::store::default_db_path().string()));
@@ -124,6 +135,12 @@ bool RunPanel::set_weights_quant(const QString& scheme) {
   weights_quant_->setCurrentIndex(i);
   return true;
 }
+bool RunPanel::set_kv_dtype(const QString& dtype) {
+  const int i = kv_dtype_->findData(dtype);
+  if (i < 0) return false;
+  kv_dtype_->setCurrentIndex(i);
+  return true;
+}
 QString RunPanel::db() const {
   return db_->text();
 }
@@ -141,6 +158,7 @@ prof::RunOptions RunPanel::options() const {
                                          "weights", "weights quant");
   o.weights = w.weights;
   o.weights_quant = w.quant;
+  o.kv = parse_kv_elem(kv_dtype_->currentData().toString().toStdString(), "KV cache");
   o.source = "archscope-studio";
   o.observe.spans = true;
   o.observe.activations = o.observe.op_checks = true;

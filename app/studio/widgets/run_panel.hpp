@@ -37,6 +37,9 @@ class RunPanel : public QWidget {
   void set_threads(int threads);  // 0: one per logical CPU
   // "" for none, else a quant::Format name ("q8_0"); false when the dock does not offer it.
   bool set_weights_quant(const QString& scheme);
+  // A KV cache dtype (kv/kv_dtype.hpp: "fp32", "bf16", "fp16", "int8", "fp8"); false when the dock
+  // does not offer it.
+  bool set_kv_dtype(const QString& dtype);
   QString db() const;
   // The run options the form describes (validated by LiveRun::start).
   prof::RunOptions options() const;
@@ -59,6 +62,7 @@ class RunPanel : public QWidget {
   QComboBox* backend_ = nullptr;
   QComboBox* weights_ = nullptr;
   QComboBox* weights_quant_ = nullptr;
+  QComboBox* kv_dtype_ = nullptr;
   QSpinBox* prompt_ = nullptr;
   QSpinBox* new_tokens_ = nullptr;
   QSpinBox* batch_ = nullptr;
