@@ -30,10 +30,10 @@ void add_analysis_flags(CLI::App& app, AnalysisFlags& flags) {
   app.add_option("--weights-quant", flags.weights_quant,
                  "Count the block linear weights (attention, linear-attention, FFN and expert projections) in "
                  "weight scheme SCHEME: " + quant::format_names() +
-                     ", each [N, K] matrix at the bytes the scheme's packed layout holds (values, scales and "
-                     "zero points, a partial last block a whole block: the format's count, except int4-g128 "
-                     "at 4.25 bits/weight for the count's 4.156 — a byte-wide zero point and a pad byte per "
-                     "group — and fp8-e4m3-block128 at 8.25 — a scale per row and 128 columns; "
+                     ", each [N, K] matrix at the format's exact storage (values, scales and zero points, a "
+                     "partial last block paying a whole scale: q8_0 8.5, q4_0 4.5, int4-g128 4.156, nf4 4.5, "
+                     "mxfp4 4.25 bits/weight ...; a packed run holds int4-g128 at 4.25 — a byte-wide zero point "
+                     "and a pad byte per group — and fp8-e4m3-block128 at 8.25, printed beside the count; "
                      "docs/quantization.md); every other weight at "
                      "--weights-dtype. The roofline reads these bytes. Replaces the generic --weights-dtype "
                      "int8/int4/fp8 + --quant-group-size estimate. analyze --hf-config of a config.json published "
@@ -72,6 +72,9 @@ AnalysisOptions analysis_options(const AnalysisFlags& flags) {
   options.kv = dtype_of(parse_kv_elem(flags.kv_dtype, "--kv-dtype"));
   if (!flags.weights_quant.empty()) {
     options.weights_quant = quant::parse_format(flags.weights_quant, "--weights-quant");
+    // analyze counts the format's exact storage (issue 12: int4-g128 4.156 bits/weight, ...), as
+    // for a published checkpoint; what a packed run holds (int4-g128 4.25) is printed beside it.
+    options.weights_quant_as_published = true;
     if (dtype_is_quantized(options.weights))
       throw Error(ErrorKind::Validation, "--weights-dtype",
                   "'" + flags.weights_dtype + "' with --weights-quant: give the dtype of the other weights (fp32, bf16, fp16)");

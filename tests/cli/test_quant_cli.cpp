@@ -300,4 +300,30 @@ BOOST_AUTO_TEST_CASE(run_records_the_scheme) {
   BOOST_TEST(cmp.out.find("nf4 (fp32)") != std::string::npos, cmp.out);
 }
 
+// analyze counts each block linear [N, K] at the format's exact storage of issue 12 (int4-g128:
+// K/2 bytes of nibbles plus an fp16 scale and a 4-bit zero point per group of 128 = 4.156 bits
+// per weight), not the 4.25 a packed run holds; the text says both. Worked out here from each
+// op's shapes in the JSON.
+BOOST_AUTO_TEST_CASE(analyze_counts_the_format_bits_of_int4_g128) {
+  const CliResult r =
+      run_cli({"analyze", "--preset", "llama3-mini", "--weights-quant", "int4-g128", "--json"});
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const json j = json::parse(r.out);
+  int checked = 0;
+  for (const json& layer : j["layers"])
+    for (const json& op : layer["ops"]) {
+      const std::string name = op["name"];
+      if (op["kind"] != "matmul" || name.find("_proj") == std::string::npos) continue;
+      const uint64_t K = op["inputs"][0].back().get<uint64_t>(), N = op["output"].back().get<uint64_t>();
+      const uint64_t groups = (K + 127) / 128;
+      const uint64_t bits = N * (K * 4 + groups * (16 + 4));
+      BOOST_TEST(op["param_bytes"].get<uint64_t>() == (bits + 7) / 8, name);
+      ++checked;
+    }
+  BOOST_TEST(checked >= 4 * 7);
+  const CliResult t = run_cli({"analyze", "--preset", "llama3-mini", "--weights-quant", "int4-g128"});
+  BOOST_REQUIRE_MESSAGE(t.exit_code == 0, t.err);
+  BOOST_TEST(t.out.find("4.1562 bits/weight; a packed run holds 4.2500") != std::string::npos, t.out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
