@@ -31,8 +31,11 @@
 //   graphs    = on | off               replay repeated launch sequences as CUDA graphs.
 //   pdl       = on | off               programmatic dependent launch between kernels.
 //   fuse      = on | off               several adjacent plan ops as one call where the forward
-//                                      pass can (Backend::fuses_ops: q|k|v as one linear for a
-//                                      decode row). off: one call per plan op.
+//                                      pass can (Backend::fuses_ops: the attention residual +
+//                                      pre-FFN norm as add_norm; for a decode row also q|k|v as
+//                                      one linear, rope(q, k) + KV write as rope_kv_store, gate|up
+//                                      + GLU as linear_glu, down + FFN residual as
+//                                      linear_residual). off: one call per plan op.
 // The CPU backend has one kernel per op and accepts only the defaults.
 #pragma once
 
