@@ -4,7 +4,10 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdio>
+#include <string>
+#include <thread>
 
 #include "common/error.hpp"
 #include "store/db_file.hpp"
@@ -42,6 +45,30 @@ int64_t validate(sql::Db& db) {
                     std::to_string(latest_schema_version()) + "); use a newer archscope");
   }
   return version;
+}
+
+// PRAGMA journal_mode = WAL, waiting out a racing open. Switching a file at rest (rollback journal,
+// as the last connection leaves it) needs the exclusive lock; when two connections opening at once
+// both hold SHARED from reading the schema and ask for it together, SQLite answers one of them
+// SQLITE_BUSY at once, without calling its busy handler (deadlock avoidance). That one retries
+// after a short sleep, for as long as the busy timeout would have waited; by then the other has
+// switched the file and this switch is a no-op.
+std::string switch_to_wal(sql::Db& db) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (true) {
+    std::string mode;
+    const int rc = sqlite3_exec(
+        db.handle(), "PRAGMA journal_mode = WAL",
+        [](void* out, int n, char** values, char**) {
+          if (n > 0 && values[0]) *static_cast<std::string*>(out) = values[0];
+          return 0;
+        },
+        &mode, nullptr);
+    if (rc == SQLITE_OK) return mode;
+    if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() > give_up)
+      db.fail(rc, "switching to WAL mode failed");
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
 }
 
 }  // namespace
@@ -92,7 +119,7 @@ RunStore RunStore::open(const std::filesystem::path& path) {
   // its uncommitted transaction. synchronous=NORMAL in WAL mode still survives a process crash
   // (the WAL is in the OS cache at commit); only an OS crash or power loss may drop the last
   // commits, which is the right trade for profiling data written at 1M rows/s.
-  if (db.query_text("PRAGMA journal_mode = WAL") != "wal") {
+  if (switch_to_wal(db) != "wal") {
     throw Error(ErrorKind::Io, db.path(), "cannot switch the database to WAL mode");
   }
   db.exec("PRAGMA synchronous = NORMAL");
