@@ -74,7 +74,7 @@ AnalysisOptions analysis_options(const AnalysisFlags& flags) {
     options.weights_quant = quant::parse_format(flags.weights_quant, "--weights-quant");
     // analyze counts the format's exact storage (issue 12: int4-g128 4.156 bits/weight, ...), as
     // for a published checkpoint; what a packed run holds (int4-g128 4.25) is printed beside it.
-    options.weights_quant_as_published = true;
+    options.weights_quant_format_count = true;
     if (dtype_is_quantized(options.weights))
       throw Error(ErrorKind::Validation, "--weights-dtype",
                   "'" + flags.weights_dtype + "' with --weights-quant: give the dtype of the other weights (fp32, bf16, fp16)");
@@ -99,7 +99,7 @@ void checkpoint_quant(AnalysisOptions& options, const AnalysisFlags& flags, cons
                     ": give the dtype of its unquantized weights (bf16)");
   options.weights_quant = q->format;
   options.weights_quant_scope = q->experts_only ? QuantScope::RoutedExperts : QuantScope::BlockLinear;
-  options.weights_quant_as_published = true;  // the files' bytes (dequantized at load)
+  options.weights_quant_format_count = true;  // the files' bytes (dequantized at load)
 }
 
 std::optional<HardwareProfile> analysis_hardware(const AnalysisFlags& flags) {

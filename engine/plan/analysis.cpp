@@ -20,7 +20,7 @@ PlanOptions plan_options(const AnalysisOptions& o, Phase phase) {
   p.quant_group_size = o.quant_group_size;
   p.weights_quant = o.weights_quant;
   p.weights_quant_scope = o.weights_quant_scope;
-  p.weights_quant_as_published = o.weights_quant_as_published;
+  p.weights_quant_format_count = o.weights_quant_format_count;
   return p;
 }
 

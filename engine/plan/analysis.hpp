@@ -27,7 +27,7 @@ struct AnalysisOptions {
   int64_t quant_group_size = 0;  // see PlanOptions
   std::optional<quant::Format> weights_quant;  // see PlanOptions
   QuantScope weights_quant_scope = QuantScope::BlockLinear;  // see PlanOptions
-  bool weights_quant_as_published = false;                   // see PlanOptions
+  bool weights_quant_format_count = false;                   // see PlanOptions
 };
 
 struct ComponentFigures {

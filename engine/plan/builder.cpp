@@ -93,7 +93,7 @@ wide Builder::expert_linear_bytes(int64_t n, int64_t k) const {
 wide Builder::quant_bytes(int64_t n, int64_t k) const {
   const quant::Format f = *options.weights_quant;
   const uint64_t bits =
-      options.weights_quant_as_published ? quant::storage_bits(f, n, k) : quant::held_bits(f, n, k);
+      options.weights_quant_format_count ? quant::storage_bits(f, n, k) : quant::held_bits(f, n, k);
   return (static_cast<wide>(bits) + 7) / 8;
 }
 

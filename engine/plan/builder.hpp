@@ -76,7 +76,7 @@ class Builder {
   wide linear_bytes(int64_t n, int64_t k) const;
   // One routed expert's [n, k] matrix: the scheme's storage under either QuantScope.
   wide expert_linear_bytes(int64_t n, int64_t k) const;
-  // [n, k] at weights_quant: held_bits, or storage_bits with weights_quant_as_published.
+  // [n, k] at weights_quant: held_bits, or storage_bits with weights_quant_format_count.
   wide quant_bytes(int64_t n, int64_t k) const;
 
   // x[rows, in] · W[in, out] (+ b[out]); W at the matmul dtype unless `plain` (router, LM head).

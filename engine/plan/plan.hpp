@@ -93,8 +93,8 @@ struct PlanOptions {
   // A weight scheme (engine/quant/formats.hpp) for the block linear weights: their bytes are what
   // the scheme's packed layout holds for each [N, K] matrix (quant/held_bits.hpp: scales, zero
   // points, partial blocks held whole; what a packed run keeps resident and streams), or, with
-  // weights_quant_as_published, the format's own count (quant::storage_bits: a published
-  // checkpoint's bytes in its files);
+  // weights_quant_format_count, the format's own count (quant::storage_bits: what `analyze`
+  // counts, issue 12's definitions, and a published checkpoint's bytes in its files);
   // `weights` is then the dtype of every other parameter and must not be a quantized dtype. The
   // arithmetic stays at the activation dtype (weight-only quantization). The router, shared-expert
   // gate and LM head stay at `weights`, as the engine's --weights-quant leaves them.
@@ -103,7 +103,7 @@ struct PlanOptions {
   // FP8 checkpoints), or the routed experts only (gpt-oss's MXFP4 checkpoints: attention, router,
   // embeddings and head stay bf16 — their config.json's quantization_config.modules_to_not_convert).
   QuantScope weights_quant_scope = QuantScope::BlockLinear;
-  bool weights_quant_as_published = false;
+  bool weights_quant_format_count = false;
   // The epilogue (final norm, LM head, logit scale, soft-cap) over each sequence's last token only,
   // as generation runs a prefill, instead of every position (a full forward, `archscope logits`).
   bool logits_last_only = false;

@@ -27,7 +27,7 @@ uint64_t plan_bytes(const ModelConfig& c, std::optional<quant::Format> f, QuantS
   o.weights = DType::F32;
   o.weights_quant = f;
   o.weights_quant_scope = scope;
-  o.weights_quant_as_published = true;  // as analysis_options.cpp counts a published config
+  o.weights_quant_format_count = true;  // as analysis_options.cpp counts a published config
   return summarize(c, o).weights_bytes;
 }
 
